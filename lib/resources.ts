@@ -1,0 +1,247 @@
+/**
+ * The platform's resources, declared once. The CDK app (lib/stacks) and the one-machine runner
+ * (lib/local) both read this module, so a table, queue, route or schedule cannot exist in one
+ * and be missing in the other.
+ *
+ * Nothing here imports the CDK or the AWS SDK: it is plain data.
+ */
+
+export type AttributeType = 'S' | 'N';
+
+export interface KeyAttribute {
+  name: string;
+  type: AttributeType;
+}
+
+export interface GlobalSecondaryIndex {
+  indexName: string;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+}
+
+export interface TableDeclaration {
+  /** Logical name; the physical name on AWS is prefixed by the stage, locally it is used as is. */
+  name: string;
+  /** Environment variable through which a handler learns the physical table name. */
+  envVar: string;
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+  globalSecondaryIndexes: GlobalSecondaryIndex[];
+  /** Epoch-seconds attribute DynamoDB expires items by. Readers still filter by time: dynalite never expires. */
+  ttlAttribute?: string;
+}
+
+/** DynamoDB hot store: what the redirect and attribution need without touching Aurora. */
+export const tables = {
+  /** Links by short code, written through by the management API whenever a link, enrollment or campaign changes. */
+  links: {
+    name: 'links',
+    envVar: 'LINKS_TABLE',
+    partitionKey: { name: 'short_code', type: 'S' },
+    globalSecondaryIndexes: [],
+  },
+  /**
+   * Clicks by click id (items `pk = <click id>`), with a sparse GSI by cookie for the journey.
+   * Repeat-visit markers live in the same table (`pk = visit#<short_code>#<visitor hash>`, no
+   * cookie attribute so they stay out of the GSI): the redirect's policy covers two tables only.
+   */
+  clicks: {
+    name: 'clicks',
+    envVar: 'CLICKS_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+    globalSecondaryIndexes: [
+      {
+        indexName: 'by_cookie',
+        partitionKey: { name: 'cookie_id', type: 'S' },
+        sortKey: { name: 'clicked_at', type: 'S' },
+      },
+    ],
+    ttlAttribute: 'expires_at_epoch',
+  },
+} as const satisfies Record<string, TableDeclaration>;
+
+export type TableName = keyof typeof tables;
+
+export interface QueueDeclaration {
+  name: string;
+  /** Environment variable through which producers learn the queue URL. */
+  envVar: string;
+  deadLetterQueueName: string;
+  /** Receives before a message moves to the DLQ. */
+  maxReceiveCount: number;
+  /** Lambda that consumes the queue (a key of `functions`). */
+  consumer: FunctionName;
+  batchSize: number;
+  /** Longest wait to fill a batch. */
+  maxBatchingWindowSeconds: number;
+}
+
+/** SQS queues, each with a dead-letter queue. Visibility timeout is derived from the consumer's timeout. */
+export const queues = {
+  clicks: {
+    name: 'clicks',
+    envVar: 'CLICKS_QUEUE_URL',
+    deadLetterQueueName: 'clicks-dlq',
+    maxReceiveCount: 5,
+    consumer: 'ingestClicks',
+    batchSize: 100,
+    maxBatchingWindowSeconds: 1,
+  },
+  conversions: {
+    name: 'conversions',
+    envVar: 'CONVERSIONS_QUEUE_URL',
+    deadLetterQueueName: 'conversions-dlq',
+    maxReceiveCount: 5,
+    consumer: 'attributeConversions',
+    batchSize: 10,
+    maxBatchingWindowSeconds: 1,
+  },
+  notifications: {
+    name: 'notifications',
+    envVar: 'NOTIFICATIONS_QUEUE_URL',
+    deadLetterQueueName: 'notifications-dlq',
+    maxReceiveCount: 8,
+    consumer: 'notifyVendors',
+    batchSize: 10,
+    maxBatchingWindowSeconds: 1,
+  },
+} as const satisfies Record<string, QueueDeclaration>;
+
+export type QueueName = keyof typeof queues;
+
+/** Visibility timeout rule shared by CDK and the local poller: at least 6x the consumer's timeout. */
+export function visibilityTimeoutSeconds(queue: QueueName): number {
+  return functions[queues[queue].consumer].timeoutSeconds * 6;
+}
+
+export interface FunctionDeclaration {
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  entry: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+  /** Which resources it touches; CDK turns these into least-privilege grants, locally into env vars. */
+  tables: { name: TableName; access: 'read' | 'write' | 'readWrite' }[];
+  sendsTo: QueueName[];
+  usesDatabase: boolean;
+}
+
+export const functions = {
+  redirect: {
+    entry: 'functions/handlers/redirect.ts',
+    timeoutSeconds: 5,
+    memoryMb: 1024,
+    tables: [
+      { name: 'links', access: 'read' },
+      { name: 'clicks', access: 'write' },
+    ],
+    sendsTo: ['clicks'],
+    usesDatabase: false,
+  },
+  ingestClicks: {
+    entry: 'functions/handlers/ingest-clicks.ts',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    tables: [],
+    sendsTo: [],
+    usesDatabase: true,
+  },
+  managementApi: {
+    entry: 'functions/handlers/management-api.ts',
+    timeoutSeconds: 15,
+    memoryMb: 512,
+    tables: [
+      { name: 'links', access: 'readWrite' },
+      { name: 'clicks', access: 'readWrite' },
+    ],
+    sendsTo: ['conversions', 'notifications'],
+    usesDatabase: true,
+  },
+  webhooks: {
+    entry: 'functions/handlers/webhooks.ts',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    tables: [],
+    sendsTo: ['conversions'],
+    usesDatabase: true,
+  },
+  attributeConversions: {
+    entry: 'functions/handlers/attribute-conversions.ts',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    tables: [{ name: 'clicks', access: 'read' }],
+    sendsTo: ['notifications'],
+    usesDatabase: true,
+  },
+  notifyVendors: {
+    entry: 'functions/handlers/notify-vendors.ts',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    tables: [],
+    sendsTo: [],
+    usesDatabase: true,
+  },
+  scheduledJobs: {
+    entry: 'functions/handlers/scheduled-jobs.ts',
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+    tables: [
+      { name: 'links', access: 'readWrite' },
+      { name: 'clicks', access: 'readWrite' },
+    ],
+    sendsTo: ['notifications'],
+    usesDatabase: true,
+  },
+} as const satisfies Record<string, FunctionDeclaration>;
+
+export type FunctionName = keyof typeof functions;
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export interface RouteDeclaration {
+  method: HttpMethod | 'ANY';
+  /** API Gateway HTTP API path syntax: `{param}`, `{proxy+}`. */
+  path: string;
+  function: FunctionName;
+  /** Served through CloudFront on the short-link domain as well as on the API domain. */
+  edge: boolean;
+}
+
+/**
+ * HTTP routes. The management API is one Lambda with an internal router (its area routers live
+ * in functions/handlers/api), so API Gateway sees a proxy per prefix. Specific routes come before
+ * the catch-all short code so both API Gateway and the local gateway resolve them the same way.
+ */
+export const routes: RouteDeclaration[] = [
+  { method: 'ANY', path: '/v1/{proxy+}', function: 'managementApi', edge: false },
+  { method: 'POST', path: '/webhooks/{provider}/{integration_id}', function: 'webhooks', edge: true },
+  { method: 'GET', path: '/{short_code}', function: 'redirect', edge: true },
+  { method: 'HEAD', path: '/{short_code}', function: 'redirect', edge: true },
+];
+
+export interface ScheduleDeclaration {
+  /** Job name, as accepted by `POST /v1/admin/jobs/{name}`. */
+  name: string;
+  function: FunctionName;
+  /** EventBridge Scheduler expression (UTC). */
+  expression: string;
+  /** The local ticker's period: the same job, run more often on one machine so it is observable. */
+  localEveryMs: number;
+}
+
+export const schedules: ScheduleDeclaration[] = [
+  { name: 'approve-conversions', function: 'scheduledJobs', expression: 'rate(1 hour)', localEveryMs: 60_000 },
+  { name: 'payouts', function: 'scheduledJobs', expression: 'cron(0 6 1 * ? *)', localEveryMs: 3_600_000 },
+  { name: 'retention', function: 'scheduledJobs', expression: 'cron(30 3 * * ? *)', localEveryMs: 3_600_000 },
+  { name: 'rebuild-totals', function: 'scheduledJobs', expression: 'cron(0 4 * * ? *)', localEveryMs: 600_000 },
+];
+
+/** Environment variable names shared by the CDK app, the local runner and the composition root. */
+export const envVars = {
+  databaseUrl: 'DATABASE_URL',
+  dbClusterArn: 'DB_CLUSTER_ARN',
+  dbSecretArn: 'DB_SECRET_ARN',
+  dbName: 'DB_NAME',
+  publicBaseUrl: 'PUBLIC_BASE_URL',
+  adminToken: 'ADMIN_TOKEN',
+  repeatClickWindowSeconds: 'REPEAT_CLICK_WINDOW_SECONDS',
+} as const;
