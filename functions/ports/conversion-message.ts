@@ -1,0 +1,69 @@
+/**
+ * Messages on the conversions queue. Producers: `POST /v1/conversions` (source `api`) and the
+ * Stripe/Shopify webhook handler. Consumer: the attribute-conversions Lambda. The queue is
+ * at-least-once, so the consumer makes every message idempotent in the same transaction as its
+ * effect (conversion unique key; `webhook_deliveries` for provider event ids).
+ */
+import { z } from 'zod';
+
+const decimalString = z.string().regex(/^-?\d{1,8}(\.\d{1,2})?$/, 'a decimal amount with at most 2 decimals');
+const isoTimestamp = z.iso.datetime({ offset: true });
+
+export const conversionSources = ['api', 'stripe', 'shopify'] as const;
+export type ConversionSource = (typeof conversionSources)[number];
+
+/** A sale, signup or other conversion to attribute and commission. */
+export const conversionMessageSchema = z.strictObject({
+  kind: z.literal('conversion'),
+  vendor_id: z.number().int().positive(),
+  source: z.enum(conversionSources),
+  /** Deterministic from (vendor, source, transaction_id, event_type): the same request gets the same receipt. */
+  receipt_id: z.uuid(),
+  event_type: z.string().min(1).max(100),
+  transaction_id: z.string().min(1).max(255),
+  event_value: decimalString.optional(),
+  currency: z.string().length(3).optional(),
+  occurred_at: isoTimestamp,
+  /** The `aff_click_id` the shopper arrived with (UUIDv7 minted by the redirect). */
+  click_id: z.uuid().optional(),
+  cookie_id: z.uuid().optional(),
+  customer_id: z.string().max(255).optional(),
+  customer_email: z.string().max(255).optional(),
+  lead: z
+    .strictObject({
+      external_lead_id: z.string().min(1).max(255),
+      first_name: z.string().max(255).optional(),
+      last_name: z.string().max(255).optional(),
+      email: z.string().max(255).optional(),
+      phone: z.string().max(50).optional(),
+    })
+    .optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+  /** Restricts attribution to one campaign (integrations bound to a campaign). */
+  campaign_id: z.number().int().positive().optional(),
+  /** Recurring sales (Stripe `invoice.paid`) bind to the customer's first attribution. */
+  recurring: z.boolean().optional(),
+  integration_id: z.number().int().positive().optional(),
+  /** Provider event id (Stripe `event.id`, Shopify `X-Shopify-Webhook-Id`), deduped by the consumer. */
+  provider_event_id: z.string().max(255).optional(),
+});
+
+/** A full or partial refund, or a dispute, of an earlier sale identified by its transaction id. */
+export const refundMessageSchema = z.strictObject({
+  kind: z.literal('refund'),
+  vendor_id: z.number().int().positive(),
+  source: z.enum(conversionSources),
+  transaction_id: z.string().min(1).max(255),
+  /** Refunded amount of the sale; absent means the whole sale. */
+  amount: decimalString.optional(),
+  reason: z.enum(['refund', 'dispute']),
+  occurred_at: isoTimestamp,
+  integration_id: z.number().int().positive().optional(),
+  provider_event_id: z.string().min(1).max(255),
+});
+
+export const conversionQueueMessageSchema = z.discriminatedUnion('kind', [conversionMessageSchema, refundMessageSchema]);
+
+export type ConversionMessage = z.infer<typeof conversionMessageSchema>;
+export type RefundMessage = z.infer<typeof refundMessageSchema>;
+export type ConversionQueueMessage = z.infer<typeof conversionQueueMessageSchema>;
