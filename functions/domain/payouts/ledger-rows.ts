@@ -1,0 +1,112 @@
+/**
+ * The money rows the payout rules read, in minor units. The SQL side maps NUMERIC strings with
+ * `decimalStringToMinorUnits` and passes these to the pure functions in tests.
+ */
+import type { ConversionStatus } from './transition-conversion.js';
+import type { PayoutStatus } from './transition-payout.js';
+
+export interface ConversionRow {
+  conversionEventId: number;
+  status: ConversionStatus;
+  /** `conversion_events.commission_amount`; null counts as zero. */
+  commissionCents: bigint | null;
+  /** ISO UTC; when it became payable. */
+  approvedAt?: string | null;
+  isDeleted?: boolean;
+}
+
+export interface TouchRow {
+  conversionEventId: number;
+  partnerId: number;
+  /** `touches.touch_value`; null counts as zero. */
+  touchValueCents: bigint | null;
+  isDeleted?: boolean;
+}
+
+export interface PayoutRow {
+  payoutId: number;
+  partnerId: number;
+  status: PayoutStatus;
+  amountCents: bigint;
+  /** A cancelled payout (only pending or failed ones may be): its events no longer hold anything. */
+  isDeleted?: boolean;
+}
+
+export interface PayoutEventRow {
+  payoutId: number;
+  conversionEventId: number;
+  /** `payout_events.commission_amount`: the partner's net on this conversion in this payout. */
+  amountCents: bigint;
+  isDeleted?: boolean;
+}
+
+/** A `commission_adjustments` row (see docs/payouts.md): a clawback after payout, netted later. */
+export interface AdjustmentRow {
+  adjustmentId: number;
+  conversionEventId: number;
+  partnerId: number;
+  /** Negative for a clawback. */
+  amountCents: bigint;
+  /** The payout it was netted into; null while still owed. */
+  payoutId: number | null;
+  /** ISO UTC. */
+  createdAt?: string | null;
+  isDeleted?: boolean;
+}
+
+export interface LedgerRows {
+  conversions: readonly ConversionRow[];
+  touches: readonly TouchRow[];
+  payouts: readonly PayoutRow[];
+  payoutEvents: readonly PayoutEventRow[];
+  adjustments?: readonly AdjustmentRow[];
+}
+
+/** `${partnerId}:${conversionEventId}` */
+export type ShareKey = `${number}:${number}`;
+
+export const shareKey = (partnerId: number, conversionEventId: number): ShareKey => `${partnerId}:${conversionEventId}`;
+
+/** Each partner's touch share of each live conversion (a partner may have several touches on one). */
+export function touchShares(touches: readonly TouchRow[]): Map<ShareKey, bigint> {
+  const shares = new Map<ShareKey, bigint>();
+  for (const touch of touches) {
+    if (touch.isDeleted) continue;
+    const key = shareKey(touch.partnerId, touch.conversionEventId);
+    shares.set(key, (shares.get(key) ?? 0n) + (touch.touchValueCents ?? 0n));
+  }
+  return shares;
+}
+
+/**
+ * For every live payout event, the part of it that pays the partner's touch share: the event's
+ * amount minus the adjustments netted into the same payout for the same conversion and partner.
+ * Returned per share with the payout status, so callers can tell reserved from paid.
+ */
+export function shareComponents(rows: LedgerRows): Array<{
+  key: ShareKey;
+  payoutId: number;
+  status: PayoutStatus;
+  amountCents: bigint;
+}> {
+  const payouts = new Map(rows.payouts.filter((p) => !p.isDeleted).map((p) => [p.payoutId, p]));
+  const netted = new Map<string, bigint>();
+  for (const adjustment of rows.adjustments ?? []) {
+    if (adjustment.isDeleted || adjustment.payoutId === null) continue;
+    const key = `${adjustment.payoutId}:${adjustment.conversionEventId}`;
+    netted.set(key, (netted.get(key) ?? 0n) + adjustment.amountCents);
+  }
+  const components: Array<{ key: ShareKey; payoutId: number; status: PayoutStatus; amountCents: bigint }> = [];
+  for (const event of rows.payoutEvents) {
+    if (event.isDeleted) continue;
+    const payout = payouts.get(event.payoutId);
+    if (!payout) continue;
+    components.push({
+      key: shareKey(payout.partnerId, event.conversionEventId),
+      payoutId: payout.payoutId,
+      status: payout.status,
+      amountCents: event.amountCents - (netted.get(`${event.payoutId}:${event.conversionEventId}`) ?? 0n),
+    });
+  }
+  return components;
+}

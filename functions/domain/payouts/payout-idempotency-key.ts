@@ -1,0 +1,36 @@
+/**
+ * The idempotency key a payout is sent with. It is a pure function of the payout id and its
+ * re-issue generation, so every process that (re)sends a payout derives the same key without
+ * storing a random one first: a Lambda that times out after the provider acted, a crashed job
+ * re-run, the adapter's own retries all send the identical key, and the provider answers with
+ * the original transfer instead of paying again.
+ *
+ * The generation starts at 0 and is bumped ONLY when an operator explicitly re-issues a payout
+ * after a definitive failure (the provider said no: insufficient funds, closed account). A new key
+ * after an ambiguous failure (timeout, 5xx) could pay twice; see `nextIdempotencyGeneration`.
+ */
+export function payoutIdempotencyKey({ payoutId, generation = 0 }: { payoutId: number; generation?: number }): string {
+  if (!Number.isSafeInteger(payoutId) || payoutId <= 0) {
+    throw new RangeError(`payoutId must be a positive integer, got ${payoutId}`);
+  }
+  if (!Number.isSafeInteger(generation) || generation < 0) {
+    throw new RangeError(`generation must be a non-negative integer, got ${generation}`);
+  }
+  // Generation 0 keeps the short form so the common case reads `payout-42` in provider dashboards.
+  return generation === 0 ? `payout-${payoutId}` : `payout-${payoutId}-reissue-${generation}`;
+}
+
+/**
+ * The generation to use when an operator retries a failed payout. The key changes only when the
+ * last attempt definitively did not pay; after an unknown outcome (timeout, network, 5xx) the
+ * same key is reused so the provider deduplicates.
+ */
+export function nextIdempotencyGeneration({
+  generation,
+  lastOutcome,
+}: {
+  generation: number;
+  lastOutcome: 'not_paid' | 'unknown';
+}): number {
+  return lastOutcome === 'not_paid' ? generation + 1 : generation;
+}
