@@ -1,6 +1,6 @@
 /**
  * The money rows the payout rules read, in minor units. The SQL side maps NUMERIC strings with
- * `decimalStringToMinorUnits` and passes these to the pure functions in tests.
+ * `parseMoney` (functions/domain/money) and passes these to the pure functions in tests.
  */
 import type { ConversionStatus } from './transition-conversion.js';
 import type { PayoutStatus } from './transition-payout.js';
