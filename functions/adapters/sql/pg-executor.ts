@@ -1,0 +1,105 @@
+/**
+ * The SQL port on node-postgres: a real PostgreSQL (local development, CI, `npm run migrate`).
+ * Type parsing is per query (never the global `pg.types`), so other pg users in the process are
+ * unaffected and every result follows the port's conventions.
+ */
+import pg from 'pg';
+import type {
+  ClosableSqlExecutor,
+  QueryResult,
+  SqlExecutor,
+  SqlParams,
+  SqlRow,
+} from '../../ports/sql-executor.js';
+import { compileNamedParameters, pickParameters } from './named-parameters.js';
+import { textParserFor } from './parse-results.js';
+import { toDriverValue } from './to-driver-value.js';
+
+export type PgExecutorOptions =
+  | { connectionString: string; max?: number }
+  /** A pool the caller owns: `close()` leaves it open. */
+  | { pool: pg.Pool };
+
+const typeParsers: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (format !== 'binary') {
+      const parser = textParserFor(oid);
+      if (parser) return parser;
+    }
+    return pg.types.getTypeParser(oid, format);
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+/** Builds an executor over a node-postgres pool whose sessions run in UTC. */
+export function createPgExecutor(options: PgExecutorOptions): ClosableSqlExecutor {
+  const ownsPool = !('pool' in options);
+  const pool =
+    'pool' in options
+      ? options.pool
+      : new pg.Pool({
+          connectionString: options.connectionString,
+          max: options.max ?? 10,
+          options: '-c TimeZone=UTC',
+          types: typeParsers,
+        });
+  if (!ownsPool) {
+    // A borrowed pool was configured elsewhere; its new sessions still get UTC.
+    pool.on('connect', (client) => {
+      client.query("SET TIME ZONE 'UTC'").catch(() => undefined);
+    });
+  }
+
+  const transaction = async <T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    let releaseError: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const tx = clientExecutor(client);
+      try {
+        const result = await work(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackError) {
+          // The connection is in an unknown state: destroy it rather than return it to the pool.
+          releaseError = rollbackError as Error;
+        }
+        throw error;
+      }
+    } finally {
+      client.release(releaseError);
+    }
+  };
+
+  return {
+    query: <Row extends SqlRow = SqlRow>(sql: string, params?: SqlParams) => runQuery<Row>(pool, sql, params),
+    transaction,
+    async close() {
+      if (ownsPool) await pool.end();
+    },
+  };
+}
+
+/** The executor inside one transaction: every statement on the same client; nesting joins. */
+function clientExecutor(client: Queryable): SqlExecutor {
+  const executor: SqlExecutor = {
+    query: <Row extends SqlRow = SqlRow>(sql: string, params?: SqlParams) => runQuery<Row>(client, sql, params),
+    transaction: (work) => work(executor),
+  };
+  return executor;
+}
+
+async function runQuery<Row extends SqlRow>(
+  target: Queryable | pg.Pool,
+  sql: string,
+  params: SqlParams | undefined,
+): Promise<QueryResult<Row>> {
+  const { text, names } = compileNamedParameters(sql);
+  const values = pickParameters(names, params).map((value, index) => toDriverValue(value, names[index]));
+  const result = await (target as Queryable).query<Row>({ text, values, types: typeParsers });
+  return { rows: result.rows, rowCount: result.rowCount ?? result.rows.length };
+}
