@@ -9,15 +9,31 @@
  * after a definitive failure (the provider said no: insufficient funds, closed account). A new key
  * after an ambiguous failure (timeout, 5xx) could pay twice; see `nextIdempotencyGeneration`.
  */
-export function payoutIdempotencyKey({ payoutId, generation = 0 }: { payoutId: number; generation?: number }): string {
+export function payoutIdempotencyKey({
+  payoutId,
+  generation = 0,
+  namespace,
+}: {
+  payoutId: number;
+  generation?: number;
+  /**
+   * Distinguishes databases that share one provider account (a staging stack, a test database
+   * reset to payout id 1): without it their `payout-1` would collide at the provider.
+   */
+  namespace?: string;
+}): string {
   if (!Number.isSafeInteger(payoutId) || payoutId <= 0) {
     throw new RangeError(`payoutId must be a positive integer, got ${payoutId}`);
   }
   if (!Number.isSafeInteger(generation) || generation < 0) {
     throw new RangeError(`generation must be a non-negative integer, got ${generation}`);
   }
+  if (namespace !== undefined && !/^[A-Za-z0-9_.-]{1,40}$/.test(namespace)) {
+    throw new RangeError(`namespace must be 1-40 of [A-Za-z0-9_.-], got ${JSON.stringify(namespace)}`);
+  }
   // Generation 0 keeps the short form so the common case reads `payout-42` in provider dashboards.
-  return generation === 0 ? `payout-${payoutId}` : `payout-${payoutId}-reissue-${generation}`;
+  const key = generation === 0 ? `payout-${payoutId}` : `payout-${payoutId}-reissue-${generation}`;
+  return namespace === undefined ? key : `${namespace}-${key}`;
 }
 
 /**
