@@ -1,0 +1,227 @@
+import { describe, expect, it, test } from 'vitest';
+import fc from 'fast-check';
+import { StripePayoutProvider } from '../../../../functions/adapters/payments/stripe-payout-provider.js';
+import { PayoutProviderError, type PayoutSendRequest } from '../../../../functions/ports/payout-provider.js';
+import { payoutIdempotencyKey } from '../../../../functions/domain/payouts/payout-idempotency-key.js';
+import { formBody, recording, replayFetch, type Step } from './replay-fetch.js';
+
+const BASE = 'https://stripe.test';
+
+const payout42: PayoutSendRequest = {
+  payoutId: 42,
+  idempotencyKey: payoutIdempotencyKey({ payoutId: 42 }),
+  amountCents: 12345n, // $123.45
+  currency: 'USD',
+  destination: { providerAccountId: 'acct_1PartnerSeven', accountDetails: {} },
+  description: 'Affiliate payout 42 (2026-10-01 to 2026-11-01)',
+};
+
+function provider(script: Step[], overrides: { retries?: number; timeoutMs?: number } = {}) {
+  const replay = replayFetch(script);
+  const stripe = new StripePayoutProvider({
+    fetch: replay.fetch,
+    baseUrl: BASE,
+    apiKey: 'sk_test_recorded',
+    apiVersion: '2024-06-20',
+    timeoutMs: overrides.timeoutMs ?? 1000,
+    retries: overrides.retries ?? 3,
+    retryMinDelayMs: 0,
+  });
+  return { stripe, ...replay };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<PayoutProviderError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(PayoutProviderError);
+  return error as PayoutProviderError;
+}
+
+describe('StripePayoutProvider', () => {
+  it('creates one Connect transfer in cents to the partner account, keyed by the payout', async () => {
+    const { stripe, requests, problems } = provider([recording('stripe-transfer-created')]);
+
+    const result = await stripe.send(payout42);
+
+    expect(result).toMatchObject({ status: 'completed', providerTransactionId: 'tr_1QxPayout42AbCdEf' });
+    expect(result.providerResponse).toMatchObject({ amount: 12345, destination: 'acct_1PartnerSeven' });
+    expect(problems()).toEqual([]);
+    expect(requests).toHaveLength(1);
+    const [request] = requests;
+    expect(request!.method).toBe('POST');
+    expect(request!.url).toBe(`${BASE}/v1/transfers`);
+    expect(request!.headers).toMatchObject({
+      authorization: 'Bearer sk_test_recorded',
+      'idempotency-key': 'payout-42',
+      'content-type': 'application/x-www-form-urlencoded',
+      'stripe-version': '2024-06-20',
+    });
+    expect(formBody(request!)).toEqual({
+      amount: '12345',
+      currency: 'usd',
+      destination: 'acct_1PartnerSeven',
+      transfer_group: 'payout-42',
+      description: 'Affiliate payout 42 (2026-10-01 to 2026-11-01)',
+      'metadata[payout_id]': '42',
+      'metadata[idempotency_key]': 'payout-42',
+    });
+  });
+
+  test.each([
+    ['stripe-transfer-account-invalid', 'invalid_destination', 400],
+    ['stripe-transfer-balance-insufficient', 'insufficient_funds', 400],
+    ['stripe-transfer-idempotency-error', 'idempotency_conflict', 400],
+    ['stripe-authentication-error', 'authentication', 401],
+  ] as const)('%s is a definitive failure: %s, not retried, nothing paid', async (name, reason, httpStatus) => {
+    const { stripe, requests, problems } = provider([recording(name)]);
+
+    const error = await rejection(stripe.send(payout42));
+
+    expect(error).toMatchObject({ provider: 'stripe', reason, retryable: false, outcome: 'not_paid', httpStatus });
+    expect(error.providerResponse).toEqual(recording(name).response.body);
+    expect(requests).toHaveLength(1);
+    expect(problems()).toEqual([]);
+  });
+
+  it('retries a timed-out transfer with the identical key and body and gets the original transfer back', async () => {
+    // The first response is lost after Stripe created the transfer; the retry gets Stripe's replay.
+    const { stripe, requests, problems } = provider([{ hang: true }, recording('stripe-transfer-replayed')], { timeoutMs: 20 });
+
+    const result = await stripe.send(payout42);
+
+    expect(result).toMatchObject({ status: 'completed', providerTransactionId: 'tr_1QxPayout42AbCdEf' });
+    expect(problems()).toEqual([]);
+    expect(requests).toHaveLength(2);
+    expect(requests.map((r) => r.headers['idempotency-key'])).toEqual(['payout-42', 'payout-42']);
+    expect(requests[1]!.body).toBe(requests[0]!.body);
+  });
+
+  test.each([
+    ['stripe-server-error'],
+    ['stripe-rate-limited'],
+    ['stripe-idempotency-in-flight'],
+  ])('retries after %s with the same key, then succeeds', async (name) => {
+    const { stripe, requests, problems } = provider([recording(name), recording('stripe-transfer-created')]);
+
+    const result = await stripe.send(payout42);
+
+    expect(result.providerTransactionId).toBe('tr_1QxPayout42AbCdEf');
+    expect(problems()).toEqual([]);
+    expect(requests.map((r) => r.headers['idempotency-key'])).toEqual(['payout-42', 'payout-42']);
+    expect(formBody(requests[1]!)).toEqual(formBody(requests[0]!));
+  });
+
+  it('retries a dropped connection with the same key', async () => {
+    const { stripe, requests } = provider([{ networkError: true }, recording('stripe-transfer-created')]);
+
+    await expect(stripe.send(payout42)).resolves.toMatchObject({ status: 'completed' });
+    expect(new Set(requests.map((r) => r.headers['idempotency-key']))).toEqual(new Set(['payout-42']));
+  });
+
+  it('stops when Stripe says Stripe-Should-Retry: false, and reports the outcome as unknown', async () => {
+    const { stripe, requests } = provider([recording('stripe-server-error-do-not-retry')]);
+
+    const error = await rejection(stripe.send(payout42));
+
+    // Unknown: the payout must be retried later with the SAME key, never re-issued with a new one.
+    expect(error).toMatchObject({ reason: 'provider_unavailable', retryable: false, outcome: 'unknown', httpStatus: 500 });
+    expect(requests).toHaveLength(1);
+  });
+
+  it('gives up after the configured retries with a retryable, unknown-outcome error', async () => {
+    const { stripe, requests, problems } = provider(
+      [recording('stripe-server-error'), recording('stripe-server-error'), recording('stripe-server-error')],
+      { retries: 2 },
+    );
+
+    const error = await rejection(stripe.send(payout42));
+
+    expect(error).toMatchObject({ reason: 'provider_unavailable', retryable: true, outcome: 'unknown' });
+    expect(requests).toHaveLength(3);
+    expect(problems()).toEqual([]);
+  });
+
+  it('a duplicate send of the same payout (a re-run job, a new Lambda) gets the original transfer, never a second one', async () => {
+    const { fetch, requests, problems } = replayFetch([
+      recording('stripe-transfer-created'),
+      recording('stripe-transfer-replayed'),
+    ]);
+    const options = { fetch, baseUrl: BASE, apiKey: 'sk_test_recorded', retryMinDelayMs: 0 };
+
+    const first = await new StripePayoutProvider(options).send(payout42);
+    // The job derives the key again from the payout: no stored random key is needed.
+    const again = await new StripePayoutProvider(options).send({
+      ...payout42,
+      idempotencyKey: payoutIdempotencyKey({ payoutId: 42 }),
+    });
+
+    expect(again.providerTransactionId).toBe(first.providerTransactionId);
+    expect(problems()).toEqual([]);
+    const transferPosts = requests.filter((r) => r.method === 'POST' && r.path === '/v1/transfers');
+    expect(transferPosts.map((r) => r.headers['idempotency-key'])).toEqual(['payout-42', 'payout-42']);
+    expect(transferPosts[1]!.body).toBe(transferPosts[0]!.body);
+  });
+
+  it('when the payout may have been sent, finds the existing transfer by transfer group instead of creating one', async () => {
+    // Past Stripe's 24 h key window a replay is not guaranteed; the transfer group still finds it.
+    const { stripe, requests, problems } = provider([recording('stripe-transfers-list-found')]);
+
+    const result = await stripe.send({ ...payout42, mayHaveBeenSent: true });
+
+    expect(result).toMatchObject({ status: 'completed', providerTransactionId: 'tr_1QxPayout42AbCdEf' });
+    expect(problems()).toEqual([]);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.method).toBe('GET');
+    expect(Object.fromEntries(requests[0]!.query)).toEqual({ transfer_group: 'payout-42', limit: '1' });
+  });
+
+  it('when the payout may have been sent but no transfer exists, creates it with the same key', async () => {
+    const { stripe, requests, problems } = provider([recording('stripe-transfers-list-empty'), recording('stripe-transfer-created')]);
+
+    await expect(stripe.send({ ...payout42, mayHaveBeenSent: true })).resolves.toMatchObject({ status: 'completed' });
+    expect(problems()).toEqual([]);
+    expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /v1/transfers', 'POST /v1/transfers']);
+    expect(requests[1]!.headers['idempotency-key']).toBe('payout-42');
+  });
+
+  test.each([
+    ['no connected account', { ...payout42, destination: { accountDetails: {} } }, 'invalid_destination'],
+    ['not an acct_ id', { ...payout42, destination: { providerAccountId: 'partner@example.com', accountDetails: {} } }, 'invalid_destination'],
+    ['a zero amount', { ...payout42, amountCents: 0n }, 'invalid_request'],
+    ['a negative amount', { ...payout42, amountCents: -100n }, 'invalid_request'],
+  ] as const)('refuses %s before calling Stripe', async (_label, request, reason) => {
+    const { stripe, requests } = provider([]);
+
+    const error = await rejection(stripe.send(request));
+
+    expect(error).toMatchObject({ reason, retryable: false, outcome: 'not_paid' });
+    expect(requests).toHaveLength(0);
+  });
+
+  it('property: any run of retryable failures followed by success sends one key and one body throughout', async () => {
+    const failure = fc.constantFrom<Step>(
+      { timeoutNow: true },
+      { networkError: true },
+      recording('stripe-server-error'),
+      recording('stripe-rate-limited'),
+      recording('stripe-idempotency-in-flight'),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(failure, { maxLength: 3 }), fc.integer({ min: 1, max: 10_000_000 }), async (failures, payoutId) => {
+        const key = payoutIdempotencyKey({ payoutId });
+        const { stripe, requests, problems } = provider([...failures, recording('stripe-transfer-replayed')]);
+
+        const result = await stripe.send({ ...payout42, payoutId, idempotencyKey: key });
+
+        expect(result.status).toBe('completed');
+        expect(problems()).toEqual([]);
+        expect(requests).toHaveLength(failures.length + 1);
+        expect(new Set(requests.map((r) => r.headers['idempotency-key']))).toEqual(new Set([key]));
+        expect(new Set(requests.map((r) => r.body)).size).toBe(1);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
