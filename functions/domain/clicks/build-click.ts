@@ -1,0 +1,84 @@
+import type { LinkItem } from '../../ports/link-store.js';
+import type { ClickMessage } from './click-message.js';
+import { hashVisitor } from './hash-visitor.js';
+import { parseUserAgent } from './parse-user-agent.js';
+import { readCountryCode } from './read-country-code.js';
+import { truncateIp } from './truncate-ip.js';
+
+const DAY_SECONDS = 86_400;
+
+export interface ClickRequestFacts {
+  /** The client address as seen by the edge (full); truncated here and never kept whole. */
+  sourceIp: string | null;
+  userAgent: string | null;
+  referrer: string | null;
+  viewerCountry: string | null;
+}
+
+/** The visitor fingerprint for a request on a link (see `hashVisitor`). */
+export function visitorHashFor(facts: ClickRequestFacts, shortCode: string): string {
+  return hashVisitor({ truncatedIp: truncateIp(facts.sourceIp), userAgent: trimmedUserAgent(facts.userAgent), shortCode });
+}
+
+function trimmedUserAgent(userAgent: string | null): string | null {
+  const ua = userAgent?.trim();
+  return ua ? ua.slice(0, 512) : null;
+}
+
+function utmValue(destination: URL, name: string): string | null {
+  const value = destination.searchParams.get(name);
+  return value ? value.slice(0, 255) : null;
+}
+
+/** Seconds a cookie set for this link lives: the campaign version's cookie window. */
+export function cookieMaxAgeSeconds(link: Pick<LinkItem, 'cookie_duration_days'>): number {
+  return Math.max(0, Math.trunc(link.cookie_duration_days)) * DAY_SECONDS;
+}
+
+/**
+ * Assembles the click record from the link, the request and the ids the redirect minted.
+ * UTM values are the ones of the final destination (what the merchant's analytics will see):
+ * the request's own query string never influences the destination nor the record.
+ */
+export function buildClick(input: {
+  link: LinkItem;
+  facts: ClickRequestFacts;
+  clickId: string;
+  cookieId: string;
+  /** The final destination (after parameter merging). */
+  destination: URL;
+  now: Date;
+}): ClickMessage {
+  const { link, facts, clickId, cookieId, destination, now } = input;
+  const userAgent = trimmedUserAgent(facts.userAgent);
+  const ip = truncateIp(facts.sourceIp);
+  const details = parseUserAgent(userAgent);
+  const referrer = facts.referrer?.trim();
+  return {
+    v: 1,
+    click_id: clickId,
+    cookie_id: cookieId,
+    short_code: link.short_code,
+    partner_link_id: link.partner_link_id,
+    campaign_partner_id: link.campaign_partner_id,
+    partner_id: link.partner_id,
+    vendor_id: link.vendor_id,
+    campaign_id: link.campaign_id,
+    campaign_version_id: link.campaign_version_id,
+    clicked_at: now.toISOString(),
+    cookie_expires_at: new Date(now.getTime() + cookieMaxAgeSeconds(link) * 1000).toISOString(),
+    ip_address: ip,
+    visitor_hash: hashVisitor({ truncatedIp: ip, userAgent, shortCode: link.short_code }),
+    user_agent: userAgent,
+    referrer_url: referrer ? referrer.slice(0, 2048) : null,
+    utm_source: utmValue(destination, 'utm_source'),
+    utm_medium: utmValue(destination, 'utm_medium'),
+    utm_campaign: utmValue(destination, 'utm_campaign'),
+    utm_content: utmValue(destination, 'utm_content'),
+    utm_term: utmValue(destination, 'utm_term'),
+    country_code: readCountryCode(facts.viewerCountry),
+    device_type: details.deviceType,
+    browser: details.browser,
+    os: details.os,
+  };
+}
