@@ -1,0 +1,254 @@
+import { describe, expect, it, test } from 'vitest';
+import { PayPalPayoutProvider } from '../../../../functions/adapters/payments/paypal-payout-provider.js';
+import { PayoutProviderError, type PayoutSendRequest } from '../../../../functions/ports/payout-provider.js';
+import { payoutIdempotencyKey } from '../../../../functions/domain/payouts/payout-idempotency-key.js';
+import { recording, replayFetch, type RecordedRequest, type Step } from './replay-fetch.js';
+
+const BASE = 'https://paypal.test';
+
+const payout43: PayoutSendRequest = {
+  payoutId: 43,
+  idempotencyKey: payoutIdempotencyKey({ payoutId: 43 }),
+  amountCents: 1230n, // $12.30
+  currency: 'usd',
+  destination: { accountDetails: { email: 'partner43@example.com', account_type: 'business' } },
+  description: 'Affiliate payout 43',
+};
+
+function provider(script: Step[], options: { timeoutMs?: number; retries?: number; clock?: { ms: number } } = {}) {
+  const replay = replayFetch(script);
+  const clock = options.clock ?? { ms: Date.parse('2026-11-25T13:00:00Z') };
+  const paypal = new PayPalPayoutProvider({
+    fetch: replay.fetch,
+    baseUrl: BASE,
+    clientId: 'client-id',
+    clientSecret: 'client-secret',
+    timeoutMs: options.timeoutMs ?? 1000,
+    retries: options.retries ?? 3,
+    retryMinDelayMs: 0,
+    now: () => clock.ms,
+  });
+  return { paypal, clock, ...replay };
+}
+
+const json = (request: RecordedRequest): unknown => JSON.parse(request.body);
+const payoutPosts = (requests: RecordedRequest[]) =>
+  requests.filter((r) => r.method === 'POST' && r.path === '/v1/payments/payouts');
+
+async function rejection(promise: Promise<unknown>): Promise<PayoutProviderError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(PayoutProviderError);
+  return error as PayoutProviderError;
+}
+
+describe('PayPalPayoutProvider', () => {
+  it('gets a client-credentials token, then creates a one-item batch keyed by the payout', async () => {
+    const { paypal, requests, problems } = provider([recording('paypal-token'), recording('paypal-payout-created')]);
+
+    const result = await paypal.send(payout43);
+
+    // A new batch is PENDING at PayPal: the payout stays processing until getStatus sees SUCCESS.
+    expect(result).toMatchObject({ status: 'processing', providerTransactionId: '5UXD2E8A7EBQJ' });
+    expect(problems()).toEqual([]);
+    const [token, create] = requests;
+    expect(token!.url).toBe(`${BASE}/v1/oauth2/token`);
+    expect(token!.headers.authorization).toBe(`Basic ${Buffer.from('client-id:client-secret').toString('base64')}`);
+    expect(token!.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(token!.body).toBe('grant_type=client_credentials');
+    expect(create!.url).toBe(`${BASE}/v1/payments/payouts`);
+    expect(create!.headers).toMatchObject({
+      authorization: 'Bearer A21AAFakeRecordedToken0001',
+      'paypal-request-id': 'payout-43',
+      'content-type': 'application/json',
+    });
+    expect(json(create!)).toEqual({
+      sender_batch_header: { sender_batch_id: 'payout-43', recipient_type: 'EMAIL', email_subject: 'You have a payout' },
+      items: [
+        {
+          recipient_type: 'EMAIL',
+          receiver: 'partner43@example.com',
+          amount: { value: '12.30', currency: 'USD' },
+          note: 'Affiliate payout 43',
+          sender_item_id: 'payout-43',
+        },
+      ],
+    });
+  });
+
+  test.each([
+    [1230n, 'USD', '12.30'], // $12.30
+    [5n, 'USD', '0.05'],
+    [100n, 'EUR', '1.00'],
+    [123456789n, 'USD', '1234567.89'],
+    [1230n, 'JPY', '1230'], // yen have no minor unit at PayPal
+  ])('sends %s minor units of %s as "%s"', async (amountCents, currency, value) => {
+    const { paypal, requests } = provider([recording('paypal-token'), recording('paypal-payout-created')]);
+
+    await paypal.send({ ...payout43, amountCents, currency });
+
+    expect(json(payoutPosts(requests)[0]!)).toMatchObject({ items: [{ amount: { value, currency } }] });
+  });
+
+  it('pays a PayPal payer id when the method has one', async () => {
+    const { paypal, requests } = provider([recording('paypal-token'), recording('paypal-payout-created')]);
+
+    await paypal.send({ ...payout43, destination: { providerAccountId: 'PAYERID7QX', accountDetails: {} } });
+
+    expect(json(payoutPosts(requests)[0]!)).toMatchObject({
+      sender_batch_header: { recipient_type: 'PAYPAL_ID' },
+      items: [{ recipient_type: 'PAYPAL_ID', receiver: 'PAYERID7QX' }],
+    });
+  });
+
+  it('reuses the token until it is about to expire', async () => {
+    const { paypal, clock, requests, problems } = provider([
+      recording('paypal-token'),
+      recording('paypal-payout-created'),
+      recording('paypal-payout-created'),
+      recording('paypal-token'),
+      recording('paypal-payout-created'),
+    ]);
+
+    await paypal.send(payout43);
+    clock.ms += 60 * 60 * 1000; // an hour: the 9 h token is still good
+    await paypal.send({ ...payout43, payoutId: 44, idempotencyKey: 'payout-44' });
+    clock.ms += 9 * 60 * 60 * 1000;
+    await paypal.send({ ...payout43, payoutId: 45, idempotencyKey: 'payout-45' });
+
+    expect(problems()).toEqual([]);
+    expect(requests.filter((r) => r.path === '/v1/oauth2/token')).toHaveLength(2);
+  });
+
+  it('INSUFFICIENT_FUNDS is a definitive failure: not retried, nothing paid', async () => {
+    const { paypal, requests, problems } = provider([recording('paypal-token'), recording('paypal-payout-insufficient-funds')]);
+
+    const error = await rejection(paypal.send(payout43));
+
+    expect(error).toMatchObject({
+      provider: 'paypal',
+      reason: 'insufficient_funds',
+      retryable: false,
+      outcome: 'not_paid',
+      httpStatus: 422,
+    });
+    expect(error.providerResponse).toMatchObject({ name: 'INSUFFICIENT_FUNDS' });
+    expect(payoutPosts(requests)).toHaveLength(1);
+    expect(problems()).toEqual([]);
+  });
+
+  it('a batch DENIED at preliminary checks is a definitive failure', async () => {
+    const { paypal } = provider([recording('paypal-token'), recording('paypal-payout-denied')]);
+
+    const error = await rejection(paypal.send(payout43));
+
+    expect(error).toMatchObject({ reason: 'rejected', retryable: false, outcome: 'not_paid' });
+  });
+
+  it('refused client credentials fail at once without retrying', async () => {
+    const { paypal, requests } = provider([recording('paypal-token-invalid-client')]);
+
+    const error = await rejection(paypal.send(payout43));
+
+    expect(error).toMatchObject({ reason: 'authentication', retryable: false, httpStatus: 401 });
+    expect(requests).toHaveLength(1);
+  });
+
+  it('retries a timed-out create with the same sender_batch_id and PayPal-Request-Id, token fetched once', async () => {
+    const { paypal, requests, problems } = provider(
+      [recording('paypal-token'), { hang: true }, recording('paypal-payout-created')],
+      { timeoutMs: 20 },
+    );
+
+    const result = await paypal.send(payout43);
+
+    expect(result).toMatchObject({ status: 'processing', providerTransactionId: '5UXD2E8A7EBQJ' });
+    expect(problems()).toEqual([]);
+    const posts = payoutPosts(requests);
+    expect(posts).toHaveLength(2);
+    expect(posts.map((r) => r.headers['paypal-request-id'])).toEqual(['payout-43', 'payout-43']);
+    expect(posts[1]!.body).toBe(posts[0]!.body);
+    expect(requests.filter((r) => r.path === '/v1/oauth2/token')).toHaveLength(1);
+  });
+
+  it('retries a 500 with the same sender_batch_id, then succeeds', async () => {
+    const { paypal, requests, problems } = provider([
+      recording('paypal-token'),
+      recording('paypal-payout-server-error'),
+      recording('paypal-payout-created'),
+    ]);
+
+    await expect(paypal.send(payout43)).resolves.toMatchObject({ status: 'processing' });
+    expect(problems()).toEqual([]);
+    const posts = payoutPosts(requests);
+    expect(posts.map((r) => (json(r) as { sender_batch_header: { sender_batch_id: string } }).sender_batch_header.sender_batch_id)).toEqual([
+      'payout-43',
+      'payout-43',
+    ]);
+  });
+
+  it('an expired token is replaced and the create retried with the same key', async () => {
+    const { paypal, requests, problems } = provider([
+      recording('paypal-token'),
+      recording('paypal-payout-token-expired'),
+      recording('paypal-token'),
+      recording('paypal-payout-created'),
+    ]);
+
+    await expect(paypal.send(payout43)).resolves.toMatchObject({ status: 'processing' });
+    expect(problems()).toEqual([]);
+    expect(payoutPosts(requests).map((r) => r.headers['paypal-request-id'])).toEqual(['payout-43', 'payout-43']);
+  });
+
+  it('a duplicate send of the same payout returns the original batch, never a second one', async () => {
+    // PayPal refuses a sender_batch_id used in the last 30 days and links the original batch.
+    const { paypal, requests, problems } = provider([
+      recording('paypal-token'),
+      recording('paypal-payout-created'),
+      recording('paypal-payout-duplicate-batch'),
+      recording('paypal-payout-batch-success'),
+    ]);
+
+    const first = await paypal.send(payout43);
+    const again = await paypal.send({ ...payout43, idempotencyKey: payoutIdempotencyKey({ payoutId: 43 }) });
+
+    expect(first.providerTransactionId).toBe('5UXD2E8A7EBQJ');
+    expect(again).toMatchObject({ status: 'completed', providerTransactionId: '5UXD2E8A7EBQJ' });
+    expect(problems()).toEqual([]);
+    expect(payoutPosts(requests).map((r) => r.headers['paypal-request-id'])).toEqual(['payout-43', 'payout-43']);
+    expect(requests.at(-1)).toMatchObject({ method: 'GET', path: '/v1/payments/payouts/5UXD2E8A7EBQJ' });
+  });
+
+  test.each([
+    ['paypal-payout-batch-success', 'completed'],
+    ['paypal-payout-batch-processing', 'processing'],
+    ['paypal-payout-batch-unclaimed', 'processing'], // money not yet claimed by the receiver
+  ] as const)('getStatus maps %s to %s', async (name, status) => {
+    const { paypal, requests } = provider([recording('paypal-token'), recording(name)]);
+
+    const result = await paypal.getStatus({ payoutId: 43, providerTransactionId: '5UXD2E8A7EBQJ' });
+
+    expect(result).toMatchObject({ status, providerTransactionId: '5UXD2E8A7EBQJ' });
+    expect(requests[1]).toMatchObject({ method: 'GET', path: '/v1/payments/payouts/5UXD2E8A7EBQJ' });
+  });
+
+  it('getStatus reports a returned item as a definitive failure', async () => {
+    const { paypal } = provider([recording('paypal-token'), recording('paypal-payout-batch-returned')]);
+
+    const error = await rejection(paypal.getStatus({ payoutId: 43, providerTransactionId: '5UXD2E8A7EBQJ' }));
+
+    expect(error).toMatchObject({ reason: 'rejected', retryable: false, outcome: 'not_paid' });
+  });
+
+  test.each([
+    ['no e-mail and no payer id', { ...payout43, destination: { accountDetails: {} } }, 'invalid_destination'],
+    ['a zero amount', { ...payout43, amountCents: 0n }, 'invalid_request'],
+  ] as const)('refuses %s before calling PayPal', async (_label, request, reason) => {
+    const { paypal, requests } = provider([]);
+
+    await expect(paypal.send(request)).rejects.toMatchObject({ reason, retryable: false });
+    expect(requests).toHaveLength(0);
+  });
+});
