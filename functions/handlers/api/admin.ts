@@ -1,0 +1,250 @@
+/**
+ * Operator routes (`Authorization: Bearer <ADMIN_TOKEN>`): vendors, partners and their status,
+ * and running a scheduled job now.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { generateApiKey } from '../../domain/auth/api-key.js';
+import { keyExpiresAt } from '../../domain/auth/key-lifetime.js';
+import { runJob, UnknownJobError } from '../../jobs/run-job.js';
+import { ConflictError, NotFoundError } from '../../platform/http/errors.js';
+import { email, httpUrl, idParams } from '../../platform/http/fields.js';
+import { created, ok } from '../../platform/http/responses.js';
+import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
+import { isUniqueViolation } from '../../platform/http/sql-errors.js';
+import { insertApiKey } from '../../repositories/api-keys.js';
+import { writeAuditLog } from '../../repositories/audit-logs.js';
+import { findPartner, insertPartner, partnerEmailTaken, setPartnerStatus } from '../../repositories/partners.js';
+import { writeLinksThrough } from '../../repositories/partner-links-sync.js';
+import { insertVendor, setVendorKeyPrefix, vendorEmailTaken } from '../../repositories/vendors.js';
+import { insertVendorUser } from '../../repositories/vendor-users.js';
+
+const createVendorBody = z.strictObject({
+  name: z.string().trim().min(1).max(255),
+  email,
+  company_name: z.string().trim().min(1).max(255).optional(),
+  website_url: httpUrl.optional(),
+  webhook_url: httpUrl.optional(),
+  /** The owner user's name; defaults to the vendor's name. */
+  owner_name: z.string().trim().min(1).max(255).optional(),
+});
+
+const createdVendor = z.object({
+  vendor_id: z.number().int(),
+  name: z.string(),
+  email: z.string(),
+  company_name: z.string().nullable(),
+  website_url: z.string().nullable(),
+  webhook_url: z.string().nullable(),
+  status: z.string(),
+  vendor_user_id: z.number().int(),
+  api_key: z.string().describe('Shown this once'),
+  api_key_prefix: z.string(),
+  api_key_expires_at: z.string(),
+  webhook_secret: z.string().describe('Signs outbound webhooks; shown this once'),
+  created_at: z.string(),
+});
+
+const partnerTier = z.enum(['standard', 'bronze', 'silver', 'gold', 'platinum']);
+
+const createPartnerBody = z.strictObject({
+  name: z.string().trim().min(1).max(255),
+  email,
+  tier: partnerTier.optional(),
+  bio: z.string().max(5000).optional(),
+  website_url: httpUrl.optional(),
+});
+
+const partnerSchema = z.object({
+  partner_id: z.number().int(),
+  name: z.string(),
+  email: z.string(),
+  status: z.string(),
+  tier: z.string(),
+  bio: z.string().nullable(),
+  website_url: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+
+const createdPartner = partnerSchema.extend({
+  api_key: z.string().describe('Shown this once'),
+  api_key_prefix: z.string(),
+  api_key_expires_at: z.string(),
+});
+
+const statusReasonBody = z.strictObject({ reason: z.string().max(2000).optional() });
+
+function partnerStatusRoute(action: 'suspend' | 'activate', to: 'suspended' | 'active') {
+  return defineRoute({
+    method: 'POST',
+    path: `/v1/admin/partners/{partner_id}/${action}`,
+    auth: 'operator',
+    summary: `${action === 'suspend' ? 'Suspend' : 'Reactivate'} a partner (its links follow at once)`,
+    tags: ['admin'],
+    params: idParams('partner_id'),
+    body: statusReasonBody,
+    responses: { 200: { description: 'The partner', schema: partnerSchema } },
+    handler: async ({ deps, params, body, actor, now }) => {
+      const partner = await deps.sql.transaction(async (tx) => {
+        const before = await findPartner(tx, { partner_id: params.partner_id, forUpdate: true });
+        if (!before) throw new NotFoundError('Partner not found.');
+        if (before.status === to) return before;
+        const after = await setPartnerStatus(tx, { partner_id: before.partner_id, status: to, now });
+        await writeAuditLog(tx, {
+          entity_type: 'partners',
+          entity_id: after.partner_id,
+          action,
+          actor,
+          before: { ...before },
+          after: { ...after },
+          reason: body.reason,
+          now,
+        });
+        return after;
+      });
+      await writeLinksThrough({ sql: deps.sql, linkStore: deps.linkStore, now, selector: { partner_id: partner.partner_id } });
+      return ok(partner);
+    },
+  });
+}
+
+export const adminRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'POST',
+    path: '/v1/admin/vendors',
+    auth: 'operator',
+    summary: 'Create a vendor, its owner user and the owner API key (shown once)',
+    tags: ['admin'],
+    body: createVendorBody,
+    responses: { 201: { description: 'Vendor created', schema: createdVendor } },
+    handler: async ({ deps, body, actor, now }) => {
+      const key = generateApiKey({ ownerType: 'vendor_user' });
+      const webhookSecret = `whsec_${randomBytes(24).toString('base64url')}`;
+      const expiresAt = keyExpiresAt(now);
+      try {
+        const result = await deps.sql.transaction(async (tx) => {
+          if (await vendorEmailTaken(tx, body.email)) throw new ConflictError('A vendor with this email already exists.');
+          const vendor = await insertVendor(tx, { ...body, webhook_secret: webhookSecret, now });
+          const owner = await insertVendorUser(tx, {
+            vendor_id: vendor.vendor_id,
+            email: body.email,
+            name: body.owner_name ?? body.name,
+            role: 'owner',
+            status: 'active',
+            now,
+          });
+          const apiKey = await insertApiKey(tx, {
+            generated: key,
+            owner_type: 'vendor_user',
+            vendor_user_id: owner.vendor_user_id,
+            now,
+            expires_at: expiresAt,
+          });
+          await setVendorKeyPrefix(tx, { vendor_id: vendor.vendor_id, key_prefix: key.key_prefix });
+          await writeAuditLog(tx, { entity_type: 'vendors', entity_id: vendor.vendor_id, action: 'create', actor, after: { ...vendor }, now });
+          await writeAuditLog(tx, { entity_type: 'vendor_users', entity_id: owner.vendor_user_id, action: 'create', actor, after: { ...owner }, now });
+          await writeAuditLog(tx, {
+            entity_type: 'api_keys',
+            entity_id: apiKey.api_key_id,
+            action: 'create',
+            actor,
+            after: { key_prefix: apiKey.key_prefix, owner_type: apiKey.owner_type, vendor_user_id: owner.vendor_user_id, expires_at: apiKey.expires_at },
+            now,
+          });
+          return { vendor, owner, apiKey };
+        });
+        return created({
+          ...result.vendor,
+          vendor_user_id: result.owner.vendor_user_id,
+          api_key: key.key,
+          api_key_prefix: key.key_prefix,
+          api_key_expires_at: result.apiKey.expires_at,
+          webhook_secret: webhookSecret,
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new ConflictError('A vendor with this email already exists.', { cause: error });
+        throw error;
+      }
+    },
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: '/v1/admin/partners',
+    auth: 'operator',
+    summary: 'Create an active partner and its API key (shown once)',
+    tags: ['admin'],
+    body: createPartnerBody,
+    responses: { 201: { description: 'Partner created', schema: createdPartner } },
+    handler: async ({ deps, body, actor, now }) => {
+      const key = generateApiKey({ ownerType: 'partner' });
+      try {
+        const result = await deps.sql.transaction(async (tx) => {
+          if (await partnerEmailTaken(tx, body.email)) throw new ConflictError('A partner with this email already exists.');
+          const partner = await insertPartner(tx, { ...body, now });
+          const apiKey = await insertApiKey(tx, {
+            generated: key,
+            owner_type: 'partner',
+            partner_id: partner.partner_id,
+            now,
+            expires_at: keyExpiresAt(now),
+          });
+          await writeAuditLog(tx, { entity_type: 'partners', entity_id: partner.partner_id, action: 'create', actor, after: { ...partner }, now });
+          await writeAuditLog(tx, {
+            entity_type: 'api_keys',
+            entity_id: apiKey.api_key_id,
+            action: 'create',
+            actor,
+            after: { key_prefix: apiKey.key_prefix, owner_type: apiKey.owner_type, partner_id: partner.partner_id, expires_at: apiKey.expires_at },
+            now,
+          });
+          return { partner, apiKey };
+        });
+        return created({ ...result.partner, api_key: key.key, api_key_prefix: key.key_prefix, api_key_expires_at: result.apiKey.expires_at });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new ConflictError('A partner with this email already exists.', { cause: error });
+        throw error;
+      }
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/v1/admin/partners/{partner_id}',
+    auth: 'operator',
+    summary: 'A partner',
+    tags: ['admin'],
+    params: idParams('partner_id'),
+    responses: { 200: { description: 'The partner', schema: partnerSchema } },
+    handler: async ({ deps, params }) => {
+      const partner = await findPartner(deps.sql, { partner_id: params.partner_id });
+      if (!partner) throw new NotFoundError('Partner not found.');
+      return ok(partner);
+    },
+  }),
+
+  partnerStatusRoute('suspend', 'suspended'),
+  partnerStatusRoute('activate', 'active'),
+
+  defineRoute({
+    method: 'POST',
+    path: '/v1/admin/jobs/{name}',
+    auth: 'operator',
+    summary: 'Run a scheduled job now (sync-links, payouts, approve-conversions, retention, ...)',
+    tags: ['admin'],
+    params: z.object({ name: z.string().regex(/^[a-z0-9-]{1,64}$/) }),
+    body: z.record(z.string(), z.unknown()).optional(),
+    responses: { 200: { description: 'The job result', schema: z.object({ job: z.string(), result: z.unknown() }) } },
+    handler: async ({ deps, params, body, actor, now }) => {
+      try {
+        const result = await runJob({ name: params.name, deps: Object.create(deps, { now: { value: () => now } }), input: body ?? {} });
+        console.info(JSON.stringify({ level: 'info', message: 'job run by operator', job: params.name, actor: actor.actor_type }));
+        return ok({ job: params.name, result: result ?? null });
+      } catch (error) {
+        if (error instanceof UnknownJobError) throw new NotFoundError(error.message);
+        throw error;
+      }
+    },
+  }),
+];

@@ -1,0 +1,38 @@
+/**
+ * The management API Lambda (`ANY /v1/{proxy+}`): one function, an internal router over the area
+ * route modules listed in `api/routes-index.ts`. Thin: route → area handler → JSON, errors →
+ * problem+json.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { platformDepsFromEnv, type PlatformDeps } from '../platform/composition-root.js';
+import { lazyHandler } from '../platform/lambda-handler.js';
+import { problemDetailsMiddleware } from '../platform/http/problem-middleware.js';
+import { toGatewayResult } from '../platform/http/responses.js';
+import type { ApiDeps } from '../platform/http/route.js';
+import type { LinkStore } from '../ports/link-store.js';
+import { createLinkStore } from '../adapters/aws/link-writer.js';
+import { createRouter } from './api/router.js';
+import { allRoutes } from './api/routes-index.js';
+
+export interface ManagementApiOptions {
+  /** The link hot store; defaults to DynamoDB through `deps.dynamodb`. Tests inject failing ones. */
+  linkStore?: LinkStore;
+}
+
+export function createHandler(deps: PlatformDeps, options: ManagementApiOptions = {}) {
+  const router = createRouter(allRoutes);
+  let linkStore = options.linkStore;
+  const apiDeps = (): ApiDeps => {
+    linkStore ??= createLinkStore({ client: deps.dynamodb, tableName: deps.config.tableNames.links });
+    // A view over deps, not a copy: `sql` is a lazy getter in the composition root.
+    return Object.create(deps, { linkStore: { value: linkStore, enumerable: true } }) as ApiDeps;
+  };
+  const wrapped = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+    .use(problemDetailsMiddleware())
+    .handler(async (event) => toGatewayResult(await router.handle(event, apiDeps())));
+  return (event: APIGatewayProxyEventV2, context?: unknown): Promise<APIGatewayProxyStructuredResultV2> =>
+    wrapped(event, (context ?? {}) as Context);
+}
+
+export const handler = lazyHandler(() => createHandler(platformDepsFromEnv()));

@@ -1,0 +1,41 @@
+/**
+ * The scheduled-job registry: `POST /v1/admin/jobs/{name}` and the scheduler both run jobs by
+ * name through `runJob`. Adding a job = one entry in `jobs` below.
+ */
+import type { PlatformDeps } from '../platform/composition-root.js';
+import type { LinkStore } from '../ports/link-store.js';
+import { createLinkStore } from '../adapters/aws/link-writer.js';
+import { syncLinksToHotStore } from '../repositories/partner-links-sync.js';
+
+export interface JobDeps extends PlatformDeps {
+  /** Injected by callers that already hold one (the management API, tests). */
+  linkStore?: LinkStore;
+}
+
+export type Job = (args: { deps: JobDeps; input: Record<string, unknown> }) => Promise<unknown>;
+
+function linkStoreOf(deps: JobDeps): LinkStore {
+  return deps.linkStore ?? createLinkStore({ client: deps.dynamodb, tableName: deps.config.tableNames.links });
+}
+
+export const jobs: Record<string, Job> = {
+  /** Re-puts links marked for repair (`since`, ISO; default 7 days), or every link (`all: true`). */
+  'sync-links': async ({ deps, input }) => {
+    const since = typeof input.since === 'string' && !Number.isNaN(Date.parse(input.since)) ? new Date(input.since) : undefined;
+    return syncLinksToHotStore({ sql: deps.sql, linkStore: linkStoreOf(deps), now: deps.now(), since, all: input.all === true });
+  },
+};
+
+export class UnknownJobError extends Error {
+  constructor(readonly jobName: string) {
+    super(`Unknown job "${jobName}". Known jobs: ${Object.keys(jobs).join(', ')}.`);
+    this.name = 'UnknownJobError';
+  }
+}
+
+/** Runs the job called `name`; throws `UnknownJobError` for a name not in the registry. */
+export async function runJob({ name, deps, input = {} }: { name: string; deps: JobDeps; input?: Record<string, unknown> }): Promise<unknown> {
+  const job = Object.hasOwn(jobs, name) ? jobs[name] : undefined;
+  if (!job) throw new UnknownJobError(name);
+  return job({ deps, input });
+}

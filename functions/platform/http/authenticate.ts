@@ -1,0 +1,90 @@
+/**
+ * Authentication: `Authorization: Bearer <token>` is the operator token (constant-time compare
+ * against ADMIN_TOKEN) or an API key (looked up by its SHA-256 hash). Every failure is the same
+ * 401 so a caller cannot tell a wrong key from a revoked or expired one.
+ */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { SqlExecutor } from '../../ports/sql-executor.js';
+import { constantTimeEqual, hashApiKey, ownerTypeOfKey } from '../../domain/auth/api-key.js';
+import { vendorRoles, type VendorRole } from '../../domain/auth/roles.js';
+import { findKeyWithOwnerByHash, touchApiKey } from '../../repositories/api-keys.js';
+import { activateInvitedVendorUser } from '../../repositories/vendor-users.js';
+import { UnauthorizedError } from './errors.js';
+import { headerOf } from './parse-request.js';
+import type { Principal } from './principal.js';
+
+/** `last_used_at` is written at most this often per key, so reads stay reads. */
+const touchIntervalMs = 60_000;
+
+/** The bearer token of `event`, or undefined. */
+export function bearerTokenOf(event: Pick<APIGatewayProxyEventV2, 'headers'>): string | undefined {
+  const header = headerOf(event, 'authorization');
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  return match?.[1];
+}
+
+/**
+ * The principal behind `event`'s bearer token; throws 401 when there is none or it is not live
+ * at `now`.
+ */
+export async function authenticate({
+  event,
+  sql,
+  adminToken,
+  now,
+}: {
+  event: Pick<APIGatewayProxyEventV2, 'headers'>;
+  sql: SqlExecutor;
+  adminToken: string | undefined;
+  now: Date;
+}): Promise<Principal> {
+  const token = bearerTokenOf(event);
+  if (!token) throw new UnauthorizedError();
+  const ownerType = ownerTypeOfKey(token);
+  if (!ownerType) {
+    if (adminToken && constantTimeEqual(token, adminToken)) return { kind: 'operator' };
+    throw new UnauthorizedError('The bearer token is not a valid API key.');
+  }
+  const key = await findKeyWithOwnerByHash(sql, hashApiKey(token));
+  const invalid = new UnauthorizedError('The API key is unknown, revoked or expired.');
+  if (!key || key.owner_type !== ownerType) throw invalid;
+  if (key.revoked_at !== null || Date.parse(key.expires_at) <= now.getTime()) throw invalid;
+
+  if (!key.last_used_at || now.getTime() - Date.parse(key.last_used_at) >= touchIntervalMs) {
+    await touchApiKey(sql, { api_key_id: key.api_key_id, now });
+  }
+
+  if (key.owner_type === 'partner') {
+    if (key.partner_id === null || key.partner_deleted) throw invalid;
+    return {
+      kind: 'partner',
+      partnerId: key.partner_id,
+      partnerStatus: key.partner_status ?? 'pending',
+      apiKeyId: key.api_key_id,
+      keyExpiresAt: key.expires_at,
+    };
+  }
+  if (
+    key.vendor_user_id === null ||
+    key.vendor_id === null ||
+    key.vendor_user_deleted ||
+    key.vendor_user_status === 'inactive' ||
+    key.vendor_deleted ||
+    key.vendor_status !== 'active'
+  ) {
+    throw invalid;
+  }
+  // An invited user's first authenticated request accepts the invitation.
+  if (key.vendor_user_status === 'pending') {
+    await activateInvitedVendorUser(sql, { vendor_user_id: key.vendor_user_id, now });
+  }
+  const role = vendorRoles.includes(key.role as VendorRole) ? (key.role as VendorRole) : 'member';
+  return {
+    kind: 'vendor_user',
+    vendorId: key.vendor_id,
+    vendorUserId: key.vendor_user_id,
+    role,
+    apiKeyId: key.api_key_id,
+    keyExpiresAt: key.expires_at,
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * Request parsing: JSON bodies, query strings and path parameters through zod schemas.
+ * Write bodies are `z.strictObject`s, so an unknown field is a 400 naming the field.
+ */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import { UnsupportedMediaTypeError, ValidationError, type FieldError } from './errors.js';
+
+type Location = 'body' | 'query' | 'params';
+
+/** Zod issues as the `errors` array of a 400 problem. */
+export function fieldErrorsOf(error: z.ZodError, location: Location): FieldError[] {
+  const out: FieldError[] = [];
+  for (const issue of error.issues) {
+    const base = [location, ...issue.path.map(String)].join('.');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) out.push({ path: `${base}.${key}`, message: 'Unknown field.' });
+    } else {
+      out.push({ path: base, message: issue.message });
+    }
+  }
+  return out;
+}
+
+/** Parses `value` with `schema` or throws a 400 listing every failing field. */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, location: Location): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const errors = fieldErrorsOf(result.error, location);
+  const first = errors[0];
+  const detail =
+    errors.length === 1 && first
+      ? `Invalid ${location}: ${first.path} - ${first.message}`
+      : `Invalid ${location}: ${errors.length} fields failed validation (see errors).`;
+  throw new ValidationError(detail, errors);
+}
+
+/**
+ * The decoded JSON body of `event`: `undefined` when there is none. A body that is not JSON is a
+ * 400; a declared non-JSON content type is a 415.
+ */
+export function readJsonBody(event: APIGatewayProxyEventV2): unknown {
+  if (event.body === undefined || event.body === null || event.body === '') return undefined;
+  const contentType = headerOf(event, 'content-type');
+  if (contentType && !/^application\/([a-z0-9.+-]*\+)?json\b/i.test(contentType)) {
+    throw new UnsupportedMediaTypeError();
+  }
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new ValidationError('The request body is not valid JSON.', [{ path: 'body', message: 'Malformed JSON.' }], { cause });
+  }
+}
+
+/** A request header, case-insensitively (API Gateway v2 lower-cases them; tests may not). */
+export function headerOf(event: Pick<APIGatewayProxyEventV2, 'headers'>, name: string): string | undefined {
+  const headers = event.headers ?? {};
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === wanted) return value;
+  }
+  return undefined;
+}

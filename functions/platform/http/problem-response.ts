@@ -1,0 +1,53 @@
+/**
+ * RFC 9457 problem details. The single place an error becomes an HTTP answer: typed
+ * `HttpError`s keep their status and detail; anything else is a 500 with a generic detail (the
+ * cause goes to the log, never to the caller).
+ */
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { HttpError, ValidationError, type FieldError } from './errors.js';
+import { toGatewayResult } from './responses.js';
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  errors?: FieldError[];
+}
+
+export const problemContentType = 'application/problem+json';
+
+/** The problem document for `error`, at `instance` (the request path). */
+export function toProblem(error: unknown, instance?: string): { problem: ProblemDetails; headers: Record<string, string> } {
+  if (error instanceof HttpError) {
+    const problem: ProblemDetails = {
+      type: error.type,
+      title: error.title,
+      status: error.status,
+      detail: error.message,
+      instance,
+    };
+    if (error instanceof ValidationError) problem.errors = error.errors;
+    return { problem, headers: error.headers };
+  }
+  return {
+    problem: {
+      type: '/problems/internal',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'The request could not be completed; it is safe to retry.',
+      instance,
+    },
+    headers: {},
+  };
+}
+
+/** The gateway result for `error`; logs unexpected errors (with their stack) once. */
+export function problemResult(error: unknown, instance?: string): APIGatewayProxyStructuredResultV2 {
+  const { problem, headers } = toProblem(error, instance);
+  if (problem.status >= 500) {
+    console.error(JSON.stringify({ level: 'error', message: 'unhandled error', instance, error: String(error), stack: (error as Error)?.stack }));
+  }
+  return toGatewayResult({ status: problem.status, body: problem, headers }, problemContentType);
+}

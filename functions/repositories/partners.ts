@@ -1,0 +1,66 @@
+/**
+ * `partners`: affiliates. Global (not owned by a vendor); the operator creates, suspends and
+ * reactivates them.
+ */
+import type { SqlExecutor } from '../ports/sql-executor.js';
+
+export interface PartnerRow {
+  partner_id: number;
+  name: string;
+  email: string;
+  status: string;
+  tier: string;
+  bio: string | null;
+  website_url: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const columns = 'partner_id, name, email, status, tier, bio, website_url, created_at, updated_at';
+
+export async function insertPartner(
+  sql: SqlExecutor,
+  input: { name: string; email: string; tier?: string; bio?: string | null; website_url?: string | null; now: Date },
+): Promise<PartnerRow> {
+  const { rows } = await sql.query<PartnerRow & Record<string, unknown>>(
+    `INSERT INTO partners (name, email, status, tier, bio, website_url, created_at, updated_at)
+     VALUES (:name, :email, 'active', :tier, :bio, :website_url, :now::timestamptz, :now::timestamptz)
+     RETURNING ${columns}`,
+    {
+      name: input.name,
+      email: input.email,
+      tier: input.tier ?? 'standard',
+      bio: input.bio ?? null,
+      website_url: input.website_url ?? null,
+      now: input.now,
+    },
+  );
+  return rows[0]!;
+}
+
+export async function findPartner(
+  sql: SqlExecutor,
+  input: { partner_id: number; forUpdate?: boolean },
+): Promise<PartnerRow | undefined> {
+  const { rows } = await sql.query<PartnerRow & Record<string, unknown>>(
+    `SELECT ${columns} FROM partners WHERE partner_id = :id::integer AND is_deleted IS NOT TRUE ${input.forUpdate ? 'FOR UPDATE' : ''}`,
+    { id: input.partner_id },
+  );
+  return rows[0];
+}
+
+export async function partnerEmailTaken(sql: SqlExecutor, email: string): Promise<boolean> {
+  const { rows } = await sql.query(`SELECT 1 FROM partners WHERE lower(email) = lower(:email)`, { email });
+  return rows.length > 0;
+}
+
+export async function setPartnerStatus(
+  sql: SqlExecutor,
+  input: { partner_id: number; status: string; now: Date },
+): Promise<PartnerRow> {
+  const { rows } = await sql.query<PartnerRow & Record<string, unknown>>(
+    `UPDATE partners SET status = :status, updated_at = :now::timestamptz WHERE partner_id = :id::integer RETURNING ${columns}`,
+    { id: input.partner_id, status: input.status, now: input.now },
+  );
+  return rows[0]!;
+}

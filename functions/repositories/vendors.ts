@@ -1,0 +1,69 @@
+/**
+ * `vendors`: the companies running programs.
+ */
+import type { SqlExecutor } from '../ports/sql-executor.js';
+
+export interface VendorRow {
+  vendor_id: number;
+  name: string;
+  email: string;
+  company_name: string | null;
+  website_url: string | null;
+  status: string;
+  webhook_url: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const columns = 'vendor_id, name, email, company_name, website_url, status, webhook_url, created_at, updated_at';
+
+export async function insertVendor(
+  sql: SqlExecutor,
+  input: {
+    name: string;
+    email: string;
+    company_name?: string | null;
+    website_url?: string | null;
+    webhook_url?: string | null;
+    webhook_secret: string;
+    now: Date;
+  },
+): Promise<VendorRow> {
+  const { rows } = await sql.query<VendorRow & Record<string, unknown>>(
+    `INSERT INTO vendors (name, email, company_name, website_url, webhook_url, webhook_secret, status, created_at, updated_at)
+     VALUES (:name, :email, :company_name, :website_url, :webhook_url, :webhook_secret, 'active', :now::timestamptz, :now::timestamptz)
+     RETURNING ${columns}`,
+    {
+      name: input.name,
+      email: input.email,
+      company_name: input.company_name ?? null,
+      website_url: input.website_url ?? null,
+      webhook_url: input.webhook_url ?? null,
+      webhook_secret: input.webhook_secret,
+      now: input.now,
+    },
+  );
+  return rows[0]!;
+}
+
+/** Stores the display prefix of the vendor's first key in the dictionary's `api_key` column (never a secret). */
+export async function setVendorKeyPrefix(sql: SqlExecutor, input: { vendor_id: number; key_prefix: string }): Promise<void> {
+  await sql.query(`UPDATE vendors SET api_key = :key_prefix WHERE vendor_id = :id::integer`, {
+    id: input.vendor_id,
+    key_prefix: input.key_prefix,
+  });
+}
+
+export async function findVendor(sql: SqlExecutor, vendorId: number): Promise<VendorRow | undefined> {
+  const { rows } = await sql.query<VendorRow & Record<string, unknown>>(
+    `SELECT ${columns} FROM vendors WHERE vendor_id = :id::integer AND is_deleted IS NOT TRUE`,
+    { id: vendorId },
+  );
+  return rows[0];
+}
+
+/** True when a live vendor already uses `email` (case-insensitive). */
+export async function vendorEmailTaken(sql: SqlExecutor, email: string): Promise<boolean> {
+  const { rows } = await sql.query(`SELECT 1 FROM vendors WHERE lower(email) = lower(:email)`, { email });
+  return rows.length > 0;
+}

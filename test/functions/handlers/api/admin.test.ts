@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminToken, auditRows, createApiFixture, createPartner, createVendor, expectProblem, type ApiFixture } from './fixtures.js';
+
+let f: ApiFixture;
+beforeAll(async () => {
+  f = await createApiFixture();
+});
+afterAll(async () => {
+  await f?.close();
+});
+
+describe('POST /v1/admin/vendors', () => {
+  it('creates a vendor, its owner user and a key shown once, stored only as a hash', async () => {
+    const res = await f.api.post(
+      '/v1/admin/vendors',
+      { name: 'Acme', email: 'Owner@Acme.test', company_name: 'Acme Inc', website_url: 'https://acme.test' },
+      { token: adminToken, sourceIp: '198.51.100.4' },
+    );
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ name: 'Acme', email: 'owner@acme.test', company_name: 'Acme Inc', status: 'active' });
+    expect(res.body.api_key).toMatch(/^vk_[A-Za-z0-9_-]{43}$/);
+    const { rows } = await f.db.sql.query<{ key_hash: string; owner_type: string }>(
+      `SELECT k.key_hash, k.owner_type FROM api_keys k JOIN vendor_users u ON u.vendor_user_id = k.vendor_user_id WHERE u.vendor_id = :id::integer`,
+      { id: res.body.vendor_id },
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.key_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(rows)).not.toContain(res.body.api_key);
+    const audit = await auditRows(f.db, 'vendors', res.body.vendor_id);
+    expect(audit).toEqual([expect.objectContaining({ action: 'create', actor_type: 'admin', ip_address: '198.51.100.4' })]);
+    expect((audit[0]!.changes as { changed_fields: string[] }).changed_fields).toContain('email');
+  });
+
+  it('refuses a duplicate email (409), unknown fields and invalid values (400)', async () => {
+    await createVendor(f.api, { email: 'dup@acme.test' });
+    expectProblem(await f.api.post('/v1/admin/vendors', { name: 'B', email: 'DUP@acme.test' }, { token: adminToken }), 409);
+    const unknown = await f.api.post('/v1/admin/vendors', { name: 'B', email: 'b@acme.test', plan: 'gold' }, { token: adminToken });
+    expectProblem(unknown, 400);
+    expect(unknown.body.errors).toEqual([{ path: 'body.plan', message: 'Unknown field.' }]);
+    const invalid = await f.api.post('/v1/admin/vendors', { name: '', email: 'not-an-email', website_url: 'javascript:alert(1)' }, { token: adminToken });
+    expectProblem(invalid, 400);
+    expect(invalid.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['body.email', 'body.name', 'body.website_url']);
+    expectProblem(await f.api.post('/v1/admin/vendors', undefined, { token: adminToken, rawBody: '{"name":' }), 400);
+  });
+
+  it('needs the operator token: none or a wrong one is 401, a vendor key is 403', async () => {
+    expectProblem(await f.api.post('/v1/admin/vendors', { name: 'X', email: 'x@x.test' }), 401);
+    expectProblem(await f.api.post('/v1/admin/vendors', { name: 'X', email: 'x@x.test' }, { token: 'wrong' }), 401);
+    const vendor = await createVendor(f.api);
+    expectProblem(await f.api.post('/v1/admin/vendors', { name: 'X', email: 'x@x.test' }, { token: vendor.key }), 403);
+  });
+});
+
+describe('POST /v1/admin/partners', () => {
+  it('creates an active partner with a pk_ key', async () => {
+    const res = await f.api.post('/v1/admin/partners', { name: 'Pat', email: 'pat@blog.test', tier: 'gold' }, { token: adminToken });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: 'active', tier: 'gold', email: 'pat@blog.test' });
+    expect(res.body.api_key).toMatch(/^pk_/);
+    expect(await auditRows(f.db, 'partners', res.body.partner_id)).toHaveLength(1);
+  });
+
+  it('validates tier and refuses duplicates', async () => {
+    expectProblem(await f.api.post('/v1/admin/partners', { name: 'P', email: 'p@x.test', tier: 'diamond' }, { token: adminToken }), 400);
+    const p = await createPartner(f.api, { email: 'same@x.test' });
+    expect(p.partner_id).toBeGreaterThan(0);
+    expectProblem(await f.api.post('/v1/admin/partners', { name: 'P', email: 'same@x.test' }, { token: adminToken }), 409);
+  });
+});
+
+describe('admin jobs', () => {
+  it('runs sync-links and answers 404 problem+json for an unknown job', async () => {
+    const ok = await f.api.post('/v1/admin/jobs/sync-links', {}, { token: adminToken });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({ job: 'sync-links', result: { synced: 0, failed: [] } });
+    expectProblem(await f.api.post('/v1/admin/jobs/no-such-job', {}, { token: adminToken }), 404);
+  });
+});
+
+describe('router', () => {
+  it('answers 404 for an unknown path and 405 for a wrong method', async () => {
+    expectProblem(await f.api.get('/v1/nothing-here', { token: adminToken }), 404);
+    const res = await f.api.delete('/v1/admin/vendors', { token: adminToken });
+    expectProblem(res, 405);
+    expect(res.headers.allow).toBe('POST');
+  });
+});

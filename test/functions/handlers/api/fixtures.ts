@@ -1,0 +1,176 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are JSON asserted field by field in tests; `any` keeps those assertions terse. */
+/**
+ * One management API per test file: a migrated database (PGlite, or PostgreSQL with
+ * TEST_DATABASE_URL), dynalite with the links table, a settable clock, and helpers that create
+ * vendors, partners, campaigns, enrollments and links through the API itself.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import dynalite from 'dynalite';
+import { expect } from 'vitest';
+import { createHandler } from '../../../../functions/handlers/management-api.js';
+import { createLinkStore } from '../../../../functions/adapters/aws/link-writer.js';
+import type { PlatformDeps } from '../../../../functions/platform/composition-root.js';
+import type { LinkItem, LinkStore } from '../../../../functions/ports/link-store.js';
+import { createApiClient, type ApiClient } from '../../../helpers/api-client.js';
+import { createTestDatabase, type TestDatabase } from '../../../helpers/database.js';
+
+export const adminToken = 'test-admin-token-0123456789';
+export const publicBaseUrl = 'https://go.example.test';
+
+export interface ApiFixture {
+  api: ApiClient;
+  db: TestDatabase;
+  deps: PlatformDeps;
+  /** The real DynamoDB link store (dynalite). */
+  linkStore: LinkStore;
+  /** Make the next `n` link puts fail (the hot store is "down"). */
+  failLinkPuts(n: number): void;
+  clock: { now: Date; advance(ms: number): void };
+  close(): Promise<void>;
+}
+
+export async function createApiFixture(): Promise<ApiFixture> {
+  const db = await createTestDatabase();
+  const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const dynamodb = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: 'links',
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'short_code', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'short_code', AttributeType: 'S' }],
+    }),
+  );
+  const clock = {
+    now: new Date('2026-03-01T12:00:00.000Z'),
+    advance(ms: number) {
+      clock.now = new Date(clock.now.getTime() + ms);
+    },
+  };
+  const deps: PlatformDeps = {
+    config: {
+      tableNames: { links: 'links', clicks: 'clicks' },
+      queueUrls: { clicks: '', conversions: '', notifications: '' },
+      publicBaseUrl,
+      adminToken,
+      repeatClickWindowSeconds: 3600,
+    },
+    sql: db.sql,
+    dynamodb,
+    sqs: new SQSClient({ region: 'us-east-1' }),
+    now: () => clock.now,
+  };
+  const real = createLinkStore({ client: dynamodb, tableName: 'links' });
+  let failures = 0;
+  const linkStore: LinkStore = {
+    get: (code) => real.get(code),
+    put: async (item: LinkItem) => {
+      if (failures > 0) {
+        failures -= 1;
+        throw new Error('injected hot-store failure');
+      }
+      return real.put(item);
+    },
+  };
+  const api = createApiClient(createHandler(deps, { linkStore }));
+  return {
+    api,
+    db,
+    deps,
+    linkStore: real,
+    failLinkPuts(n) {
+      failures = n;
+    },
+    clock,
+    async close() {
+      dynamodb.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await db.close();
+    },
+  };
+}
+
+let counter = 0;
+const unique = () => `${Date.now().toString(36)}${(counter += 1)}`;
+
+export interface VendorHandle {
+  vendor_id: number;
+  vendor_user_id: number;
+  key: string;
+}
+
+export async function createVendor(api: ApiClient, overrides: Record<string, unknown> = {}): Promise<VendorHandle> {
+  const res = await api.post(
+    '/v1/admin/vendors',
+    { name: 'Acme', email: `vendor-${unique()}@example.com`, website_url: 'https://shop.example.com', ...overrides },
+    { token: adminToken },
+  );
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return { vendor_id: res.body.vendor_id, vendor_user_id: res.body.vendor_user_id, key: res.body.api_key };
+}
+
+export interface PartnerHandle {
+  partner_id: number;
+  key: string;
+}
+
+export async function createPartner(api: ApiClient, overrides: Record<string, unknown> = {}): Promise<PartnerHandle> {
+  const res = await api.post('/v1/admin/partners', { name: 'Pat', email: `partner-${unique()}@example.com`, ...overrides }, { token: adminToken });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return { partner_id: res.body.partner_id, key: res.body.api_key };
+}
+
+export const campaignBody = (overrides: Record<string, unknown> = {}) => ({
+  name: 'Summer sale',
+  destination_url: 'https://shop.example.com/summer',
+  default_commission_type: 'percentage',
+  default_commission_value: '10.00',
+  ...overrides,
+});
+
+export async function createCampaign(api: ApiClient, vendorKey: string, overrides: Record<string, unknown> = {}) {
+  const res = await api.post('/v1/campaigns', campaignBody(overrides), { token: vendorKey });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body as { campaign_id: number; campaign_version_id: number; version_number: number };
+}
+
+/** Enrolls `partner` directly (approved) and returns the campaign_partner_id. */
+export async function enroll(api: ApiClient, vendorKey: string, campaignId: number, partnerId: number): Promise<number> {
+  const res = await api.post(`/v1/campaigns/${campaignId}/partners`, { partner_id: partnerId }, { token: vendorKey });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.campaign_partner_id;
+}
+
+export async function createLink(api: ApiClient, partnerKey: string, campaignId: number, extra: Record<string, unknown> = {}) {
+  const res = await api.post('/v1/partner/links', { campaign_id: campaignId, ...extra }, { token: partnerKey });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body as { partner_link_id: number; short_code: string; url: string; full_url: string };
+}
+
+/** Audit rows of an entity, oldest first. */
+export async function auditRows(db: TestDatabase, entityType: string, entityId: number) {
+  const { rows } = await db.sql.query<Record<string, unknown>>(
+    `SELECT action, actor_type, actor_id, changes, reason, host(ip_address) AS ip_address
+     FROM audit_logs WHERE entity_type = :t AND entity_id = :id::bigint ORDER BY audit_log_id`,
+    { t: entityType, id: entityId },
+  );
+  return rows;
+}
+
+export function expectProblem(res: { status: number; headers: Record<string, string>; body: any }, status: number) {
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  expect(res.headers['content-type']).toContain('application/problem+json');
+  expect(res.body.status).toBe(status);
+  expect(typeof res.body.title).toBe('string');
+  expect(typeof res.body.detail).toBe('string');
+  expect(typeof res.body.type).toBe('string');
+}
