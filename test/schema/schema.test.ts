@@ -1,0 +1,532 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SqlExecutor, SqlParams } from '../../functions/ports/sql-executor.js';
+import { runMigrations } from '../../functions/adapters/sql/run-migrations.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+
+const dictionaryTables = [
+  'vendors',
+  'partners',
+  'partner_types',
+  'partner_partner_types',
+  'vendor_users',
+  'campaigns',
+  'campaign_versions',
+  'campaign_tiers',
+  'campaign_partners',
+  'partner_campaign_overrides',
+  'partner_links',
+  'cookies',
+  'clicks',
+  'conversion_events',
+  'touches',
+  'funnel_journeys',
+  'conversion_event_types',
+  'rewards',
+  'commission_rules',
+  'event_commission_snapshots',
+  'payouts',
+  'payout_events',
+  'payment_providers',
+  'partner_payment_methods',
+  'leads',
+  'content_pieces',
+  'integrations',
+  'integration_event_mappings',
+  'campaign_milestones',
+  'audit_logs',
+];
+
+const addedTables = [
+  'api_keys',
+  'unattributed_conversions',
+  'commission_adjustments',
+  'webhook_deliveries',
+  'notification_deliveries',
+];
+
+const dictionaryIndexes = [
+  'idx_leads_partner_id',
+  'idx_leads_vendor_id',
+  'idx_campaigns_vendor_id',
+  'idx_campaign_versions_campaign_id',
+  'idx_campaign_partners_partner_id',
+  'idx_partner_links_short_code',
+  'idx_clicks_cookie_id',
+  'idx_clicks_partner_link_id',
+  'idx_conversion_events_partner_id',
+  'idx_conversion_events_campaign_version_id',
+  'idx_touches_conversion_event_id',
+  'idx_touches_partner_campaign',
+  'idx_payouts_partner_id',
+  'idx_funnel_journeys_partner_id',
+  'idx_clicks_clicked_at',
+  'idx_conversion_events_occurred_at',
+  'idx_touches_occurred_at',
+  'idx_audit_logs_created_at',
+  'idx_campaign_partners_status',
+  'idx_conversion_events_status',
+  'idx_payouts_status',
+  'idx_cookies_expires_at',
+  'idx_funnel_journeys_is_converted',
+  'idx_leads_email',
+  'idx_audit_logs_entity',
+  'idx_touches_lead_campaign',
+];
+
+let db: TestDatabase;
+let sql: SqlExecutor;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  sql = db.sql;
+});
+
+afterAll(async () => {
+  await db?.close();
+});
+
+/** Runs one statement expected to fail, and returns the SQLSTATE it failed with. */
+async function sqlStateOf(statement: string, params?: SqlParams): Promise<string> {
+  try {
+    await sql.query(statement, params);
+  } catch (error) {
+    return String((error as { code?: unknown }).code);
+  }
+  throw new Error(`expected the statement to fail: ${statement}`);
+}
+
+const uniqueViolation = '23505';
+const checkViolation = '23514';
+
+async function oneId(statement: string, params?: SqlParams): Promise<number> {
+  const { rows } = await sql.query<{ id: number }>(statement, params);
+  const row = rows[0];
+  if (!row) throw new Error(`no row returned by: ${statement}`);
+  return row.id;
+}
+
+let sequence = 0;
+/** A fresh suffix, so every fixture row has unique emails and codes within the shared database. */
+function next(): string {
+  sequence += 1;
+  return String(sequence);
+}
+
+async function createVendor(email = `vendor${next()}@example.com`): Promise<number> {
+  return oneId('INSERT INTO vendors (name, email) VALUES (:name, :email) RETURNING vendor_id AS id', {
+    name: 'Acme',
+    email,
+  });
+}
+
+async function createPartner(): Promise<number> {
+  return oneId('INSERT INTO partners (name, email) VALUES (:name, :email) RETURNING partner_id AS id', {
+    name: 'Jane Partner',
+    email: `partner${next()}@example.com`,
+  });
+}
+
+async function createCampaign(vendorId: number): Promise<{ campaignId: number; versionId: number }> {
+  const campaignId = await oneId(
+    'INSERT INTO campaigns (vendor_id) VALUES (:vendorId::integer) RETURNING campaign_id AS id',
+    { vendorId },
+  );
+  const versionId = await oneId(
+    `INSERT INTO campaign_versions (campaign_id, version_number, name, destination_url, default_commission_type, default_commission_value)
+     VALUES (:campaignId::integer, 1, 'Spring', 'https://acme.example/shop', 'percentage', '10.00'::numeric)
+     RETURNING campaign_version_id AS id`,
+    { campaignId },
+  );
+  await sql.query(
+    'UPDATE campaigns SET current_campaign_version_id = :versionId::integer WHERE campaign_id = :campaignId::integer',
+    { versionId, campaignId },
+  );
+  return { campaignId, versionId };
+}
+
+async function providerId(name: string): Promise<number> {
+  return oneId('SELECT payment_provider_id AS id FROM payment_providers WHERE name = :name', { name });
+}
+
+async function eventTypeId(name: string): Promise<number> {
+  return oneId('SELECT conversion_event_type_id AS id FROM conversion_event_types WHERE name = :name', { name });
+}
+
+describe('schema migrations', () => {
+  it('create the 30 dictionary tables and the platform additions', async () => {
+    const { rows } = await sql.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables
+       WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
+    );
+    const names = rows.map((row) => row.table_name).sort();
+    expect(names).toEqual([...dictionaryTables, ...addedTables, 'schema_migrations'].sort());
+  });
+
+  it('create the 26 indexes named in the dictionary', async () => {
+    const { rows } = await sql.query<{ indexname: string }>(
+      'SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()',
+    );
+    const names = new Set(rows.map((row) => row.indexname));
+    expect(dictionaryIndexes).toHaveLength(26);
+    expect(dictionaryIndexes.filter((name) => !names.has(name))).toEqual([]);
+  });
+
+  it('add the platform columns with their types and nullability', async () => {
+    const { rows } = await sql.query<{ table_name: string; column_name: string; data_type: string; is_nullable: string }>(
+      `SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
+       WHERE table_schema = current_schema()`,
+    );
+    const column = (table: string, name: string) =>
+      rows.find((row) => row.table_name === table && row.column_name === name);
+    expect(column('clicks', 'click_uuid')).toMatchObject({ data_type: 'uuid', is_nullable: 'NO' });
+    expect(column('clicks', 'visitor_hash')).toMatchObject({ data_type: 'character varying', is_nullable: 'YES' });
+    for (const name of ['vendor_id', 'partner_id', 'campaign_version_id']) {
+      expect(column('clicks', name)).toMatchObject({ data_type: 'integer' });
+    }
+    for (const table of ['commission_rules', 'rewards', 'integrations', 'conversion_events']) {
+      expect(column(table, 'vendor_id')).toMatchObject({ data_type: 'integer', is_nullable: 'NO' });
+    }
+    expect(column('commission_rules', 'campaign_version_id')).toMatchObject({ is_nullable: 'YES' });
+    expect(column('integrations', 'campaign_id')).toMatchObject({ is_nullable: 'YES' });
+    expect(column('campaign_versions', 'attribution_model')).toMatchObject({ is_nullable: 'NO' });
+    expect(column('campaign_versions', 'time_decay_half_life_days')).toMatchObject({ data_type: 'integer' });
+    expect(column('campaign_versions', 'approval_hold_days')).toMatchObject({ data_type: 'integer' });
+    expect(column('conversion_events', 'receipt_id')).toMatchObject({ data_type: 'uuid', is_nullable: 'NO' });
+    expect(column('conversion_events', 'refunded_amount')).toMatchObject({ data_type: 'numeric', is_nullable: 'NO' });
+    expect(column('payouts', 'idempotency_key')).toMatchObject({ data_type: 'character varying' });
+    expect(column('payouts', 'attempts')).toMatchObject({ data_type: 'integer', is_nullable: 'NO' });
+  });
+
+  it('seed the conversion event types with their display names and default commissions', async () => {
+    const { rows } = await sql.query(
+      `SELECT name, display_name, is_commissionable, default_commission_type, default_commission_value
+       FROM conversion_event_types ORDER BY sort_order`,
+    );
+    expect(rows).toEqual([
+      { name: 'click', display_name: 'Link Click', is_commissionable: false, default_commission_type: null, default_commission_value: null },
+      { name: 'page_view', display_name: 'Page View', is_commissionable: false, default_commission_type: null, default_commission_value: null },
+      { name: 'signup', display_name: 'User Signup', is_commissionable: true, default_commission_type: 'flat', default_commission_value: '1.00' },
+      { name: 'trial_start', display_name: 'Trial Started', is_commissionable: true, default_commission_type: 'flat', default_commission_value: '1.00' },
+      { name: 'sale', display_name: 'Completed Sale', is_commissionable: true, default_commission_type: 'percentage', default_commission_value: '10.00' },
+      { name: 'subscription', display_name: 'Subscription', is_commissionable: true, default_commission_type: 'percentage', default_commission_value: '10.00' },
+      { name: 'upgrade', display_name: 'Plan Upgrade', is_commissionable: true, default_commission_type: 'percentage', default_commission_value: '10.00' },
+      { name: 'lead_form', display_name: 'Lead Form Submitted', is_commissionable: true, default_commission_type: 'flat', default_commission_value: '1.00' },
+      { name: 'refund', display_name: 'Refund', is_commissionable: false, default_commission_type: null, default_commission_value: null },
+      { name: 'dispute', display_name: 'Dispute', is_commissionable: false, default_commission_type: null, default_commission_value: null },
+    ]);
+  });
+
+  it('seed the payment providers without secrets', async () => {
+    const { rows } = await sql.query<{ name: string; display_name: string; config: Record<string, unknown> }>(
+      'SELECT name, display_name, config FROM payment_providers ORDER BY name',
+    );
+    expect(rows.map(({ name, display_name }) => ({ name, display_name }))).toEqual([
+      { name: 'paypal', display_name: 'PayPal' },
+      { name: 'stripe', display_name: 'Stripe' },
+      { name: 'wire', display_name: 'Bank Wire' },
+    ]);
+    expect(rows.find((row) => row.name === 'wire')?.config).toEqual({ manual_processing: true, requires_review: true });
+    const secretKeys = ['client_secret', 'client_id', 'api_key', 'webhook_secret'];
+    for (const row of rows) {
+      expect(Object.keys(row.config).filter((key) => secretKeys.includes(key))).toEqual([]);
+    }
+  });
+
+  it('apply nothing on a second run', async () => {
+    await expect(runMigrations({ sql })).resolves.toEqual({ applied: [] });
+    const { rows } = await sql.query<{ count: number }>('SELECT count(*)::integer AS count FROM schema_migrations');
+    expect(rows[0]?.count).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('uniques from the business rules', () => {
+  it('reject a duplicate version_number within one campaign, allow it in another', async () => {
+    const vendorId = await createVendor();
+    const first = await createCampaign(vendorId);
+    const second = await createCampaign(vendorId);
+    const insertVersion = `INSERT INTO campaign_versions (campaign_id, version_number, name, destination_url, default_commission_type)
+       VALUES (:campaignId::integer, :version::integer, 'v', 'https://acme.example', 'flat')`;
+    await sql.query(insertVersion, { campaignId: first.campaignId, version: 2 });
+    await sql.query(insertVersion, { campaignId: second.campaignId, version: 2 });
+    expect(await sqlStateOf(insertVersion, { campaignId: first.campaignId, version: 2 })).toBe(uniqueViolation);
+  });
+
+  it('reject a second enrollment of a partner in one campaign version', async () => {
+    const vendorId = await createVendor();
+    const { versionId } = await createCampaign(vendorId);
+    const partnerId = await createPartner();
+    const enroll = 'INSERT INTO campaign_partners (campaign_version_id, partner_id) VALUES (:versionId::integer, :partnerId::integer)';
+    await sql.query(enroll, { versionId, partnerId });
+    expect(await sqlStateOf(enroll, { versionId, partnerId })).toBe(uniqueViolation);
+  });
+
+  it('allow one default payment method per partner, again once the default is deleted', async () => {
+    const partnerId = await createPartner();
+    const paypal = await providerId('paypal');
+    const insertMethod = `INSERT INTO partner_payment_methods (partner_id, payment_provider_id, provider_account_id, is_default)
+       VALUES (:partnerId::integer, :providerId::integer, :account, :isDefault) RETURNING partner_payment_method_id AS id`;
+    const firstDefault = await oneId(insertMethod, { partnerId, providerId: paypal, account: 'a@example.com', isDefault: true });
+    await oneId(insertMethod, { partnerId, providerId: paypal, account: 'b@example.com', isDefault: false });
+    expect(
+      await sqlStateOf(insertMethod, { partnerId, providerId: paypal, account: 'c@example.com', isDefault: true }),
+    ).toBe(uniqueViolation);
+
+    await sql.query(
+      'UPDATE partner_payment_methods SET is_deleted = TRUE, deleted_at = NOW() WHERE partner_payment_method_id = :id::integer',
+      { id: firstDefault },
+    );
+    await oneId(insertMethod, { partnerId, providerId: paypal, account: 'c@example.com', isDefault: true });
+  });
+
+  it('reject the same provider account twice for one partner', async () => {
+    const partnerId = await createPartner();
+    const stripe = await providerId('stripe');
+    const insertMethod = `INSERT INTO partner_payment_methods (partner_id, payment_provider_id, provider_account_id)
+       VALUES (:partnerId::integer, :providerId::integer, 'acct_123')`;
+    await sql.query(insertMethod, { partnerId, providerId: stripe });
+    expect(await sqlStateOf(insertMethod, { partnerId, providerId: stripe })).toBe(uniqueViolation);
+  });
+
+  it('keep vendor user emails unique within a vendor, not across vendors', async () => {
+    const vendorA = await createVendor();
+    const vendorB = await createVendor();
+    const insertUser = `INSERT INTO vendor_users (vendor_id, email, name) VALUES (:vendorId::integer, 'ops@example.com', 'Ops')`;
+    await sql.query(insertUser, { vendorId: vendorA });
+    await sql.query(insertUser, { vendorId: vendorB });
+    expect(await sqlStateOf(insertUser, { vendorId: vendorA })).toBe(uniqueViolation);
+  });
+
+  it('reject a vendor whose email differs only in case from an active vendor', async () => {
+    const email = `Owner${next()}@Example.com`;
+    await createVendor(email);
+    expect(
+      await sqlStateOf('INSERT INTO vendors (name, email) VALUES (:name, :email)', { name: 'Copy', email: email.toLowerCase() }),
+    ).toBe(uniqueViolation);
+  });
+
+  it('allow one generic and one per-event-type override per partner and version', async () => {
+    const vendorId = await createVendor();
+    const { versionId } = await createCampaign(vendorId);
+    const partnerId = await createPartner();
+    const sale = await eventTypeId('sale');
+    const insertOverride = `INSERT INTO partner_campaign_overrides (partner_id, campaign_version_id, conversion_event_type_id, commission_type, commission_value)
+       VALUES (:partnerId::integer, :versionId::integer, :eventTypeId::integer, 'percentage', '15.00'::numeric)`;
+    await sql.query(insertOverride, { partnerId, versionId, eventTypeId: null });
+    await sql.query(insertOverride, { partnerId, versionId, eventTypeId: sale });
+    // NULL (generic) is one scope: a second generic override is a duplicate.
+    expect(await sqlStateOf(insertOverride, { partnerId, versionId, eventTypeId: null })).toBe(uniqueViolation);
+    expect(await sqlStateOf(insertOverride, { partnerId, versionId, eventTypeId: sale })).toBe(uniqueViolation);
+  });
+});
+
+describe('conversions, clicks and payouts', () => {
+  async function createLink(): Promise<{ vendorId: number; partnerId: number; versionId: number; linkId: number }> {
+    const vendorId = await createVendor();
+    const { versionId } = await createCampaign(vendorId);
+    const partnerId = await createPartner();
+    const enrollmentId = await oneId(
+      `INSERT INTO campaign_partners (campaign_version_id, partner_id, status)
+       VALUES (:versionId::integer, :partnerId::integer, 'approved') RETURNING campaign_partner_id AS id`,
+      { versionId, partnerId },
+    );
+    const linkId = await oneId(
+      `INSERT INTO partner_links (campaign_partner_id, short_code, full_url)
+       VALUES (:enrollmentId::integer, :code, 'https://acme.example/shop') RETURNING partner_link_id AS id`,
+      { enrollmentId, code: `code${next()}` },
+    );
+    return { vendorId, partnerId, versionId, linkId };
+  }
+
+  const insertConversion = `INSERT INTO conversion_events
+      (vendor_id, source, transaction_id, conversion_event_type_id, partner_id, campaign_version_id, attribution_type, event_value, commission_amount)
+    VALUES (:vendorId::integer, :source, :transactionId, :eventTypeId::integer, :partnerId::integer, :versionId::integer,
+      'last_click', '100.00'::numeric, '10.00'::numeric)
+    RETURNING conversion_event_id AS id`;
+
+  it('accept one conversion per vendor, source, transaction and event type', async () => {
+    const { vendorId, partnerId, versionId } = await createLink();
+    const sale = await eventTypeId('sale');
+    const params = { vendorId, source: 'stripe', transactionId: 'pi_1', eventTypeId: sale, partnerId, versionId };
+    await oneId(insertConversion, params);
+    expect(await sqlStateOf(insertConversion, params)).toBe(uniqueViolation);
+    // The same transaction id from another source or as another event type is another conversion.
+    await oneId(insertConversion, { ...params, source: 'shopify' });
+    await oneId(insertConversion, { ...params, eventTypeId: await eventTypeId('subscription') });
+    const { rows } = await sql.query<{ receipt_id: string; refunded_amount: string; status: string }>(
+      'SELECT receipt_id, refunded_amount, status FROM conversion_events WHERE vendor_id = :vendorId::integer',
+      { vendorId },
+    );
+    expect(rows).toHaveLength(3);
+    expect(new Set(rows.map((row) => row.receipt_id)).size).toBe(3);
+    expect(rows.map((row) => [row.refunded_amount, row.status])).toEqual([
+      ['0.00', 'pending'],
+      ['0.00', 'pending'],
+      ['0.00', 'pending'],
+    ]);
+  });
+
+  it('reject a status outside the dictionary list and an unknown source', async () => {
+    const { vendorId, partnerId, versionId } = await createLink();
+    const sale = await eventTypeId('sale');
+    const id = await oneId(insertConversion, {
+      vendorId,
+      source: 'api',
+      transactionId: 'ord_1',
+      eventTypeId: sale,
+      partnerId,
+      versionId,
+    });
+    expect(
+      await sqlStateOf("UPDATE conversion_events SET status = 'cancelled' WHERE conversion_event_id = :id::bigint", { id }),
+    ).toBe(checkViolation);
+    expect(
+      await sqlStateOf(insertConversion, { vendorId, source: 'paypal', transactionId: 'x', eventTypeId: sale, partnerId, versionId }),
+    ).toBe(checkViolation);
+  });
+
+  it('ingest a click once per click_uuid and keep the cookie journey', async () => {
+    const { vendorId, partnerId, versionId, linkId } = await createLink();
+    const cookie = await sql.query<{ cookie_id: string }>(
+      "INSERT INTO cookies (expires_at) VALUES (NOW() + INTERVAL '30 days') RETURNING cookie_id",
+    );
+    const cookieId = cookie.rows[0]?.cookie_id;
+    const insertClick = `INSERT INTO clicks (click_uuid, partner_link_id, cookie_id, vendor_id, partner_id, campaign_version_id)
+       VALUES (:clickUuid::uuid, :linkId::integer, :cookieId::uuid, :vendorId::integer, :partnerId::integer, :versionId::integer)
+       ON CONFLICT (click_uuid) DO NOTHING`;
+    const params = { clickUuid: '0190a5c4-2f3e-7000-8000-000000000001', linkId, cookieId, vendorId, partnerId, versionId };
+    expect((await sql.query(insertClick, params)).rowCount).toBe(1);
+    expect((await sql.query(insertClick, params)).rowCount).toBe(0);
+    // The cookie -> click reference, added after both tables existed.
+    const update = await sql.query(
+      `UPDATE cookies SET first_click_id = c.click_id, last_click_id = c.click_id
+       FROM clicks c WHERE c.click_uuid = :clickUuid::uuid AND cookies.cookie_id = c.cookie_id`,
+      { clickUuid: params.clickUuid },
+    );
+    expect(update.rowCount).toBe(1);
+  });
+
+  it('put a conversion in one payout only, and allow negative event commissions in payouts', async () => {
+    const { vendorId, partnerId, versionId } = await createLink();
+    const sale = await eventTypeId('sale');
+    const conversionId = await oneId(insertConversion, {
+      vendorId,
+      source: 'api',
+      transactionId: 'ord_payout',
+      eventTypeId: sale,
+      partnerId,
+      versionId,
+    });
+    const paypal = await providerId('paypal');
+    const methodId = await oneId(
+      `INSERT INTO partner_payment_methods (partner_id, payment_provider_id, provider_account_id, is_default, is_verified)
+       VALUES (:partnerId::integer, :paypal::integer, 'p@example.com', TRUE, TRUE) RETURNING partner_payment_method_id AS id`,
+      { partnerId, paypal },
+    );
+    const insertPayout = `INSERT INTO payouts (partner_id, partner_payment_method_id, amount, payment_provider_id, start_date, end_date, idempotency_key)
+       VALUES (:partnerId::integer, :methodId::integer, :amount::numeric, :paypal::integer, '2024-01-01', '2024-02-01', :key)
+       RETURNING payout_id AS id`;
+    const first = await oneId(insertPayout, { partnerId, methodId, amount: '10.00', paypal, key: `payout-${next()}` });
+    const second = await oneId(insertPayout, { partnerId, methodId, amount: '0.00', paypal, key: `payout-${next()}` });
+    const include = `INSERT INTO payout_events (payout_id, conversion_event_id, commission_amount)
+       VALUES (:payoutId::integer, :conversionId::bigint, :amount::numeric)`;
+    await sql.query(include, { payoutId: first, conversionId, amount: '10.00' });
+    expect(await sqlStateOf(include, { payoutId: second, conversionId, amount: '10.00' })).toBe(uniqueViolation);
+
+    expect(
+      await sqlStateOf(insertPayout, { partnerId, methodId, amount: '-1.00', paypal, key: `payout-${next()}` }),
+    ).toBe(checkViolation);
+
+    const { rows } = await sql.query<{ attempts: number; status: string; currency: string }>(
+      'SELECT attempts, status, currency FROM payouts WHERE payout_id = :id::integer',
+      { id: first },
+    );
+    expect(rows[0]).toEqual({ attempts: 0, status: 'pending', currency: 'USD' });
+
+    // A clawback after payout: negative, idempotent on the provider event id.
+    const adjust = `INSERT INTO commission_adjustments (conversion_event_id, partner_id, amount, reason, source_event_id)
+       VALUES (:conversionId::bigint, :partnerId::integer, '-10.00'::numeric, 'refund after payout', 're_1')`;
+    await sql.query(adjust, { conversionId, partnerId });
+    expect(await sqlStateOf(adjust, { conversionId, partnerId })).toBe(uniqueViolation);
+  });
+
+  it('deduplicate inbound webhooks on provider and event id', async () => {
+    const receive = "INSERT INTO webhook_deliveries (provider, provider_event_id) VALUES ('stripe', :eventId)";
+    await sql.query(receive, { eventId: 'evt_1' });
+    expect(await sqlStateOf(receive, { eventId: 'evt_1' })).toBe(uniqueViolation);
+    await sql.query("INSERT INTO webhook_deliveries (provider, provider_event_id) VALUES ('shopify', 'evt_1')");
+  });
+});
+
+describe('api_keys', () => {
+  const hash = (digit: string) => digit.repeat(64);
+
+  it('require exactly one owner, the one owner_type names', async () => {
+    const partnerId = await createPartner();
+    const vendorId = await createVendor();
+    const userId = await oneId(
+      "INSERT INTO vendor_users (vendor_id, email, name, role) VALUES (:vendorId::integer, 'owner@example.com', 'Owner', 'owner') RETURNING vendor_user_id AS id",
+      { vendorId },
+    );
+    const insertKey = `INSERT INTO api_keys (key_prefix, key_hash, owner_type, vendor_user_id, partner_id, expires_at)
+       VALUES ('vk_live_ab12', :hash, :ownerType, :userId::integer, :partnerId::integer, NOW() + INTERVAL '90 days')
+       RETURNING api_key_id AS id`;
+    const partnerKey = await oneId(insertKey, { hash: hash('a'), ownerType: 'partner', userId: null, partnerId });
+    const vendorKey = await oneId(insertKey, { hash: hash('b'), ownerType: 'vendor_user', userId, partnerId: null });
+    expect(partnerKey).not.toBe(vendorKey);
+    expect(await sqlStateOf(insertKey, { hash: hash('c'), ownerType: 'partner', userId, partnerId })).toBe(checkViolation);
+    expect(await sqlStateOf(insertKey, { hash: hash('d'), ownerType: 'vendor_user', userId: null, partnerId })).toBe(
+      checkViolation,
+    );
+    expect(await sqlStateOf(insertKey, { hash: hash('a'), ownerType: 'partner', userId: null, partnerId })).toBe(
+      uniqueViolation,
+    );
+  });
+});
+
+describe('audit_logs is insert-only', () => {
+  let auditLogId: number;
+
+  beforeAll(async () => {
+    auditLogId = await oneId(
+      `INSERT INTO audit_logs (entity_type, entity_id, action, actor_type, actor_id, ip_address)
+       VALUES ('payouts', 456, 'approve', 'vendor_user', 7, '203.0.113.0'::inet) RETURNING audit_log_id AS id`,
+    );
+  });
+
+  it('accepts inserts', async () => {
+    const { rows } = await sql.query('SELECT action, ip_address FROM audit_logs WHERE audit_log_id = :id::bigint', {
+      id: auditLogId,
+    });
+    expect(rows).toEqual([{ action: 'approve', ip_address: '203.0.113.0' }]);
+  });
+
+  it('refuses UPDATE and DELETE', async () => {
+    expect(
+      await sqlStateOf("UPDATE audit_logs SET reason = 'rewritten' WHERE audit_log_id = :id::bigint", { id: auditLogId }),
+    ).toBe('42501');
+    expect(await sqlStateOf('DELETE FROM audit_logs WHERE audit_log_id = :id::bigint', { id: auditLogId })).toBe('42501');
+  });
+
+  it('lets a maintenance transaction pseudonymise and purge, and the switch ends with it', async () => {
+    await sql.transaction(async (tx) => {
+      await tx.query("SET LOCAL app.audit_maintenance = 'on'");
+      const updated = await tx.query('UPDATE audit_logs SET ip_address = NULL WHERE audit_log_id = :id::bigint', {
+        id: auditLogId,
+      });
+      expect(updated.rowCount).toBe(1);
+    });
+    const { rows } = await sql.query('SELECT ip_address FROM audit_logs WHERE audit_log_id = :id::bigint', {
+      id: auditLogId,
+    });
+    expect(rows).toEqual([{ ip_address: null }]);
+
+    // SET LOCAL did not outlive its transaction.
+    expect(await sqlStateOf('DELETE FROM audit_logs WHERE audit_log_id = :id::bigint', { id: auditLogId })).toBe('42501');
+
+    await sql.transaction(async (tx) => {
+      await tx.query("SELECT set_config('app.audit_maintenance', 'on', true)");
+      const deleted = await tx.query('DELETE FROM audit_logs WHERE audit_log_id = :id::bigint', { id: auditLogId });
+      expect(deleted.rowCount).toBe(1);
+    });
+  });
+});
