@@ -1,0 +1,257 @@
+import {
+  formatMoney,
+  formatScaledDecimal,
+  MULTIPLIER_SCALE,
+  parseMoney,
+  parseRate,
+  parseScaledDecimal,
+  roundHalfUp,
+} from '../money/index.js';
+import { commissionRuleSchema, type CommissionRuleActions } from './commission-rule-schema.js';
+import { isValidAt } from './is-valid-at.js';
+import { matchRuleConditions } from './match-rule-conditions.js';
+import { selectTier } from './select-tier.js';
+import type {
+  CommissionCampaignVersion,
+  CommissionEvent,
+  CommissionEventType,
+  CommissionOverride,
+  CommissionPartner,
+  CommissionRule,
+  CommissionSource,
+  CommissionType,
+  Id,
+} from './types.js';
+
+export interface CalculateCommissionInput {
+  event: CommissionEvent;
+  eventType: CommissionEventType;
+  partner: CommissionPartner;
+  /** This partner's overrides for this campaign version (any validity; filtered here). */
+  overrides?: readonly CommissionOverride[];
+  /** The vendor's rules, ordered by `commissionRuleId` (first match wins). */
+  rules?: readonly CommissionRule[];
+  campaignVersion: CommissionCampaignVersion;
+  /** The partner's revenue in the current period BEFORE this event, in cents (selects the tier). */
+  partnerPeriodRevenueCents?: bigint;
+}
+
+/** What was applied and why: the `conversion_events` and `event_commission_snapshots` fields. */
+export interface CommissionResult {
+  commissionCents: bigint;
+  /** `null` only when nothing is configured or the event type is not commissionable. */
+  commissionType: CommissionType | null;
+  /** Rate (percent) or amount (dollars) as a 2-decimal string, e.g. "10.00". */
+  commissionValue: string | null;
+  appliedCommissionRuleId: number | null;
+  rewardId: Id | null;
+  source: CommissionSource;
+  /** Which override or tier decided it (for audit), when one did. */
+  partnerCampaignOverrideId: Id | null;
+  campaignTierId: Id | null;
+  /** One human sentence: "why did I get $5?". */
+  explanation: string;
+}
+
+/** An exact amount num/den cents (den > 0); rounded half-up once, at the very end. */
+interface Exact {
+  num: bigint;
+  den: bigint;
+}
+
+interface Base {
+  type: CommissionType | null;
+  value: string | null;
+  amount: Exact;
+  source: CommissionSource;
+  rewardId: Id | null;
+  overrideId: Id | null;
+  tierId: Id | null;
+  describe: string;
+}
+
+/**
+ * Computes a conversion's commission, most specific first:
+ *
+ * 1. the partner's override valid at `occurredAt` - event-type specific before generic (among
+ *    several, the latest `validFrom` wins). An override is final: rules do not modify it;
+ * 2. the first active rule (by id) valid at `occurredAt` whose conditions all hold. Its actions
+ *    transform the commission levels 3-5 would give: `commission_type`/`commission_value`
+ *    replace it, then `commission_multiplier` multiplies, then `bonus_flat` is added;
+ * 3. the campaign version's tier for `partnerPeriodRevenueCents` (see `selectTier`);
+ * 4. the campaign version's default (`percentage` or `flat`);
+ * 5. the event type's default (0 with type null if it has none).
+ *
+ * A non-commissionable event type earns 0 (`source: 'not_commissionable'`) whatever else is
+ * configured. Percentages apply to `eventValueCents` (0 when absent). Half-up rounding to the
+ * cent happens once, on the exact final amount (so x1.5 of 10 % of $99.95 is 14.9925 -> $14.99,
+ * not a rounding of a rounding). Stored rule JSON that no longer validates throws.
+ */
+export function calculateCommission(input: CalculateCommissionInput): CommissionResult {
+  const { event, eventType, partner } = input;
+  if (!eventType.isCommissionable) {
+    return {
+      commissionCents: 0n,
+      commissionType: null,
+      commissionValue: null,
+      appliedCommissionRuleId: null,
+      rewardId: null,
+      source: 'not_commissionable',
+      partnerCampaignOverrideId: null,
+      campaignTierId: null,
+      explanation: `Event type "${eventType.name}" is not commissionable: tracked for funnels, earns nothing.`,
+    };
+  }
+  const valueCents = event.eventValueCents ?? 0n;
+
+  const override = pickOverride(input.overrides ?? [], eventType, event.occurredAt);
+  if (override) {
+    const base: Base = {
+      ...priced(override.commissionType, override.commissionValue, valueCents),
+      source: 'override',
+      rewardId: null,
+      overrideId: override.partnerCampaignOverrideId ?? null,
+      tierId: null,
+      describe: `partner override${override.partnerCampaignOverrideId != null ? ` #${override.partnerCampaignOverrideId}` : ''}${
+        override.conversionEventTypeId != null || override.eventTypeName ? ` for "${eventType.name}"` : ' (all event types)'
+      }`,
+    };
+    return finish(base, null, valueCents);
+  }
+
+  const fallback = baseWithoutRules(input, valueCents);
+  for (const rule of input.rules ?? []) {
+    if (!rule.active || !isValidAt(rule, event.occurredAt)) continue;
+    const parsed = commissionRuleSchema.parse({ conditions: rule.conditions, actions: rule.actions });
+    if (matchRuleConditions(parsed.conditions, event, partner) !== undefined) continue;
+    return finish(applyActions(fallback, parsed.actions, valueCents), rule.commissionRuleId, valueCents, parsed.actions);
+  }
+  return finish(fallback, null, valueCents);
+}
+
+function pickOverride(
+  overrides: readonly CommissionOverride[],
+  eventType: CommissionEventType,
+  at: Date,
+): CommissionOverride | undefined {
+  const valid = overrides.filter((o) => isValidAt(o, at));
+  const isSpecific = (o: CommissionOverride) => o.conversionEventTypeId != null || (o.eventTypeName ?? null) !== null;
+  const matchesType = (o: CommissionOverride) =>
+    (o.conversionEventTypeId != null &&
+      eventType.conversionEventTypeId != null &&
+      String(o.conversionEventTypeId) === String(eventType.conversionEventTypeId)) ||
+    (o.eventTypeName != null && o.eventTypeName === eventType.name);
+  const latest = (list: CommissionOverride[]) =>
+    list.reduce<CommissionOverride | undefined>(
+      (best, o) => (!best || (o.validFrom?.getTime() ?? -Infinity) > (best.validFrom?.getTime() ?? -Infinity) ? o : best),
+      undefined,
+    );
+  return latest(valid.filter((o) => isSpecific(o) && matchesType(o))) ?? latest(valid.filter((o) => !isSpecific(o)));
+}
+
+/** Levels 3-5: tier, version default, event type default. */
+function baseWithoutRules(input: CalculateCommissionInput, valueCents: bigint): Base {
+  const { campaignVersion, eventType } = input;
+  const tiers = campaignVersion.tiers ?? [];
+  if (tiers.length > 0) {
+    const revenue = input.partnerPeriodRevenueCents ?? 0n;
+    const tier = selectTier(tiers, revenue);
+    if (tier) {
+      return {
+        ...priced(tier.rewardType, tier.rewardValue, valueCents),
+        source: 'tier',
+        rewardId: tier.rewardId ?? null,
+        overrideId: null,
+        tierId: tier.campaignTierId,
+        describe: `tier ${tier.label ? `"${tier.label}" ` : ''}#${tier.campaignTierId} (period revenue $${formatMoney(revenue)} in $${formatMoney(parseMoney(tier.minAmount))}-$${formatMoney(parseMoney(tier.maxAmount))})`,
+      };
+    }
+  }
+  if (campaignVersion.defaultCommissionType !== 'tiered' && campaignVersion.defaultCommissionValue != null) {
+    return {
+      ...priced(campaignVersion.defaultCommissionType, campaignVersion.defaultCommissionValue, valueCents),
+      source: 'campaign_default',
+      rewardId: null,
+      overrideId: null,
+      tierId: null,
+      describe: 'campaign default',
+    };
+  }
+  if (eventType.defaultCommissionType && eventType.defaultCommissionValue != null) {
+    return {
+      ...priced(eventType.defaultCommissionType, eventType.defaultCommissionValue, valueCents),
+      source: 'event_type_default',
+      rewardId: null,
+      overrideId: null,
+      tierId: null,
+      describe: `event type "${eventType.name}" default`,
+    };
+  }
+  return {
+    type: null,
+    value: null,
+    amount: { num: 0n, den: 1n },
+    source: 'event_type_default',
+    rewardId: null,
+    overrideId: null,
+    tierId: null,
+    describe: `no commission configured for "${eventType.name}"`,
+  };
+}
+
+/** The exact amount of a type/value pair on a sale; the value is normalised to 2 decimals. */
+function priced(type: CommissionType, value: string, valueCents: bigint): Pick<Base, 'type' | 'value' | 'amount'> {
+  if (type === 'percentage') {
+    const bp = parseRate(value);
+    return { type, value: formatScaledDecimal(bp, 2), amount: { num: valueCents * bp, den: 10_000n } };
+  }
+  const cents = parseMoney(value);
+  return { type, value: formatMoney(cents), amount: { num: cents, den: 1n } };
+}
+
+function applyActions(base: Base, actions: CommissionRuleActions, valueCents: bigint): Base {
+  let next: Base = base;
+  if (actions.commission_type && actions.commission_value !== undefined) {
+    next = { ...next, ...priced(actions.commission_type, actions.commission_value, valueCents), rewardId: null, tierId: null };
+  }
+  let { num, den } = next.amount;
+  if (actions.commission_multiplier !== undefined) {
+    num *= parseScaledDecimal(actions.commission_multiplier, MULTIPLIER_SCALE);
+    den *= 10n ** BigInt(MULTIPLIER_SCALE);
+  }
+  if (actions.bonus_flat !== undefined) num += parseMoney(actions.bonus_flat) * den;
+  return { ...next, amount: { num, den }, source: 'rule' };
+}
+
+function finish(base: Base, ruleId: number | null, valueCents: bigint, actions?: CommissionRuleActions): CommissionResult {
+  const commissionCents = roundHalfUp(base.amount.num, base.amount.den);
+  const rate =
+    base.type === 'percentage'
+      ? `${base.value}% of $${formatMoney(valueCents)}`
+      : base.type === 'flat'
+        ? `flat $${base.value}`
+        : 'nothing';
+  const steps: string[] = [];
+  if (actions?.commission_type) steps.push(`rule sets ${actions.commission_type} ${actions.commission_value}`);
+  if (actions?.commission_multiplier !== undefined) steps.push(`x${actions.commission_multiplier}`);
+  if (actions?.bonus_flat !== undefined) steps.push(`+ $${formatMoney(parseMoney(actions.bonus_flat))} bonus`);
+  const explanation =
+    ruleId !== null
+      ? `Rule #${ruleId} on ${base.describe}: ${rate}${steps.length ? `, ${steps.join(', ')}` : ''} = $${formatMoney(commissionCents)}.`
+      : `${capitalise(base.describe)}: ${rate} = $${formatMoney(commissionCents)}.`;
+  return {
+    commissionCents,
+    commissionType: base.type,
+    commissionValue: base.value,
+    appliedCommissionRuleId: ruleId,
+    rewardId: base.rewardId,
+    source: ruleId !== null ? 'rule' : base.source,
+    partnerCampaignOverrideId: base.overrideId,
+    campaignTierId: base.tierId,
+    explanation,
+  };
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,51 @@
+import { parseMoney } from '../money/index.js';
+import type { Id } from './types.js';
+
+/** A `campaign_milestones` row, optionally with its flat reward amount. */
+export interface Milestone {
+  campaignMilestoneId: Id;
+  /** Event type counted (`sale`, `signup`). */
+  eventType: string;
+  targetCount: number;
+  rewardId?: Id | null;
+  name?: string;
+  /** The reward's flat amount in dollars ("500.00"), when known: gives `bonusCents`. */
+  rewardValue?: string | null;
+}
+
+export interface ReachedMilestone {
+  milestone: Milestone;
+  /** The flat bonus in cents, or null when the reward amount was not supplied. */
+  bonusCents: bigint | null;
+}
+
+export interface EvaluateMilestonesInput {
+  milestones: readonly Milestone[];
+  /** The partner's counts per event type before this conversion (missing = 0). */
+  countsBefore: Readonly<Record<string, number>>;
+  /** ... and after it. */
+  countsAfter: Readonly<Record<string, number>>;
+  /** Milestone ids already awarded to this partner, ever. */
+  alreadyAwarded: Iterable<Id>;
+}
+
+/**
+ * The milestones this conversion reaches: the count crossed the target now
+ * (before < target <= after) and the milestone was never awarded. One bonus, once, ever: a
+ * count that later drops (refund) and climbs again does not re-award, because the caller
+ * records the award and passes it in `alreadyAwarded` (enforce it with a unique constraint).
+ */
+export function evaluateMilestones(input: EvaluateMilestonesInput): ReachedMilestone[] {
+  const awarded = new Set([...input.alreadyAwarded].map(String));
+  return input.milestones
+    .filter((m) => {
+      if (awarded.has(String(m.campaignMilestoneId))) return false;
+      const before = input.countsBefore[m.eventType] ?? 0;
+      const after = input.countsAfter[m.eventType] ?? 0;
+      return m.targetCount > 0 && before < m.targetCount && after >= m.targetCount;
+    })
+    .map((milestone) => ({
+      milestone,
+      bonusCents: milestone.rewardValue != null ? parseMoney(milestone.rewardValue) : null,
+    }));
+}

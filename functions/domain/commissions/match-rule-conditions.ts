@@ -1,0 +1,45 @@
+import { parseMoney } from '../money/index.js';
+import { dateRangeBounds, type CommissionRuleConditions } from './commission-rule-schema.js';
+import type { CommissionEvent, CommissionPartner } from './types.js';
+
+/** The first condition that failed, for the explanation; `undefined` when all hold. */
+export type FailedCondition = keyof CommissionRuleConditions;
+
+/**
+ * Evaluates parsed rule conditions against a conversion. All present conditions must hold.
+ * Unknown facts (no first-purchase flag, no lifetime value, no event value) never satisfy a
+ * condition that needs them: a rule pays extra only on evidence.
+ */
+export function matchRuleConditions(
+  conditions: CommissionRuleConditions,
+  event: CommissionEvent,
+  partner: CommissionPartner,
+): FailedCondition | undefined {
+  if (conditions.date_range) {
+    const { start, endExclusive } = dateRangeBounds(conditions.date_range);
+    const t = event.occurredAt.getTime();
+    if (t < start || t >= endExclusive) return 'date_range';
+  }
+  if (conditions.min_event_value !== undefined) {
+    const value = event.eventValueCents;
+    if (value === null || value === undefined || value < parseMoney(conditions.min_event_value)) {
+      return 'min_event_value';
+    }
+  }
+  if (conditions.event_types && !conditions.event_types.includes(event.eventType)) return 'event_types';
+  if (conditions.partner_tiers) {
+    const tier = partner.tier.toLowerCase();
+    if (!conditions.partner_tiers.some((t) => t.toLowerCase() === tier)) return 'partner_tiers';
+  }
+  if (conditions.is_first_purchase !== undefined) {
+    if (event.isFirstPurchase === null || event.isFirstPurchase === undefined) return 'is_first_purchase';
+    if (event.isFirstPurchase !== conditions.is_first_purchase) return 'is_first_purchase';
+  }
+  if (conditions.customer_lifetime_value_min !== undefined) {
+    const clv = event.customerLifetimeValueCents;
+    if (clv === null || clv === undefined || clv < parseMoney(conditions.customer_lifetime_value_min)) {
+      return 'customer_lifetime_value_min';
+    }
+  }
+  return undefined;
+}
