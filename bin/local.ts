@@ -1,0 +1,64 @@
+/**
+ * `npm start`: the whole platform on one machine, in this process. Reads its settings from the
+ * environment, prints one ready line on stdout, and stops gracefully on SIGINT/SIGTERM.
+ */
+import { z } from 'zod';
+import { startLocalPlatform } from '../lib/local/start-local-platform.js';
+import { consoleLog } from '../lib/local/local-log.js';
+
+const environmentSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  DATA_DIR: z.string().min(1).default('.local'),
+  DATABASE_URL: z.string().min(1).optional(),
+  ADMIN_TOKEN: z.string().min(1).optional(),
+  PUBLIC_BASE_URL: z.url().optional(),
+  /** `false` turns the scheduler off (the jobs stay runnable through the admin API). */
+  LOCAL_SCHEDULER: z.enum(['true', 'false']).default('true'),
+});
+
+async function main(): Promise<void> {
+  const parsed = environmentSchema.safeParse(process.env);
+  if (!parsed.success) {
+    console.error(`[local] invalid environment: ${z.prettifyError(parsed.error)}`);
+    process.exit(2);
+  }
+  const env = parsed.data;
+  const startedAt = performance.now();
+  const platform = await startLocalPlatform({
+    port: env.PORT,
+    dataDir: env.DATA_DIR,
+    databaseUrl: env.DATABASE_URL,
+    adminToken: env.ADMIN_TOKEN,
+    publicBaseUrl: env.PUBLIC_BASE_URL,
+    tickerEnabled: env.LOCAL_SCHEDULER === 'true',
+    log: consoleLog,
+  });
+  const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+  // The token is printed only when it was generated: a token from the environment is the user's secret.
+  const token = env.ADMIN_TOKEN ? 'from ADMIN_TOKEN' : `admin token: ${platform.adminToken}`;
+  console.log(`affiliate platform ready on ${platform.url} (${token}) in ${seconds} s`);
+
+  let signals = 0;
+  const shutdown = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) {
+      consoleLog.warn(`${signal} again: exiting without draining`);
+      process.exit(1);
+    }
+    consoleLog.info(`${signal}: stopping (finishing requests, draining queues)`);
+    platform.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        consoleLog.error('stop failed', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  consoleLog.error('failed to start', error);
+  process.exit(1);
+});

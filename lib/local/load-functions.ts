@@ -1,0 +1,90 @@
+import { access } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { PlatformDeps } from '../../functions/platform/composition-root.js';
+import type { FunctionDeclaration, FunctionName } from '../resources.js';
+import type { LocalLog } from './local-log.js';
+
+/** A built handler, as `createHandler(deps)` returns it. */
+export type LocalHandler = (event: never, context?: unknown) => Promise<unknown>;
+
+export type LoadedFunction =
+  | { name: FunctionName; available: true; handler: LocalHandler }
+  | { name: FunctionName; available: false; reason: string };
+
+export const repositoryRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The part of the Lambda context handlers and middy may read. */
+export function lambdaContext(name: string, declaration: FunctionDeclaration) {
+  const deadline = Date.now() + declaration.timeoutSeconds * 1000;
+  return {
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:123456789012:function:${name}`,
+    memoryLimitInMB: String(declaration.memoryMb),
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+}
+
+type FunctionModule = { createHandler?: (deps: PlatformDeps) => LocalHandler };
+
+/**
+ * Builds every declared function the way Lambda would at cold start: imports its entry and calls
+ * `createHandler(deps)`. An override (tests) replaces the module. A function whose entry does
+ * not exist yet is reported unavailable; its routes answer 503 until it is written.
+ *
+ * The imports (slow: TypeScript is compiled on the fly) start at once and overlap with whatever
+ * `deps` still waits for, the database's first start above all.
+ */
+export async function loadFunctions(options: {
+  functions: Readonly<Record<FunctionName, FunctionDeclaration>>;
+  deps: () => Promise<PlatformDeps>;
+  overrides?: Partial<Record<FunctionName, LocalHandler>>;
+  root?: string;
+  log: LocalLog;
+}): Promise<Record<FunctionName, LoadedFunction>> {
+  const root = options.root ?? repositoryRoot;
+  const names = Object.keys(options.functions) as FunctionName[];
+  const modules = await Promise.all(
+    names.map(async (name): Promise<FunctionModule | LocalHandler | string> => {
+      const override = options.overrides?.[name];
+      if (override) return override;
+      const declaration: FunctionDeclaration = options.functions[name]!;
+      const entry = resolve(root, declaration.entry);
+      if (!(await exists(entry))) return `${declaration.entry} does not exist yet`;
+      const module = (await import(pathToFileURL(entry).href)) as FunctionModule;
+      if (typeof module.createHandler !== 'function') {
+        throw new Error(`${declaration.entry} does not export createHandler(deps)`);
+      }
+      return module;
+    }),
+  );
+  const deps = await options.deps();
+  const loaded = {} as Record<FunctionName, LoadedFunction>;
+  names.forEach((name, index) => {
+    const module = modules[index]!;
+    if (typeof module === 'string') {
+      options.log.warn(`function ${name} not available yet (${module})`);
+      loaded[name] = { name, available: false, reason: module };
+    } else if (typeof module === 'function') {
+      loaded[name] = { name, available: true, handler: module };
+    } else {
+      loaded[name] = { name, available: true, handler: module.createHandler!(deps) };
+    }
+  });
+  return loaded;
+}
