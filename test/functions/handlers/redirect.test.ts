@@ -1,0 +1,330 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { validate as uuidValidate, version as uuidVersion } from 'uuid';
+import { createDynamoDbClickStore } from '../../../functions/adapters/aws/dynamodb-click-store.js';
+import { createDynamoDbLinkStore } from '../../../functions/adapters/aws/dynamodb-link-store.js';
+import { createSqsClickQueue } from '../../../functions/adapters/aws/sqs-click-queue.js';
+import { clickMessageSchema } from '../../../functions/domain/clicks/click-message.js';
+import { createHandler, createRedirect, type RedirectLogger, type RedirectResult } from '../../../functions/handlers/redirect.js';
+import type { PlatformDeps } from '../../../functions/platform/composition-root.js';
+import type { LinkItem } from '../../../functions/ports/link-store.js';
+import { startLocalAws, type LocalAws } from '../adapters/aws/local-aws.js';
+
+const baseEvent = JSON.parse(
+  readFileSync(new URL('../../../events/clicks/apigw-v2-redirect-get.json', import.meta.url), 'utf8'),
+) as APIGatewayProxyEventV2;
+
+const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
+
+function link(overrides: Partial<LinkItem> = {}): LinkItem {
+  return {
+    short_code: 'spring24',
+    partner_link_id: 11,
+    campaign_partner_id: 7,
+    partner_id: 3,
+    vendor_id: 1,
+    campaign_id: 2,
+    campaign_version_id: 5,
+    destination_url: 'https://shop.example.com/running?ref=home&utm_source=old',
+    utm_params: { utm_source: 'partner_blog', utm_medium: 'referral', utm_campaign: 'spring' },
+    custom_params: { placement: 'hero' },
+    cookie_duration_days: 30,
+    status: 'active',
+    updated_at: '2024-03-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+function request(
+  shortCode: string,
+  options: { method?: string; ip?: string; ua?: string | null; cookies?: string[]; query?: string; headers?: Record<string, string> } = {},
+): APIGatewayProxyEventV2 {
+  const event = structuredClone(baseEvent);
+  event.rawPath = `/${shortCode}`;
+  event.pathParameters = { short_code: shortCode };
+  event.requestContext.http.method = options.method ?? 'GET';
+  event.requestContext.http.sourceIp = options.ip ?? '203.0.113.77';
+  if (options.ua === null) delete event.headers['user-agent'];
+  else event.headers['user-agent'] = options.ua ?? CHROME;
+  if (options.cookies) event.cookies = options.cookies;
+  if (options.query) event.rawQueryString = options.query;
+  Object.assign(event.headers, options.headers ?? {});
+  return event;
+}
+
+function cookieOf(result: RedirectResult): { id: string; attributes: string } | undefined {
+  const cookie = result.cookies?.[0];
+  if (!cookie) return undefined;
+  const match = /^aff_cid=([^;]+); (.*)$/.exec(cookie);
+  return match ? { id: match[1]!, attributes: match[2]! } : undefined;
+}
+
+let aws: LocalAws;
+let nowMs = Date.parse('2024-03-15T10:00:00.000Z');
+const logged: { level: string; message: string; fields: Record<string, unknown> }[] = [];
+const log: RedirectLogger = {
+  error: (message, fields) => logged.push({ level: 'error', message, fields }),
+  warn: (message, fields) => logged.push({ level: 'warn', message, fields }),
+};
+
+function redirectWith(options: { publicBaseUrl?: string; windowSeconds?: number; queueUrl?: string } = {}) {
+  return createRedirect({
+    links: createDynamoDbLinkStore({ client: aws.dynamodb, tableName: aws.tableNames.links }),
+    clicks: createDynamoDbClickStore({ client: aws.dynamodb, tableName: aws.tableNames.clicks }),
+    queue: createSqsClickQueue({ client: aws.sqs, queueUrl: options.queueUrl ?? aws.clicksQueueUrl }),
+    config: { publicBaseUrl: options.publicBaseUrl ?? 'https://go.example.com', repeatClickWindowSeconds: options.windowSeconds ?? 3600 },
+    now: () => new Date(nowMs),
+    log,
+  });
+}
+
+async function recorded(shortCode: string) {
+  const items = (await aws.scan(aws.tableNames.clicks)).filter((item) => item.short_code === shortCode);
+  const messages = (await aws.drain(aws.clicksQueueUrl)).map((message) => clickMessageSchema.parse(JSON.parse(message.Body!)));
+  return { items, messages: messages.filter((message) => message.short_code === shortCode) };
+}
+
+async function seed(item: LinkItem): Promise<void> {
+  await createDynamoDbLinkStore({ client: aws.dynamodb, tableName: aws.tableNames.links }).put(item);
+}
+
+beforeAll(async () => {
+  aws = await startLocalAws();
+});
+
+afterAll(async () => {
+  await aws.close();
+});
+
+afterEach(async () => {
+  logged.length = 0;
+  await aws.drain(aws.clicksQueueUrl);
+});
+
+describe('redirect: a counted click', () => {
+  it('answers 302 to the merged destination, sets the cookie and records the click in DynamoDB and on the queue', async () => {
+    await seed(link());
+    const result = await redirectWith()(request('spring24', { ip: '203.0.113.77' }));
+
+    expect(result.statusCode).toBe(302);
+    expect(result.headers?.['cache-control']).toBe('no-store');
+    const location = new URL(String(result.headers?.location));
+    expect(location.origin + location.pathname).toBe('https://shop.example.com/running');
+    const clickId = location.searchParams.get('aff_click_id')!;
+    expect(uuidValidate(clickId) && uuidVersion(clickId)).toBe(7);
+    expect(Object.fromEntries(location.searchParams)).toEqual({
+      ref: 'home',
+      utm_source: 'partner_blog',
+      placement: 'hero',
+      utm_medium: 'referral',
+      utm_campaign: 'spring',
+      aff_click_id: clickId,
+    });
+
+    const cookie = cookieOf(result)!;
+    expect(uuidValidate(cookie.id) && uuidVersion(cookie.id)).toBe(4);
+    expect(cookie.attributes).toBe('Max-Age=2592000; Path=/; HttpOnly; SameSite=Lax; Secure'); // 30 days
+
+    const { items, messages } = await recorded('spring24');
+    expect(messages).toHaveLength(1);
+    expect(items).toHaveLength(1);
+    const message = messages[0]!;
+    expect(message).toMatchObject({
+      v: 1,
+      click_id: clickId,
+      cookie_id: cookie.id,
+      partner_link_id: 11,
+      campaign_partner_id: 7,
+      partner_id: 3,
+      vendor_id: 1,
+      campaign_id: 2,
+      campaign_version_id: 5,
+      clicked_at: '2024-03-15T10:00:00.000Z',
+      cookie_expires_at: '2024-04-14T10:00:00.000Z',
+      ip_address: '203.0.113.0',
+      referrer_url: 'https://blog.example.org/best-running-shoes',
+      utm_source: 'partner_blog',
+      utm_medium: 'referral',
+      utm_campaign: 'spring',
+      utm_content: null,
+      country_code: 'DE',
+      device_type: 'desktop',
+      browser: 'Chrome 124.0.0.0',
+      os: 'Windows 10',
+    });
+    expect(message.visitor_hash).toMatch(/^[0-9a-f]{64}$/);
+    // The hot-store copy is the same record, keyed by click id, indexed by cookie, with a TTL.
+    const item = items[0]!;
+    expect(item).toMatchObject({ ...message, pk: clickId });
+    expect(item.expires_at_epoch).toBe(Date.parse('2024-04-15T10:00:00.000Z') / 1000);
+    // The full IP is stored nowhere.
+    expect(JSON.stringify([items, messages])).not.toContain('203.0.113.77');
+  });
+
+  it('omits Secure when the public base URL is plain http (local)', async () => {
+    await seed(link({ short_code: 'plainhttp' }));
+    const result = await redirectWith({ publicBaseUrl: 'http://127.0.0.1:3000' })(request('plainhttp'));
+    expect(cookieOf(result)!.attributes).toBe('Max-Age=2592000; Path=/; HttpOnly; SameSite=Lax');
+  });
+
+  it("reuses the browser's aff_cid cookie and takes Max-Age from the campaign's cookie window", async () => {
+    await seed(link({ short_code: 'reuse', cookie_duration_days: 7 }));
+    const existing = '8d0f1c52-3b4a-4f6e-9a1b-2c3d4e5f6a7b';
+    const result = await redirectWith()(request('reuse', { cookies: ['theme=dark', `aff_cid=${existing}`], ip: '198.51.100.9' }));
+    expect(cookieOf(result)).toEqual({ id: existing, attributes: 'Max-Age=604800; Path=/; HttpOnly; SameSite=Lax; Secure' });
+    const { messages } = await recorded('reuse');
+    expect(messages.map((message) => message.cookie_id)).toEqual([existing]);
+  });
+
+  it('reads the cookie from a raw Cookie header too, and replaces an invalid or non-v4 id', async () => {
+    await seed(link({ short_code: 'cookiehdr' }));
+    const existing = '8d0f1c52-3b4a-4f6e-9a1b-2c3d4e5f6a7b';
+    const event = request('cookiehdr', { ip: '198.51.100.10', headers: { cookie: `a=1; aff_cid=${existing}` } });
+    delete event.cookies;
+    expect(cookieOf(await redirectWith()(event))!.id).toBe(existing);
+
+    const forged = await redirectWith()(request('cookiehdr', { ip: '198.51.100.11', cookies: ['aff_cid=not-a-uuid'] }));
+    expect(cookieOf(forged)!.id).not.toBe('not-a-uuid');
+    const v7 = await redirectWith()(request('cookiehdr', { ip: '198.51.100.12', cookies: ['aff_cid=0190a1b2-c3d4-7e5f-8a6b-7c8d9e0f1a2b'] }));
+    expect(uuidVersion(cookieOf(v7)!.id)).toBe(4);
+  });
+
+  it('truncates IPv6 to its /48 and prefers CloudFront-Viewer-Address over the edge address', async () => {
+    await seed(link({ short_code: 'ipv6' }));
+    await redirectWith()(request('ipv6', { ip: '2001:db8:85a3:8d3:1319:8a2e:370:7348' }));
+    await redirectWith()(request('ipv6', { ip: '130.176.0.1', headers: { 'cloudfront-viewer-address': '192.0.2.201:46532' } }));
+    await redirectWith()(
+      request('ipv6', { ip: '130.176.0.1', headers: { 'cloudfront-viewer-address': '2a00:1450:4001:82b::200e:443' } }),
+    );
+    const { messages } = await recorded('ipv6');
+    expect(messages.map((message) => message.ip_address).sort()).toEqual(['192.0.2.0', '2001:db8:85a3::', '2a00:1450:4001::']);
+  });
+
+  it('ignores the request query string: the destination only comes from the stored link', async () => {
+    await seed(link({ short_code: 'noopen' }));
+    const result = await redirectWith()(
+      request('noopen', { query: 'url=https://evil.example.com&utm_source=forged', ip: '198.51.100.20' }),
+    );
+    const location = new URL(String(result.headers?.location));
+    expect(location.host).toBe('shop.example.com');
+    expect(location.searchParams.get('utm_source')).toBe('partner_blog');
+    expect(location.searchParams.has('url')).toBe(false);
+  });
+
+  it('still redirects when recording fails, and logs it (the hot-store copy carries the click)', async () => {
+    await seed(link({ short_code: 'sqsdown' }));
+    const result = await redirectWith({ queueUrl: `${aws.clicksQueueUrl}-missing` })(request('sqsdown', { ip: '198.51.100.30' }));
+    expect(result.statusCode).toBe(302);
+    expect(logged.map((entry) => entry.message)).toEqual(['click_send_failed']);
+    const { items } = await recorded('sqsdown');
+    expect(items).toHaveLength(1);
+  });
+});
+
+describe('redirect: not found, nothing recorded', () => {
+  it.each([
+    ['unknown code', 'nosuchcode', undefined],
+    ['inactive link (deleted, paused, removed)', 'paused', link({ short_code: 'paused', status: 'inactive' })],
+    ['stored javascript: destination', 'jsdest', link({ short_code: 'jsdest', destination_url: 'javascript:alert(1)' })],
+    ['stored protocol-relative destination', 'protorel', link({ short_code: 'protorel', destination_url: '//evil.example.com/' })],
+    ['stored destination forwarding to a query-string URL', 'fwd', link({ short_code: 'fwd', destination_url: 'https://shop.example.com/go?url=https://evil.example.com' })],
+    ['malformed code', 'bad%20code', undefined],
+  ])('%s -> 404 small HTML page', async (_name, code, item) => {
+    if (item) await seed(item);
+    const result = await redirectWith()(request(code, { ip: '198.51.100.40' }));
+    expect(result.statusCode).toBe(404);
+    expect(result.headers?.['content-type']).toBe('text/html; charset=utf-8');
+    expect(String(result.body)).toContain('Link not found');
+    expect(result.cookies).toBeUndefined();
+    expect(result.headers?.location).toBeUndefined();
+    const { items, messages } = await recorded(code);
+    expect(items).toEqual([]);
+    expect(messages).toEqual([]);
+  });
+});
+
+describe('redirect: redirected but never counted', () => {
+  it.each([
+    ['HEAD request', { method: 'HEAD' }],
+    ['Googlebot', { ua: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' }],
+    ['Slack link preview', { ua: 'Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)' }],
+    ['Facebook preview', { ua: 'facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)' }],
+    ['curl', { ua: 'curl/8.4.0' }],
+    ['no user agent', { ua: null }],
+  ] as const)('%s -> 302 without click id, cookie or record', async (_name, options) => {
+    await seed(link({ short_code: 'notcounted' }));
+    const result = await redirectWith()(request('notcounted', { ...options, ip: '198.51.100.50' }));
+    expect(result.statusCode).toBe(302);
+    const location = new URL(String(result.headers?.location));
+    expect(location.host).toBe('shop.example.com');
+    expect(location.searchParams.get('utm_source')).toBe('partner_blog');
+    expect(location.searchParams.has('aff_click_id')).toBe(false);
+    expect(result.cookies).toBeUndefined();
+    const { items, messages } = await recorded('notcounted');
+    expect(items).toEqual([]);
+    expect(messages).toEqual([]);
+  });
+
+  it('does not count a repeat from the same visitor on the same link inside the window, and reuses its ids', async () => {
+    await seed(link({ short_code: 'repeat' }));
+    await seed(link({ short_code: 'repeat2' }));
+    const redirect = redirectWith({ windowSeconds: 3600 });
+    const first = await redirect(request('repeat', { ip: '192.0.2.10' }));
+    nowMs += 10 * 60_000;
+    // Same /24 and user agent, cookies blocked: the same visitor.
+    const again = await redirect(request('repeat', { ip: '192.0.2.99' }));
+    expect(again.statusCode).toBe(302);
+    expect(new URL(String(again.headers?.location)).searchParams.get('aff_click_id')).toBe(
+      new URL(String(first.headers?.location)).searchParams.get('aff_click_id'),
+    );
+    expect(cookieOf(again)!.id).toBe(cookieOf(first)!.id);
+    // Another link, or another user agent, is another visit.
+    await redirect(request('repeat2', { ip: '192.0.2.10' }));
+    await redirect(request('repeat', { ip: '192.0.2.10', ua: `${CHROME} Edg/124.0.0.0` }));
+    expect((await recorded('repeat')).messages).toHaveLength(2);
+    // After the window the same visitor counts again.
+    nowMs += 60 * 60_000;
+    await redirect(request('repeat', { ip: '192.0.2.10' }));
+    const after = await recorded('repeat');
+    expect(after.messages).toHaveLength(1);
+    expect(after.items).toHaveLength(3);
+  });
+
+  it('counts every click when the window is 0', async () => {
+    await seed(link({ short_code: 'nowindow' }));
+    const redirect = redirectWith({ windowSeconds: 0 });
+    await redirect(request('nowindow', { ip: '192.0.2.20' }));
+    await redirect(request('nowindow', { ip: '192.0.2.20' }));
+    expect((await recorded('nowindow')).messages).toHaveLength(2);
+  });
+});
+
+describe('redirect: Lambda handler', () => {
+  it('createHandler wires the platform clients and caches links in the warm Lambda', async () => {
+    await seed(link({ short_code: 'lambda' }));
+    const deps = {
+      config: {
+        tableNames: aws.tableNames,
+        queueUrls: { clicks: aws.clicksQueueUrl, conversions: '', notifications: '' },
+        publicBaseUrl: 'https://go.example.com',
+        repeatClickWindowSeconds: 3600,
+      },
+      get sql(): never {
+        throw new Error('the redirect never touches Aurora');
+      },
+      dynamodb: aws.dynamodb,
+      sqs: aws.sqs,
+      now: () => new Date(nowMs),
+    } as unknown as PlatformDeps;
+    const handler = createHandler(deps);
+    const first = await handler(request('lambda', { ip: '10.0.1.1' }));
+    expect(first.statusCode).toBe(302);
+    // Paused in the store: the warm cache keeps redirecting for at most its TTL (30 s).
+    await seed(link({ short_code: 'lambda', status: 'inactive', updated_at: '2024-03-02T00:00:00.000Z' }));
+    expect((await handler(request('lambda', { ip: '10.0.2.1' }))).statusCode).toBe(302);
+    nowMs += 31_000;
+    expect((await handler(request('lambda', { ip: '10.0.3.1' }))).statusCode).toBe(404);
+    expect((await recorded('lambda')).messages).toHaveLength(2);
+  });
+});
