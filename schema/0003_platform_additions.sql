@@ -127,12 +127,13 @@ CREATE TABLE commission_adjustments (
   -- Negative for clawbacks, positive when a clawback is reversed (dispute won).
   amount                   NUMERIC(10,2) NOT NULL,
   reason                   TEXT NOT NULL,
-  -- The provider's event id (refund or dispute): the same event never adjusts twice.
+  -- The provider's event id (refund or dispute): the same event never adjusts one partner's share
+  -- twice. The partner is part of the key because a multi-touch conversion pays several partners.
   source_event_id          VARCHAR(255),
   -- Set when the adjustment is netted into a payout.
   payout_id                INTEGER REFERENCES payouts (payout_id),
   created_at               TIMESTAMP NOT NULL DEFAULT NOW(),
-  CONSTRAINT uq_commission_adjustments_source_event UNIQUE (conversion_event_id, source_event_id)
+  CONSTRAINT uq_commission_adjustments_source_event UNIQUE (conversion_event_id, partner_id, source_event_id)
 );
 -- The payout job: a partner's adjustments not yet netted.
 CREATE INDEX idx_commission_adjustments_open ON commission_adjustments (partner_id) WHERE payout_id IS NULL;

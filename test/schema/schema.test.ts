@@ -405,7 +405,7 @@ describe('conversions, clicks and payouts', () => {
     expect(update.rowCount).toBe(1);
   });
 
-  it('put a conversion in one payout only, and allow negative event commissions in payouts', async () => {
+  it('keep one row per payout and conversion, refuse negative payouts, net clawbacks once per share', async () => {
     const { vendorId, partnerId, versionId } = await createLink();
     const sale = await eventTypeId('sale');
     const conversionId = await oneId(insertConversion, {
@@ -430,7 +430,9 @@ describe('conversions, clicks and payouts', () => {
     const include = `INSERT INTO payout_events (payout_id, conversion_event_id, commission_amount)
        VALUES (:payoutId::integer, :conversionId::bigint, :amount::numeric)`;
     await sql.query(include, { payoutId: first, conversionId, amount: '10.00' });
-    expect(await sqlStateOf(include, { payoutId: second, conversionId, amount: '10.00' })).toBe(uniqueViolation);
+    expect(await sqlStateOf(include, { payoutId: first, conversionId, amount: '10.00' })).toBe(uniqueViolation);
+    // A later payout may net a clawback against the same conversion: a negative event amount.
+    await sql.query(include, { payoutId: second, conversionId, amount: '-2.50' });
 
     expect(
       await sqlStateOf(insertPayout, { partnerId, methodId, amount: '-1.00', paypal, key: `payout-${next()}` }),
@@ -442,11 +444,13 @@ describe('conversions, clicks and payouts', () => {
     );
     expect(rows[0]).toEqual({ attempts: 0, status: 'pending', currency: 'USD' });
 
-    // A clawback after payout: negative, idempotent on the provider event id.
+    // A clawback after payout: negative, once per provider event and partner share. A second
+    // partner credited on the same conversion gets its own adjustment for the same refund.
     const adjust = `INSERT INTO commission_adjustments (conversion_event_id, partner_id, amount, reason, source_event_id)
-       VALUES (:conversionId::bigint, :partnerId::integer, '-10.00'::numeric, 'refund after payout', 're_1')`;
+       VALUES (:conversionId::bigint, :partnerId::integer, '-2.50'::numeric, 'refund after payout', 're_1')`;
     await sql.query(adjust, { conversionId, partnerId });
     expect(await sqlStateOf(adjust, { conversionId, partnerId })).toBe(uniqueViolation);
+    await sql.query(adjust, { conversionId, partnerId: await createPartner() });
   });
 
   it('deduplicate inbound webhooks on provider and event id', async () => {
