@@ -84,10 +84,14 @@ CREATE TABLE vendor_users (
   is_deleted     BOOLEAN DEFAULT FALSE,
   deleted_at     TIMESTAMP,
   created_at     TIMESTAMP DEFAULT NOW(),
-  updated_at     TIMESTAMP DEFAULT NOW(),
-  -- Email is unique within a vendor, not globally.
-  CONSTRAINT uq_vendor_users_vendor_email UNIQUE (vendor_id, email)
+  updated_at     TIMESTAMP DEFAULT NOW()
 );
+
+-- Email is unique within a vendor, not globally, case-insensitively, among users not removed: a
+-- removed (soft-deleted) member can be invited again.
+CREATE UNIQUE INDEX uq_vendor_users_vendor_email
+  ON vendor_users (vendor_id, lower(email))
+  WHERE is_deleted IS NOT TRUE;
 
 -- Catalogs referenced by campaigns and conversions -------------------------------------------
 

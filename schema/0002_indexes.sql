@@ -52,6 +52,7 @@ CREATE INDEX idx_touches_click_id ON touches (click_id);
 CREATE INDEX idx_touches_cookie_id ON touches (cookie_id);
 CREATE INDEX idx_cookies_first_click_id ON cookies (first_click_id);
 CREATE INDEX idx_cookies_last_click_id ON cookies (last_click_id);
+CREATE INDEX idx_vendor_users_vendor_id ON vendor_users (vendor_id);
 CREATE INDEX idx_partner_links_campaign_partner_id ON partner_links (campaign_partner_id);
 CREATE INDEX idx_payout_events_conversion_event_id ON payout_events (conversion_event_id);
 CREATE INDEX idx_event_commission_snapshots_conversion_event_id ON event_commission_snapshots (conversion_event_id);

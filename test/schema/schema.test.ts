@@ -287,13 +287,17 @@ describe('uniques from the business rules', () => {
     expect(await sqlStateOf(insertMethod, { partnerId, providerId: stripe })).toBe(uniqueViolation);
   });
 
-  it('keep vendor user emails unique within a vendor, not across vendors', async () => {
+  it('keep vendor user emails unique within a vendor, not across vendors, until the user is removed', async () => {
     const vendorA = await createVendor();
     const vendorB = await createVendor();
-    const insertUser = `INSERT INTO vendor_users (vendor_id, email, name) VALUES (:vendorId::integer, 'ops@example.com', 'Ops')`;
-    await sql.query(insertUser, { vendorId: vendorA });
-    await sql.query(insertUser, { vendorId: vendorB });
-    expect(await sqlStateOf(insertUser, { vendorId: vendorA })).toBe(uniqueViolation);
+    const insertUser = `INSERT INTO vendor_users (vendor_id, email, name) VALUES (:vendorId::integer, :email, 'Ops')
+       RETURNING vendor_user_id AS id`;
+    const first = await oneId(insertUser, { vendorId: vendorA, email: 'ops@example.com' });
+    await oneId(insertUser, { vendorId: vendorB, email: 'ops@example.com' });
+    expect(await sqlStateOf(insertUser, { vendorId: vendorA, email: 'OPS@example.com' })).toBe(uniqueViolation);
+
+    await sql.query('UPDATE vendor_users SET is_deleted = TRUE WHERE vendor_user_id = :id::integer', { id: first });
+    await oneId(insertUser, { vendorId: vendorA, email: 'ops@example.com' });
   });
 
   it('reject a vendor whose email differs only in case from an active vendor', async () => {
