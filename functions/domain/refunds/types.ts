@@ -1,0 +1,28 @@
+/** Conversion statuses (`conversion_events.status`). */
+export type ConversionStatus = 'pending' | 'approved' | 'paid' | 'rejected';
+
+/**
+ * A refund or dispute of a sale, as carried by the conversions queue's refund message.
+ * `eventId` is the provider event id (Stripe `event.id`, Shopify `X-Shopify-Webhook-Id`):
+ * duplicates with the same id count once.
+ */
+export interface RefundEvent {
+  eventId: string;
+  reason: 'refund' | 'dispute';
+  /** Amount of the sale refunded/disputed, in cents; null or absent = the whole sale. */
+  amountCents?: bigint | null;
+  /**
+   * True when `amountCents` is the charge's running total refunded so far (Stripe
+   * `charge.refunded` carries `amount_refunded`), rather than this refund alone (Shopify
+   * `refunds/create`). Running totals are combined with max, individual refunds with sum, and
+   * the two views with max (they describe the same refunds), so neither double counts.
+   */
+  cumulative?: boolean;
+}
+
+/** The sale event of a conversion (duplicates by `eventId` or by redelivery count once). */
+export interface SaleEvent {
+  eventId: string;
+  saleAmountCents: bigint;
+  commissionCents: bigint;
+}
