@@ -457,6 +457,55 @@ describe('conversions, clicks and payouts', () => {
     await sql.query(adjust, { conversionId, partnerId: await createPartner() });
   });
 
+  it('let retention delete clicks, cookies and leads while their conversions stay', async () => {
+    const { vendorId, partnerId, versionId, linkId } = await createLink();
+    const cookie = await sql.query<{ cookie_id: string }>(
+      "INSERT INTO cookies (expires_at) VALUES ('2023-01-31') RETURNING cookie_id",
+    );
+    const cookieId = cookie.rows[0]?.cookie_id;
+    const clickId = await oneId(
+      `INSERT INTO clicks (click_uuid, partner_link_id, cookie_id, clicked_at)
+       VALUES (gen_random_uuid(), :linkId::integer, :cookieId::uuid, '2023-01-01') RETURNING click_id AS id`,
+      { linkId, cookieId },
+    );
+    await sql.query('UPDATE cookies SET first_click_id = :clickId::bigint, last_click_id = :clickId::bigint WHERE cookie_id = :cookieId::uuid', {
+      clickId,
+      cookieId,
+    });
+    const leadId = await oneId(
+      "INSERT INTO leads (external_lead_id, vendor_id, email) VALUES (:external, :vendorId::integer, 'lead@example.com') RETURNING lead_id AS id",
+      { external: `lead-${next()}`, vendorId },
+    );
+    const conversionId = await oneId(
+      `INSERT INTO conversion_events (vendor_id, conversion_event_type_id, partner_id, campaign_version_id, attribution_type,
+         click_id, cookie_id, lead_id, transaction_id)
+       VALUES (:vendorId::integer, :sale::integer, :partnerId::integer, :versionId::integer, 'last_click',
+         :clickId::bigint, :cookieId::uuid, :leadId::bigint, :transactionId)
+       RETURNING conversion_event_id AS id`,
+      { vendorId, sale: await eventTypeId('sale'), partnerId, versionId, clickId, cookieId, leadId, transactionId: `ord-${next()}` },
+    );
+    await sql.query(
+      `INSERT INTO touches (conversion_event_id, click_id, cookie_id, lead_id, partner_id, campaign_version_id, touch_type, touch_value, attribution_type)
+       VALUES (:conversionId::bigint, :clickId::bigint, :cookieId::uuid, :leadId::bigint, :partnerId::integer, :versionId::integer, 'only', '-1.50'::numeric, 'last_click')`,
+      { conversionId, clickId, cookieId, leadId, partnerId, versionId },
+    );
+
+    expect((await sql.query('DELETE FROM clicks WHERE click_id = :clickId::bigint', { clickId })).rowCount).toBe(1);
+    expect((await sql.query('DELETE FROM cookies WHERE cookie_id = :cookieId::uuid', { cookieId })).rowCount).toBe(1);
+    expect((await sql.query('DELETE FROM leads WHERE lead_id = :leadId::bigint', { leadId })).rowCount).toBe(1);
+
+    const conversion = await sql.query(
+      'SELECT click_id, cookie_id, lead_id FROM conversion_events WHERE conversion_event_id = :conversionId::bigint',
+      { conversionId },
+    );
+    expect(conversion.rows).toEqual([{ click_id: null, cookie_id: null, lead_id: null }]);
+    const touch = await sql.query(
+      'SELECT click_id, cookie_id, lead_id, touch_value FROM touches WHERE conversion_event_id = :conversionId::bigint',
+      { conversionId },
+    );
+    expect(touch.rows).toEqual([{ click_id: null, cookie_id: null, lead_id: null, touch_value: '-1.50' }]);
+  });
+
   it('deduplicate inbound webhooks on provider and event id', async () => {
     const receive = "INSERT INTO webhook_deliveries (provider, provider_event_id) VALUES ('stripe', :eventId)";
     await sql.query(receive, { eventId: 'evt_1' });
