@@ -1,3 +1,4 @@
+import { conversionsToMarkPaid } from './conversions-to-mark-paid.js';
 import { shareComponents, touchShares, type LedgerRows, type ShareKey } from './ledger-rows.js';
 
 export type ViolationKind =
@@ -138,22 +139,21 @@ export function reconcile(rows: LedgerRows): Violation[] {
     sharesByConversion.set(conversionEventId, list);
   }
   for (const conversion of conversions.values()) {
-    if (conversion.status !== 'paid' && conversion.status !== 'approved') continue;
+    if (conversion.status !== 'paid') continue;
     const credited = (sharesByConversion.get(conversion.conversionEventId) ?? []).filter(([, amount]) => amount !== 0n);
-    const unpaid = credited.filter(([key, amount]) => (completed.get(key) ?? 0n) !== amount);
-    if (conversion.status === 'paid') {
-      for (const [key, amount] of unpaid) {
-        violations.push({
-          kind: 'paid_not_paid_out',
-          conversionEventId: conversion.conversionEventId,
-          partnerId: Number(key.split(':')[0]),
-          expectedCents: amount,
-          actualCents: completed.get(key) ?? 0n,
-        });
-      }
-    } else if (credited.length > 0 && unpaid.length === 0) {
-      violations.push({ kind: 'paid_out_not_marked_paid', conversionEventId: conversion.conversionEventId });
+    for (const [key, amount] of credited) {
+      if ((completed.get(key) ?? 0n) === amount) continue;
+      violations.push({
+        kind: 'paid_not_paid_out',
+        conversionEventId: conversion.conversionEventId,
+        partnerId: Number(key.split(':')[0]),
+        expectedCents: amount,
+        actualCents: completed.get(key) ?? 0n,
+      });
     }
+  }
+  for (const conversionEventId of conversionsToMarkPaid(rows)) {
+    violations.push({ kind: 'paid_out_not_marked_paid', conversionEventId });
   }
 
   return violations;
