@@ -1,6 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqlExecutor, SqlParams } from '../../functions/ports/sql-executor.js';
-import { runMigrations } from '../../functions/adapters/sql/run-migrations.js';
+import { defaultMigrationsDirectory, runMigrations } from '../../functions/adapters/sql/run-migrations.js';
+import { splitSqlStatements } from '../../functions/adapters/sql/split-sql-statements.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 const dictionaryTables = [
@@ -587,3 +590,32 @@ describe('audit_logs is insert-only', () => {
     });
   });
 });
+
+describe('migration files', () => {
+  const names = readdirSync(defaultMigrationsDirectory)
+    .filter((name) => name.endsWith('.sql'))
+    .sort();
+
+  it('are numbered 0001, 0002, ... without gaps or duplicates', () => {
+    expect(names.length).toBeGreaterThanOrEqual(5);
+    expect(names.map((name) => name.slice(0, 5))).toEqual(
+      names.map((_, index) => `${String(index + 1).padStart(4, '0')}_`),
+    );
+  });
+
+  // The Data API runs one statement at a time inside the runner's transaction: a file must not
+  // manage transactions, use psql meta-commands, or run statements that refuse a transaction.
+  it.each(names)('%s holds only statements the runner can run in one transaction', (name) => {
+    const text = readFileSync(path.join(defaultMigrationsDirectory, name), 'utf8');
+    expect(text.split('\n').filter((line) => line.trimStart().startsWith('\\'))).toEqual([]);
+    const statements = splitSqlStatements(text).map((statement) =>
+      statement.replace(/^(\s*--[^\n]*\n)+/, '').trim().toUpperCase(),
+    );
+    expect(statements.length).toBeGreaterThan(0);
+    const refused = statements.filter((statement) =>
+      /^(BEGIN|START TRANSACTION|COMMIT|END|ROLLBACK|SAVEPOINT|VACUUM|CREATE DATABASE|DROP DATABASE)\b|\bCONCURRENTLY\b/.test(statement),
+    );
+    expect(refused).toEqual([]);
+  });
+});
+
