@@ -186,6 +186,8 @@ export async function startLocalPlatform(options: StartLocalPlatformOptions): Pr
       databaseOpened,
     ]);
     loaded = functionsLoaded;
+    // Printed so a developer can point the AWS CLI or a GUI at the stand-ins (--endpoint-url).
+    log.info(`dynamodb ${standIns.dynamodbEndpoint} · sqs ${standIns.sqsEndpoint} · database ${database?.description ?? '?'}`);
     if (!deps) throw new Error('platform dependencies were not built');
     const platformDeps: PlatformDeps = deps;
 
