@@ -248,12 +248,15 @@ CREATE TABLE partner_campaign_overrides (
   deleted_at                   TIMESTAMP,
   created_at                   TIMESTAMP DEFAULT NOW(),
   CONSTRAINT ck_partner_campaign_overrides_validity
-    CHECK (valid_until IS NULL OR valid_from IS NULL OR valid_until > valid_from),
-  -- One override per (partner, campaign version, event type). A NULL event type is the generic
-  -- override and is itself unique (NULLS NOT DISTINCT, PostgreSQL 15+).
-  CONSTRAINT uq_partner_campaign_overrides_scope
-    UNIQUE NULLS NOT DISTINCT (partner_id, campaign_version_id, conversion_event_type_id)
+    CHECK (valid_until IS NULL OR valid_from IS NULL OR valid_until > valid_from)
 );
+
+-- One live override per (partner, campaign version, event type). A NULL event type is the
+-- generic override and is itself unique (NULLS NOT DISTINCT, PostgreSQL 15+). A deleted override
+-- does not block its replacement.
+CREATE UNIQUE INDEX uq_partner_campaign_overrides_scope
+  ON partner_campaign_overrides (partner_id, campaign_version_id, conversion_event_type_id) NULLS NOT DISTINCT
+  WHERE is_deleted IS NOT TRUE;
 
 -- Tracking and attribution -------------------------------------------------------------------
 

@@ -323,6 +323,13 @@ describe('uniques from the business rules', () => {
     // NULL (generic) is one scope: a second generic override is a duplicate.
     expect(await sqlStateOf(insertOverride, { partnerId, versionId, eventTypeId: null })).toBe(uniqueViolation);
     expect(await sqlStateOf(insertOverride, { partnerId, versionId, eventTypeId: sale })).toBe(uniqueViolation);
+
+    await sql.query(
+      `UPDATE partner_campaign_overrides SET is_deleted = TRUE
+       WHERE partner_id = :partnerId::integer AND conversion_event_type_id IS NULL`,
+      { partnerId },
+    );
+    await sql.query(insertOverride, { partnerId, versionId, eventTypeId: null });
   });
 });
 
