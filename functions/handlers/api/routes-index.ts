@@ -1,14 +1,26 @@
 /**
  * Every area of the management API. Adding an area = one route module in this folder (exporting
- * an array of `defineRoute(...)`) + its import and entry below.
+ * an array of `defineRoute(...)`) + its import and its entry below.
  */
 import type { AnyRoute } from '../../platform/http/route.js';
 import { adminRoutes } from './admin.js';
+import { apiKeyRoutes } from './api-keys.js';
+import { campaignRoutes } from './campaigns.js';
+import { enrollmentRoutes } from './enrollments.js';
+import { linkRoutes } from './links.js';
 import { openapiRoutes } from './openapi.js';
+import { partnerRoutes } from './partner.js';
+import { vendorUserRoutes } from './vendor-users.js';
 
 export const routeModules: Record<string, AnyRoute[]> = {
   openapi: openapiRoutes,
   admin: adminRoutes,
+  campaigns: campaignRoutes,
+  enrollments: enrollmentRoutes,
+  partner: partnerRoutes,
+  links: linkRoutes,
+  vendorUsers: vendorUserRoutes,
+  apiKeys: apiKeyRoutes,
 };
 
 export const allRoutes: AnyRoute[] = Object.values(routeModules).flat();

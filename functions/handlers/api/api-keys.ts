@@ -1,0 +1,157 @@
+/**
+ * API keys of the caller: rotate (new key now, old key alive for a 24-hour grace period), list,
+ * revoke. Vendor admins also see and revoke the keys of users they manage.
+ */
+import { z } from 'zod';
+import { generateApiKey } from '../../domain/auth/api-key.js';
+import { expiryAfterRotation, keyExpiresAt } from '../../domain/auth/key-lifetime.js';
+import { canManageRole, roleAtLeast, type VendorRole } from '../../domain/auth/roles.js';
+import { ConflictError, NotFoundError } from '../../platform/http/errors.js';
+import { idParams } from '../../platform/http/fields.js';
+import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
+import { created, noContent, ok } from '../../platform/http/responses.js';
+import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
+import { findApiKeyById, insertApiKey, listApiKeys, markKeyRotated, revokeApiKey, type ApiKeyRow } from '../../repositories/api-keys.js';
+import { writeAuditLog } from '../../repositories/audit-logs.js';
+import { findVendorUser } from '../../repositories/vendor-users.js';
+
+const keyOut = z.object({
+  api_key_id: z.number().int(),
+  key_prefix: z.string(),
+  owner_type: z.enum(['vendor_user', 'partner']),
+  vendor_user_id: z.number().int().nullable(),
+  partner_id: z.number().int().nullable(),
+  created_at: z.string(),
+  expires_at: z.string(),
+  revoked_at: z.string().nullable(),
+  last_used_at: z.string().nullable(),
+  replaced_by_api_key_id: z.number().int().nullable(),
+});
+
+const view = (row: ApiKeyRow) => row;
+
+export const apiKeyRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'POST',
+    path: '/v1/api-keys/rotate',
+    auth: 'api_key',
+    summary: 'Rotate the calling key: returns a new key; the old one keeps working for 24 hours',
+    tags: ['api keys'],
+    responses: {
+      201: {
+        description: 'The new key (shown once) and the old key’s new expiry',
+        schema: z.object({
+          api_key: z.string(),
+          api_key_id: z.number().int(),
+          key_prefix: z.string(),
+          expires_at: z.string(),
+          previous_api_key_id: z.number().int(),
+          previous_expires_at: z.string(),
+        }),
+      },
+    },
+    handler: async ({ deps, auth, actor, now }) =>
+      created(
+        await deps.sql.transaction(async (tx) => {
+          const old = await findApiKeyById(tx, auth.apiKeyId);
+          if (!old) throw new NotFoundError('Key not found.');
+          if (old.replaced_by_api_key_id !== null) throw new ConflictError('This key was already rotated: use (or rotate) its successor.');
+          const ownerType = auth.kind === 'partner' ? 'partner' : 'vendor_user';
+          const key = generateApiKey({ ownerType });
+          const fresh = await insertApiKey(tx, {
+            generated: key,
+            owner_type: ownerType,
+            vendor_user_id: auth.kind === 'vendor_user' ? auth.vendorUserId : null,
+            partner_id: auth.kind === 'partner' ? auth.partnerId : null,
+            now,
+            expires_at: keyExpiresAt(now),
+          });
+          const previousExpiresAt = expiryAfterRotation({ now, currentExpiresAt: new Date(old.expires_at) });
+          await markKeyRotated(tx, { api_key_id: old.api_key_id, replaced_by_api_key_id: fresh.api_key_id, expires_at: previousExpiresAt });
+          await writeAuditLog(tx, {
+            entity_type: 'api_keys',
+            entity_id: old.api_key_id,
+            action: 'rotate',
+            actor,
+            before: { expires_at: old.expires_at, replaced_by_api_key_id: null },
+            after: { expires_at: previousExpiresAt.toISOString(), replaced_by_api_key_id: fresh.api_key_id },
+            now,
+          });
+          await writeAuditLog(tx, {
+            entity_type: 'api_keys',
+            entity_id: fresh.api_key_id,
+            action: 'create',
+            actor,
+            after: { key_prefix: fresh.key_prefix, owner_type: ownerType, expires_at: fresh.expires_at },
+            now,
+          });
+          return {
+            api_key: key.key,
+            api_key_id: fresh.api_key_id,
+            key_prefix: fresh.key_prefix,
+            expires_at: fresh.expires_at,
+            previous_api_key_id: old.api_key_id,
+            previous_expires_at: previousExpiresAt.toISOString(),
+          };
+        }),
+      ),
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/v1/api-keys',
+    auth: 'api_key',
+    summary: "The caller's keys (vendor admins: every key of the vendor's users)",
+    tags: ['api keys'],
+    query: z.strictObject({ ...pageQueryShape }),
+    responses: { 200: { description: 'A page of keys (never the secret)', schema: pageSchema(keyOut) } },
+    handler: async ({ deps, auth, query }) => {
+      const cursor = decodeCursor(query.cursor, idCursorSchema);
+      const scope =
+        auth.kind === 'partner'
+          ? { partner_id: auth.partnerId }
+          : roleAtLeast(auth.role, 'admin')
+            ? { vendor_id: auth.vendorId }
+            : { vendor_user_id: auth.vendorUserId };
+      const rows = await listApiKeys(deps.sql, { ...scope, before_id: cursor?.id, limit: query.limit });
+      return ok(toPage(rows, query.limit, (row) => ({ id: row.api_key_id }), view));
+    },
+  }),
+
+  defineRoute({
+    method: 'DELETE',
+    path: '/v1/api-keys/{api_key_id}',
+    auth: 'api_key',
+    summary: 'Revoke a key at once (own keys; vendor admins also the keys of users they manage)',
+    tags: ['api keys'],
+    params: idParams('api_key_id'),
+    responses: { 204: { description: 'Revoked' } },
+    handler: async ({ deps, auth, params, actor, now }) => {
+      await deps.sql.transaction(async (tx) => {
+        const key = await findApiKeyById(tx, params.api_key_id);
+        let allowed = false;
+        if (key && auth.kind === 'partner') allowed = key.partner_id === auth.partnerId;
+        if (key && auth.kind === 'vendor_user' && key.vendor_user_id !== null) {
+          if (key.vendor_user_id === auth.vendorUserId) allowed = true;
+          else if (roleAtLeast(auth.role, 'admin')) {
+            const owner = await findVendorUser(tx, { vendor_id: auth.vendorId, vendor_user_id: key.vendor_user_id });
+            allowed = owner !== undefined && canManageRole(auth.role, owner.role as VendorRole);
+          }
+        }
+        if (!key || !allowed) throw new NotFoundError('Key not found.');
+        if (key.revoked_at !== null) return;
+        await revokeApiKey(tx, { api_key_id: key.api_key_id, now });
+        await writeAuditLog(tx, {
+          entity_type: 'api_keys',
+          entity_id: key.api_key_id,
+          action: 'revoke',
+          actor,
+          before: { revoked_at: null },
+          after: { revoked_at: now.toISOString() },
+          now,
+        });
+      });
+      return noContent();
+    },
+  }),
+];
