@@ -3,13 +3,21 @@
  * it is a new uniquely named database on that PostgreSQL server, dropped by `close()`; otherwise
  * an in-memory PGlite. Create it once per file (`beforeAll`) and share it between the tests.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import type { ClosableSqlExecutor } from '../../functions/ports/sql-executor.js';
 import { createPgExecutor } from '../../functions/adapters/sql/pg-executor.js';
 import { createPgliteExecutor } from '../../functions/adapters/sql/pglite-executor.js';
-import { runMigrations, type MigrationFile } from '../../functions/adapters/sql/run-migrations.js';
+import {
+  readMigrationFiles,
+  runMigrations,
+  type MigrationFile,
+} from '../../functions/adapters/sql/run-migrations.js';
 
 export interface TestDatabase {
   sql: ClosableSqlExecutor;
@@ -35,15 +43,16 @@ export interface TestDatabaseOptions {
 export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const serverUrl = options.serverUrl ?? process.env.TEST_DATABASE_URL;
   const engine = options.engine ?? (serverUrl ? 'postgres' : 'pglite');
+  const files =
+    options.migrate === false ? [] : (options.files ?? (await readMigrationFiles(options.directory)));
   const database =
-    engine === 'postgres' ? await createPostgresDatabase(requireUrl(serverUrl)) : await createPgliteDatabase();
-  if (options.migrate !== false) {
-    try {
-      await runMigrations({ sql: database.sql, directory: options.directory, files: options.files });
-    } catch (error) {
-      await database.close();
-      throw error;
-    }
+    engine === 'postgres' ? await createPostgresDatabase(requireUrl(serverUrl)) : await createPgliteDatabase(files);
+  try {
+    // On a PGlite restored from a snapshot this only checks the recorded checksums.
+    await runMigrations({ sql: database.sql, files });
+  } catch (error) {
+    await database.close();
+    throw error;
   }
   return database;
 }
@@ -53,10 +62,53 @@ function requireUrl(url: string | undefined): string {
   return url;
 }
 
-async function createPgliteDatabase(): Promise<TestDatabase> {
+const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+// Starting PGlite runs initdb (seconds); restoring a data directory is several times faster. So
+// the first test process to migrate a schema leaves a snapshot in the temp folder, keyed by the
+// PGlite version and the migrations' text, and every later database starts from it.
+const snapshots = new Map<string, Blob>();
+
+async function createPgliteDatabase(files: MigrationFile[]): Promise<TestDatabase> {
+  const key = await snapshotKey(files);
+  const snapshotPath = path.join(tmpdir(), `affiliate-pglite-${key}.tar`);
+  let snapshot = snapshots.get(key);
+  if (!snapshot) {
+    const bytes = await readFile(snapshotPath).catch(() => undefined);
+    if (bytes) snapshot = new Blob([bytes]);
+  }
+  if (snapshot) {
+    const restored = await PGlite.create({ loadDataDir: snapshot }).catch(() => undefined);
+    if (restored) {
+      snapshots.set(key, snapshot);
+      return pgliteDatabase(restored);
+    }
+  }
   const db = await PGlite.create();
+  const database = pgliteDatabase(db);
+  await runMigrations({ sql: database.sql, files });
+  const dump = await db.dumpDataDir('none');
+  snapshots.set(key, dump);
+  const partial = `${snapshotPath}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
+  await rename(partial, snapshotPath);
+  return database;
+}
+
+function pgliteDatabase(db: PGlite): TestDatabase {
   const sql = createPgliteExecutor(db);
   return { sql, engine: 'pglite', close: () => sql.close() };
+}
+
+async function snapshotKey(files: MigrationFile[]): Promise<string> {
+  const hash = createHash('sha256');
+  const manifest = await readFile(
+    path.join(repositoryRoot, 'node_modules/@electric-sql/pglite/package.json'),
+    'utf8',
+  ).catch(() => 'unknown');
+  hash.update(manifest);
+  for (const file of files) hash.update(`\0${file.name}\0${file.text}`);
+  return hash.digest('hex').slice(0, 32);
 }
 
 async function createPostgresDatabase(serverUrl: string): Promise<TestDatabase> {

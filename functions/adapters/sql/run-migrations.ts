@@ -124,7 +124,8 @@ export async function runMigrations(input: RunMigrationsInput): Promise<{ applie
   return { applied };
 }
 
-async function readMigrationFiles(directory: string): Promise<MigrationFile[]> {
+/** The `NNNN_*.sql` files of a folder (none when it does not exist), in name order. */
+export async function readMigrationFiles(directory: string = defaultMigrationsDirectory): Promise<MigrationFile[]> {
   let names: string[];
   try {
     names = await readdir(directory);
@@ -132,11 +133,12 @@ async function readMigrationFiles(directory: string): Promise<MigrationFile[]> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  return Promise.all(
+  const files = await Promise.all(
     names
       .filter((name) => migrationFileName.test(name))
       .map(async (name) => ({ name, text: await readFile(path.join(directory, name), 'utf8') })),
   );
+  return files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 async function readRecorded(sql: SqlExecutor): Promise<Map<string, string>> {
