@@ -1,0 +1,256 @@
+/**
+ * Writes a batch of clicks into Aurora, set-based, in ONE transaction (the caller's):
+ *
+ * 1. `insertClicks`: the batch travels as one `:batch::jsonb` parameter (`jsonb_to_recordset`).
+ *    Cookies that do not exist yet are created (clicks.cookie_id references them), then the clicks
+ *    are inserted `ON CONFLICT (click_uuid) DO NOTHING RETURNING`, so a redelivered click changes
+ *    nothing. Owners (partner, campaign version, vendor) are taken from Aurora's own link rows, not
+ *    from the message; a click whose link Aurora does not know is reported back, not inserted.
+ * 2. `applyInsertedClicks`: only for the rows actually inserted, in one statement: cookies (first
+ *    and last click and partner, last campaign version, `expires_at` = max, `last_seen_at`), the
+ *    cookie's `funnel_journeys` row (created from its first click if missing, click events merged
+ *    into `events_sequence` in time order, `total_events`, `last_event_at`) and
+ *    `campaign_partners.total_clicks` / `last_click_at`.
+ *
+ * Convergence: first/last are recomputed from the cookie's clicks ordered by (clicked_at,
+ * click_uuid); the journey's primary partner moves to an earlier click when one arrives late;
+ * `events_sequence` is kept sorted by timestamp; totals only add rows that were inserted and
+ * maxima use GREATEST. So any delivery order, with any duplicates, ends in the same rows.
+ *
+ * Every statement runs unchanged on PGlite, PostgreSQL 15 and the Data API (named parameters,
+ * explicit casts, TIMESTAMP columns written as UTC).
+ */
+import type { ClickMessage } from '../domain/clicks/click-message.js';
+import type { SqlExecutor } from '../ports/sql-executor.js';
+
+const INSERT_CLICKS = `
+WITH batch AS (
+  SELECT b.*
+  FROM jsonb_to_recordset(:batch::jsonb) AS b(
+    click_id uuid, cookie_id uuid, partner_link_id integer, clicked_at timestamptz,
+    cookie_expires_at timestamptz, ip_address inet, visitor_hash text, user_agent text,
+    referrer_url text, utm_source text, utm_medium text, utm_campaign text, utm_content text,
+    utm_term text, country_code text, device_type text, browser text, os text
+  )
+),
+known AS (
+  SELECT batch.*, cp.partner_id, cp.campaign_version_id, c.vendor_id
+  FROM batch
+  JOIN partner_links pl ON pl.partner_link_id = batch.partner_link_id
+  JOIN campaign_partners cp ON cp.campaign_partner_id = pl.campaign_partner_id
+  JOIN campaign_versions cv ON cv.campaign_version_id = cp.campaign_version_id
+  JOIN campaigns c ON c.campaign_id = cv.campaign_id
+),
+new_cookies AS (
+  INSERT INTO cookies (cookie_id, expires_at, last_seen_at)
+  SELECT cookie_id, max(cookie_expires_at) AT TIME ZONE 'UTC', max(clicked_at) AT TIME ZONE 'UTC'
+  FROM known
+  GROUP BY cookie_id
+  ORDER BY cookie_id
+  ON CONFLICT (cookie_id) DO NOTHING
+  RETURNING cookie_id
+),
+inserted AS (
+  INSERT INTO clicks (
+    click_uuid, partner_link_id, cookie_id, ip_address, user_agent, referrer_url,
+    utm_source, utm_medium, utm_campaign, utm_content, utm_term, country_code, device_type,
+    browser, os, clicked_at, visitor_hash, vendor_id, partner_id, campaign_version_id
+  )
+  SELECT
+    click_id, partner_link_id, cookie_id, ip_address, user_agent, referrer_url,
+    utm_source, utm_medium, utm_campaign, utm_content, utm_term, country_code, device_type,
+    browser, os, clicked_at AT TIME ZONE 'UTC', visitor_hash, vendor_id, partner_id, campaign_version_id
+  FROM known
+  -- A stable order: two consumers inserting overlapping batches wait on each other, not deadlock.
+  ORDER BY click_id
+  ON CONFLICT (click_uuid) DO NOTHING
+  RETURNING click_uuid
+)
+SELECT click_uuid::text AS click_id, 'inserted' AS outcome FROM inserted
+UNION ALL
+SELECT batch.click_id::text, 'unknown_link'
+FROM batch
+WHERE NOT EXISTS (SELECT 1 FROM known WHERE known.click_id = batch.click_id)
+`;
+
+const APPLY_INSERTED_CLICKS = `
+WITH inserted AS (
+  SELECT b.click_id, b.cookie_expires_at
+  FROM jsonb_to_recordset(:inserted::jsonb) AS b(click_id uuid, cookie_expires_at timestamptz)
+),
+new_clicks AS (
+  SELECT c.click_id, c.click_uuid, c.cookie_id, c.partner_id, c.campaign_version_id, c.partner_link_id,
+         c.clicked_at, pl.campaign_partner_id, i.cookie_expires_at
+  FROM inserted i
+  JOIN clicks c ON c.click_uuid = i.click_id
+  JOIN partner_links pl ON pl.partner_link_id = c.partner_link_id
+),
+affected_cookies AS (
+  SELECT cookie_id, max(cookie_expires_at) AT TIME ZONE 'UTC' AS expires_at, max(clicked_at) AS last_seen_at
+  FROM new_clicks
+  WHERE cookie_id IS NOT NULL
+  GROUP BY cookie_id
+),
+first_clicks AS (
+  SELECT DISTINCT ON (c.cookie_id) c.cookie_id, c.click_id, c.partner_id
+  FROM clicks c JOIN affected_cookies a ON a.cookie_id = c.cookie_id
+  WHERE c.is_deleted IS NOT TRUE
+  ORDER BY c.cookie_id, c.clicked_at, c.click_uuid
+),
+last_clicks AS (
+  SELECT DISTINCT ON (c.cookie_id) c.cookie_id, c.click_id, c.partner_id, c.campaign_version_id
+  FROM clicks c JOIN affected_cookies a ON a.cookie_id = c.cookie_id
+  WHERE c.is_deleted IS NOT TRUE
+  ORDER BY c.cookie_id, c.clicked_at DESC, c.click_uuid DESC
+),
+updated_cookies AS (
+  UPDATE cookies k
+  SET first_click_id = f.click_id,
+      first_partner_id = f.partner_id,
+      last_click_id = l.click_id,
+      last_partner_id = l.partner_id,
+      last_campaign_version_id = l.campaign_version_id,
+      expires_at = GREATEST(k.expires_at, a.expires_at),
+      last_seen_at = GREATEST(k.last_seen_at, a.last_seen_at),
+      updated_at = NOW()
+  FROM affected_cookies a
+  JOIN first_clicks f ON f.cookie_id = a.cookie_id
+  JOIN last_clicks l ON l.cookie_id = a.cookie_id
+  WHERE k.cookie_id = a.cookie_id
+  RETURNING k.cookie_id
+),
+journey_clicks AS (
+  SELECT
+    cookie_id,
+    (array_agg(partner_id ORDER BY clicked_at, click_uuid))[1] AS partner_id,
+    (array_agg(campaign_version_id ORDER BY clicked_at, click_uuid))[1] AS campaign_version_id,
+    min(clicked_at) AS started_at,
+    max(clicked_at) AS last_event_at,
+    count(*)::integer AS events,
+    jsonb_agg(
+      jsonb_build_object(
+        'type', 'click',
+        'click_id', click_uuid,
+        'partner_id', partner_id,
+        'campaign_version_id', campaign_version_id,
+        'partner_link_id', partner_link_id,
+        'timestamp', to_char(clicked_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+      )
+      ORDER BY clicked_at, click_uuid
+    ) AS events_sequence
+  FROM new_clicks
+  WHERE cookie_id IS NOT NULL
+  GROUP BY cookie_id
+),
+upserted_journeys AS (
+  INSERT INTO funnel_journeys (
+    cookie_id, partner_id, campaign_version_id, journey_started_at, last_event_at, total_events, events_sequence
+  )
+  SELECT cookie_id, partner_id, campaign_version_id, started_at, last_event_at, events, events_sequence
+  FROM journey_clicks
+  ORDER BY cookie_id
+  ON CONFLICT (cookie_id) DO UPDATE
+  SET partner_id = CASE WHEN EXCLUDED.journey_started_at < funnel_journeys.journey_started_at
+                        THEN EXCLUDED.partner_id ELSE funnel_journeys.partner_id END,
+      campaign_version_id = CASE WHEN EXCLUDED.journey_started_at < funnel_journeys.journey_started_at
+                                 THEN EXCLUDED.campaign_version_id ELSE funnel_journeys.campaign_version_id END,
+      journey_started_at = LEAST(funnel_journeys.journey_started_at, EXCLUDED.journey_started_at),
+      last_event_at = GREATEST(funnel_journeys.last_event_at, EXCLUDED.last_event_at),
+      total_events = COALESCE(funnel_journeys.total_events, 0) + EXCLUDED.total_events,
+      -- Merged in time order (then type, then click id), so late clicks land where they happened.
+      events_sequence = (
+        SELECT COALESCE(jsonb_agg(merged.event ORDER BY merged.event ->> 'timestamp', merged.event ->> 'type', merged.event ->> 'click_id'), '[]'::jsonb)
+        FROM (
+          SELECT jsonb_array_elements(COALESCE(funnel_journeys.events_sequence, '[]'::jsonb)) AS event
+          UNION ALL
+          SELECT jsonb_array_elements(EXCLUDED.events_sequence)
+        ) AS merged
+      )
+  RETURNING funnel_journey_id
+),
+partner_totals AS (
+  SELECT campaign_partner_id, count(*)::integer AS clicks, max(clicked_at) AS last_click_at
+  FROM new_clicks
+  GROUP BY campaign_partner_id
+),
+locked_enrollments AS (
+  -- Locked in id order so concurrent consumers never deadlock on shared enrollments.
+  SELECT cp.campaign_partner_id
+  FROM campaign_partners cp JOIN partner_totals t ON t.campaign_partner_id = cp.campaign_partner_id
+  ORDER BY cp.campaign_partner_id
+  FOR UPDATE OF cp
+),
+updated_enrollments AS (
+  UPDATE campaign_partners cp
+  SET total_clicks = COALESCE(cp.total_clicks, 0) + t.clicks,
+      last_click_at = GREATEST(cp.last_click_at, t.last_click_at),
+      updated_at = NOW()
+  FROM partner_totals t
+  JOIN locked_enrollments l ON l.campaign_partner_id = t.campaign_partner_id
+  WHERE cp.campaign_partner_id = t.campaign_partner_id
+  RETURNING cp.campaign_partner_id
+)
+SELECT
+  (SELECT count(*)::integer FROM updated_cookies) AS cookies,
+  (SELECT count(*)::integer FROM upserted_journeys) AS journeys,
+  (SELECT count(*)::integer FROM updated_enrollments) AS enrollments
+`;
+
+export interface IngestClickBatchResult {
+  /** Click ids written by this call. */
+  inserted: string[];
+  /** Click ids already in Aurora (redeliveries): nothing changed for them. */
+  duplicates: string[];
+  /** Click ids whose link Aurora does not know: not written, to be retried then dead-lettered. */
+  unknownLink: string[];
+}
+
+function batchRow(click: ClickMessage): Record<string, unknown> {
+  return {
+    click_id: click.click_id,
+    cookie_id: click.cookie_id,
+    partner_link_id: click.partner_link_id,
+    clicked_at: click.clicked_at,
+    cookie_expires_at: click.cookie_expires_at,
+    ip_address: click.ip_address,
+    visitor_hash: click.visitor_hash,
+    user_agent: click.user_agent,
+    referrer_url: click.referrer_url,
+    utm_source: click.utm_source,
+    utm_medium: click.utm_medium,
+    utm_campaign: click.utm_campaign,
+    utm_content: click.utm_content,
+    utm_term: click.utm_term,
+    country_code: click.country_code,
+    device_type: click.device_type,
+    browser: click.browser,
+    os: click.os,
+  };
+}
+
+/**
+ * Ingests validated clicks (distinct click ids) in one transaction. Runs inside `sql.transaction`,
+ * joining the caller's transaction if `sql` is already one.
+ */
+export async function ingestClickBatch({ sql, clicks }: { sql: SqlExecutor; clicks: readonly ClickMessage[] }): Promise<IngestClickBatchResult> {
+  if (clicks.length === 0) return { inserted: [], duplicates: [], unknownLink: [] };
+  return sql.transaction(async (tx) => {
+    const outcome = await tx.query<{ click_id: string; outcome: 'inserted' | 'unknown_link' }>(INSERT_CLICKS, {
+      // JSON text cast in the statement: a JS array would bind as a SQL array, not as jsonb.
+      batch: JSON.stringify(clicks.map(batchRow)),
+    });
+    const inserted = new Set<string>();
+    const unknownLink = new Set<string>();
+    for (const row of outcome.rows) (row.outcome === 'inserted' ? inserted : unknownLink).add(row.click_id);
+    if (inserted.size > 0) {
+      const insertedClicks = clicks
+        .filter((click) => inserted.has(click.click_id))
+        .map((click) => ({ click_id: click.click_id, cookie_expires_at: click.cookie_expires_at }));
+      await tx.query(APPLY_INSERTED_CLICKS, { inserted: JSON.stringify(insertedClicks) });
+    }
+    const duplicates = clicks
+      .map((click) => click.click_id)
+      .filter((id) => !inserted.has(id) && !unknownLink.has(id));
+    return { inserted: [...inserted], duplicates, unknownLink: [...unknownLink] };
+  });
+}
