@@ -1,0 +1,84 @@
+/**
+ * The CloudFormation custom resource (Provider framework, onEvent) that applies `schema/` to
+ * Aurora through the Data API on every deploy. The runner skips migrations already recorded in
+ * `schema_migrations`, so a redeploy applies only the new files; the resource's `SchemaHash`
+ * property changes exactly when a file does, which is what makes CloudFormation call us again.
+ *
+ * The schema files travel inside the bundle (copied next to `index.mjs` at bundling time), so the
+ * handler needs no S3 read and the deployed code always matches the deployed migrations.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import pRetry from 'p-retry';
+import { runMigrations, type MigrationFile } from '../adapters/sql/run-migrations.js';
+import { platformDepsFromEnv, type PlatformDeps } from '../platform/composition-root.js';
+import { lazyHandler } from '../platform/lambda-handler.js';
+
+/** What the Provider framework expects back from onEvent. */
+export interface CustomResourceResult {
+  PhysicalResourceId: string;
+  Data?: Record<string, string | number>;
+}
+
+export interface MigrateOnDeployOptions {
+  /** Folder holding the `NNNN_*.sql` files. @default `schema/` next to the bundle */
+  schemaDirectory?: string;
+  /**
+   * Backoff while Aurora Serverless resumes from zero capacity (typically 15-30 s).
+   * @default 10 retries from 1 s doubling up to 20 s (about 2.5 minutes in all)
+   */
+  retry?: { retries?: number; minTimeoutMs?: number; maxTimeoutMs?: number };
+  log?: (message: string) => void;
+}
+
+/** One physical resource per database: the schema is updated in place, never replaced. */
+export const physicalResourceId = 'schema-migrations';
+
+const bundledSchemaDirectory = path.join(path.dirname(fileURLToPath(import.meta.url)), 'schema');
+
+/** Data API errors that go away by themselves: the cluster waking up, or briefly unavailable. */
+const transientErrorNames = new Set(['DatabaseResumingException', 'DatabaseUnavailableException']);
+
+/** True when the error, or one it wraps (a failed migration keeps its cause), is transient. */
+export function isTransientDatabaseError(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    if (transientErrorNames.has(current.name)) return true;
+  }
+  return false;
+}
+
+export function createHandler(deps: PlatformDeps, options: MigrateOnDeployOptions = {}) {
+  const { schemaDirectory = bundledSchemaDirectory, retry = {}, log = (message: string) => console.log(message) } = options;
+  return async (event: CloudFormationCustomResourceEvent): Promise<CustomResourceResult> => {
+    // Tearing the stack down must not drop the platform's data; the cluster is retained anyway.
+    if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId };
+
+    const files = await readSchemaFiles(schemaDirectory);
+    if (files.length === 0) throw new Error(`No migrations found in ${schemaDirectory}: the bundle is missing schema/`);
+    // Each migration runs in its own transaction and a resuming cluster refuses the first call,
+    // so retrying the whole run is safe: applied files are skipped on the next attempt.
+    const { applied } = await pRetry(() => runMigrations({ sql: deps.sql, files, log }), {
+      retries: retry.retries ?? 10,
+      minTimeout: retry.minTimeoutMs ?? 1_000,
+      maxTimeout: retry.maxTimeoutMs ?? 20_000,
+      factor: 2,
+      shouldRetry: (error) => isTransientDatabaseError(error),
+      onFailedAttempt: (error) => log(`database not ready (${error.name}), ${error.retriesLeft} retries left`),
+    });
+    log(applied.length > 0 ? `applied ${applied.join(', ')}` : 'schema up to date');
+    return {
+      PhysicalResourceId: event.RequestType === 'Update' ? event.PhysicalResourceId : physicalResourceId,
+      Data: { Applied: applied.length, Migrations: files.length },
+    };
+  };
+}
+
+/** The `NNNN_*.sql` files of a folder, in name order. */
+export async function readSchemaFiles(directory: string): Promise<MigrationFile[]> {
+  const names = (await readdir(directory).catch(() => [] as string[])).filter((name) => /^\d{4}_.+\.sql$/.test(name)).sort();
+  return Promise.all(names.map(async (name) => ({ name, text: await readFile(path.join(directory, name), 'utf8') })));
+}
+
+export const handler = lazyHandler(() => createHandler(platformDepsFromEnv()));

@@ -1,0 +1,158 @@
+/**
+ * The house Lambda construct: every function of the platform is a `NodeFunction`, so runtime,
+ * architecture, bundling, logging and tracing are decided once. Access to other resources goes
+ * through the `bind*` helpers, which set the environment variable named in lib/resources.ts and
+ * grant exactly the calls that access needs, in one step: a function cannot learn a table's name
+ * without being allowed to use it, nor be allowed without knowing which variable to read.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode, type BundlingOptions, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as rds from 'aws-cdk-lib/aws-rds';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { envVars, type QueueDeclaration, type TableDeclaration } from '../resources.js';
+
+/** The repository root: handler entries in lib/resources.ts are relative to it. */
+export const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** What a function does with a table; maps to DynamoDB actions in `tableActions`. */
+export type TableAccess = 'read' | 'write' | 'readWrite';
+
+/** Item-level calls only: no Scan, no DescribeTable, no table management. */
+export const tableActions: Record<TableAccess, readonly string[]> = {
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+  write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+  readWrite: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+  ],
+};
+
+export interface NodeFunctionProps
+  extends Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture' | 'role' | 'logGroup' | 'logRetention' | 'tracing' | 'bundling'> {
+  /** Handler module relative to the repository root (a `functions[...].entry` of lib/resources.ts). */
+  readonly entry: string;
+  /**
+   * How long the function's log group keeps events.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Extra bundling options merged over the house defaults (ESM, minified, source maps, local esbuild).
+   * @default - the house defaults only
+   */
+  readonly bundling?: Partial<BundlingOptions>;
+}
+
+/**
+ * A Node.js 22.x arm64 Lambda bundled by the locally installed esbuild (never Docker), minified,
+ * with source maps enabled at runtime, its own log group with retention, X-Ray tracing, and its
+ * own role holding nothing but the right to write its logs until a `bind*` helper adds more.
+ *
+ * @default runtime nodejs22.x, architecture arm64, memory 128 MB unless `memorySize`, timeout 3 s
+ *   unless `timeout`, tracing ACTIVE, log retention one month, ESM output `index.mjs`.
+ */
+export class NodeFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: NodeFunctionProps) {
+    const entry = resolve(repositoryRoot, props.entry);
+    if (!existsSync(entry)) {
+      throw new Error(
+        `NodeFunction ${id}: handler entry ${props.entry} does not exist. Every function declared in lib/resources.ts needs its handler file before the app can synthesise.`,
+      );
+    }
+    const { logRetention, bundling, environment, ...rest } = props;
+    const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+      retention: logRetention ?? logs.RetentionDays.ONE_MONTH,
+      // Logs are diagnostics, not records: a torn-down stage should not leave them behind.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${id}: logs, tracing and what its bind* calls granted`,
+    });
+    super(scope, id, {
+      ...rest,
+      entry,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      tracing: lambda.Tracing.ACTIVE,
+      role,
+      logGroup,
+      projectRoot: repositoryRoot,
+      depsLockFilePath: resolve(repositoryRoot, 'package-lock.json'),
+      environment: { NODE_OPTIONS: '--enable-source-maps', ...environment },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        sourcesContent: false,
+        // Prefer ESM builds of dependencies; CommonJS leftovers still get a working `require`.
+        mainFields: ['module', 'main'],
+        banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+        forceDockerBundling: false,
+        ...bundling,
+      },
+    });
+    // Lambda writes to the log group it was given; the role needs nothing broader.
+    logGroup.grantWrite(role);
+    this.node.addDependency(role);
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords do not support resource-level permissions; AWS requires Resource "*".',
+    });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'Pinned to nodejs22.x on purpose: the platform is tested on Node 20/22 and the runtime moves with a deliberate upgrade, not with each CDK release.',
+    });
+  }
+
+  /**
+   * Sets the table's environment variable and grants the item calls of `access` on the table and,
+   * for Query, each of its indexes. `actions` narrows the grant further (the redirect's hot path).
+   */
+  bindTable(table: dynamodb.ITable, declaration: TableDeclaration, access: TableAccess, actions?: readonly string[]): this {
+    this.addEnvironment(declaration.envVar, table.tableName);
+    const granted = actions ?? tableActions[access];
+    const unknown = granted.filter((action) => !tableActions[access].includes(action));
+    if (unknown.length > 0) throw new Error(`bindTable(${declaration.name}): ${unknown.join(', ')} exceed ${access} access`);
+    // Each index by name (from the declaration), so no wildcard is needed.
+    const indexArns =
+      granted.includes('dynamodb:Query') ? declaration.globalSecondaryIndexes.map((index) => `${table.tableArn}/index/${index.indexName}`) : [];
+    this.addToRolePolicy(new iam.PolicyStatement({ actions: [...granted], resources: [table.tableArn, ...indexArns] }));
+    return this;
+  }
+
+  /** Sets the queue's URL variable and grants sqs:SendMessage on it (which also covers SendMessageBatch). */
+  bindQueue(queue: sqs.IQueue, declaration: QueueDeclaration): this {
+    this.addEnvironment(declaration.envVar, queue.queueUrl);
+    this.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+    return this;
+  }
+
+  /**
+   * Sets the Data API variables (cluster ARN, secret ARN, database name) and grants the Data API
+   * calls on that cluster and read access to its secret.
+   */
+  bindDatabase(cluster: rds.DatabaseCluster, databaseName: string): this {
+    if (!cluster.secret) throw new Error('bindDatabase: the cluster has no secret for the Data API');
+    this.addEnvironment(envVars.dbClusterArn, cluster.clusterArn);
+    this.addEnvironment(envVars.dbSecretArn, cluster.secret.secretArn);
+    this.addEnvironment(envVars.dbName, databaseName);
+    cluster.grantDataApiAccess(this);
+    return this;
+  }
+}

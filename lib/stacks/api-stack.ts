@@ -1,0 +1,171 @@
+/**
+ * The HTTP API and the functions behind its routes (redirect, management API, webhooks), every
+ * route taken from lib/resources.ts. Throttling is set on the default stage; access logs go to a
+ * log group. Authentication happens in the handlers (API keys, webhook signatures), not here.
+ */
+import { CfnOutput, Fn, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { envVars, routes, type FunctionName } from '../resources.js';
+import type { StageConfig } from '../stage-config.js';
+import { createPlatformFunction, type PlatformData } from '../constructs/platform-function.js';
+import { logRetention } from '../constructs/log-retention.js';
+import type { NodeFunction } from '../constructs/node-function.js';
+
+export interface ApiStackProps extends StackProps {
+  readonly config: StageConfig;
+  readonly data: PlatformData;
+}
+
+/** The functions API Gateway invokes: every function some route names. */
+export const apiFunctionNames = [...new Set(routes.map((route) => route.function))];
+
+/** Stage-wide variables: where short links live, and the repeat-click window. */
+export function sharedEnvironment(config: StageConfig, publicBaseUrl: string): Record<string, string> {
+  return {
+    [envVars.publicBaseUrl]: publicBaseUrl,
+    [envVars.repeatClickWindowSeconds]: String(config.repeatClickWindowSeconds),
+  };
+}
+
+export class ApiStack extends Stack {
+  readonly httpApi: apigwv2.HttpApi;
+  readonly stage: apigwv2.HttpStage;
+  readonly functions: Partial<Record<FunctionName, NodeFunction>>;
+  /** `https://…` without a trailing slash: the custom API domain, or the execute-api URL. */
+  readonly apiUrl: string;
+  /** What short links start with; handlers of other stacks get the same value. */
+  readonly publicBaseUrl: string;
+  /** The API's execute-api host name, for CloudFront's origin. */
+  readonly originHost: string;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { config, data } = props;
+
+    this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
+      apiName: `${config.stage}-affiliate`,
+      description: 'Affiliate platform: short-link redirect, management API, inbound webhooks',
+      // The stage below carries throttling and access logs, which the implicit one cannot.
+      createDefaultStage: false,
+    });
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: logRetention(config.retention.logsDays),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit },
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            method: '$context.httpMethod',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            responseLatency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            userAgent: '$context.identity.userAgent',
+          }),
+        ),
+      },
+    });
+    const executeApiUrl = `https://${this.httpApi.apiId}.execute-api.${this.region}.${this.urlSuffix}`;
+
+    let apiUrl = executeApiUrl;
+    if (config.apiDomain && config.apiCertificateArn) {
+      const domainName = new apigwv2.DomainName(this, 'ApiDomain', {
+        domainName: config.apiDomain,
+        certificate: acm.Certificate.fromCertificateArn(this, 'ApiCertificate', config.apiCertificateArn),
+      });
+      new apigwv2.ApiMapping(this, 'ApiMapping', { api: this.httpApi, domainName, stage: this.stage });
+      if (config.hostedZoneId && config.hostedZoneName) {
+        const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', {
+          hostedZoneId: config.hostedZoneId,
+          zoneName: config.hostedZoneName,
+        });
+        new route53.ARecord(this, 'ApiAlias', {
+          zone,
+          recordName: config.apiDomain,
+          target: route53.RecordTarget.fromAlias(new targets.ApiGatewayv2DomainProperties(domainName.regionalDomainName, domainName.regionalHostedZoneId)),
+        });
+      }
+      apiUrl = `https://${config.apiDomain}`;
+    }
+    this.apiUrl = apiUrl;
+    // Without a short-link domain the CloudFront name is not known before the edge stack exists
+    // (and the edge stack depends on this one), so links fall back to the API's own URL, which
+    // serves the same GET /{short_code} route.
+    this.publicBaseUrl = config.shortLinkDomain ? `https://${config.shortLinkDomain}` : apiUrl;
+
+    const environment = sharedEnvironment(config, this.publicBaseUrl);
+    this.functions = {};
+    for (const name of apiFunctionNames) {
+      this.functions[name] = createPlatformFunction(this, name, {
+        stage: config.stage,
+        data,
+        environment,
+        logRetention: logRetention(config.retention.logsDays),
+      });
+    }
+
+    // The operator's bearer token for /v1/admin/*: generated once, readable in Secrets Manager.
+    const adminToken = new secretsmanager.Secret(this, 'AdminToken', {
+      secretName: `${config.stage}/affiliate/admin-token`,
+      description: 'Bearer token of the operator routes (/v1/admin/*) of the management API',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    const managementApi = this.functions.managementApi;
+    if (managementApi) {
+      // A CloudFormation dynamic reference: the value is resolved at deploy time, never in the template.
+      managementApi.addEnvironment(envVars.adminToken, adminToken.secretValue.unsafeUnwrap());
+    }
+    Validations.of(adminToken).acknowledge(
+      { id: 'AwsSolutions-SMG4', reason: 'A static operator token handed to the management API at deploy time; rotate by changing the secret and redeploying.' },
+    );
+
+    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
+    for (const route of routes) {
+      const fn = this.functions[route.function];
+      if (!fn) throw new Error(`Route ${route.method} ${route.path}: function ${route.function} is not in the API stack`);
+      let integration = integrations.get(route.function);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${route.function}Integration`, fn, {
+          payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
+        });
+        integrations.set(route.function, integration);
+      }
+      this.httpApi.addRoutes({ path: route.path, methods: [apigwv2.HttpMethod[route.method]], integration });
+    }
+    Validations.of(this.httpApi).acknowledge(
+      {
+        id: 'AwsSolutions-APIG4',
+        reason: 'Authorisation is per route inside the handlers: the redirect is public by design, webhooks verify the provider signature over the raw body, the management API checks hashed API keys and the operator token.',
+      },
+    );
+
+    new CfnOutput(this, 'ApiUrl', { value: apiUrl, description: 'Management API base (append /v1/...)' });
+    new CfnOutput(this, 'ExecuteApiUrl', { value: executeApiUrl, description: 'The HTTP API default endpoint' });
+    new CfnOutput(this, 'WebhookUrlPattern', {
+      value: `${apiUrl}/webhooks/{provider}/{integration_id}`,
+      description: 'Inbound webhook URL (also served on the short-link domain)',
+    });
+    new CfnOutput(this, 'AdminTokenSecretName', { value: adminToken.secretName, description: 'aws secretsmanager get-secret-value --secret-id <this>' });
+    // The host CloudFront forwards to: the execute-api name without scheme.
+    this.originHost = Fn.select(2, Fn.split('/', this.httpApi.apiEndpoint));
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * CloudFront on the short-link domain, in front of the routes lib/resources.ts marks `edge`
+ * (the redirect and the inbound webhooks). Nothing is cached: every click must reach the redirect
+ * to be counted, and every webhook must reach its handler. The management API is not served here.
+ */
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { routes, type RouteDeclaration } from '../resources.js';
+
+export interface EdgeStackProps extends StackProps {
+  readonly stage: string;
+  /** The HTTP API's execute-api host name (no scheme). */
+  readonly originHost: string;
+  /** Custom short-link domain, e.g. `go.example.com`. @default CloudFront's `*.cloudfront.net` name */
+  readonly domainName?: string;
+  /** us-east-1 ACM certificate ARN covering `domainName`. Required with `domainName`. */
+  readonly certificateArn?: string;
+  /** Route 53 zone of `domainName`; when given, A/AAAA aliases are created. @default no DNS records */
+  readonly hostedZone?: { hostedZoneId: string; zoneName: string };
+  /** @default 30 */
+  readonly logRetentionDays?: number;
+}
+
+/** What the redirect reads from the request besides the path. */
+export const redirectForwarded = {
+  headers: ['User-Agent', 'Referer', 'CloudFront-Viewer-Country', 'CloudFront-Viewer-Address'],
+  /** The tracking cookie linking one browser's clicks into a journey. */
+  cookies: ['aff_cid'],
+} as const;
+
+/** A route path as a CloudFront path pattern: `{param}` and `{proxy+}` become `*`. */
+export function pathPattern(path: string): string {
+  return path.replace(/\{[^}]+\}/g, '*');
+}
+
+export class EdgeStack extends Stack {
+  readonly distribution: cloudfront.Distribution;
+  /** The short-link domain: the custom one, or the distribution's own. */
+  readonly shortLinkDomain: string;
+
+  constructor(scope: Construct, id: string, props: EdgeStackProps) {
+    super(scope, id, props);
+    if (props.domainName && !props.certificateArn) throw new Error('EdgeStack: domainName needs certificateArn');
+
+    const origin = new origins.HttpOrigin(props.originHost, {
+      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+    });
+    const redirectRequests = new cloudfront.OriginRequestPolicy(this, 'RedirectRequests', {
+      originRequestPolicyName: `${props.stage}-affiliate-redirect`,
+      comment: 'What the redirect needs: visitor country and address, user agent, referrer, the tracking cookie, all query strings',
+      headerBehavior: cloudfront.OriginRequestHeaderBehavior.allowList(...redirectForwarded.headers),
+      cookieBehavior: cloudfront.OriginRequestCookieBehavior.allowList(...redirectForwarded.cookies),
+      queryStringBehavior: cloudfront.OriginRequestQueryStringBehavior.all(),
+    });
+    // Requests for non-edge routes (the management API) end here instead of reaching the API.
+    const notServedHere = new cloudfront.Function(this, 'NotServedHere', {
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      comment: 'The management API is not served on the short-link domain',
+      code: cloudfront.FunctionCode.fromInline(
+        "function handler(event) { return { statusCode: 404, statusDescription: 'Not Found' }; }",
+      ),
+    });
+
+    const behaviorFor = (group: RouteDeclaration[]): cloudfront.BehaviorOptions => {
+      const readOnly = group.every((route) => route.method === 'GET' || route.method === 'HEAD');
+      const redirect = group.every((route) => route.function === 'redirect');
+      return {
+        origin,
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: readOnly ? cloudfront.AllowedMethods.ALLOW_GET_HEAD : cloudfront.AllowedMethods.ALLOW_ALL,
+        cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+        // Webhook signatures need every provider header; the Host header would break API Gateway.
+        originRequestPolicy: redirect ? redirectRequests : cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        compress: false,
+      };
+    };
+    const groups = new Map<string, RouteDeclaration[]>();
+    for (const route of routes) {
+      const pattern = pathPattern(route.path);
+      groups.set(pattern, [...(groups.get(pattern) ?? []), route]);
+    }
+    let defaultBehavior: cloudfront.BehaviorOptions | undefined;
+    const additionalBehaviors: Record<string, cloudfront.BehaviorOptions> = {};
+    for (const [pattern, group] of groups) {
+      const edge = group.filter((route) => route.edge);
+      if (pattern === '/*') {
+        defaultBehavior = behaviorFor(edge);
+      } else if (edge.length === 0) {
+        additionalBehaviors[pattern] = {
+          origin,
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+          functionAssociations: [{ function: notServedHere, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
+        };
+      } else {
+        additionalBehaviors[pattern] = behaviorFor(edge);
+      }
+    }
+    if (!defaultBehavior) throw new Error('EdgeStack: no catch-all edge route (/{short_code}) in lib/resources.ts');
+
+    const logBucket = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      // CloudFront standard logging writes with ACLs.
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(props.logRetentionDays ?? 30) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(logBucket).acknowledge(
+      { id: 'AwsSolutions-S1', reason: 'This bucket holds the CloudFront access logs; logging it into itself would recurse.' },
+    );
+
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: `${props.stage} short links and webhooks`,
+      defaultBehavior,
+      additionalBehaviors,
+      domainNames: props.domainName ? [props.domainName] : undefined,
+      certificate: props.certificateArn ? acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn) : undefined,
+      // Only meaningful with a custom certificate; the default one is fixed by CloudFront.
+      minimumProtocolVersion: props.certificateArn ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+      enableLogging: true,
+      logBucket,
+      logFilePrefix: 'cloudfront/',
+    });
+    Validations.of(this.distribution).acknowledge(
+      { id: 'AwsSolutions-CFR1', reason: 'Short links are followed worldwide; vendors restrict audiences in their campaigns, not by geography.' },
+      { id: 'AwsSolutions-CFR2', reason: 'WAF is an operator option (web ACL per account); the redirect already throttles via API Gateway and ignores bots.' },
+      ...(props.domainName
+        ? []
+        : [{ id: 'AwsSolutions-CFR4', reason: 'Without a short-link domain the distribution uses the default *.cloudfront.net certificate, which cannot pin TLS 1.2; set shortLinkDomain for production.' }]),
+    );
+
+    if (props.domainName && props.hostedZone) {
+      const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.hostedZone);
+      const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(this.distribution));
+      new route53.ARecord(this, 'AliasA', { zone, recordName: props.domainName, target });
+      new route53.AaaaRecord(this, 'AliasAaaa', { zone, recordName: props.domainName, target });
+    }
+
+    this.shortLinkDomain = props.domainName ?? this.distribution.distributionDomainName;
+    new CfnOutput(this, 'ShortLinkDomain', { value: this.shortLinkDomain, description: 'Short links: https://<this>/<short_code>' });
+    new CfnOutput(this, 'CloudFrontDomain', { value: this.distribution.distributionDomainName, description: 'Point the short-link domain (CNAME/alias) here' });
+    new CfnOutput(this, 'EdgeWebhookUrlPattern', {
+      value: `https://${this.shortLinkDomain}/webhooks/{provider}/{integration_id}`,
+      description: 'Inbound webhook URL on the short-link domain',
+    });
+  }
+}

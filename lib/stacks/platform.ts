@@ -1,0 +1,72 @@
+/**
+ * The whole platform for one stage: the stateful data stack, then the stateless api, workers,
+ * edge and monitoring stacks that reference it. bin/app.ts and the template tests both build the
+ * app through this function, so what is tested is what is deployed.
+ */
+import type { App, Environment } from 'aws-cdk-lib';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { QueueName } from '../resources.js';
+import type { StageConfig } from '../stage-config.js';
+import { ApiStack } from './api-stack.js';
+import { DataStack } from './data-stack.js';
+import { EdgeStack } from './edge-stack.js';
+import { MonitoringStack } from './monitoring-stack.js';
+import { WorkersStack } from './workers-stack.js';
+
+export interface PlatformStacks {
+  data: DataStack;
+  api: ApiStack;
+  workers: WorkersStack;
+  edge: EdgeStack;
+  monitoring: MonitoringStack;
+}
+
+export function createPlatformStacks(app: App, config: StageConfig, env?: Environment): PlatformStacks {
+  const prefix = `Affiliate-${config.stage}`;
+  const common = { env, tags: { project: 'affiliate-platform', stage: config.stage } };
+
+  const data = new DataStack(app, `${prefix}-Data`, {
+    ...common,
+    description: 'Affiliate platform: Aurora, DynamoDB hot store, SQS queues (stateful, retained)',
+    config,
+  });
+  const api = new ApiStack(app, `${prefix}-Api`, {
+    ...common,
+    description: 'Affiliate platform: HTTP API, redirect, management API, webhooks',
+    config,
+    data,
+  });
+  const workers = new WorkersStack(app, `${prefix}-Workers`, {
+    ...common,
+    description: 'Affiliate platform: queue consumers and scheduled jobs',
+    config,
+    data,
+    publicBaseUrl: api.publicBaseUrl,
+  });
+  const edge = new EdgeStack(app, `${prefix}-Edge`, {
+    ...common,
+    description: 'Affiliate platform: CloudFront on the short-link domain',
+    stage: config.stage,
+    originHost: api.originHost,
+    domainName: config.shortLinkDomain,
+    certificateArn: config.shortLinkCertificateArn,
+    hostedZone: config.hostedZoneId && config.hostedZoneName ? { hostedZoneId: config.hostedZoneId, zoneName: config.hostedZoneName } : undefined,
+    logRetentionDays: config.retention.logsDays,
+  });
+  const redirect = api.functions.redirect;
+  if (!redirect) throw new Error('The API stack has no redirect function');
+  const monitoring = new MonitoringStack(app, `${prefix}-Monitoring`, {
+    ...common,
+    description: 'Affiliate platform: alarms, SNS topic, dashboard',
+    stage: config.stage,
+    alarmEmail: config.alarmEmail,
+    deadLetterQueues: Object.fromEntries(
+      Object.entries(data.queues).map(([name, { deadLetterQueue }]) => [name, deadLetterQueue]),
+    ) as Record<QueueName, IQueue>,
+    consumers: workers.functions,
+    redirect,
+    httpApi: api.httpApi,
+    redirectP99Ms: config.redirectP99Ms,
+  });
+  return { data, api, workers, edge, monitoring };
+}
