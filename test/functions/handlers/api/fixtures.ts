@@ -12,9 +12,10 @@ import dynalite from 'dynalite';
 import { expect } from 'vitest';
 import { createHandler } from '../../../../functions/handlers/management-api.js';
 import { createLinkStore } from '../../../../functions/adapters/aws/link-writer.js';
+import { createRedirect } from '../../../../functions/handlers/redirect.js';
 import type { PlatformDeps } from '../../../../functions/platform/composition-root.js';
 import type { LinkItem, LinkStore } from '../../../../functions/ports/link-store.js';
-import { createApiClient, type ApiClient } from '../../../helpers/api-client.js';
+import { buildApiEvent, createApiClient, type ApiClient } from '../../../helpers/api-client.js';
 import { createTestDatabase, type TestDatabase } from '../../../helpers/database.js';
 
 export const adminToken = 'test-admin-token-0123456789';
@@ -29,6 +30,8 @@ export interface ApiFixture {
   /** Make the next `n` link puts fail (the hot store is "down"). */
   failLinkPuts(n: number): void;
   clock: { now: Date; advance(ms: number): void };
+  /** Follows a short link through the real redirect (reading the same dynalite table). */
+  redirect(shortCode: string): Promise<{ status: number; location: string | undefined }>;
   close(): Promise<void>;
 }
 
@@ -82,6 +85,20 @@ export async function createApiFixture(): Promise<ApiFixture> {
     },
   };
   const api = createApiClient(createHandler(deps, { linkStore }));
+  // Clicks are not this suite's subject: an in-memory click store and queue stand in.
+  const redirect = createRedirect({
+    links: real,
+    clicks: {
+      recordVisit: async () => ({ firstInWindow: true }),
+      put: async () => undefined,
+      get: async () => undefined,
+      listByCookie: async () => [],
+    },
+    queue: { send: async () => undefined },
+    config: deps.config,
+    now: deps.now,
+    log: { error: () => undefined, warn: () => undefined },
+  });
   return {
     api,
     db,
@@ -91,6 +108,10 @@ export async function createApiFixture(): Promise<ApiFixture> {
       failures = n;
     },
     clock,
+    async redirect(shortCode) {
+      const result = await redirect(buildApiEvent('GET', `/${shortCode}`));
+      return { status: result.statusCode ?? 0, location: result.headers?.location as string | undefined };
+    },
     async close() {
       dynamodb.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
