@@ -40,11 +40,14 @@ export function lambdaContext(name: string, declaration: FunctionDeclaration) {
   };
 }
 
-type FunctionModule = { createHandler?: (deps: PlatformDeps) => LocalHandler };
+/** What a handler module exports for the local runner and tests: `createHandler(deps)`. */
+export type LocalCreateHandler = (deps: PlatformDeps) => LocalHandler;
+
+type FunctionModule = { createHandler?: LocalCreateHandler };
 
 /**
  * Builds every declared function the way Lambda would at cold start: imports its entry and calls
- * `createHandler(deps)`. An override (tests) replaces the module. A function whose entry does
+ * `createHandler(deps)`. An override (a fake `createHandler`, in tests) replaces the module. A function whose entry does
  * not exist yet is reported unavailable; its routes answer 503 until it is written.
  *
  * The imports (slow: TypeScript is compiled on the fly) start at once and overlap with whatever
@@ -53,16 +56,16 @@ type FunctionModule = { createHandler?: (deps: PlatformDeps) => LocalHandler };
 export async function loadFunctions(options: {
   functions: Readonly<Record<FunctionName, FunctionDeclaration>>;
   deps: () => Promise<PlatformDeps>;
-  overrides?: Partial<Record<FunctionName, LocalHandler>>;
+  overrides?: Partial<Record<FunctionName, LocalCreateHandler>>;
   root?: string;
   log: LocalLog;
 }): Promise<Record<FunctionName, LoadedFunction>> {
   const root = options.root ?? repositoryRoot;
   const names = Object.keys(options.functions) as FunctionName[];
   const modules = await Promise.all(
-    names.map(async (name): Promise<FunctionModule | LocalHandler | string> => {
+    names.map(async (name): Promise<FunctionModule | string> => {
       const override = options.overrides?.[name];
-      if (override) return override;
+      if (override) return { createHandler: override };
       const declaration: FunctionDeclaration = options.functions[name]!;
       const entry = resolve(root, declaration.entry);
       if (!(await exists(entry))) return `${declaration.entry} does not exist yet`;
@@ -80,8 +83,6 @@ export async function loadFunctions(options: {
     if (typeof module === 'string') {
       options.log.warn(`function ${name} not available yet (${module})`);
       loaded[name] = { name, available: false, reason: module };
-    } else if (typeof module === 'function') {
-      loaded[name] = { name, available: true, handler: module };
     } else {
       loaded[name] = { name, available: true, handler: module.createHandler!(deps) };
     }

@@ -21,7 +21,7 @@ import {
 import { ensureQueues, type LocalQueue } from './ensure-queues.js';
 import { ensureTables } from './ensure-tables.js';
 import { createHttpGateway, FunctionUnavailableError, type HttpGateway } from './http-gateway.js';
-import { lambdaContext, loadFunctions, type LoadedFunction, type LocalHandler } from './load-functions.js';
+import { lambdaContext, loadFunctions, type LoadedFunction, type LocalCreateHandler } from './load-functions.js';
 import { consoleLog, type LocalLog } from './local-log.js';
 import { openDatabase, type LocalDatabase } from './open-database.js';
 import { createQueuePoller, type QueuePoller } from './queue-poller.js';
@@ -45,8 +45,8 @@ export interface StartLocalPlatformOptions {
   schedules?: readonly ScheduleDeclaration[];
   /** Replace declared routes. */
   routes?: readonly RouteDeclaration[];
-  /** Handlers used instead of importing the function's entry (tests). */
-  functionOverrides?: Partial<Record<FunctionName, LocalHandler>>;
+  /** Fake `createHandler(deps)`s used instead of importing the function's entry (tests). */
+  functionOverrides?: Partial<Record<FunctionName, LocalCreateHandler>>;
   /** Delay before a failed message is retried. Default 1 s. */
   retryDelaySeconds?: number;
   /** Longest wait for the queues to empty at stop. Default 30 s. */
