@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditRows, createApiFixture, createPartner, createVendor, expectProblem, campaignBody, type ApiFixture } from './fixtures.js';
+
+const hour = 3_600_000;
+const day = 24 * hour;
+
+let f: ApiFixture;
+beforeAll(async () => {
+  f = await createApiFixture();
+});
+afterAll(async () => {
+  await f?.close();
+});
+
+describe('authentication', () => {
+  it('answers 401 problem+json for missing, malformed, unknown and revoked keys', async () => {
+    const vendor = await createVendor(f.api);
+    const missing = await f.api.get('/v1/campaigns');
+    expectProblem(missing, 401);
+    expect(missing.headers['www-authenticate']).toContain('Bearer');
+    expectProblem(await f.api.get('/v1/campaigns', { headers: { authorization: `Basic ${vendor.key}` } }), 401);
+    expectProblem(await f.api.get('/v1/campaigns', { token: 'vk_short' }), 401);
+    expectProblem(await f.api.get('/v1/campaigns', { token: `vk_${'A'.repeat(43)}` }), 401);
+    // A vendor key with a partner prefix is not that key.
+    expectProblem(await f.api.get('/v1/campaigns', { token: `pk_${vendor.key.slice(3)}` }), 401);
+    expect((await f.api.get('/v1/campaigns', { token: vendor.key })).status).toBe(200);
+
+    const keys = await f.api.get('/v1/api-keys', { token: vendor.key });
+    expect(keys.body.data).toHaveLength(1);
+    expect(keys.body.data[0].key_prefix).toBe(vendor.key.slice(0, 9));
+    expect(JSON.stringify(keys.body)).not.toContain(vendor.key);
+    const revoke = await f.api.delete(`/v1/api-keys/${keys.body.data[0].api_key_id}`, { token: vendor.key });
+    expect(revoke.status).toBe(204);
+    expectProblem(await f.api.get('/v1/campaigns', { token: vendor.key }), 401);
+    expect((await auditRows(f.db, 'api_keys', keys.body.data[0].api_key_id)).map((a) => a.action)).toEqual(['create', 'revoke']);
+  });
+
+  it('route kinds: a partner key on a vendor route and a vendor key on a partner route are 403', async () => {
+    const vendor = await createVendor(f.api);
+    const partner = await createPartner(f.api);
+    expectProblem(await f.api.get('/v1/campaigns', { token: partner.key }), 403);
+    expectProblem(await f.api.get('/v1/partner/links', { token: vendor.key }), 403);
+  });
+});
+
+describe('rotation and expiry', () => {
+  it('old and new keys both work during the 24 h grace period, then only the new one', async () => {
+    const vendor = await createVendor(f.api);
+    const rotated = await f.api.post('/v1/api-keys/rotate', undefined, { token: vendor.key });
+    expect(rotated.status).toBe(201);
+    const fresh: string = rotated.body.api_key;
+    expect(fresh).toMatch(/^vk_/);
+    expect(fresh).not.toBe(vendor.key);
+    expect(Date.parse(rotated.body.previous_expires_at) - f.clock.now.getTime()).toBe(24 * hour);
+
+    expect((await f.api.get('/v1/campaigns', { token: vendor.key })).status).toBe(200);
+    expect((await f.api.get('/v1/campaigns', { token: fresh })).status).toBe(200);
+    expectProblem(await f.api.post('/v1/api-keys/rotate', undefined, { token: vendor.key }), 409);
+
+    f.clock.advance(24 * hour - 1);
+    expect((await f.api.get('/v1/campaigns', { token: vendor.key })).status).toBe(200);
+    f.clock.advance(1);
+    expectProblem(await f.api.get('/v1/campaigns', { token: vendor.key }), 401);
+    expect((await f.api.get('/v1/campaigns', { token: fresh })).status).toBe(200);
+
+    const audit = await auditRows(f.db, 'api_keys', rotated.body.previous_api_key_id);
+    expect(audit.map((a) => a.action)).toEqual(['create', 'rotate']);
+  });
+
+  it('partners rotate too', async () => {
+    const partner = await createPartner(f.api);
+    const rotated = await f.api.post('/v1/api-keys/rotate', undefined, { token: partner.key });
+    expect(rotated.body.api_key).toMatch(/^pk_/);
+    expect((await f.api.get('/v1/partner/links', { token: rotated.body.api_key })).status).toBe(200);
+    expect((await f.api.get('/v1/partner/links', { token: partner.key })).status).toBe(200);
+  });
+
+  it('keys expire after 90 days (enforced), with Deprecation/Sunset warnings from day 80', async () => {
+    const vendor = await createVendor(f.api);
+    const early = await f.api.get('/v1/campaigns', { token: vendor.key });
+    expect(early.headers.deprecation).toBeUndefined();
+    f.clock.advance(80 * day + hour);
+    const warned = await f.api.get('/v1/campaigns', { token: vendor.key });
+    expect(warned.status).toBe(200);
+    expect(warned.headers.deprecation).toMatch(/^@\d+$/);
+    expect(warned.headers.sunset).toMatch(/GMT$/);
+    f.clock.advance(10 * day);
+    expectProblem(await f.api.get('/v1/campaigns', { token: vendor.key }), 401);
+  });
+});
+
+describe('roles and vendor users', () => {
+  it('applies the permission matrix: member reads, manager manages campaigns, admin manages users, owner manages admins', async () => {
+    const owner = await createVendor(f.api);
+    const invite = async (token: string, role: string) => f.api.post('/v1/vendor-users', { email: `${role}-${Math.random()}@acme.test`, name: role, role }, { token });
+
+    const adminRes = await invite(owner.key, 'admin');
+    expect(adminRes.status).toBe(201);
+    expect(adminRes.body).toMatchObject({ role: 'admin', status: 'pending', invited_by: owner.vendor_user_id });
+    expect(adminRes.body.api_key).toMatch(/^vk_/);
+    const admin = adminRes.body.api_key as string;
+
+    const manager = (await invite(admin, 'manager')).body.api_key as string;
+    const member = (await invite(admin, 'member')).body.api_key as string;
+    expectProblem(await invite(admin, 'admin'), 403);
+    expectProblem(await invite(admin, 'owner'), 403);
+    expectProblem(await invite(manager, 'member'), 403);
+
+    expect((await f.api.get('/v1/campaigns', { token: member })).status).toBe(200);
+    expectProblem(await f.api.post('/v1/campaigns', campaignBody(), { token: member }), 403);
+    const created = await f.api.post('/v1/campaigns', campaignBody(), { token: manager });
+    expect(created.status).toBe(201);
+    expectProblem(await f.api.post(`/v1/campaigns/${created.body.campaign_id}/pause`, {}, { token: member }), 403);
+    expect((await f.api.post(`/v1/campaigns/${created.body.campaign_id}/pause`, {}, { token: manager })).status).toBe(200);
+
+    // The invited admin's first request accepted the invitation.
+    const adminUser = await f.api.get(`/v1/vendor-users/${adminRes.body.vendor_user_id}`, { token: member });
+    expect(adminUser.body).toMatchObject({ status: 'active' });
+    expect(adminUser.body.joined_at).not.toBeNull();
+    expect((await auditRows(f.db, 'vendor_users', adminRes.body.vendor_user_id)).map((a) => a.action)).toEqual(['invite']);
+  });
+
+  it('changes roles and removes users within the rules', async () => {
+    const owner = await createVendor(f.api);
+    const a = await f.api.post('/v1/vendor-users', { email: 'a@acme.test', name: 'A', role: 'admin' }, { token: owner.key });
+    const m = await f.api.post('/v1/vendor-users', { email: 'm@acme.test', name: 'M', role: 'member' }, { token: owner.key });
+    expectProblem(await f.api.post('/v1/vendor-users', { email: 'A@acme.test', name: 'dup', role: 'member' }, { token: owner.key }), 409);
+    expectProblem(await f.api.post('/v1/vendor-users', { email: 'x@acme.test', name: 'X', role: 'superuser' }, { token: owner.key }), 400);
+
+    const promoted = await f.api.patch(`/v1/vendor-users/${m.body.vendor_user_id}`, { role: 'manager' }, { token: a.body.api_key });
+    expect(promoted.body.role).toBe('manager');
+    expectProblem(await f.api.patch(`/v1/vendor-users/${m.body.vendor_user_id}`, { role: 'admin' }, { token: a.body.api_key }), 403);
+    expectProblem(await f.api.patch(`/v1/vendor-users/${owner.vendor_user_id}`, { role: 'member' }, { token: a.body.api_key }), 403);
+    expectProblem(await f.api.patch(`/v1/vendor-users/${owner.vendor_user_id}`, { role: 'admin' }, { token: owner.key }), 409);
+    expectProblem(await f.api.delete(`/v1/vendor-users/${owner.vendor_user_id}`, { token: owner.key }), 409);
+
+    expect((await f.api.delete(`/v1/vendor-users/${m.body.vendor_user_id}`, { token: a.body.api_key })).status).toBe(204);
+    expectProblem(await f.api.get('/v1/campaigns', { token: m.body.api_key }), 401);
+    expectProblem(await f.api.get(`/v1/vendor-users/${m.body.vendor_user_id}`, { token: owner.key }), 404);
+    expect((await auditRows(f.db, 'vendor_users', m.body.vendor_user_id)).map((x) => x.action)).toEqual(['invite', 'update', 'delete']);
+
+    const extra = await f.api.post(`/v1/vendor-users/${a.body.vendor_user_id}/api-keys`, undefined, { token: owner.key });
+    expect(extra.status).toBe(201);
+    expect((await f.api.get('/v1/vendor-users', { token: extra.body.api_key })).status).toBe(200);
+    const all = await f.api.get('/v1/api-keys', { token: owner.key });
+    expect(all.body.data.length).toBeGreaterThanOrEqual(3);
+  });
+});

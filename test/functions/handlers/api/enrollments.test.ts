@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  adminToken,
+  auditRows,
+  createApiFixture,
+  createCampaign,
+  createLink,
+  createPartner,
+  createVendor,
+  enroll,
+  expectProblem,
+  type ApiFixture,
+  type VendorHandle,
+} from './fixtures.js';
+
+let f: ApiFixture;
+let vendor: VendorHandle;
+beforeAll(async () => {
+  f = await createApiFixture();
+  vendor = await createVendor(f.api);
+});
+afterAll(async () => {
+  await f?.close();
+});
+
+describe('POST /v1/campaigns/{campaign_id}/partners', () => {
+  it('enrolls a partner directly as approved, once', async () => {
+    const campaign = await createCampaign(f.api, vendor.key, { approval_required: true });
+    const partner = await createPartner(f.api);
+    const res = await f.api.post(`/v1/campaigns/${campaign.campaign_id}/partners`, { partner_id: partner.partner_id }, { token: vendor.key });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      status: 'approved',
+      partner_id: partner.partner_id,
+      campaign_id: campaign.campaign_id,
+      campaign_version_id: campaign.campaign_version_id,
+      approved_by: vendor.vendor_user_id,
+      total_revenue: '0.00',
+    });
+    expect(await auditRows(f.db, 'campaign_partners', res.body.campaign_partner_id)).toEqual([
+      expect.objectContaining({ action: 'create', actor_type: 'vendor_user' }),
+    ]);
+    expectProblem(await f.api.post(`/v1/campaigns/${campaign.campaign_id}/partners`, { partner_id: partner.partner_id }, { token: vendor.key }), 409);
+    expectProblem(await f.api.post(`/v1/campaigns/${campaign.campaign_id}/partners`, { partner_id: 987654 }, { token: vendor.key }), 404);
+    expectProblem(await f.api.post(`/v1/campaigns/${campaign.campaign_id}/partners`, { partner_id: '1' }, { token: vendor.key }), 400);
+    expectProblem(await f.api.post(`/v1/campaigns/${campaign.campaign_id}/partners`, { partner_id: 1, note: 'x' }, { token: vendor.key }), 400);
+  });
+
+  it('refuses suspended partners and inactive campaigns (409)', async () => {
+    const campaign = await createCampaign(f.api, vendor.key);
+    const partner = await createPartner(f.api);
+    await f.api.post(`/v1/admin/partners/${partner.partner_id}/suspend`, {}, { token: adminToken });
+    expectProblem(await f.api.post(`/v1/campaigns/${campaign.campaign_id}/partners`, { partner_id: partner.partner_id }, { token: vendor.key }), 409);
+    const ok = await createPartner(f.api);
+    await f.api.post(`/v1/campaigns/${campaign.campaign_id}/pause`, {}, { token: vendor.key });
+    expectProblem(await f.api.post(`/v1/campaigns/${campaign.campaign_id}/partners`, { partner_id: ok.partner_id }, { token: vendor.key }), 409);
+  });
+});
+
+describe('max_partners', () => {
+  it('is enforced on direct enrollment, self-approval and approval (409)', async () => {
+    const campaign = await createCampaign(f.api, vendor.key, { max_partners: 2, approval_required: true });
+    const [a, b, c, d] = [await createPartner(f.api), await createPartner(f.api), await createPartner(f.api), await createPartner(f.api)];
+    await enroll(f.api, vendor.key, campaign.campaign_id, a.partner_id);
+    const pendingC = await f.api.post(`/v1/partner/campaigns/${campaign.campaign_id}/apply`, {}, { token: c.key });
+    expect(pendingC.body.status).toBe('pending');
+    await enroll(f.api, vendor.key, campaign.campaign_id, b.partner_id);
+    expectProblem(await f.api.post(`/v1/campaigns/${campaign.campaign_id}/partners`, { partner_id: d.partner_id }, { token: vendor.key }), 409);
+    const approve = await f.api.post(`/v1/campaign-partners/${pendingC.body.campaign_partner_id}/approve`, {}, { token: vendor.key });
+    expectProblem(approve, 409);
+    expect(approve.body.detail).toContain('max_partners');
+    expectProblem(await f.api.post(`/v1/partner/campaigns/${campaign.campaign_id}/apply`, {}, { token: d.key }), 409);
+  });
+});
+
+describe('applications', () => {
+  it('apply is pending where approval is required and approved where not; approve, reject and remove follow the lifecycle', async () => {
+    const open = await createCampaign(f.api, vendor.key);
+    const gated = await createCampaign(f.api, vendor.key, { approval_required: true });
+    const partner = await createPartner(f.api);
+    const other = await createPartner(f.api);
+
+    const market = await f.api.get('/v1/partner/campaigns?limit=100', { token: partner.key });
+    expect(market.status).toBe(200);
+    expect(market.body.data.map((c: { campaign_id: number }) => c.campaign_id)).toEqual(expect.arrayContaining([open.campaign_id, gated.campaign_id]));
+
+    const auto = await f.api.post(`/v1/partner/campaigns/${open.campaign_id}/apply`, { application_note: 'I blog' }, { token: partner.key });
+    expect(auto.status).toBe(201);
+    expect(auto.body).toMatchObject({ status: 'approved', application_note: 'I blog' });
+    expectProblem(await f.api.post(`/v1/partner/campaigns/${open.campaign_id}/apply`, {}, { token: partner.key }), 409);
+
+    const pending = await f.api.post(`/v1/partner/campaigns/${gated.campaign_id}/apply`, {}, { token: partner.key });
+    expect(pending.body.status).toBe('pending');
+    const rejected = await f.api.post(`/v1/partner/campaigns/${gated.campaign_id}/apply`, {}, { token: other.key });
+
+    const listPending = await f.api.get(`/v1/campaign-partners?status=pending&campaign_id=${gated.campaign_id}`, { token: vendor.key });
+    expect(listPending.body.data.map((e: { campaign_partner_id: number }) => e.campaign_partner_id).sort()).toEqual(
+      [pending.body.campaign_partner_id, rejected.body.campaign_partner_id].sort(),
+    );
+
+    const approved = await f.api.post(`/v1/campaign-partners/${pending.body.campaign_partner_id}/approve`, {}, { token: vendor.key });
+    expect(approved.body).toMatchObject({ status: 'approved', approved_by: vendor.vendor_user_id });
+    expectProblem(await f.api.post(`/v1/campaign-partners/${pending.body.campaign_partner_id}/approve`, {}, { token: vendor.key }), 409);
+
+    expectProblem(await f.api.post(`/v1/campaign-partners/${rejected.body.campaign_partner_id}/reject`, {}, { token: vendor.key }), 400);
+    const rej = await f.api.post(`/v1/campaign-partners/${rejected.body.campaign_partner_id}/reject`, { rejection_reason: 'No fit' }, { token: vendor.key });
+    expect(rej.body).toMatchObject({ status: 'rejected', rejection_reason: 'No fit' });
+    expectProblem(await f.api.post(`/v1/campaign-partners/${rejected.body.campaign_partner_id}/approve`, {}, { token: vendor.key }), 409);
+
+    const link = await createLink(f.api, partner.key, gated.campaign_id);
+    expect((await f.redirect(link.short_code)).status).toBe(302);
+    const removed = await f.api.post(`/v1/campaign-partners/${pending.body.campaign_partner_id}/remove`, { reason: 'ended' }, { token: vendor.key });
+    expect(removed.body.status).toBe('removed');
+    expect((await f.linkStore.get(link.short_code))?.status).toBe('inactive');
+    expect((await f.redirect(link.short_code)).status).toBe(404);
+    expectProblem(await f.api.post(`/v1/campaign-partners/${pending.body.campaign_partner_id}/remove`, {}, { token: vendor.key }), 409);
+    expectProblem(await f.api.post('/v1/partner/links', { campaign_id: gated.campaign_id }, { token: partner.key }), 403);
+
+    const audit = await auditRows(f.db, 'campaign_partners', pending.body.campaign_partner_id);
+    expect(audit.map((a) => a.action)).toEqual(['apply', 'approve', 'remove']);
+    expect(audit[1]!.changes).toMatchObject({ before: { status: 'pending' }, after: { status: 'approved' } });
+    expect(audit[2]).toMatchObject({ reason: 'ended', actor_type: 'vendor_user', ip_address: '203.0.113.7' });
+
+    const mine = await f.api.get('/v1/partner/enrollments', { token: partner.key });
+    expect(mine.body.data.map((e: { status: string }) => e.status).sort()).toEqual(['approved', 'removed']);
+  });
+
+  it('private campaigns are not in the marketplace and cannot be applied to (404); suspended partners cannot apply (403)', async () => {
+    const hidden = await createCampaign(f.api, vendor.key, { is_public: false });
+    const partner = await createPartner(f.api);
+    const market = await f.api.get('/v1/partner/campaigns?limit=100', { token: partner.key });
+    expect(market.body.data.map((c: { campaign_id: number }) => c.campaign_id)).not.toContain(hidden.campaign_id);
+    expectProblem(await f.api.post(`/v1/partner/campaigns/${hidden.campaign_id}/apply`, {}, { token: partner.key }), 404);
+    const open = await createCampaign(f.api, vendor.key);
+    await f.api.post(`/v1/admin/partners/${partner.partner_id}/suspend`, {}, { token: adminToken });
+    expectProblem(await f.api.post(`/v1/partner/campaigns/${open.campaign_id}/apply`, {}, { token: partner.key }), 403);
+  });
+});
+
+describe('GET /v1/partner/dashboard', () => {
+  it('lists approved enrollments with clicks, conversions, revenue, commission and totals', async () => {
+    const partner = await createPartner(f.api);
+    const c1 = await createCampaign(f.api, vendor.key, { name: 'One' });
+    const c2 = await createCampaign(f.api, vendor.key, { name: 'Two' });
+    const cp1 = await enroll(f.api, vendor.key, c1.campaign_id, partner.partner_id);
+    const cp2 = await enroll(f.api, vendor.key, c2.campaign_id, partner.partner_id);
+    await f.db.sql.query(
+      `UPDATE campaign_partners SET total_clicks = 120, total_conversions = 3, total_revenue = '250.10', total_commission_earned = '25.01',
+         last_conversion_at = '2026-02-01T10:00:00Z' WHERE campaign_partner_id = :id::integer`,
+      { id: cp1 },
+    );
+    await f.db.sql.query(
+      `UPDATE campaign_partners SET total_clicks = 5, total_conversions = 1, total_revenue = '0.20', total_commission_earned = '0.02'
+       WHERE campaign_partner_id = :id::integer`,
+      { id: cp2 },
+    );
+    const res = await f.api.get('/v1/partner/dashboard', { token: partner.key });
+    expect(res.status).toBe(200);
+    expect(res.body.campaigns).toEqual([
+      expect.objectContaining({ campaign_partner_id: cp1, campaign_name: 'One', total_clicks: 120, total_revenue: '250.10', total_commission_earned: '25.01', last_conversion_at: '2026-02-01T10:00:00.000Z' }),
+      expect.objectContaining({ campaign_partner_id: cp2, campaign_name: 'Two', total_conversions: 1, total_revenue: '0.20' }),
+    ]);
+    expect(res.body.totals).toEqual({ total_clicks: 125, total_conversions: 4, total_revenue: '250.30', total_commission_earned: '25.03' });
+    expectProblem(await f.api.get('/v1/partner/dashboard', { token: vendor.key }), 403);
+  });
+});
