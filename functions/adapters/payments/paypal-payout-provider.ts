@@ -99,7 +99,8 @@ export class PayPalPayoutProvider implements PayoutProvider {
       throw paypalError(reply);
     });
     if (outcome.kind === 'duplicate') {
-      return this.getStatus({ payoutId: request.payoutId, providerTransactionId: outcome.batchId });
+      const original = await this.getStatus({ payoutId: request.payoutId, providerTransactionId: outcome.batchId });
+      return assertSameBatch(original, request, { value, currency });
     }
     return batchResult(outcome.body);
   }
@@ -226,6 +227,29 @@ function batchResult(body: unknown): PayoutSendResult {
     });
   }
   return { status: completed ? 'completed' : 'processing', providerTransactionId: batchId, providerResponse: body };
+}
+
+/**
+ * The original batch behind a reused sender_batch_id must be this payout's amount; otherwise the
+ * key was reused by another database or payout and the batch is not ours to record.
+ */
+function assertSameBatch(
+  result: PayoutSendResult,
+  request: PayoutSendRequest,
+  amount: { value: string; currency: string },
+): PayoutSendResult {
+  const header = isRecord(result.providerResponse) ? result.providerResponse.batch_header : undefined;
+  const batchAmount = isRecord(header) ? header.amount : undefined;
+  if (batchAmount === undefined) return result;
+  if (stringField(batchAmount, 'value') === amount.value && stringField(batchAmount, 'currency') === amount.currency) return result;
+  throw new PayoutProviderError({
+    provider: 'paypal',
+    reason: 'idempotency_conflict',
+    retryable: false,
+    outcome: 'unknown',
+    message: `paypal: batch ${result.providerTransactionId} under sender_batch_id ${request.idempotencyKey} is not payout ${request.payoutId}'s`,
+    providerResponse: result.providerResponse,
+  });
 }
 
 /**

@@ -68,7 +68,7 @@ export class StripePayoutProvider implements PayoutProvider {
 
     if (request.mayHaveBeenSent) {
       const existing = await this.findTransfer(request.idempotencyKey);
-      if (existing) return existing;
+      if (existing) return assertSameTransfer(existing, request, destination);
     }
 
     // Built once: every retry must send identical parameters, or Stripe refuses the reused key.
@@ -91,7 +91,7 @@ export class StripePayoutProvider implements PayoutProvider {
       if (reply.status >= 200 && reply.status < 300) return reply;
       throw stripeError(reply);
     });
-    return transferResult(answer.body);
+    return assertSameTransfer(transferResult(answer.body), request, destination);
   }
 
   /** The transfer already created for this payout key, if any (`GET /v1/transfers?transfer_group=`). */
@@ -131,6 +131,27 @@ function transferResult(body: unknown): PayoutSendResult {
     });
   }
   return { status: 'completed', providerTransactionId: id, providerResponse: body };
+}
+
+/**
+ * A transfer found or replayed under this key must be this payout's: a different amount or
+ * destination means the key was reused by another database or payout (see `namespace` on the
+ * key), and recording it as this payout's transfer would be wrong.
+ */
+function assertSameTransfer(result: PayoutSendResult, request: PayoutSendRequest, destination: string): PayoutSendResult {
+  const body = result.providerResponse;
+  const amount = isRecord(body) ? body.amount : undefined;
+  const sameAmount = typeof amount === 'number' && BigInt(amount) === request.amountCents;
+  const sameCurrency = stringField(body, 'currency') === request.currency.toLowerCase();
+  if (sameAmount && sameCurrency && stringField(body, 'destination') === destination) return result;
+  throw new PayoutProviderError({
+    provider: 'stripe',
+    reason: 'idempotency_conflict',
+    retryable: false,
+    outcome: 'unknown',
+    message: `stripe: transfer ${result.providerTransactionId} under key ${request.idempotencyKey} is not payout ${request.payoutId}'s`,
+    providerResponse: body,
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { describe, expect, it, test } from 'vitest';
+import fc from 'fast-check';
 import { PayPalPayoutProvider } from '../../../../functions/adapters/payments/paypal-payout-provider.js';
 import { PayoutProviderError, type PayoutSendRequest } from '../../../../functions/ports/payout-provider.js';
 import { payoutIdempotencyKey } from '../../../../functions/domain/payouts/payout-idempotency-key.js';
@@ -221,6 +222,42 @@ describe('PayPalPayoutProvider', () => {
     expect(requests.at(-1)).toMatchObject({ method: 'GET', path: '/v1/payments/payouts/5UXD2E8A7EBQJ' });
   });
 
+  it('a reused sender_batch_id whose original batch has another amount is not recorded as this payout\'s', async () => {
+    const { paypal } = provider([
+      recording('paypal-token'),
+      recording('paypal-payout-duplicate-batch'),
+      recording('paypal-payout-batch-success'), // $12.30
+    ]);
+
+    const error = await rejection(paypal.send({ ...payout43, amountCents: 5000n }));
+
+    expect(error).toMatchObject({ reason: 'idempotency_conflict', retryable: false, outcome: 'unknown' });
+  });
+
+  it('a token request that times out is retried, then the payout is created once', async () => {
+    const { paypal, requests, problems } = provider(
+      [{ hang: true }, recording('paypal-token'), recording('paypal-payout-created')],
+      { timeoutMs: 20 },
+    );
+
+    await expect(paypal.send(payout43)).resolves.toMatchObject({ status: 'processing' });
+    expect(problems()).toEqual([]);
+    expect(payoutPosts(requests)).toHaveLength(1);
+  });
+
+  it('gives up after the configured retries with a retryable, unknown-outcome error', async () => {
+    const { paypal, requests, problems } = provider(
+      [recording('paypal-token'), recording('paypal-payout-server-error'), recording('paypal-payout-server-error')],
+      { retries: 1 },
+    );
+
+    const error = await rejection(paypal.send(payout43));
+
+    expect(error).toMatchObject({ reason: 'provider_unavailable', retryable: true, outcome: 'unknown', httpStatus: 500 });
+    expect(payoutPosts(requests)).toHaveLength(2);
+    expect(problems()).toEqual([]);
+  });
+
   test.each([
     ['paypal-payout-batch-success', 'completed'],
     ['paypal-payout-batch-processing', 'processing'],
@@ -250,5 +287,30 @@ describe('PayPalPayoutProvider', () => {
 
     await expect(paypal.send(request)).rejects.toMatchObject({ reason, retryable: false });
     expect(requests).toHaveLength(0);
+  });
+  it('property: any run of retryable failures followed by success sends one sender_batch_id and one body', async () => {
+    // A 401 makes the adapter fetch a new token before its retry, hence the two-step failure.
+    const failure = fc.constantFrom<Step[]>(
+      [{ timeoutNow: true }],
+      [{ networkError: true }],
+      [recording('paypal-payout-server-error')],
+      [recording('paypal-payout-token-expired'), recording('paypal-token')],
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(failure, { maxLength: 3 }), fc.integer({ min: 1, max: 10_000_000 }), async (failures, payoutId) => {
+        const key = payoutIdempotencyKey({ payoutId });
+        const { paypal, requests, problems } = provider([recording('paypal-token'), ...failures.flat(), recording('paypal-payout-created')]);
+
+        await expect(paypal.send({ ...payout43, payoutId, idempotencyKey: key })).resolves.toMatchObject({ status: 'processing' });
+
+        expect(problems()).toEqual([]);
+        const posts = payoutPosts(requests);
+        expect(posts).toHaveLength(failures.length + 1);
+        expect(new Set(posts.map((r) => r.headers['paypal-request-id']))).toEqual(new Set([key]));
+        expect(new Set(posts.map((r) => r.body)).size).toBe(1);
+        expect(json(posts[0]!)).toMatchObject({ sender_batch_header: { sender_batch_id: key } });
+      }),
+      { numRuns: 40 },
+    );
   });
 });

@@ -187,6 +187,38 @@ describe('StripePayoutProvider', () => {
   });
 
   test.each([
+    ['a different amount', { amountCents: 99999n }],
+    ['a different destination', { destination: { providerAccountId: 'acct_1SomeoneElse', accountDetails: {} } }],
+    ['a different currency', { currency: 'EUR' }],
+  ])('a transfer replayed under this key but with %s is not recorded as this payout\'s', async (_label, change) => {
+    // e.g. a test database reset to payout id 1 sharing the Stripe account with another stack
+    const { stripe } = provider([recording('stripe-transfer-replayed')]);
+
+    const error = await rejection(stripe.send({ ...payout42, ...change }));
+
+    expect(error).toMatchObject({ reason: 'idempotency_conflict', retryable: false, outcome: 'unknown' });
+  });
+
+  it('a transfer found by transfer group must match the payout too', async () => {
+    const { stripe } = provider([recording('stripe-transfers-list-found')]);
+
+    await expect(stripe.send({ ...payout42, amountCents: 100n, mayHaveBeenSent: true })).rejects.toMatchObject({
+      reason: 'idempotency_conflict',
+    });
+  });
+
+  it('a 2xx without a transfer is an unknown outcome, not retried', async () => {
+    const garbled = recording('stripe-transfer-created');
+    garbled.response.body = '<html>gateway</html>';
+    const { stripe, requests } = provider([garbled]);
+
+    const error = await rejection(stripe.send(payout42));
+
+    expect(error).toMatchObject({ reason: 'invalid_response', retryable: false, outcome: 'unknown' });
+    expect(requests).toHaveLength(1);
+  });
+
+  test.each([
     ['no connected account', { ...payout42, destination: { accountDetails: {} } }, 'invalid_destination'],
     ['not an acct_ id', { ...payout42, destination: { providerAccountId: 'partner@example.com', accountDetails: {} } }, 'invalid_destination'],
     ['a zero amount', { ...payout42, amountCents: 0n }, 'invalid_request'],
