@@ -31,7 +31,7 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], info: { title:
     scheme: 'bearer',
     description: 'Operator token, or an API key (`vk_…` vendor user, `pk_…` partner).',
   });
-  const problem = registry.register('Problem', problemSchema);
+  const problem = problemSchema;
 
   for (const route of routes) {
     const request: NonNullable<RouteConfig['request']> = {};
