@@ -7,11 +7,12 @@ import type { TypeHint } from '@aws-sdk/client-rds-data';
 
 const typedValueMarker = Symbol.for('affiliate.sql.typedValue');
 
-export interface TypedSqlValue {
+// A type alias, not an interface: it must stay assignable to the port's plain-object parameter.
+export type TypedSqlValue = {
   readonly [typedValueMarker]: true;
   readonly typeHint: TypeHint;
   readonly value: string;
-}
+};
 
 function typed(typeHint: TypeHint, value: string): TypedSqlValue {
   return { [typedValueMarker]: true, typeHint, value };
