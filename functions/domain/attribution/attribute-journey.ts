@@ -15,6 +15,8 @@ import {
 } from './types.js';
 
 const MS_PER_DAY = 86_400_000;
+/** The dictionary's default `cookie_duration_days`. */
+export const DEFAULT_COOKIE_WINDOW_DAYS = 30;
 
 export interface AttributeJourneyInput {
   /** The journey's clicks in any order (the cookie's clicks, or the customer's bound click). */
@@ -25,8 +27,12 @@ export interface AttributeJourneyInput {
   model?: AttributionModel;
   /** Half-life for `time_decay`, in days. @default 7 */
   halfLifeDays?: number;
-  /** The campaign version's `cookie_duration_days`: clicks older than this earn nothing. */
-  cookieWindowDays: number;
+  /**
+   * The campaign version's `cookie_duration_days`: clicks older than this earn nothing.
+   * Not applied to `binding: 'customer'` (a lifetime binding outlives the cookie by design).
+   * @default 30
+   */
+  cookieWindowDays?: number | null;
   /** How the journey was found; decides confidence. @default 'click_id' */
   binding?: AttributionBinding;
 }
@@ -50,15 +56,17 @@ export interface JourneyAttribution {
  * Picks the eligible touches of a journey and weighs them under a model.
  *
  * A click is eligible when it is not flagged as a bot, happened at or before the conversion,
- * and is at most `cookieWindowDays` old at the conversion (boundary inclusive). Touches are
- * ordered by click time, ties by click id, so the same journey always yields the same result.
+ * and is at most `cookieWindowDays` old at the conversion (boundary inclusive; no window for a
+ * lifetime `customer` binding, e.g. a subscription renewal credited to the first attribution).
+ * Touches are ordered by click time, ties by click id, so the same journey always yields the same result.
  * Touch types: one touch is `only`; otherwise `first`, `middle`..., `last`.
  */
 export function attributeJourney(input: AttributeJourneyInput): JourneyAttribution {
   const model = input.model ?? DEFAULT_ATTRIBUTION_MODEL;
-  const confidence = confidenceForBinding(input.binding ?? 'click_id');
+  const binding = input.binding ?? 'click_id';
+  const confidence = confidenceForBinding(binding);
   const conversionMs = input.conversionAt.getTime();
-  const windowMs = input.cookieWindowDays * MS_PER_DAY;
+  const windowMs = binding === 'customer' ? Infinity : (input.cookieWindowDays ?? DEFAULT_COOKIE_WINDOW_DAYS) * MS_PER_DAY;
 
   const excluded: ExcludedClick[] = [];
   const eligible: JourneyClick[] = [];

@@ -45,7 +45,7 @@ export type LedgerState =
  */
 export function resolveLedger(
   ledger: ConversionLedger,
-  options: { currentStatus?: Exclude<ConversionStatus, 'rejected'>; paidOutCents?: bigint } = {},
+  options: { currentStatus?: Exclude<ConversionStatus, 'rejected'>; paidOutCents?: bigint; priorAdjustmentsCents?: bigint } = {},
 ): LedgerState {
   const refunds = [...ledger.refunds.values()];
   const sale = [...ledger.sales.values()].sort((a, b) => (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0))[0];
@@ -59,6 +59,7 @@ export function resolveLedger(
       events: refunds,
       currentStatus: options.currentStatus,
       paidOutCents: options.paidOutCents,
+      priorAdjustmentsCents: options.priorAdjustmentsCents,
     }),
   };
 }

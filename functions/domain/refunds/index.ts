@@ -12,3 +12,9 @@ export {
   type LedgerEvent,
   type LedgerState,
 } from './conversion-ledger.js';
+export {
+  reallocateCommission,
+  type PartnerCommissionShare,
+  type ReallocatedShare,
+} from './reallocate-commission.js';
+export { settleAdjustment } from './settle-adjustment.js';

@@ -1,4 +1,5 @@
 import { roundHalfUp } from '../money/index.js';
+import { settleAdjustment } from './settle-adjustment.js';
 import type { ConversionStatus, RefundEvent } from './types.js';
 
 export interface ReduceRefundsInput {
@@ -12,6 +13,8 @@ export interface ReduceRefundsInput {
   currentStatus?: Exclude<ConversionStatus, 'rejected'>;
   /** Commission already paid out for this conversion, in cents. @default 0n */
   paidOutCents?: bigint;
+  /** Sum of the `commission_adjustments` already recorded for it (<= 0 after clawbacks). @default 0n */
+  priorAdjustmentsCents?: bigint;
 }
 
 export interface RefundOutcome {
@@ -25,8 +28,9 @@ export interface RefundOutcome {
   /** Commission taken back: original - adjusted. */
   commissionReversedCents: bigint;
   /**
-   * Negative adjustment owed after payout (<= 0): adjusted - paid when that is negative, to be
-   * netted in the next payout; 0 before payout (the commission is simply reduced).
+   * The adjustment to record now (see `settleAdjustment`): negative when a paid commission is
+   * reduced (netted in the next payout), positive only to restore an earlier clawback (dispute
+   * won), 0 before payout (the commission is simply reduced in place).
    */
   adjustmentCents: bigint;
 }
@@ -40,6 +44,9 @@ export interface RefundOutcome {
  *   commission x (sale - reversed) / sale. $10.00 on $100.00, $25.00 refunded -> $7.50.
  * - Full (reversed >= sale, or any reversal of a zero-value sale): 0 and `rejected`, with reason
  *   `dispute` if any dispute took part, else `refund`.
+ * - A dispute closed as won (`dispute_won` with the same `disputeId`) no longer counts, so a
+ *   dispute that was lost-then-won nets back to the original commission (a positive
+ *   adjustment for the caller when it had already clawed back).
  * - After payout: the paid amount is not clawed back in place; `adjustmentCents` is the
  *   negative amount to net in the next payout (status stays `paid` unless fully reversed).
  */
@@ -51,10 +58,12 @@ export function reduceRefunds(input: ReduceRefundsInput): RefundOutcome {
   const events = dedupe(input.events);
 
   const whole = (e: RefundEvent) => (e.amountCents === null || e.amountCents === undefined ? sale : e.amountCents);
+  const won = new Set(events.filter((e) => e.reason === 'dispute_won' && e.disputeId).map((e) => e.disputeId));
+  const counted = events.filter((e) => e.reason !== 'dispute_won' && !(e.reason === 'dispute' && e.disputeId && won.has(e.disputeId)));
   let individual = 0n;
   let runningTotal = 0n;
   let disputed = 0n;
-  for (const e of events) {
+  for (const e of counted) {
     const amount = clamp(whole(e));
     if (e.reason === 'dispute') disputed += amount;
     else if (e.cumulative) runningTotal = amount > runningTotal ? amount : runningTotal;
@@ -63,17 +72,16 @@ export function reduceRefunds(input: ReduceRefundsInput): RefundOutcome {
   const refunded = individual > runningTotal ? individual : runningTotal;
   const reversedRaw = refunded + disputed;
   const reversed = sale > 0n ? (reversedRaw > sale ? sale : reversedRaw) : 0n;
-  const fully = events.length > 0 && (sale <= 0n || reversed >= sale);
+  const fully = counted.length > 0 && (sale <= 0n || reversed >= sale);
 
-  const adjusted = fully ? 0n : events.length === 0 || sale <= 0n ? commission : roundHalfUp(commission * (sale - reversed), sale);
-  const owed = adjusted - paid;
+  const adjusted = fully ? 0n : counted.length === 0 || sale <= 0n ? commission : roundHalfUp(commission * (sale - reversed), sale);
   return {
     status: fully ? 'rejected' : currentStatus,
-    rejectionReason: fully ? (events.some((e) => e.reason === 'dispute') ? 'dispute' : 'refund') : null,
+    rejectionReason: fully ? (counted.some((e) => e.reason === 'dispute') ? 'dispute' : 'refund') : null,
     reversedSaleCents: fully ? (sale > 0n ? sale : 0n) : reversed,
     adjustedCommissionCents: adjusted,
     commissionReversedCents: commission - adjusted,
-    adjustmentCents: paid > 0n && owed < 0n ? owed : 0n,
+    adjustmentCents: settleAdjustment({ adjustedCents: adjusted, paidCents: paid, priorAdjustmentsCents: input.priorAdjustmentsCents }),
   };
 }
 

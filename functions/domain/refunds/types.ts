@@ -1,3 +1,6 @@
+/** Identifiers stay opaque (SERIAL integers in Aurora). */
+export type Id = string | number;
+
 /** Conversion statuses (`conversion_events.status`). */
 export type ConversionStatus = 'pending' | 'approved' | 'paid' | 'rejected';
 
@@ -8,7 +11,13 @@ export type ConversionStatus = 'pending' | 'approved' | 'paid' | 'rejected';
  */
 export interface RefundEvent {
   eventId: string;
-  reason: 'refund' | 'dispute';
+  /**
+   * `dispute_won` (Stripe `charge.dispute.closed` with status `won`) voids the dispute with the
+   * same `disputeId`, whichever arrives first.
+   */
+  reason: 'refund' | 'dispute' | 'dispute_won';
+  /** The provider's dispute id (`dp_...`), linking a dispute to its closure. */
+  disputeId?: string | null;
   /** Amount of the sale refunded/disputed, in cents; null or absent = the whole sale. */
   amountCents?: bigint | null;
   /**

@@ -152,6 +152,17 @@ describe('eligibility', () => {
     expect(result.excluded.map((e) => [e.clickId, e.reason])).toEqual(excluded);
   });
 
+  it('defaults to the dictionary 30-day window', () => {
+    const result = attributeJourney({ clicks: [click('in', 1, 30), click('out', 2, 31)], conversionAt });
+    expect(result.touches.map((t) => t.clickId)).toEqual(['in']);
+  });
+
+  it('a lifetime customer binding (renewal) ignores the cookie window, at low confidence', () => {
+    const result = attributeJourney({ clicks: [click('first-sale', 1, 400)], conversionAt, cookieWindowDays: 30, binding: 'customer' });
+    expect(result.touches.map((t) => [t.clickId, t.touchType])).toEqual([['first-sale', 'only']]);
+    expect(result.confidence).toBe('low');
+  });
+
   it('a journey of only bot clicks is unattributed, with the reason, and nothing is allocated', () => {
     const result = attributeConversion({
       clicks: [click('bot', 1, 1, { isBot: true })],

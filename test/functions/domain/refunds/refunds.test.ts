@@ -3,8 +3,10 @@ import fc from 'fast-check';
 import {
   emptyLedger,
   recordLedgerEvent,
+  reallocateCommission,
   reduceRefunds,
   resolveLedger,
+  settleAdjustment,
   type LedgerEvent,
   type RefundEvent,
 } from '../../../../functions/domain/refunds/index.js';
@@ -67,6 +69,73 @@ describe('reduceRefunds: $10.00 commission on a $100.00 sale', () => {
   });
 });
 
+describe('disputes', () => {
+  const dispute: RefundEvent = { eventId: 'evt_created', reason: 'dispute', disputeId: 'dp_1' };
+  const won: RefundEvent = { eventId: 'evt_closed', reason: 'dispute_won', disputeId: 'dp_1' };
+  it.each<[string, RefundEvent[], string, bigint]>([
+    ['an open dispute rejects', [dispute], 'rejected', 0n],
+    ['a dispute then its win restores the commission', [dispute, won], 'approved', 1000n],
+    ['the win arriving first has the same effect', [won, dispute], 'approved', 1000n],
+    ['a win for another dispute changes nothing', [dispute, { ...won, disputeId: 'dp_2' }], 'rejected', 0n],
+    ['a won dispute does not cancel a refund', [dispute, won, refund('r1', 5000n)], 'approved', 500n],
+  ])('%s', (_label, events, status, adjusted) => {
+    const result = reduceRefunds({ saleAmountCents: 10_000n, commissionCents: 1000n, events, currentStatus: 'approved' });
+    expect(result.status).toBe(status);
+    expect(result.adjustedCommissionCents).toBe(adjusted);
+  });
+
+  it('after payout: lost (-$10.00), then won (+$10.00 restores the clawback)', () => {
+    const lost = reduceRefunds({ saleAmountCents: 10_000n, commissionCents: 1000n, events: [dispute], currentStatus: 'paid', paidOutCents: 1000n });
+    expect(lost.adjustmentCents).toBe(-1000n);
+    const restored = reduceRefunds({
+      saleAmountCents: 10_000n,
+      commissionCents: 1000n,
+      events: [dispute, won],
+      currentStatus: 'paid',
+      paidOutCents: 1000n,
+      priorAdjustmentsCents: lost.adjustmentCents,
+    });
+    expect(restored).toMatchObject({ status: 'paid', adjustedCommissionCents: 1000n, adjustmentCents: 1000n });
+  });
+});
+
+describe('settleAdjustment', () => {
+  it.each<[string, bigint, bigint, bigint, bigint]>([
+    // [label, adjusted, paid, prior adjustments, next adjustment]
+    ['unpaid: reduce in place', 500n, 0n, 0n, 0n],
+    ['paid $10.00, now earns $7.50: -$2.50', 750n, 1000n, 0n, -250n],
+    ['paid $10.00, already clawed -$2.50, now earns $5.00: another -$2.50', 500n, 1000n, -250n, -250n],
+    ['the same state again: nothing more', 500n, 1000n, -500n, 0n],
+    ['clawed -$10.00 then the dispute is won: +$10.00', 1000n, 1000n, -1000n, 1000n],
+    ['never restores more than was clawed back', 1200n, 1000n, -100n, 100n],
+    ['earning more than paid with no clawback: nothing (payouts carry it)', 1200n, 1000n, 0n, 0n],
+  ])('%s', (_label, adjustedCents, paidCents, priorAdjustmentsCents, next) => {
+    expect(settleAdjustment({ adjustedCents, paidCents, priorAdjustmentsCents })).toBe(next);
+  });
+});
+
+describe('reallocateCommission: A earned $6.67 and B $3.33 of a $10.00 multi-touch commission', () => {
+  const shares = [
+    { partnerId: 'A', originalCents: 667n, paidCents: 667n },
+    { partnerId: 'B', originalCents: 333n },
+  ];
+  it.each<[string, bigint, [bigint, bigint], [bigint, bigint]]>([
+    ['no change', 1000n, [667n, 333n], [0n, 0n]],
+    ['25 % refunded -> $7.50: A paid owes back, B unpaid is reduced', 750n, [500n, 250n], [-167n, 0n]],
+    ['fully refunded', 0n, [0n, 0n], [-667n, 0n]],
+    ['an odd cent goes to the largest remainder', 1n, [1n, 0n], [-666n, 0n]],
+  ])('%s', (_label, adjusted, parts, adjustments) => {
+    const result = reallocateCommission(shares, adjusted);
+    expect(result.map((r) => r.adjustedCents)).toEqual(parts);
+    expect(result.map((r) => r.adjustmentCents)).toEqual(adjustments);
+  });
+
+  it('refuses to spread money over shares that were all zero', () => {
+    expect(reallocateCommission([{ partnerId: 'A', originalCents: 0n }], 0n)).toEqual([{ partnerId: 'A', adjustedCents: 0n, adjustmentCents: 0n }]);
+    expect(() => reallocateCommission([{ partnerId: 'A', originalCents: 0n }], 5n)).toThrow(RangeError);
+  });
+});
+
 describe('conversion ledger', () => {
   it('a refund arriving before its sale is held, then applied', () => {
     let ledger = recordLedgerEvent(emptyLedger, { kind: 'refund', ...refund('r1', 5000n) });
@@ -84,7 +153,8 @@ describe('properties', () => {
   const refundsArb = fc.array(
     fc.record({
       amount: fc.option(fc.bigInt({ min: 0n, max: 10n ** 9n }), { nil: undefined }),
-      reason: fc.constantFrom<'refund' | 'dispute'>('refund', 'dispute'),
+      reason: fc.constantFrom<'refund' | 'dispute' | 'dispute_won'>('refund', 'dispute', 'dispute_won'),
+      disputeId: fc.constantFrom('dp_1', 'dp_2', null),
       cumulative: fc.boolean(),
     }),
     { maxLength: 6 },
@@ -107,6 +177,7 @@ describe('properties', () => {
             kind: 'refund',
             eventId: `evt_refund_${i}`,
             reason: r.reason,
+            disputeId: r.disputeId,
             amountCents: r.amount,
             cumulative: r.cumulative,
           }));
@@ -156,6 +227,23 @@ describe('properties', () => {
           const inPieces = reduceRefunds({ saleAmountCents, commissionCents, events: pieces.map((p, i) => refund(`p${i}`, p)) });
           const atOnce = reduceRefunds({ saleAmountCents, commissionCents, events: [refund('all', total)] });
           expect(inPieces).toEqual(atOnce);
+        },
+      ),
+    );
+  });
+
+  it('reallocated partner shares always sum to the adjusted commission', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.bigInt({ min: 1n, max: 10n ** 8n }), { minLength: 1, maxLength: 8 }),
+        fc.bigInt({ min: 0n, max: 10_000n }),
+        (originals, keepBp) => {
+          const total = originals.reduce((a, b) => a + b, 0n);
+          const adjusted = (total * keepBp) / 10_000n;
+          const result = reallocateCommission(originals.map((o, i) => ({ partnerId: i, originalCents: o, paidCents: o })), adjusted);
+          expect(result.reduce((s, r) => s + r.adjustedCents, 0n)).toBe(adjusted);
+          expect(result.reduce((s, r) => s + r.adjustmentCents, 0n)).toBe(adjusted - total);
+          result.forEach((r, i) => expect(r.adjustedCents <= originals[i]!).toBe(true));
         },
       ),
     );
