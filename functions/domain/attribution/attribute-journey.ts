@@ -68,9 +68,16 @@ export function attributeJourney(input: AttributeJourneyInput): JourneyAttributi
   const conversionMs = input.conversionAt.getTime();
   const windowMs = binding === 'customer' ? Infinity : (input.cookieWindowDays ?? DEFAULT_COOKIE_WINDOW_DAYS) * MS_PER_DAY;
 
+  if (Number.isNaN(conversionMs)) throw new RangeError('attributeJourney: invalid conversionAt');
+
   const excluded: ExcludedClick[] = [];
   const eligible: JourneyClick[] = [];
+  // A journey merged from the hot store and Aurora may list a click twice: it counts once.
+  const seen = new Set<string>();
   for (const click of input.clicks) {
+    if (seen.has(String(click.clickId))) continue;
+    seen.add(String(click.clickId));
+    if (Number.isNaN(click.clickedAt.getTime())) throw new RangeError(`attributeJourney: invalid clickedAt for ${click.clickId}`);
     const clickedMs = click.clickedAt.getTime();
     if (click.isBot) excluded.push({ clickId: click.clickId, partnerId: click.partnerId, reason: 'bot' });
     else if (clickedMs > conversionMs)

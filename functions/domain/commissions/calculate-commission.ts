@@ -29,7 +29,7 @@ export interface CalculateCommissionInput {
   partner: CommissionPartner;
   /** This partner's overrides for this campaign version (any validity; filtered here). */
   overrides?: readonly CommissionOverride[];
-  /** The vendor's rules, ordered by `commissionRuleId` (first match wins). */
+  /** The vendor's rules; evaluated by ascending `commissionRuleId` (first match wins). */
   rules?: readonly CommissionRule[];
   campaignVersion: CommissionCampaignVersion;
   /** The partner's revenue in the current period BEFORE this event, in cents (selects the tier). */
@@ -120,7 +120,9 @@ export function calculateCommission(input: CalculateCommissionInput): Commission
   }
 
   const fallback = baseWithoutRules(input, valueCents);
-  for (const rule of input.rules ?? []) {
+  // Sorted defensively: "first matching" means lowest id first, whatever order SQL returned.
+  const rules = [...(input.rules ?? [])].sort((a, b) => a.commissionRuleId - b.commissionRuleId);
+  for (const rule of rules) {
     if (!rule.active || !isValidAt(rule, event.occurredAt)) continue;
     const parsed = commissionRuleSchema.parse({ conditions: rule.conditions, actions: rule.actions });
     if (matchRuleConditions(parsed.conditions, event, partner) !== undefined) continue;

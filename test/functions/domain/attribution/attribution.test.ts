@@ -152,6 +152,16 @@ describe('eligibility', () => {
     expect(result.excluded.map((e) => [e.clickId, e.reason])).toEqual(excluded);
   });
 
+  it('a click listed twice (hot store + Aurora) counts once', () => {
+    const result = attributeConversion({ clicks: [...aba, aba[1]!], conversionAt, model: 'linear', commissionCents: 1000n });
+    expect(result.touches.map((t) => t.value)).toEqual([334n, 333n, 333n]);
+  });
+
+  it('refuses invalid dates rather than crediting everything', () => {
+    expect(() => attributeJourney({ clicks: aba, conversionAt: new Date('nope') })).toThrow(RangeError);
+    expect(() => attributeJourney({ clicks: [click('x', 1, Number.NaN)], conversionAt })).toThrow(RangeError);
+  });
+
   it('defaults to the dictionary 30-day window', () => {
     const result = attributeJourney({ clicks: [click('in', 1, 30), click('out', 2, 31)], conversionAt });
     expect(result.touches.map((t) => t.clickId)).toEqual(['in']);

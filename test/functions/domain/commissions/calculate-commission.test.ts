@@ -196,7 +196,8 @@ describe('rule actions on a $100.00 sale with an 8 % default', () => {
 describe('rule selection', () => {
   const matching = rule(2, {}, { bonus_flat: 1 });
   it.each<[string, CommissionRule[], number | null]>([
-    ['first matching by order given (ids ascending)', [rule(1, { event_types: ['signup'] }, { bonus_flat: 9 }), matching, rule(3, {}, { bonus_flat: 5 })], 2],
+    ['lowest matching id wins even if given out of order', [rule(3, {}, { bonus_flat: 5 }), matching], 2],
+    ['first matching by id', [rule(1, { event_types: ['signup'] }, { bonus_flat: 9 }), matching, rule(3, {}, { bonus_flat: 5 })], 2],
     ['inactive rules are skipped', [{ ...matching, active: false }, rule(3, {}, { bonus_flat: 5 })], 3],
     ['rules not yet valid are skipped', [{ ...matching, validFrom: after }], null],
     ['expired rules are skipped', [{ ...matching, validUntil: occurredAt }], null],
