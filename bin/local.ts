@@ -17,7 +17,8 @@ const environmentSchema = z.object({
 });
 
 async function main(): Promise<void> {
-  const parsed = environmentSchema.safeParse(process.env);
+  // `NAME= npm start` means unset, as in most tools.
+  const parsed = environmentSchema.safeParse(Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== '')));
   if (!parsed.success) {
     console.error(`[local] invalid environment: ${z.prettifyError(parsed.error)}`);
     process.exit(2);

@@ -150,7 +150,10 @@ export async function startLocalPlatform(options: StartLocalPlatformOptions): Pr
     const client = { dynamodb, sqs };
 
     // The database's first start (initdb in WebAssembly) is the slow part: everything else overlaps with it.
+    const since = (start: number) => `${((performance.now() - start) / 1000).toFixed(1)} s`;
+    const phaseStart = performance.now();
     const databaseOpened = openDatabase({ dataDir, databaseUrl: options.databaseUrl, log }).then((opened) => {
+      log.info(`database open and migrated in ${since(phaseStart)}`);
       database = opened;
       return opened;
     });
@@ -172,6 +175,7 @@ export async function startLocalPlatform(options: StartLocalPlatformOptions): Pr
         overrides: options.functionOverrides,
         log,
         deps: async () => {
+          log.info(`function modules imported in ${since(phaseStart)}`);
           const [opened] = await Promise.all([databaseOpened, resourcesCreated]);
           deps = {
             config: platformConfigFromEnv(process.env),
