@@ -126,7 +126,8 @@ export function reconcile(rows: LedgerRows): Violation[] {
     const [partnerId, conversionEventId] = key.split(':').map(Number) as [number, number];
     const share = shares.get(key);
     if (share === undefined) {
-      violations.push({ kind: 'event_without_credit', partnerId, conversionEventId, actualCents: amount });
+      // An event that only carries adjustments (a manual bonus or clawback) needs no touch.
+      if (amount !== 0n) violations.push({ kind: 'event_without_credit', partnerId, conversionEventId, actualCents: amount });
     } else if (amount !== 0n && amount !== share) {
       violations.push({ kind: 'share_paid_incorrectly', partnerId, conversionEventId, expectedCents: share, actualCents: amount });
     }

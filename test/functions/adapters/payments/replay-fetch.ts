@@ -8,7 +8,7 @@ import type { FetchFn } from '../../../../functions/adapters/payments/provider-h
 export interface Recording {
   _comment?: string;
   request: { method: string; path: string };
-  response: { status: number; headers?: Record<string, string>; body: unknown };
+  response: { status: number; headers?: Record<string, string>; body: unknown; /** Sent as is instead of JSON. */ rawBody?: string };
 }
 
 export type Step =
@@ -74,7 +74,7 @@ export function replayFetch(script: Step[]) {
     if (step.request.method !== method || step.request.path !== url.pathname) {
       problems.push(`expected ${step.request.method} ${step.request.path}, got ${method} ${url.pathname}`);
     }
-    return new Response(JSON.stringify(step.response.body), {
+    return new Response(step.response.rawBody ?? JSON.stringify(step.response.body), {
       status: step.response.status,
       headers: step.response.headers ?? {},
     });

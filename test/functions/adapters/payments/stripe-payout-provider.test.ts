@@ -113,6 +113,20 @@ describe('StripePayoutProvider', () => {
     expect(formBody(requests[1]!)).toEqual(formBody(requests[0]!));
   });
 
+  it('retries a gateway 502 with an HTML body, keeping the text for the record', async () => {
+    const badGateway = {
+      request: { method: 'POST', path: '/v1/transfers' },
+      response: { status: 502, headers: { 'content-type': 'text/html' }, body: null, rawBody: '<html><body>502 Bad Gateway</body></html>' },
+    };
+    const { stripe, requests } = provider([badGateway, badGateway], { retries: 1 });
+
+    const error = await rejection(stripe.send(payout42));
+
+    expect(error).toMatchObject({ reason: 'provider_unavailable', retryable: true, outcome: 'unknown', httpStatus: 502 });
+    expect(error.providerResponse).toBe('<html><body>502 Bad Gateway</body></html>');
+    expect(requests).toHaveLength(2);
+  });
+
   it('retries a dropped connection with the same key', async () => {
     const { stripe, requests } = provider([{ networkError: true }, recording('stripe-transfer-created')]);
 

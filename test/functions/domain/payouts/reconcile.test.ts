@@ -96,6 +96,15 @@ describe('reconcile', () => {
     expect(kinds(ledger)).toContain(kind);
   });
 
+  it('a manual bonus adjustment on a conversion the partner has no touch on balances', () => {
+    const ledger = balancedLedger();
+    ledger.adjustments.push({ adjustmentId: 11, conversionEventId: 504, partnerId: B, amountCents: 2500n, payoutId: 8 });
+    ledger.payouts.push({ payoutId: 8, partnerId: B, status: 'pending', amountCents: 2500n });
+    ledger.payoutEvents.push({ payoutId: 8, conversionEventId: 504, amountCents: 2500n });
+
+    expect(reconcile(ledger)).toEqual([]);
+  });
+
   it('reports the amounts involved, for the operator', () => {
     const ledger = balancedLedger();
     ledger.payouts[0]!.amountCents = 6600n; // $66.00 recorded, $66.67 in events
