@@ -280,4 +280,31 @@ describe('properties', () => {
       ),
     );
   });
+
+  it('time_decay never gives an older click more weight than a newer one', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 30 * DAY }), { minLength: 1, maxLength: 10 }),
+        fc.integer({ min: 1, max: 30 }),
+        (ages, halfLifeDays) => {
+          const clicks = ages.map((age, i) => ({ clickId: `c${String(i).padStart(2, '0')}`, partnerId: i, campaignVersionId: 1, clickedAt: new Date(conversionAt.getTime() - age) }));
+          const { touches } = attributeJourney({ clicks, conversionAt, model: 'time_decay', halfLifeDays });
+          for (let i = 1; i < touches.length; i += 1) expect(touches[i - 1]!.weight <= touches[i]!.weight).toBe(true);
+          expect(touches[touches.length - 1]!.weight).toBe(WEIGHT_SCALE);
+        },
+      ),
+    );
+  });
+
+  it('position_based gives first and last exactly 40 % each from three touches on', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 3, max: 40 }), (n) => {
+        const clicks = Array.from({ length: n }, (_, i) => click(`c${String(i).padStart(2, '0')}`, i, n - i));
+        const { touches } = attributeJourney({ clicks, conversionAt, model: 'position_based', cookieWindowDays: 60 });
+        const total = touches.reduce((s, t) => s + t.weight, 0n);
+        expect(touches[0]!.weight * 10n).toBe(total * 4n);
+        expect(touches[n - 1]!.weight * 10n).toBe(total * 4n);
+      }),
+    );
+  });
 });

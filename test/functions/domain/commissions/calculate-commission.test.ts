@@ -1,4 +1,6 @@
 import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { formatScaledDecimal, percentOf, roundHalfUp } from '../../../../functions/domain/money/index.js';
 import {
   calculateCommission,
   type CalculateCommissionInput,
@@ -221,5 +223,31 @@ describe('percentages without a value', () => {
     const input = base({ campaignVersion: { defaultCommissionType: 'flat', defaultCommissionValue: '5' } });
     input.event = { ...input.event, eventType: 'signup', eventValueCents: null };
     expect(calculateCommission(input)).toMatchObject({ commissionCents: 500n, commissionValue: '5.00' });
+  });
+});
+
+describe('properties', () => {
+  it('a percentage default is exactly percentOf the sale, and a multiplier+bonus rule rounds the exact amount once', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 0n, max: 10n ** 10n }),
+        fc.bigInt({ min: 0n, max: 10_000n }),
+        fc.bigInt({ min: 0n, max: 10_000_000n }),
+        fc.bigInt({ min: 0n, max: 100_000n }),
+        (valueCents, bp, multiplierMicros, bonusCents) => {
+          const rate = formatScaledDecimal(bp, 2);
+          const input = base({ campaignVersion: { defaultCommissionType: 'percentage', defaultCommissionValue: rate } });
+          input.event = { ...input.event, eventValueCents: valueCents };
+          expect(calculateCommission(input).commissionCents).toBe(percentOf(valueCents, bp));
+
+          const multiplier = formatScaledDecimal(multiplierMicros, 6);
+          const bonus = formatScaledDecimal(bonusCents, 2);
+          const withRule = calculateCommission({ ...input, rules: [rule(1, {}, { commission_multiplier: multiplier, bonus_flat: bonus })] });
+          const exact = roundHalfUp(valueCents * bp * multiplierMicros + bonusCents * 10_000n * 1_000_000n, 10_000n * 1_000_000n);
+          expect(withRule.commissionCents).toBe(exact);
+          expect(withRule.commissionCents >= 0n).toBe(true);
+        },
+      ),
+    );
   });
 });
