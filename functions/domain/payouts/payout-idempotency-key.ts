@@ -50,3 +50,25 @@ export function nextIdempotencyGeneration({
 }): number {
   return lastOutcome === 'not_paid' ? generation + 1 : generation;
 }
+
+const KEY = /^(?:([A-Za-z0-9_.-]{1,40})-)?payout-(\d+)(?:-reissue-(\d+))?$/;
+
+/**
+ * Reads back a key stored in `payouts.idempotency_key`, so the generation needs no column of its
+ * own: re-issuing is `payoutIdempotencyKey({ ...parsed, generation: nextIdempotencyGeneration(…) })`.
+ * Returns undefined for a key this function did not make.
+ */
+export function parsePayoutIdempotencyKey(
+  key: string,
+): { payoutId: number; generation: number; namespace?: string } | undefined {
+  const match = KEY.exec(key);
+  if (!match) return undefined;
+  const [, namespace, id, generation] = match;
+  const parsed = {
+    payoutId: Number(id),
+    generation: generation === undefined ? 0 : Number(generation),
+    ...(namespace === undefined ? {} : { namespace }),
+  };
+  // Only keys that round-trip are ours (no leading zeros, ids in range).
+  return Number.isSafeInteger(parsed.payoutId) && parsed.payoutId > 0 && payoutIdempotencyKey(parsed) === key ? parsed : undefined;
+}

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
 import {
   nextIdempotencyGeneration,
+  parsePayoutIdempotencyKey,
   payoutIdempotencyKey,
 } from '../../../../functions/domain/payouts/payout-idempotency-key.js';
 
@@ -50,5 +51,34 @@ describe('nextIdempotencyGeneration', () => {
     [3, 'unknown', 3],
   ] as const)('generation %i after a %s failure -> %i', (generation, lastOutcome, next) => {
     expect(nextIdempotencyGeneration({ generation, lastOutcome })).toBe(next);
+  });
+});
+
+describe('parsePayoutIdempotencyKey', () => {
+  test.each([
+    ['payout-42', { payoutId: 42, generation: 0 }],
+    ['payout-42-reissue-3', { payoutId: 42, generation: 3 }],
+    ['staging-payout-42', { payoutId: 42, generation: 0, namespace: 'staging' }],
+    ['pr-318-payout-7-reissue-1', { payoutId: 7, generation: 1, namespace: 'pr-318' }],
+  ])('%s', (key, parsed) => {
+    expect(parsePayoutIdempotencyKey(key)).toEqual(parsed);
+  });
+
+  test.each([['payout-0'], ['payout-042'], ['payout-42-reissue-0'], ['tr_123'], ['payout-'], ['']])('%j is not a payout key', (key) => {
+    expect(parsePayoutIdempotencyKey(key)).toBeUndefined();
+  });
+
+  test('property: every key round-trips', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 31 }),
+        fc.integer({ min: 0, max: 50 }),
+        fc.option(fc.stringMatching(/^[A-Za-z0-9_.-]{1,40}$/), { nil: undefined }),
+        (payoutId, generation, namespace) => {
+          const input = { payoutId, generation, ...(namespace === undefined ? {} : { namespace }) };
+          expect(parsePayoutIdempotencyKey(payoutIdempotencyKey(input))).toEqual(input);
+        },
+      ),
+    );
   });
 });
