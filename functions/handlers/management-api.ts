@@ -18,6 +18,8 @@ import { allRoutes } from './api/routes-index.js';
 export interface ManagementApiOptions {
   /** The link hot store; defaults to DynamoDB through `deps.dynamodb`. Tests inject failing ones. */
   linkStore?: LinkStore;
+  /** Short-code source (tests force collisions); default: 8 random base62 characters. */
+  newShortCode?: () => string;
 }
 
 export function createHandler(deps: PlatformDeps, options: ManagementApiOptions = {}) {
@@ -26,7 +28,10 @@ export function createHandler(deps: PlatformDeps, options: ManagementApiOptions 
   const apiDeps = (): ApiDeps => {
     linkStore ??= createLinkStore({ client: deps.dynamodb, tableName: deps.config.tableNames.links });
     // A view over deps, not a copy: `sql` is a lazy getter in the composition root.
-    return Object.create(deps, { linkStore: { value: linkStore, enumerable: true } }) as ApiDeps;
+    return Object.create(deps, {
+      linkStore: { value: linkStore, enumerable: true },
+      newShortCode: { value: options.newShortCode, enumerable: true },
+    }) as ApiDeps;
   };
   const wrapped = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(problemDetailsMiddleware())

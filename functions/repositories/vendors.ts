@@ -67,3 +67,19 @@ export async function vendorEmailTaken(sql: SqlExecutor, email: string): Promise
   const { rows } = await sql.query(`SELECT 1 FROM vendors WHERE lower(email) = lower(:email)`, { email });
   return rows.length > 0;
 }
+
+export async function findVendorForUpdate(sql: SqlExecutor, vendorId: number): Promise<VendorRow | undefined> {
+  const { rows } = await sql.query<VendorRow & Record<string, unknown>>(
+    `SELECT ${columns} FROM vendors WHERE vendor_id = :id::integer AND is_deleted IS NOT TRUE FOR UPDATE`,
+    { id: vendorId },
+  );
+  return rows[0];
+}
+
+export async function setVendorStatus(sql: SqlExecutor, input: { vendor_id: number; status: string; now: Date }): Promise<VendorRow> {
+  const { rows } = await sql.query<VendorRow & Record<string, unknown>>(
+    `UPDATE vendors SET status = :status, updated_at = :now::timestamptz WHERE vendor_id = :id::integer RETURNING ${columns}`,
+    { id: input.vendor_id, status: input.status, now: input.now },
+  );
+  return rows[0]!;
+}

@@ -16,7 +16,14 @@ import { insertApiKey } from '../../repositories/api-keys.js';
 import { writeAuditLog } from '../../repositories/audit-logs.js';
 import { findPartner, insertPartner, partnerEmailTaken, setPartnerStatus } from '../../repositories/partners.js';
 import { writeLinksThrough } from '../../repositories/partner-links-sync.js';
-import { insertVendor, setVendorKeyPrefix, vendorEmailTaken } from '../../repositories/vendors.js';
+import {
+  findVendor,
+  findVendorForUpdate,
+  insertVendor,
+  setVendorKeyPrefix,
+  setVendorStatus,
+  vendorEmailTaken,
+} from '../../repositories/vendors.js';
 import { insertVendorUser } from '../../repositories/vendor-users.js';
 
 const createVendorBody = z.strictObject({
@@ -105,6 +112,44 @@ function partnerStatusRoute(action: 'suspend' | 'activate', to: 'suspended' | 'a
       });
       await writeLinksThrough({ sql: deps.sql, linkStore: deps.linkStore, now, selector: { partner_id: partner.partner_id } });
       return ok(partner);
+    },
+  });
+}
+
+const vendorSchema = z.object({
+  vendor_id: z.number().int(),
+  name: z.string(),
+  email: z.string(),
+  company_name: z.string().nullable(),
+  website_url: z.string().nullable(),
+  webhook_url: z.string().nullable(),
+  status: z.string(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+
+/** Suspending a vendor locks out its keys (401) and stops every link of its campaigns at once. */
+function vendorStatusRoute(action: 'suspend' | 'activate', to: 'suspended' | 'active') {
+  return defineRoute({
+    method: 'POST',
+    path: `/v1/admin/vendors/{vendor_id}/${action}`,
+    auth: 'operator',
+    summary: `${action === 'suspend' ? 'Suspend' : 'Reactivate'} a vendor (its keys and links follow at once)`,
+    tags: ['admin'],
+    params: idParams('vendor_id'),
+    body: statusReasonBody,
+    responses: { 200: { description: 'The vendor', schema: vendorSchema } },
+    handler: async ({ deps, params, body, actor, now }) => {
+      const vendor = await deps.sql.transaction(async (tx) => {
+        const before = await findVendorForUpdate(tx, params.vendor_id);
+        if (!before) throw new NotFoundError('Vendor not found.');
+        if (before.status === to) return before;
+        const after = await setVendorStatus(tx, { vendor_id: before.vendor_id, status: to, now });
+        await writeAuditLog(tx, { entity_type: 'vendors', entity_id: after.vendor_id, action, actor, before: { ...before }, after: { ...after }, reason: body.reason, now });
+        return after;
+      });
+      await writeLinksThrough({ sql: deps.sql, linkStore: deps.linkStore, now, selector: { vendor_id: vendor.vendor_id } });
+      return ok(vendor);
     },
   });
 }
@@ -224,6 +269,23 @@ export const adminRoutes: AnyRoute[] = [
     },
   }),
 
+  defineRoute({
+    method: 'GET',
+    path: '/v1/admin/vendors/{vendor_id}',
+    auth: 'operator',
+    summary: 'A vendor',
+    tags: ['admin'],
+    params: idParams('vendor_id'),
+    responses: { 200: { description: 'The vendor', schema: vendorSchema } },
+    handler: async ({ deps, params }) => {
+      const vendor = await findVendor(deps.sql, params.vendor_id);
+      if (!vendor) throw new NotFoundError('Vendor not found.');
+      return ok(vendor);
+    },
+  }),
+
+  vendorStatusRoute('suspend', 'suspended'),
+  vendorStatusRoute('activate', 'active'),
   partnerStatusRoute('suspend', 'suspended'),
   partnerStatusRoute('activate', 'active'),
 

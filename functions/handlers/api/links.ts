@@ -135,7 +135,7 @@ export const linkRoutes: AnyRoute[] = [
 
       let linkId: number | undefined;
       for (let attempt = 1; linkId === undefined; attempt += 1) {
-        const shortCode = generateShortCode();
+        const shortCode = (deps.newShortCode ?? generateShortCode)();
         try {
           linkId = await deps.sql.transaction(async (tx) => {
             const id = await insertPartnerLink(tx, {

@@ -15,6 +15,8 @@ export type RouteMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 /** Everything an area handler may use: platform deps plus the link hot store. */
 export interface ApiDeps extends PlatformDeps {
   linkStore: LinkStore;
+  /** Short-code source; tests inject colliding codes. Default: 8 random base62 characters. */
+  newShortCode?: () => string;
 }
 
 /** Principal narrowed by the route's `auth`. */

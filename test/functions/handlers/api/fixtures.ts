@@ -13,6 +13,7 @@ import { expect } from 'vitest';
 import { createHandler } from '../../../../functions/handlers/management-api.js';
 import { createLinkStore } from '../../../../functions/adapters/aws/link-writer.js';
 import { createRedirect } from '../../../../functions/handlers/redirect.js';
+import { generateShortCode } from '../../../../functions/domain/enrollments/generate-short-code.js';
 import type { PlatformDeps } from '../../../../functions/platform/composition-root.js';
 import type { LinkItem, LinkStore } from '../../../../functions/ports/link-store.js';
 import { buildApiEvent, createApiClient, type ApiClient } from '../../../helpers/api-client.js';
@@ -27,6 +28,8 @@ export interface ApiFixture {
   deps: PlatformDeps;
   /** The real DynamoDB link store (dynalite). */
   linkStore: LinkStore;
+  /** Short codes to hand out before falling back to random ones (forces collisions). */
+  queueShortCodes(...codes: string[]): void;
   /** Make the next `n` link puts fail (the hot store is "down"). */
   failLinkPuts(n: number): void;
   clock: { now: Date; advance(ms: number): void };
@@ -84,7 +87,9 @@ export async function createApiFixture(): Promise<ApiFixture> {
       return real.put(item);
     },
   };
-  const api = createApiClient(createHandler(deps, { linkStore }));
+  const forcedCodes: string[] = [];
+  const newShortCode = () => forcedCodes.shift() ?? generateShortCode();
+  const api = createApiClient(createHandler(deps, { linkStore, newShortCode }));
   // Clicks are not this suite's subject: an in-memory click store and queue stand in.
   const redirect = createRedirect({
     links: real,
@@ -104,6 +109,9 @@ export async function createApiFixture(): Promise<ApiFixture> {
     db,
     deps,
     linkStore: real,
+    queueShortCodes(...codes) {
+      forcedCodes.push(...codes);
+    },
     failLinkPuts(n) {
       failures = n;
     },

@@ -111,6 +111,43 @@ describe('POST /v1/partner/links', () => {
   });
 });
 
+describe('short code collisions', () => {
+  it('retries with a fresh code when a code is already taken', async () => {
+    const campaign = await createCampaign(f.api, vendor.key);
+    const partner = await createPartner(f.api);
+    await enroll(f.api, vendor.key, campaign.campaign_id, partner.partner_id);
+    f.queueShortCodes('Collide1');
+    const first = await createLink(f.api, partner.key, campaign.campaign_id);
+    expect(first.short_code).toBe('Collide1');
+    f.queueShortCodes('Collide1', 'Collide1', 'Fresh002');
+    const second = await createLink(f.api, partner.key, campaign.campaign_id);
+    expect(second.short_code).toBe('Fresh002');
+    expect((await f.linkStore.get('Collide1'))?.partner_link_id).toBe(first.partner_link_id);
+    const { rows } = await f.db.sql.query<{ n: number }>(`SELECT COUNT(*)::integer AS n FROM audit_logs WHERE entity_type = 'partner_links' AND entity_id = :id::bigint`, {
+      id: second.partner_link_id,
+    });
+    expect(rows[0]!.n).toBe(1); // the failed attempts left no rows behind
+  });
+});
+
+describe('vendor suspension', () => {
+  it("locks out the vendor's keys and stops its links; reactivation restores both", async () => {
+    const v = await createVendor(f.api);
+    const campaign = await createCampaign(f.api, v.key);
+    const partner = await createPartner(f.api);
+    await enroll(f.api, v.key, campaign.campaign_id, partner.partner_id);
+    const link = await createLink(f.api, partner.key, campaign.campaign_id);
+    const suspended = await f.api.post(`/v1/admin/vendors/${v.vendor_id}/suspend`, { reason: 'unpaid' }, { token: adminToken });
+    expect(suspended.body.status).toBe('suspended');
+    expect((await f.linkStore.get(link.short_code))?.status).toBe('inactive');
+    expectProblem(await f.api.get('/v1/campaigns', { token: v.key }), 401);
+    await f.api.post(`/v1/admin/vendors/${v.vendor_id}/activate`, {}, { token: adminToken });
+    expect((await f.linkStore.get(link.short_code))?.status).toBe('active');
+    expect((await f.api.get('/v1/campaigns', { token: v.key })).status).toBe(200);
+    expect((await auditRows(f.db, 'vendors', v.vendor_id)).map((a) => a.action)).toEqual(['create', 'suspend', 'activate']);
+  });
+});
+
 describe('DELETE /v1/partner/links/{id}', () => {
   it('stops the link at once and hides it; another partner gets 404', async () => {
     const campaign = await createCampaign(f.api, vendor.key);
