@@ -3,7 +3,7 @@
  * environment, prints one ready line on stdout, and stops gracefully on SIGINT/SIGTERM.
  */
 import { z } from 'zod';
-import { startLocalPlatform } from '../lib/local/start-local-platform.js';
+import { startLocalPlatform, type LocalPlatform } from '../lib/local/start-local-platform.js';
 import { consoleLog } from '../lib/local/local-log.js';
 
 const environmentSchema = z.object({
@@ -24,6 +24,33 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const env = parsed.data;
+
+  // Signals are handled from the first moment: a Ctrl-C during the first start (PGlite's initdb)
+  // must not kill the process half-way through writing the data directory.
+  const running: { platform?: LocalPlatform } = {};
+  let stopRequested: NodeJS.Signals | undefined;
+  const stop = (signal: NodeJS.Signals) => {
+    consoleLog.info(`${signal}: stopping (finishing requests, draining queues)`);
+    running.platform!.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        consoleLog.error('stop failed', error);
+        process.exit(1);
+      },
+    );
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopRequested) {
+      consoleLog.warn(`${signal} again: exiting without draining`);
+      process.exit(1);
+    }
+    stopRequested = signal;
+    if (running.platform) stop(signal);
+    else consoleLog.info(`${signal}: stopping once the start completes`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
   const startedAt = performance.now();
   const platform = await startLocalPlatform({
     port: env.PORT,
@@ -34,29 +61,15 @@ async function main(): Promise<void> {
     tickerEnabled: env.LOCAL_SCHEDULER === 'true',
     log: consoleLog,
   });
+  running.platform = platform;
+  if (stopRequested) {
+    stop(stopRequested);
+    return;
+  }
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
   // The token is printed only when it was generated: a token from the environment is the user's secret.
-  const token = env.ADMIN_TOKEN ? 'from ADMIN_TOKEN' : `admin token: ${platform.adminToken}`;
+  const token = env.ADMIN_TOKEN ? 'admin token from ADMIN_TOKEN' : `admin token: ${platform.adminToken}`;
   console.log(`affiliate platform ready on ${platform.url} (${token}) in ${seconds} s`);
-
-  let signals = 0;
-  const shutdown = (signal: NodeJS.Signals) => {
-    signals += 1;
-    if (signals > 1) {
-      consoleLog.warn(`${signal} again: exiting without draining`);
-      process.exit(1);
-    }
-    consoleLog.info(`${signal}: stopping (finishing requests, draining queues)`);
-    platform.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        consoleLog.error('stop failed', error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
 }
 
 main().catch((error: unknown) => {

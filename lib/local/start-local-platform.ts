@@ -12,6 +12,7 @@ import {
   schedules as declaredSchedules,
   tables,
   visibilityTimeoutSeconds,
+  type FunctionDeclaration,
   type FunctionName,
   type QueueDeclaration,
   type QueueName,
@@ -109,7 +110,17 @@ export async function startLocalPlatform(options: StartLocalPlatformOptions): Pr
   async function invoke(name: FunctionName, event: unknown): Promise<unknown> {
     const fn = loaded?.[name];
     if (!fn || !fn.available) throw new FunctionUnavailableError(name);
-    return fn.handler(event as never, lambdaContext(name, functions[name]));
+    const declaration: FunctionDeclaration = functions[name]!;
+    const startedAt = performance.now();
+    try {
+      return await fn.handler(event as never, lambdaContext(name, declaration));
+    } finally {
+      // Lambda would have killed this invocation; locally it is only reported, not cut short.
+      const elapsedMs = performance.now() - startedAt;
+      if (elapsedMs > declaration.timeoutSeconds * 1000) {
+        log.warn(`${name} ran ${Math.round(elapsedMs)} ms, over its ${declaration.timeoutSeconds} s Lambda timeout`);
+      }
+    }
   }
 
   // The gateway listens first: the port is then known for PUBLIC_BASE_URL, and /healthz answers 503 while the rest starts.
