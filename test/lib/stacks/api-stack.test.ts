@@ -1,0 +1,104 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { envVars, routes, tables, queues, functions } from '../../../lib/resources.js';
+import { functionNamed, grants, statementsOfRole, synthPlatform } from './platform-fixture.js';
+
+const { config, templates } = synthPlatform();
+const api = templates.api;
+
+describe('api stack', () => {
+  it('declares every route of lib/resources.ts exactly once, on the function it names', () => {
+    const declared = api.findResources('AWS::ApiGatewayV2::Route');
+    const routeKeys = Object.values(declared).map((route) => route.Properties.RouteKey as string);
+    expect(routeKeys.sort()).toEqual(routes.map((route) => `${route.method} ${route.path}`).sort());
+    for (const route of routes) {
+      api.resourcePropertiesCountIs('AWS::ApiGatewayV2::Route', { RouteKey: `${route.method} ${route.path}` }, 1);
+    }
+    // One Lambda proxy integration per function, payload v2.
+    const integrations = Object.values(api.findResources('AWS::ApiGatewayV2::Integration'));
+    expect(integrations).toHaveLength(new Set(routes.map((route) => route.function)).size);
+    for (const integration of integrations) {
+      expect(integration.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+    }
+  });
+
+  it('throttles and logs the default stage', () => {
+    api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: config.apiRateLimit, ThrottlingBurstLimit: config.apiBurstLimit },
+      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AccessLogs'), 'Arn'] }, Format: Match.stringLikeRegexp('\\$context.requestId') },
+    });
+    api.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: config.retention.logsDays });
+  });
+
+  it("grants the redirect exactly GetItem on links, PutItem on clicks, SendMessage on the clicks queue, its logs and X-Ray", () => {
+    const redirect = functionNamed(api, `${config.stage}-redirect`);
+    expect(grants(statementsOfRole(api, redirect.roleLogicalId))).toEqual(
+      [
+        'dynamodb:GetItem on linksTable',
+        'dynamodb:PutItem on clicksTable',
+        'sqs:SendMessage on clicksQueue',
+        'logs:CreateLogStream on redirectLogs',
+        'logs:PutLogEvents on redirectLogs',
+        'xray:PutTelemetryRecords on *',
+        'xray:PutTraceSegments on *',
+      ].sort(),
+    );
+    // No managed policies (AWSLambdaBasicExecutionRole would allow logs:* on every group).
+    api.hasResource('AWS::IAM::Role', { Properties: Match.objectLike({ ManagedPolicyArns: Match.absent() }) });
+    const role = api.findResources('AWS::IAM::Role')[redirect.roleLogicalId];
+    expect(role?.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('hands the redirect its table and queue names, and no database', () => {
+    const { properties } = functionNamed(api, `${config.stage}-redirect`);
+    const variables = Object.keys(properties.Environment.Variables).sort();
+    expect(variables).toEqual(
+      [
+        'NODE_OPTIONS',
+        envVars.publicBaseUrl,
+        envVars.repeatClickWindowSeconds,
+        tables.links.envVar,
+        tables.clicks.envVar,
+        queues.clicks.envVar,
+      ].sort(),
+    );
+    expect(properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+      Timeout: functions.redirect.timeoutSeconds,
+      MemorySize: functions.redirect.memoryMb,
+      Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', [envVars.repeatClickWindowSeconds]: String(config.repeatClickWindowSeconds) } },
+    });
+  });
+
+  it('gives the management API the operator token by dynamic reference, never in the template', () => {
+    const { properties } = functionNamed(api, `${config.stage}-managementApi`);
+    const token = JSON.stringify(properties.Environment.Variables[envVars.adminToken]);
+    expect(token).toContain('{{resolve:secretsmanager:');
+    api.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true } });
+  });
+
+  it('outputs the API URL and the webhook URL pattern', () => {
+    api.hasOutput('ApiUrl', {});
+    api.hasOutput('WebhookUrlPattern', { Value: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['/webhooks/{provider}/{integration_id}'])]) }) });
+  });
+});
+
+describe('api stack with a custom API domain', () => {
+  const custom = synthPlatform({
+    apiDomain: 'api.example.com',
+    apiCertificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555',
+    hostedZoneId: 'Z0123456789ABC',
+    hostedZoneName: 'example.com',
+  }).templates.api;
+
+  it('maps the domain to the default stage and aliases it in Route 53', () => {
+    custom.hasResourceProperties('AWS::ApiGatewayV2::DomainName', { DomainName: 'api.example.com' });
+    custom.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
+    custom.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'api.example.com.', Type: 'A', HostedZoneId: 'Z0123456789ABC' });
+    custom.hasOutput('ApiUrl', { Value: 'https://api.example.com' });
+  });
+});

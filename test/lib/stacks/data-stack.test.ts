@@ -1,0 +1,156 @@
+import { join } from 'node:path';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { functions, queues, tables, visibilityTimeoutSeconds, type QueueName, type TableName } from '../../../lib/resources.js';
+import { repositoryRoot } from '../../../lib/constructs/node-function.js';
+import { schemaHash } from '../../../lib/constructs/schema-migrations.js';
+import { grants, statementsOfRole, synthPlatform } from './platform-fixture.js';
+
+const { config, templates, stacks } = synthPlatform();
+const data = templates.data;
+
+describe('data stack: DynamoDB hot store', () => {
+  it('has exactly the declared tables', () => {
+    data.resourceCountIs('AWS::DynamoDB::Table', Object.keys(tables).length);
+  });
+
+  it.each(Object.keys(tables) as TableName[])('%s: keys, indexes, TTL, PITR, on-demand, deletion protection, retained', (name) => {
+    const declaration = tables[name];
+    const gsis = declaration.globalSecondaryIndexes as readonly { indexName: string; partitionKey: { name: string }; sortKey?: { name: string } }[];
+    data.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        TableName: `${config.stage}-${declaration.name}`,
+        KeySchema: [{ AttributeName: declaration.partitionKey.name, KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        TimeToLiveSpecification: 'ttlAttribute' in declaration ? { AttributeName: declaration.ttlAttribute, Enabled: true } : Match.absent(),
+        GlobalSecondaryIndexes:
+          gsis.length === 0
+            ? Match.absent()
+            : gsis.map((index) => ({
+                IndexName: index.indexName,
+                KeySchema: [
+                  { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+                  ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' }] : []),
+                ],
+                Projection: { ProjectionType: 'ALL' },
+              })),
+      },
+    });
+  });
+});
+
+describe('data stack: SQS', () => {
+  it('has one queue and one dead-letter queue per declaration', () => {
+    data.resourceCountIs('AWS::SQS::Queue', Object.keys(queues).length * 2);
+  });
+
+  it.each(Object.keys(queues) as QueueName[])('%s: DLQ with maxReceiveCount, SSE, TLS only, visibility >= 6x its consumer timeout', (name) => {
+    const declaration = queues[name];
+    const consumerTimeout = functions[declaration.consumer as keyof typeof functions].timeoutSeconds;
+    expect(visibilityTimeoutSeconds(name)).toBeGreaterThanOrEqual(6 * consumerTimeout);
+    data.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: `${config.stage}-${declaration.name}`,
+      VisibilityTimeout: visibilityTimeoutSeconds(name),
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${declaration.name}DeadLetterQueue`), 'Arn'] },
+        maxReceiveCount: declaration.maxReceiveCount,
+      },
+    });
+    data.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: `${config.stage}-${declaration.deadLetterQueueName}`,
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+  });
+
+  it('denies non-TLS access on every queue', () => {
+    const policies = Object.values(data.findResources('AWS::SQS::QueuePolicy'));
+    const queuesCovered = policies.flatMap((policy) => policy.Properties.Queues as unknown[]);
+    expect(queuesCovered).toHaveLength(Object.keys(queues).length * 2);
+    for (const policy of policies) {
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+    }
+  });
+});
+
+describe('data stack: Aurora', () => {
+  it('is Aurora Serverless v2 PostgreSQL 16 with the Data API, encrypted, deletion-protected and backed up', () => {
+    data.hasResource('AWS::RDS::DBCluster', {
+      DeletionPolicy: 'Snapshot',
+      Properties: {
+        Engine: 'aurora-postgresql',
+        EngineVersion: Match.stringLikeRegexp('^16\\.'),
+        EnableHttpEndpoint: true,
+        StorageEncrypted: true,
+        DeletionProtection: true,
+        BackupRetentionPeriod: 14,
+        DatabaseName: stacks.data.databaseName,
+        ServerlessV2ScalingConfiguration: { MinCapacity: config.databaseMinCapacity, MaxCapacity: config.databaseMaxCapacity },
+        EnableCloudwatchLogsExports: ['postgresql'],
+      },
+    });
+    data.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless', Engine: 'aurora-postgresql' });
+    data.hasResourceProperties('AWS::SecretsManager::Secret', { Name: `${config.stage}/aurora/admin` });
+  });
+
+  it('lives in isolated subnets with no NAT gateway or internet gateway', () => {
+    data.resourceCountIs('AWS::EC2::NatGateway', 0);
+    data.resourceCountIs('AWS::EC2::InternetGateway', 0);
+    data.resourceCountIs('AWS::EC2::Subnet', 2);
+    data.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'REJECT' });
+  });
+});
+
+describe('data stack: migrations on deploy', () => {
+  it('runs the migration handler as a custom resource keyed by the schema hash, after the cluster', () => {
+    const hash = schemaHash(join(repositoryRoot, 'schema'));
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    data.hasResource('Custom::SchemaMigrations', {
+      Properties: { SchemaHash: hash, Database: stacks.data.databaseName },
+      DependsOn: Match.arrayWith([Match.stringLikeRegexp('^Database')]),
+    });
+  });
+
+  it('grants the migration handler the Data API on this cluster and its secret only', () => {
+    const migrate = Object.entries(data.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('SchemaMigrationsHandler'));
+    expect(migrate).toBeDefined();
+    const [, resource] = migrate!;
+    expect(Object.keys(resource.Properties.Environment.Variables).sort()).toEqual(['DB_CLUSTER_ARN', 'DB_NAME', 'DB_SECRET_ARN', 'NODE_OPTIONS']);
+    const roleLogicalId = resource.Properties.Role['Fn::GetAtt'][0] as string;
+    const allowed = grants(statementsOfRole(data, roleLogicalId));
+    expect(allowed.filter((grant) => !grant.startsWith('logs:') && !grant.startsWith('xray:'))).toEqual([
+      'rds-data:BatchExecuteStatement on Database',
+      'rds-data:BeginTransaction on Database',
+      'rds-data:CommitTransaction on Database',
+      'rds-data:ExecuteStatement on Database',
+      'rds-data:RollbackTransaction on Database',
+      'secretsmanager:DescribeSecret on DatabaseSecretAttachment',
+      'secretsmanager:GetSecretValue on DatabaseSecretAttachment',
+    ]);
+  });
+
+  it('a changed migration changes the hash, an unchanged schema keeps it', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const directory = mkdtempSync(join(tmpdir(), 'schema-hash-'));
+    try {
+      writeFileSync(join(directory, '0001_a.sql'), 'CREATE TABLE a (id INT);');
+      writeFileSync(join(directory, 'README.md'), 'notes');
+      const first = schemaHash(directory);
+      writeFileSync(join(directory, 'README.md'), 'other notes');
+      expect(schemaHash(directory)).toBe(first);
+      writeFileSync(join(directory, '0002_b.sql'), 'CREATE TABLE b (id INT);');
+      expect(schemaHash(directory)).not.toBe(first);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
+

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { routes } from '../../../lib/resources.js';
+import { pathPattern, redirectForwarded } from '../../../lib/stacks/edge-stack.js';
+import { synthPlatform, type CfnJson } from './platform-fixture.js';
+
+const cachingDisabled = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+const allViewerExceptHost = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
+
+const plain = synthPlatform().templates.edge;
+const withDomain = synthPlatform({
+  shortLinkDomain: 'go.example.com',
+  shortLinkCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555',
+  hostedZoneId: 'Z0123456789ABC',
+  hostedZoneName: 'example.com',
+}).templates.edge;
+
+function distributionConfig(template: typeof plain): CfnJson {
+  const distributions = Object.values(template.findResources('AWS::CloudFront::Distribution'));
+  expect(distributions).toHaveLength(1);
+  return distributions[0]!.Properties.DistributionConfig;
+}
+
+describe('edge stack', () => {
+  it('sends the short-code catch-all (GET/HEAD) to the redirect without caching', () => {
+    const config = distributionConfig(plain);
+    expect(config.DefaultCacheBehavior).toMatchObject({
+      AllowedMethods: ['GET', 'HEAD'],
+      CachePolicyId: cachingDisabled,
+      ViewerProtocolPolicy: 'redirect-to-https',
+      OriginRequestPolicyId: { Ref: expect.stringMatching(/^RedirectRequests/) },
+    });
+    expect(config.Origins).toHaveLength(1);
+    expect(config.Origins[0]).toMatchObject({ CustomOriginConfig: { OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] } });
+  });
+
+  it('has a behaviour per edge route pattern, uncached, and blocks the management API', () => {
+    const config = distributionConfig(plain);
+    const behaviours = Object.fromEntries((config.CacheBehaviors as CfnJson[]).map((behaviour) => [behaviour.PathPattern, behaviour]));
+    for (const route of routes.filter((r) => r.edge && pathPattern(r.path) !== '/*')) {
+      expect(behaviours[pathPattern(route.path)]).toMatchObject({
+        AllowedMethods: expect.arrayContaining(['POST']),
+        CachePolicyId: cachingDisabled,
+        OriginRequestPolicyId: allViewerExceptHost,
+      });
+    }
+    for (const route of routes.filter((r) => !r.edge)) {
+      expect(behaviours[pathPattern(route.path)]).toMatchObject({
+        FunctionAssociations: [{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [expect.stringMatching(/^NotServedHere/), 'FunctionARN'] } }],
+      });
+    }
+    expect(Object.keys(behaviours).sort()).toEqual([...new Set(routes.map((r) => pathPattern(r.path)).filter((p) => p !== '/*'))].sort());
+  });
+
+  it('forwards to the redirect what it reads: user agent, referrer, country, viewer address, the tracking cookie, query strings', () => {
+    plain.hasResourceProperties('AWS::CloudFront::OriginRequestPolicy', {
+      OriginRequestPolicyConfig: {
+        HeadersConfig: { HeaderBehavior: 'whitelist', Headers: [...redirectForwarded.headers] },
+        CookiesConfig: { CookieBehavior: 'whitelist', Cookies: ['aff_cid'] },
+        QueryStringsConfig: { QueryStringBehavior: 'all' },
+      },
+    });
+  });
+
+  it('logs to an encrypted, private bucket', () => {
+    expect(distributionConfig(plain).Logging).toMatchObject({ Bucket: { 'Fn::GetAtt': [expect.stringMatching(/^AccessLogs/), 'RegionalDomainName'] } });
+    plain.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+    });
+  });
+
+  it('serves the short-link domain with its certificate and Route 53 aliases when configured', () => {
+    const config = distributionConfig(withDomain);
+    expect(config.Aliases).toEqual(['go.example.com']);
+    expect(config.ViewerCertificate).toMatchObject({
+      AcmCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555',
+      MinimumProtocolVersion: 'TLSv1.2_2021',
+      SslSupportMethod: 'sni-only',
+    });
+    withDomain.resourcePropertiesCountIs('AWS::Route53::RecordSet', { Name: 'go.example.com.', HostedZoneId: 'Z0123456789ABC' }, 2);
+    withDomain.hasOutput('ShortLinkDomain', { Value: 'go.example.com' });
+    withDomain.hasOutput('EdgeWebhookUrlPattern', { Value: 'https://go.example.com/webhooks/{provider}/{integration_id}' });
+    expect(distributionConfig(plain).Aliases).toBeUndefined();
+    plain.hasOutput('CloudFrontDomain', {});
+  });
+});

@@ -1,0 +1,131 @@
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import { envVars, functions, queues, tables, type FunctionDeclaration, type FunctionName, type QueueDeclaration, type TableName } from '../../../lib/resources.js';
+import { narrowedTableActions } from '../../../lib/constructs/platform-function.js';
+import { tableActions } from '../../../lib/constructs/node-function.js';
+import { loadStageConfig, StageConfigError } from '../../../lib/stage-config.js';
+import { cdkContext, functionNamed, grants, statementsOfRole, synthPlatform } from './platform-fixture.js';
+
+const { app, config, stacks, templates } = synthPlatform();
+const allTemplates = Object.values(templates);
+
+function templateOf(name: FunctionName) {
+  const found = allTemplates.filter((template) => Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: `${config.stage}-${name}` } })).length > 0);
+  expect(found, `templates holding ${name}`).toHaveLength(1);
+  return found[0]!;
+}
+
+describe('the whole app', () => {
+  it('has no AwsSolutions finding left unacknowledged (cdk-nag v3, every stack)', () => {
+    const report = new AwsSolutionsChecks(app).validateScope(app);
+    const findings = report.violations.map((violation) => `${violation.ruleName}: ${violation.violatingResources.map((r) => r.constructPath).join(', ')}`);
+    expect(findings).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+
+  it('builds the data, api, workers, edge and monitoring stacks with stage-prefixed names', () => {
+    expect(Object.values(stacks).map((stack) => stack.stackName)).toEqual(
+      ['Data', 'Api', 'Workers', 'Edge', 'Monitoring'].map((part) => `Affiliate-${config.stage}-${part}`),
+    );
+    // Stateless stacks depend on the data stack, never the other way round.
+    expect(stacks.data.dependencies).toEqual([]);
+    expect(stacks.api.dependencies).toContain(stacks.data);
+    expect(stacks.workers.dependencies).toContain(stacks.data);
+  });
+
+  it('grants "*" only to X-Ray, the one API without resource-level permissions', () => {
+    for (const template of allTemplates) {
+      for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+        for (const statement of policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]) {
+          const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+          if (!resources.includes('*')) continue;
+          const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+          expect(actions.every((action) => action.startsWith('xray:'))).toBe(true);
+        }
+      }
+    }
+  });
+
+  const queueDeclarations: QueueDeclaration[] = Object.values(queues);
+
+  describe.each(Object.keys(functions) as FunctionName[])('%s', (name) => {
+    const declaration: FunctionDeclaration = functions[name];
+
+    it('exists once, on Node.js 22 arm64 with tracing, its declared timeout and memory', () => {
+      const { properties } = functionNamed(templateOf(name), `${config.stage}-${name}`);
+      expect(properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        Timeout: declaration.timeoutSeconds,
+        MemorySize: declaration.memoryMb,
+        Handler: 'index.handler',
+      });
+    });
+
+    it('is told exactly the tables, queues and database it declares, and granted exactly that', () => {
+      const template = templateOf(name);
+      const fn = functionNamed(template, `${config.stage}-${name}`);
+      const variables = fn.properties.Environment.Variables as Record<string, unknown>;
+      for (const table of Object.keys(tables) as TableName[]) {
+        expect(tables[table].envVar in variables, `${tables[table].envVar}`).toBe(declaration.tables.some((binding) => binding.name === table));
+      }
+      for (const queue of queueDeclarations) {
+        expect(queue.envVar in variables, queue.envVar).toBe((declaration.sendsTo as readonly string[]).includes(queue.name));
+      }
+      expect(envVars.dbClusterArn in variables).toBe(declaration.usesDatabase);
+
+      const allowed = grants(statementsOfRole(template, fn.roleLogicalId));
+      const expected = new Set<string>([`logs:CreateLogStream on ${name}Logs`, `logs:PutLogEvents on ${name}Logs`, 'xray:PutTelemetryRecords on *', 'xray:PutTraceSegments on *']);
+      for (const binding of declaration.tables) {
+        const actions = narrowedTableActions[name]?.[binding.name] ?? tableActions[binding.access];
+        const indexes = actions.includes('dynamodb:Query') ? (tables[binding.name].globalSecondaryIndexes as readonly { indexName: string }[]).map((index) => `/index/${index.indexName}`) : [];
+        for (const action of actions) for (const suffix of ['', ...indexes]) expected.add(`${action} on ${binding.name}Table${suffix}`);
+      }
+      for (const queue of declaration.sendsTo as readonly string[]) expected.add(`sqs:SendMessage on ${queue}Queue`);
+      if (declaration.usesDatabase) {
+        for (const action of ['BatchExecuteStatement', 'BeginTransaction', 'CommitTransaction', 'ExecuteStatement', 'RollbackTransaction']) {
+          expected.add(`rds-data:${action} on Database`);
+        }
+        expected.add('secretsmanager:DescribeSecret on DatabaseSecretAttachment');
+        expected.add('secretsmanager:GetSecretValue on DatabaseSecretAttachment');
+      }
+      const consumes = queueDeclarations.find((queue) => queue.consumer === name);
+      if (consumes) {
+        for (const action of ['ChangeMessageVisibility', 'DeleteMessage', 'GetQueueAttributes', 'GetQueueUrl', 'ReceiveMessage']) {
+          expected.add(`sqs:${action} on ${consumes.name}Queue`);
+        }
+      }
+      expect(allowed).toEqual([...expected].sort());
+    });
+  });
+});
+
+describe('stage configuration', () => {
+  const fromContext = (overrides: Record<string, unknown>) => () => loadStageConfig((key) => ({ ...cdkContext, ...overrides })[key]);
+
+  it('accepts the cdk.json defaults', () => {
+    expect(fromContext({})()).toMatchObject({ stage: cdkContext.stage, alarmEmail: cdkContext.alarmEmail, shortLinkDomain: undefined });
+  });
+
+  it('names every bad key', () => {
+    expect(fromContext({ alarmEmail: 'not-an-email', stage: 'Prod!' })).toThrow(StageConfigError);
+    expect(fromContext({ alarmEmail: 'not-an-email', stage: 'Prod!' })).toThrow(/alarmEmail: .*\n.*stage: |stage: .*\n.*alarmEmail: /);
+    expect(fromContext({ retention: { logsDays: 31 } })).toThrow(/retention\.logsDays: must be one of 1, 3, 5/);
+    expect(fromContext({ payoutSchedule: 'every monday' })).toThrow(/payoutSchedule: must be rate/);
+  });
+
+  it('requires a us-east-1 certificate with the short-link domain, and pairs hosted zone id and name', () => {
+    expect(fromContext({ shortLinkDomain: 'go.example.com' })).toThrow(/shortLinkCertificateArn: is required when shortLinkDomain is set/);
+    expect(
+      fromContext({ shortLinkDomain: 'go.example.com', shortLinkCertificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc-1' }),
+    ).toThrow(/shortLinkCertificateArn: must be in us-east-1/);
+    expect(fromContext({ hostedZoneId: 'Z0123456789ABC' })).toThrow(/hostedZoneName: hostedZoneId and hostedZoneName go together/);
+  });
+
+  it('takes string overrides from -c, including one retention age at a time', () => {
+    const config = loadStageConfig((key) => ({ ...cdkContext, databaseMaxCapacity: '8', 'retention.clicksDays': '365' })[key]);
+    expect(config.databaseMaxCapacity).toBe(8);
+    expect(config.retention).toEqual({ ...(cdkContext.retention as object), clicksDays: 365 });
+  });
+});

@@ -1,0 +1,82 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { functions, queues, schedules, visibilityTimeoutSeconds, type QueueName } from '../../../lib/resources.js';
+import { retentionEnvVars } from '../../../lib/stacks/workers-stack.js';
+import { functionNamed, grants, statementsOfRole, synthPlatform } from './platform-fixture.js';
+
+const { config, templates } = synthPlatform({ payoutSchedule: 'cron(0 7 15 * ? *)' });
+const workers = templates.workers;
+
+describe('workers stack: queue consumers', () => {
+  it('has one event source mapping per queue', () => {
+    workers.resourceCountIs('AWS::Lambda::EventSourceMapping', Object.keys(queues).length);
+  });
+
+  it.each(Object.keys(queues) as QueueName[])('%s: consumer with batch size, batching window and partial batch failures', (name) => {
+    const declaration = queues[name];
+    const consumer = functionNamed(workers, `${config.stage}-${declaration.consumer}`);
+    workers.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: consumer.logicalId },
+      EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp(`${declaration.name}Queue`) },
+      BatchSize: declaration.batchSize,
+      MaximumBatchingWindowInSeconds: declaration.maxBatchingWindowSeconds,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    // The queue's visibility timeout (data stack) covers six runs of this consumer.
+    expect(visibilityTimeoutSeconds(name)).toBeGreaterThanOrEqual(6 * consumer.properties.Timeout);
+    expect(consumer.properties.Timeout).toBe(functions[declaration.consumer as keyof typeof functions].timeoutSeconds);
+  });
+
+  it('lets each consumer receive and delete from its own queue only', () => {
+    for (const name of Object.keys(queues) as QueueName[]) {
+      const consumer = functionNamed(workers, `${config.stage}-${queues[name].consumer}`);
+      const consume = grants(statementsOfRole(workers, consumer.roleLogicalId)).filter((grant) => /^sqs:(Receive|Delete|ChangeMessage)/.test(grant));
+      expect(consume).toEqual([
+        `sqs:ChangeMessageVisibility on ${queues[name].name}Queue`,
+        `sqs:DeleteMessage on ${queues[name].name}Queue`,
+        `sqs:ReceiveMessage on ${queues[name].name}Queue`,
+      ]);
+    }
+  });
+});
+
+describe('workers stack: scheduled jobs', () => {
+  it('creates every declared schedule exactly once, invoking its function with {"job": name}', () => {
+    workers.resourceCountIs('AWS::Scheduler::Schedule', schedules.length);
+    for (const schedule of schedules) {
+      const target = functionNamed(workers, `${config.stage}-${schedule.function}`);
+      workers.resourcePropertiesCountIs('AWS::Scheduler::Schedule', { Name: `${config.stage}-${schedule.name}` }, 1);
+      workers.hasResourceProperties('AWS::Scheduler::Schedule', {
+        Name: `${config.stage}-${schedule.name}`,
+        ScheduleExpression: schedule.name === 'payouts' ? 'cron(0 7 15 * ? *)' : schedule.expression,
+        ScheduleExpressionTimezone: 'UTC',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        State: 'ENABLED',
+        Target: {
+          Arn: { 'Fn::GetAtt': [target.logicalId, 'Arn'] },
+          Input: JSON.stringify({ job: schedule.name }),
+          RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp(`^${schedule.function}SchedulerRole`), 'Arn'] },
+        },
+      });
+    }
+  });
+
+  it("gives the scheduler's role lambda:InvokeFunction on the jobs function and nothing else", () => {
+    const roles = Object.entries(workers.findResources('AWS::IAM::Role')).filter(([id]) => id.includes('SchedulerRole'));
+    expect(roles).toHaveLength(new Set(schedules.map((schedule) => schedule.function)).size);
+    for (const [roleLogicalId, role] of roles) {
+      expect(JSON.stringify(role.Properties.AssumeRolePolicyDocument)).toContain('scheduler.amazonaws.com');
+      const fn = roleLogicalId.replace(/SchedulerRole.*$/, '');
+      expect(grants(statementsOfRole(workers, roleLogicalId))).toEqual([`lambda:InvokeFunction on ${fn}`]);
+    }
+  });
+
+  it('hands the jobs function the retention ages of the stage', () => {
+    const jobs = functionNamed(workers, `${config.stage}-scheduledJobs`);
+    expect(jobs.properties.Environment.Variables).toMatchObject({
+      [retentionEnvVars.clicksDays]: String(config.retention.clicksDays),
+      [retentionEnvVars.expiredCookiesDays]: String(config.retention.expiredCookiesDays),
+      [retentionEnvVars.clickIpDays]: String(config.retention.clickIpDays),
+    });
+  });
+});
