@@ -73,6 +73,23 @@ describe('max_partners', () => {
   });
 });
 
+describe('max_partners under concurrency', () => {
+  it('concurrent approvals never overshoot the limit', async () => {
+    const campaign = await createCampaign(f.api, vendor.key, { max_partners: 1, approval_required: true });
+    const applications = [];
+    for (let i = 0; i < 4; i += 1) {
+      const partner = await createPartner(f.api);
+      applications.push((await f.api.post(`/v1/partner/campaigns/${campaign.campaign_id}/apply`, {}, { token: partner.key })).body.campaign_partner_id);
+    }
+    const results = await Promise.all(
+      applications.map((id) => f.api.post(`/v1/campaign-partners/${id}/approve`, {}, { token: vendor.key })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409]);
+    const approved = await f.api.get(`/v1/campaign-partners?status=approved&campaign_id=${campaign.campaign_id}`, { token: vendor.key });
+    expect(approved.body.data).toHaveLength(1);
+  });
+});
+
 describe('applications', () => {
   it('apply is pending where approval is required and approved where not; approve, reject and remove follow the lifecycle', async () => {
     const open = await createCampaign(f.api, vendor.key);

@@ -1,14 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { describe, expect, it } from 'vitest';
 import { allRoutes } from '../../../../functions/handlers/api/routes-index.js';
-import { createApiFixture, type ApiFixture } from './fixtures.js';
+import { createHandler } from '../../../../functions/handlers/management-api.js';
+import type { PlatformDeps } from '../../../../functions/platform/composition-root.js';
+import { createApiClient } from '../../../helpers/api-client.js';
 
-let f: ApiFixture;
-beforeAll(async () => {
-  f = await createApiFixture();
-});
-afterAll(async () => {
-  await f?.close();
-});
+// The document needs no database, key or table: any touch of them fails the test.
+const untouchable = new Proxy({}, { get: () => { throw new Error('the OpenAPI route must not use the database'); } });
+const deps = {
+  config: {
+    tableNames: { links: 'links', clicks: 'clicks' },
+    queueUrls: { clicks: '', conversions: '', notifications: '' },
+    publicBaseUrl: 'https://go.example.test',
+    repeatClickWindowSeconds: 3600,
+  },
+  sql: untouchable,
+  dynamodb: new DynamoDBClient({ region: 'us-east-1' }),
+  sqs: new SQSClient({ region: 'us-east-1' }),
+  now: () => new Date('2026-03-01T00:00:00Z'),
+} as unknown as PlatformDeps;
+const f = { api: createApiClient(createHandler(deps)) };
 
 describe('GET /v1/openapi.json', () => {
   it('serves an OpenAPI 3.1 document generated from the route schemas, without auth', async () => {
