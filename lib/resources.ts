@@ -62,6 +62,17 @@ export const tables = {
 
 export type TableName = keyof typeof tables;
 
+/** Names are spelled out so queues and functions can refer to each other without a type cycle. */
+export type QueueName = 'clicks' | 'conversions' | 'notifications';
+export type FunctionName =
+  | 'redirect'
+  | 'ingestClicks'
+  | 'managementApi'
+  | 'webhooks'
+  | 'attributeConversions'
+  | 'notifyVendors'
+  | 'scheduledJobs';
+
 export interface QueueDeclaration {
   name: string;
   /** Environment variable through which producers learn the queue URL. */
@@ -105,9 +116,8 @@ export const queues = {
     batchSize: 10,
     maxBatchingWindowSeconds: 1,
   },
-} as const satisfies Record<string, QueueDeclaration>;
+} as const satisfies Record<QueueName, QueueDeclaration>;
 
-export type QueueName = keyof typeof queues;
 
 /** Visibility timeout rule shared by CDK and the local poller: at least 6x the consumer's timeout. */
 export function visibilityTimeoutSeconds(queue: QueueName): number {
@@ -191,9 +201,8 @@ export const functions = {
     sendsTo: ['notifications'],
     usesDatabase: true,
   },
-} as const satisfies Record<string, FunctionDeclaration>;
+} as const satisfies Record<FunctionName, FunctionDeclaration>;
 
-export type FunctionName = keyof typeof functions;
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
