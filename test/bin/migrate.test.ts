@@ -11,6 +11,7 @@ import {
 } from '../helpers/database.js';
 
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 
 interface Run {
   code: number;
@@ -18,13 +19,16 @@ interface Run {
   stderr: string;
 }
 
-/** `npx tsx bin/migrate.ts` as a deploy step would run it, with only the given DATABASE_URL. */
+/**
+ * `tsx bin/migrate.ts` as `npm run migrate` runs it, with only the given DATABASE_URL. The tsx
+ * binary is called directly: `npx` would add npm's own start-up to every run.
+ */
 async function migrate(databaseUrl: string | undefined): Promise<Run> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.DATABASE_URL;
   if (databaseUrl !== undefined) env.DATABASE_URL = databaseUrl;
   try {
-    const { stdout, stderr } = await promisify(execFile)('npx', ['--no-install', 'tsx', 'bin/migrate.ts'], {
+    const { stdout, stderr } = await promisify(execFile)(tsx, ['bin/migrate.ts'], {
       cwd: repositoryRoot,
       env,
     });

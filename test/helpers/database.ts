@@ -4,7 +4,7 @@
  * an in-memory PGlite. Create it once per file (`beforeAll`) and share it between the tests.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,7 +92,20 @@ async function createPgliteDatabase(files: MigrationFile[]): Promise<TestDatabas
   const partial = `${snapshotPath}.${process.pid}.${randomBytes(4).toString('hex')}`;
   await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
   await rename(partial, snapshotPath);
+  await removeStaleSnapshots(snapshotPath);
   return database;
+}
+
+/** Snapshots of older schemas are 40 MB each; drop those nobody has written for an hour. */
+async function removeStaleSnapshots(current: string): Promise<void> {
+  const names = await readdir(tmpdir()).catch(() => [] as string[]);
+  const cutoff = Date.now() - 3_600_000;
+  for (const name of names) {
+    const file = path.join(tmpdir(), name);
+    if (!name.startsWith('affiliate-pglite-') || file === current) continue;
+    const info = await stat(file).catch(() => undefined);
+    if (info && info.mtimeMs < cutoff) await unlink(file).catch(() => undefined);
+  }
 }
 
 function pgliteDatabase(db: PGlite): TestDatabase {

@@ -17,7 +17,7 @@ import {
   type SqlParameter,
 } from '@aws-sdk/client-rds-data';
 import type { SqlExecutor, SqlParamValue, SqlParams, SqlRow } from '../../ports/sql-executor.js';
-import { compileNamedParameters, pickParameters } from './named-parameters.js';
+import { assertSingleStatement, compileNamedParameters, pickParameters } from './named-parameters.js';
 import { parseInt8, parseTimestamp } from './parse-results.js';
 import { assertIntegerNumber } from './to-driver-value.js';
 import { isTypedSqlValue, type TypedSqlValue } from './typed-values.js';
@@ -38,7 +38,9 @@ export function createDataApiExecutor(options: DataApiExecutorOptions): SqlExecu
   const { client, resourceArn, secretArn, database } = options;
 
   const execute = async <Row extends SqlRow>(sql: string, params: SqlParams | undefined, transactionId?: string) => {
-    const { names } = compileNamedParameters(sql);
+    const compiled = compileNamedParameters(sql);
+    assertSingleStatement(compiled);
+    const { names } = compiled;
     const values = pickParameters(names, params);
     const output = await client.send(
       new ExecuteStatementCommand({

@@ -10,6 +10,8 @@ export interface CompiledStatement {
   text: string;
   /** Parameter names in `$n` order: `names[0]` is `$1`. A name used twice appears once. */
   names: string[];
+  /** More than one statement (code after a top-level `;`): refused, see assertSingleStatement. */
+  multipleStatements: boolean;
 }
 
 const nameStart = /[A-Za-z_]/;
@@ -30,14 +32,19 @@ export function compileNamedParameters(sql: string): CompiledStatement {
   const positions = new Map<string, number>();
   let text = '';
   let copiedUpTo = 0;
+  let afterSemicolon = false;
+  let multipleStatements = false;
   let i = 0;
   while (i < sql.length) {
+    const char = sql[i] ?? '';
     const skipped = skipQuotedOrComment(sql, i);
     if (skipped !== -1) {
+      if (afterSemicolon && char !== '-' && char !== '/') multipleStatements = true;
       i = skipped;
       continue;
     }
-    const char = sql[i];
+    if (char === ';') afterSemicolon = true;
+    else if (afterSemicolon && !/\s/.test(char)) multipleStatements = true;
     if (char === ':' && sql[i + 1] === ':') {
       i += 2;
       continue;
@@ -60,10 +67,20 @@ export function compileNamedParameters(sql: string): CompiledStatement {
     i += 1;
   }
   text += sql.slice(copiedUpTo);
-  const compiled = { text, names };
+  const compiled = { text, names, multipleStatements };
   if (cache.size >= cacheLimit) cache.clear();
   cache.set(sql, compiled);
   return compiled;
+}
+
+/**
+ * One statement per call: node-postgres would run `a; b` as a simple query, while PGlite's and
+ * the Data API's prepared statements refuse it, so allowing it would break "runs unchanged".
+ */
+export function assertSingleStatement(compiled: CompiledStatement): void {
+  if (compiled.multipleStatements) {
+    throw new TypeError('An SQL executor call runs exactly one statement; split the text (see splitSqlStatements)');
+  }
 }
 
 /** Thrown when a statement names a parameter the caller did not pass. */

@@ -11,7 +11,7 @@ import type {
   SqlParams,
   SqlRow,
 } from '../../ports/sql-executor.js';
-import { compileNamedParameters, pickParameters } from './named-parameters.js';
+import { assertSingleStatement, compileNamedParameters, pickParameters } from './named-parameters.js';
 import { textParserFor } from './parse-results.js';
 import { toDriverValue } from './to-driver-value.js';
 
@@ -44,7 +44,11 @@ export function createPgExecutor(options: PgExecutorOptions): ClosableSqlExecuto
           options: '-c TimeZone=UTC',
           types: typeParsers,
         });
-  if (!ownsPool) {
+  if (ownsPool) {
+    // An idle client dropped by the server (restart, failover) is emitted as 'error'; unhandled,
+    // it would crash the process. The pool discards it and the next query opens a fresh one.
+    pool.on('error', () => undefined);
+  } else {
     // A borrowed pool was configured elsewhere; its new sessions still get UTC.
     pool.on('connect', (client) => {
       client.query("SET TIME ZONE 'UTC'").catch(() => undefined);
@@ -98,7 +102,9 @@ async function runQuery<Row extends SqlRow>(
   sql: string,
   params: SqlParams | undefined,
 ): Promise<QueryResult<Row>> {
-  const { text, names } = compileNamedParameters(sql);
+  const compiled = compileNamedParameters(sql);
+  assertSingleStatement(compiled);
+  const { text, names } = compiled;
   const values = pickParameters(names, params).map((value, index) => toDriverValue(value, names[index]));
   const result = await (target as Queryable).query<Row>({ text, values, types: typeParsers });
   return { rows: result.rows, rowCount: result.rowCount ?? result.rows.length };

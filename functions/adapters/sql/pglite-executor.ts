@@ -10,7 +10,7 @@ import type {
   SqlParams,
   SqlRow,
 } from '../../ports/sql-executor.js';
-import { compileNamedParameters, pickParameters } from './named-parameters.js';
+import { assertSingleStatement, compileNamedParameters, pickParameters } from './named-parameters.js';
 import { allTextParsers } from './parse-results.js';
 import { toDriverValue } from './to-driver-value.js';
 
@@ -52,7 +52,9 @@ async function runQuery<Row extends SqlRow>(
   sql: string,
   params: SqlParams | undefined,
 ): Promise<QueryResult<Row>> {
-  const { text, names } = compileNamedParameters(sql);
+  const compiled = compileNamedParameters(sql);
+  assertSingleStatement(compiled);
+  const { text, names } = compiled;
   const values = pickParameters(names, params).map((value, index) => toDriverValue(value, names[index]));
   const result = await target.query<Row>(text, values, { parsers });
   const rowCount = result.fields.length > 0 ? result.rows.length : (result.affectedRows ?? 0);

@@ -176,6 +176,11 @@ export function describeExecutorContract(engine: string, open: () => Promise<Con
       await expect(db.sql.query('SELECT 9007199254740993::int8 AS v')).rejects.toThrow(RangeError);
     });
 
+    it('runs exactly one statement per call, as the Data API does', async () => {
+      await expect(db.sql.query('SELECT 1; SELECT 2')).rejects.toThrow(/exactly one statement/);
+      expect((await db.sql.query('SELECT 1 AS v;')).rows).toEqual([{ v: 1 }]);
+    });
+
     it('names the parameter missing from params', async () => {
       await expect(db.sql.query('SELECT :present::int + :absent::int AS v', { present: 1 })).rejects.toThrow(
         MissingSqlParameterError,

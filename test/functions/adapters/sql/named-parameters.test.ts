@@ -25,7 +25,17 @@ describe('compileNamedParameters', () => {
     ['parameter at the very end', 'SELECT :last', 'SELECT $1', ['last']],
     ['a lone colon', 'SELECT 1 :', 'SELECT 1 :', []],
   ])('%s', (_case, sql, text, names) => {
-    expect(compileNamedParameters(sql)).toEqual({ text, names });
+    expect(compileNamedParameters(sql)).toEqual({ text, names, multipleStatements: false });
+  });
+
+  it.each([
+    ['SELECT 1; SELECT 2', true],
+    ["SELECT 1; 'x'", true],
+    ['SELECT 1;', false],
+    ['SELECT 1;  -- done\n /* really */ ', false],
+    ["SELECT ';' || $$;$$", false],
+  ])('flags more than one statement: %s', (sql, multiple) => {
+    expect(compileNamedParameters(sql).multipleStatements).toBe(multiple);
   });
 
   it('returns the same result from the cache', () => {
