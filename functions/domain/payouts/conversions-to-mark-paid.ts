@@ -1,20 +1,16 @@
-import { shareComponents, touchShares, type LedgerRows, type ShareKey } from './ledger-rows.js';
+import { grossShares, shareComponents, type LedgerRows, type ShareKey } from './ledger-rows.js';
 
 /**
- * The approved conversions that are now fully paid out: every partner with a non-zero touch share
- * has that share in completed payouts. The transaction that completes a payout marks exactly these
- * `paid`; a conversion shared with a partner still below the threshold stays `approved` until that
- * partner's share is paid too. Conversions without any non-zero share have nothing to pay and stay
- * `approved`.
+ * The approved conversions that are now fully paid out: every partner with a non-zero gross share
+ * has exactly that share in completed payouts. The transaction that completes a payout marks
+ * exactly these `paid`; a conversion shared with a partner still below the threshold stays
+ * `approved` until that partner's share is paid too. Conversions without any non-zero share have
+ * nothing to pay and stay `approved`.
  */
 export function conversionsToMarkPaid(rows: LedgerRows): number[] {
-  const completed = new Map<ShareKey, bigint>();
-  for (const component of shareComponents(rows)) {
-    if (component.status !== 'completed') continue;
-    completed.set(component.key, (completed.get(component.key) ?? 0n) + component.amountCents);
-  }
+  const completed = completedShares(rows);
   const shares = new Map<number, Array<[ShareKey, bigint]>>();
-  for (const [key, amount] of touchShares(rows.touches)) {
+  for (const [key, amount] of grossShares(rows)) {
     if (amount === 0n) continue;
     const conversionEventId = Number(key.split(':')[1]);
     shares.set(conversionEventId, [...(shares.get(conversionEventId) ?? []), [key, amount]]);
@@ -27,4 +23,14 @@ export function conversionsToMarkPaid(rows: LedgerRows): number[] {
     })
     .map((c) => c.conversionEventId)
     .sort((a, b) => a - b);
+}
+
+/** Per share, the part of completed payouts that paid it (clawbacks netted there excluded). */
+export function completedShares(rows: LedgerRows): Map<ShareKey, bigint> {
+  const completed = new Map<ShareKey, bigint>();
+  for (const component of shareComponents(rows)) {
+    if (component.status !== 'completed') continue;
+    completed.set(component.key, (completed.get(component.key) ?? 0n) + component.amountCents);
+  }
+  return completed;
 }

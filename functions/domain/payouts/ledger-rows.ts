@@ -79,6 +79,25 @@ export function touchShares(touches: readonly TouchRow[]): Map<ShareKey, bigint>
 }
 
 /**
+ * Each credited partner's *gross share* of each conversion: what a payout pays (or paid) for it
+ * before clawbacks. Touches always hold what the partner finally earns (a refund after payout
+ * reduces them, see `reallocateCommission`), and every adjustment records the difference between
+ * that and what payouts hold (`settleAdjustment`), so gross = touches - all adjustments.
+ * Without any refund after payout it is just the touch share.
+ */
+export function grossShares(rows: LedgerRows): Map<ShareKey, bigint> {
+  const adjustments = new Map<ShareKey, bigint>();
+  for (const adjustment of rows.adjustments ?? []) {
+    if (adjustment.isDeleted) continue;
+    const key = shareKey(adjustment.partnerId, adjustment.conversionEventId);
+    adjustments.set(key, (adjustments.get(key) ?? 0n) + adjustment.amountCents);
+  }
+  const gross = new Map<ShareKey, bigint>();
+  for (const [key, amount] of touchShares(rows.touches)) gross.set(key, amount - (adjustments.get(key) ?? 0n));
+  return gross;
+}
+
+/**
  * For every live payout event, the part of it that pays the partner's touch share: the event's
  * amount minus the adjustments netted into the same payout for the same conversion and partner.
  * Returned per share with the payout status, so callers can tell reserved from paid.

@@ -5,11 +5,11 @@ import { reconcile } from '../../../../functions/domain/payouts/reconcile.js';
 // As the SQL executor returns them: NUMERIC as strings, BIGINT ids as numbers, ISO timestamps.
 const records = {
   conversionEvents: [
-    { conversion_event_id: 500, status: 'paid', commission_amount: '100.00', approved_at: '2026-10-02T00:00:00.000Z', is_deleted: false },
+    { conversion_event_id: 500, status: 'paid', commission_amount: '90.00', approved_at: '2026-10-02T00:00:00.000Z', is_deleted: false },
     { conversion_event_id: 501, status: 'approved', commission_amount: null, approved_at: null, is_deleted: false },
   ],
   touches: [
-    { conversion_event_id: 500, partner_id: 1, touch_value: '66.67', is_deleted: false },
+    { conversion_event_id: 500, partner_id: 1, touch_value: '56.67', is_deleted: false }, // after a clawback of 10.00
     { conversion_event_id: 500, partner_id: 2, touch_value: '33.33', is_deleted: false },
   ],
   payouts: [
@@ -41,12 +41,12 @@ describe('ledgerRowsFromRecords', () => {
     expect(rows.conversions[0]).toEqual({
       conversionEventId: 500,
       status: 'paid',
-      commissionCents: 10000n,
+      commissionCents: 9000n,
       approvedAt: '2026-10-02T00:00:00.000Z',
       isDeleted: false,
     });
     expect(rows.conversions[1]!.commissionCents).toBeNull();
-    expect(rows.touches.map((t) => t.touchValueCents)).toEqual([6667n, 3333n]);
+    expect(rows.touches.map((t) => t.touchValueCents)).toEqual([5667n, 3333n]);
     expect(rows.payoutEvents[2]).toEqual({ payoutId: 1, conversionEventId: 500, amountCents: -1000n, isDeleted: true });
     expect(rows.adjustments![0]).toMatchObject({ adjustmentId: 7, amountCents: -1000n, payoutId: null });
   });

@@ -101,7 +101,8 @@ describe('payout lifecycle', () => {
           if (round.approvePending) {
             for (const c of rows.conversions) if (c.status === 'pending') c.status = transitionConversion(c.status, 'approve');
           }
-          // Refunds after payout: a clawback of part of a paid share.
+          // Refunds after payout: the partner now earns less (touch and commission reduced) and the
+          // difference to what it was paid becomes a clawback, as the refunds domain records it.
           for (const clawback of round.clawbacks) {
             const paidShares = rows.touches.filter(
               (t) => (t.touchValueCents ?? 0n) > 0n && rows.conversions.find((c) => c.conversionEventId === t.conversionEventId)?.status === 'paid',
@@ -109,6 +110,9 @@ describe('payout lifecycle', () => {
             const touch = paidShares[clawback.pick % Math.max(1, paidShares.length)];
             if (!touch) continue;
             const amount = clawback.amount < touch.touchValueCents! ? clawback.amount : touch.touchValueCents!;
+            touch.touchValueCents! -= amount;
+            const conversion = rows.conversions.find((c) => c.conversionEventId === touch.conversionEventId)!;
+            conversion.commissionCents! -= amount;
             rows.adjustments.push({
               adjustmentId: nextAdjustment++,
               conversionEventId: touch.conversionEventId,
@@ -147,11 +151,19 @@ describe('payout lifecycle', () => {
           expect(reconcile(rows)).toEqual([]);
         });
 
-        // Every completed cent is a touch share or a clawback of one, paid at most once.
+        // No partner ever received more than it earns, once its clawbacks are netted.
         const completed = rows.payouts.filter((p) => p.status === 'completed' && !p.isDeleted);
-        const paidOut = completed.reduce((sum, p) => sum + p.amountCents, 0n);
-        const credited = rows.touches.reduce((sum, t) => sum + (t.touchValueCents ?? 0n), 0n);
-        expect(paidOut <= credited).toBe(true);
+        for (const partner of partners) {
+          const received = completed.filter((p) => p.partnerId === partner.partnerId).reduce((sum, p) => sum + p.amountCents, 0n);
+          const owedBack = rows.adjustments
+            .filter((a) => a.partnerId === partner.partnerId && a.payoutId === null)
+            .reduce((sum, a) => sum + a.amountCents, 0n);
+          const earned = rows.touches
+            .filter((t) => t.partnerId === partner.partnerId)
+            .filter((t) => rows.conversions.find((c) => c.conversionEventId === t.conversionEventId)?.status !== 'rejected')
+            .reduce((sum, t) => sum + (t.touchValueCents ?? 0n), 0n);
+          expect(received + owedBack <= earned).toBe(true);
+        }
         for (const payout of completed) expect(payout.amountCents >= MINIMUM).toBe(true);
       }),
       { numRuns: 150 },
@@ -195,7 +207,10 @@ describe('payout lifecycle, step by step', () => {
     expect(rows.conversions.map((c) => c.status)).toEqual(['paid', 'paid']);
     expect(reconcile(rows)).toEqual([]);
 
-    // December: the 1000 order is half refunded; A's $30.00 clawback nets against a new $80.00.
+    // December: A's share of the 1000 order is halved by a refund (A now earns $30.00 of it);
+    // the $30.00 clawback nets against a new $80.00.
+    rows.touches[0]!.touchValueCents = 3000n;
+    rows.conversions[0]!.commissionCents = 6000n;
     rows.adjustments.push({ adjustmentId: 1, conversionEventId: 1000, partnerId: 1, amountCents: -3000n, payoutId: null });
     rows.conversions.push({ conversionEventId: 3000, status: 'approved', commissionCents: 8000n });
     rows.touches.push({ conversionEventId: 3000, partnerId: 1, touchValueCents: 8000n });

@@ -7,7 +7,7 @@ type Ledger = ReturnType<typeof balancedLedger>;
 const kinds = (ledger: Ledger): ViolationKind[] => reconcile(ledger).map((v) => v.kind);
 
 describe('reconcile', () => {
-  it('a balanced ledger with multi-touch credit and a netted clawback has no violations', () => {
+  it('a balanced ledger with multi-touch credit, a netted clawback and an owed one has no violations', () => {
     expect(reconcile(balancedLedger())).toEqual([]);
   });
 
@@ -96,11 +96,21 @@ describe('reconcile', () => {
     expect(kinds(ledger)).toContain(kind);
   });
 
-  it('a manual bonus adjustment on a conversion the partner has no touch on balances', () => {
+  it('a refund after payout that is not recorded as a clawback is found', () => {
     const ledger = balancedLedger();
-    ledger.adjustments.push({ adjustmentId: 11, conversionEventId: 504, partnerId: B, amountCents: 2500n, payoutId: 8 });
-    ledger.payouts.push({ payoutId: 8, partnerId: B, status: 'pending', amountCents: 2500n });
-    ledger.payoutEvents.push({ payoutId: 8, conversionEventId: 504, amountCents: 2500n });
+    ledger.adjustments.splice(1, 1); // B's -5.00 lost: B keeps 33.33 but earns 28.33
+
+    expect(reconcile(ledger)).toEqual([
+      { kind: 'share_paid_incorrectly', partnerId: B, conversionEventId: 500, expectedCents: 2833n, actualCents: 3333n },
+      { kind: 'paid_not_paid_out', conversionEventId: 500, partnerId: B, expectedCents: 2833n, actualCents: 3333n },
+    ]);
+  });
+
+  it('a conversion fully refunded after payout (rejected, clawbacks recorded) balances', () => {
+    const ledger = balancedLedger();
+    ledger.conversions[1] = { conversionEventId: 501, status: 'rejected', commissionCents: 0n };
+    ledger.touches[3]!.touchValueCents = 0n;
+    ledger.adjustments.push({ adjustmentId: 11, conversionEventId: 501, partnerId: B, amountCents: -2000n, payoutId: null });
 
     expect(reconcile(ledger)).toEqual([]);
   });
@@ -125,9 +135,11 @@ describe('reconcile', () => {
 
   it('partner B partially paid: the conversion waits as approved without a violation', () => {
     const ledger = balancedLedger();
-    // B's payout 2 never happened (B was below the threshold): 500 and 501 are approved, not paid.
+    // B's payout 2 never happened (B was below the threshold): 500 and 501 are approved, not paid,
+    // and the refund simply reduced B's unpaid share (no clawback).
     ledger.payouts.splice(1, 1);
     ledger.payoutEvents.splice(1, 2);
+    ledger.adjustments.splice(1, 1);
     ledger.conversions[0]!.status = 'approved';
     ledger.conversions[1]!.status = 'approved';
 

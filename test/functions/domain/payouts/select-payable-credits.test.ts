@@ -4,8 +4,8 @@ import { conversionsToMarkPaid } from '../../../../functions/domain/payouts/conv
 import { A, B, balancedLedger } from './ledger-fixture.js';
 
 describe('selectPayableCredits', () => {
-  it('nothing is payable in the balanced ledger: shares are paid, held by a payout, pending or rejected', () => {
-    expect(selectPayableCredits(balancedLedger())).toEqual([]);
+  it('in the balanced ledger only B\'s owed clawback is payable: shares are paid, held, pending or rejected', () => {
+    expect(selectPayableCredits(balancedLedger())).toEqual([{ partnerId: B, conversionEventId: 500, amountCents: -500n, adjustmentId: 10 }]);
   });
 
   it('each credited partner\'s share of a newly approved conversion, summed over its touches', () => {
@@ -20,6 +20,7 @@ describe('selectPayableCredits', () => {
 
     expect(selectPayableCredits(ledger)).toEqual([
       { partnerId: A, conversionEventId: 505, amountCents: 2000n, eligibleAt: '2026-10-20T00:00:00.000Z' },
+      { partnerId: B, conversionEventId: 500, amountCents: -500n, adjustmentId: 10 },
       { partnerId: B, conversionEventId: 505, amountCents: 1000n, eligibleAt: '2026-10-20T00:00:00.000Z' },
     ]);
   });
@@ -28,7 +29,7 @@ describe('selectPayableCredits', () => {
     const ledger = balancedLedger();
     ledger.payouts[2]!.status = 'failed';
 
-    expect(selectPayableCredits(ledger)).toEqual([]);
+    expect(selectPayableCredits(ledger).filter((c) => c.partnerId === A)).toEqual([]);
   });
 
   it('cancelling a failed payout releases its shares and its clawback for the next run', () => {
@@ -37,21 +38,30 @@ describe('selectPayableCredits', () => {
     ledger.payouts[2]!.isDeleted = true;
     ledger.adjustments[0]!.payoutId = null;
 
-    expect(selectPayableCredits(ledger)).toEqual([
+    expect(selectPayableCredits(ledger).filter((c) => c.partnerId === A)).toEqual([
       { partnerId: A, conversionEventId: 500, amountCents: -1000n, adjustmentId: 9 },
       { partnerId: A, conversionEventId: 504, amountCents: 8000n },
     ]);
   });
 
-  it('an event that only nets a clawback does not hold the partner\'s unpaid share', () => {
+  it('a held share refunded and then released is re-offered gross, its clawback netted beside it', () => {
     const ledger = balancedLedger();
-    // B's share of 500 is unpaid (no payout 2), yet a clawback for B on 500 was netted into payout 7.
-    ledger.payouts.splice(1, 1, { payoutId: 7, partnerId: B, status: 'completed', amountCents: 1700n });
-    ledger.payoutEvents.splice(1, 2, { payoutId: 7, conversionEventId: 500, amountCents: -300n }, { payoutId: 7, conversionEventId: 501, amountCents: 2000n });
-    ledger.adjustments.push({ adjustmentId: 10, conversionEventId: 500, partnerId: B, amountCents: -300n, payoutId: 7 });
-    ledger.conversions[0]!.status = 'approved';
+    // 25% of order 504 refunded while A's share sat in failed payout 3: A now earns 60.00, and
+    // because payout 3 holds 80.00 the refund recorded a -20.00 clawback. Then payout 3 is cancelled.
+    ledger.conversions[4]!.commissionCents = 6000n;
+    ledger.touches[6]!.touchValueCents = 6000n;
+    ledger.adjustments.push({ adjustmentId: 12, conversionEventId: 504, partnerId: A, amountCents: -2000n, payoutId: null });
+    ledger.payouts[2]!.status = 'failed';
+    ledger.payouts[2]!.isDeleted = true;
+    ledger.adjustments[0]!.payoutId = null;
 
-    expect(selectPayableCredits(ledger)).toEqual([{ partnerId: B, conversionEventId: 500, amountCents: 3333n }]);
+    const credits = selectPayableCredits(ledger).filter((c) => c.conversionEventId === 504);
+
+    expect(credits).toEqual([
+      { partnerId: A, conversionEventId: 504, amountCents: 8000n },
+      { partnerId: A, conversionEventId: 504, amountCents: -2000n, adjustmentId: 12 },
+    ]);
+    expect(credits.reduce((sum, c) => sum + c.amountCents, 0n)).toBe(6000n); // exactly what A earns
   });
 });
 
