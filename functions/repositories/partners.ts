@@ -64,3 +64,30 @@ export async function setPartnerStatus(
   );
   return rows[0]!;
 }
+
+/** Applies the given profile fields (absent = unchanged, null = cleared). */
+export async function updatePartnerProfile(
+  sql: SqlExecutor,
+  input: { partner_id: number; now: Date; fields: Partial<Pick<PartnerRow, 'name' | 'bio' | 'website_url'>> },
+): Promise<PartnerRow> {
+  const f = input.fields;
+  const { rows } = await sql.query<PartnerRow & Record<string, unknown>>(
+    `UPDATE partners SET
+       name = CASE WHEN :set_name::boolean THEN :name ELSE name END,
+       bio = CASE WHEN :set_bio::boolean THEN :bio ELSE bio END,
+       website_url = CASE WHEN :set_website::boolean THEN :website_url ELSE website_url END,
+       updated_at = :now::timestamptz
+     WHERE partner_id = :id::integer RETURNING ${columns}`,
+    {
+      id: input.partner_id,
+      now: input.now,
+      set_name: f.name !== undefined,
+      name: f.name ?? null,
+      set_bio: f.bio !== undefined,
+      bio: f.bio ?? null,
+      set_website: f.website_url !== undefined,
+      website_url: f.website_url ?? null,
+    },
+  );
+  return rows[0]!;
+}

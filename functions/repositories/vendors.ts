@@ -83,3 +83,41 @@ export async function setVendorStatus(sql: SqlExecutor, input: { vendor_id: numb
   );
   return rows[0]!;
 }
+
+/** Applies the given profile fields (absent = unchanged, null = cleared). */
+export async function updateVendorProfile(
+  sql: SqlExecutor,
+  input: { vendor_id: number; now: Date; fields: Partial<Pick<VendorRow, 'name' | 'company_name' | 'website_url' | 'webhook_url'>> },
+): Promise<VendorRow> {
+  const f = input.fields;
+  const { rows } = await sql.query<VendorRow & Record<string, unknown>>(
+    `UPDATE vendors SET
+       name = CASE WHEN :set_name::boolean THEN :name ELSE name END,
+       company_name = CASE WHEN :set_company::boolean THEN :company_name ELSE company_name END,
+       website_url = CASE WHEN :set_website::boolean THEN :website_url ELSE website_url END,
+       webhook_url = CASE WHEN :set_webhook::boolean THEN :webhook_url ELSE webhook_url END,
+       updated_at = :now::timestamptz
+     WHERE vendor_id = :id::integer RETURNING ${columns}`,
+    {
+      id: input.vendor_id,
+      now: input.now,
+      set_name: f.name !== undefined,
+      name: f.name ?? null,
+      set_company: f.company_name !== undefined,
+      company_name: f.company_name ?? null,
+      set_website: f.website_url !== undefined,
+      website_url: f.website_url ?? null,
+      set_webhook: f.webhook_url !== undefined,
+      webhook_url: f.webhook_url ?? null,
+    },
+  );
+  return rows[0]!;
+}
+
+export async function setVendorWebhookSecret(sql: SqlExecutor, input: { vendor_id: number; webhook_secret: string; now: Date }): Promise<void> {
+  await sql.query(`UPDATE vendors SET webhook_secret = :secret, updated_at = :now::timestamptz WHERE vendor_id = :id::integer`, {
+    id: input.vendor_id,
+    secret: input.webhook_secret,
+    now: input.now,
+  });
+}

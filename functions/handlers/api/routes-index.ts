@@ -10,6 +10,7 @@ import { enrollmentRoutes } from './enrollments.js';
 import { linkRoutes } from './links.js';
 import { openapiRoutes } from './openapi.js';
 import { partnerRoutes } from './partner.js';
+import { profileRoutes } from './profiles.js';
 import { vendorUserRoutes } from './vendor-users.js';
 
 export const routeModules: Record<string, AnyRoute[]> = {
@@ -21,6 +22,7 @@ export const routeModules: Record<string, AnyRoute[]> = {
   links: linkRoutes,
   vendorUsers: vendorUserRoutes,
   apiKeys: apiKeyRoutes,
+  profiles: profileRoutes,
 };
 
 export const allRoutes: AnyRoute[] = Object.values(routeModules).flat();

@@ -85,3 +85,42 @@ describe('router', () => {
     expect(res.headers.allow).toBe('POST');
   });
 });
+
+describe('own profiles', () => {
+  it('a vendor admin changes the vendor profile and rotates the webhook secret; members cannot', async () => {
+    const vendor = await createVendor(f.api, { name: 'Before' });
+    const me = await f.api.get('/v1/vendor', { token: vendor.key });
+    expect(me.body).toMatchObject({ vendor_id: vendor.vendor_id, name: 'Before' });
+    expect(me.body.webhook_secret).toBeUndefined();
+
+    const changed = await f.api.patch('/v1/vendor', { name: 'After', webhook_url: 'https://hooks.acme.test/affiliate', company_name: null }, { token: vendor.key });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ name: 'After', webhook_url: 'https://hooks.acme.test/affiliate', company_name: null });
+    expectProblem(await f.api.patch('/v1/vendor', { status: 'suspended' }, { token: vendor.key }), 400);
+    expectProblem(await f.api.patch('/v1/vendor', { webhook_url: 'ftp://x.test' }, { token: vendor.key }), 400);
+    expectProblem(await f.api.patch('/v1/vendor', {}, { token: vendor.key }), 400);
+
+    const secret = await f.api.post('/v1/vendor/webhook-secret/rotate', undefined, { token: vendor.key });
+    expect(secret.status).toBe(201);
+    expect(secret.body.webhook_secret).toMatch(/^whsec_/);
+    const { rows } = await f.db.sql.query<{ webhook_secret: string }>('SELECT webhook_secret FROM vendors WHERE vendor_id = :id::integer', {
+      id: vendor.vendor_id,
+    });
+    expect(rows[0]!.webhook_secret).toBe(secret.body.webhook_secret);
+
+    const member = await f.api.post('/v1/vendor-users', { email: 'member@acme.test', name: 'M', role: 'member' }, { token: vendor.key });
+    expectProblem(await f.api.patch('/v1/vendor', { name: 'Nope' }, { token: member.body.api_key }), 403);
+    const audit = await auditRows(f.db, 'vendors', vendor.vendor_id);
+    expect(audit.map((a) => a.action)).toEqual(['create', 'update', 'rotate_webhook_secret']);
+    expect(JSON.stringify(audit)).not.toContain(secret.body.webhook_secret);
+  });
+
+  it('a partner changes its own profile but not its status or tier', async () => {
+    const partner = await createPartner(f.api, { name: 'Pat' });
+    const res = await f.api.patch('/v1/partner/profile', { bio: 'I review gear', website_url: 'https://pat.blog' }, { token: partner.key });
+    expect(res.body).toMatchObject({ name: 'Pat', bio: 'I review gear', website_url: 'https://pat.blog', status: 'active', tier: 'standard' });
+    expectProblem(await f.api.patch('/v1/partner/profile', { tier: 'platinum' }, { token: partner.key }), 400);
+    expect((await f.api.get('/v1/partner/profile', { token: partner.key })).body.bio).toBe('I review gear');
+    expect((await auditRows(f.db, 'partners', partner.partner_id)).map((a) => a.action)).toEqual(['create', 'update']);
+  });
+});
