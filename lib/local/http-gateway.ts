@@ -74,6 +74,10 @@ function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
     });
     request.on('end', () => resolve(Buffer.concat(chunks)));
     request.on('error', reject);
+    // A client that hangs up mid-body gets no answer; the promise must still settle.
+    request.on('close', () => {
+      if (!request.complete) reject(new Error('client closed the request before its body ended'));
+    });
   });
 }
 
@@ -188,6 +192,8 @@ export function createHttpGateway(options: HttpGatewayOptions): HttpGateway {
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
+      // A client that left mid-request needs neither an answer nor a log line.
+      if (request.socket.destroyed) return;
       log.error('gateway failed to answer', error);
       if (!response.headersSent) sendProblem(response, 500, 'Internal Server Error');
       else response.destroy();

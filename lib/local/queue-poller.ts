@@ -196,34 +196,39 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
     counters.received += batch.length;
     const failures = await invoke(batch.map((message) => toRecord(message, counts.get(message.MessageId!)!)));
 
-    const done: Message[] = [];
+    // Successes are deleted first, so a failure below can never bring them back.
+    const succeeded = batch.filter((message) => !failures.has(message.MessageId!));
+    for (const message of succeeded) receives.delete(message.MessageId!);
+    counters.succeeded += succeeded.length;
+    await deleteMessages(succeeded);
+
     for (const message of batch) {
       const id = message.MessageId!;
       const reason = failures.get(id);
-      if (reason === undefined) {
-        counters.succeeded += 1;
-        receives.delete(id);
-        done.push(message);
-        continue;
-      }
+      if (reason === undefined) continue;
       counters.failed += 1;
-      if (counts.get(id)! >= options.maxReceiveCount) {
-        await deadLetter(message, reason);
-        counters.deadLettered += 1;
-        receives.delete(id);
-        done.push(message);
-        options.log.warn(`queue ${options.name}: message ${id} moved to ${options.deadLetterUrl} after ${counts.get(id)} receives (${reason})`);
-      } else {
-        await options.sqs.send(
-          new ChangeMessageVisibilityCommand({
-            QueueUrl: options.queueUrl,
-            ReceiptHandle: message.ReceiptHandle!,
-            VisibilityTimeout: retryDelaySeconds,
-          }),
-        );
+      const count = counts.get(id)!;
+      try {
+        if (count >= options.maxReceiveCount) {
+          await deadLetter(message, reason);
+          await deleteMessages([message]);
+          counters.deadLettered += 1;
+          receives.delete(id);
+          options.log.warn(`queue ${options.name}: message ${id} moved to its dead-letter queue after ${count} receives (${reason})`);
+        } else {
+          await options.sqs.send(
+            new ChangeMessageVisibilityCommand({
+              QueueUrl: options.queueUrl,
+              ReceiptHandle: message.ReceiptHandle!,
+              VisibilityTimeout: retryDelaySeconds,
+            }),
+          );
+        }
+      } catch (error) {
+        // The message stays invisible until its visibility timeout and is then received again.
+        options.log.error(`queue ${options.name}: could not retry or dead-letter message ${id}`, error);
       }
     }
-    await deleteMessages(done);
   }
 
   async function run(): Promise<void> {
