@@ -21,7 +21,8 @@ import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { v7 as uuidv7, validate as uuidValidate, version as uuidVersion } from 'uuid';
-import { z } from 'zod';
+// zod/mini: tree-shakable, so the redirect bundle carries only the validators it uses.
+import { z } from 'zod/mini';
 import { createDynamoDbClickStore } from '../adapters/aws/dynamodb-click-store.js';
 import { createDynamoDbLinkStore } from '../adapters/aws/dynamodb-link-store.js';
 import { createSqsClickQueue } from '../adapters/aws/sqs-click-queue.js';
@@ -68,12 +69,12 @@ export interface RedirectDeps {
 /** The part of the HTTP API v2 event the redirect reads. Unknown fields are ignored. */
 const redirectEventSchema = z.object({
   requestContext: z.object({
-    http: z.object({ method: z.string(), sourceIp: z.string().optional() }),
+    http: z.object({ method: z.string(), sourceIp: z.optional(z.string()) }),
   }),
-  pathParameters: z.record(z.string(), z.string().optional()).optional(),
-  rawPath: z.string().optional(),
-  headers: z.record(z.string(), z.string().optional()).optional(),
-  cookies: z.array(z.string()).optional(),
+  pathParameters: z.optional(z.record(z.string(), z.optional(z.string()))),
+  rawPath: z.optional(z.string()),
+  headers: z.optional(z.record(z.string(), z.optional(z.string()))),
+  cookies: z.optional(z.array(z.string())),
 });
 
 const NOT_FOUND_HTML =
