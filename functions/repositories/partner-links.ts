@@ -64,19 +64,21 @@ export async function findPartnerLink(
 
 export async function listPartnerLinks(
   sql: SqlExecutor,
-  input: { partner_id: number; campaign_id?: number; before_id?: number; limit: number },
+  input: { partner_id?: number; campaign_partner_id?: number; campaign_id?: number; before_id?: number; limit: number },
 ): Promise<PartnerLinkRow[]> {
   const { rows } = await sql.query<PartnerLinkRow & Record<string, unknown>>(
     `SELECT ${linkColumns}
      FROM partner_links pl
      JOIN campaign_partners cp ON cp.campaign_partner_id = pl.campaign_partner_id
      JOIN campaign_versions cv ON cv.campaign_version_id = cp.campaign_version_id
-     WHERE cp.partner_id = :partner_id::integer AND pl.is_deleted IS NOT TRUE
+     WHERE (:partner_id::integer IS NULL OR cp.partner_id = :partner_id::integer) AND pl.is_deleted IS NOT TRUE
+       AND (:campaign_partner_id::integer IS NULL OR cp.campaign_partner_id = :campaign_partner_id::integer)
        AND (:campaign_id::integer IS NULL OR cv.campaign_id = :campaign_id::integer)
        AND (:before_id::integer IS NULL OR pl.partner_link_id < :before_id::integer)
      ORDER BY pl.partner_link_id DESC LIMIT :limit::integer`,
     {
-      partner_id: input.partner_id,
+      partner_id: input.partner_id ?? null,
+      campaign_partner_id: input.campaign_partner_id ?? null,
       campaign_id: input.campaign_id ?? null,
       before_id: input.before_id ?? null,
       limit: input.limit + 1,

@@ -91,3 +91,17 @@ export async function updatePartnerProfile(
   );
   return rows[0]!;
 }
+
+export async function listPartners(
+  sql: SqlExecutor,
+  input: { status?: string; before_id?: number; limit: number },
+): Promise<PartnerRow[]> {
+  const { rows } = await sql.query<PartnerRow & Record<string, unknown>>(
+    `SELECT ${columns} FROM partners
+     WHERE is_deleted IS NOT TRUE AND (:status::text IS NULL OR status = :status::text)
+       AND (:before_id::integer IS NULL OR partner_id < :before_id::integer)
+     ORDER BY partner_id DESC LIMIT :limit::integer`,
+    { status: input.status ?? null, before_id: input.before_id ?? null, limit: input.limit + 1 },
+  );
+  return rows;
+}

@@ -121,3 +121,17 @@ export async function setVendorWebhookSecret(sql: SqlExecutor, input: { vendor_i
     now: input.now,
   });
 }
+
+export async function listVendors(
+  sql: SqlExecutor,
+  input: { status?: string; before_id?: number; limit: number },
+): Promise<VendorRow[]> {
+  const { rows } = await sql.query<VendorRow & Record<string, unknown>>(
+    `SELECT ${columns} FROM vendors
+     WHERE is_deleted IS NOT TRUE AND (:status::text IS NULL OR status = :status::text)
+       AND (:before_id::integer IS NULL OR vendor_id < :before_id::integer)
+     ORDER BY vendor_id DESC LIMIT :limit::integer`,
+    { status: input.status ?? null, before_id: input.before_id ?? null, limit: input.limit + 1 },
+  );
+  return rows;
+}

@@ -14,12 +14,14 @@ import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
 import { isUniqueViolation } from '../../platform/http/sql-errors.js';
 import { insertApiKey } from '../../repositories/api-keys.js';
 import { writeAuditLog } from '../../repositories/audit-logs.js';
-import { findPartner, insertPartner, partnerEmailTaken, setPartnerStatus } from '../../repositories/partners.js';
+import { findPartner, insertPartner, listPartners, partnerEmailTaken, setPartnerStatus } from '../../repositories/partners.js';
+import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { writeLinksThrough } from '../../repositories/partner-links-sync.js';
 import {
   findVendor,
   findVendorForUpdate,
   insertVendor,
+  listVendors,
   setVendorKeyPrefix,
   setVendorStatus,
   vendorEmailTaken,
@@ -281,6 +283,36 @@ export const adminRoutes: AnyRoute[] = [
       const vendor = await findVendor(deps.sql, params.vendor_id);
       if (!vendor) throw new NotFoundError('Vendor not found.');
       return ok(vendor);
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/v1/admin/vendors',
+    auth: 'operator',
+    summary: 'List vendors (newest first)',
+    tags: ['admin'],
+    query: z.strictObject({ ...pageQueryShape, status: z.enum(['active', 'suspended', 'inactive']).optional() }),
+    responses: { 200: { description: 'A page of vendors', schema: pageSchema(vendorSchema) } },
+    handler: async ({ deps, query }) => {
+      const cursor = decodeCursor(query.cursor, idCursorSchema);
+      const rows = await listVendors(deps.sql, { status: query.status, before_id: cursor?.id, limit: query.limit });
+      return ok(toPage(rows, query.limit, (row) => ({ id: row.vendor_id }), (row) => row));
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/v1/admin/partners',
+    auth: 'operator',
+    summary: 'List partners (newest first)',
+    tags: ['admin'],
+    query: z.strictObject({ ...pageQueryShape, status: z.enum(['pending', 'active', 'suspended', 'rejected']).optional() }),
+    responses: { 200: { description: 'A page of partners', schema: pageSchema(partnerSchema) } },
+    handler: async ({ deps, query }) => {
+      const cursor = decodeCursor(query.cursor, idCursorSchema);
+      const rows = await listPartners(deps.sql, { status: query.status, before_id: cursor?.id, limit: query.limit });
+      return ok(toPage(rows, query.limit, (row) => ({ id: row.partner_id }), (row) => row));
     },
   }),
 

@@ -14,6 +14,8 @@ import { writeAuditLog } from '../../repositories/audit-logs.js';
 import { findCampaign } from '../../repositories/campaigns.js';
 import { findEnrollment, findEnrollmentByCampaign, insertEnrollment, listEnrollments } from '../../repositories/enrollments.js';
 import { findPartner } from '../../repositories/partners.js';
+import { listPartnerLinks } from '../../repositories/partner-links.js';
+import { linkOut, linkView } from './links.js';
 import { enrollmentOut, enrollmentStatus } from './enrollment-schemas.js';
 import { assertCampaignHasRoom, changeEnrollment } from './enrollment-service.js';
 
@@ -96,6 +98,24 @@ export const enrollmentRoutes: AnyRoute[] = [
       const row = await findEnrollment(deps.sql, { campaign_partner_id: params.campaign_partner_id, vendor_id: auth.vendorId });
       if (!row) throw new NotFoundError('Enrollment not found.');
       return ok(row);
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/v1/campaign-partners/{campaign_partner_id}/links',
+    auth: 'vendor',
+    summary: "An enrolled partner's links in this campaign",
+    tags: ['enrollments', 'links'],
+    params: enrollmentParams,
+    query: z.strictObject({ ...pageQueryShape }),
+    responses: { 200: { description: 'A page of links', schema: pageSchema(linkOut) } },
+    handler: async ({ deps, auth, params, query }) => {
+      const enrollment = await findEnrollment(deps.sql, { campaign_partner_id: params.campaign_partner_id, vendor_id: auth.vendorId });
+      if (!enrollment) throw new NotFoundError('Enrollment not found.');
+      const cursor = decodeCursor(query.cursor, idCursorSchema);
+      const rows = await listPartnerLinks(deps.sql, { campaign_partner_id: enrollment.campaign_partner_id, before_id: cursor?.id, limit: query.limit });
+      return ok(toPage(rows, query.limit, (row) => ({ id: row.partner_link_id }), (row) => linkView(row, deps.config.publicBaseUrl)));
     },
   }),
 

@@ -52,7 +52,7 @@ const createLinkBody = z.strictObject({
   content_piece_id: idField.optional(),
 });
 
-const linkOut = z.object({
+export const linkOut = z.object({
   partner_link_id: z.number().int(),
   campaign_partner_id: z.number().int(),
   campaign_id: z.number().int(),
@@ -67,7 +67,7 @@ const linkOut = z.object({
   created_at: z.string(),
 });
 
-function linkView(row: PartnerLinkRow, publicBaseUrl: string) {
+export function linkView(row: PartnerLinkRow, publicBaseUrl: string) {
   return {
     partner_link_id: row.partner_link_id,
     campaign_partner_id: row.campaign_partner_id,

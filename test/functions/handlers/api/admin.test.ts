@@ -82,7 +82,7 @@ describe('router', () => {
     expectProblem(await f.api.get('/v1/nothing-here', { token: adminToken }), 404);
     const res = await f.api.delete('/v1/admin/vendors', { token: adminToken });
     expectProblem(res, 405);
-    expect(res.headers.allow).toBe('POST');
+    expect(res.headers.allow.split(', ').sort()).toEqual(['GET', 'POST']);
   });
 });
 
@@ -122,5 +122,22 @@ describe('own profiles', () => {
     expectProblem(await f.api.patch('/v1/partner/profile', { tier: 'platinum' }, { token: partner.key }), 400);
     expect((await f.api.get('/v1/partner/profile', { token: partner.key })).body.bio).toBe('I review gear');
     expect((await auditRows(f.db, 'partners', partner.partner_id)).map((a) => a.action)).toEqual(['create', 'update']);
+  });
+});
+
+describe('operator lists', () => {
+  it('lists vendors and partners newest first, filtered by status', async () => {
+    const a = await createPartner(f.api);
+    const b = await createPartner(f.api);
+    await f.api.post(`/v1/admin/partners/${a.partner_id}/suspend`, {}, { token: adminToken });
+    const suspended = await f.api.get('/v1/admin/partners?status=suspended', { token: adminToken });
+    expect(suspended.body.data.map((p: { partner_id: number }) => p.partner_id)).toEqual([a.partner_id]);
+    const page = await f.api.get('/v1/admin/partners?limit=1', { token: adminToken });
+    expect(page.body.data[0].partner_id).toBe(b.partner_id);
+    expect(page.body.next_cursor).toEqual(expect.any(String));
+    const vendors = await f.api.get('/v1/admin/vendors?status=active&limit=100', { token: adminToken });
+    expect(vendors.status).toBe(200);
+    expect(vendors.body.data.length).toBeGreaterThan(0);
+    expect(vendors.body.data.every((v: { status: string }) => v.status === 'active')).toBe(true);
   });
 });

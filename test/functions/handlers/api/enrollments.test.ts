@@ -138,6 +138,9 @@ describe('applications', () => {
     expect(audit[1]!.changes).toMatchObject({ before: { status: 'pending' }, after: { status: 'approved' } });
     expect(audit[2]).toMatchObject({ reason: 'ended', actor_type: 'vendor_user', ip_address: '203.0.113.7' });
 
+    const vendorView = await f.api.get(`/v1/campaign-partners/${pending.body.campaign_partner_id}/links`, { token: vendor.key });
+    expect(vendorView.body.data.map((l: { short_code: string }) => l.short_code)).toEqual([link.short_code]);
+
     const mine = await f.api.get('/v1/partner/enrollments', { token: partner.key });
     expect(mine.body.data.map((e: { status: string }) => e.status).sort()).toEqual(['approved', 'removed']);
   });
