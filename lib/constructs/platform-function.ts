@@ -53,9 +53,7 @@ export function createPlatformFunction(scope: Construct, name: FunctionName, pro
     fn.bindTable(props.data.tables[binding.name], tables[binding.name], binding.access, narrowedTableActions[name]?.[binding.name]);
   }
   for (const queue of declaration.sendsTo) {
-    const target = props.data.queues[queue];
-    if (!target) throw new Error(`Function ${name} sends to ${queue}, which the data stack does not have`);
-    fn.bindQueue(target.queue, queues[queue]);
+    fn.bindQueue(props.data.queues[queue].queue, queues[queue]);
   }
   if (declaration.usesDatabase) fn.bindDatabase(props.data.cluster, props.data.databaseName);
   return fn;

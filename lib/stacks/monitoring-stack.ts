@@ -19,7 +19,8 @@ import { queues, type FunctionName, type QueueName } from '../resources.js';
 export interface MonitoringStackProps extends StackProps {
   readonly stage: string;
   readonly alarmEmail: string;
-  readonly deadLetterQueues: Record<QueueName, sqs.IQueue>;
+  /** The data stack's queues; their dead-letter queues are watched. */
+  readonly queues: Record<QueueName, { readonly deadLetterQueue: sqs.IQueue }>;
   /** Each queue's consumer, by function name. */
   readonly consumers: Partial<Record<FunctionName, lambda.IFunction>>;
   readonly redirect: lambda.IFunction;
@@ -68,9 +69,7 @@ export class MonitoringStack extends Stack {
 
     const dlqWidgets: cloudwatch.IWidget[] = [];
     for (const name of Object.keys(queues) as QueueName[]) {
-      const deadLetterQueue = props.deadLetterQueues[name];
-      if (!deadLetterQueue) throw new Error(`MonitoringStack: no dead-letter queue for ${name}`);
-      const depth = deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' });
+      const depth = props.queues[name].deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' });
       alarm(`${name}DeadLetters`, depth, {
         alarmName: `${queues[name].deadLetterQueueName}-not-empty`,
         alarmDescription: `Messages of ${name} failed ${queues[name].maxReceiveCount} times and wait in ${queues[name].deadLetterQueueName}`,

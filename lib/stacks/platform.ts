@@ -3,9 +3,11 @@
  * edge and monitoring stacks that reference it. bin/app.ts and the template tests both build the
  * app through this function, so what is tested is what is deployed.
  */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { App, Environment } from 'aws-cdk-lib';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
-import type { QueueName } from '../resources.js';
+import { functions, type FunctionDeclaration } from '../resources.js';
+import { repositoryRoot } from '../constructs/node-function.js';
 import type { StageConfig } from '../stage-config.js';
 import { ApiStack } from './api-stack.js';
 import { DataStack } from './data-stack.js';
@@ -21,7 +23,18 @@ export interface PlatformStacks {
   monitoring: MonitoringStack;
 }
 
+/** Declared handler entries that do not exist yet: named all at once rather than one per synth. */
+export function missingHandlerEntries(): string[] {
+  return Object.values(functions)
+    .map((declaration: FunctionDeclaration) => declaration.entry)
+    .filter((entry) => !existsSync(resolve(repositoryRoot, entry)));
+}
+
 export function createPlatformStacks(app: App, config: StageConfig, env?: Environment): PlatformStacks {
+  const missing = missingHandlerEntries();
+  if (missing.length > 0) {
+    throw new Error(`Handler entries declared in lib/resources.ts do not exist yet: ${missing.join(', ')}`);
+  }
   const prefix = `Affiliate-${config.stage}`;
   const common = { env, tags: { project: 'affiliate-platform', stage: config.stage } };
 
@@ -60,9 +73,7 @@ export function createPlatformStacks(app: App, config: StageConfig, env?: Enviro
     description: 'Affiliate platform: alarms, SNS topic, dashboard',
     stage: config.stage,
     alarmEmail: config.alarmEmail,
-    deadLetterQueues: Object.fromEntries(
-      Object.entries(data.queues).map(([name, { deadLetterQueue }]) => [name, deadLetterQueue]),
-    ) as Record<QueueName, IQueue>,
+    queues: data.queues,
     consumers: workers.functions,
     redirect,
     httpApi: api.httpApi,

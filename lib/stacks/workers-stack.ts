@@ -65,10 +65,8 @@ export class WorkersStack extends Stack {
 
     for (const key of Object.keys(queues) as QueueName[]) {
       const declaration: QueueDeclaration = queues[key];
-      const source = data.queues[key];
-      if (!source) throw new Error(`WorkersStack: the data stack has no ${key} queue`);
       this.functionOf(declaration.consumer).addEventSource(
-        new SqsEventSource(source.queue, {
+        new SqsEventSource(data.queues[key].queue, {
           batchSize: declaration.batchSize,
           maxBatchingWindow: Duration.seconds(declaration.maxBatchingWindowSeconds),
           // Consumers answer with the ids that failed; the rest of the batch is deleted.
