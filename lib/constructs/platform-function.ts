@@ -25,6 +25,8 @@ export interface PlatformData {
  * writes one click (a conditional PutItem, which also records repeat-visit markers). A handler
  * that starts making another call fails on AWS with AccessDenied and here in the template test,
  * instead of quietly widening the policy of the only public, unauthenticated function.
+ * A repeat visit learns the first visit's ids from the failed conditional put itself
+ * (`ReturnValuesOnConditionCheckFailure: ALL_OLD`), not from a second read of the clicks table.
  */
 export const narrowedTableActions: Partial<Record<FunctionName, Partial<Record<TableName, readonly string[]>>>> = {
   redirect: { links: ['dynamodb:GetItem'], clicks: ['dynamodb:PutItem'] },
