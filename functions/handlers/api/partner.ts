@@ -94,6 +94,22 @@ export const partnerRoutes: AnyRoute[] = [
   }),
 
   defineRoute({
+    method: 'GET',
+    path: '/v1/partner/campaigns/{campaign_id}',
+    auth: 'partner',
+    summary: 'A campaign the caller can see (public, or one it is enrolled in)',
+    tags: ['partner'],
+    params: idParams('campaign_id'),
+    responses: { 200: { description: 'The campaign', schema: marketplaceCampaign } },
+    handler: async ({ deps, auth, params }) => {
+      const campaign = await findCampaign(deps.sql, { campaign_id: params.campaign_id });
+      const enrollment = campaign ? await findEnrollmentByCampaign(deps.sql, { campaign_id: campaign.campaign_id, partner_id: auth.partnerId }) : undefined;
+      if (!campaign || (!enrollment && (!campaign.is_public || campaign.status !== 'active'))) throw new NotFoundError('Campaign not found.');
+      return ok((await marketplaceViews(deps.sql, [campaign], auth.partnerId))[0]);
+    },
+  }),
+
+  defineRoute({
     method: 'POST',
     path: '/v1/partner/campaigns/{campaign_id}/apply',
     auth: 'partner',

@@ -151,6 +151,12 @@ describe('applications', () => {
     const market = await f.api.get('/v1/partner/campaigns?limit=100', { token: partner.key });
     expect(market.body.data.map((c: { campaign_id: number }) => c.campaign_id)).not.toContain(hidden.campaign_id);
     expectProblem(await f.api.post(`/v1/partner/campaigns/${hidden.campaign_id}/apply`, {}, { token: partner.key }), 404);
+    expectProblem(await f.api.get(`/v1/partner/campaigns/${hidden.campaign_id}`, { token: partner.key }), 404);
+    // Once enrolled by the vendor, the private campaign is visible to that partner.
+    const insider = await createPartner(f.api);
+    await enroll(f.api, vendor.key, hidden.campaign_id, insider.partner_id);
+    const seen = await f.api.get(`/v1/partner/campaigns/${hidden.campaign_id}`, { token: insider.key });
+    expect(seen.body).toMatchObject({ campaign_id: hidden.campaign_id, enrollment_status: 'approved' });
     const open = await createCampaign(f.api, vendor.key);
     await f.api.post(`/v1/admin/partners/${partner.partner_id}/suspend`, {}, { token: adminToken });
     expectProblem(await f.api.post(`/v1/partner/campaigns/${open.campaign_id}/apply`, {}, { token: partner.key }), 403);
