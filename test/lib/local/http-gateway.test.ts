@@ -102,6 +102,15 @@ describe('http gateway', () => {
     expect(image.body.toString()).toBe('GIF89a');
   });
 
+  it('routes HEAD to its own route and sends headers only', async () => {
+    respond = async () => ({ statusCode: 302, headers: { location: 'https://shop.example.com/' }, body: 'ignored' });
+    const response = await send({ method: 'HEAD', path: '/summer-sale' });
+    expect(response.status).toBe(302);
+    expect(response.headers.location).toBe('https://shop.example.com/');
+    expect(response.body.length).toBe(0);
+    expect(seen.at(-1)!.event.routeKey).toBe('HEAD /{short_code}');
+  });
+
   it('answers a result without statusCode as 200 JSON, as API Gateway does', async () => {
     respond = async () => ({ links: [1, 2] });
     const object = await send({ path: '/v1/links' });

@@ -123,10 +123,12 @@ describe('startLocalPlatform', () => {
   });
 
   it('keeps DynamoDB items and PostgreSQL rows across a restart on the same data directory', async () => {
+    // Sent just before the stop: the stop drains the queue, so the click is not lost with the in-memory SQS.
+    await platform.deps.sqs.send(new SendMessageCommand({ QueueUrl: platform.queues.clicks!.url, MessageBody: JSON.stringify({ short_code: 'sent-before-stop' }) }));
     await platform.stop();
     platform = await startLocalPlatform({ port: 0, dataDir, log: silentLog, tickerEnabled: false, functionOverrides: fakeHandlers([]) });
-    const rows = await platform.deps.sql.query<{ short_code: string }>('SELECT short_code FROM local_probe');
-    expect(rows.rows).toEqual([{ short_code: 'summer-sale' }]);
+    const rows = await platform.deps.sql.query<{ short_code: string }>('SELECT short_code FROM local_probe ORDER BY short_code');
+    expect(rows.rows).toEqual([{ short_code: 'sent-before-stop' }, { short_code: 'summer-sale' }]);
     const item = await platform.deps.dynamodb.send(new GetItemCommand({ TableName: 'clicks', Key: { pk: { S: 'click-summer-sale' } } }));
     expect(item.Item?.short_code?.S).toBe('summer-sale');
     expect((await fetch(`${platform.url}/healthz`)).status).toBe(200);
