@@ -148,6 +148,17 @@ describe('PayPalPayoutProvider', () => {
     expect(error).toMatchObject({ reason: 'rejected', retryable: false, outcome: 'not_paid' });
   });
 
+  it('never puts the client secret or the token in what it reports or returns', async () => {
+    const { paypal } = provider([recording('paypal-token'), recording('paypal-payout-created')]);
+    const result = await paypal.send(payout43);
+    const failing = provider([recording('paypal-token'), recording('paypal-payout-insufficient-funds')]);
+    const error = await rejection(failing.paypal.send(payout43));
+
+    const reported = JSON.stringify([result, error.message, error.providerResponse]);
+    expect(reported).not.toContain('client-secret');
+    expect(reported).not.toContain('A21AAFakeRecordedToken0001');
+  });
+
   it('refused client credentials fail at once without retrying', async () => {
     const { paypal, requests } = provider([recording('paypal-token-invalid-client')]);
 

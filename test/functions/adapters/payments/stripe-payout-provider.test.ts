@@ -85,6 +85,14 @@ describe('StripePayoutProvider', () => {
     expect(problems()).toEqual([]);
   });
 
+  it('never puts the secret key in what it reports', async () => {
+    const { stripe } = provider([recording('stripe-authentication-error')]);
+
+    const error = await rejection(stripe.send(payout42));
+
+    expect(JSON.stringify({ message: error.message, response: error.providerResponse })).not.toContain('sk_test_recorded');
+  });
+
   it('retries a timed-out transfer with the identical key and body and gets the original transfer back', async () => {
     // The first response is lost after Stripe created the transfer; the retry gets Stripe's replay.
     const { stripe, requests, problems } = provider([{ hang: true }, recording('stripe-transfer-replayed')], { timeoutMs: 20 });
