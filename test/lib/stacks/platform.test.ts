@@ -1,8 +1,12 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { envVars, functions, queues, tables, type FunctionDeclaration, type FunctionName, type QueueDeclaration, type TableName } from '../../../lib/resources.js';
 import { narrowedTableActions } from '../../../lib/constructs/platform-function.js';
-import { tableActions } from '../../../lib/constructs/node-function.js';
+import { repositoryRoot, tableActions } from '../../../lib/constructs/node-function.js';
 import { loadStageConfig, StageConfigError } from '../../../lib/stage-config.js';
 import { cdkContext, functionNamed, grants, statementsOfRole, synthPlatform } from './platform-fixture.js';
 
@@ -121,6 +125,22 @@ describe('stage configuration', () => {
       fromContext({ shortLinkDomain: 'go.example.com', shortLinkCertificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc-1' }),
     ).toThrow(/shortLinkCertificateArn: must be in us-east-1/);
     expect(fromContext({ hostedZoneId: 'Z0123456789ABC' })).toThrow(/hostedZoneName: hostedZoneId and hostedZoneName go together/);
+  });
+
+  it('stops bin/app.ts before any stack is built, naming the bad key', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'cdk-out-'));
+    try {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
+        cwd: repositoryRoot,
+        encoding: 'utf8',
+        env: { ...process.env, CDK_OUTDIR: outdir, CDK_CONTEXT_JSON: JSON.stringify({ ...cdkContext, alarmEmail: 'nobody' }) },
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain('Invalid stage configuration');
+      expect(run.stderr).toContain('alarmEmail: Invalid email address');
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 
   it('takes string overrides from -c, including one retention age at a time', () => {
