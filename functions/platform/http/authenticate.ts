@@ -9,6 +9,7 @@ import { constantTimeEqual, hashApiKey, ownerTypeOfKey } from '../../domain/auth
 import { vendorRoles, type VendorRole } from '../../domain/auth/roles.js';
 import { findKeyWithOwnerByHash, touchApiKey } from '../../repositories/api-keys.js';
 import { activateInvitedVendorUser } from '../../repositories/vendor-users.js';
+import { writeAuditLog } from '../../repositories/audit-logs.js';
 import { UnauthorizedError } from './errors.js';
 import { headerOf } from './parse-request.js';
 import type { Principal } from './principal.js';
@@ -33,7 +34,7 @@ export async function authenticate({
   adminToken,
   now,
 }: {
-  event: Pick<APIGatewayProxyEventV2, 'headers'>;
+  event: Pick<APIGatewayProxyEventV2, 'headers'> & { requestContext?: { http?: { sourceIp?: string } } };
   sql: SqlExecutor;
   adminToken: string | undefined;
   now: Date;
@@ -76,7 +77,19 @@ export async function authenticate({
   }
   // An invited user's first authenticated request accepts the invitation.
   if (key.vendor_user_status === 'pending') {
-    await activateInvitedVendorUser(sql, { vendor_user_id: key.vendor_user_id, now });
+    const vendorUserId = key.vendor_user_id;
+    await sql.transaction(async (tx) => {
+      await activateInvitedVendorUser(tx, { vendor_user_id: vendorUserId, now });
+      await writeAuditLog(tx, {
+        entity_type: 'vendor_users',
+        entity_id: vendorUserId,
+        action: 'accept_invitation',
+        actor: { actor_type: 'vendor_user', actor_id: vendorUserId, ip_address: event.requestContext?.http?.sourceIp ?? null },
+        before: { status: 'pending', joined_at: null },
+        after: { status: 'active', joined_at: now.toISOString() },
+        now,
+      });
+    });
   }
   const role = vendorRoles.includes(key.role as VendorRole) ? (key.role as VendorRole) : 'member';
   return {

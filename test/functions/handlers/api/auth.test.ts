@@ -117,7 +117,7 @@ describe('roles and vendor users', () => {
     const adminUser = await f.api.get(`/v1/vendor-users/${adminRes.body.vendor_user_id}`, { token: member });
     expect(adminUser.body).toMatchObject({ status: 'active' });
     expect(adminUser.body.joined_at).not.toBeNull();
-    expect((await auditRows(f.db, 'vendor_users', adminRes.body.vendor_user_id)).map((a) => a.action)).toEqual(['invite']);
+    expect((await auditRows(f.db, 'vendor_users', adminRes.body.vendor_user_id)).map((a) => a.action)).toEqual(['invite', 'accept_invitation']);
   });
 
   it('changes roles and removes users within the rules', async () => {
