@@ -227,3 +227,50 @@ describe('payout lifecycle, step by step', () => {
     expect(job(12)).toEqual({ payouts: [], skipped: [] });
   });
 });
+
+describe('payout job killed half-way', () => {
+  it('property: a run that wrote only some payouts, then re-ran, creates exactly the payouts of one clean run', () => {
+    fc.assert(
+      fc.property(partnersArb, conversionsArb, fc.nat(), (partners, conversions, cut) => {
+        const planned = (rows: Rows) =>
+          planPayouts({
+            periodStart: '2026-10-01T00:00:00.000Z',
+            periodEnd: '2026-11-01T00:00:00.000Z',
+            now: '2026-11-01T06:00:00.000Z',
+            partners,
+            credits: selectPayableCredits(rows),
+            minimumCents: MINIMUM,
+          }).payouts;
+        const write = (rows: Rows, payouts: ReturnType<typeof planned>, nextId: { value: number }) => {
+          // Each payout is written atomically (payout, its events, its adjustment stamps).
+          for (const p of payouts) {
+            const payoutId = nextId.value++;
+            rows.payouts.push({ payoutId, partnerId: p.partnerId, status: 'pending', amountCents: p.amountCents });
+            for (const event of p.events) rows.payoutEvents.push({ payoutId, ...event });
+          }
+        };
+        const clean = buildRows(conversions);
+        const full = planned(clean);
+
+        const crashed = buildRows(conversions);
+        const nextId = { value: 1 };
+        const firstRun = planned(crashed);
+        write(crashed, firstRun.slice(0, cut % (firstRun.length + 1)), nextId); // killed after `cut` payouts
+        write(crashed, planned(crashed), nextId); // the re-run
+
+        const summary = (rows: Rows) =>
+          rows.payouts
+            .map((p) => ({
+              partnerId: p.partnerId,
+              amountCents: p.amountCents,
+              events: rows.payoutEvents.filter((e) => e.payoutId === p.payoutId).map((e) => [e.conversionEventId, e.amountCents]),
+            }))
+            .sort((a, b) => a.partnerId - b.partnerId);
+        write(clean, full, { value: 1 });
+        expect(summary(crashed)).toEqual(summary(clean));
+        expect(reconcile(crashed)).toEqual([]);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
