@@ -124,12 +124,22 @@ async function snapshotKey(files: MigrationFile[]): Promise<string> {
   return hash.digest('hex').slice(0, 32);
 }
 
+const databasePrefix = 'sqltest_';
+let staleDatabasesDropped = false;
+
 async function createPostgresDatabase(serverUrl: string): Promise<TestDatabase> {
-  const name = `test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  await withAdminClient(serverUrl, (admin) => admin.query(`CREATE DATABASE "${name}"`));
+  const name = `${databasePrefix}${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  await withAdminClient(serverUrl, async (admin) => {
+    if (!staleDatabasesDropped) {
+      staleDatabasesDropped = true;
+      await dropStaleDatabases(admin);
+    }
+    await admin.query(`CREATE DATABASE "${name}"`);
+  });
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const sql = createPgExecutor({ connectionString: url.toString(), max: 4 });
+  // Enough connections for the concurrency tests (duplicate deliveries racing) to really race.
+  const sql = createPgExecutor({ connectionString: url.toString(), max: 8 });
   let closed = false;
   return {
     sql,
@@ -142,6 +152,23 @@ async function createPostgresDatabase(serverUrl: string): Promise<TestDatabase> 
       await withAdminClient(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     },
   };
+}
+
+/**
+ * A test process killed mid-run never drops its database. Names carry their creation time, so
+ * the next run drops those older than two hours (no suite runs that long).
+ */
+async function dropStaleDatabases(admin: pg.Client): Promise<void> {
+  const result = await admin.query<{ datname: string }>(
+    `SELECT datname FROM pg_database WHERE datname LIKE '${databasePrefix}%'`,
+  );
+  const cutoff = Date.now() - 2 * 3_600_000;
+  for (const { datname } of result.rows) {
+    const created = parseInt(datname.slice(databasePrefix.length).split('_')[0] ?? '', 36);
+    if (Number.isFinite(created) && created < cutoff) {
+      await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => undefined);
+    }
+  }
 }
 
 async function withAdminClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
