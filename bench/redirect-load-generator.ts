@@ -73,7 +73,8 @@ export async function runLoad({ url, concurrency = 32, durationMs = 5_000, warmu
 /** A distinct, valid visitor per request: CloudFront's viewer address and a browser user agent. */
 export function visitorHeaders(index: number): Record<string, string> {
   return {
-    'cloudfront-viewer-address': `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}:443`,
+    // The index goes in the first three octets: the repeat check hashes the /24, not the full address.
+    'cloudfront-viewer-address': `${11 + ((index >> 16) & 63)}.${(index >> 8) & 255}.${index & 255}.7:443`,
     'cloudfront-viewer-country': 'DE',
     'user-agent': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
   };
