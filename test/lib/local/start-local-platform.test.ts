@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, SQSEvent } from 'aws-lambda';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalCreateHandler, LocalHandler } from '../../../lib/local/load-functions.js';
 import { silentLog } from '../../../lib/local/local-log.js';
@@ -132,5 +133,47 @@ describe('startLocalPlatform', () => {
     const item = await platform.deps.dynamodb.send(new GetItemCommand({ TableName: 'clicks', Key: { pk: { S: 'click-summer-sale' } } }));
     expect(item.Item?.short_code?.S).toBe('summer-sale');
     expect((await fetch(`${platform.url}/healthz`)).status).toBe(200);
+  });
+});
+
+// CI passes its PostgreSQL 15 as TEST_POSTGRES_URL; elsewhere this suite is skipped.
+const postgresServer = process.env.TEST_POSTGRES_URL;
+
+describe.skipIf(!postgresServer)('startLocalPlatform on PostgreSQL (DATABASE_URL)', () => {
+  const databaseName = `local_platform_${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;
+  let dataDir: string;
+  let admin: pg.Client;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'local-platform-pg-'));
+    admin = new pg.Client({ connectionString: postgresServer });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${databaseName}`);
+  });
+
+  afterAll(async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    await admin.end();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('migrates the database named by the URL and serves from it', async () => {
+    const url = new URL(postgresServer!);
+    url.pathname = `/${databaseName}`;
+    const platform = await startLocalPlatform({
+      port: 0,
+      dataDir,
+      databaseUrl: url.toString(),
+      log: silentLog,
+      tickerEnabled: false,
+      functionOverrides: fakeHandlers([]),
+    });
+    try {
+      const migrations = await platform.deps.sql.query<{ applied: number }>('SELECT count(*)::int AS applied FROM schema_migrations');
+      expect(migrations.rows[0]!.applied).toBeGreaterThan(0);
+      expect((await fetch(`${platform.url}/healthz`)).status).toBe(200);
+    } finally {
+      await platform.stop();
+    }
   });
 });
