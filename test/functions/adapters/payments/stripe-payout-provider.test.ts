@@ -2,7 +2,10 @@ import { describe, expect, it, test } from 'vitest';
 import fc from 'fast-check';
 import { StripePayoutProvider } from '../../../../functions/adapters/payments/stripe-payout-provider.js';
 import { PayoutProviderError, type PayoutSendRequest } from '../../../../functions/ports/payout-provider.js';
-import { payoutIdempotencyKey } from '../../../../functions/domain/payouts/payout-idempotency-key.js';
+import {
+  nextIdempotencyGeneration,
+  payoutIdempotencyKey,
+} from '../../../../functions/domain/payouts/payout-idempotency-key.js';
 import { formBody, recording, replayFetch, type Step } from './replay-fetch.js';
 
 const BASE = 'https://stripe.test';
@@ -184,6 +187,27 @@ describe('StripePayoutProvider', () => {
     const transferPosts = requests.filter((r) => r.method === 'POST' && r.path === '/v1/transfers');
     expect(transferPosts.map((r) => r.headers['idempotency-key'])).toEqual(['payout-42', 'payout-42']);
     expect(transferPosts[1]!.body).toBe(transferPosts[0]!.body);
+  });
+
+  it('operator retries: same key after an unknown outcome, next key only after a definitive refusal', async () => {
+    const { fetch, requests, problems } = replayFetch([
+      recording('stripe-server-error-do-not-retry'), // run 1: outcome unknown
+      recording('stripe-transfer-balance-insufficient'), // run 2 (same key): Stripe says no
+      recording('stripe-transfer-created'), // run 3 (re-issued key): paid
+    ]);
+    const stripe = new StripePayoutProvider({ fetch, baseUrl: BASE, apiKey: 'sk_test_recorded', retryMinDelayMs: 0 });
+    let generation = 0;
+    const run = () => stripe.send({ ...payout42, idempotencyKey: payoutIdempotencyKey({ payoutId: 42, generation }), mayHaveBeenSent: false });
+
+    const unknown = await rejection(run());
+    generation = nextIdempotencyGeneration({ generation, lastOutcome: unknown.outcome });
+    const refused = await rejection(run());
+    generation = nextIdempotencyGeneration({ generation, lastOutcome: refused.outcome });
+    const paid = await run();
+
+    expect([unknown.outcome, refused.outcome, paid.status]).toEqual(['unknown', 'not_paid', 'completed']);
+    expect(requests.map((r) => r.headers['idempotency-key'])).toEqual(['payout-42', 'payout-42', 'payout-42-reissue-1']);
+    expect(problems()).toEqual([]);
   });
 
   it('when the payout may have been sent, finds the existing transfer by transfer group instead of creating one', async () => {

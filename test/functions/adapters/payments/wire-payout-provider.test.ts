@@ -32,6 +32,11 @@ describe('WirePayoutProvider', () => {
     expect(JSON.stringify(result.providerResponse)).not.toContain('DE89');
   });
 
+  it('a duplicate send of the same payout gives the same instructions and reference', async () => {
+    const wire = new WirePayoutProvider();
+    expect(await wire.send(payout44)).toEqual(await wire.send({ ...payout44 }));
+  });
+
   test.each([
     ['no account', {}],
     ['an empty iban', { iban: '' }],
