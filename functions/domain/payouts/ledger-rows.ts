@@ -98,7 +98,7 @@ export function grossShares(rows: LedgerRows): Map<ShareKey, bigint> {
 }
 
 /**
- * For every live payout event, the part of it that pays the partner's touch share: the event's
+ * For every live payout event, the part of it that pays the partner's gross share: the event's
  * amount minus the adjustments netted into the same payout for the same conversion and partner.
  * Returned per share with the payout status, so callers can tell reserved from paid.
  */
