@@ -49,8 +49,8 @@ export async function insertConversion(sql: SqlExecutor, row: ConversionInsert):
        :vendor_id::integer, :source, :receipt_id::uuid, :conversion_event_type_id::integer, :lead_id::bigint,
        :click_id::bigint, :cookie_id::uuid, :partner_id::integer, :campaign_version_id::integer, :reward_id::integer,
        :attribution_type, :attribution_confidence, :transaction_id, :customer_email, :customer_id,
-       :event_value::numeric, :commission_amount::numeric, :commission_type, :commission_value::numeric, :status,
-       :occurred_at::timestamptz, NOW(), CASE WHEN :status = 'rejected' THEN NOW() END, :rejection_reason,
+       :event_value::numeric, :commission_amount::numeric, :commission_type, :commission_value::numeric, :status::text,
+       :occurred_at::timestamptz, NOW(), CASE WHEN :status::text = 'rejected' THEN NOW() END, :rejection_reason,
        :refunded_amount::numeric, :metadata::jsonb, :funnel_journey_id::integer, :applied_commission_rule_id::integer)
      ON CONFLICT (vendor_id, source, transaction_id, conversion_event_type_id) DO NOTHING
      RETURNING conversion_event_id`,
@@ -81,7 +81,7 @@ export async function insertTouches(
                           touch_value, attribution_type, attribution_confidence, metadata, occurred_at, recorded_at)
      SELECT :conversion::bigint, :lead::bigint, t.click_id, t.cookie_id, t.partner_id, t.campaign_version_id, t.touch_type,
             t.touch_value, :model, :confidence, t.metadata, t.occurred_at AT TIME ZONE 'UTC', NOW()
-     FROM jsonb_to_recordset(:touches::jsonb) WITH ORDINALITY AS t(
+     FROM jsonb_to_recordset(:touches::jsonb) AS t(
        click_id bigint, cookie_id uuid, partner_id integer, campaign_version_id integer, touch_type text,
        touch_value numeric, occurred_at timestamptz, metadata jsonb, ord bigint)
      ORDER BY t.ord`,
@@ -90,7 +90,8 @@ export async function insertTouches(
       lead: input.leadId,
       model: input.attributionType,
       confidence: input.confidence,
-      touches: JSON.stringify(input.touches),
+      // Inserted in journey order, so touch ids follow the clicks.
+      touches: JSON.stringify(input.touches.map((touch, ord) => ({ ...touch, ord }))),
     },
   );
 }

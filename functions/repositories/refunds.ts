@@ -189,9 +189,9 @@ export async function applyRefundPlan(
   if (plan.kind === 'before_payout') {
     await sql.query(
       `UPDATE conversion_events
-       SET commission_amount = :commission::numeric, refunded_amount = :refunded::numeric, status = :status,
-           rejection_reason = CASE WHEN :status = 'rejected' THEN COALESCE(:reason, rejection_reason) ELSE rejection_reason END,
-           rejected_at = CASE WHEN :status = 'rejected' THEN COALESCE(rejected_at, NOW()) ELSE rejected_at END
+       SET commission_amount = :commission::numeric, refunded_amount = :refunded::numeric, status = :status::text,
+           rejection_reason = CASE WHEN :status::text = 'rejected' THEN COALESCE(:reason, rejection_reason) ELSE rejection_reason END,
+           rejected_at = CASE WHEN :status::text = 'rejected' THEN COALESCE(rejected_at, NOW()) ELSE rejected_at END
        WHERE conversion_event_id = :id::bigint`,
       {
         id: target.conversionEventId,

@@ -1,0 +1,138 @@
+/** Shared set-up of the attribute-conversions tests: PGlite, dynalite, local SQS, and message builders. */
+import { randomUUID } from 'node:crypto';
+import { CreateQueueCommand } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse } from 'aws-lambda';
+import { createDynamoDbClickStore } from '../../../functions/adapters/aws/dynamodb-click-store.js';
+import type { ClickMessage } from '../../../functions/domain/clicks/click-message.js';
+import { createAttributeConversions, type AttributeLogger } from '../../../functions/handlers/attribute-conversions.js';
+import type { ClickStore } from '../../../functions/ports/click-store.js';
+import type { ConversionMessage, RefundMessage } from '../../../functions/ports/conversion-message.js';
+import type { LinkItem } from '../../../functions/ports/link-store.js';
+import type { SqlExecutor } from '../../../functions/ports/sql-executor.js';
+import { ingestClickBatch } from '../../../functions/repositories/click-ingestion.js';
+import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
+import { startLocalAws, type LocalAws } from '../adapters/aws/local-aws.js';
+import { clickOn, sqsEvent } from '../domain/clicks/fixtures.js';
+
+export const NOW = new Date('2024-03-20T12:00:00.000Z');
+
+export interface Harness {
+  db: TestDatabase;
+  sql: SqlExecutor;
+  aws: LocalAws;
+  store: ClickStore;
+  notificationsQueueUrl: string;
+  logged: { message: string; fields: Record<string, unknown> }[];
+  run(bodies: readonly (ConversionMessage | RefundMessage | string)[]): Promise<SQSBatchResponse>;
+  /** A click on `link` written to the hot store only (the clicks queue not yet consumed). */
+  hotClick(link: LinkItem, clickedAt: string, overrides?: Partial<ClickMessage>): Promise<ClickMessage>;
+  /** Hot-store clicks also ingested into Aurora (the normal case). */
+  click(link: LinkItem, clickedAt: string, overrides?: Partial<ClickMessage>): Promise<ClickMessage>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const [db, aws] = await Promise.all([createTestDatabase(), startLocalAws()]);
+  const queue = await aws.sqs.send(new CreateQueueCommand({ QueueName: 'notifications' }));
+  const store = createDynamoDbClickStore({ client: aws.dynamodb, tableName: aws.tableNames.clicks });
+  const logged: Harness['logged'] = [];
+  const log: AttributeLogger = {
+    info: () => {},
+    error: (message, fields) => {
+      if (process.env.DEBUG_ATTRIBUTE) console.error(message, fields);
+      logged.push({ message, fields });
+    },
+  };
+  const attribute = createAttributeConversions({
+    sql: db.sql,
+    clickStore: store,
+    sqs: aws.sqs,
+    notificationsQueueUrl: queue.QueueUrl!,
+    now: () => NOW,
+    log,
+  });
+  const hotClick: Harness['hotClick'] = async (link, clickedAt, overrides = {}) => {
+    const click = clickOn(link, clickedAt, overrides);
+    await store.put(click, { expiresAt: new Date(click.cookie_expires_at) });
+    return click;
+  };
+  return {
+    db,
+    sql: db.sql,
+    aws,
+    store,
+    notificationsQueueUrl: queue.QueueUrl!,
+    logged,
+    run: (bodies) => attribute(sqsEvent(bodies as never)),
+    hotClick,
+    async click(link, clickedAt, overrides) {
+      const click = await hotClick(link, clickedAt, overrides);
+      await ingestClickBatch({ sql: db.sql, clicks: [click] });
+      return click;
+    },
+    async close() {
+      await Promise.all([db.close(), aws.close()]);
+    },
+  };
+}
+
+/** A sale message (vendor, transaction and click from the arguments, everything else defaulted). */
+export function sale(
+  vendorId: number,
+  overrides: Partial<ConversionMessage> = {},
+): ConversionMessage {
+  return {
+    kind: 'conversion',
+    vendor_id: vendorId,
+    source: 'api',
+    receipt_id: randomUUID(),
+    event_type: 'sale',
+    transaction_id: `tx-${randomUUID()}`,
+    event_value: '100.00',
+    occurred_at: '2024-03-18T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export function refund(vendorId: number, transactionId: string, overrides: Partial<RefundMessage> = {}): RefundMessage {
+  return {
+    kind: 'refund',
+    vendor_id: vendorId,
+    source: 'api',
+    transaction_id: transactionId,
+    reason: 'refund',
+    occurred_at: '2024-03-19T10:00:00.000Z',
+    provider_event_id: `re-${randomUUID()}`,
+    ...overrides,
+  };
+}
+
+/** The conversion of a transaction with its touches (values as strings), for assertions. */
+export async function conversionOf(sql: SqlExecutor, vendorId: number, transactionId: string) {
+  const conversion = await sql.query(
+    `SELECT ce.conversion_event_id, ce.partner_id, ce.campaign_version_id, ce.status, ce.rejection_reason, ce.event_value,
+            ce.commission_amount, ce.commission_type, ce.commission_value, ce.attribution_type, ce.attribution_confidence,
+            ce.applied_commission_rule_id, ce.reward_id, ce.refunded_amount, ce.funnel_journey_id, ce.click_id, ce.cookie_id,
+            ce.receipt_id, ce.source, ce.lead_id, ce.metadata
+     FROM conversion_events ce WHERE ce.vendor_id = :vendor::integer AND ce.transaction_id = :tx`,
+    { vendor: vendorId, tx: transactionId },
+  );
+  const row = conversion.rows[0];
+  if (!row) return undefined;
+  const touches = await sql.query<{ partner_id: number; touch_type: string; touch_value: string; attribution_type: string; click_id: number | null }>(
+    `SELECT partner_id, touch_type, touch_value, attribution_type, click_id FROM touches
+     WHERE conversion_event_id = :id::bigint ORDER BY occurred_at, touch_id`,
+    { id: row.conversion_event_id as number },
+  );
+  return { ...row, touches: touches.rows };
+}
+
+/** Sum of decimal strings in cents (exact). */
+export function cents(values: readonly string[]): bigint {
+  return values.reduce((sum, v) => {
+    const negative = v.startsWith('-');
+    const [whole, frac = ''] = v.replace('-', '').split('.');
+    const c = BigInt(whole!) * 100n + BigInt((frac + '00').slice(0, 2));
+    return sum + (negative ? -c : c);
+  }, 0n);
+}
