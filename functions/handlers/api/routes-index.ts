@@ -6,7 +6,9 @@ import type { AnyRoute } from '../../platform/http/route.js';
 import { adminRoutes } from './admin.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { campaignRoutes } from './campaigns.js';
+import { conversionRoutes } from './conversions-routes.js';
 import { enrollmentRoutes } from './enrollments.js';
+import { integrationRoutes } from './integrations-routes.js';
 import { linkRoutes } from './links.js';
 import { openapiRoutes } from './openapi.js';
 import { partnerRoutes } from './partner.js';
@@ -22,6 +24,8 @@ export const routeModules: Record<string, AnyRoute[]> = {
   links: linkRoutes,
   vendorUsers: vendorUserRoutes,
   apiKeys: apiKeyRoutes,
+  conversions: conversionRoutes,
+  integrations: integrationRoutes,
   profiles: profileRoutes,
 };
 

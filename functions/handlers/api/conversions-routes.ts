@@ -1,0 +1,213 @@
+/**
+ * Conversions (vendor key): report one (`POST /v1/conversions`, queued for attribution) and read
+ * them back with their touches.
+ *
+ * The receipt is a UUIDv5 of (vendor, source `api`, transaction id, event type), the consumer's
+ * unique key, so the same report always gets the same receipt and a repeat changes nothing (it is
+ * queued again and the consumer's unique constraint drops it). `GET /v1/conversions/{id}` takes
+ * the conversion id or the receipt id; a receipt not processed yet is a 404 (we do not store
+ * receipts before the consumer does: retry after a moment).
+ */
+import { z } from 'zod';
+import { conversionReceiptId } from '../../domain/integrations/conversion-receipt-id.js';
+import { createSqsConversionQueue } from '../../adapters/aws/conversion-queue.js';
+import type { ConversionMessage } from '../../ports/conversion-message.js';
+import { HttpError, NotFoundError, ValidationError } from '../../platform/http/errors.js';
+import { idField, idParam, moneyString } from '../../platform/http/fields.js';
+import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
+import { ok } from '../../platform/http/responses.js';
+import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
+import { findCampaign } from '../../repositories/campaigns.js';
+import {
+  findConversionForVendor,
+  listConversionsForVendor,
+  listTouchesOf,
+  type ConversionReadRow,
+  type TouchReadRow,
+} from '../../repositories/conversions-read.js';
+import { findConversionEventType } from '../../repositories/integrations.js';
+
+/** How far in the future `occurred_at` may be (clock skew between the vendor and us). */
+const maxFutureSkewMs = 5 * 60 * 1000;
+
+const createConversionBody = z.strictObject({
+  event_type: z.string().trim().min(1).max(100),
+  transaction_id: z.string().trim().min(1).max(255),
+  event_value: moneyString.optional(),
+  currency: z.string().regex(/^[A-Za-z]{3}$/).transform((c) => c.toUpperCase()).optional(),
+  occurred_at: z.iso.datetime({ offset: true }).optional(),
+  /** The `aff_click_id` the shopper arrived with. */
+  click_id: z.uuid().optional(),
+  cookie_id: z.uuid().optional(),
+  customer_id: z.string().trim().min(1).max(255).optional(),
+  customer_email: z.email().max(255).optional(),
+  campaign_id: idField.optional(),
+  lead: z
+    .strictObject({
+      external_lead_id: z.string().min(1).max(255),
+      first_name: z.string().max(255).optional(),
+      last_name: z.string().max(255).optional(),
+      email: z.string().max(255).optional(),
+      phone: z.string().max(50).optional(),
+    })
+    .optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+});
+
+const touchOut = z.object({
+  touch_id: z.number().int(),
+  partner_id: z.number().int(),
+  campaign_version_id: z.number().int(),
+  touch_type: z.string(),
+  touch_value: z.string().nullable(),
+  weight: z.string().nullable(),
+  attribution_type: z.string(),
+  attribution_confidence: z.string().nullable(),
+  click_id: z.string().nullable(),
+  occurred_at: z.string(),
+});
+
+const conversionOut = z.object({
+  conversion_event_id: z.number().int(),
+  receipt_id: z.string(),
+  source: z.string(),
+  event_type: z.string(),
+  transaction_id: z.string().nullable(),
+  partner_id: z.number().int(),
+  campaign_id: z.number().int(),
+  campaign_version_id: z.number().int(),
+  status: z.string(),
+  event_value: z.string().nullable(),
+  refunded_amount: z.string(),
+  commission_amount: z.string().nullable(),
+  commission_type: z.string().nullable(),
+  commission_value: z.string().nullable(),
+  attribution_type: z.string(),
+  attribution_confidence: z.string().nullable(),
+  click_id: z.string().nullable(),
+  cookie_id: z.string().nullable(),
+  customer_id: z.string().nullable(),
+  rejection_reason: z.string().nullable(),
+  occurred_at: z.string(),
+  recorded_at: z.string(),
+  approved_at: z.string().nullable(),
+  rejected_at: z.string().nullable(),
+  touches: z.array(touchOut),
+});
+
+function conversionView(row: ConversionReadRow, touches: TouchReadRow[]) {
+  const { vendor_id: _vendor, ...rest } = row;
+  return {
+    ...rest,
+    touches: touches
+      .filter((t) => t.conversion_event_id === row.conversion_event_id)
+      .map(({ conversion_event_id: _c, ...t }) => t),
+  };
+}
+
+/** 503: the conversion could not be queued; nothing was accepted, retry. */
+class QueueUnavailableError extends HttpError {
+  constructor(options: { cause?: unknown }) {
+    super(503, 'Service Unavailable', 'The conversion could not be queued; retry the request.', { ...options, headers: { 'retry-after': '5' } });
+  }
+}
+
+const conversionIdParams = z.object({
+  id: z.union([idParam, z.uuid().transform((u) => u.toLowerCase())]),
+});
+
+export const conversionRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'POST',
+    path: '/v1/conversions',
+    auth: 'vendor',
+    summary: 'Report a conversion; 202 with a receipt (the same transaction and event type again returns the same receipt)',
+    tags: ['conversions'],
+    body: createConversionBody,
+    responses: {
+      202: { description: 'Accepted for attribution', schema: z.object({ receipt_id: z.string(), status: z.literal('accepted') }) },
+    },
+    handler: async ({ deps, auth, body, now }) => {
+      const type = await findConversionEventType(deps.sql, { name: body.event_type });
+      if (!type) {
+        throw new ValidationError(`Unknown event type "${body.event_type}".`, [{ path: 'body.event_type', message: 'No such conversion event type.' }]);
+      }
+      if (body.campaign_id !== undefined) {
+        const campaign = await findCampaign(deps.sql, { campaign_id: body.campaign_id, vendor_id: auth.vendorId });
+        if (!campaign) throw new NotFoundError('Campaign not found.');
+      }
+      const occurredAt = body.occurred_at === undefined ? now : new Date(body.occurred_at);
+      if (occurredAt.getTime() > now.getTime() + maxFutureSkewMs) {
+        throw new ValidationError('occurred_at is in the future.', [{ path: 'body.occurred_at', message: 'More than 5 minutes ahead of the server clock.' }]);
+      }
+      const key = { vendor_id: auth.vendorId, source: 'api' as const, transaction_id: body.transaction_id, event_type: type.name };
+      const message: ConversionMessage = {
+        kind: 'conversion',
+        ...key,
+        receipt_id: conversionReceiptId(key),
+        occurred_at: occurredAt.toISOString(),
+        ...(body.event_value !== undefined ? { event_value: body.event_value } : {}),
+        ...(body.currency !== undefined ? { currency: body.currency } : {}),
+        ...(body.click_id !== undefined ? { click_id: body.click_id.toLowerCase() } : {}),
+        ...(body.cookie_id !== undefined ? { cookie_id: body.cookie_id.toLowerCase() } : {}),
+        ...(body.customer_id !== undefined ? { customer_id: body.customer_id } : {}),
+        ...(body.customer_email !== undefined ? { customer_email: body.customer_email } : {}),
+        ...(body.campaign_id !== undefined ? { campaign_id: body.campaign_id } : {}),
+        ...(body.lead !== undefined ? { lead: body.lead } : {}),
+        ...(body.metadata !== undefined ? { metadata: body.metadata } : {}),
+      };
+      try {
+        await createSqsConversionQueue({ client: deps.sqs, queueUrl: deps.config.queueUrls.conversions }).send([message]);
+      } catch (error) {
+        throw new QueueUnavailableError({ cause: error });
+      }
+      return ok({ receipt_id: message.receipt_id, status: 'accepted' }, 202);
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/v1/conversions',
+    auth: 'vendor',
+    summary: "The vendor's conversions, newest first, with their touches",
+    tags: ['conversions'],
+    query: z.strictObject({
+      ...pageQueryShape,
+      status: z.enum(['pending', 'approved', 'rejected', 'paid']).optional(),
+      partner_id: idParam.optional(),
+      campaign_id: idParam.optional(),
+    }),
+    responses: { 200: { description: 'A page of conversions', schema: pageSchema(conversionOut) } },
+    handler: async ({ deps, auth, query }) => {
+      const cursor = decodeCursor(query.cursor, idCursorSchema);
+      const rows = await listConversionsForVendor(deps.sql, {
+        vendor_id: auth.vendorId,
+        status: query.status,
+        partner_id: query.partner_id,
+        campaign_id: query.campaign_id,
+        before_id: cursor?.id,
+        limit: query.limit,
+      });
+      const touches = await listTouchesOf(deps.sql, rows.slice(0, query.limit).map((r) => r.conversion_event_id));
+      return ok(toPage(rows, query.limit, (r) => ({ id: r.conversion_event_id }), (r) => conversionView(r, touches)));
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/v1/conversions/{id}',
+    auth: 'vendor',
+    summary: 'One conversion by conversion_event_id or receipt_id (404 until the receipt is processed)',
+    tags: ['conversions'],
+    params: conversionIdParams,
+    responses: { 200: { description: 'The conversion with its touches', schema: conversionOut } },
+    handler: async ({ deps, auth, params }) => {
+      const row = await findConversionForVendor(deps.sql, {
+        vendor_id: auth.vendorId,
+        ...(typeof params.id === 'number' ? { conversion_event_id: params.id } : { receipt_id: params.id }),
+      });
+      if (!row) throw new NotFoundError('Conversion not found (a receipt appears once processed; retry shortly).');
+      return ok(conversionView(row, await listTouchesOf(deps.sql, [row.conversion_event_id])));
+    },
+  }),
+];
