@@ -1,4 +1,5 @@
 import { describe, expect, it, test } from 'vitest';
+import fc from 'fast-check';
 import { reconcile, type ViolationKind } from '../../../../functions/domain/payouts/reconcile.js';
 import { A, B, balancedLedger } from './ledger-fixture.js';
 
@@ -144,5 +145,33 @@ describe('reconcile', () => {
     ledger.conversions[1]!.status = 'approved';
 
     expect(reconcile(ledger)).toEqual([]);
+  });
+
+  it('property: tampering with any payout event, even with its payout total kept consistent, is detected', () => {
+    fc.assert(
+      fc.property(
+        fc.nat(),
+        fc.bigInt({ min: -100000n, max: 100000n }).filter((d) => d !== 0n),
+        fc.boolean(),
+        (pick, delta, keepTotal) => {
+          const ledger = balancedLedger();
+          const event = ledger.payoutEvents[pick % ledger.payoutEvents.length]!;
+          event.amountCents += delta;
+          if (keepTotal) ledger.payouts.find((p) => p.payoutId === event.payoutId)!.amountCents += delta;
+          expect(reconcile(ledger).length).toBeGreaterThan(0);
+        },
+      ),
+    );
+  });
+
+  it('property: tampering with any touch value is detected', () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.bigInt({ min: -10000n, max: 10000n }).filter((d) => d !== 0n), (pick, delta) => {
+        const ledger = balancedLedger();
+        const touches = ledger.touches.filter((t) => t.conversionEventId !== 503); // rejected: not checked
+        touches[pick % touches.length]!.touchValueCents! += delta;
+        expect(reconcile(ledger).length).toBeGreaterThan(0);
+      }),
+    );
   });
 });
