@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConversionMessage, RefundMessage } from '../../../functions/ports/conversion-message.js';
+import { seedProgram, type SeededProgram } from '../../helpers/seed.js';
+import { cents, conversionOf, refund, sale, startHarness, type Harness } from './attribute-conversions-fixture.js';
+
+describe('attribute-conversions: refunds and disputes', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  /** A linear A -> B journey and a $100.00 sale at 10 % (touches 5.00 / 5.00). */
+  async function journeySale(overrides: Partial<ConversionMessage> = {}): Promise<{ program: SeededProgram; message: ConversionMessage }> {
+    const program = await seedProgram(h.sql, { version: { attributionModel: 'linear' } });
+    const cookie = crypto.randomUUID();
+    const c1 = await h.click(program.partners[0]!.links[0]!, '2024-03-15T10:00:00.000Z', { cookie_id: cookie });
+    await h.click(program.partners[1]!.links[0]!, '2024-03-16T10:00:00.000Z', { cookie_id: cookie });
+    return { program, message: sale(program.vendorId, { click_id: c1.click_id, event_value: '99.99', ...overrides }) };
+  }
+
+  async function state(program: SeededProgram, transactionId: string) {
+    const conversion = (await conversionOf(h.sql, program.vendorId, transactionId))!;
+    const totals = await h.sql.query(
+      `SELECT partner_id, total_conversions, total_revenue, total_commission_earned FROM campaign_partners
+       WHERE campaign_version_id = :v::integer ORDER BY partner_id`,
+      { v: program.campaignVersionId },
+    );
+    const adjustments = await h.sql.query(
+      `SELECT partner_id, amount FROM commission_adjustments WHERE conversion_event_id = :id::bigint ORDER BY partner_id`,
+      { id: conversion.conversion_event_id as number },
+    );
+    const journey = await h.sql.query(`SELECT total_commission FROM funnel_journeys WHERE funnel_journey_id = :id::integer`, {
+      id: conversion.funnel_journey_id as number,
+    });
+    const partners = new Map(program.partners.map((p, i) => [p.partnerId, `partner${i}`]));
+    return {
+      status: conversion.status,
+      rejection_reason: conversion.rejection_reason,
+      commission_amount: conversion.commission_amount,
+      refunded_amount: conversion.refunded_amount,
+      touches: conversion.touches.map((t) => `${partners.get(t.partner_id)}:${t.touch_value}`),
+      totals: totals.rows.map((r) => ({ ...r, partner_id: partners.get(r.partner_id as number) })),
+      adjustments: adjustments.rows.map((r) => ({ ...r, partner_id: partners.get(r.partner_id as number) })),
+      journey_commission: journey.rows[0]?.total_commission,
+    };
+  }
+
+  it('a partial refund before payout reduces the commission and re-splits the touches exactly', async () => {
+    const { program, message } = await journeySale();
+    expect((await h.run([message])).batchItemFailures).toEqual([]);
+    // $99.99 at 10 % = $10.00; $33.33 refunded -> 10.00 x 66.66 / 99.99 = 6.6666... -> $6.67.
+    const partial = refund(program.vendorId, message.transaction_id, { amount: '33.33' });
+    expect((await h.run([partial, partial])).batchItemFailures).toEqual([]);
+    const s = await state(program, message.transaction_id);
+    expect(s).toMatchObject({ status: 'pending', commission_amount: '6.67', refunded_amount: '33.33', touches: ['partner0:3.34', 'partner1:3.33'], journey_commission: '6.67' });
+    expect(s.totals).toEqual([
+      { partner_id: 'partner0', total_conversions: 1, total_revenue: '33.33', total_commission_earned: '3.34' },
+      { partner_id: 'partner1', total_conversions: 1, total_revenue: '33.33', total_commission_earned: '3.33' },
+    ]);
+  });
+
+  it('a full refund before payout rejects the conversion and takes every total back', async () => {
+    const { program, message } = await journeySale();
+    expect((await h.run([message, refund(program.vendorId, message.transaction_id, { reason: 'dispute' })])).batchItemFailures).toEqual([]);
+    const s = await state(program, message.transaction_id);
+    expect(s).toMatchObject({
+      status: 'rejected',
+      rejection_reason: 'dispute',
+      commission_amount: '0.00',
+      refunded_amount: '99.99',
+      touches: ['partner0:0.00', 'partner1:0.00'],
+      journey_commission: '0.00',
+    });
+    expect(s.totals.map((t) => [t.total_conversions, t.total_revenue, t.total_commission_earned])).toEqual([
+      [0, '0.00', '0.00'],
+      [0, '0.00', '0.00'],
+    ]);
+  });
+
+  it('after payout the paid commission stands and negative adjustments per partner net the refund, once', async () => {
+    const { program, message } = await journeySale({ event_value: '100.00' });
+    expect((await h.run([message])).batchItemFailures).toEqual([]);
+    await h.sql.query(`UPDATE conversion_events SET status = 'paid' WHERE vendor_id = :v::integer AND transaction_id = :tx`, {
+      v: program.vendorId,
+      tx: message.transaction_id,
+    });
+    const partial = refund(program.vendorId, message.transaction_id, { amount: '25.00' });
+    expect((await h.run([partial, partial])).batchItemFailures).toEqual([]);
+    let s = await state(program, message.transaction_id);
+    expect(s).toMatchObject({ status: 'paid', commission_amount: '10.00', refunded_amount: '25.00', touches: ['partner0:5.00', 'partner1:5.00'] });
+    expect(s.adjustments).toEqual([
+      { partner_id: 'partner0', amount: '-1.25' },
+      { partner_id: 'partner1', amount: '-1.25' },
+    ]);
+    // The rest refunded later: the clawback grows to the whole paid amount, nothing counted twice.
+    const rest = refund(program.vendorId, message.transaction_id, { amount: '75.00' });
+    expect((await h.run([rest, rest])).batchItemFailures).toEqual([]);
+    s = await state(program, message.transaction_id);
+    expect(cents(s.adjustments.map((a) => a.amount as string))).toBe(-1000n);
+    expect(s.adjustments).toHaveLength(4);
+    expect(s.totals.map((t) => t.total_commission_earned)).toEqual(['0.00', '0.00']);
+  });
+
+  it.each([
+    ['sale, refund', ['sale', 'refund']],
+    ['refund, sale', ['refund', 'sale']],
+    ['refund, sale, refund again, sale again', ['refund', 'sale', 'refund', 'sale']],
+  ] as const)('a partial refund and its sale converge whatever the order (%s)', async (_name, order) => {
+    const { program, message } = await journeySale();
+    const partial: RefundMessage = refund(program.vendorId, message.transaction_id, { amount: '33.33' });
+    for (const step of order) expect((await h.run([step === 'sale' ? message : partial])).batchItemFailures).toEqual([]);
+    expect(await state(program, message.transaction_id)).toEqual({
+      status: 'pending',
+      rejection_reason: null,
+      commission_amount: '6.67',
+      refunded_amount: '33.33',
+      touches: ['partner0:3.34', 'partner1:3.33'],
+      totals: [
+        { partner_id: 'partner0', total_conversions: 1, total_revenue: '33.33', total_commission_earned: '3.34' },
+        { partner_id: 'partner1', total_conversions: 1, total_revenue: '33.33', total_commission_earned: '3.33' },
+      ],
+      adjustments: [],
+      journey_commission: '6.67',
+    });
+  });
+
+  it('a full refund arriving before its sale makes the sale land rejected, with no totals', async () => {
+    const { program, message } = await journeySale({ source: 'shopify' });
+    const full = refund(program.vendorId, message.transaction_id, { source: 'shopify' });
+    expect((await h.run([full])).batchItemFailures).toEqual([]);
+    expect(await conversionOf(h.sql, program.vendorId, message.transaction_id)).toBeUndefined();
+    expect((await h.run([message])).batchItemFailures).toEqual([]);
+    const s = await state(program, message.transaction_id);
+    expect(s).toMatchObject({ status: 'rejected', rejection_reason: 'refund', commission_amount: '0.00', refunded_amount: '99.99' });
+    expect(s.totals.map((t) => t.total_conversions)).toEqual([0, 0]);
+  });
+
+  it('Stripe running totals (amount_refunded) are not added twice', async () => {
+    const { program, message } = await journeySale({ source: 'stripe', event_value: '100.00' });
+    const first = refund(program.vendorId, message.transaction_id, { source: 'stripe', amount: '20.00' });
+    const second = refund(program.vendorId, message.transaction_id, { source: 'stripe', amount: '50.00' });
+    expect((await h.run([second, message, first])).batchItemFailures).toEqual([]);
+    expect(await state(program, message.transaction_id)).toMatchObject({ commission_amount: '5.00', refunded_amount: '50.00' });
+  });
+});
