@@ -113,6 +113,11 @@ describe('Data API executor: parameters', () => {
     expect(call?.parameters?.map((parameter) => parameter.name)).toEqual(['status', 'meta', 'at', 'ids', 'vendor_id']);
   });
 
+  it('refuses more than one statement per call, before calling AWS', async () => {
+    await expect(executor().query('DELETE FROM a; DELETE FROM b')).rejects.toThrow(/exactly one statement/);
+    expect(rds.commandCalls(ExecuteStatementCommand)).toHaveLength(0);
+  });
+
   it('throws before calling AWS when a parameter is missing', async () => {
     await expect(executor().query('SELECT :a, :b', { a: 1 })).rejects.toThrow(MissingSqlParameterError);
     expect(rds.commandCalls(ExecuteStatementCommand)).toHaveLength(0);
