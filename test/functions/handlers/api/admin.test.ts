@@ -41,6 +41,10 @@ describe('POST /v1/admin/vendors', () => {
     expectProblem(invalid, 400);
     expect(invalid.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['body.email', 'body.name', 'body.website_url']);
     expectProblem(await f.api.post('/v1/admin/vendors', undefined, { token: adminToken, rawBody: '{"name":' }), 400);
+    expectProblem(
+      await f.api.post('/v1/admin/vendors', undefined, { token: adminToken, rawBody: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      415,
+    );
   });
 
   it('needs the operator token: none or a wrong one is 401, a vendor key is 403', async () => {

@@ -26,6 +26,7 @@ describe('authentication', () => {
     expect((await f.api.get('/v1/campaigns', { token: vendor.key })).status).toBe(200);
 
     const keys = await f.api.get('/v1/api-keys', { token: vendor.key });
+    expect(keys.body.data[0].last_used_at).toBe(f.clock.now.toISOString());
     expect(keys.body.data).toHaveLength(1);
     expect(keys.body.data[0].key_prefix).toBe(vendor.key.slice(0, 9));
     expect(JSON.stringify(keys.body)).not.toContain(vendor.key);

@@ -1,14 +1,17 @@
 /**
  * Walks EVERY vendor-scoped route (auth `vendor` or `api_key`) that names an object, with another
  * vendor's owner key: each must answer 404, never 403 or 2xx. A route added later without a
- * sample body or a known parameter fails this test, so new areas are covered as they land.
+ * sample body or a known parameter fails this test, so new areas are covered as they land: an
+ * area adds `tenancy-fixtures/<area>.ts` (see tenancy-fixtures/types.ts), never edits this file.
  */
+import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TenancyFixture } from './tenancy-fixtures/types.js';
 import { allRoutes } from '../../../../functions/handlers/api/routes-index.js';
 import { campaignBody, createApiFixture, createCampaign, createPartner, createVendor, enroll, type ApiFixture } from './fixtures.js';
 
 let f: ApiFixture;
-const ids: Record<string, number> = {};
+const ids: Record<string, number | string> = {};
 let intruderKey = '';
 let ownerKey = '';
 
@@ -43,6 +46,13 @@ beforeAll(async () => {
   ids.vendor_user_id = member.body.vendor_user_id;
   ids.api_key_id = keys.body.data[0].api_key_id;
   sampleBodies['POST /v1/campaigns/{campaign_id}/partners'] = { partner_id: (await createPartner(f.api)).partner_id };
+
+  const folder = new URL('./tenancy-fixtures/', import.meta.url);
+  for (const file of readdirSync(folder).filter((name) => name.endsWith('.ts') && name !== 'types.ts').sort()) {
+    const { fixture } = (await import(new URL(file, folder).href)) as { fixture: TenancyFixture };
+    Object.assign(ids, await fixture.setup({ api: f.api, db: f.db, ownerKey: owner.key, ownerVendorId: owner.vendor_id, ids: { ...ids } }));
+    Object.assign(sampleBodies, fixture.bodies ?? {});
+  }
 });
 afterAll(async () => {
   await f?.close();
@@ -59,12 +69,14 @@ describe('tenancy', () => {
     "%s with another vendor's key is 404",
     async (key, route) => {
       const path = route.path.replace(/\{([a-z_]+)\}/g, (_m: string, name: string) => {
-        if (!(name in ids)) throw new Error(`tenancy test: add a fixture id for {${name}} (route ${key})`);
+        if (!(name in ids)) {
+          throw new Error(`tenancy test: no fixture creates {${name}} (route ${key}): add test/functions/handlers/api/tenancy-fixtures/<area>.ts`);
+        }
         return String(ids[name]);
       });
       const needsBody = route.body !== undefined && route.method !== 'GET' && route.method !== 'DELETE';
       if (needsBody && !(key in sampleBodies) && route.body.safeParse({}).success === false) {
-        throw new Error(`tenancy test: add a sample body for ${key}`);
+        throw new Error(`tenancy test: add a sample body for ${key} in the area's tenancy-fixtures file`);
       }
       const res = await f.api.request(route.method, path, needsBody ? (sampleBodies[key] ?? {}) : undefined, { token: intruderKey });
       expect(res.status, `${key}: ${JSON.stringify(res.body)}`).toBe(404);
