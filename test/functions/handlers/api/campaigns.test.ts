@@ -119,6 +119,12 @@ describe('PATCH /v1/campaigns/{campaign_id}', () => {
     const partner = await createPartner(f.api);
     const cpId = await enroll(f.api, vendor.key, campaign.campaign_id, partner.partner_id);
     const link = await createLink(f.api, partner.key, campaign.campaign_id);
+    // A negotiated rate (the overrides API is another area's; the row is what matters here).
+    await f.db.sql.query(
+      `INSERT INTO partner_campaign_overrides (partner_id, campaign_version_id, commission_type, commission_value)
+       VALUES (:p::integer, :v::integer, 'percentage', '20.00')`,
+      { p: partner.partner_id, v: campaign.campaign_version_id },
+    );
 
     const res = await f.api.patch(
       `/v1/campaigns/${campaign.campaign_id}`,
@@ -136,6 +142,12 @@ describe('PATCH /v1/campaigns/{campaign_id}', () => {
     );
     expect(rows[0]).toEqual({ default_commission_value: '10.00', cookie_duration_days: 30 });
 
+    const overrides = await f.db.sql.query<{ campaign_version_id: number; commission_value: string }>(
+      'SELECT campaign_version_id, commission_value FROM partner_campaign_overrides WHERE partner_id = :p::integer',
+      { p: partner.partner_id },
+    );
+    expect(overrides.rows).toEqual([{ campaign_version_id: res.body.campaign_version_id, commission_value: '20.00' }]);
+
     const enrollment = await f.api.get(`/v1/campaign-partners/${cpId}`, { token: vendor.key });
     expect(enrollment.body).toMatchObject({ status: 'approved', campaign_version_id: res.body.campaign_version_id });
 
@@ -146,6 +158,9 @@ describe('PATCH /v1/campaigns/{campaign_id}', () => {
       cookie_duration_days: 60,
       destination_url: 'https://shop.example.com/summer',
     });
+    const hop = await f.redirect(link.short_code);
+    expect(hop.status).toBe(302);
+    expect(hop.location).toMatch(/^https:\/\/shop\.example\.com\/summer\?aff_click_id=/);
 
     const versions = await f.api.get(`/v1/campaigns/${campaign.campaign_id}/versions`, { token: vendor.key });
     expect(versions.body.data.map((v: { version_number: number }) => v.version_number)).toEqual([1, 2]);
