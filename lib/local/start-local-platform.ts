@@ -246,12 +246,21 @@ export async function startLocalPlatform(options: StartLocalPlatformOptions): Pr
     const drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
     const activePollers = pollers;
     const activeTicker = ticker;
+    const polled = Object.entries(activePollers)
+      .filter(([name]) => !unavailableFunctions.has(queues[name as QueueName].consumer))
+      .map(([, poller]) => poller);
+    const receivedSoFar = () => polled.reduce((sum, poller) => sum + poller.counters.received, 0);
+    /**
+     * Waits until every polled queue is empty. Consumers feed other queues (conversions ->
+     * notifications), so rounds repeat until one passes without any message received.
+     */
     async function drain(timeoutMs = drainTimeoutMs): Promise<void> {
-      await Promise.all(
-        Object.entries(activePollers)
-          .filter(([name]) => !unavailableFunctions.has(queues[name as QueueName].consumer))
-          .map(([, poller]) => poller.drain(timeoutMs)),
-      );
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const before = receivedSoFar();
+        await Promise.all(polled.map((poller) => poller.drain(Math.max(0, deadline - Date.now()))));
+        if (receivedSoFar() === before || Date.now() >= deadline) return;
+      }
     }
 
     let stopped: Promise<void> | undefined;

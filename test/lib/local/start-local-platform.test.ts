@@ -17,7 +17,7 @@ import { functions, type FunctionName } from '../../../lib/resources.js';
  * ones: the redirect writes DynamoDB and sends to SQS, the click consumer writes PostgreSQL, each
  * through the deps and names the platform hands it.
  */
-function fakeHandlers(jobs: unknown[]): Partial<Record<FunctionName, LocalCreateHandler>> {
+function fakeHandlers(jobs: unknown[], notified: string[] = []): Partial<Record<FunctionName, LocalCreateHandler>> {
   const handlers: Partial<Record<FunctionName, LocalCreateHandler>> = {};
   for (const name of Object.keys(functions) as FunctionName[]) {
     handlers[name] = () => (async () => ({ statusCode: 200, body: name })) as LocalHandler;
@@ -42,6 +42,17 @@ function fakeHandlers(jobs: unknown[]): Partial<Record<FunctionName, LocalCreate
       }
       return { batchItemFailures: failures };
     }) as LocalHandler;
+  // conversions -> notifications, as attribution feeds vendor notifications.
+  handlers.attributeConversions = ({ config, sqs }) =>
+    (async (event: SQSEvent) => {
+      for (const record of event.Records) {
+        await sqs.send(new SendMessageCommand({ QueueUrl: config.queueUrls.notifications, MessageBody: `notify:${record.body}` }));
+      }
+    }) as LocalHandler;
+  handlers.notifyVendors = () =>
+    (async (event: SQSEvent) => {
+      for (const record of event.Records) notified.push(record.body);
+    }) as LocalHandler;
   handlers.scheduledJobs = () =>
     (async (event: unknown) => {
       jobs.push(event);
@@ -53,6 +64,7 @@ describe('startLocalPlatform', () => {
   let dataDir: string;
   let platform: LocalPlatform;
   const jobs: unknown[] = [];
+  const notified: string[] = [];
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'local-platform-'));
@@ -60,7 +72,7 @@ describe('startLocalPlatform', () => {
       port: 0,
       dataDir,
       log: silentLog,
-      functionOverrides: fakeHandlers(jobs),
+      functionOverrides: fakeHandlers(jobs, notified),
       schedules: [{ name: 'approve-conversions', function: 'scheduledJobs', expression: 'rate(1 hour)', localEveryMs: 50 }],
       drainTimeoutMs: 20_000,
     });
@@ -109,6 +121,12 @@ describe('startLocalPlatform', () => {
     );
     expect(dead.Messages?.map((message) => JSON.parse(message.Body!))).toEqual([{ short_code: 'poison' }]);
     expect(dead.Messages?.[0]?.MessageAttributes?.[deadLetterReasonAttribute]?.StringValue).toBe('reported in batchItemFailures');
+  });
+
+  it('drains queues that feed one another', async () => {
+    await platform.deps.sqs.send(new SendMessageCommand({ QueueUrl: platform.queues.conversions!.url, MessageBody: 'conversion-1' }));
+    await platform.drain();
+    expect(notified).toEqual(['notify:conversion-1']);
   });
 
   it('ticks scheduled jobs with { job }', async () => {
