@@ -2,7 +2,8 @@
  * Redirect handler cost: requests/s through the local HTTP gateway (lib/local) running the real
  * redirect (`createRedirect`) on in-memory adapters, against a bare node:http server answering the
  * same 302 + Set-Cookie. Each server runs in its own child process; the same load generator
- * drives both in the same run. Every request is a new visitor, so every one is a counted click
+ * drives all in the same run. A third server, the gateway around a handler returning a constant
+ * 302, separates the local gateway's own cost from the redirect's. Every request is a new visitor, so every one is a counted click
  * (cookie minted, click id minted, marker, record, send): the redirect's most expensive path.
  *
  *   npx tsx bench/redirect-handler.ts [--duration=5000] [--concurrency=32]
@@ -52,6 +53,20 @@ async function serve(kind: string): Promise<void> {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     port = (server.address() as { port: number }).port;
+  } else if (kind === 'gateway') {
+    // The local gateway around a handler that returns a constant 302: the gateway's own share.
+    const gateway = createHttpGateway({
+      routes,
+      invoke: async () => ({
+        statusCode: 302,
+        headers: { location: LOCATION, 'cache-control': 'no-store' },
+        cookies: ['aff_cid=8d0f1c52-3b4a-4f6e-9a1b-2c3d4e5f6a7b; Max-Age=2592000; Path=/; HttpOnly; SameSite=Lax'],
+        body: '',
+      }),
+      health: () => ({ ready: true, details: {} }),
+      log: silentLog,
+    });
+    port = await gateway.listen(0);
   } else {
     const redirect = createRedirect({
       links: createInMemoryLinkStore([LINK]),
@@ -96,7 +111,7 @@ if (serveArg) {
   const results: Record<string, Awaited<ReturnType<typeof runLoad>>> = {};
   // Alternated twice so neither side always runs on a colder or busier machine.
   for (const round of [1, 2]) {
-    for (const kind of ['baseline', 'redirect'] as const) {
+    for (const kind of ['baseline', 'gateway', 'redirect'] as const) {
       const child = await startChild(kind);
       const result = await runLoad({ url: child.url, concurrency, durationMs, headers: visitorHeaders });
       child.stop();
@@ -106,7 +121,9 @@ if (serveArg) {
     }
   }
   const ratio = results.redirect!.perSecond / results.baseline!.perSecond;
+  const gatewayRatio = results.gateway!.perSecond / results.baseline!.perSecond;
   console.log(
-    `\nredirect through the local gateway (in-memory adapters): ${results.redirect!.perSecond.toFixed(0)} req/s = ${(ratio * 100).toFixed(0)} % of a bare node:http 302 + Set-Cookie (${results.baseline!.perSecond.toFixed(0)} req/s); best of 2 rounds, ${concurrency} connections, ${durationMs} ms each`,
+    `\nredirect through the local gateway (in-memory adapters): ${results.redirect!.perSecond.toFixed(0)} req/s = ${(ratio * 100).toFixed(0)} % of a bare node:http 302 + Set-Cookie (${results.baseline!.perSecond.toFixed(0)} req/s); ` +
+      `the gateway around a constant 302: ${results.gateway!.perSecond.toFixed(0)} req/s = ${(gatewayRatio * 100).toFixed(0)} %; best of 2 rounds, ${concurrency} connections, ${durationMs} ms each`,
   );
 }

@@ -16,11 +16,28 @@ function nameAndVersion(name: string | undefined, version: string | undefined, m
 }
 
 /**
+ * Parsing is the redirect's most expensive step, and a few hundred user agents make most of the
+ * traffic: results are memoised, bounded (a full memo starts over rather than tracking recency).
+ * The result depends only on the string, so this keeps the function pure.
+ */
+const MEMO_LIMIT = 1_000;
+const memo = new Map<string, UserAgentDetails>();
+
+/**
  * Device type, browser and OS from a user agent (ua-parser-js). ua-parser reports no device type
  * for desktops, so "no type" is desktop; consoles, smart TVs and embedded devices are `other`.
  */
 export function parseUserAgent(userAgent: string | null | undefined): UserAgentDetails {
   if (!userAgent) return { deviceType: 'other', browser: null, os: null };
+  const known = memo.get(userAgent);
+  if (known) return { ...known };
+  const details = parse(userAgent);
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(userAgent, details);
+  return { ...details };
+}
+
+function parse(userAgent: string): UserAgentDetails {
   const result = new UAParser(userAgent).getResult();
   const type = result.device.type;
   const deviceType: DeviceType =
