@@ -73,7 +73,7 @@ describe('attribute-conversions: commission precedence, fraud, idempotency', () 
     const snapshots = await h.sql.query(
       `SELECT commission_type, commission_value, commission_amount, commission_rule_id, reward_id FROM event_commission_snapshots
        WHERE conversion_event_id = ANY(:ids::bigint[]) ORDER BY conversion_event_id`,
-      { ids: [o.conversion_event_id as number, r.conversion_event_id as number, t1.conversion_event_id as number] },
+      { ids: [o.conversion_event_id, r.conversion_event_id, t1.conversion_event_id] },
     );
     expect(snapshots.rows).toEqual([
       { commission_type: 'percentage', commission_value: '25.00', commission_amount: '25.00', commission_rule_id: null, reward_id: null },

@@ -107,9 +107,33 @@ export function refund(vendorId: number, transactionId: string, overrides: Parti
   };
 }
 
+export type ConversionRow = {
+  conversion_event_id: number;
+  partner_id: number;
+  campaign_version_id: number;
+  status: string;
+  rejection_reason: string | null;
+  event_value: string | null;
+  commission_amount: string | null;
+  commission_type: string | null;
+  commission_value: string | null;
+  attribution_type: string;
+  attribution_confidence: string;
+  applied_commission_rule_id: number | null;
+  reward_id: number | null;
+  refunded_amount: string;
+  funnel_journey_id: number | null;
+  click_id: number | null;
+  cookie_id: string | null;
+  receipt_id: string;
+  source: string;
+  lead_id: number | null;
+  metadata: Record<string, unknown> | null;
+};
+
 /** The conversion of a transaction with its touches (values as strings), for assertions. */
 export async function conversionOf(sql: SqlExecutor, vendorId: number, transactionId: string) {
-  const conversion = await sql.query(
+  const conversion = await sql.query<ConversionRow>(
     `SELECT ce.conversion_event_id, ce.partner_id, ce.campaign_version_id, ce.status, ce.rejection_reason, ce.event_value,
             ce.commission_amount, ce.commission_type, ce.commission_value, ce.attribution_type, ce.attribution_confidence,
             ce.applied_commission_rule_id, ce.reward_id, ce.refunded_amount, ce.funnel_journey_id, ce.click_id, ce.cookie_id,
@@ -122,7 +146,7 @@ export async function conversionOf(sql: SqlExecutor, vendorId: number, transacti
   const touches = await sql.query<{ partner_id: number; touch_type: string; touch_value: string; attribution_type: string; click_id: number | null }>(
     `SELECT partner_id, touch_type, touch_value, attribution_type, click_id FROM touches
      WHERE conversion_event_id = :id::bigint ORDER BY occurred_at, touch_id`,
-    { id: row.conversion_event_id as number },
+    { id: row.conversion_event_id },
   );
   return { ...row, touches: touches.rows };
 }

@@ -23,17 +23,17 @@ describe('attribute-conversions: refunds and disputes', () => {
 
   async function state(program: SeededProgram, transactionId: string) {
     const conversion = (await conversionOf(h.sql, program.vendorId, transactionId))!;
-    const totals = await h.sql.query(
+    const totals = await h.sql.query<{ partner_id: number; total_conversions: number; total_revenue: string; total_commission_earned: string }>(
       `SELECT partner_id, total_conversions, total_revenue, total_commission_earned FROM campaign_partners
        WHERE campaign_version_id = :v::integer ORDER BY partner_id`,
       { v: program.campaignVersionId },
     );
-    const adjustments = await h.sql.query(
+    const adjustments = await h.sql.query<{ partner_id: number; amount: string }>(
       `SELECT partner_id, amount FROM commission_adjustments WHERE conversion_event_id = :id::bigint ORDER BY partner_id`,
-      { id: conversion.conversion_event_id as number },
+      { id: conversion.conversion_event_id },
     );
     const journey = await h.sql.query(`SELECT total_commission FROM funnel_journeys WHERE funnel_journey_id = :id::integer`, {
-      id: conversion.funnel_journey_id as number,
+      id: conversion.funnel_journey_id,
     });
     const partners = new Map(program.partners.map((p, i) => [p.partnerId, `partner${i}`]));
     return {
@@ -42,8 +42,8 @@ describe('attribute-conversions: refunds and disputes', () => {
       commission_amount: conversion.commission_amount,
       refunded_amount: conversion.refunded_amount,
       touches: conversion.touches.map((t) => `${partners.get(t.partner_id)}:${t.touch_value}`),
-      totals: totals.rows.map((r) => ({ ...r, partner_id: partners.get(r.partner_id as number) })),
-      adjustments: adjustments.rows.map((r) => ({ ...r, partner_id: partners.get(r.partner_id as number) })),
+      totals: totals.rows.map((r) => ({ ...r, partner_id: partners.get(r.partner_id) })),
+      adjustments: adjustments.rows.map((r) => ({ ...r, partner_id: partners.get(r.partner_id) })),
       journey_commission: journey.rows[0]?.total_commission,
     };
   }
@@ -99,7 +99,7 @@ describe('attribute-conversions: refunds and disputes', () => {
     const rest = refund(program.vendorId, message.transaction_id, { amount: '75.00' });
     expect((await h.run([rest, rest])).batchItemFailures).toEqual([]);
     s = await state(program, message.transaction_id);
-    expect(cents(s.adjustments.map((a) => a.amount as string))).toBe(-1000n);
+    expect(cents(s.adjustments.map((a) => a.amount))).toBe(-1000n);
     expect(s.adjustments).toHaveLength(4);
     expect(s.totals.map((t) => t.total_commission_earned)).toEqual(['0.00', '0.00']);
   });
