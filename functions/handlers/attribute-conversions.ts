@@ -2,7 +2,7 @@
  * The conversions queue's consumer: attributes each conversion to the partners of its journey and
  * records its commission, or applies a refund, each message in its own transaction
  * (functions/repositories/conversions-record.ts), then enqueues `conversion.created` for the
- * vendor after the commit.
+ * vendor after the commit (and `conversion.rejected` when a refund or dispute rejects one).
  *
  * - A message that is not JSON or fails the schema is poison: its reason is logged and it is
  *   reported as a batch item failure, so SQS dead-letters it after `maxReceiveCount`; the rest of
@@ -111,7 +111,7 @@ export interface AttributeConversionsDeps {
 export function createAttributeConversions(deps: AttributeConversionsDeps): (event: SQSEvent) => Promise<SQSBatchResponse> {
   const log = deps.log ?? jsonLogger;
 
-  async function notify(notices: ConversionNotice[]): Promise<void> {
+  async function notify(notices: ConversionNotice[], eventType: 'conversion.created' | 'conversion.rejected' = 'conversion.created'): Promise<void> {
     if (notices.length === 0) return;
     if (!deps.notificationsQueueUrl) {
       log.info('conversion_notification_skipped', { reason: 'no notifications queue configured', count: notices.length });
@@ -122,9 +122,9 @@ export function createAttributeConversions(deps: AttributeConversionsDeps): (eve
         new SendMessageCommand({
           QueueUrl: deps.notificationsQueueUrl,
           MessageBody: JSON.stringify({
-            notification_id: notificationIdFor('conversion.created', notice.receipt_id),
+            notification_id: notificationIdFor(eventType, notice.receipt_id),
             vendor_id: notice.vendor_id,
-            event_type: 'conversion.created',
+            event_type: eventType,
             payload: notice,
           }),
         }),
@@ -133,7 +133,14 @@ export function createAttributeConversions(deps: AttributeConversionsDeps): (eve
   }
 
   async function process(message: ConversionQueueMessage): Promise<RecordOutcome> {
-    if (message.kind === 'refund') return recordRefundMessage({ sql: deps.sql, message });
+    if (message.kind === 'refund') {
+      const outcome = await recordRefundMessage({ sql: deps.sql, message });
+      // A refund that rejects a conversion tells the vendor, after the commit.
+      if (outcome.kind === 'refund_applied' && outcome.rejectedIds.length > 0) {
+        await notify(await loadNotices(deps.sql, { ids: outcome.rejectedIds }), 'conversion.rejected');
+      }
+      return outcome;
+    }
     const hot = await loadHotJourney(deps.clickStore, message, deps.now());
     const outcome = await recordConversion({ sql: deps.sql, message, hot });
     if (outcome.kind === 'created') await notify(await loadNotices(deps.sql, { ids: outcome.conversionEventIds }));

@@ -66,7 +66,8 @@ export type RecordOutcome =
   | { kind: 'created'; conversionEventIds: number[] }
   | { kind: 'duplicate' }
   | { kind: 'unattributed'; reason: UnattributedReason }
-  | { kind: 'refund_applied'; conversionEventIds: number[] }
+  /** `rejectedIds`: conversions this refund rejected (full refund or dispute) - the vendor is told. */
+  | { kind: 'refund_applied'; conversionEventIds: number[]; rejectedIds: number[] }
   | { kind: 'refund_held' };
 
 /** The hot store's part of a journey, read before the transaction. */
@@ -583,10 +584,12 @@ export async function recordRefundMessage(input: { sql: SqlExecutor; message: Re
       tx,
       targets.flatMap((t) => t.touches.map((touch) => ({ partner_id: Number(touch.partnerId), campaign_version_id: Number(touch.campaignVersionId) }))),
     );
+    const rejectedIds: number[] = [];
     for (const target of targets) {
       const plan = planRefund(target, ledger);
       await applyRefundPlan(tx, { target, plan, sourceEventId: message.provider_event_id, reason: message.reason });
+      if (plan.kind === 'before_payout' && plan.status === 'rejected' && target.status !== 'rejected') rejectedIds.push(target.conversionEventId);
     }
-    return { kind: 'refund_applied', conversionEventIds: targets.map((t) => t.conversionEventId) } as const;
+    return { kind: 'refund_applied', conversionEventIds: targets.map((t) => t.conversionEventId), rejectedIds } as const;
   });
 }

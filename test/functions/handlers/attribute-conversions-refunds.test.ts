@@ -78,6 +78,10 @@ describe('attribute-conversions: refunds and disputes', () => {
       [0, '0.00', '0.00'],
       [0, '0.00', '0.00'],
     ]);
+    const notices = (await h.aws.drain(h.notificationsQueueUrl)).map((m) => JSON.parse(m.Body!) as { event_type: string; payload: { receipt_id: string; status: string } });
+    const mine = notices.filter((n) => n.payload.receipt_id === message.receipt_id);
+    expect(mine.map((n) => n.event_type).sort()).toEqual(['conversion.created', 'conversion.rejected']);
+    expect(mine.find((n) => n.event_type === 'conversion.rejected')!.payload).toMatchObject({ status: 'rejected', commission_amount: '0.00' });
   });
 
   it('after payout the paid commission stands and negative adjustments per partner net the refund, once', async () => {
