@@ -6,6 +6,7 @@ import type { PlatformDeps } from '../platform/composition-root.js';
 import type { LinkStore } from '../ports/link-store.js';
 import { createLinkStore } from '../adapters/aws/link-writer.js';
 import { syncLinksToHotStore } from '../repositories/partner-links-sync.js';
+import { runPayoutsJob } from './payouts.js';
 
 export interface JobDeps extends PlatformDeps {
   /** Injected by callers that already hold one (the management API, tests). */
@@ -24,6 +25,8 @@ export const jobs: Record<string, Job> = {
     const since = typeof input.since === 'string' && !Number.isNaN(Date.parse(input.since)) ? new Date(input.since) : undefined;
     return syncLinksToHotStore({ sql: deps.sql, linkStore: linkStoreOf(deps), now: deps.now(), since, all: input.all === true });
   },
+  /** One payout run for `{ start_date?, end_date?, minimum? }` (default: last month, PAYOUT_MINIMUM or 50.00). */
+  payouts: ({ deps, input }) => runPayoutsJob({ sql: deps.sql, now: deps.now(), input, defaultMinimum: process.env.PAYOUT_MINIMUM }),
 };
 
 export class UnknownJobError extends Error {

@@ -11,7 +11,10 @@ import { enrollmentRoutes } from './enrollments.js';
 import { integrationRoutes } from './integrations-routes.js';
 import { linkRoutes } from './links.js';
 import { openapiRoutes } from './openapi.js';
+import { overrideRoutes } from './overrides-routes.js';
 import { partnerRoutes } from './partner.js';
+import { paymentMethodRoutes } from './payment-methods-routes.js';
+import { payoutRoutes } from './payouts-routes.js';
 import { profileRoutes } from './profiles.js';
 import { vendorUserRoutes } from './vendor-users.js';
 
@@ -27,6 +30,9 @@ export const routeModules: Record<string, AnyRoute[]> = {
   conversions: conversionRoutes,
   integrations: integrationRoutes,
   profiles: profileRoutes,
+  paymentMethods: paymentMethodRoutes,
+  payouts: payoutRoutes,
+  overrides: overrideRoutes,
 };
 
 export const allRoutes: AnyRoute[] = Object.values(routeModules).flat();
