@@ -42,7 +42,7 @@ function stripeHeader(payload: string, timestamp = nowSeconds, secret = stripeSe
   return { 'stripe-signature': stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp }) };
 }
 
-const sendStripe = (payload: string, headers = stripeHeader(payload), id = stripeId) => send(`/webhooks/stripe/${id}`, payload, headers);
+const sendStripe = (payload: string, headers: Record<string, string> = stripeHeader(payload), id = stripeId) => send(`/webhooks/stripe/${id}`, payload, headers);
 
 function shopifyHeaders(payload: string, topic: string, webhookId: string, secret = shopifySecret) {
   return {

@@ -1,0 +1,119 @@
+/**
+ * Outbound webhook POSTs with an SSRF guard. The target's host is resolved with node:dns and
+ * EVERY address must be public (`isPublicAddress`); the connection then goes to an address that
+ * was checked (the guard is the socket's `lookup`), so a DNS answer cannot change between the
+ * check and the connect (rebinding). Only http(s), no redirects followed, bounded time.
+ *
+ * `allowPrivateTargets` is the explicit test-only escape hatch (a receiver on 127.0.0.1); it
+ * skips the address check but never the scheme check.
+ */
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { request as httpRequest, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { isIP } from 'node:net';
+import { isPublicAddress } from '../../domain/notifications/is-public-address.js';
+
+/** The target was refused before any byte was sent (bad scheme, private address, unresolvable). */
+export class WebhookTargetRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WebhookTargetRefusedError';
+  }
+}
+
+export interface WebhookSenderOptions {
+  /** Test-only: allow loopback/private targets. @default false */
+  allowPrivateTargets?: boolean;
+  /** @default 10000 */
+  timeoutMs?: number;
+  /** DNS resolution (all addresses); injectable for tests. @default node:dns lookup with all: true */
+  resolve?: (hostname: string) => Promise<string[]>;
+}
+
+export interface WebhookSendResult {
+  status: number;
+}
+
+export interface WebhookSender {
+  post(input: { url: string; headers: Record<string, string>; body: string }): Promise<WebhookSendResult>;
+}
+
+function defaultResolve(hostname: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses: LookupAddress[]) => {
+      if (error) reject(error);
+      else resolve(addresses.map((a) => a.address));
+    });
+  });
+}
+
+/**
+ * Checks a target URL: scheme, then every resolved address. Returns the address to connect to.
+ * @throws WebhookTargetRefusedError
+ */
+export async function checkWebhookTarget(
+  url: string,
+  options: Pick<WebhookSenderOptions, 'allowPrivateTargets' | 'resolve'> = {},
+): Promise<{ url: URL; address: string; family: 4 | 6 }> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new WebhookTargetRefusedError('webhook_url is not a URL');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new WebhookTargetRefusedError(`scheme ${parsed.protocol} is not allowed (http or https only)`);
+  }
+  if (parsed.username || parsed.password) throw new WebhookTargetRefusedError('credentials in webhook_url are not allowed');
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  let addresses: string[];
+  if (isIP(host)) addresses = [host];
+  else {
+    try {
+      addresses = await (options.resolve ?? defaultResolve)(host);
+    } catch (error) {
+      throw new WebhookTargetRefusedError(`cannot resolve ${host}: ${(error as Error).message}`);
+    }
+  }
+  if (addresses.length === 0) throw new WebhookTargetRefusedError(`${host} has no address`);
+  if (!options.allowPrivateTargets) {
+    const bad = addresses.find((a) => !isPublicAddress(a));
+    if (bad !== undefined) throw new WebhookTargetRefusedError(`${host} resolves to a non-public address (${bad})`);
+  }
+  const address = addresses[0]!;
+  return { url: parsed, address, family: isIP(address) === 6 ? 6 : 4 };
+}
+
+export function createWebhookSender(options: WebhookSenderOptions = {}): WebhookSender {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  return {
+    async post({ url, headers, body }) {
+      const target = await checkWebhookTarget(url, options);
+      // Pin the connection to the checked address (TLS still verifies the hostname).
+      const pinned: LookupFunction = (_hostname, lookupOptions, callback) => {
+        if ((lookupOptions as { all?: boolean }).all) {
+          (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, [{ address: target.address, family: target.family }]);
+        } else callback(null, target.address, target.family);
+      };
+      const requestOptions: RequestOptions = {
+        method: 'POST',
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        lookup: pinned,
+        timeout: timeoutMs,
+      };
+      const send = target.url.protocol === 'https:' ? httpsRequest : httpRequest;
+      return new Promise<WebhookSendResult>((resolve, reject) => {
+        const req = send(target.url, requestOptions, (res) => {
+          // Drain and cap what we read: the answer's body is not ours to keep.
+          res.on('data', () => undefined);
+          res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+          res.on('error', reject);
+        });
+        req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
+        req.on('error', reject);
+        req.end(body);
+      });
+    },
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * The notifications consumer: POSTs each notice to the vendor's `webhook_url`, signed per
+ * Standard Webhooks with the vendor's `webhook_secret`. Only a 2xx is delivered; any other answer
+ * or a network error is a batch item failure, so SQS redelivers after the visibility timeout
+ * (that redelivery is the backoff; after `maxReceiveCount` the message moves to the DLQ).
+ * Attempts and the last error are kept in `notification_deliveries`. A notice already delivered
+ * is acknowledged without a second POST. Notices that can never be delivered (no endpoint, no
+ * secret, a refused target) are recorded as failed and acknowledged: retrying cannot help.
+ */
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { platformDepsFromEnv, type PlatformDeps } from '../platform/composition-root.js';
+import { lazyHandler } from '../platform/lambda-handler.js';
+import { queues } from '../../lib/resources.js';
+import { buildVendorWebhook } from '../domain/notifications/index.js';
+import { notificationMessageSchema, type NotificationMessage } from '../ports/notification-message.js';
+import type { SqlExecutor } from '../ports/sql-executor.js';
+import { createWebhookSender, WebhookTargetRefusedError, type WebhookSender } from '../adapters/http/webhook-sender.js';
+import { ensureDelivery, findVendorWebhookTarget, recordAttempt } from '../repositories/notifications.js';
+
+export interface NotifyVendorsOptions {
+  /** Test-only escape hatch: deliver to loopback/private receivers. Never set in production. */
+  allowPrivateWebhookTargets?: boolean;
+  sender?: WebhookSender;
+  log?: (entry: Record<string, unknown>) => void;
+}
+
+type Outcome = 'delivered' | 'retry' | 'gave_up' | 'already_delivered';
+
+const maxReceives = queues.notifications.maxReceiveCount;
+
+function receiveCount(record: SQSRecord): number {
+  return Number(record.attributes?.ApproximateReceiveCount ?? '1') || 1;
+}
+
+export function createNotifyVendors(deps: { sql: SqlExecutor; now: () => Date; sender: WebhookSender; log: (entry: Record<string, unknown>) => void }) {
+  async function deliver(message: NotificationMessage, lastReceive: boolean): Promise<Outcome> {
+    const now = deps.now();
+    const row = await ensureDelivery(deps.sql, { message, now });
+    if (row.status === 'delivered') return 'already_delivered';
+    const giveUp = async (error: string) => {
+      await recordAttempt(deps.sql, { notification_id: message.notification_id, status: 'failed', error, now, countsAsAttempt: false });
+      return 'gave_up' as const;
+    };
+    const vendor = await findVendorWebhookTarget(deps.sql, message.vendor_id);
+    if (!vendor?.webhook_url) return giveUp('vendor has no webhook_url');
+    if (!vendor.webhook_secret) return giveUp('vendor has no webhook_secret to sign with');
+    let request;
+    try {
+      request = buildVendorWebhook({ message, secret: vendor.webhook_secret, now });
+    } catch (error) {
+      return giveUp(`cannot sign: ${(error as Error).message}`);
+    }
+    let error: string;
+    try {
+      const { status } = await deps.sender.post({ url: vendor.webhook_url, headers: { ...request.headers }, body: request.body });
+      if (status >= 200 && status < 300) {
+        await recordAttempt(deps.sql, { notification_id: message.notification_id, status: 'delivered', error: null, now, countsAsAttempt: true });
+        return 'delivered';
+      }
+      error = `HTTP ${status}`;
+    } catch (cause) {
+      if (cause instanceof WebhookTargetRefusedError) return giveUp(`target refused: ${cause.message}`);
+      error = `network: ${(cause as Error).message}`;
+    }
+    await recordAttempt(deps.sql, {
+      notification_id: message.notification_id,
+      status: lastReceive ? 'failed' : 'pending',
+      error,
+      now,
+      countsAsAttempt: true,
+    });
+    return 'retry';
+  }
+
+  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+    for (const record of event.Records) {
+      let message: NotificationMessage;
+      try {
+        message = notificationMessageSchema.parse(JSON.parse(record.body));
+      } catch (error) {
+        // Poison: fail it so it reaches the DLQ with its body intact for inspection.
+        deps.log({ level: 'error', message: 'invalid notification message', messageId: record.messageId, error: String(error) });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+        continue;
+      }
+      try {
+        const outcome = await deliver(message, receiveCount(record) >= maxReceives);
+        deps.log({ level: outcome === 'retry' || outcome === 'gave_up' ? 'warn' : 'info', message: 'vendor notification', outcome, notification_id: message.notification_id, vendor_id: message.vendor_id });
+        if (outcome === 'retry') batchItemFailures.push({ itemIdentifier: record.messageId });
+      } catch (error) {
+        deps.log({ level: 'error', message: 'notification failed', notification_id: message.notification_id, error: String(error) });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures };
+  };
+}
+
+export function createHandler(deps: PlatformDeps, options: NotifyVendorsOptions = {}) {
+  const sender = options.sender ?? createWebhookSender({ allowPrivateTargets: options.allowPrivateWebhookTargets === true });
+  const log = options.log ?? ((entry: Record<string, unknown>) => console.log(JSON.stringify(entry)));
+  return createNotifyVendors({ get sql() { return deps.sql; }, now: deps.now, sender, log });
+}
+
+export const handler = lazyHandler(() => createHandler(platformDepsFromEnv()));

@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createHandler } from '../../../functions/handlers/notify-vendors.js';
+import { formatStandardWebhookSecret, verifyStandardWebhook } from '../../../functions/domain/webhooks/index.js';
+import type { PlatformDeps } from '../../../functions/platform/composition-root.js';
+import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
+
+const now = new Date('2026-03-01T12:00:00.000Z');
+const secret = formatStandardWebhookSecret(Buffer.alloc(32, 7));
+
+let db: TestDatabase;
+let server: Server;
+let baseUrl: string;
+let answers: number[] = [];
+let received: { path: string; headers: IncomingHttpHeaders; body: string }[] = [];
+let deps: PlatformDeps;
+const logs: Record<string, unknown>[] = [];
+
+async function vendorWith(webhookUrl: string | null, webhookSecret: string | null = secret): Promise<number> {
+  const { rows } = await db.sql.query<{ id: number }>(
+    `INSERT INTO vendors (name, email, webhook_url, webhook_secret) VALUES ('V', :email, :url, :secret) RETURNING vendor_id AS id`,
+    { email: `notify-${randomUUID()}@example.com`, url: webhookUrl, secret: webhookSecret },
+  );
+  return rows[0]!.id;
+}
+
+function sqsEvent(bodies: unknown[], receiveCount = 1): SQSEvent {
+  return {
+    Records: bodies.map((body, i) => ({
+      messageId: `m-${i}`,
+      receiptHandle: `rh-${i}`,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+      attributes: { ApproximateReceiveCount: String(receiveCount), SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0' },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:notifications',
+      awsRegion: 'us-east-1',
+    })),
+  };
+}
+
+const notice = (vendorId: number, overrides: Record<string, unknown> = {}) => ({
+  notification_id: randomUUID(),
+  vendor_id: vendorId,
+  event_type: 'conversion.created',
+  payload: { conversion_id: '17', receipt_id: randomUUID(), commission_amount: '9.99' },
+  ...overrides,
+});
+
+async function delivery(id: string) {
+  const { rows } = await db.sql.query<{ status: string; attempts: number; last_error: string | null; delivered_at: string | null }>(
+    `SELECT status, attempts, last_error, delivered_at FROM notification_deliveries WHERE notification_id = :id::uuid`,
+    { id },
+  );
+  return rows[0];
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      received.push({ path: req.url ?? '', headers: req.headers, body });
+      res.statusCode = answers.shift() ?? 200;
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  deps = {
+    config: {
+      tableNames: { links: 'links', clicks: 'clicks' },
+      queueUrls: { clicks: '', conversions: '', notifications: '' },
+      publicBaseUrl: 'https://go.example.test',
+      repeatClickWindowSeconds: 3600,
+    },
+    sql: db.sql,
+    dynamodb: undefined as never,
+    sqs: undefined as never,
+    now: () => now,
+  };
+});
+afterAll(async () => {
+  await new Promise<void>((r) => server.close(() => r()));
+  await db?.close();
+});
+beforeEach(() => {
+  answers = [];
+  received = [];
+  logs.length = 0;
+});
+
+const handler = (allow = true) => createHandler(deps, { allowPrivateWebhookTargets: allow, log: (e) => logs.push(e) });
+
+describe('notify-vendors', () => {
+  it('POSTs a Standard Webhooks request the vendor can verify, and records the delivery', async () => {
+    const vendorId = await vendorWith(`${baseUrl}/hooks`);
+    const message = notice(vendorId);
+    expect(await handler()(sqsEvent([message]))).toEqual({ batchItemFailures: [] });
+    expect(received).toHaveLength(1);
+    const [request] = received;
+    const headers = Object.fromEntries(Object.entries(request!.headers).map(([k, v]) => [k, String(v)]));
+    expect(verifyStandardWebhook({ headers, body: request!.body, secret, now })).toEqual({ id: message.notification_id, timestamp: now.getTime() / 1000 });
+    expect(JSON.parse(request!.body)).toEqual({ type: 'conversion.created', timestamp: now.toISOString(), data: message.payload });
+    expect(await delivery(message.notification_id)).toMatchObject({ status: 'delivered', attempts: 1, last_error: null });
+  });
+
+  it('a non-2xx answer is a batch item failure; the SQS redelivery retries and delivers under the same webhook-id', async () => {
+    const vendorId = await vendorWith(`${baseUrl}/hooks`);
+    const message = notice(vendorId);
+    answers = [500, 302];
+    expect(await handler()(sqsEvent([message]))).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-0' }] });
+    expect(await delivery(message.notification_id)).toMatchObject({ status: 'pending', attempts: 1, last_error: 'HTTP 500' });
+    // A redirect is not delivered either (and never followed).
+    expect(await handler()(sqsEvent([message], 2))).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-0' }] });
+    expect(await delivery(message.notification_id)).toMatchObject({ status: 'pending', attempts: 2, last_error: 'HTTP 302' });
+    expect(await handler()(sqsEvent([message], 3))).toEqual({ batchItemFailures: [] });
+    expect(await delivery(message.notification_id)).toMatchObject({ status: 'delivered', attempts: 3 });
+    expect(new Set(received.map((r) => r.headers['webhook-id']))).toEqual(new Set([message.notification_id]));
+    // Already delivered: acknowledged without a fourth POST.
+    expect(await handler()(sqsEvent([message], 4))).toEqual({ batchItemFailures: [] });
+    expect(received).toHaveLength(3);
+  });
+
+  it('marks the delivery failed on the last receive before the DLQ', async () => {
+    const vendorId = await vendorWith(`${baseUrl}/hooks`);
+    const message = notice(vendorId);
+    answers = [503];
+    expect((await handler()(sqsEvent([message], 8))).batchItemFailures).toHaveLength(1);
+    expect(await delivery(message.notification_id)).toMatchObject({ status: 'failed', attempts: 1, last_error: 'HTTP 503' });
+  });
+
+  it('never POSTs to a loopback endpoint without the test escape hatch (recorded failed, acknowledged)', async () => {
+    const vendorId = await vendorWith(`${baseUrl}/hooks`);
+    const message = notice(vendorId);
+    expect(await handler(false)(sqsEvent([message]))).toEqual({ batchItemFailures: [] });
+    expect(received).toHaveLength(0);
+    const row = await delivery(message.notification_id);
+    expect(row).toMatchObject({ status: 'failed', attempts: 0 });
+    expect(row!.last_error).toMatch(/target refused: .*non-public address \(127\.0\.0\.1\)/);
+  });
+
+  it('vendors without an endpoint or secret: recorded failed, acknowledged; a bad message goes to the DLQ', async () => {
+    const none = notice(await vendorWith(null));
+    const noSecret = notice(await vendorWith(`${baseUrl}/hooks`, null));
+    const res = await handler()(sqsEvent([none, noSecret, '{"not":"a notice"}', 'not json']));
+    expect(res).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-2' }, { itemIdentifier: 'm-3' }] });
+    expect(await delivery(none.notification_id)).toMatchObject({ status: 'failed', last_error: 'vendor has no webhook_url' });
+    expect(await delivery(noSecret.notification_id)).toMatchObject({ status: 'failed', last_error: 'vendor has no webhook_secret to sign with' });
+    expect(received).toHaveLength(0);
+  });
+
+  it('a connection error is retried', async () => {
+    const vendorId = await vendorWith('http://127.0.0.1:9/closed');
+    const message = notice(vendorId);
+    expect((await handler()(sqsEvent([message]))).batchItemFailures).toHaveLength(1);
+    expect((await delivery(message.notification_id))!.last_error).toMatch(/^network: /);
+  });
+});
