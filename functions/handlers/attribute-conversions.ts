@@ -22,6 +22,7 @@ import { createDynamoDbClickStore } from '../adapters/aws/dynamodb-click-store.j
 import { platformDepsFromEnv, type PlatformDeps } from '../platform/composition-root.js';
 import { lazyHandler } from '../platform/lambda-handler.js';
 import type { ClickStore } from '../ports/click-store.js';
+import type { NotificationEventType, NotificationMessage } from '../ports/notification-message.js';
 import { conversionQueueMessageSchema, type ConversionQueueMessage } from '../ports/conversion-message.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 import { loadHotJourney, recordConversion, recordRefundMessage, type RecordOutcome } from '../repositories/conversions-record.js';
@@ -111,24 +112,20 @@ export interface AttributeConversionsDeps {
 export function createAttributeConversions(deps: AttributeConversionsDeps): (event: SQSEvent) => Promise<SQSBatchResponse> {
   const log = deps.log ?? jsonLogger;
 
-  async function notify(notices: ConversionNotice[], eventType: 'conversion.created' | 'conversion.rejected' = 'conversion.created'): Promise<void> {
+  async function notify(notices: ConversionNotice[], eventType: NotificationEventType = 'conversion.created'): Promise<void> {
     if (notices.length === 0) return;
     if (!deps.notificationsQueueUrl) {
       log.info('conversion_notification_skipped', { reason: 'no notifications queue configured', count: notices.length });
       return;
     }
     for (const notice of notices) {
-      await deps.sqs.send(
-        new SendMessageCommand({
-          QueueUrl: deps.notificationsQueueUrl,
-          MessageBody: JSON.stringify({
-            notification_id: notificationIdFor(eventType, notice.receipt_id),
-            vendor_id: notice.vendor_id,
-            event_type: eventType,
-            payload: notice,
-          }),
-        }),
-      );
+      const body: NotificationMessage = {
+        notification_id: notificationIdFor(eventType, notice.receipt_id),
+        vendor_id: notice.vendor_id,
+        event_type: eventType,
+        payload: notice,
+      };
+      await deps.sqs.send(new SendMessageCommand({ QueueUrl: deps.notificationsQueueUrl, MessageBody: JSON.stringify(body) }));
     }
   }
 
