@@ -86,19 +86,3 @@ describe('api stack', () => {
     api.hasOutput('WebhookUrlPattern', { Value: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['/webhooks/{provider}/{integration_id}'])]) }) });
   });
 });
-
-describe('api stack with a custom API domain', () => {
-  const custom = synthPlatform({
-    apiDomain: 'api.example.com',
-    apiCertificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555',
-    hostedZoneId: 'Z0123456789ABC',
-    hostedZoneName: 'example.com',
-  }).templates.api;
-
-  it('maps the domain to the default stage and aliases it in Route 53', () => {
-    custom.hasResourceProperties('AWS::ApiGatewayV2::DomainName', { DomainName: 'api.example.com' });
-    custom.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
-    custom.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'api.example.com.', Type: 'A', HostedZoneId: 'Z0123456789ABC' });
-    custom.hasOutput('ApiUrl', { Value: 'https://api.example.com' });
-  });
-});
