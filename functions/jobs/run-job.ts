@@ -7,6 +7,7 @@ import type { LinkStore } from '../ports/link-store.js';
 import { createLinkStore } from '../adapters/aws/link-writer.js';
 import { syncLinksToHotStore } from '../repositories/partner-links-sync.js';
 import { runPayoutsJob } from './payouts.js';
+import { runApproveConversionsJob } from './approve-conversions.js';
 
 export interface JobDeps extends PlatformDeps {
   /** Injected by callers that already hold one (the management API, tests). */
@@ -26,6 +27,9 @@ export const jobs: Record<string, Job> = {
     return syncLinksToHotStore({ sql: deps.sql, linkStore: linkStoreOf(deps), now: deps.now(), since, all: input.all === true });
   },
   /** One payout run for `{ start_date?, end_date?, minimum? }` (default: last month, PAYOUT_MINIMUM or 50.00). */
+  /** Pending conversions past their version's approval_hold_days -> approved (+ audit, + vendor notice). */
+  'approve-conversions': ({ deps, input }) =>
+    runApproveConversionsJob({ sql: deps.sql, sqs: deps.sqs, notificationsQueueUrl: deps.config.queueUrls.notifications, now: deps.now(), input }),
   payouts: ({ deps, input }) => runPayoutsJob({ sql: deps.sql, now: deps.now(), input, defaultMinimum: process.env.PAYOUT_MINIMUM }),
 };
 

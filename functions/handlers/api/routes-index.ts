@@ -6,7 +6,9 @@ import type { AnyRoute } from '../../platform/http/route.js';
 import { adminRoutes } from './admin.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { campaignRoutes } from './campaigns.js';
+import { commissionRuleRoutes } from './commission-rules-routes.js';
 import { conversionRoutes } from './conversions-routes.js';
+import { conversionReviewRoutes } from './conversion-review-routes.js';
 import { enrollmentRoutes } from './enrollments.js';
 import { integrationRoutes } from './integrations-routes.js';
 import { linkRoutes } from './links.js';
@@ -16,6 +18,7 @@ import { partnerRoutes } from './partner.js';
 import { paymentMethodRoutes } from './payment-methods-routes.js';
 import { payoutRoutes } from './payouts-routes.js';
 import { profileRoutes } from './profiles.js';
+import { reportRoutes } from './reports-routes.js';
 import { vendorUserRoutes } from './vendor-users.js';
 
 export const routeModules: Record<string, AnyRoute[]> = {
@@ -29,10 +32,13 @@ export const routeModules: Record<string, AnyRoute[]> = {
   apiKeys: apiKeyRoutes,
   conversions: conversionRoutes,
   integrations: integrationRoutes,
+  reports: reportRoutes,
   profiles: profileRoutes,
   paymentMethods: paymentMethodRoutes,
   payouts: payoutRoutes,
+  conversionReview: conversionReviewRoutes,
   overrides: overrideRoutes,
+  commissionRules: commissionRuleRoutes,
 };
 
 export const allRoutes: AnyRoute[] = Object.values(routeModules).flat();

@@ -1,0 +1,56 @@
+/**
+ * The `approve-conversions` job: pending conversions older than their version's
+ * `approval_hold_days` become approved (set-based, in bounded batches), each with an audit row,
+ * and each vendor is told (`conversion.approved` on the notifications queue) after the commit.
+ */
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { notificationIdFor } from '../handlers/attribute-conversions.js';
+import type { NotificationMessage } from '../ports/notification-message.js';
+import type { SqlExecutor } from '../ports/sql-executor.js';
+import { approveHeldConversions, type ApprovedConversion } from '../repositories/approvals.js';
+
+export async function enqueueConversionNotices(
+  sqs: SQSClient,
+  queueUrl: string,
+  eventType: 'conversion.approved' | 'conversion.rejected',
+  conversions: ReadonlyArray<Pick<ApprovedConversion, 'conversion_event_id' | 'receipt_id' | 'vendor_id' | 'partner_id' | 'commission_amount'> & Record<string, unknown>>,
+): Promise<number> {
+  if (!queueUrl) return 0;
+  for (const c of conversions) {
+    const body: NotificationMessage = {
+      notification_id: notificationIdFor(eventType, c.receipt_id),
+      vendor_id: Number(c.vendor_id),
+      event_type: eventType,
+      payload: {
+        conversion_id: String(c.conversion_event_id),
+        receipt_id: c.receipt_id,
+        partner_id: Number(c.partner_id),
+        commission_amount: c.commission_amount,
+        status: eventType === 'conversion.approved' ? 'approved' : 'rejected',
+      },
+    };
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(body) }));
+  }
+  return conversions.length;
+}
+
+export async function runApproveConversionsJob(args: {
+  sql: SqlExecutor;
+  sqs: SQSClient;
+  notificationsQueueUrl: string;
+  now: Date;
+  input: Record<string, unknown>;
+}): Promise<{ approved: number; notified: number; conversion_event_ids: number[] }> {
+  const batchSize = typeof args.input.batch_size === 'number' && args.input.batch_size > 0 ? Math.min(args.input.batch_size, 10_000) : 1000;
+  const maxBatches = typeof args.input.max_batches === 'number' && args.input.max_batches > 0 ? args.input.max_batches : 100;
+  const ids: number[] = [];
+  let notified = 0;
+  for (let batch = 0; batch < maxBatches; batch += 1) {
+    const approved = await args.sql.transaction((tx) => approveHeldConversions(tx, { now: args.now.toISOString(), limit: batchSize }));
+    ids.push(...approved.map((a) => Number(a.conversion_event_id)));
+    notified += await enqueueConversionNotices(args.sqs, args.notificationsQueueUrl, 'conversion.approved', approved);
+    if (approved.length < batchSize) break;
+  }
+  console.info(JSON.stringify({ level: 'info', message: 'approve-conversions', approved: ids.length, notified }));
+  return { approved: ids.length, notified, conversion_event_ids: ids };
+}
