@@ -2,6 +2,8 @@
  * The ingest-clicks consumer's behaviour, run against whichever database `open` returns (PGlite
  * and PostgreSQL 15 test files both call it), so the SQL is proven on both engines.
  */
+import { readFileSync } from 'node:fs';
+import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIngestClicks, type IngestLogger } from '../../../../functions/handlers/ingest-clicks.js';
 import type { LinkItem } from '../../../../functions/ports/link-store.js';
@@ -183,6 +185,19 @@ export function ingestClicksSuite(engine: string, open: () => Promise<SuiteDatab
       expect(state.enrollments[0]).toMatchObject({ total_clicks: 1 });
       // No cookie was created for the click that was refused.
       expect(state.cookies.map((row) => row.cookie_id)).toEqual([good.cookie_id]);
+    });
+
+    it('ingests the sample batch in events/clicks (one click, one poison message)', async () => {
+      const [link] = await seedLinks(db.sql, { partners: 1 });
+      const sample = JSON.parse(readFileSync(new URL('../../../../events/clicks/sqs-clicks-batch.json', import.meta.url), 'utf8')) as SQSEvent;
+      const event = structuredClone(sample);
+      const body = JSON.parse(event.Records[0]!.body) as Record<string, unknown>;
+      event.Records[0]!.body = JSON.stringify({ ...body, partner_link_id: link!.partner_link_id, click_id: crypto.randomUUID() });
+      const result = await createIngestClicks({ sql: db.sql, log })(event);
+      expect(result.batchItemFailures).toEqual([{ itemIdentifier: event.Records[1]!.messageId }]);
+      const state = await snapshot(db.sql, [String(body.cookie_id)], [link!]);
+      expect(state.clicks).toHaveLength(1);
+      expect(state.enrollments[0]).toMatchObject({ total_clicks: 1 });
     });
 
     it('keeps expires_at at the maximum and appends to an existing journey', async () => {
