@@ -1,0 +1,138 @@
+/**
+ * Vendor reports. Every query is scoped to one campaign the caller's vendor owns (the route
+ * checks ownership first; the queries also join on vendor_id so a wrong id returns nothing).
+ * Money stays NUMERIC in SQL and arrives as decimal strings.
+ */
+import type { SqlExecutor } from '../ports/sql-executor.js';
+
+export interface TopPartnerRow {
+  partner_id: number;
+  name: string;
+  tier: string | null;
+  conversion_count: number;
+  total_revenue: string;
+  total_commission: string;
+  avg_commission: string;
+}
+
+/**
+ * The data dictionary's "top performing partners in campaign": approved conversions in
+ * [from, to] (inclusive, as BETWEEN), top 10 by revenue. The average is rounded half-up to the
+ * cent in SQL (NUMERIC ROUND rounds half away from zero: half-up for these non-negative sums).
+ */
+export async function topPartners(
+  sql: SqlExecutor,
+  input: { vendor_id: number; campaign_id: number; from: Date; to: Date; limit?: number },
+): Promise<TopPartnerRow[]> {
+  const { rows } = await sql.query<TopPartnerRow & Record<string, unknown>>(
+    `SELECT p.partner_id, p.name, p.tier,
+            COUNT(DISTINCT ce.conversion_event_id)::integer AS conversion_count,
+            COALESCE(SUM(ce.event_value), 0)::numeric(12,2)::text AS total_revenue,
+            COALESCE(SUM(ce.commission_amount), 0)::numeric(12,2)::text AS total_commission,
+            ROUND(COALESCE(AVG(ce.commission_amount), 0), 2)::numeric(12,2)::text AS avg_commission
+     FROM partners p
+     JOIN conversion_events ce ON ce.partner_id = p.partner_id
+     JOIN campaign_versions cv ON cv.campaign_version_id = ce.campaign_version_id
+     WHERE cv.campaign_id = :campaign_id::integer
+       AND ce.vendor_id = :vendor_id::integer
+       AND ce.status = 'approved'
+       AND ce.is_deleted IS NOT TRUE
+       AND ce.occurred_at BETWEEN :from::timestamptz AND :to::timestamptz
+     GROUP BY p.partner_id, p.name, p.tier
+     ORDER BY SUM(ce.event_value) DESC NULLS LAST, p.partner_id
+     LIMIT :limit::integer`,
+    { vendor_id: input.vendor_id, campaign_id: input.campaign_id, from: input.from, to: input.to, limit: input.limit ?? 10 },
+  );
+  return rows;
+}
+
+export interface FunnelStageRow {
+  /** NULL furthest stage = the journey never got past its click. */
+  stage: string;
+  sort_order: number;
+  journeys: number;
+  converted: number;
+}
+
+export interface FunnelSummaryRow {
+  journeys: number;
+  converted: number;
+  /** Whole seconds, average of journey_completed_at - journey_started_at over converted journeys. */
+  avg_seconds_to_conversion: number | null;
+}
+
+/** Journeys of a campaign (all its versions) grouped by their furthest stage. */
+export async function funnelStages(sql: SqlExecutor, input: { vendor_id: number; campaign_id: number }): Promise<FunnelStageRow[]> {
+  const { rows } = await sql.query<FunnelStageRow & Record<string, unknown>>(
+    `SELECT COALESCE(cet.name, 'click') AS stage, COALESCE(cet.sort_order, 0)::integer AS sort_order,
+            COUNT(*)::integer AS journeys, COUNT(*) FILTER (WHERE fj.is_converted IS TRUE)::integer AS converted
+     FROM funnel_journeys fj
+     JOIN campaign_versions cv ON cv.campaign_version_id = fj.campaign_version_id
+     JOIN campaigns c ON c.campaign_id = cv.campaign_id
+     LEFT JOIN conversion_event_types cet ON cet.conversion_event_type_id = fj.furthest_stage_id
+     WHERE cv.campaign_id = :campaign_id::integer AND c.vendor_id = :vendor_id::integer AND fj.is_deleted IS NOT TRUE
+     GROUP BY 1, 2
+     ORDER BY 2, 1`,
+    input,
+  );
+  return rows;
+}
+
+export async function funnelSummary(sql: SqlExecutor, input: { vendor_id: number; campaign_id: number }): Promise<FunnelSummaryRow> {
+  const { rows } = await sql.query<FunnelSummaryRow & Record<string, unknown>>(
+    `SELECT COUNT(*)::integer AS journeys,
+            COUNT(*) FILTER (WHERE fj.is_converted IS TRUE)::integer AS converted,
+            ROUND(AVG(EXTRACT(EPOCH FROM (fj.journey_completed_at - fj.journey_started_at)))
+                  FILTER (WHERE fj.is_converted IS TRUE AND fj.journey_completed_at IS NOT NULL))::integer AS avg_seconds_to_conversion
+     FROM funnel_journeys fj
+     JOIN campaign_versions cv ON cv.campaign_version_id = fj.campaign_version_id
+     JOIN campaigns c ON c.campaign_id = cv.campaign_id
+     WHERE cv.campaign_id = :campaign_id::integer AND c.vendor_id = :vendor_id::integer AND fj.is_deleted IS NOT TRUE`,
+    input,
+  );
+  return rows[0] ?? { journeys: 0, converted: 0, avg_seconds_to_conversion: null };
+}
+
+export interface AttributionInputRow {
+  conversion_event_id: number;
+  occurred_at: string;
+  commission_amount: string | null;
+  attribution_type: string;
+  time_decay_half_life_days: number;
+  touch_id: number;
+  touch_partner_id: number;
+  touch_campaign_version_id: number;
+  touch_click_id: number | null;
+  touch_occurred_at: string;
+  touch_value: string | null;
+}
+
+/**
+ * The stored journeys (touches) of a campaign's commissionable conversions, one row per touch,
+ * for recomputing every attribution model. Rejected conversions earn nothing under any model.
+ */
+export async function attributionInputs(sql: SqlExecutor, input: { vendor_id: number; campaign_id: number }): Promise<AttributionInputRow[]> {
+  const { rows } = await sql.query<AttributionInputRow & Record<string, unknown>>(
+    `SELECT ce.conversion_event_id, ce.occurred_at, ce.commission_amount, ce.attribution_type, cv.time_decay_half_life_days,
+            t.touch_id, t.partner_id AS touch_partner_id, t.campaign_version_id AS touch_campaign_version_id,
+            t.click_id AS touch_click_id, t.occurred_at AS touch_occurred_at, t.touch_value
+     FROM conversion_events ce
+     JOIN campaign_versions cv ON cv.campaign_version_id = ce.campaign_version_id
+     JOIN touches t ON t.conversion_event_id = ce.conversion_event_id AND t.is_deleted IS NOT TRUE
+     WHERE cv.campaign_id = :campaign_id::integer AND ce.vendor_id = :vendor_id::integer
+       AND ce.is_deleted IS NOT TRUE AND ce.status <> 'rejected'
+     ORDER BY ce.conversion_event_id, t.occurred_at, t.touch_id`,
+    input,
+  );
+  return rows;
+}
+
+/** Display names of partners, for report rows. */
+export async function partnerNames(sql: SqlExecutor, ids: number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await sql.query<{ partner_id: number; name: string }>(
+    `SELECT partner_id, name FROM partners WHERE partner_id = ANY(:ids::integer[])`,
+    { ids },
+  );
+  return new Map(rows.map((r) => [r.partner_id, r.name]));
+}
