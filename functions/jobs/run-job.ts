@@ -8,6 +8,7 @@ import { createLinkStore } from '../adapters/aws/link-writer.js';
 import { syncLinksToHotStore } from '../repositories/partner-links-sync.js';
 import { runPayoutsJob } from './payouts.js';
 import { runApproveConversionsJob } from './approve-conversions.js';
+import { runReconciliationJob } from './reconciliation.js';
 
 export interface JobDeps extends PlatformDeps {
   /** Injected by callers that already hold one (the management API, tests). */
@@ -30,6 +31,8 @@ export const jobs: Record<string, Job> = {
   /** Pending conversions past their version's approval_hold_days -> approved (+ audit, + vendor notice). */
   'approve-conversions': ({ deps, input }) =>
     runApproveConversionsJob({ sql: deps.sql, sqs: deps.sqs, notificationsQueueUrl: deps.config.queueUrls.notifications, now: deps.now(), input }),
+  /** The money invariants (docs/payouts.md): `{ balanced, violations }`. */
+  reconciliation: ({ deps }) => runReconciliationJob({ sql: deps.sql }),
   payouts: ({ deps, input }) => runPayoutsJob({ sql: deps.sql, now: deps.now(), input, defaultMinimum: process.env.PAYOUT_MINIMUM }),
 };
 

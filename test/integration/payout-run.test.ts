@@ -8,11 +8,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StripePayoutProvider } from '../../functions/adapters/payments/stripe-payout-provider.js';
 import { WirePayoutProvider } from '../../functions/adapters/payments/wire-payout-provider.js';
-import { planPayouts, reconcile, selectPayableCredits } from '../../functions/domain/payouts/index.js';
+import { planPayouts, selectPayableCredits } from '../../functions/domain/payouts/index.js';
 import { runPayoutStatement } from '../../functions/repositories/payouts.js';
 import { adminToken, createApiFixture, createPartner, type ApiFixture, type PartnerHandle } from '../functions/handlers/api/fixtures.js';
 import { replayFetch, recording, type Step } from '../functions/adapters/payments/replay-fetch.js';
 import { seedCampaignVersion, seedVendor } from '../helpers/seed.js';
+import { expectBalanced, reconcileBooks } from '../helpers/reconcile.js';
 import { loadLedger, seedPayableConversion, seedPaymentMethod, stripeTransferRecording } from '../helpers/payout-fixtures.js';
 
 let fx: ApiFixture;
@@ -164,7 +165,7 @@ describe('payout run', () => {
     expect(aEvents).toEqual([[conv.a1, '60.00'], [conv.ab, '15.00'], [conv.aPaid, '-10.00']].sort((x, y) => (x[0] as number) - (y[0] as number)));
     const { rows: adj } = await fx.db.sql.query<any>(`SELECT payout_id FROM commission_adjustments WHERE conversion_event_id = :c::bigint`, { c: conv.aPaid });
     expect(adj[0].payout_id).not.toBeNull();
-    expect(reconcile(await loadLedger(fx.db.sql))).toEqual([]);
+    await expectBalanced(fx.db.sql);
   });
 
   it('a re-run pays nothing twice', async () => {
@@ -208,7 +209,7 @@ describe('sending payouts', () => {
     const again = await fx.api.post(`/v1/admin/payouts/${payout.payout_id}/approve`, undefined, { token: adminToken });
     expect(again.status).toBe(409);
     expect(fake.requests).toEqual([]);
-    expect(reconcile(await loadLedger(fx.db.sql))).toEqual([]);
+    await expectBalanced(fx.db.sql);
   });
 
   it('timeout then retry: the same key, the adapter finds the first transfer, no second transfer is requested', async () => {
@@ -222,7 +223,7 @@ describe('sending payouts', () => {
     expect(retry.body).toMatchObject({ status: 'completed', idempotency_key: key, attempts: 2 });
     expect(fake.requests.map((r) => [r.method, r.path, r.query.get('transfer_group')])).toEqual([['GET', '/v1/transfers', key]]);
     expect(retry.body.conversions[0].conversion_status).toBe('paid');
-    expect(reconcile(await loadLedger(fx.db.sql))).toEqual([]);
+    await expectBalanced(fx.db.sql);
   });
 
   it('definitive failure (insufficient funds) then retry re-issues with a new key', async () => {
@@ -243,7 +244,7 @@ describe('sending payouts', () => {
     // Now A and B are both paid for the shared conversion.
     const { rows } = await fx.db.sql.query<any>(`SELECT status FROM conversion_events WHERE conversion_event_id = :c::bigint`, { c: conv.ab });
     expect(rows[0].status).toBe('paid');
-    expect(reconcile(await loadLedger(fx.db.sql))).toEqual([]);
+    await expectBalanced(fx.db.sql);
   });
 
   it('wire: approve leaves it processing (manual), fail then retry, confirm completes', async () => {
@@ -260,7 +261,7 @@ describe('sending payouts', () => {
     expect(confirmed.body).toMatchObject({ status: 'completed' });
     expect(confirmed.body.conversions[0].conversion_status).toBe('paid');
     expect(fake.requests).toEqual([]);
-    expect(reconcile(await loadLedger(fx.db.sql))).toEqual([]);
+    await expectBalanced(fx.db.sql);
   });
 
   it('partner sees its own payouts with their conversions', async () => {
@@ -270,5 +271,24 @@ describe('sending payouts', () => {
     expect(res.body.data.map((x: any) => x.amount)).toEqual(['65.00', '70.00']);
     const list = await fx.api.get(`/v1/admin/payouts?status=completed`, { token: adminToken });
     expect(list.body.data.length).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('reconciliation', () => {
+  it('the SQL query reports the same violations as the pure spec on injected faults, and the route shows them', async () => {
+    const clean = await fx.api.get('/v1/admin/reconciliation', { token: adminToken });
+    expect(clean.body).toEqual({ balanced: true, violations: [] });
+    const sql = fx.db.sql;
+    await sql.query(`UPDATE touches SET touch_value = touch_value + 1 WHERE conversion_event_id = :c::bigint`, { c: conv.c });
+    await sql.query(`UPDATE payouts SET amount = amount + 5 WHERE partner_id = :p::integer AND status = 'completed' AND start_date = '2026-02-01'`, { p: p.f.partner_id });
+    await sql.query(`UPDATE conversion_events SET status = 'paid' WHERE conversion_event_id = :c::bigint`, { c: conv.d });
+    await sql.query(`UPDATE conversion_events SET status = 'pending' WHERE conversion_event_id = :c::bigint`, { c: conv.e });
+    const violations = await reconcileBooks(sql);
+    expect(new Set(violations.map((v) => v.kind))).toEqual(
+      new Set(['touches_not_equal_commission', 'share_paid_incorrectly', 'payout_amount_not_equal_events', 'paid_not_paid_out', 'event_on_unpayable_conversion']),
+    );
+    const res = await fx.api.get('/v1/admin/reconciliation', { token: adminToken });
+    expect(res.body.balanced).toBe(false);
+    expect(res.body.violations.length).toBe(violations.length);
   });
 });

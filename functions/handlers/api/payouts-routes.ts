@@ -38,6 +38,7 @@ import {
   recordPayoutProcessing,
   type PayoutRecord,
 } from '../../repositories/payouts.js';
+import { runReconciliation } from '../../repositories/reconciliation.js';
 
 type Providers = Partial<Record<PayoutProviderName, PayoutProvider>>;
 
@@ -205,6 +206,37 @@ export async function sendPayout(args: { deps: ApiDeps; payoutId: number; now: D
 }
 
 export const payoutRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'GET',
+    path: '/v1/admin/reconciliation',
+    auth: 'operator',
+    summary: 'The money invariants: touches = commission, events = payout, paid = paid out (no violations = balanced)',
+    tags: ['payouts'],
+    responses: {
+      200: {
+        description: 'Violations',
+        schema: z.object({
+          balanced: z.boolean(),
+          violations: z.array(
+            z.object({
+              kind: z.string(),
+              conversion_event_id: z.number().nullable(),
+              payout_id: z.number().nullable(),
+              partner_id: z.number().nullable(),
+              adjustment_id: z.number().nullable(),
+              expected: z.string().nullable(),
+              actual: z.string().nullable(),
+            }),
+          ),
+        }),
+      },
+    },
+    handler: async ({ deps }) => {
+      const violations = await runReconciliation(deps.sql);
+      return ok({ balanced: violations.length === 0, violations });
+    },
+  }),
+
   defineRoute({
     method: 'GET',
     path: '/v1/admin/payouts',
