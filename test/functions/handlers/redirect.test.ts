@@ -68,10 +68,10 @@ const log: RedirectLogger = {
   warn: (message, fields) => logged.push({ level: 'warn', message, fields }),
 };
 
-function redirectWith(options: { publicBaseUrl?: string; windowSeconds?: number; queueUrl?: string } = {}) {
+function redirectWith(options: { publicBaseUrl?: string; windowSeconds?: number; queueUrl?: string; clicksTable?: string } = {}) {
   return createRedirect({
     links: createDynamoDbLinkStore({ client: aws.dynamodb, tableName: aws.tableNames.links }),
-    clicks: createDynamoDbClickStore({ client: aws.dynamodb, tableName: aws.tableNames.clicks }),
+    clicks: createDynamoDbClickStore({ client: aws.dynamodb, tableName: options.clicksTable ?? aws.tableNames.clicks }),
     queue: createSqsClickQueue({ client: aws.sqs, queueUrl: options.queueUrl ?? aws.clicksQueueUrl }),
     config: { publicBaseUrl: options.publicBaseUrl ?? 'https://go.example.com', repeatClickWindowSeconds: options.windowSeconds ?? 3600 },
     now: () => new Date(nowMs),
@@ -219,6 +219,33 @@ describe('redirect: a counted click', () => {
     expect(logged.map((entry) => entry.message)).toEqual(['click_send_failed']);
     const { items } = await recorded('sqsdown');
     expect(items).toHaveLength(1);
+  });
+});
+
+describe('redirect: when the hot store fails', () => {
+  it('still redirects and counts the click through the queue copy, logging both failures', async () => {
+    await seed(link({ short_code: 'ddbdown' }));
+    const result = await redirectWith({ clicksTable: 'no-such-table' })(request('ddbdown', { ip: '198.51.100.31' }));
+    expect(result.statusCode).toBe(302);
+    const clickId = new URL(String(result.headers?.location)).searchParams.get('aff_click_id');
+    expect(logged.map((entry) => entry.message)).toEqual(['visit_marker_failed', 'click_store_failed']);
+    const { messages } = await recorded('ddbdown');
+    expect(messages.map((message) => message.click_id)).toEqual([clickId]);
+  });
+
+  it('answers 503 when the link cannot be read at all', async () => {
+    const redirect = createRedirect({
+      links: { get: () => Promise.reject(new Error('throttled')), put: () => Promise.resolve() },
+      clicks: createDynamoDbClickStore({ client: aws.dynamodb, tableName: aws.tableNames.clicks }),
+      queue: createSqsClickQueue({ client: aws.sqs, queueUrl: aws.clicksQueueUrl }),
+      config: { publicBaseUrl: 'https://go.example.com', repeatClickWindowSeconds: 3600 },
+      now: () => new Date(nowMs),
+      log,
+    });
+    const result = await redirect(request('anything'));
+    expect(result.statusCode).toBe(503);
+    expect(result.headers?.location).toBeUndefined();
+    expect(logged.map((entry) => entry.message)).toEqual(['link_lookup_failed']);
   });
 });
 
