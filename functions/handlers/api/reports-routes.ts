@@ -179,17 +179,18 @@ export const reportRoutes: AnyRoute[] = [
       await requireCampaign(deps, auth.vendorId, query.campaign_id);
       const scope = { vendor_id: auth.vendorId, campaign_id: query.campaign_id };
       const [stages, summary] = [await funnelStages(deps.sql, scope), await funnelSummary(deps.sql, scope)];
-      // reached(stage) = journeys whose furthest stage is this one or a later one.
+      // reached(stage) = journeys whose furthest stage is this one or a later one; the drop-off
+      // at a stage = journeys that went no further and never converted.
       const rows = stages.map((s, i) => {
         const reached = stages.slice(i).reduce((n, x) => n + x.journeys, 0);
-        const reachedNext = stages.slice(i + 1).reduce((n, x) => n + x.journeys, 0);
+        const dropOff = s.journeys - s.converted;
         return {
           stage: s.stage,
           sort_order: s.sort_order,
           journeys_ending_here: s.journeys,
           reached,
-          drop_off: reached - reachedNext,
-          drop_off_rate: ratio(reached - reachedNext, reached),
+          drop_off: dropOff,
+          drop_off_rate: ratio(dropOff, reached),
           converted: s.converted,
         };
       });
