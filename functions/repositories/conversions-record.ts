@@ -588,7 +588,7 @@ export async function recordRefundMessage(input: { sql: SqlExecutor; message: Re
     for (const target of targets) {
       const plan = planRefund(target, ledger);
       await applyRefundPlan(tx, { target, plan, sourceEventId: message.provider_event_id, reason: message.reason });
-      if (plan.kind === 'before_payout' && plan.status === 'rejected' && target.status !== 'rejected') rejectedIds.push(target.conversionEventId);
+      if (plan.kind === 'apply' && plan.status === 'rejected' && target.status !== 'rejected') rejectedIds.push(target.conversionEventId);
     }
     return { kind: 'refund_applied', conversionEventIds: targets.map((t) => t.conversionEventId), rejectedIds } as const;
   });

@@ -3,7 +3,8 @@
  * `unattributed_conversions` row of event type `refund` (reason `refund_ledger`), i.e. "refund
  * events of this transaction", whose payload holds the set of refund events keyed by provider
  * event id. A conversion's state is always recomputed from its sale and the WHOLE set, so a
- * refund before its sale, after it, or redelivered, ends in the same rows. The sale path reads
+ * refund before its sale, after it, or redelivered, ends in the same rows. Reports of
+ * unattributed conversions should leave these rows out (`reason <> 'refund_ledger'`). The sale path reads
  * the same ledger when it records the conversion.
  */
 import type { RefundEvent } from '../domain/refunds/index.js';
@@ -142,6 +143,21 @@ export async function loadRefundTargets(sql: SqlExecutor, key: TransactionKey): 
      WHERE conversion_event_id = ANY(:ids::bigint[]) GROUP BY conversion_event_id, partner_id`,
     { ids },
   );
+  // What live payouts of each partner hold for the share, gross of the adjustments netted into
+  // those payouts (docs/payouts.md: a netted clawback shares the conversion's payout_events row).
+  const held = await sql.query<{ conversion_event_id: number; partner_id: number; held: string }>(
+    `SELECT x.conversion_event_id, x.partner_id, sum(x.amount - x.netted)::text AS held
+     FROM (
+       SELECT pe.conversion_event_id, p.partner_id, pe.commission_amount AS amount,
+              COALESCE((SELECT sum(a.amount) FROM commission_adjustments a
+                        WHERE a.payout_id = p.payout_id AND a.conversion_event_id = pe.conversion_event_id
+                          AND a.partner_id = p.partner_id), 0) AS netted
+       FROM payout_events pe JOIN payouts p ON p.payout_id = pe.payout_id
+       WHERE pe.conversion_event_id = ANY(:ids::bigint[]) AND p.is_deleted IS NOT TRUE AND pe.is_deleted IS NOT TRUE
+     ) AS x
+     GROUP BY x.conversion_event_id, x.partner_id`,
+    { ids },
+  );
   return conversions.rows.map((row) => {
     const own: StoredTouch[] = touches.rows
       .filter((t) => t.conversion_event_id === row.conversion_event_id)
@@ -163,6 +179,13 @@ export async function loadRefundTargets(sql: SqlExecutor, key: TransactionKey): 
       commissionCents: commission,
       refundedCents: parseMoney(row.refunded_amount),
       touches: own,
+      heldByPartner: held.rows.some((h) => h.conversion_event_id === row.conversion_event_id)
+        ? new Map(
+            held.rows
+              .filter((h) => h.conversion_event_id === row.conversion_event_id)
+              .map((h) => [String(h.partner_id), parseMoney(h.held)]),
+          )
+        : undefined,
       adjustmentsByPartner: new Map(
         adjustments.rows
           .filter((a) => a.conversion_event_id === row.conversion_event_id)
@@ -172,13 +195,56 @@ export async function loadRefundTargets(sql: SqlExecutor, key: TransactionKey): 
   });
 }
 
-/** Writes a refund plan: the conversion, its touches and totals before payout; adjustments after. */
+/**
+ * Writes a refund plan: the conversion, its touches (what each partner now earns), the journey's
+ * commission, new adjustments for shares a payout holds, and the enrollment totals.
+ */
 export async function applyRefundPlan(
   sql: SqlExecutor,
   input: { target: LoadedRefundTarget; plan: RefundPlan; sourceEventId: string; reason: 'refund' | 'dispute' },
 ): Promise<void> {
   const { target, plan } = input;
   if (plan.kind === 'unchanged') return;
+  await sql.query(
+    `UPDATE conversion_events
+     SET commission_amount = :commission::numeric, refunded_amount = :refunded::numeric, status = :status::text,
+         rejection_reason = CASE WHEN :status::text = 'rejected' THEN COALESCE(:reason, rejection_reason) ELSE rejection_reason END,
+         rejected_at = CASE WHEN :status::text = 'rejected' THEN COALESCE(rejected_at, NOW()) ELSE rejected_at END
+     WHERE conversion_event_id = :id::bigint`,
+    {
+      id: target.conversionEventId,
+      commission: formatMoney(plan.commissionCents),
+      refunded: formatMoney(plan.refundedCents),
+      status: plan.status,
+      reason: plan.rejectionReason,
+    },
+  );
+  if (plan.touchValues.length > 0) {
+    await sql.query(
+      `UPDATE touches t SET touch_value = v.value
+       FROM jsonb_to_recordset(:values::jsonb) AS v(touch_id bigint, value numeric)
+       WHERE t.touch_id = v.touch_id`,
+      { values: JSON.stringify(plan.touchValues.map((v) => ({ touch_id: v.touchId, value: formatMoney(v.value) }))) },
+    );
+  }
+  const journeyDelta = plan.commissionCents - target.commissionCents;
+  if (target.funnelJourneyId !== null && journeyDelta !== 0n) {
+    await addJourneyCommission(sql, target.funnelJourneyId, formatMoney(journeyDelta));
+  }
+  if (plan.adjustments.length > 0) {
+    await sql.query(
+      `INSERT INTO commission_adjustments (conversion_event_id, partner_id, amount, reason, source_event_id)
+       SELECT :id::bigint, a.partner_id, a.amount, :reason, :event
+       FROM jsonb_to_recordset(:rows::jsonb) AS a(partner_id integer, amount numeric)
+       ON CONFLICT (conversion_event_id, partner_id, source_event_id) DO NOTHING`,
+      {
+        id: target.conversionEventId,
+        reason: input.reason === 'dispute' ? 'dispute after payout' : 'refund after payout',
+        event: input.sourceEventId,
+        rows: JSON.stringify(plan.adjustments.map((a) => ({ partner_id: Number(a.partnerId), amount: formatMoney(a.amountCents) }))),
+      },
+    );
+  }
   const deltas = plan.totalsDelta.map((d) => ({
     partner_id: Number(d.partnerId),
     campaign_version_id: Number(d.campaignVersionId),
@@ -186,52 +252,5 @@ export async function applyRefundPlan(
     revenue: formatMoney(d.revenueCents),
     commission: formatMoney(d.commissionCents),
   }));
-  if (plan.kind === 'before_payout') {
-    await sql.query(
-      `UPDATE conversion_events
-       SET commission_amount = :commission::numeric, refunded_amount = :refunded::numeric, status = :status::text,
-           rejection_reason = CASE WHEN :status::text = 'rejected' THEN COALESCE(:reason, rejection_reason) ELSE rejection_reason END,
-           rejected_at = CASE WHEN :status::text = 'rejected' THEN COALESCE(rejected_at, NOW()) ELSE rejected_at END
-       WHERE conversion_event_id = :id::bigint`,
-      {
-        id: target.conversionEventId,
-        commission: formatMoney(plan.commissionCents),
-        refunded: formatMoney(plan.refundedCents),
-        status: plan.status,
-        reason: plan.rejectionReason,
-      },
-    );
-    if (plan.touchValues.length > 0) {
-      await sql.query(
-        `UPDATE touches t SET touch_value = v.value
-         FROM jsonb_to_recordset(:values::jsonb) AS v(touch_id bigint, value numeric)
-         WHERE t.touch_id = v.touch_id`,
-        { values: JSON.stringify(plan.touchValues.map((v) => ({ touch_id: v.touchId, value: formatMoney(v.value) }))) },
-      );
-    }
-    const journeyDelta = plan.commissionCents - target.commissionCents;
-    if (target.funnelJourneyId !== null && journeyDelta !== 0n) {
-      await addJourneyCommission(sql, target.funnelJourneyId, formatMoney(journeyDelta));
-    }
-  } else {
-    await sql.query(`UPDATE conversion_events SET refunded_amount = :refunded::numeric WHERE conversion_event_id = :id::bigint`, {
-      id: target.conversionEventId,
-      refunded: formatMoney(plan.refundedCents),
-    });
-    if (plan.adjustments.length > 0) {
-      await sql.query(
-        `INSERT INTO commission_adjustments (conversion_event_id, partner_id, amount, reason, source_event_id)
-         SELECT :id::bigint, a.partner_id, a.amount, :reason, :event
-         FROM jsonb_to_recordset(:rows::jsonb) AS a(partner_id integer, amount numeric)
-         ON CONFLICT (conversion_event_id, partner_id, source_event_id) DO NOTHING`,
-        {
-          id: target.conversionEventId,
-          reason: input.reason === 'dispute' ? 'dispute after payout' : 'refund after payout',
-          event: input.sourceEventId,
-          rows: JSON.stringify(plan.adjustments.map((a) => ({ partner_id: Number(a.partnerId), amount: formatMoney(a.amountCents) }))),
-        },
-      );
-    }
-  }
   await applyEnrollmentTotals(sql, { deltas, lastConversionAt: null });
 }

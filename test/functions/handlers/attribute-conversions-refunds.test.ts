@@ -84,7 +84,7 @@ describe('attribute-conversions: refunds and disputes', () => {
     expect(mine.find((n) => n.event_type === 'conversion.rejected')!.payload).toMatchObject({ status: 'rejected', commission_amount: '0.00' });
   });
 
-  it('after payout the paid commission stands and negative adjustments per partner net the refund, once', async () => {
+  it('after payout the touches drop to what each partner earns and adjustments per partner net the refund, once', async () => {
     const { program, message } = await journeySale({ event_value: '100.00' });
     expect((await h.run([message])).batchItemFailures).toEqual([]);
     await h.sql.query(`UPDATE conversion_events SET status = 'paid' WHERE vendor_id = :v::integer AND transaction_id = :tx`, {
@@ -94,7 +94,7 @@ describe('attribute-conversions: refunds and disputes', () => {
     const partial = refund(program.vendorId, message.transaction_id, { amount: '25.00' });
     expect((await h.run([partial, partial])).batchItemFailures).toEqual([]);
     let s = await state(program, message.transaction_id);
-    expect(s).toMatchObject({ status: 'paid', commission_amount: '10.00', refunded_amount: '25.00', touches: ['partner0:5.00', 'partner1:5.00'] });
+    expect(s).toMatchObject({ status: 'paid', commission_amount: '7.50', refunded_amount: '25.00', touches: ['partner0:3.75', 'partner1:3.75'] });
     expect(s.adjustments).toEqual([
       { partner_id: 'partner0', amount: '-1.25' },
       { partner_id: 'partner1', amount: '-1.25' },
@@ -105,6 +105,7 @@ describe('attribute-conversions: refunds and disputes', () => {
     s = await state(program, message.transaction_id);
     expect(cents(s.adjustments.map((a) => a.amount))).toBe(-1000n);
     expect(s.adjustments).toHaveLength(4);
+    expect(s).toMatchObject({ status: 'paid', commission_amount: '0.00', touches: ['partner0:0.00', 'partner1:0.00'] });
     expect(s.totals.map((t) => t.total_commission_earned)).toEqual(['0.00', '0.00']);
   });
 

@@ -108,13 +108,26 @@ describe('planRefund', () => {
     expect(planRefund({ ...targetAfterSale(10_000n), status: 'rejected', rejectionReason: 'self_referral' }, [])).toEqual({ kind: 'unchanged' });
   });
 
-  it('after payout splits the clawback over the partners and only adds what is not yet recorded', () => {
+  it('after payout the touches say what each partner earns and adjustments net what was held, once', () => {
     const paid = { ...targetAfterSale(10_000n), status: 'paid' as const };
     const events: RefundEvent[] = [{ eventId: 're_1', reason: 'refund', amountCents: 5_000n }];
     const first = planRefund(paid, events);
-    expect(first).toMatchObject({ kind: 'after_payout', refundedCents: 5_000n, adjustments: [{ partnerId: 'A', amountCents: -333n }, { partnerId: 'B', amountCents: -167n }] });
-    const recorded = { ...paid, refundedCents: 5_000n, adjustmentsByPartner: new Map([['A', -333n], ['B', -167n]]) };
-    expect(planRefund(recorded, events)).toMatchObject({ kind: 'after_payout', adjustments: [], totalsDelta: [] });
+    if (first.kind !== 'apply') throw new Error('expected a plan');
+    // $10.00 -> $5.00 over 3 equal touches: 1.67 / 1.67 / 1.66; A held 6.67 and B 3.33.
+    expect(first).toMatchObject({ status: 'paid', commissionCents: 500n, refundedCents: 5_000n });
+    expect(first.touchValues.map((t) => t.value)).toEqual([167n, 167n, 166n]);
+    expect(first.adjustments).toEqual([{ partnerId: 'A', amountCents: -334n }, { partnerId: 'B', amountCents: -166n }]);
+    const recorded: RefundTarget = {
+      ...paid,
+      commissionCents: 500n,
+      refundedCents: 5_000n,
+      touches: paid.touches.map((t, i) => ({ ...t, value: first.touchValues[i]!.value })),
+      adjustmentsByPartner: new Map([['A', -334n], ['B', -166n]]),
+    };
+    expect(planRefund(recorded, events)).toMatchObject({ kind: 'apply', adjustments: [], totalsDelta: [] });
+    // Held by a pending payout (not yet paid): the same clawback, taken from the hold.
+    const held = { ...targetAfterSale(10_000n), status: 'approved' as const, heldByPartner: new Map([['A', 667n]]) };
+    expect(planRefund(held, events)).toMatchObject({ status: 'approved', adjustments: [{ partnerId: 'A', amountCents: -334n }] });
   });
 
   const modelArb = fc.constantFrom('first_click', 'last_click', 'linear', 'time_decay', 'position_based' as const);
@@ -135,7 +148,7 @@ describe('planRefund', () => {
         let totals = partnerContributions({ touches: target.touches, netSaleCents: saleCents, rejected: false });
         for (let i = 1; i <= refunds.length; i += 1) {
           const plan = planRefund(target, refunds.slice(0, i));
-          if (plan.kind !== 'before_payout') throw new Error('expected before payout');
+          if (plan.kind !== 'apply') throw new Error('expected a plan');
           const values = new Map(plan.touchValues.map((v) => [v.touchId, v.value]));
           expect(plan.touchValues.reduce((s, v) => s + v.value, 0n)).toBe(plan.commissionCents);
           totals = applyDelta(totals, plan.totalsDelta);
