@@ -5,12 +5,10 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { RDSDataClient } from '@aws-sdk/client-rds-data';
-import { z } from 'zod';
+// zod/mini: every handler's bundle carries this module, the redirect's included.
+import { z } from 'zod/mini';
 import { envVars, queues, tables, type QueueName, type TableName } from '../../lib/resources.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { createDataApiExecutor } from '../adapters/sql/data-api-executor.js';
-import { createPgExecutor } from '../adapters/sql/pg-executor.js';
 
 export interface PlatformConfig {
   /** Physical DynamoDB table names, by logical name. */
@@ -35,16 +33,16 @@ export interface PlatformDeps {
   now: () => Date;
 }
 
-const optionalString = z.string().min(1).optional();
+const optionalString = z.optional(z.string().check(z.minLength(1)));
 
 const environmentSchema = z.object({
-  [envVars.publicBaseUrl]: z.url().default('http://127.0.0.1:3000'),
+  [envVars.publicBaseUrl]: z._default(z.url(), 'http://127.0.0.1:3000'),
   [envVars.adminToken]: optionalString,
-  [envVars.repeatClickWindowSeconds]: z.coerce.number().int().min(0).default(3600),
+  [envVars.repeatClickWindowSeconds]: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 3600),
   [envVars.databaseUrl]: optionalString,
   [envVars.dbClusterArn]: optionalString,
   [envVars.dbSecretArn]: optionalString,
-  [envVars.dbName]: z.string().min(1).default('affiliate'),
+  [envVars.dbName]: z._default(z.string().check(z.minLength(1)), 'affiliate'),
 });
 
 /** Reads the handler configuration from the environment; names the missing variable when one is absent. */
@@ -65,24 +63,51 @@ export function platformConfigFromEnv(env: NodeJS.ProcessEnv): PlatformConfig {
   };
 }
 
-/** Builds the SQL executor named by the environment: the Data API on AWS, node-postgres elsewhere. */
+/**
+ * Builds the SQL executor named by the environment: the Data API on AWS, node-postgres elsewhere.
+ * The adapters are imported on first use, so a function that never queries (the redirect) never
+ * loads pg or the RDS Data API client at cold start.
+ */
 export function sqlExecutorFromEnv(env: NodeJS.ProcessEnv): SqlExecutor {
   const parsed = environmentSchema.parse(env);
   const clusterArn = parsed[envVars.dbClusterArn];
   const secretArn = parsed[envVars.dbSecretArn];
+  const databaseUrl = parsed[envVars.databaseUrl];
   if (clusterArn && secretArn) {
-    return createDataApiExecutor({
-      client: new RDSDataClient({}),
-      resourceArn: clusterArn,
-      secretArn,
-      database: parsed[envVars.dbName],
+    const database = parsed[envVars.dbName];
+    return lazySqlExecutor(async () => {
+      const [{ RDSDataClient }, { createDataApiExecutor }] = await Promise.all([
+        import('@aws-sdk/client-rds-data'),
+        import('../adapters/sql/data-api-executor.js'),
+      ]);
+      return createDataApiExecutor({ client: new RDSDataClient({}), resourceArn: clusterArn, secretArn, database });
     });
   }
-  const databaseUrl = parsed[envVars.databaseUrl];
-  if (databaseUrl) return createPgExecutor({ connectionString: databaseUrl });
+  if (databaseUrl) {
+    return lazySqlExecutor(async () => {
+      const { createPgExecutor } = await import('../adapters/sql/pg-executor.js');
+      return createPgExecutor({ connectionString: databaseUrl });
+    });
+  }
   throw new Error(
     `No database configured: set ${envVars.dbClusterArn} and ${envVars.dbSecretArn} (Aurora Data API) or ${envVars.databaseUrl}`,
   );
+}
+
+/** An executor whose adapter is loaded on the first statement; a failed load is retried next time. */
+function lazySqlExecutor(load: () => Promise<SqlExecutor>): SqlExecutor {
+  let loading: Promise<SqlExecutor> | undefined;
+  const executor = (): Promise<SqlExecutor> => {
+    loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  };
+  return {
+    query: async (sql, params) => (await executor()).query(sql, params),
+    transaction: async (work) => (await executor()).transaction(work),
+  };
 }
 
 /** Everything a handler needs, from the environment. The SQL executor is built on first use. */

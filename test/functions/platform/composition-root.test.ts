@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { platformConfigFromEnv, sqlExecutorFromEnv } from '../../../functions/platform/composition-root.js';
+
+describe('platformConfigFromEnv', () => {
+  it('defaults the short-link base, the repeat window and the declared table names', () => {
+    const config = platformConfigFromEnv({});
+    expect(config.publicBaseUrl).toBe('http://127.0.0.1:3000');
+    expect(config.repeatClickWindowSeconds).toBe(3600);
+    expect(config.tableNames).toEqual({ links: 'links', clicks: 'clicks' });
+    expect(config.adminToken).toBeUndefined();
+  });
+
+  it('takes physical names and queue URLs from the declared variables and trims the base URL', () => {
+    const config = platformConfigFromEnv({
+      PUBLIC_BASE_URL: 'https://go.example.com/',
+      LINKS_TABLE: 'prod-links',
+      CLICKS_QUEUE_URL: 'https://sqs.example/123/clicks',
+      REPEAT_CLICK_WINDOW_SECONDS: '120',
+      ADMIN_TOKEN: 'secret',
+    });
+    expect(config.publicBaseUrl).toBe('https://go.example.com');
+    expect(config.tableNames.links).toBe('prod-links');
+    expect(config.queueUrls.clicks).toBe('https://sqs.example/123/clicks');
+    expect(config.repeatClickWindowSeconds).toBe(120);
+    expect(config.adminToken).toBe('secret');
+  });
+
+  it.each([
+    ['PUBLIC_BASE_URL', 'not a url'],
+    ['REPEAT_CLICK_WINDOW_SECONDS', '-1'],
+    ['REPEAT_CLICK_WINDOW_SECONDS', '1.5'],
+  ])('names %s when its value %j is invalid', (name, value) => {
+    expect(() => platformConfigFromEnv({ [name]: value })).toThrow(name);
+  });
+});
+
+describe('sqlExecutorFromEnv', () => {
+  it('refuses to start without a database, naming the variables to set', () => {
+    expect(() => sqlExecutorFromEnv({})).toThrow(/DB_CLUSTER_ARN.*DATABASE_URL/);
+  });
+
+  it('loads the adapter on the first statement and reports an unreachable database then', async () => {
+    const sql = sqlExecutorFromEnv({ DATABASE_URL: 'postgres://nobody:wrong@127.0.0.1:1/none' });
+    await expect(sql.query('SELECT 1')).rejects.toThrow();
+  });
+});
