@@ -19,6 +19,7 @@ import { paymentMethodRoutes } from './payment-methods-routes.js';
 import { payoutRoutes } from './payouts-routes.js';
 import { profileRoutes } from './profiles.js';
 import { reportRoutes } from './reports-routes.js';
+import { rewardRoutes } from './rewards-routes.js';
 import { vendorUserRoutes } from './vendor-users.js';
 
 export const routeModules: Record<string, AnyRoute[]> = {
@@ -39,6 +40,7 @@ export const routeModules: Record<string, AnyRoute[]> = {
   conversionReview: conversionReviewRoutes,
   overrides: overrideRoutes,
   commissionRules: commissionRuleRoutes,
+  rewards: rewardRoutes,
 };
 
 export const allRoutes: AnyRoute[] = Object.values(routeModules).flat();
