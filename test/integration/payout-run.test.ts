@@ -201,9 +201,9 @@ describe('sending payouts', () => {
     expect(res.body).toMatchObject({ status: 'completed', idempotency_key: `payout-${payout.payout_id}`, attempts: 1, provider_transaction_id: 'tr_1QxPayout42AbCdEf' });
     expect(fake.requests.map((r) => [r.method, r.path, r.headers['idempotency-key']])).toEqual([['POST', '/v1/transfers', `payout-${payout.payout_id}`]]);
     const statuses = Object.fromEntries(res.body.conversions.map((c: any) => [c.conversion_event_id, c.conversion_status]));
-    expect(statuses[conv.a1]).toBe('paid');
-    expect(statuses[conv.ab]).toBe('approved'); // B's share is still unpaid
-    expect(statuses[conv.aPaid]).toBe('paid');
+    expect(statuses[conv.a1!]).toBe('paid');
+    expect(statuses[conv.ab!]).toBe('approved'); // B's share is still unpaid
+    expect(statuses[conv.aPaid!]).toBe('paid');
     // Approving again is a 409 and calls nothing.
     useScript([]);
     const again = await fx.api.post(`/v1/admin/payouts/${payout.payout_id}/approve`, undefined, { token: adminToken });
