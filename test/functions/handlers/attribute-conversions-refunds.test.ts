@@ -109,6 +109,33 @@ describe('attribute-conversions: refunds and disputes', () => {
     expect(s.totals.map((t) => t.total_commission_earned)).toEqual(['0.00', '0.00']);
   });
 
+  it('a share held by a live payout (A paid, B not yet) gets a clawback; the unheld share is just reduced', async () => {
+    const { program, message } = await journeySale({ event_value: '100.00' });
+    expect((await h.run([message])).batchItemFailures).toEqual([]);
+    const conversion = (await conversionOf(h.sql, program.vendorId, message.transaction_id))!;
+    const a = program.partners[0]!.partnerId;
+    await h.sql.query(`UPDATE conversion_events SET status = 'approved' WHERE conversion_event_id = :id::bigint`, { id: conversion.conversion_event_id });
+    const method = await h.sql.query<{ id: number; provider: number }>(
+      `INSERT INTO partner_payment_methods (partner_id, payment_provider_id, provider_account_id, is_default, is_verified)
+       SELECT :p::integer, payment_provider_id, 'acct', TRUE, TRUE FROM payment_providers WHERE name = 'wire'
+       RETURNING partner_payment_method_id AS id, payment_provider_id AS provider`,
+      { p: a },
+    );
+    const payout = await h.sql.query<{ payout_id: number }>(
+      `INSERT INTO payouts (partner_id, partner_payment_method_id, amount, payment_provider_id, status, start_date, end_date)
+       VALUES (:p::integer, :m::integer, 5.00, :prov::integer, 'completed', '2024-03-01', '2024-03-31') RETURNING payout_id`,
+      { p: a, m: method.rows[0]!.id, prov: method.rows[0]!.provider },
+    );
+    await h.sql.query(`INSERT INTO payout_events (payout_id, conversion_event_id, commission_amount) VALUES (:po::integer, :id::bigint, 5.00)`, {
+      po: payout.rows[0]!.payout_id,
+      id: conversion.conversion_event_id,
+    });
+    expect((await h.run([refund(program.vendorId, message.transaction_id, { amount: '25.00' })])).batchItemFailures).toEqual([]);
+    const s = await state(program, message.transaction_id);
+    expect(s).toMatchObject({ status: 'approved', commission_amount: '7.50', touches: ['partner0:3.75', 'partner1:3.75'] });
+    expect(s.adjustments).toEqual([{ partner_id: 'partner0', amount: '-1.25' }]);
+  });
+
   it.each([
     ['sale, refund', ['sale', 'refund']],
     ['refund, sale', ['refund', 'sale']],
