@@ -1,0 +1,122 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- sample events are changed field by field. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  applyEventMapping,
+  conversionReceiptId,
+  MalformedWebhookError,
+  mappingConfigSchema,
+  parseStripeEvent,
+  translateShopifyWebhook,
+  translateStripeEvent,
+} from '../../../../functions/domain/integrations/index.js';
+import { conversionQueueMessageSchema } from '../../../../functions/ports/conversion-message.js';
+
+const integration = { integration_id: 7, vendor_id: 3 };
+const load = (path: string) => JSON.parse(readFileSync(new URL(`../../../../events/${path}`, import.meta.url), 'utf8'));
+const stripe = (path: string, change: (e: any) => void = () => undefined) => {
+  const event = structuredClone(load(`stripe/${path}`));
+  change(event);
+  return translateStripeEvent({ event: parseStripeEvent(event), integration });
+};
+
+describe('translateStripeEvent', () => {
+  it('links the sale, its refunds and its dispute on the payment intent', () => {
+    const ids = ['checkout.session.completed.json', 'charge.refunded.partial.json', 'charge.refunded.full.json', 'charge.dispute.created.json'].flatMap((f) => {
+      const t = stripe(f);
+      return t.handled ? t.messages.map((m) => m.transaction_id) : [];
+    });
+    expect(new Set(ids)).toEqual(new Set(['pi_3QbCjzLz8xYtRq3m1F9gH8jK']));
+  });
+
+  it('every message it produces satisfies the queue contract (after the receipt is stamped)', () => {
+    for (const f of ['checkout.session.completed.json', 'invoice.paid.json', 'charge.refunded.full.json', 'charge.dispute.created.json']) {
+      const t = stripe(f);
+      if (!t.handled) throw new Error(f);
+      for (const m of t.messages) {
+        const stamped = m.kind === 'conversion' ? { ...m, receipt_id: conversionReceiptId(m) } : m;
+        expect(conversionQueueMessageSchema.safeParse(stamped).success, f).toBe(true);
+      }
+    }
+  });
+
+  it.each([
+    ['an unpaid (delayed) checkout', 'checkout.session.completed.json', (e: any) => (e.data.object.payment_status = 'unpaid')],
+    ['a subscription’s first invoice (its checkout counts)', 'invoice.paid.json', (e: any) => (e.data.object.billing_reason = 'subscription_create')],
+    ['an invoice paid by credit (no payment intent)', 'invoice.paid.json', (e: any) => (e.data.object.payment_intent = null)],
+    ['a charge whose refunds all failed', 'charge.refunded.partial.json', (e: any) => (e.data.object.refunds.data[0].status = 'failed')],
+  ])('ignores %s', (_name, file, change) => {
+    expect(stripe(file, change).handled).toBe(false);
+  });
+
+  it('falls back to the session id when Stripe gives no payment intent (subscription-mode checkout)', () => {
+    const t = stripe('checkout.session.completed.json', (e) => (e.data.object.payment_intent = null));
+    expect(t.handled && t.messages[0]!.transaction_id).toBe('cs_test_a1B2c3D4e5F6g7H8i9J0kLmNoPqRsTuVwXyZ');
+  });
+
+  it.each([
+    ['a float amount', (e: any) => (e.data.object.amount_total = 99.99)],
+    ['a negative amount', (e: any) => (e.data.object.amount_total = -1)],
+    ['an amount as a string', (e: any) => (e.data.object.amount_total = '9999')],
+  ])('refuses %s as malformed', (_name, change) => {
+    expect(() => stripe('checkout.session.completed.json', change)).toThrow(MalformedWebhookError);
+  });
+
+  it('a refund list without data is malformed', () => {
+    expect(() => stripe('charge.refunded.partial.json', (e) => delete e.data.object.refunds)).toThrow(MalformedWebhookError);
+  });
+});
+
+describe('translateShopifyWebhook', () => {
+  const order = load('shopify/orders-paid.json');
+  it('orders/create of an unpaid order is not a sale yet', () => {
+    expect(translateShopifyWebhook({ topic: 'orders/create', webhookId: 'w', body: { ...order, financial_status: 'pending' }, integration }).handled).toBe(false);
+  });
+  it('orders/create and orders/paid of one order carry the same receipt', () => {
+    const receipts = ['orders/create', 'orders/paid'].map((topic) => {
+      const t = translateShopifyWebhook({ topic, webhookId: topic, body: order, integration });
+      if (!t.handled || t.messages[0]!.kind !== 'conversion') throw new Error(topic);
+      return conversionReceiptId(t.messages[0]!);
+    });
+    expect(receipts[0]).toBe(receipts[1]);
+  });
+  it('a refund with only a restock moves no money and is ignored; pending refund transactions do not count', () => {
+    const refund = load('shopify/refunds-create.json');
+    expect(translateShopifyWebhook({ topic: 'refunds/create', webhookId: 'w', body: { ...refund, transactions: [] }, integration }).handled).toBe(false);
+    const two = { ...refund, transactions: [...refund.transactions, { ...refund.transactions[0], amount: '5.10' }, { ...refund.transactions[0], status: 'pending', amount: '9.00' }] };
+    const t = translateShopifyWebhook({ topic: 'refunds/create', webhookId: 'w', body: two, integration });
+    expect(t.handled && t.messages[0]).toMatchObject({ kind: 'refund', amount: '30.10' }); // 25.00 + 5.10
+  });
+  it('a float or 3-decimal price is malformed', () => {
+    expect(() => translateShopifyWebhook({ topic: 'orders/paid', webhookId: 'w', body: { ...order, current_total_price: 99.99, total_price: 99.99 }, integration })).toThrow(MalformedWebhookError);
+    expect(() => translateShopifyWebhook({ topic: 'orders/paid', webhookId: 'w', body: { ...order, current_total_price: '99.999' }, integration })).toThrow(MalformedWebhookError);
+  });
+});
+
+describe('applyEventMapping', () => {
+  const base = translateShopifyWebhook({ topic: 'orders/paid', webhookId: 'w', body: load('shopify/orders-paid.json'), integration });
+  if (!base.handled) throw new Error('fixture');
+  const mapping = (config: unknown) => ({ integration_event_mapping_id: 1, config: mappingConfigSchema.parse(config) });
+
+  it('passes refunds through untouched (they must keep the sale’s transaction id)', () => {
+    const refund = { kind: 'refund', vendor_id: 3, source: 'shopify', transaction_id: '1', reason: 'refund', occurred_at: '2026-01-01T00:00:00.000Z', provider_event_id: 'x' } as const;
+    const out = applyEventMapping({ messages: [refund], mapping: mapping({ field_mappings: { transaction_id: '$.order_number' } }), subject: {}, tags: [] });
+    expect(out).toEqual({ apply: true, messages: [refund] });
+  });
+
+  it('min_value is inclusive and compared in cents', () => {
+    const at = (min: string) => applyEventMapping({ messages: base.messages, mapping: mapping({ conditions: { min_value: min } }), subject: base.mappingSubject, tags: [] }).apply;
+    expect(at('99.99')).toBe(true);
+    expect(at('100.00')).toBe(false);
+  });
+
+  it('a JSON-number value from the payload keeps its literal; a missing path leaves the field as translated', () => {
+    const out = applyEventMapping({
+      messages: base.messages,
+      mapping: mapping({ field_mappings: { event_value: '$.refund_line_items[0].subtotal', customer_id: '$.nope' } }),
+      subject: { refund_line_items: [{ subtotal: 25.1 }] },
+      tags: [],
+    });
+    expect(out.apply && out.messages[0]).toMatchObject({ event_value: '25.10', customer_id: '7212345678901' });
+  });
+});
