@@ -9,6 +9,7 @@ import { syncLinksToHotStore } from '../repositories/partner-links-sync.js';
 import { runPayoutsJob } from './payouts.js';
 import { runApproveConversionsJob } from './approve-conversions.js';
 import { runReconciliationJob } from './reconciliation.js';
+import { runRebuildTotalsJob } from './rebuild-totals.js';
 
 export interface JobDeps extends PlatformDeps {
   /** Injected by callers that already hold one (the management API, tests). */
@@ -33,6 +34,8 @@ export const jobs: Record<string, Job> = {
     runApproveConversionsJob({ sql: deps.sql, sqs: deps.sqs, notificationsQueueUrl: deps.config.queueUrls.notifications, now: deps.now(), input }),
   /** The money invariants (docs/payouts.md): `{ balanced, violations }`. */
   reconciliation: ({ deps }) => runReconciliationJob({ sql: deps.sql }),
+  /** campaign_partners totals recomputed from clicks, conversions and touches; reports the rows fixed. */
+  'rebuild-totals': ({ deps, input }) => runRebuildTotalsJob({ sql: deps.sql, input }),
   payouts: ({ deps, input }) => runPayoutsJob({ sql: deps.sql, now: deps.now(), input, defaultMinimum: process.env.PAYOUT_MINIMUM }),
 };
 

@@ -1,0 +1,121 @@
+/**
+ * `campaign_partners` totals recomputed from the facts: clicks (via partner_links), and per
+ * conversion the partner contributions of `partnerContributions` (functions/domain/conversions):
+ * one conversion per credited partner, its weight share of the net sale, its touches' commission.
+ */
+import { partnerContributions } from '../domain/conversions/partner-contributions.js';
+import { formatMoney, parseMoney } from '../domain/money/index.js';
+import type { SqlExecutor } from '../ports/sql-executor.js';
+
+export interface EnrollmentTotals {
+  campaign_partner_id: number;
+  total_clicks: number;
+  total_conversions: number;
+  total_revenue: string;
+  total_commission_earned: string;
+}
+
+interface Computed {
+  clicks: number;
+  conversions: number;
+  revenue: bigint;
+  commission: bigint;
+}
+
+/** What the totals should be, per enrollment, for the enrollments of `campaignVersionIds` (all when absent). */
+export async function computeEnrollmentTotals(sql: SqlExecutor, campaignVersionIds?: number[]): Promise<Map<number, Computed>> {
+  const filter = campaignVersionIds ? 'AND cp.campaign_version_id = ANY(:versions::integer[])' : '';
+  const params = campaignVersionIds ? { versions: campaignVersionIds } : {};
+  const { rows: enrollments } = await sql.query<{ campaign_partner_id: number; partner_id: number; campaign_version_id: number; clicks: number }>(
+    `SELECT cp.campaign_partner_id, cp.partner_id, cp.campaign_version_id,
+            (SELECT COUNT(*) FROM clicks c JOIN partner_links pl ON pl.partner_link_id = c.partner_link_id
+             WHERE pl.campaign_partner_id = cp.campaign_partner_id AND c.is_deleted IS NOT TRUE)::integer AS clicks
+     FROM campaign_partners cp WHERE cp.is_deleted IS NOT TRUE ${filter}`,
+    params,
+  );
+  const result = new Map<number, Computed>();
+  const byKey = new Map<string, number>();
+  for (const e of enrollments) {
+    result.set(Number(e.campaign_partner_id), { clicks: Number(e.clicks), conversions: 0, revenue: 0n, commission: 0n });
+    byKey.set(`${e.partner_id}|${e.campaign_version_id}`, Number(e.campaign_partner_id));
+  }
+  const { rows: touches } = await sql.query<{
+    conversion_event_id: number; partner_id: number; campaign_version_id: number; touch_value: string | null; weight: string | null;
+    net_sale: string; status: string;
+  }>(
+    `SELECT t.conversion_event_id, t.partner_id, t.campaign_version_id, t.touch_value::text AS touch_value, t.metadata ->> 'weight' AS weight,
+            (COALESCE(ce.event_value, 0) - COALESCE(ce.refunded_amount, 0))::text AS net_sale, ce.status
+     FROM touches t JOIN conversion_events ce ON ce.conversion_event_id = t.conversion_event_id
+     WHERE t.is_deleted IS NOT TRUE AND ce.is_deleted IS NOT TRUE
+     ORDER BY t.conversion_event_id, t.occurred_at, t.touch_id`,
+  );
+  let i = 0;
+  while (i < touches.length) {
+    const id = touches[i]!.conversion_event_id;
+    const group = [];
+    while (i < touches.length && touches[i]!.conversion_event_id === id) group.push(touches[i++]!);
+    const contributions = partnerContributions({
+      rejected: group[0]!.status === 'rejected',
+      netSaleCents: parseMoney(group[0]!.net_sale),
+      touches: group.map((t) => ({
+        partnerId: Number(t.partner_id),
+        campaignVersionId: Number(t.campaign_version_id),
+        weight: /^\d+$/.test(t.weight ?? '') ? BigInt(t.weight!) : 1n,
+        value: t.touch_value === null ? 0n : parseMoney(t.touch_value),
+      })),
+    });
+    for (const c of contributions) {
+      const enrollment = byKey.get(`${c.partnerId}|${c.campaignVersionId}`);
+      const totals = enrollment === undefined ? undefined : result.get(enrollment);
+      if (!totals) continue;
+      totals.conversions += c.conversions;
+      totals.revenue += c.revenueCents;
+      totals.commission += c.commissionCents;
+    }
+  }
+  return result;
+}
+
+/** Writes the computed totals where they differ; returns the rows fixed, with before and after. */
+export async function fixEnrollmentTotals(
+  sql: SqlExecutor,
+  computed: Map<number, Computed>,
+): Promise<Array<{ campaign_partner_id: number; before: Omit<EnrollmentTotals, 'campaign_partner_id'>; after: Omit<EnrollmentTotals, 'campaign_partner_id'> }>> {
+  if (computed.size === 0) return [];
+  const wanted = [...computed.entries()].map(([id, c]) => ({
+    campaign_partner_id: id,
+    total_clicks: c.clicks,
+    total_conversions: c.conversions,
+    total_revenue: formatMoney(c.revenue),
+    total_commission_earned: formatMoney(c.commission),
+  }));
+  const { rows } = await sql.query<Record<string, unknown>>(
+    `WITH wanted AS (
+       SELECT * FROM jsonb_to_recordset(:rows::jsonb) AS w(campaign_partner_id integer, total_clicks integer, total_conversions integer,
+                                                             total_revenue numeric, total_commission_earned numeric)
+     ),
+     drift AS (
+       SELECT cp.campaign_partner_id, cp.total_clicks AS b_clicks, cp.total_conversions AS b_conversions,
+              cp.total_revenue AS b_revenue, cp.total_commission_earned AS b_commission
+       FROM campaign_partners cp JOIN wanted w ON w.campaign_partner_id = cp.campaign_partner_id
+       WHERE COALESCE(cp.total_clicks, 0) <> w.total_clicks OR COALESCE(cp.total_conversions, 0) <> w.total_conversions
+          OR COALESCE(cp.total_revenue, 0) <> w.total_revenue OR COALESCE(cp.total_commission_earned, 0) <> w.total_commission_earned
+       FOR UPDATE OF cp
+     )
+     UPDATE campaign_partners cp
+     SET total_clicks = w.total_clicks, total_conversions = w.total_conversions, total_revenue = w.total_revenue,
+         total_commission_earned = w.total_commission_earned, updated_at = NOW()
+     FROM wanted w JOIN drift d ON d.campaign_partner_id = w.campaign_partner_id
+     WHERE cp.campaign_partner_id = w.campaign_partner_id
+     RETURNING cp.campaign_partner_id, d.b_clicks, d.b_conversions, d.b_revenue::text AS b_revenue, d.b_commission::text AS b_commission,
+               cp.total_clicks, cp.total_conversions, cp.total_revenue::text AS total_revenue, cp.total_commission_earned::text AS total_commission_earned`,
+    { rows: JSON.stringify(wanted) },
+  );
+  return rows
+    .map((r) => ({
+      campaign_partner_id: Number(r.campaign_partner_id),
+      before: { total_clicks: Number(r.b_clicks ?? 0), total_conversions: Number(r.b_conversions ?? 0), total_revenue: String(r.b_revenue ?? '0.00'), total_commission_earned: String(r.b_commission ?? '0.00') },
+      after: { total_clicks: Number(r.total_clicks), total_conversions: Number(r.total_conversions), total_revenue: String(r.total_revenue), total_commission_earned: String(r.total_commission_earned) },
+    }))
+    .sort((a, b) => a.campaign_partner_id - b.campaign_partner_id);
+}
