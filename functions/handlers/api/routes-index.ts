@@ -20,6 +20,7 @@ import { payoutRoutes } from './payouts-routes.js';
 import { profileRoutes } from './profiles.js';
 import { reportRoutes } from './reports-routes.js';
 import { rewardRoutes } from './rewards-routes.js';
+import { milestoneRoutes } from './milestones-routes.js';
 import { vendorUserRoutes } from './vendor-users.js';
 
 export const routeModules: Record<string, AnyRoute[]> = {
@@ -41,6 +42,7 @@ export const routeModules: Record<string, AnyRoute[]> = {
   overrides: overrideRoutes,
   commissionRules: commissionRuleRoutes,
   rewards: rewardRoutes,
+  milestones: milestoneRoutes,
 };
 
 export const allRoutes: AnyRoute[] = Object.values(routeModules).flat();
