@@ -22,7 +22,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { v7 as uuidv7, validate as uuidValidate, version as uuidVersion } from 'uuid';
 // zod/mini: tree-shakable, so the redirect bundle carries only the validators it uses.
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { createDynamoDbClickStore } from '../adapters/aws/dynamodb-click-store.js';
 import { createDynamoDbLinkStore } from '../adapters/aws/dynamodb-link-store.js';
 import { createSqsClickQueue } from '../adapters/aws/sqs-click-queue.js';

@@ -6,7 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 // zod/mini: every handler's bundle carries this module, the redirect's included.
-import { z } from 'zod/mini';
+import * as z from 'zod/mini';
 import { envVars, queues, tables, type QueueName, type TableName } from '../../lib/resources.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 
