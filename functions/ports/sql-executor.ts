@@ -10,6 +10,8 @@
  * - JS values bind as: string -> text; integer number or bigint -> integer; boolean; null/undefined
  *   -> NULL; Date -> UTC timestamp; array -> array; any other object -> JSON text.
  *   A non-integer number is refused: money travels as decimal strings, never as binary floats.
+ *   A JS array always binds as a SQL array; a JSONB array is passed as JSON text (`:x::jsonb`).
+ * - One statement per call: the Data API runs one, so every executor refuses `a; b`.
  * - Results: NUMERIC as exact decimal strings ("12.30"), JSON/JSONB as parsed values, TIMESTAMP and
  *   TIMESTAMPTZ as ISO-8601 UTC strings ("2024-01-15T10:00:00.000Z"), INT2/INT4/INT8 as numbers,
  *   UUID as strings, arrays as JS arrays.
