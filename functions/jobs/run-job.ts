@@ -10,6 +10,7 @@ import { runPayoutsJob } from './payouts.js';
 import { runApproveConversionsJob } from './approve-conversions.js';
 import { runReconciliationJob } from './reconciliation.js';
 import { runRebuildTotalsJob } from './rebuild-totals.js';
+import { runRetentionJob } from './retention.js';
 
 export interface JobDeps extends PlatformDeps {
   /** Injected by callers that already hold one (the management API, tests). */
@@ -36,6 +37,9 @@ export const jobs: Record<string, Job> = {
   reconciliation: ({ deps }) => runReconciliationJob({ sql: deps.sql }),
   /** campaign_partners totals recomputed from clicks, conversions and touches; reports the rows fixed. */
   'rebuild-totals': ({ deps, input }) => runRebuildTotalsJob({ sql: deps.sql, input }),
+  /** Clicks/journeys > 2 years, cookies 1 year past expiry, click IPs masked; money kept (7 years). */
+  retention: ({ deps, input }) =>
+    runRetentionJob({ sql: deps.sql, now: deps.now(), input, defaultIpDays: Number(process.env.RETENTION_IP_DAYS) || undefined }),
   payouts: ({ deps, input }) => runPayoutsJob({ sql: deps.sql, now: deps.now(), input, defaultMinimum: process.env.PAYOUT_MINIMUM }),
 };
 
