@@ -21,6 +21,7 @@ import { profileRoutes } from './profiles.js';
 import { reportRoutes } from './reports-routes.js';
 import { rewardRoutes } from './rewards-routes.js';
 import { milestoneRoutes } from './milestones-routes.js';
+import { leadRoutes } from './leads-routes.js';
 import { vendorUserRoutes } from './vendor-users.js';
 
 export const routeModules: Record<string, AnyRoute[]> = {
@@ -43,6 +44,7 @@ export const routeModules: Record<string, AnyRoute[]> = {
   commissionRules: commissionRuleRoutes,
   rewards: rewardRoutes,
   milestones: milestoneRoutes,
+  leads: leadRoutes,
 };
 
 export const allRoutes: AnyRoute[] = Object.values(routeModules).flat();
