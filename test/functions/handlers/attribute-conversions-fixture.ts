@@ -10,7 +10,7 @@ import type { ConversionMessage, RefundMessage } from '../../../functions/ports/
 import type { LinkItem } from '../../../functions/ports/link-store.js';
 import type { SqlExecutor } from '../../../functions/ports/sql-executor.js';
 import { ingestClickBatch } from '../../../functions/repositories/click-ingestion.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
+import { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from '../../helpers/database.js';
 import { startLocalAws, type LocalAws } from '../adapters/aws/local-aws.js';
 import { clickOn, sqsEvent } from '../domain/clicks/fixtures.js';
 
@@ -31,8 +31,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
-  const [db, aws] = await Promise.all([createTestDatabase(), startLocalAws()]);
+export async function startHarness(options: TestDatabaseOptions = {}): Promise<Harness> {
+  const [db, aws] = await Promise.all([createTestDatabase(options), startLocalAws()]);
   const queue = await aws.sqs.send(new CreateQueueCommand({ QueueName: 'notifications' }));
   const store = createDynamoDbClickStore({ client: aws.dynamodb, tableName: aws.tableNames.clicks });
   const logged: Harness['logged'] = [];
