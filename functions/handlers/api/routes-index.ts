@@ -22,6 +22,7 @@ import { reportRoutes } from './reports-routes.js';
 import { rewardRoutes } from './rewards-routes.js';
 import { milestoneRoutes } from './milestones-routes.js';
 import { leadRoutes } from './leads-routes.js';
+import { contentPieceRoutes } from './content-pieces-routes.js';
 import { vendorUserRoutes } from './vendor-users.js';
 
 export const routeModules: Record<string, AnyRoute[]> = {
@@ -45,6 +46,7 @@ export const routeModules: Record<string, AnyRoute[]> = {
   rewards: rewardRoutes,
   milestones: milestoneRoutes,
   leads: leadRoutes,
+  contentPieces: contentPieceRoutes,
 };
 
 export const allRoutes: AnyRoute[] = Object.values(routeModules).flat();
