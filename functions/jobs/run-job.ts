@@ -11,6 +11,7 @@ import { runApproveConversionsJob } from './approve-conversions.js';
 import { runReconciliationJob } from './reconciliation.js';
 import { runRebuildTotalsJob } from './rebuild-totals.js';
 import { runRetentionJob } from './retention.js';
+import { erasureSubjectOf, runErasure } from './gdpr-erasure.js';
 
 export interface JobDeps extends PlatformDeps {
   /** Injected by callers that already hold one (the management API, tests). */
@@ -40,6 +41,16 @@ export const jobs: Record<string, Job> = {
   /** Clicks/journeys > 2 years, cookies 1 year past expiry, click IPs masked; money kept (7 years). */
   retention: ({ deps, input }) =>
     runRetentionJob({ sql: deps.sql, now: deps.now(), input, defaultIpDays: Number(process.env.RETENTION_IP_DAYS) || undefined }),
+  /** `{ email }` or `{ vendor_id, customer_id }`: pseudonymise one person's PII (also POST /v1/admin/erasure). */
+  'gdpr-erasure': ({ deps, input }) =>
+    runErasure({
+      sql: deps.sql,
+      dynamodb: deps.dynamodb,
+      clicksTable: deps.config.tableNames.clicks,
+      subject: erasureSubjectOf(input),
+      actor: { actor_type: 'system', actor_id: null, ip_address: null },
+      now: deps.now(),
+    }),
   payouts: ({ deps, input }) => runPayoutsJob({ sql: deps.sql, now: deps.now(), input, defaultMinimum: process.env.PAYOUT_MINIMUM }),
 };
 

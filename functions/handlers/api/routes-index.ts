@@ -7,11 +7,15 @@ import { adminRoutes } from './admin.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { campaignRoutes } from './campaigns.js';
 import { commissionRuleRoutes } from './commission-rules-routes.js';
+import { contentPieceRoutes } from './content-pieces-routes.js';
 import { conversionRoutes } from './conversions-routes.js';
 import { conversionReviewRoutes } from './conversion-review-routes.js';
 import { enrollmentRoutes } from './enrollments.js';
+import { erasureRoutes } from './erasure-routes.js';
 import { integrationRoutes } from './integrations-routes.js';
+import { leadRoutes } from './leads-routes.js';
 import { linkRoutes } from './links.js';
+import { milestoneRoutes } from './milestones-routes.js';
 import { openapiRoutes } from './openapi.js';
 import { overrideRoutes } from './overrides-routes.js';
 import { partnerRoutes } from './partner.js';
@@ -20,9 +24,6 @@ import { payoutRoutes } from './payouts-routes.js';
 import { profileRoutes } from './profiles.js';
 import { reportRoutes } from './reports-routes.js';
 import { rewardRoutes } from './rewards-routes.js';
-import { milestoneRoutes } from './milestones-routes.js';
-import { leadRoutes } from './leads-routes.js';
-import { contentPieceRoutes } from './content-pieces-routes.js';
 import { vendorUserRoutes } from './vendor-users.js';
 
 export const routeModules: Record<string, AnyRoute[]> = {
@@ -41,6 +42,7 @@ export const routeModules: Record<string, AnyRoute[]> = {
   paymentMethods: paymentMethodRoutes,
   payouts: payoutRoutes,
   conversionReview: conversionReviewRoutes,
+  erasure: erasureRoutes,
   overrides: overrideRoutes,
   commissionRules: commissionRuleRoutes,
   rewards: rewardRoutes,
