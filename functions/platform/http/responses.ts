@@ -5,7 +5,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
 export interface ApiResult {
   status: number;
-  /** Serialised as JSON; omitted for 204. */
+  /** Serialised as JSON, unless a non-JSON `content-type` header says it is already text (CSV); omitted for 204. */
   body?: unknown;
   headers?: Record<string, string>;
 }
@@ -30,6 +30,10 @@ export function toGatewayResult(result: ApiResult, contentType = 'application/js
   const headers: Record<string, string> = { 'cache-control': 'no-store', ...result.headers };
   if (result.status === 204 || result.body === undefined) {
     return { statusCode: result.status, headers };
+  }
+  const declaredType = Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
+  if (typeof result.body === 'string' && declaredType !== undefined && !/json/i.test(declaredType)) {
+    return { statusCode: result.status, headers, body: result.body };
   }
   return {
     statusCode: result.status,

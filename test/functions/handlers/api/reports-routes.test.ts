@@ -1,8 +1,6 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- route contexts built by hand for the CSV checks. */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reportRoutes, toCsv } from '../../../../functions/handlers/api/reports-routes.js';
-import { buildApiEvent } from '../../../helpers/api-client.js';
+import { toCsv } from '../../../../functions/handlers/api/reports-routes.js';
 import { seedConversion } from './conversion-seed.js';
 import {
   createApiFixture,
@@ -83,21 +81,12 @@ afterAll(async () => {
   await f?.close();
 });
 
-const route = (path: string) => reportRoutes.find((r) => r.path === path)!;
-async function csvOf(path: string, query: Record<string, unknown>) {
-  const result = await route(path).handler({
-    deps: f.deps as any,
-    auth: { kind: 'vendor_user', vendorId: vendor.vendor_id } as any,
-    actor: { actor_type: 'vendor_user', actor_id: null, ip_address: null },
-    params: undefined,
-    query,
-    body: undefined,
-    event: buildApiEvent('GET', path, undefined, { headers: { accept: 'text/csv' } }),
-    ip: null,
-    now: f.clock.now,
-  });
-  expect(result.headers?.['content-type']).toBe('text/csv; charset=utf-8');
-  return result.body as string;
+/** The CSV exactly as a client receives it through the management API handler. */
+async function csvOf(path: string, query: Record<string, string | number>) {
+  const res = await f.api.get(path, { token: vendor.key, query, headers: { accept: 'text/csv' } });
+  expect(res.status, res.text).toBe(200);
+  expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+  return res.text ?? '';
 }
 
 describe('GET /v1/reports/top-partners', () => {
@@ -167,7 +156,7 @@ describe('GET /v1/reports/attribution', () => {
     const res = await f.api.get('/v1/reports/attribution', { token: vendor.key, query: { campaign_id: campaign.campaign_id } });
     expect(res.status).toBe(200);
     expect(res.body.conversions).toBe(5); // the rejected one earns nothing under any model
-    const byPartner = Object.fromEntries(res.body.partners.map((p: any) => [p.partner_id, p]));
+    const byPartner = Object.fromEntries(res.body.partners.map((p: { partner_id: number }) => [p.partner_id, p]));
     // actual = stored touch values (last_click): A 5.00 + 3.00 + 2.51; B 10.00; C 2.00
     expect(byPartner[A]).toMatchObject({ actual: '10.51', last_click: '10.51', first_click: '20.51', linear: '15.51' });
     expect(byPartner[B]).toMatchObject({ actual: '10.00', last_click: '10.00', first_click: '0.00', linear: '5.00' });
