@@ -54,7 +54,7 @@ export const refundMessageSchema = z.strictObject({
   vendor_id: z.number().int().positive(),
   source: z.enum(conversionSources),
   transaction_id: z.string().min(1).max(255),
-  /** Refunded amount of the sale; absent means the whole sale. */
+  /** This refund's own amount (never a running total such as Stripe's `amount_refunded`); absent means the whole sale. */
   amount: decimalString.optional(),
   reason: z.enum(['refund', 'dispute']),
   occurred_at: isoTimestamp,

@@ -2,9 +2,9 @@ import { parseMoney } from '../money/index.js';
 import type { RefundEvent } from '../refunds/index.js';
 
 /**
- * A refund message as a ledger event. Stripe's `charge.refunded` carries the charge's running
- * total refunded (`amount_refunded`), Shopify's `refunds/create` one refund alone: the source
- * decides `cumulative`, so neither double counts.
+ * A refund message as a ledger event. Every producer sends one message per refund carrying that
+ * refund's own amount (the Stripe translator splits `charge.refunds.data[]` rather than passing the
+ * charge's running `amount_refunded`), so refunds add up and duplicates are dropped by event id.
  */
 export function refundEventFromMessage(message: {
   source: string;
@@ -16,6 +16,6 @@ export function refundEventFromMessage(message: {
     eventId: message.provider_event_id,
     reason: message.reason,
     amountCents: message.amount === undefined ? null : parseMoney(message.amount),
-    cumulative: message.source === 'stripe' && message.reason === 'refund',
+    cumulative: false,
   };
 }

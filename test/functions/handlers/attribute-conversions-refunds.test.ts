@@ -170,11 +170,12 @@ describe('attribute-conversions: refunds and disputes', () => {
     expect(s.totals.map((t) => t.total_conversions)).toEqual([0, 0]);
   });
 
-  it('Stripe running totals (amount_refunded) are not added twice', async () => {
+  it('Stripe refunds arrive one message per refund (its own amount) and add up, once each', async () => {
     const { program, message } = await journeySale({ source: 'stripe', event_value: '100.00' });
     const first = refund(program.vendorId, message.transaction_id, { source: 'stripe', amount: '20.00' });
-    const second = refund(program.vendorId, message.transaction_id, { source: 'stripe', amount: '50.00' });
-    expect((await h.run([second, message, first])).batchItemFailures).toEqual([]);
+    const second = refund(program.vendorId, message.transaction_id, { source: 'stripe', amount: '30.00' });
+    expect((await h.run([second, message, first, second])).batchItemFailures).toEqual([]);
+    // $100.00 - $50.00 refunded = $50.00 at 10 % -> $5.00
     expect(await state(program, message.transaction_id)).toMatchObject({ commission_amount: '5.00', refunded_amount: '50.00' });
   });
 });
