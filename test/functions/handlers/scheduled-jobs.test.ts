@@ -1,0 +1,34 @@
+/** The scheduled-jobs Lambda: `{ job, input? }` runs the job by name; bad events and unknown jobs throw. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHandler } from '../../../functions/handlers/scheduled-jobs.js';
+import type { PlatformDeps } from '../../../functions/platform/composition-root.js';
+import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
+
+let db: TestDatabase;
+let handler: ReturnType<typeof createHandler>;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  handler = createHandler({ sql: db.sql, now: () => new Date('2026-03-01T12:00:00.000Z') } as unknown as PlatformDeps);
+}, 60_000);
+
+afterAll(async () => {
+  await db?.close();
+});
+
+describe('scheduled-jobs handler', () => {
+  it('runs the payouts job with the default period (last month) and the reconciliation job', async () => {
+    const payouts = await handler({ job: 'payouts' });
+    expect(payouts).toEqual({
+      job: 'payouts',
+      result: { start_date: '2026-02-01T00:00:00.000Z', end_date: '2026-03-01T00:00:00.000Z', minimum: '50.00', created: [], skipped: [] },
+    });
+    expect(await handler({ job: 'reconciliation', input: {} })).toEqual({ job: 'reconciliation', result: { balanced: true, violations: [] } });
+  });
+
+  it('throws on an unknown job or an invalid event, so the scheduler retries / dead-letters it', async () => {
+    await expect(handler({ job: 'nope' })).rejects.toThrow(/Unknown job/);
+    await expect(handler({ jobb: 'payouts' })).rejects.toThrow(/Invalid scheduled job event/);
+    await expect(handler({ job: 'payouts', input: { end_date: '2027-01-01' } })).rejects.toThrow(/future/);
+  });
+});
