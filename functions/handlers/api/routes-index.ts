@@ -24,6 +24,7 @@ import { payoutRoutes } from './payouts-routes.js';
 import { profileRoutes } from './profiles.js';
 import { reportRoutes } from './reports-routes.js';
 import { rewardRoutes } from './rewards-routes.js';
+import { partnerTypeRoutes } from './partner-types-routes.js';
 import { vendorUserRoutes } from './vendor-users.js';
 
 export const routeModules: Record<string, AnyRoute[]> = {
@@ -49,6 +50,7 @@ export const routeModules: Record<string, AnyRoute[]> = {
   milestones: milestoneRoutes,
   leads: leadRoutes,
   contentPieces: contentPieceRoutes,
+  partnerTypes: partnerTypeRoutes,
 };
 
 export const allRoutes: AnyRoute[] = Object.values(routeModules).flat();
