@@ -109,3 +109,25 @@ describe('commission rules', () => {
     expect((await f.api.get(`/v1/commission-rules/${id}`, { token: vendor.key })).body.name).toBe('Gold partners Q4');
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents the routes of this area and its siblings (overrides, rewards, milestones, leads, content pieces, partner types)', async () => {
+    const doc = (await f.api.get('/v1/openapi.json')).body;
+    for (const path of [
+      '/v1/commission-rules',
+      '/v1/commission-rules/{commission_rule_id}',
+      '/v1/campaigns/{campaign_id}/overrides',
+      '/v1/campaign-overrides/{partner_campaign_override_id}',
+      '/v1/rewards/{reward_id}',
+      '/v1/campaigns/{campaign_id}/milestones',
+      '/v1/leads',
+      '/v1/partner/content-pieces/{content_piece_id}',
+      '/v1/admin/partner-types',
+      '/v1/partner/types',
+    ]) {
+      expect(doc.paths, path).toHaveProperty([path]);
+    }
+    const body = doc.paths['/v1/commission-rules'].post.requestBody.content['application/json'].schema;
+    expect(JSON.stringify(body)).toContain('partner_tiers');
+  });
+});
