@@ -84,7 +84,7 @@ export async function loadLedger(sql: SqlExecutor): Promise<LedgerRows> {
 
 /** A recorded Stripe transfer (or transfer list) rewritten to be the transfer of this payout. */
 export function stripeTransferRecording(
-  name: 'stripe-transfer-created' | 'stripe-transfers-list-found',
+  name: 'stripe-transfer-created' | 'stripe-transfer-replayed' | 'stripe-transfers-list-found' | 'stripe-transfers-list-empty',
   payout: { payoutId: number; key: string; amountCents: number; destination: string },
 ): Recording {
   const rec = recording(name);

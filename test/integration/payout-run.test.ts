@@ -274,6 +274,40 @@ describe('sending payouts', () => {
   });
 });
 
+describe('a send that crashed mid-call', () => {
+  it('is re-sent only after the grace period, with the same key and mayHaveBeenSent; a replayed transfer completes it once', async () => {
+    const g = await createPartner(fx.api);
+    await seedPaymentMethod(fx.db.sql, { partnerId: g.partner_id, provider: 'stripe', accountId: 'acct_1PartnerG' });
+    const { rows: v } = await fx.db.sql.query<any>(`SELECT vendor_id, campaign_version_id FROM conversion_events WHERE conversion_event_id = :c::bigint`, { c: conv.a1 });
+    await seedPayableConversion(fx.db.sql, { vendorId: Number(v[0].vendor_id), campaignVersionId: Number(v[0].campaign_version_id), status: 'approved', shares: [[g.partner_id, '88.00']] });
+    const run = await runJob({ ...PERIOD, start_date: '2026-02-03T00:00:00.000Z' });
+    const id = run.body.result.created.find((c: any) => c.partner_id === g.partner_id).payout_id;
+    const key = `payout-${id}`;
+    // The Lambda died after committing `processing` and before recording any answer.
+    await fx.db.sql.query(
+      `UPDATE payouts SET status = 'processing', processed_at = '2026-03-01T11:00:00', attempts = 1, idempotency_key = :k WHERE payout_id = :id::integer`,
+      { k: key, id },
+    );
+    await fx.db.sql.query(`UPDATE payouts SET processed_at = '2026-03-01T11:58:00' WHERE payout_id = :id::integer`, { id });
+    useScript([]);
+    const tooSoon = await fx.api.post(`/v1/admin/payouts/${id}/approve`, undefined, { token: adminToken });
+    expect(tooSoon.status).toBe(409);
+    expect(fake.requests).toEqual([]);
+    await fx.db.sql.query(`UPDATE payouts SET processed_at = '2026-03-01T11:00:00' WHERE payout_id = :id::integer`, { id });
+    useScript([
+      stripeTransferRecording('stripe-transfers-list-empty', { payoutId: id, key, amountCents: 8800, destination: 'acct_1PartnerG' }),
+      stripeTransferRecording('stripe-transfer-replayed', { payoutId: id, key, amountCents: 8800, destination: 'acct_1PartnerG' }),
+    ]);
+    const resent = await fx.api.post(`/v1/admin/payouts/${id}/approve`, undefined, { token: adminToken });
+    expect(resent.body).toMatchObject({ status: 'completed', idempotency_key: key, attempts: 2 });
+    expect(fake.requests.map((r) => [r.method, r.path, r.headers['idempotency-key'] ?? r.query.get('transfer_group')])).toEqual([
+      ['GET', '/v1/transfers', key],
+      ['POST', '/v1/transfers', key],
+    ]);
+    await expectBalanced(fx.db.sql);
+  });
+});
+
 describe('reconciliation', () => {
   it('the SQL query reports the same violations as the pure spec on injected faults, and the route shows them', async () => {
     const clean = await fx.api.get('/v1/admin/reconciliation', { token: adminToken });
