@@ -120,3 +120,17 @@ describe('partner campaign overrides', () => {
     expect((await f.api.get(`/v1/campaign-overrides/${id}`, { token: vendor.key })).status).toBe(200);
   });
 });
+
+describe('concurrent creates of one scope', () => {
+  it('exactly one of two simultaneous creates wins; the other is 409', async () => {
+    const p = await createPartner(f.api);
+    const body = { partner_id: p.partner_id, conversion_event_type: 'sale', commission_type: 'flat', commission_value: '7.00' };
+    const results = await Promise.all([f.api.post(path(), body, { token: vendor.key }), f.api.post(path(), body, { token: vendor.key })]);
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+    const { rows } = await f.db.sql.query<{ n: number }>(
+      `SELECT COUNT(*)::integer AS n FROM partner_campaign_overrides WHERE partner_id = :id::integer AND is_deleted IS NOT TRUE`,
+      { id: p.partner_id },
+    );
+    expect(rows[0]!.n).toBe(1);
+  });
+});
