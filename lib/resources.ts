@@ -253,4 +253,5 @@ export const envVars = {
   publicBaseUrl: 'PUBLIC_BASE_URL',
   adminToken: 'ADMIN_TOKEN',
   repeatClickWindowSeconds: 'REPEAT_CLICK_WINDOW_SECONDS',
+  payoutKeyNamespace: 'PAYOUT_KEY_NAMESPACE',
 } as const;

@@ -12,6 +12,7 @@ import { toGatewayResult } from '../platform/http/responses.js';
 import type { ApiDeps } from '../platform/http/route.js';
 import type { LinkStore } from '../ports/link-store.js';
 import { createLinkStore } from '../adapters/aws/link-writer.js';
+import { payoutProvidersFromEnv } from '../adapters/payments/payout-providers-from-env.js';
 import { createRouter } from './api/router.js';
 import { allRoutes } from './api/routes-index.js';
 
@@ -40,4 +41,6 @@ export function createHandler(deps: PlatformDeps, options: ManagementApiOptions 
     wrapped(event, (context ?? {}) as Context);
 }
 
-export const handler = lazyHandler(() => createHandler(platformDepsFromEnv()));
+export const handler = lazyHandler(() =>
+  createHandler(Object.assign(platformDepsFromEnv(), { payoutProviders: payoutProvidersFromEnv(process.env) })),
+);

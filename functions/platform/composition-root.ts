@@ -8,6 +8,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 // zod/mini: every handler's bundle carries this module, the redirect's included.
 import * as z from 'zod/mini';
 import { envVars, queues, tables, type QueueName, type TableName } from '../../lib/resources.js';
+import type { PayoutProvider, PayoutProviderName } from '../ports/payout-provider.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 
 export interface PlatformConfig {
@@ -21,6 +22,8 @@ export interface PlatformConfig {
   adminToken?: string;
   /** A visitor's repeat clicks on one link inside this window are not counted. */
   repeatClickWindowSeconds: number;
+  /** Prefix of payout idempotency keys, for deployments sharing one provider account. */
+  payoutKeyNamespace?: string;
 }
 
 export interface PlatformDeps {
@@ -31,6 +34,11 @@ export interface PlatformDeps {
   sqs: SQSClient;
   /** The only clock handlers read; tests pass a fixed one. */
   now: () => Date;
+  /**
+   * Payout providers, for the functions that send payouts (the management API). Absent: wire only.
+   * Built by `payoutProvidersFromEnv` (functions/adapters/payments) where a function needs them.
+   */
+  payoutProviders?: Partial<Record<PayoutProviderName, PayoutProvider>>;
 }
 
 const optionalString = z.optional(z.string().check(z.minLength(1)));
@@ -43,6 +51,7 @@ const environmentSchema = z.object({
   [envVars.dbClusterArn]: optionalString,
   [envVars.dbSecretArn]: optionalString,
   [envVars.dbName]: z._default(z.string().check(z.minLength(1)), 'affiliate'),
+  [envVars.payoutKeyNamespace]: optionalString,
 });
 
 /** Reads the handler configuration from the environment; names the missing variable when one is absent. */
@@ -60,6 +69,7 @@ export function platformConfigFromEnv(env: NodeJS.ProcessEnv): PlatformConfig {
     publicBaseUrl: parsed[envVars.publicBaseUrl].replace(/\/+$/, ''),
     adminToken: parsed[envVars.adminToken],
     repeatClickWindowSeconds: parsed[envVars.repeatClickWindowSeconds],
+    payoutKeyNamespace: parsed[envVars.payoutKeyNamespace],
   };
 }
 

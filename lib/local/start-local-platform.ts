@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { payoutProvidersFromEnv } from '../../functions/adapters/payments/payout-providers-from-env.js';
 import { platformConfigFromEnv, type PlatformDeps } from '../../functions/platform/composition-root.js';
 import {
   envVars,
@@ -194,6 +195,8 @@ export async function startLocalPlatform(options: StartLocalPlatformOptions): Pr
             dynamodb: client.dynamodb,
             sqs: client.sqs,
             now: () => new Date(),
+            // Wire always; Stripe and PayPal when their credentials are in the environment.
+            payoutProviders: payoutProvidersFromEnv(process.env),
           };
           return deps;
         },

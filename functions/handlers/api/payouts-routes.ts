@@ -4,12 +4,12 @@
  * docs/payouts.md "Sending a payout": commit `processing` + `processed_at` + the key, call the
  * provider outside any transaction, then record the outcome.
  *
- * Providers: `deps.payoutProviders` when the caller injected them (tests, the local platform with a
- * fake fetch); otherwise built from the environment (STRIPE_SECRET_KEY, PAYPAL_CLIENT_ID,
- * PAYPAL_CLIENT_SECRET, optional STRIPE_API_BASE_URL / PAYPAL_API_BASE_URL, PAYOUT_KEY_NAMESPACE).
+ * Providers come from `deps.payoutProviders`: the Lambda builds them from its environment
+ * (`payoutProvidersFromEnv`: STRIPE_SECRET_KEY, PAYPAL_CLIENT_ID/SECRET), tests inject adapters that
+ * replay recorded responses; without any, only wire (manual) payouts can be sent.
  */
 import { z } from 'zod';
-import { createPayoutProviders } from '../../adapters/payments/create-payout-providers.js';
+import { WirePayoutProvider } from '../../adapters/payments/wire-payout-provider.js';
 import {
   nextIdempotencyGeneration,
   parsePayoutIdempotencyKey,
@@ -45,19 +45,11 @@ type Providers = Partial<Record<PayoutProviderName, PayoutProvider>>;
 /** How long a `processing` payout without any provider answer must wait before a re-send (a crashed send). */
 const RESEND_AFTER_MS = 5 * 60 * 1000;
 
-let envProviders: Providers | undefined;
-export function payoutProvidersOf(deps: ApiDeps | object): Providers {
-  const injected = (deps as { payoutProviders?: Providers }).payoutProviders;
-  if (injected) return injected;
-  const env = process.env;
-  envProviders ??= createPayoutProviders({
-    fetch: (input, init) => fetch(input, init),
-    ...(env.STRIPE_SECRET_KEY ? { stripe: { apiKey: env.STRIPE_SECRET_KEY, ...(env.STRIPE_API_BASE_URL ? { baseUrl: env.STRIPE_API_BASE_URL } : {}) } } : {}),
-    ...(env.PAYPAL_CLIENT_ID && env.PAYPAL_CLIENT_SECRET
-      ? { paypal: { clientId: env.PAYPAL_CLIENT_ID, clientSecret: env.PAYPAL_CLIENT_SECRET, ...(env.PAYPAL_API_BASE_URL ? { baseUrl: env.PAYPAL_API_BASE_URL } : {}) } }
-      : {}),
-  });
-  return envProviders;
+const manualOnly: Providers = { wire: new WirePayoutProvider() };
+
+/** The deployment's providers (`deps.payoutProviders`, built at the composition root); wire alone when none were given. */
+export function payoutProvidersOf(deps: ApiDeps): Providers {
+  return deps.payoutProviders ?? manualOnly;
 }
 
 const eventSchema = z.object({ conversion_event_id: z.number().int(), receipt_id: z.string(), commission_amount: z.string(), conversion_status: z.string() });
@@ -156,7 +148,7 @@ export async function sendPayout(args: { deps: ApiDeps; payoutId: number; now: D
         mayHaveBeenSent = outcome === 'unknown';
       }
     }
-    const namespace = process.env.PAYOUT_KEY_NAMESPACE || undefined;
+    const namespace = deps.config.payoutKeyNamespace;
     const idempotencyKey = payoutIdempotencyKey({ payoutId, generation, ...(namespace ? { namespace } : {}) });
     await markPayoutSending(tx, { payoutId, idempotencyKey, now: now.toISOString() });
     await writeAuditLog(tx, {

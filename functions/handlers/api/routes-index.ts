@@ -18,13 +18,13 @@ import { linkRoutes } from './links.js';
 import { milestoneRoutes } from './milestones-routes.js';
 import { openapiRoutes } from './openapi.js';
 import { overrideRoutes } from './overrides-routes.js';
+import { partnerTypeRoutes } from './partner-types-routes.js';
 import { partnerRoutes } from './partner.js';
 import { paymentMethodRoutes } from './payment-methods-routes.js';
 import { payoutRoutes } from './payouts-routes.js';
 import { profileRoutes } from './profiles.js';
 import { reportRoutes } from './reports-routes.js';
 import { rewardRoutes } from './rewards-routes.js';
-import { partnerTypeRoutes } from './partner-types-routes.js';
 import { vendorUserRoutes } from './vendor-users.js';
 
 export const routeModules: Record<string, AnyRoute[]> = {
