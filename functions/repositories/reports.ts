@@ -17,7 +17,9 @@ export interface TopPartnerRow {
 
 /**
  * The data dictionary's "top performing partners in campaign": approved conversions in
- * [from, to] (inclusive, as BETWEEN), top 10 by revenue. The average is rounded half-up to the
+ * [from, to] (inclusive, as BETWEEN), top 10 by revenue. Milestone bonuses (rows flagged
+ * `metadata.milestone_bonus`) count in the commission earned but are not conversions: they are left
+ * out of the conversion count and the average commission per conversion. The average is rounded half-up to the
  * cent in SQL (NUMERIC ROUND rounds half away from zero: half-up for these non-negative sums).
  */
 export async function topPartners(
@@ -26,10 +28,10 @@ export async function topPartners(
 ): Promise<TopPartnerRow[]> {
   const { rows } = await sql.query<TopPartnerRow & Record<string, unknown>>(
     `SELECT p.partner_id, p.name, p.tier,
-            COUNT(DISTINCT ce.conversion_event_id)::integer AS conversion_count,
+            COUNT(DISTINCT ce.conversion_event_id) FILTER (WHERE ce.metadata ->> 'milestone_bonus' IS NULL)::integer AS conversion_count,
             COALESCE(SUM(ce.event_value), 0)::numeric(12,2)::text AS total_revenue,
             COALESCE(SUM(ce.commission_amount), 0)::numeric(12,2)::text AS total_commission,
-            ROUND(COALESCE(AVG(ce.commission_amount), 0), 2)::numeric(12,2)::text AS avg_commission
+            ROUND(COALESCE(AVG(ce.commission_amount) FILTER (WHERE ce.metadata ->> 'milestone_bonus' IS NULL), 0), 2)::numeric(12,2)::text AS avg_commission
      FROM partners p
      JOIN conversion_events ce ON ce.partner_id = p.partner_id
      JOIN campaign_versions cv ON cv.campaign_version_id = ce.campaign_version_id
@@ -109,7 +111,8 @@ export interface AttributionInputRow {
 
 /**
  * The stored journeys (touches) of a campaign's commissionable conversions, one row per touch,
- * for recomputing every attribution model. Rejected conversions earn nothing under any model.
+ * for recomputing every attribution model. Rejected conversions earn nothing under any model;
+ * milestone bonuses are not attributed (they belong to the partner who reached the milestone).
  */
 export async function attributionInputs(sql: SqlExecutor, input: { vendor_id: number; campaign_id: number }): Promise<AttributionInputRow[]> {
   const { rows } = await sql.query<AttributionInputRow & Record<string, unknown>>(
@@ -121,6 +124,7 @@ export async function attributionInputs(sql: SqlExecutor, input: { vendor_id: nu
      JOIN touches t ON t.conversion_event_id = ce.conversion_event_id AND t.is_deleted IS NOT TRUE
      WHERE cv.campaign_id = :campaign_id::integer AND ce.vendor_id = :vendor_id::integer
        AND ce.is_deleted IS NOT TRUE AND ce.status <> 'rejected'
+       AND ce.metadata ->> 'milestone_bonus' IS NULL
      ORDER BY ce.conversion_event_id, t.occurred_at, t.touch_id`,
     input,
   );

@@ -185,3 +185,38 @@ describe('toCsv', () => {
     );
   });
 });
+
+describe('milestone bonuses in reports', () => {
+  it('count in commission earned but not as conversions, and are not re-attributed', async () => {
+    const bonusCampaign = await createCampaign(f.api, vendor.key);
+    const D = (await createPartner(f.api, { name: 'Delta' })).partner_id;
+    await enroll(f.api, vendor.key, bonusCampaign.campaign_id, D);
+    const base = { vendor_id: vendor.vendor_id, campaign_version_id: bonusCampaign.campaign_version_id, partner_id: D, status: 'approved' as const };
+    await seedConversion(f.db.sql, {
+      ...base, transaction_id: 'sale-1', event_value: '100.00', commission_amount: '10.00', occurred_at: '2026-02-10T00:00:00Z',
+      touches: [{ partner_id: D, touch_type: 'only', touch_value: '10.00', occurred_at: '2026-02-09T00:00:00Z' }],
+    });
+    const bonus = await seedConversion(f.db.sql, {
+      ...base, transaction_id: 'milestone:1:partner:1', event_value: '0.00', commission_amount: '50.00', commission_type: 'flat',
+      commission_value: '50.00', occurred_at: '2026-02-10T00:00:01Z',
+      touches: [{ partner_id: D, touch_type: 'only', touch_value: '50.00', occurred_at: '2026-02-10T00:00:01Z' }],
+    });
+    await f.db.sql.query(`UPDATE conversion_events SET metadata = '{"milestone_bonus": true}'::jsonb WHERE conversion_event_id = :id::bigint`, {
+      id: bonus.conversion_event_id,
+    });
+
+    const top = await f.api.get('/v1/reports/top-partners', {
+      token: vendor.key,
+      query: { campaign_id: bonusCampaign.campaign_id, from: '2026-02-01', to: '2026-02-28' },
+    });
+    expect(top.status).toBe(200);
+    // $10.00 commission + $50.00 bonus earned; one conversion, averaging $10.00
+    expect(top.body.data).toEqual([
+      { partner_id: D, name: 'Delta', tier: 'standard', conversion_count: 1, total_revenue: '100.00', total_commission: '60.00', avg_commission: '10.00' },
+    ]);
+
+    const attribution = await f.api.get('/v1/reports/attribution', { token: vendor.key, query: { campaign_id: bonusCampaign.campaign_id } });
+    expect(attribution.status).toBe(200);
+    expect(attribution.body.conversions).toBe(1);
+  });
+});
