@@ -437,10 +437,13 @@ describe('conversions, clicks and payouts', () => {
       { partnerId, paypal },
     );
     const insertPayout = `INSERT INTO payouts (partner_id, partner_payment_method_id, amount, payment_provider_id, start_date, end_date, idempotency_key)
-       VALUES (:partnerId::integer, :methodId::integer, :amount::numeric, :paypal::integer, '2024-01-01', '2024-02-01', :key)
+       VALUES (:partnerId::integer, :methodId::integer, :amount::numeric, :paypal::integer, :start::timestamp, :end::timestamp, :key)
        RETURNING payout_id AS id`;
-    const first = await oneId(insertPayout, { partnerId, methodId, amount: '10.00', paypal, key: `payout-${next()}` });
-    const second = await oneId(insertPayout, { partnerId, methodId, amount: '0.00', paypal, key: `payout-${next()}` });
+    const january = { start: '2024-01-01', end: '2024-02-01' };
+    const first = await oneId(insertPayout, { partnerId, methodId, amount: '10.00', paypal, key: `payout-${next()}`, ...january });
+    // One live payout per partner and period (0006): the second payout is for the next period.
+    expect(await sqlStateOf(insertPayout, { partnerId, methodId, amount: '0.00', paypal, key: `payout-${next()}`, ...january })).toBe(uniqueViolation);
+    const second = await oneId(insertPayout, { partnerId, methodId, amount: '0.00', paypal, key: `payout-${next()}`, start: '2024-02-01', end: '2024-03-01' });
     const include = `INSERT INTO payout_events (payout_id, conversion_event_id, commission_amount)
        VALUES (:payoutId::integer, :conversionId::bigint, :amount::numeric)`;
     await sql.query(include, { payoutId: first, conversionId, amount: '10.00' });
@@ -449,7 +452,7 @@ describe('conversions, clicks and payouts', () => {
     await sql.query(include, { payoutId: second, conversionId, amount: '-2.50' });
 
     expect(
-      await sqlStateOf(insertPayout, { partnerId, methodId, amount: '-1.00', paypal, key: `payout-${next()}` }),
+      await sqlStateOf(insertPayout, { partnerId, methodId, amount: '-1.00', paypal, key: `payout-${next()}`, start: '2024-03-01', end: '2024-04-01' }),
     ).toBe(checkViolation);
 
     const { rows } = await sql.query<{ attempts: number; status: string; currency: string }>(

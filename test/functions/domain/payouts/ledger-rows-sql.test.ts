@@ -55,7 +55,8 @@ async function writeLedger(sql: SqlExecutor) {
     await sql.query(
       `INSERT INTO payouts (payout_id, partner_id, partner_payment_method_id, amount, payment_provider_id, status, start_date, end_date)
        SELECT :id::int, :partner::int, :partner::int, :amount::numeric, payment_provider_id, :status::text,
-         '2026-10-01'::timestamp, '2026-11-01'::timestamp
+         -- one period per payout: a partner has one live payout per period (schema 0006)
+         '2020-01-01'::timestamp + :id::int * interval '1 month', '2020-01-01'::timestamp + (:id::int + 1) * interval '1 month'
        FROM payment_providers WHERE name = 'stripe'`,
       { id: p.payoutId, partner: p.partnerId, amount: formatMoney(p.amountCents), status: p.status },
     );
