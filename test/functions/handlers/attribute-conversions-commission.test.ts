@@ -1,14 +1,19 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { notificationIdFor } from '../../../functions/handlers/attribute-conversions.js';
 import { notificationMessageSchema } from '../../../functions/ports/notification-message.js';
 import { seedMilestone, seedOverride, seedProgram, seedReward, seedRule } from '../../helpers/seed.js';
 import { conversionOf, sale, startHarness, type Harness } from './attribute-conversions-fixture.js';
+import { expectBalanced } from '../../helpers/reconcile.js';
 
 describe('attribute-conversions: commission precedence, fraud, idempotency', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness();
+  });
+  // Every scenario leaves the books balanced: touches = commission, payout events = payouts.
+  afterEach(async () => {
+    await expectBalanced(h.sql);
   });
   afterAll(async () => {
     await h?.close();

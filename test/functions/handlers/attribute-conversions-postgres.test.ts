@@ -3,10 +3,11 @@
  * consumers racing on one conversion, and on one partner's tier and milestone, still write one
  * conversion, exact totals and one bonus. Skipped, visibly, when no PostgreSQL answers.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isPostgresReachable, postgresServerUrl } from '../../helpers/database.js';
 import { seedMilestone, seedProgram, seedReward } from '../../helpers/seed.js';
 import { sale, startHarness, type Harness } from './attribute-conversions-fixture.js';
+import { expectBalanced } from '../../helpers/reconcile.js';
 
 const reachable = await isPostgresReachable(postgresServerUrl);
 
@@ -14,6 +15,10 @@ describe.skipIf(!reachable)(`attribute-conversions under concurrency on PostgreS
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({ engine: 'postgres', serverUrl: postgresServerUrl });
+  // Every scenario leaves the books balanced: touches = commission, payout events = payouts.
+  afterEach(async () => {
+    await expectBalanced(h.sql);
+  });
   });
   afterAll(async () => {
     await h?.close();

@@ -1,12 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversionMessage, RefundMessage } from '../../../functions/ports/conversion-message.js';
 import { seedProgram, type SeededProgram } from '../../helpers/seed.js';
 import { cents, conversionOf, refund, sale, startHarness, type Harness } from './attribute-conversions-fixture.js';
+import { expectBalanced } from '../../helpers/reconcile.js';
 
 describe('attribute-conversions: refunds and disputes', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness();
+  });
+  // Every scenario leaves the books balanced: touches = commission, payout events = payouts.
+  afterEach(async () => {
+    await expectBalanced(h.sql);
   });
   afterAll(async () => {
     await h?.close();
@@ -87,10 +92,23 @@ describe('attribute-conversions: refunds and disputes', () => {
   it('after payout the touches drop to what each partner earns and adjustments per partner net the refund, once', async () => {
     const { program, message } = await journeySale({ event_value: '100.00' });
     expect((await h.run([message])).batchItemFailures).toEqual([]);
-    await h.sql.query(`UPDATE conversion_events SET status = 'paid' WHERE vendor_id = :v::integer AND transaction_id = :tx`, {
-      v: program.vendorId,
-      tx: message.transaction_id,
-    });
+    const conversion = (await conversionOf(h.sql, program.vendorId, message.transaction_id))!;
+    // Both shares paid out by completed payouts, as the payout job and the provider would leave them.
+    for (const partner of program.partners.slice(0, 2)) {
+      await h.sql.query(
+        `WITH method AS (
+           INSERT INTO partner_payment_methods (partner_id, payment_provider_id, provider_account_id, is_default, is_verified)
+           SELECT :p::integer, payment_provider_id, 'acct', TRUE, TRUE FROM payment_providers WHERE name = 'wire'
+           RETURNING partner_payment_method_id, payment_provider_id),
+         payout AS (
+           INSERT INTO payouts (partner_id, partner_payment_method_id, amount, payment_provider_id, status, start_date, end_date)
+           SELECT :p::integer, partner_payment_method_id, 5.00, payment_provider_id, 'completed', '2024-03-01', '2024-03-31' FROM method
+           RETURNING payout_id)
+         INSERT INTO payout_events (payout_id, conversion_event_id, commission_amount) SELECT payout_id, :id::bigint, 5.00 FROM payout`,
+        { p: partner.partnerId, id: conversion.conversion_event_id },
+      );
+    }
+    await h.sql.query(`UPDATE conversion_events SET status = 'paid' WHERE conversion_event_id = :id::bigint`, { id: conversion.conversion_event_id });
     const partial = refund(program.vendorId, message.transaction_id, { amount: '25.00' });
     expect((await h.run([partial, partial])).batchItemFailures).toEqual([]);
     let s = await state(program, message.transaction_id);

@@ -1,11 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seedProgram } from '../../helpers/seed.js';
 import { cents, conversionOf, sale, startHarness, type Harness } from './attribute-conversions-fixture.js';
+import { expectBalanced } from '../../helpers/reconcile.js';
 
 describe('attribute-conversions: attribution into rows', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness();
+  });
+  // Every scenario leaves the books balanced: touches = commission, payout events = payouts.
+  afterEach(async () => {
+    await expectBalanced(h.sql);
   });
   afterAll(async () => {
     await h?.close();

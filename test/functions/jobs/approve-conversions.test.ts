@@ -3,11 +3,12 @@
  * Approvals: the hold-period job (set-based, audited, vendor notified on the real local SQS) and
  * the vendor's approve/reject routes with their valid and invalid transitions.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { adminToken, createApiFixture, createPartner, createVendor, type ApiFixture, type VendorHandle } from '../handlers/api/fixtures.js';
 import { startLocalSqs, type LocalSqs } from '../handlers/local-sqs.js';
 import { seedCampaignVersion } from '../../helpers/seed.js';
 import { seedPayableConversion } from '../../helpers/payout-fixtures.js';
+import { expectBalanced } from '../../helpers/reconcile.js';
 
 let fx: ApiFixture;
 let queue: LocalSqs;
@@ -21,6 +22,10 @@ beforeAll(async () => {
   fx = await createApiFixture();
   queue = await startLocalSqs('notifications');
   Object.assign(fx.deps.config.queueUrls, { notifications: queue.queueUrl });
+// Every scenario leaves the books balanced: touches = commission, payout events = payouts.
+afterEach(async () => {
+  await expectBalanced(fx.db.sql);
+});
   Object.assign(fx.deps, { sqs: queue.sqs });
   vendor = await createVendor(fx.api);
   other = await createVendor(fx.api);
