@@ -27,6 +27,7 @@ import {
   vendorEmailTaken,
 } from '../../repositories/vendors.js';
 import { insertVendorUser } from '../../repositories/vendor-users.js';
+import { partnerSchema, vendorSchema } from './account-schemas.js';
 
 const createVendorBody = z.strictObject({
   name: z.string().trim().min(1).max(255),
@@ -62,18 +63,6 @@ const createPartnerBody = z.strictObject({
   tier: partnerTier.optional(),
   bio: z.string().max(5000).optional(),
   website_url: httpUrl.optional(),
-});
-
-const partnerSchema = z.object({
-  partner_id: z.number().int(),
-  name: z.string(),
-  email: z.string(),
-  status: z.string(),
-  tier: z.string(),
-  bio: z.string().nullable(),
-  website_url: z.string().nullable(),
-  created_at: z.string(),
-  updated_at: z.string(),
 });
 
 const createdPartner = partnerSchema.extend({
@@ -117,18 +106,6 @@ function partnerStatusRoute(action: 'suspend' | 'activate', to: 'suspended' | 'a
     },
   });
 }
-
-const vendorSchema = z.object({
-  vendor_id: z.number().int(),
-  name: z.string(),
-  email: z.string(),
-  company_name: z.string().nullable(),
-  website_url: z.string().nullable(),
-  webhook_url: z.string().nullable(),
-  status: z.string(),
-  created_at: z.string(),
-  updated_at: z.string(),
-});
 
 /** Suspending a vendor locks out its keys (401) and stops every link of its campaigns at once. */
 function vendorStatusRoute(action: 'suspend' | 'activate', to: 'suspended' | 'active') {

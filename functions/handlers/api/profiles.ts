@@ -5,36 +5,13 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { NotFoundError } from '../../platform/http/errors.js';
+import { partnerSchema, vendorSchema } from './account-schemas.js';
 import { httpUrl } from '../../platform/http/fields.js';
 import { created, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
 import { writeAuditLog } from '../../repositories/audit-logs.js';
 import { findPartner, updatePartnerProfile } from '../../repositories/partners.js';
 import { findVendor, findVendorForUpdate, setVendorWebhookSecret, updateVendorProfile } from '../../repositories/vendors.js';
-
-const vendorOut = z.object({
-  vendor_id: z.number().int(),
-  name: z.string(),
-  email: z.string(),
-  company_name: z.string().nullable(),
-  website_url: z.string().nullable(),
-  webhook_url: z.string().nullable(),
-  status: z.string(),
-  created_at: z.string(),
-  updated_at: z.string(),
-});
-
-const partnerOut = z.object({
-  partner_id: z.number().int(),
-  name: z.string(),
-  email: z.string(),
-  status: z.string(),
-  tier: z.string(),
-  bio: z.string().nullable(),
-  website_url: z.string().nullable(),
-  created_at: z.string(),
-  updated_at: z.string(),
-});
 
 const nonEmpty = (body: object) => Object.keys(body).length > 0;
 
@@ -45,7 +22,7 @@ export const profileRoutes: AnyRoute[] = [
     auth: 'vendor',
     summary: "The caller's vendor",
     tags: ['profile'],
-    responses: { 200: { description: 'The vendor', schema: vendorOut } },
+    responses: { 200: { description: 'The vendor', schema: vendorSchema } },
     handler: async ({ deps, auth }) => {
       const vendor = await findVendor(deps.sql, auth.vendorId);
       if (!vendor) throw new NotFoundError('Vendor not found.');
@@ -68,7 +45,7 @@ export const profileRoutes: AnyRoute[] = [
         webhook_url: httpUrl.nullable().optional(),
       })
       .refine(nonEmpty, { message: 'Send at least one field to change.' }),
-    responses: { 200: { description: 'The vendor', schema: vendorOut } },
+    responses: { 200: { description: 'The vendor', schema: vendorSchema } },
     handler: async ({ deps, auth, body, actor, now }) =>
       ok(
         await deps.sql.transaction(async (tx) => {
@@ -106,7 +83,7 @@ export const profileRoutes: AnyRoute[] = [
     auth: 'partner',
     summary: "The caller's partner profile",
     tags: ['profile'],
-    responses: { 200: { description: 'The partner', schema: partnerOut } },
+    responses: { 200: { description: 'The partner', schema: partnerSchema } },
     handler: async ({ deps, auth }) => {
       const partner = await findPartner(deps.sql, { partner_id: auth.partnerId });
       if (!partner) throw new NotFoundError('Partner not found.');
@@ -127,7 +104,7 @@ export const profileRoutes: AnyRoute[] = [
         website_url: httpUrl.nullable().optional(),
       })
       .refine(nonEmpty, { message: 'Send at least one field to change.' }),
-    responses: { 200: { description: 'The partner', schema: partnerOut } },
+    responses: { 200: { description: 'The partner', schema: partnerSchema } },
     handler: async ({ deps, auth, body, actor, now }) =>
       ok(
         await deps.sql.transaction(async (tx) => {
