@@ -1,17 +1,19 @@
 /**
  * The notifications consumer: POSTs each notice to the vendor's `webhook_url`, signed per
  * Standard Webhooks with the vendor's `webhook_secret`. Only a 2xx is delivered; any other answer
- * or a network error is a batch item failure, so SQS redelivers after the visibility timeout
- * (that redelivery is the backoff; after `maxReceiveCount` the message moves to the DLQ).
+ * or a network error is a batch item failure whose message is first postponed by an exponential
+ * delay (`retryDelaySeconds`, via ChangeMessageVisibility), so SQS redelivers it with backoff; after
+ * `maxReceiveCount` the message moves to the DLQ.
  * Attempts and the last error are kept in `notification_deliveries`. A notice already delivered
  * is acknowledged without a second POST. Notices that can never be delivered (no endpoint, no
  * secret, a refused target) are recorded as failed and acknowledged: retrying cannot help.
  */
+import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { platformDepsFromEnv, type PlatformDeps } from '../platform/composition-root.js';
 import { lazyHandler } from '../platform/lambda-handler.js';
 import { queues } from '../../lib/resources.js';
-import { buildVendorWebhook } from '../domain/notifications/index.js';
+import { buildVendorWebhook, retryDelaySeconds } from '../domain/notifications/index.js';
 import { notificationMessageSchema, type NotificationMessage } from '../ports/notification-message.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 import { createWebhookSender, WebhookTargetRefusedError, type WebhookSender } from '../adapters/http/webhook-sender.js';
@@ -22,7 +24,12 @@ export interface NotifyVendorsOptions {
   allowPrivateWebhookTargets?: boolean;
   sender?: WebhookSender;
   log?: (entry: Record<string, unknown>) => void;
+  /** Delays a failed message's next receive; default: ChangeMessageVisibility on the notifications queue. */
+  postpone?: Postpone;
 }
+
+/** Makes a received message invisible for `seconds` (its retry backoff). */
+export type Postpone = (receiptHandle: string, seconds: number) => Promise<void>;
 
 type Outcome = 'delivered' | 'retry' | 'gave_up' | 'already_delivered';
 
@@ -32,7 +39,23 @@ function receiveCount(record: SQSRecord): number {
   return Number(record.attributes?.ApproximateReceiveCount ?? '1') || 1;
 }
 
-export function createNotifyVendors(deps: { sql: SqlExecutor; now: () => Date; sender: WebhookSender; log: (entry: Record<string, unknown>) => void }) {
+export function createNotifyVendors(deps: {
+  sql: SqlExecutor;
+  now: () => Date;
+  sender: WebhookSender;
+  log: (entry: Record<string, unknown>) => void;
+  postpone?: Postpone;
+}) {
+  /** Best effort: without it the message simply comes back after the queue's visibility timeout. */
+  async function backOff(record: SQSRecord, receives: number): Promise<void> {
+    if (!deps.postpone || receives >= maxReceives) return;
+    try {
+      await deps.postpone(record.receiptHandle, retryDelaySeconds(receives));
+    } catch (error) {
+      deps.log({ level: 'warn', message: 'could not postpone the retry', messageId: record.messageId, error: String(error) });
+    }
+  }
+
   async function deliver(message: NotificationMessage, lastReceive: boolean): Promise<Outcome> {
     const now = deps.now();
     const row = await ensureDelivery(deps.sql, { message, now });
@@ -85,9 +108,13 @@ export function createNotifyVendors(deps: { sql: SqlExecutor; now: () => Date; s
         continue;
       }
       try {
-        const outcome = await deliver(message, receiveCount(record) >= maxReceives);
+        const receives = receiveCount(record);
+        const outcome = await deliver(message, receives >= maxReceives);
         deps.log({ level: outcome === 'retry' || outcome === 'gave_up' ? 'warn' : 'info', message: 'vendor notification', outcome, notification_id: message.notification_id, vendor_id: message.vendor_id });
-        if (outcome === 'retry') batchItemFailures.push({ itemIdentifier: record.messageId });
+        if (outcome === 'retry') {
+          await backOff(record, receives);
+          batchItemFailures.push({ itemIdentifier: record.messageId });
+        }
       } catch (error) {
         deps.log({ level: 'error', message: 'notification failed', notification_id: message.notification_id, error: String(error) });
         batchItemFailures.push({ itemIdentifier: record.messageId });
@@ -100,7 +127,15 @@ export function createNotifyVendors(deps: { sql: SqlExecutor; now: () => Date; s
 export function createHandler(deps: PlatformDeps, options: NotifyVendorsOptions = {}) {
   const sender = options.sender ?? createWebhookSender({ allowPrivateTargets: options.allowPrivateWebhookTargets === true });
   const log = options.log ?? ((entry: Record<string, unknown>) => console.log(JSON.stringify(entry)));
-  return createNotifyVendors({ get sql() { return deps.sql; }, now: deps.now, sender, log });
+  const queueUrl = deps.config.queueUrls.notifications;
+  const postpone: Postpone | undefined =
+    options.postpone ??
+    (queueUrl
+      ? async (receiptHandle, seconds) => {
+          await deps.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
+        }
+      : undefined);
+  return createNotifyVendors({ get sql() { return deps.sql; }, now: deps.now, sender, log, postpone });
 }
 
 export const handler = lazyHandler(() => createHandler(platformDepsFromEnv()));

@@ -65,6 +65,9 @@ export class WorkersStack extends Stack {
 
     for (const key of Object.keys(queues) as QueueName[]) {
       const declaration: QueueDeclaration = queues[key];
+      // A consumer knows its own queue's URL so it can postpone a retry (ChangeMessageVisibility,
+      // which the event source already grants); it still cannot send to it.
+      this.functionOf(declaration.consumer).addEnvironment(declaration.envVar, data.queues[key].queue.queueUrl);
       this.functionOf(declaration.consumer).addEventSource(
         new SqsEventSource(data.queues[key].queue, {
           batchSize: declaration.batchSize,

@@ -1,3 +1,4 @@
 /** Outbound vendor notifications: the signed request and the SSRF address rule. Pure. */
 export { buildVendorWebhook, type VendorWebhookRequest } from './build-vendor-webhook.js';
 export { isPublicAddress } from './is-public-address.js';
+export { retryDelaySeconds, MAX_VISIBILITY_SECONDS } from './retry-delay-seconds.js';

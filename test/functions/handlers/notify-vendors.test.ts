@@ -127,6 +127,29 @@ describe('notify-vendors', () => {
     expect(received).toHaveLength(3);
   });
 
+  it('postpones each failed attempt exponentially (30 s, then 120 s at the third receive), not the last one', async () => {
+    const vendorId = await vendorWith(`${baseUrl}/hooks`);
+    const message = notice(vendorId);
+    const postponed: Array<[string, number]> = [];
+    const withBackoff = createHandler(deps, {
+      allowPrivateWebhookTargets: true,
+      log: (e) => logs.push(e),
+      postpone: async (receiptHandle, seconds) => {
+        postponed.push([receiptHandle, seconds]);
+      },
+    });
+    answers = [500, 500, 500];
+    expect((await withBackoff(sqsEvent([message], 1))).batchItemFailures).toHaveLength(1);
+    expect((await withBackoff(sqsEvent([message], 3))).batchItemFailures).toHaveLength(1);
+    expect((await withBackoff(sqsEvent([message], 8))).batchItemFailures).toHaveLength(1);
+    expect(postponed).toEqual([
+      ['rh-0', 30],
+      ['rh-0', 120],
+    ]);
+    expect(await withBackoff(sqsEvent([notice(vendorId)], 1))).toEqual({ batchItemFailures: [] });
+    expect(postponed).toHaveLength(2);
+  });
+
   it('marks the delivery failed on the last receive before the DLQ', async () => {
     const vendorId = await vendorWith(`${baseUrl}/hooks`);
     const message = notice(vendorId);

@@ -74,8 +74,10 @@ describe('the whole app', () => {
       for (const table of Object.keys(tables) as TableName[]) {
         expect(tables[table].envVar in variables, `${tables[table].envVar}`).toBe(declaration.tables.some((binding) => binding.name === table));
       }
+      // A queue's URL goes to the functions that send to it and to its consumer (which postpones retries).
       for (const queue of queueDeclarations) {
-        expect(queue.envVar in variables, queue.envVar).toBe((declaration.sendsTo as readonly string[]).includes(queue.name));
+        const sends = (declaration.sendsTo as readonly string[]).includes(queue.name);
+        expect(queue.envVar in variables, queue.envVar).toBe(sends || queue.consumer === name);
       }
       expect(envVars.dbClusterArn in variables).toBe(declaration.usesDatabase);
 
