@@ -2,6 +2,8 @@
  * `npm start`: the whole platform on one machine, in this process. Reads its settings from the
  * environment, prints one ready line on stdout, and stops gracefully on SIGINT/SIGTERM.
  */
+import { rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { startLocalPlatform, type LocalPlatform } from '../lib/local/start-local-platform.js';
 import { consoleLog } from '../lib/local/local-log.js';
@@ -15,6 +17,22 @@ const environmentSchema = z.object({
   /** `false` turns the scheduler off (the jobs stay runnable through the admin API). */
   LOCAL_SCHEDULER: z.enum(['true', 'false']).default('true'),
 });
+
+/** `<DATA_DIR>/admin-token`: the generated operator token, for `npm run demo` and local scripts. */
+const ADMIN_TOKEN_FILE = 'admin-token';
+
+/**
+ * Writes a generated admin token to `<DATA_DIR>/admin-token` (mode 0600, replaced at every start)
+ * so local tools find it without copy-paste. The old file is removed first: `writeFile`'s mode
+ * applies only when it creates the file, so an existing, wider file would keep its mode. A token
+ * from ADMIN_TOKEN is the user's secret and is not written; a stale file from an earlier start is
+ * removed so nobody reads a token this platform does not accept.
+ */
+async function publishAdminToken(input: { dataDir: string; token: string; generated: boolean }): Promise<void> {
+  const file = join(resolve(input.dataDir), ADMIN_TOKEN_FILE);
+  await rm(file, { force: true });
+  if (input.generated) await writeFile(file, `${input.token}\n`, { mode: 0o600, flag: 'wx' });
+}
 
 async function main(): Promise<void> {
   // `NAME= npm start` means unset, as in most tools.
@@ -62,12 +80,16 @@ async function main(): Promise<void> {
     log: consoleLog,
   });
   running.platform = platform;
+  // A data directory we cannot write a file to still runs the platform: the token is on stdout.
+  await publishAdminToken({ dataDir: env.DATA_DIR, token: platform.adminToken, generated: !env.ADMIN_TOKEN }).catch((error: unknown) =>
+    consoleLog.warn(`could not write ${join(env.DATA_DIR, ADMIN_TOKEN_FILE)}: ${(error as Error).message}`),
+  );
   if (stopRequested) {
     stop(stopRequested);
     return;
   }
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
-  // The token is printed only when it was generated: a token from the environment is the user's secret.
+  // The token is printed (and written to DATA_DIR) only when it was generated: a token from the environment is the user's secret.
   const token = env.ADMIN_TOKEN ? 'admin token from ADMIN_TOKEN' : `admin token: ${platform.adminToken}`;
   console.log(`affiliate platform ready on ${platform.url} (${token}) in ${seconds} s`);
 }

@@ -1,0 +1,78 @@
+/**
+ * The demo's report as terminal text: a few lines and two small tables, everything taken from
+ * the `DemoReport` (which the scenario read back through the API). Pure.
+ */
+import type { DemoReport } from './run-demo-scenario.js';
+
+/** Columns padded to their widest cell; `right` columns are right-aligned (numbers). */
+export function formatTable(rows: readonly (readonly string[])[], right: readonly boolean[]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (right[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+export function formatDemoReport(report: DemoReport): string {
+  const { clicks, deliveries } = report;
+  const nameOf = new Map(report.partners.map((p) => [p.partner_id, p.name]));
+  const filteredTotal = clicks.filtered.bots + clicks.filtered.head + clicks.filtered.repeats;
+  const lines: string[] = [];
+  lines.push(`Affiliate platform demo · run ${report.runId} · ${report.baseUrl}`);
+  lines.push(`vendor #${report.vendor.vendor_id} "${report.vendor.name}" · campaign #${report.campaign.campaign_id} "${report.campaign.name}", ${report.campaign.attribution_model} attribution`);
+  lines.push(`  ${report.campaign.tiers}; ${report.campaign.rule}`);
+  lines.push('');
+  lines.push(
+    `Clicks: ${clicks.fired} fired, ${clicks.counted} counted, ${filteredTotal} filtered ` +
+      `(${plural(clicks.filtered.bots, 'bot')}, ${plural(clicks.filtered.head, 'HEAD preview')}, ${plural(clicks.filtered.repeats, 'repeat visit')})`,
+  );
+  lines.push(
+    `Sales: ${deliveries.stripe} Stripe and ${deliveries.shopify} Shopify webhooks (${deliveries.duplicates} duplicate deliveries, ${plural(deliveries.refunds, 'refund')}), ` +
+      `${deliveries.api} API call -> ${plural(report.conversions.length, 'conversion')}`,
+  );
+  lines.push('');
+
+  const models = report.attribution.models;
+  const header = ['partner', 'clicks', 'conv.', 'revenue', 'earned', ...models.map((m) => m.replace('_', ' '))];
+  const rows: string[][] = [header];
+  for (const p of report.partnerTotals) {
+    const byModel = report.attribution.partners.find((a) => Number(a.partner_id) === p.partner_id);
+    rows.push([p.name, String(p.total_clicks), String(p.total_conversions), p.total_revenue, p.total_commission_earned, ...models.map((m) => String(byModel?.[m] ?? '0.00'))]);
+  }
+  rows.push(['all partners', String(clicks.counted), '', '', report.attribution.totals.actual ?? '', ...models.map((m) => report.attribution.totals[m] ?? '')]);
+  lines.push(`Per partner (enrollment totals; commission now and under each attribution model, $):`);
+  lines.push(...formatTable(rows, header.map((_, i) => i > 0)).map((l) => `  ${l}`));
+  lines.push('');
+
+  lines.push('Conversions:');
+  const conversionRows: string[][] = [['id', 'source', 'owner', 'value', 'refunded', 'commission', 'split', 'status']];
+  for (const c of report.conversions) {
+    const split = Object.entries(c.shares)
+      .map(([id, amount]) => `${(nameOf.get(Number(id)) ?? id).split(' ')[0]} ${amount}`)
+      .join(' + ');
+    conversionRows.push([`#${c.conversion_event_id}`, c.source, nameOf.get(c.partner_id) ?? String(c.partner_id), c.event_value ?? '', c.refunded_amount, c.commission_amount ?? '', split, c.status]);
+  }
+  lines.push(...formatTable(conversionRows, [false, false, false, true, true, true, false, false]).map((l) => `  ${l}`));
+  lines.push('');
+
+  lines.push(`Payout run ${report.payoutRun.start_date} .. ${report.payoutRun.end_date} (minimum $${report.payoutRun.minimum}):`);
+  for (const p of report.payouts) {
+    lines.push(`  payout #${p.payout_id}  ${nameOf.get(p.partner_id) ?? p.partner_id}  $${p.amount}  ${p.provider}  ${p.status}  (${plural(p.conversions, 'conversion')})`);
+  }
+  for (const s of report.payoutRun.skipped) lines.push(`  skipped   ${nameOf.get(s.partner_id) ?? s.partner_id}  $${s.amount}  ${s.reason.replace(/_/g, ' ')}`);
+  lines.push('');
+  lines.push(`Reconciliation: ${report.reconciliation.balanced ? 'balanced' : 'NOT BALANCED'} (${plural(report.reconciliation.violations, 'violation')})`);
+  const failed = report.checks.filter((c) => !c.ok);
+  lines.push(
+    failed.length === 0
+      ? `Checks: all ${report.checks.length} passed`
+      : `Checks FAILED: ${failed.map((c) => `${c.name} (${c.detail})`).join('; ')}`,
+  );
+  lines.push(`Finished in ${(report.elapsedMs / 1000).toFixed(1)} s`);
+  return `${lines.join('\n')}\n`;
+}
