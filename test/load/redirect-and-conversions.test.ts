@@ -175,6 +175,7 @@ describe(`load: redirect and conversion API for ${loadSeconds} s at concurrency 
     const setup = await setUp(platform, tag);
     const handlerLogs = captureHandlerLogs();
     const received = () => Object.values(platform.pollers).reduce((sum, poller) => sum + poller.counters.received, 0);
+    const perQueue = () => Object.fromEntries(Object.entries(platform.pollers).map(([name, poller]) => [name, poller.counters.received]));
 
     const load = async () => {
       const result = await runTraffic({
@@ -188,11 +189,12 @@ describe(`load: redirect and conversion API for ${loadSeconds} s at concurrency 
       });
       const drainStarted = performance.now();
       const receivedAtLoadEnd = received();
+      const queuedAtLoadEnd = perQueue();
       await platform.drain(drainBoundMs);
       const settled = (await Promise.all(Object.values(platform.pollers).map((poller) => poller.drain(2_000)))).every(Boolean);
-      return { result, settled, drainMs: performance.now() - drainStarted, drainedMessages: received() - receivedAtLoadEnd };
+      return { result, settled, drainMs: performance.now() - drainStarted, drainedMessages: received() - receivedAtLoadEnd, queuedAtLoadEnd };
     };
-    const { result: traffic, settled: drained, drainMs, drainedMessages } = await load().finally(() => handlerLogs.restore());
+    const { result: traffic, settled: drained, drainMs, drainedMessages, queuedAtLoadEnd } = await load().finally(() => handlerLogs.restore());
 
     const errors = {
       serverErrors: traffic.serverErrors,
@@ -209,7 +211,7 @@ describe(`load: redirect and conversion API for ${loadSeconds} s at concurrency 
         `${per('conversion')} (by click ${traffic.byConversion.by_click}, by cookie ${traffic.byConversion.by_cookie}, resubmitted ${traffic.byConversion.duplicate}); ` +
         `clicks accepted ${traffic.clicks.size} filtered ${traffic.filteredClicks}; conversions accepted ${traffic.conversions.size}; ` +
         `5xx ${errors.serverErrors.redirect + errors.serverErrors.conversion}, network errors ${errors.networkErrors.redirect + errors.networkErrors.conversion}; ` +
-        `drain ${(drainMs / 1000).toFixed(1)} s for ${drainedMessages} queued messages${drained ? '' : ' (NOT drained)'}; ` +
+        `drain ${(drainMs / 1000).toFixed(1)} s for ${drainedMessages} queued messages (${Object.entries(perQueue()).map(([name, n]) => `${name} ${n - (queuedAtLoadEnd[name] ?? 0)}`).join(', ')})${drained ? '' : ' (NOT drained)'}; ` +
         `handler log lines: ${handlerLogs.counts.error} errors, ${handlerLogs.counts.warn} warnings; ` +
         (rows
           ? `rows verified: ${rows.clicks} clicks, ${rows.conversions} conversions, ${rows.touches} touches (${rows.multiTouchConversions} multi-touch conversions), ${rows.enrollments} enrollments`

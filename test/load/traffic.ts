@@ -276,8 +276,10 @@ export async function runTraffic(options: TrafficOptions): Promise<TrafficResult
   result.wallMs = await runClosedLoop({
     concurrency: options.concurrency,
     deadline: performance.now() + options.durationMs,
-    // About one request in four is the vendor's; clicks come first so there is something to convert.
-    step: (worker) => (convertible.length > 0 && next() < 0.25 ? convert() : visit(worker)),
+    // About one request in seven is the vendor's (once there is a click to convert): each costs the
+    // attribution consumer far more than a click costs ingest-clicks, and a larger share only
+    // grows the backlog left to drain after the load.
+    step: (worker) => (convertible.length > 0 && next() < 0.15 ? convert() : visit(worker)),
   });
   return result;
 }
