@@ -1,0 +1,106 @@
+/**
+ * A TCP proxy between the platform and PostgreSQL that a test can cut and restore: `cut()` destroys
+ * every live connection (both sides, as a crashed server or a dropped network path would) and stops
+ * listening, so new connections are refused (ECONNREFUSED); `restore()` listens again on the same
+ * port, so the clients' connection string stays valid.
+ */
+import net from 'node:net';
+
+export interface TcpProxy {
+  /** `127.0.0.1:<port>`, stable across cut and restore. */
+  readonly host: string;
+  readonly port: number;
+  /** Connections accepted since start (a pool reconnecting after the outage shows up here). */
+  readonly accepted: number;
+  /** Live connections cut by `cut()`, in all. */
+  readonly destroyed: number;
+  readonly isCut: boolean;
+  cut(): Promise<void>;
+  restore(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts a proxy on a free loopback port that forwards to `target`. */
+export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+  const live = new Set<net.Socket>();
+  let accepted = 0;
+  let destroyed = 0;
+  let isCut = false;
+
+  const server = net.createServer((client) => {
+    accepted += 1;
+    const upstream = net.connect(target.port, target.host);
+    live.add(client);
+    live.add(upstream);
+    const forget = () => {
+      live.delete(client);
+      live.delete(upstream);
+    };
+    // Either side failing ends both: the other side sees the connection drop, as in a real outage.
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+    client.on('close', () => {
+      upstream.destroy();
+      forget();
+    });
+    upstream.on('close', () => {
+      client.destroy();
+      forget();
+    });
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+
+  const listen = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve((server.address() as net.AddressInfo).port);
+      });
+    });
+  const stopListening = () =>
+    new Promise<void>((resolve) => {
+      if (!server.listening) return resolve();
+      server.close(() => resolve());
+    });
+  const destroyAll = () => {
+    // Counted in pairs: each client connection has its upstream twin.
+    destroyed += Math.floor(live.size / 2);
+    for (const socket of live) socket.destroy();
+    live.clear();
+  };
+
+  const port = await listen(0);
+  return {
+    host: '127.0.0.1',
+    port,
+    get accepted() {
+      return accepted;
+    },
+    get destroyed() {
+      return destroyed;
+    },
+    get isCut() {
+      return isCut;
+    },
+    async cut() {
+      isCut = true;
+      // Stop accepting first, so nothing reconnects between the destroy and the close.
+      const closed = stopListening();
+      destroyAll();
+      await closed;
+    },
+    async restore() {
+      if (!isCut) return;
+      await listen(port);
+      isCut = false;
+    },
+    async close() {
+      isCut = true;
+      const closed = stopListening();
+      destroyAll();
+      await closed;
+    },
+  };
+}
