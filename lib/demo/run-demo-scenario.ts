@@ -83,12 +83,15 @@ export interface DemoReport {
     fired: number;
     /** Distinct click ids the redirect handed out. */
     clickIds: number;
+    /** Those click ids (for cross-checks; not printed). */
+    handedOut: string[];
     /** What the redirect answered, by kind of filtering. */
     filtered: { bots: number; head: number; repeats: number };
     /** Sum of the enrollments' total_clicks (API). */
     counted: number;
   };
   deliveries: { stripe: number; shopify: number; api: number; duplicates: number; refunds: number; enqueued: number };
+  integrations: { stripe: number; shopify: number };
   partnerTotals: DemoPartnerTotals[];
   conversions: DemoConversion[];
   attribution: { model: string; models: string[]; partners: Array<Record<string, string | number>>; totals: Record<string, string> };
@@ -183,7 +186,8 @@ function sharesOf(touches: Array<{ partner_id: number; touch_value: string | nul
 export async function runDemoScenario(options: RunDemoScenarioOptions): Promise<DemoReport> {
   const startedAt = Date.now();
   const { http, adminToken } = options;
-  const progress = options.progress ?? (() => {});
+  const say = options.progress ?? (() => {});
+  const progress = (line: string) => say(`${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)} s  ${line}`);
   const settleTimeoutMs = options.settleTimeoutMs ?? 60_000;
   const runId = `${startedAt.toString(36).slice(-5)}${randomBytes(2).toString('hex')}`;
   const periodStart = new Date(startedAt).toISOString();
@@ -558,8 +562,9 @@ export async function runDemoScenario(options: RunDemoScenarioOptions): Promise<
       rule: `rule #${rule.commission_rule_id} "${rule.name}": +$5.00 on sales of $300.00 or more`,
     },
     partners: partners.map(({ apiKey: _key, ...p }) => p),
-    clicks: { expected: plan.expected, fired: observed.reduce((n, o) => n + o.length, 0), clickIds: clickIds.size, filtered, counted },
+    clicks: { expected: plan.expected, fired: observed.reduce((n, o) => n + o.length, 0), clickIds: clickIds.size, handedOut: [...clickIds], filtered, counted },
     deliveries,
+    integrations: { stripe: stripe.integration_id, shopify: shopify.integration_id },
     partnerTotals,
     conversions,
     attribution: {
