@@ -58,6 +58,13 @@ export function createPgExecutor(options: PgExecutorOptions): ClosableSqlExecuto
   const transaction = async <T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
     let releaseError: Error | undefined;
+    // The pool removes its own 'error' listener from a checked-out client: a connection lost
+    // between two statements of the transaction would be an uncaught 'error' event and end the
+    // process. Caught here, the next statement fails instead and the client is discarded.
+    const onConnectionError = (error: Error) => {
+      releaseError ??= error;
+    };
+    client.on('error', onConnectionError);
     try {
       await client.query('BEGIN');
       const tx = clientExecutor(client);
@@ -75,6 +82,7 @@ export function createPgExecutor(options: PgExecutorOptions): ClosableSqlExecuto
         throw error;
       }
     } finally {
+      client.off('error', onConnectionError);
       client.release(releaseError);
     }
   };
