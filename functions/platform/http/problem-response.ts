@@ -1,10 +1,12 @@
 /**
  * RFC 9457 problem details. The single place an error becomes an HTTP answer: typed
- * `HttpError`s keep their status and detail; anything else is a 500 with a generic detail (the
- * cause goes to the log, never to the caller).
+ * `HttpError`s keep their status and detail; a database that is down or unreachable is a 503 with
+ * Retry-After; anything else is a 500 with a generic detail (the cause goes to the log, never to
+ * the caller).
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { HttpError, ValidationError, type FieldError } from './errors.js';
+import { isDatabaseUnavailable } from './sql-errors.js';
 import { toGatewayResult } from './responses.js';
 
 export interface ProblemDetails {
@@ -30,6 +32,19 @@ export function toProblem(error: unknown, instance?: string): { problem: Problem
     };
     if (error instanceof ValidationError) problem.errors = error.errors;
     return { problem, headers: error.headers };
+  }
+  if (isDatabaseUnavailable(error)) {
+    // The database is down or unreachable: the request itself is fine and can be retried shortly.
+    return {
+      problem: {
+        type: '/problems/service-unavailable',
+        title: 'Service Unavailable',
+        status: 503,
+        detail: 'The database is temporarily unavailable; retry the request shortly.',
+        instance,
+      },
+      headers: { 'retry-after': '5' },
+    };
   }
   return {
     problem: {
