@@ -32,7 +32,7 @@ export function formatDemoReport(report: DemoReport): string {
       `(${plural(clicks.filtered.bots, 'bot')}, ${plural(clicks.filtered.head, 'HEAD preview')}, ${plural(clicks.filtered.repeats, 'repeat visit')})`,
   );
   lines.push(
-    `Sales: ${deliveries.stripe} Stripe and ${deliveries.shopify} Shopify webhooks (${deliveries.duplicates} duplicate deliveries, ${plural(deliveries.refunds, 'refund')}), ` +
+    `Sales: ${deliveries.stripe} Stripe and ${deliveries.shopify} Shopify webhooks (${plural(deliveries.duplicates, 'duplicate delivery', 'duplicate deliveries')}, ${plural(deliveries.refunds, 'refund')}), ` +
       `${deliveries.api} API call -> ${plural(report.conversions.length, 'conversion')}`,
   );
   lines.push('');
@@ -45,7 +45,7 @@ export function formatDemoReport(report: DemoReport): string {
     rows.push([p.name, String(p.total_clicks), String(p.total_conversions), p.total_revenue, p.total_commission_earned, ...models.map((m) => String(byModel?.[m] ?? '0.00'))]);
   }
   rows.push(['all partners', String(clicks.counted), '', '', report.attribution.totals.actual ?? '', ...models.map((m) => report.attribution.totals[m] ?? '')]);
-  lines.push(`Per partner (enrollment totals; commission now and under each attribution model, $):`);
+  lines.push('Per partner (enrollment totals, a shared conversion counts for each partner it credits; earned now and under each attribution model, $):');
   lines.push(...formatTable(rows, header.map((_, i) => i > 0)).map((l) => `  ${l}`));
   lines.push('');
 

@@ -614,7 +614,7 @@ export function checkDemoReport(report: DemoReport): Array<{ name: string; ok: b
     {
       name: 'one conversion per sale',
       ok: report.conversions.length === expectedConversions,
-      detail: `${report.conversions.length} conversions for ${expectedConversions} sales (${report.deliveries.duplicates} duplicate deliveries)`,
+      detail: `${report.conversions.length} conversions for ${expectedConversions} sales (duplicate deliveries: ${report.deliveries.duplicates})`,
     },
     {
       name: 'touches sum to commissions',
