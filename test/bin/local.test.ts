@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,10 +23,11 @@ interface Running {
  * does not acknowledge a signal within about 60 ms, which a loaded CI machine can miss. Either
  * would hide the exit code this test is about.
  */
-function startLocal(dataDir: string): Running {
+function startLocal(dataDir: string, adminToken?: string): Running {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', DATA_DIR: dataDir, LOCAL_SCHEDULER: 'false' };
-  // A generated token and PGlite, whatever the developer's shell says.
+  // A generated token (unless the test gives one) and PGlite, whatever the developer's shell says.
   delete env.ADMIN_TOKEN;
+  if (adminToken !== undefined) env.ADMIN_TOKEN = adminToken;
   delete env.DATABASE_URL;
   delete env.PUBLIC_BASE_URL;
   const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts'], {
@@ -105,12 +106,18 @@ describe('npm start (bin/local.ts)', () => {
     const firstStartedAt = performance.now();
     const first = startLocal(dataDir);
     started.push(first);
-    const [, firstUrl] = await waitForOutput(first, /affiliate platform ready on (http:\/\/127\.0\.0\.1:\d+) \(admin token: \S+\)/);
+    const [, firstUrl, printedToken] = await waitForOutput(first, /affiliate platform ready on (http:\/\/127\.0\.0\.1:\d+) \(admin token: (\S+)\)/);
     const firstReadyMs = await waitUntilHealthy(firstUrl!, firstStartedAt);
     console.log(`bin/local.ts: healthy after ${Math.round(firstReadyMs)} ms on a clean data directory`);
     expect(first.stdout().trim().split('\n')).toHaveLength(1);
     expect(first.stderr()).toMatch(/applied 0001_/);
     expect(first.stderr()).not.toContain('NodeVersionSupportWarning');
+    // The generated token is also in <DATA_DIR>/admin-token, readable by its owner only (npm run demo reads it).
+    const tokenFile = join(dataDir, 'admin-token');
+    expect((await readFile(tokenFile, 'utf8')).trim()).toBe(printedToken);
+    expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
+    const admin = await fetch(`${firstUrl}/v1/admin/vendors`, { headers: { authorization: `Bearer ${printedToken}` } });
+    expect(admin.status).toBe(200);
 
     const [, firstDynamo] = await waitForOutput(first, /dynamodb (http:\/\/127\.0\.0\.1:\d+)/);
     const dynamodb = dynamodbAt(firstDynamo!);
@@ -122,11 +129,13 @@ describe('npm start (bin/local.ts)', () => {
     expect(await terminate(first)).toBe(0);
     expect(first.stderr()).toContain('[local] stopped');
 
-    // Second start on the same directory: nothing to migrate, the item is still there.
+    // Second start on the same directory: nothing to migrate, the item is still there. With a token
+    // from ADMIN_TOKEN, the first start's file is removed (it no longer opens anything) and none is written.
     const secondStartedAt = performance.now();
-    const second = startLocal(dataDir);
+    const second = startLocal(dataDir, 'token-from-the-environment-0123456789');
     started.push(second);
-    const [, secondUrl] = await waitForOutput(second, /affiliate platform ready on (http:\/\/127\.0\.0\.1:\d+)/);
+    const [, secondUrl] = await waitForOutput(second, /affiliate platform ready on (http:\/\/127\.0\.0\.1:\d+) \(admin token from ADMIN_TOKEN\)/);
+    await expect(stat(tokenFile)).rejects.toMatchObject({ code: 'ENOENT' });
     const secondReadyMs = await waitUntilHealthy(secondUrl!, secondStartedAt);
     console.log(`bin/local.ts: healthy after ${Math.round(secondReadyMs)} ms on an existing data directory`);
     expect(second.stderr()).not.toMatch(/applied 0001_/);
