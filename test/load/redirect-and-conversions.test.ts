@@ -18,6 +18,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueName } from '../../lib/resources.js';
@@ -33,6 +34,8 @@ const loadSeconds = Number(process.env.LOAD_SECONDS ?? 60);
 const concurrency = Number(process.env.LOAD_CONCURRENCY ?? 8);
 /** The backlog left when the load stops is drained within this bound, or the test fails. */
 const drainBoundMs = Number(process.env.LOAD_DRAIN_SECONDS ?? Math.max(30, loadSeconds)) * 1000;
+/** Partners, each enrolled in both campaigns with one link: few partners make hot enrollment rows. */
+const partnerCount = Number(process.env.LOAD_PARTNERS ?? 3);
 const requestTimeoutMs = 15_000;
 const commissionPercent = '10.00';
 const commissionBasisPoints = 1_000n;
@@ -72,7 +75,7 @@ async function call(platform: LocalPlatform, method: string, path: string, token
 
 /**
  * Through the API, as a vendor would: one vendor, two campaigns (last click and linear, both
- * 10 %), three partners enrolled in both with one link each (written through to DynamoDB).
+ * 10 %), LOAD_PARTNERS partners (default 3) enrolled in both with one link each (written through to DynamoDB).
  */
 async function setUp(platform: LocalPlatform, tag: string): Promise<Setup> {
   const admin = platform.adminToken;
@@ -82,7 +85,7 @@ async function setUp(platform: LocalPlatform, tag: string): Promise<Setup> {
     website_url: 'https://shop.example.com',
   });
   const partners = [];
-  for (let i = 0; i < 3; i += 1) {
+  for (let i = 0; i < partnerCount; i += 1) {
     partners.push(await call(platform, 'POST', '/v1/admin/partners', admin, { name: `Load partner ${i}`, email: `load-partner-${tag}-${i}@example.com` }));
   }
   const links: LoadLink[] = [];
@@ -177,7 +180,11 @@ describe(`load: redirect and conversion API for ${loadSeconds} s at concurrency 
     const received = () => Object.values(platform.pollers).reduce((sum, poller) => sum + poller.counters.received, 0);
     const perQueue = () => Object.fromEntries(Object.entries(platform.pollers).map(([name, poller]) => [name, poller.counters.received]));
 
+    // Everything runs in this one process (on AWS each function has its own): the event loop's
+    // delay during the load says how long every await of the consumers waited for its turn.
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     const load = async () => {
+      loopDelay.enable();
       const result = await runTraffic({
         baseUrl: platform.url,
         vendorKey: setup.vendorKey,
@@ -187,6 +194,7 @@ describe(`load: redirect and conversion API for ${loadSeconds} s at concurrency 
         requestTimeoutMs,
         runTag: tag,
       });
+      loopDelay.disable();
       const drainStarted = performance.now();
       const receivedAtLoadEnd = received();
       const queuedAtLoadEnd = perQueue();
@@ -210,6 +218,7 @@ describe(`load: redirect and conversion API for ${loadSeconds} s at concurrency 
         `${per('redirect')} (new ${traffic.byVisit.new}, returning ${traffic.byVisit.returning}, repeat ${traffic.byVisit.repeat}, bot ${traffic.byVisit.bot}, head ${traffic.byVisit.head}); ` +
         `${per('conversion')} (by click ${traffic.byConversion.by_click}, by cookie ${traffic.byConversion.by_cookie}, resubmitted ${traffic.byConversion.duplicate}); ` +
         `clicks accepted ${traffic.clicks.size} filtered ${traffic.filteredClicks}; conversions accepted ${traffic.conversions.size}; ` +
+        `event-loop delay during load p50 ${(loopDelay.percentile(50) / 1e6).toFixed(0)} ms p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms; ` +
         `5xx ${errors.serverErrors.redirect + errors.serverErrors.conversion}, network errors ${errors.networkErrors.redirect + errors.networkErrors.conversion}; ` +
         `drain ${(drainMs / 1000).toFixed(1)} s for ${drainedMessages} queued messages (${Object.entries(perQueue()).map(([name, n]) => `${name} ${n - (queuedAtLoadEnd[name] ?? 0)}`).join(', ')})${drained ? '' : ' (NOT drained)'}; ` +
         `handler log lines: ${handlerLogs.counts.error} errors, ${handlerLogs.counts.warn} warnings; ` +
