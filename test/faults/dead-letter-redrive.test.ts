@@ -25,7 +25,7 @@ import { queues } from '../../lib/resources.js';
 import { expectBalanced } from '../helpers/reconcile.js';
 import { seedProgram, type SeededProgram } from '../helpers/seed.js';
 import { clickMessage, conversionMessage, sendBodies } from './fixtures/messages.js';
-import { peekQueue, startFaultPlatform, type FaultPlatform } from './fixtures/platform.js';
+import { peekQueue, printFigures, startFaultPlatform, type FaultPlatform } from './fixtures/platform.js';
 
 /** Sales per run (a third in EUR); `FAULTS_REDRIVE_SALES=300` for a larger run. */
 const SALES = Number(process.env.FAULTS_REDRIVE_SALES ?? 12);
@@ -59,8 +59,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  console.info(`[figures] dead-letter-redrive: ${Object.entries(figures).map(([key, value]) => `${key}=${value}`).join(' ')}`);
   await fp?.stop();
+  printFigures('dead-letter-redrive', figures);
 });
 
 async function books() {
@@ -88,7 +88,8 @@ describe('a DLQ redrive after the fix', () => {
     const [a, b, c] = program.partners.map((partner) => partner.links[0]!) as [LinkItem, LinkItem, LinkItem];
 
     // Partner C's link row goes missing from Aurora (kept aside to restore it later).
-    const lost = await platform.deps.sql.query<Record<string, unknown>>(`SELECT * FROM partner_links WHERE partner_link_id = :id::integer`, { id: c.partner_link_id });
+    const lost = await platform.deps.sql.query<{ partner_link_id: number; campaign_partner_id: number; short_code: string; full_url: string; utm: string; custom: string }>(
+      `SELECT partner_link_id, campaign_partner_id, short_code, full_url, utm_params::text AS utm, custom_params::text AS custom FROM partner_links WHERE partner_link_id = :id::integer`, { id: c.partner_link_id });
     await platform.deps.sql.query(`DELETE FROM partner_links WHERE partner_link_id = :id::integer`, { id: c.partner_link_id });
 
     const clicks = Array.from({ length: SALES }, (_, i) => clickMessage(i % 2 === 0 ? a : b, new Date(Date.now() - 600_000 + i)));
@@ -126,7 +127,7 @@ describe('a DLQ redrive after the fix', () => {
     await platform.deps.sql.query(
       `INSERT INTO partner_links (partner_link_id, campaign_partner_id, short_code, full_url, utm_params, custom_params)
        VALUES (:id::integer, :cp::integer, :code, :url, :utm::jsonb, :custom::jsonb)`,
-      { id: row.partner_link_id, cp: row.campaign_partner_id, code: row.short_code, url: row.full_url, utm: row.utm_params, custom: row.custom_params },
+      { id: row.partner_link_id, cp: row.campaign_partner_id, code: row.short_code, url: row.full_url, utm: row.utm, custom: row.custom },
     );
 
     const redriveStarted = performance.now();

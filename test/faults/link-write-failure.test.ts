@@ -17,7 +17,7 @@ import { createHandler as createManagementApi } from '../../functions/handlers/m
 import { createHandler as createRedirect } from '../../functions/handlers/redirect.js';
 import type { LinkStore } from '../../functions/ports/link-store.js';
 import type { LocalHandler } from '../../lib/local/load-functions.js';
-import { httpApi, startFaultPlatform, type FaultPlatform } from './fixtures/platform.js';
+import { httpApi, printFigures, startFaultPlatform, type FaultPlatform } from './fixtures/platform.js';
 import { startSwitchableProxy, type SwitchableProxy } from './fixtures/switchable-proxy.js';
 
 let fp: FaultPlatform;
@@ -45,9 +45,9 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  console.info(`[figures] link-write-failure: ${Object.entries(figures).map(([key, value]) => `${key}=${value}`).join(' ')}`);
   await fp?.stop();
   await proxy?.close();
+  printFigures('link-write-failure', figures);
 });
 
 let counter = 0;

@@ -16,7 +16,7 @@ import { queues } from '../../lib/resources.js';
 import { expectBalanced } from '../helpers/reconcile.js';
 import { seedProgram, type SeededProgram } from '../helpers/seed.js';
 import { clickMessage, conversionMessage, sendBodies } from './fixtures/messages.js';
-import { peekQueue, startFaultPlatform, type FaultPlatform } from './fixtures/platform.js';
+import { peekQueue, printFigures, startFaultPlatform, type FaultPlatform } from './fixtures/platform.js';
 
 /** Good messages per suite run; `FAULTS_POISON_GOOD=2000` for a larger run. */
 const GOOD = Number(process.env.FAULTS_POISON_GOOD ?? 40);
@@ -27,11 +27,6 @@ let program: SeededProgram;
 let links: LinkItem[];
 const figures: Record<string, number | string> = {};
 
-
-afterAll(async () => {
-  console.info(`[figures] poison-message: ${Object.entries(figures).map(([key, value]) => `${key}=${value}`).join(' ')}`);
-  await fp?.stop();
-});
 
 /** Inserts `poison` between the good bodies, one every `every`, so they share batches. */
 function interleave(good: string[], poison: string[], every: number): string[] {
@@ -157,8 +152,8 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  console.info(`[figures] poison-message: ${Object.entries(figures).map(([key, value]) => `${key}=${value}`).join(' ')}`);
   await fp?.stop();
+  printFigures('poison-message', figures);
 });
 
 describe('poison messages on the clicks queue', () => {
