@@ -7,17 +7,16 @@
  */
 import { createDemoHttp, DemoStepError } from '../lib/demo/demo-http.js';
 import { formatDemoReport } from '../lib/demo/print-demo-report.js';
-import { resolveDemoTarget } from '../lib/demo/resolve-demo-target.js';
+import { demoBaseUrl, resolveAdminToken } from '../lib/demo/resolve-demo-target.js';
 import { runDemoScenario } from '../lib/demo/run-demo-scenario.js';
+import { waitUntilReady } from '../lib/demo/wait-until-ready.js';
 
 async function main(): Promise<number> {
-  const target = await resolveDemoTarget({ env: process.env, cwd: process.cwd() });
-  const http = createDemoHttp({ baseUrl: target.baseUrl });
-  const report = await runDemoScenario({
-    http,
-    adminToken: target.adminToken,
-    progress: (line) => console.error(`[demo] ${line}`),
-  });
+  const http = createDemoHttp({ baseUrl: demoBaseUrl(process.env) });
+  // The platform first: "not running" is the likelier mistake, and a starting platform writes its token file when ready.
+  await waitUntilReady({ http, timeoutMs: 180_000, onWaiting: () => console.error(`[demo] waiting for the platform on ${http.baseUrl} to finish starting`) });
+  const { adminToken } = await resolveAdminToken({ env: process.env, cwd: process.cwd(), waitMs: 3_000 });
+  const report = await runDemoScenario({ http, adminToken, progress: (line) => console.error(`[demo] ${line}`) });
   process.stdout.write(formatDemoReport(report));
   return report.checks.every((check) => check.ok) ? 0 : 1;
 }

@@ -42,25 +42,39 @@ export function demoBaseUrl(env: NodeJS.ProcessEnv): string {
   return `http://127.0.0.1:${port}`;
 }
 
-export async function resolveDemoTarget(input: { env: NodeJS.ProcessEnv; cwd: string }): Promise<DemoTarget> {
-  const baseUrl = demoBaseUrl(input.env);
+/**
+ * The operator token: `ADMIN_TOKEN`, else `<DATA_DIR or .local>/admin-token`. A missing file is
+ * looked for again for `waitMs` (npm start writes it right after it turns ready).
+ */
+export async function resolveAdminToken(input: { env: NodeJS.ProcessEnv; cwd: string; waitMs?: number }): Promise<{ adminToken: string; tokenSource: string }> {
   const fromEnv = setting(input.env, 'ADMIN_TOKEN');
-  if (fromEnv) return { baseUrl, adminToken: fromEnv, tokenSource: 'ADMIN_TOKEN' };
+  if (fromEnv) return { adminToken: fromEnv, tokenSource: 'ADMIN_TOKEN' };
   const file = join(resolve(input.cwd, setting(input.env, 'DATA_DIR') ?? '.local'), ADMIN_TOKEN_FILE);
+  const deadline = Date.now() + (input.waitMs ?? 0);
   let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new DemoStepError(
-        `no admin token: ${file} does not exist. Start the platform with \`npm start\` (it writes the file), ` +
-          'or set ADMIN_TOKEN to the token the platform was started with (and DATA_DIR if it is not .local)',
-        { cause },
-      );
+  for (;;) {
+    try {
+      text = await readFile(file, 'utf8');
+      break;
+    } catch (cause) {
+      if ((cause as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new DemoStepError(`cannot read the admin token file ${file}: ${(cause as Error).message}`, { cause });
+      }
+      if (Date.now() >= deadline) {
+        throw new DemoStepError(
+          `no admin token: ${file} does not exist. Start the platform with \`npm start\` (it writes the file), ` +
+            'or set ADMIN_TOKEN to the token the platform was started with (and DATA_DIR if it is not .local)',
+          { cause },
+        );
+      }
+      await new Promise((resolveSleep) => setTimeout(resolveSleep, 100));
     }
-    throw new DemoStepError(`cannot read the admin token file ${file}: ${(cause as Error).message}`, { cause });
   }
   const token = text.trim();
   if (!token) throw new DemoStepError(`${file} is empty; restart the platform with \`npm start\` or set ADMIN_TOKEN`);
-  return { baseUrl, adminToken: token, tokenSource: file };
+  return { adminToken: token, tokenSource: file };
+}
+
+export async function resolveDemoTarget(input: { env: NodeJS.ProcessEnv; cwd: string; waitMs?: number }): Promise<DemoTarget> {
+  return { baseUrl: demoBaseUrl(input.env), ...(await resolveAdminToken(input)) };
 }

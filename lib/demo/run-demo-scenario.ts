@@ -23,6 +23,7 @@ import { runWithConcurrency } from './run-with-concurrency.js';
 import { signShopifyPayload } from './sign-shopify-payload.js';
 import { signStripePayload } from './sign-stripe-payload.js';
 import { readQueueSnapshot, waitForQueues } from './wait-for-queues.js';
+import { waitUntilReady } from './wait-until-ready.js';
 
 export interface RunDemoScenarioOptions {
   http: DemoHttp;
@@ -137,18 +138,6 @@ const partnerSpecs = [
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Waits for `/healthz` to answer 200 (the platform may still be starting). */
-async function waitUntilReady(http: DemoHttp, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const response = await http.fetch('/healthz');
-    await response.body?.cancel();
-    if (response.status === 200) return;
-    if (Date.now() > deadline) throw new DemoStepError(`the platform on ${http.baseUrl} is not ready after ${timeoutMs / 1000} s (GET /healthz answers ${response.status})`);
-    await sleep(500);
-  }
-}
-
 interface ObservedStep {
   status: number;
   clickId: string | null;
@@ -192,7 +181,7 @@ export async function runDemoScenario(options: RunDemoScenarioOptions): Promise<
   const runId = `${startedAt.toString(36).slice(-5)}${randomBytes(2).toString('hex')}`;
   const periodStart = new Date(startedAt).toISOString();
 
-  await waitUntilReady(http, 120_000);
+  await waitUntilReady({ http, timeoutMs: 120_000 });
 
   // --- The operator onboards a vendor; the vendor sets up its program. -------------------------
   progress(`run ${runId}: vendor, campaign, rule, partners, links, integrations`);

@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -47,16 +48,21 @@ describe('npm run demo (bin/demo.ts)', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('without a platform: exits 1 and says to start it', async () => {
-    await writeFile(join(dataDir, 'admin-token'), 'some-token\n', { mode: 0o600 });
-    const run = await runDemo({ DATA_DIR: dataDir, PORT: String(await closedPort()) });
+  it('without a platform: exits 1 and says to start it (before looking for a token)', async () => {
+    const run = await runDemo({ DATA_DIR: join(dataDir, 'missing'), PORT: String(await closedPort()) });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/demo failed: nothing answers on http:\/\/127\.0\.0\.1:\d+: start the platform with `npm start`/);
     expect(run.stdout).toBe('');
   }, 30_000);
 
   it('without a token: exits 1 and names the file and ADMIN_TOKEN', async () => {
-    const run = await runDemo({ DATA_DIR: join(dataDir, 'missing') });
+    // Something healthy on the port, so the demo gets as far as the token.
+    const healthy = createHttpServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}'));
+    await new Promise<void>((resolveListen) => healthy.listen(0, '127.0.0.1', resolveListen));
+    const { port } = healthy.address() as { port: number };
+    const run = await runDemo({ DATA_DIR: join(dataDir, 'missing'), PORT: String(port) }).finally(
+      () => new Promise<void>((resolveClose) => healthy.close(() => resolveClose())),
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`demo failed: no admin token: ${join(dataDir, 'missing', 'admin-token')} does not exist`);
     expect(run.stderr).toContain('ADMIN_TOKEN');

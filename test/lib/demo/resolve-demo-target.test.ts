@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemoStepError } from '../../../lib/demo/demo-http.js';
-import { demoBaseUrl, resolveDemoTarget } from '../../../lib/demo/resolve-demo-target.js';
+import { demoBaseUrl, resolveAdminToken, resolveDemoTarget } from '../../../lib/demo/resolve-demo-target.js';
 
 describe('demoBaseUrl', () => {
   it('takes DEMO_BASE_URL, else loopback on PORT, else 3000', () => {
@@ -55,5 +55,12 @@ describe('resolveDemoTarget', () => {
   it('explains a missing or empty token file', async () => {
     await expect(resolveDemoTarget({ env: { DATA_DIR: 'nowhere' }, cwd })).rejects.toThrow(/does not exist\. Start the platform with `npm start`/);
     await expect(resolveDemoTarget({ env: { DATA_DIR: 'empty' }, cwd })).rejects.toThrow(/is empty/);
+  });
+
+  it('waits a moment for a file npm start is about to write', async () => {
+    const later = join(cwd, 'later');
+    await mkdir(later);
+    setTimeout(() => void writeFile(join(later, 'admin-token'), 'written-late\n'), 50);
+    expect(await resolveAdminToken({ env: { DATA_DIR: 'later' }, cwd, waitMs: 2_000 })).toEqual({ adminToken: 'written-late', tokenSource: join(later, 'admin-token') });
   });
 });
