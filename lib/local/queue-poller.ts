@@ -52,6 +52,13 @@ export interface QueuePoller {
 /** Name of the message attribute that says why a message was dead-lettered. */
 export const deadLetterReasonAttribute = 'dead_letter_reason';
 
+/**
+ * Name of the message attribute that keeps the dead-lettered message's original id. On AWS the
+ * DLQ keeps the message id, which is how an operator finds the consumer's log line naming the
+ * real reason (a partial batch failure carries none); the local copy is a new message with a new id.
+ */
+export const deadLetterMessageIdAttribute = 'dead_letter_message_id';
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function toRecordAttributes(attributes: Record<string, MessageAttributeValue> | undefined): SQSMessageAttributes {
@@ -158,9 +165,13 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
 
   async function deadLetter(message: Message, reason: string): Promise<void> {
     const attributes: Record<string, MessageAttributeValue> = { ...(message.MessageAttributes ?? {}) };
-    // SQS allows 10 message attributes; the reason is kept only when it fits.
-    if (Object.keys(attributes).length < 10) {
+    // SQS allows 10 message attributes; the reason, then the original id, are kept only when they fit.
+    const fits = (name: string) => name in attributes || Object.keys(attributes).length < 10;
+    if (fits(deadLetterReasonAttribute)) {
       attributes[deadLetterReasonAttribute] = { DataType: 'String', StringValue: reason.slice(0, 1000) };
+    }
+    if (message.MessageId && fits(deadLetterMessageIdAttribute)) {
+      attributes[deadLetterMessageIdAttribute] = { DataType: 'String', StringValue: message.MessageId };
     }
     await options.sqs.send(
       new SendMessageCommand({
