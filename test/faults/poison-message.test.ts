@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClickMessage } from '../../functions/domain/clicks/click-message.js';
 import type { ConversionMessage } from '../../functions/ports/conversion-message.js';
 import type { LinkItem } from '../../functions/ports/link-store.js';
-import { deadLetterReasonAttribute, type QueuePollerCounters } from '../../lib/local/queue-poller.js';
+import { deadLetterMessageIdAttribute, deadLetterReasonAttribute, type QueuePollerCounters } from '../../lib/local/queue-poller.js';
 import { queues } from '../../lib/resources.js';
 import { expectBalanced } from '../helpers/reconcile.js';
 import { seedProgram, type SeededProgram } from '../helpers/seed.js';
@@ -47,20 +47,24 @@ interface PoisonCase {
   reason: string;
 }
 
-/** Dead letters of `queue` after the run, checked body by body against the poison cases. */
+/**
+ * Dead letters of `queue` after the run, checked against the poison cases: each carries the
+ * poller's reason and its original message id, under which the consumer logged the real reason
+ * once per receive, and the poller its move after maxReceiveCount receives.
+ */
 async function expectDeadLettered(queue: 'clicks' | 'conversions', cases: PoisonCase[], ids: Map<string, string>) {
   const { platform, log } = fp;
   const dead = await peekQueue(platform.deps.sqs, platform.queues[queue].deadLetterUrl);
   expect(dead.map((message) => message.Body).sort()).toEqual(cases.map((c) => c.body).sort());
+  const maxReceives = queues[queue].maxReceiveCount;
   for (const message of dead) {
-    expect(message.MessageAttributes?.[deadLetterReasonAttribute]?.StringValue).toBe('reported in batchItemFailures');
-  }
-  for (const c of cases) {
-    const id = ids.get(c.body)!;
-    // The consumer names the reason under the message id, once per receive; the poller gives up after maxReceiveCount.
+    const c = cases.find((candidate) => candidate.body === message.Body)!;
+    expect(message.MessageAttributes?.[deadLetterReasonAttribute]?.StringValue, c.name).toBe('reported in batchItemFailures');
+    const id = message.MessageAttributes?.[deadLetterMessageIdAttribute]?.StringValue;
+    expect(id, `${c.name}: original message id`).toBe(ids.get(c.body));
     const reasons = log.find(`"message_id":"${id}"`).filter((line) => line.includes(c.reason));
-    expect(reasons, `${c.name}: consumer log`).toHaveLength(queues[queue].maxReceiveCount);
-    expect(log.find(`message ${id} moved to its dead-letter queue after ${queues[queue].maxReceiveCount} receives`), `${c.name}: poller log`).toHaveLength(1);
+    expect(reasons, `${c.name}: consumer log`).toHaveLength(maxReceives);
+    expect(log.find(`message ${id} moved to its dead-letter queue after ${maxReceives} receives`), `${c.name}: poller log`).toHaveLength(1);
   }
   return dead.length;
 }
