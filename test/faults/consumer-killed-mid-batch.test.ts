@@ -191,7 +191,8 @@ describe.skipIf(!reachable)(`the consumer process killed mid-batch (PostgreSQL $
     expect(recovery.counters.clicks!.deadLettered).toBe(0);
     expect((await queueDepth(sqs, local.clicks.deadLetterUrl)).total).toBe(0);
     figures.push(
-      `clicks ${clickCount} (batch of ${inFlight.length} killed in its transaction, ${committed.length} committed before) redelivered ${inFlight.length}, recovered in ${recovery.seconds.toFixed(1)} s`,
+      `clicks ${clickCount}: batch of ${inFlight.length} killed inside its transaction (${committed.length} committed before), ` +
+        `fresh consumer received ${recovery.counters.clicks!.received} (the killed batch redelivered after the ${visibilitySeconds} s visibility timeout), recovered in ${recovery.seconds.toFixed(1)} s`,
     );
   });
 
@@ -233,7 +234,8 @@ describe.skipIf(!reachable)(`the consumer process killed mid-batch (PostgreSQL $
     expect(notifications.length).toBeGreaterThanOrEqual(conversionCount + 3);
     expect(recovery.counters.conversions!.deadLettered).toBe(0);
     figures.push(
-      `conversions ${conversionCount} (batch of ${paused.messageIds.length} killed after 3 commits) redelivered ${paused.messageIds.length}, 3 as duplicates, recovered in ${recovery.seconds.toFixed(1)} s`,
+      `conversions ${conversionCount}: batch of ${paused.messageIds.length} killed after 3 commits, fresh consumer received ${recovery.counters.conversions!.received} ` +
+        `(3 redelivered as duplicates, ${notifications.length - conversionCount} notifications repeated under the same id), recovered in ${recovery.seconds.toFixed(1)} s`,
     );
   });
 
@@ -267,6 +269,9 @@ describe.skipIf(!reachable)(`the consumer process killed mid-batch (PostgreSQL $
     expect(new Set([...before, ...after])).toEqual(new Set(receipts.map((r) => notificationIdFor('conversion.created', r))));
     expect(after).toContain(notificationIdFor('conversion.created', batchReceipts[3]!));
     expect(recovery.counters.conversions!.received).toBeGreaterThanOrEqual(conversionCount);
-    figures.push(`conversions ${conversionCount} (killed after a COMMIT, before its notification) recovered in ${recovery.seconds.toFixed(1)} s, notification sent on redelivery`);
+    figures.push(
+      `conversions ${conversionCount}: killed between a COMMIT and its notification, fresh consumer received ${recovery.counters.conversions!.received}, ` +
+        `the missing notification sent on redelivery, recovered in ${recovery.seconds.toFixed(1)} s`,
+    );
   });
 });
