@@ -113,7 +113,12 @@ export function createRouter(routes: readonly AnyRoute[]): Router {
 
       const rawParams: Record<string, string> = {};
       match.c.paramNames.forEach((name, i) => {
-        rawParams[name] = decodeURIComponent(match.m[i + 1]!);
+        // A malformed escape (`%`, `%FF`) names nothing that can exist: 404, not a URIError's 500.
+        try {
+          rawParams[name] = decodeURIComponent(match.m[i + 1]!);
+        } catch {
+          throw new NotFoundError();
+        }
       });
       let params: unknown = rawParams;
       if (route.params) {
