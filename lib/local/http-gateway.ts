@@ -200,6 +200,23 @@ export function createHttpGateway(options: HttpGatewayOptions): HttpGateway {
     });
   });
 
+  // Requests node's parser refuses (headers over 16 KB, a malformed request line) never reach
+  // `handle`; without this node answers them with a bare status and no problem document.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? 431 : 400;
+    const title = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
+    const detail = tooLarge ? 'the request line and headers are limited to 16 KB' : 'the request could not be parsed as HTTP/1.1';
+    const body = JSON.stringify({ type: 'about:blank', title, status, detail });
+    socket.end(
+      `HTTP/1.1 ${status} ${title}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+
   return {
     server,
     listen(port, host = '127.0.0.1') {
