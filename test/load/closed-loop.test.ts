@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { percentile, runClosedLoop, seededRandom } from './closed-loop.js';
-import { commissionCents } from './verify-load.js';
+import { commissionCents, compareKeys } from './verify-load.js';
 
 describe('percentile (nearest rank)', () => {
   it.each([
@@ -66,5 +66,20 @@ describe('commissionCents (the expectation the load test holds the platform to)'
     [0n, 1_000n, 0n],
   ])('%i cents at %i bp is %i cents', (cents, bp, expected) => {
     expect(commissionCents(cents, bp)).toBe(expected);
+  });
+});
+
+describe('compareKeys (exactly once: no missing, no extra, no doubled rows)', () => {
+  it('is clean when the rows hold each key once', () => {
+    expect(compareKeys(['a', 'b'], ['b', 'a'])).toEqual({ missing: 0, extra: 0, doubled: 0, examples: [] });
+  });
+
+  it('names missing, extra and doubled keys', () => {
+    expect(compareKeys(['a', 'b', 'c'], ['a', 'a', 'c', 'x'])).toEqual({
+      missing: 1,
+      extra: 1,
+      doubled: 1,
+      examples: ['missing b', 'extra x', 'doubled a'],
+    });
   });
 });

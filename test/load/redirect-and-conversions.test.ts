@@ -28,7 +28,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { expectBalanced } from '../helpers/reconcile.js';
 import { percentile } from './closed-loop.js';
 import { runTraffic, type LoadLink, type RequestKind } from './traffic.js';
-import { verifyLoad } from './verify-load.js';
+import { verifyLoad, type VerifiedRows } from './verify-load.js';
 
 const loadSeconds = Number(process.env.LOAD_SECONDS ?? 60);
 const concurrency = Number(process.env.LOAD_CONCURRENCY ?? 8);
@@ -209,7 +209,7 @@ describe(`load: redirect and conversion API for ${loadSeconds} s at concurrency 
       networkErrors: traffic.networkErrors,
       problems: traffic.problemCount,
     };
-    const figures = (rows?: { clicks: number; conversions: number; touches: number; enrollments: number; multiTouchConversions: number }) => {
+    const figures = (rows?: VerifiedRows) => {
       const seconds = traffic.wallMs / 1000;
       const per = (kind: RequestKind) =>
         `${kind} ${traffic.sent[kind]} sent ${(traffic.sent[kind] / seconds).toFixed(1)} req/s p50 ${percentile(traffic.latency[kind].samples, 50).toFixed(0)} ms p99 ${percentile(traffic.latency[kind].samples, 99).toFixed(0)} ms`;
@@ -223,7 +223,7 @@ describe(`load: redirect and conversion API for ${loadSeconds} s at concurrency 
         `drain ${(drainMs / 1000).toFixed(1)} s for ${drainedMessages} queued messages (${Object.entries(perQueue()).map(([name, n]) => `${name} ${n - (queuedAtLoadEnd[name] ?? 0)}`).join(', ')})${drained ? '' : ' (NOT drained)'}; ` +
         `handler log lines: ${handlerLogs.counts.error} errors, ${handlerLogs.counts.warn} warnings; ` +
         (rows
-          ? `rows verified: ${rows.clicks} clicks, ${rows.conversions} conversions, ${rows.touches} touches (${rows.multiTouchConversions} multi-touch conversions), ${rows.enrollments} enrollments`
+          ? `rows verified: ${rows.clicks} clicks, ${rows.conversions} conversions, ${rows.touches} touches (${rows.multiTouchConversions} multi-touch conversions), ${rows.notifications} notifications, ${rows.enrollments} enrollments`
           : 'rows not verified')
       );
     };

@@ -23,7 +23,7 @@ function centsOf(amount: string | null): bigint {
 }
 
 /** Missing, extra and duplicated keys between what was booked and what the rows hold. */
-function compareKeys(expected: Iterable<string>, actual: readonly string[]) {
+export function compareKeys(expected: Iterable<string>, actual: readonly string[]) {
   const want = new Set(expected);
   const seen = new Map<string, number>();
   for (const key of actual) seen.set(key, (seen.get(key) ?? 0) + 1);
@@ -44,6 +44,7 @@ export interface VerifiedRows {
   clicks: number;
   conversions: number;
   touches: number;
+  notifications: number;
   enrollments: number;
   multiTouchConversions: number;
 }
@@ -100,6 +101,14 @@ export async function verifyLoad(input: {
     }
   }
   expect(wrongAmounts.slice(0, 5), 'conversion value, commission or status').toEqual([]);
+
+  // The vendor is told once per conversion (a deterministic id per receipt), resubmissions included.
+  const notices = await sql.query<{ receipt_id: string }>(
+    `SELECT payload ->> 'receipt_id' AS receipt_id FROM notification_deliveries
+     WHERE vendor_id = :vendor::integer AND event_type = 'conversion.created'`,
+    { vendor: vendorId },
+  );
+  expect(compareKeys(receipts, notices.rows.map((r) => String(r.receipt_id).toLowerCase())), 'conversion.created notifications by receipt').toEqual(clean);
 
   // Touches: at least one per conversion, each on a click of this run, summing to the commission.
   const touchRows = (
@@ -166,6 +175,7 @@ export async function verifyLoad(input: {
     clicks: clickRows.length,
     conversions: conversionRows.length,
     touches: touchRows.length,
+    notifications: notices.rows.length,
     enrollments: stored.length,
     multiTouchConversions: [...touchesOf.values()].filter((t) => t.count > 1).length,
   };
