@@ -296,6 +296,7 @@ export async function runDemoScenario(options: RunDemoScenarioOptions): Promise<
     const last = observed[v]![observed[v]!.length - 1];
     if (last?.clickId) buyerClick.set(visitor.name, last.clickId);
   });
+  progress(`${clickIds.size} click ids handed out; waiting for the clicks queue`);
   snapshot = await waitForQueues({ http, step: 'click ingestion', baseline: snapshot, minimumSucceeded: { clicks: clickIds.size }, timeoutMs: settleTimeoutMs });
 
   // --- The shop reports sales: signed webhooks in waves, then the conversion API. --------------
