@@ -34,6 +34,7 @@ let fp: FaultPlatform;
 let program: SeededProgram;
 let bugDeployed = true;
 const figures: Record<string, number | string> = {};
+const suiteStarted = performance.now();
 
 /**
  * The bad release: every EUR sale fails (as if the handler threw while processing it), the rest
@@ -60,6 +61,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fp?.stop();
+  figures.wall_ms = Math.round(performance.now() - suiteStarted);
   printFigures('dead-letter-redrive', figures);
 });
 

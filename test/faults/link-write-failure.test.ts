@@ -30,6 +30,7 @@ let hotStore: LinkStore;
  */
 let redirectSkewMs = 0;
 const figures: Record<string, number | string> = {};
+const suiteStarted = performance.now();
 
 beforeAll(async () => {
   proxy = await startSwitchableProxy(() => process.env.AWS_ENDPOINT_URL_DYNAMODB!);
@@ -47,6 +48,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await fp?.stop();
   await proxy?.close();
+  figures.wall_ms = Math.round(performance.now() - suiteStarted);
   printFigures('link-write-failure', figures);
 });
 

@@ -4,7 +4,8 @@
  * the Stripe API, with Stripe's idempotency semantics (test/faults/fixtures/stripe-stand-in.ts).
  * The stand-in holds requests past the adapter's timeout, before or after executing the transfer.
  *
- * - the adapter's own retry sends the same key and gets the transfer;
+ * - the adapter's own retry sends the same key and gets the transfer, or Stripe's replay of the
+ *   first attempt when that one was executed and only its answer was lost;
  * - the adapter gives up, the payout fails with an unknown outcome; the operator's retry
  *   (`POST /v1/admin/payouts/{id}/approve`) uses the SAME key: when the first attempt did go
  *   through it finds that transfer and creates none, otherwise it creates one;
@@ -33,9 +34,10 @@ const PERIOD = { start_date: '2026-02-01T00:00:00.000Z', end_date: '2026-03-01T0
 let fp: FaultPlatform;
 let stripe: StripeStandIn;
 let api: ReturnType<typeof httpApi>;
-const partners: Record<'a' | 'b' | 'c' | 'd', number> = { a: 0, b: 0, c: 0, d: 0 };
-const payouts: Record<'a' | 'b' | 'c' | 'd', { id: number; amount: string; key: string }> = {} as never;
+const partners: Record<'a' | 'b' | 'c' | 'd' | 'e', number> = { a: 0, b: 0, c: 0, d: 0, e: 0 };
+const payouts: Record<'a' | 'b' | 'c' | 'd' | 'e', { id: number; amount: string; key: string }> = {} as never;
 const figures: Record<string, number | string> = {};
+const suiteStarted = performance.now();
 
 beforeAll(async () => {
   stripe = await startStripeStandIn();
@@ -55,7 +57,7 @@ beforeAll(async () => {
   const sql = fp.platform.deps.sql;
   const { vendorId } = await seedVendor(sql);
   const { campaignVersionId } = await seedCampaignVersion(sql, vendorId);
-  for (const name of ['a', 'b', 'c', 'd'] as const) {
+  for (const name of ['a', 'b', 'c', 'd', 'e'] as const) {
     partners[name] = (await seedPartner(sql)).partnerId;
     await seedPaymentMethod(sql, { partnerId: partners[name], provider: 'stripe', accountId: `acct_1Fault${name.toUpperCase()}` });
   }
@@ -66,9 +68,10 @@ beforeAll(async () => {
   await approved([[partners.b, '30.00'], [partners.c, '20.00']]);
   await approved([[partners.c, '80.00']]);
   await approved([[partners.d, '55.55']]);
+  await approved([[partners.e, '12.34']]);
   const run = await api.post('/v1/admin/jobs/payouts', PERIOD, fp.platform.adminToken);
   expect(run.status, JSON.stringify(run.body)).toBe(200);
-  for (const name of ['a', 'b', 'c', 'd'] as const) {
+  for (const name of ['a', 'b', 'c', 'd', 'e'] as const) {
     const created = run.body.result.created.find((c: { partner_id: number }) => c.partner_id === partners[name]);
     const namespace = fp.platform.deps.config.payoutKeyNamespace;
     payouts[name] = { id: created.payout_id, amount: created.amount, key: payoutIdempotencyKey({ payoutId: created.payout_id, ...(namespace ? { namespace } : {}) }) };
@@ -78,6 +81,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await fp?.stop();
   await stripe?.close();
+  figures.wall_ms = Math.round(performance.now() - suiteStarted);
   printFigures('payout-provider-timeout', figures);
 });
 
@@ -99,6 +103,18 @@ describe('a payout provider timing out', () => {
       ['POST', key, 'created'],
     ]);
     expect(stripe.transfers.get(key)).toMatchObject({ amount: cents(amount), destination: 'acct_1FaultA', transfer_group: key });
+  });
+
+  it("the first attempt went through but its answer timed out: the adapter's retry gets Stripe's replay, no second transfer", async () => {
+    const { id, key, amount } = payouts.e;
+    stripe.script(key, ['execute-then-hang']);
+    const res = await approve(id);
+    expect(res.body).toMatchObject({ status: 'completed', idempotency_key: key, attempts: 1, provider_transaction_id: stripe.transfers.get(key)!.id });
+    expect(requestsFor(key).map((r) => [r.method, r.idempotencyKey, r.outcome])).toEqual([
+      ['POST', key, 'executed-then-hung'],
+      ['POST', key, 'replayed'],
+    ]);
+    expect(stripe.transfers.get(key)).toMatchObject({ amount: cents(amount), destination: 'acct_1FaultE' });
   });
 
   it('timed out but went through: the payout fails with an unknown outcome, the operator retry finds the transfer and creates none', async () => {

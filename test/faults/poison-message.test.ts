@@ -26,6 +26,7 @@ let fp: FaultPlatform;
 let program: SeededProgram;
 let links: LinkItem[];
 const figures: Record<string, number | string> = {};
+const suiteStarted = performance.now();
 
 
 /** Inserts `poison` between the good bodies, one every `every`, so they share batches. */
@@ -157,6 +158,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fp?.stop();
+  figures.wall_ms = Math.round(performance.now() - suiteStarted);
   printFigures('poison-message', figures);
 });
 
