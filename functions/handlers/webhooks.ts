@@ -59,7 +59,8 @@ function routeOf(event: APIGatewayProxyEventV2): { provider: IntegrationProvider
   const fromPath = /^\/webhooks\/([^/]+)\/([^/]+)\/?$/.exec(event.rawPath ?? '');
   const provider = event.pathParameters?.provider ?? fromPath?.[1];
   const id = event.pathParameters?.integration_id ?? fromPath?.[2];
-  if (!provider || !(integrationProviders as readonly string[]).includes(provider) || !id || !/^[1-9]\d{0,9}$/.test(id)) {
+  // integration_id is a PostgreSQL integer: a larger id cannot exist (and would fail the ::integer cast with a 500).
+  if (!provider || !(integrationProviders as readonly string[]).includes(provider) || !id || !/^[1-9]\d{0,9}$/.test(id) || Number(id) > 2_147_483_647) {
     throw new NotFoundError('No such webhook endpoint.');
   }
   return { provider: provider as IntegrationProvider, integrationId: Number(id) };
