@@ -129,6 +129,15 @@ describe('end to end: the demo scenario on the local platform', () => {
       { provider: 'stripe', n: 4 },
     ]);
 
+    // The refund is on the sale's ledger once; no sale went unattributed.
+    const ledgers = await sql.query<{ event_type: string; transaction_id: string; payload: { refunds?: Array<{ event_id: string; amount: string | null }> } }>(
+      `SELECT event_type, transaction_id, payload FROM unattributed_conversions WHERE vendor_id = :v::integer`,
+      { v: vendor },
+    );
+    expect(ledgers.rows.map((r) => [r.event_type, r.transaction_id, r.payload.refunds?.map((e) => [e.event_id, e.amount])])).toEqual([
+      ['refund', `pi_${report.runId}_stripe_refunded`, [[`re_${report.runId}_refunded`, '30.00']]],
+    ]);
+
     const payouts = await sql.query<{ partner_id: number; amount: string; events: string; status: string }>(
       `SELECT p.partner_id, p.amount::text AS amount, p.status,
               (SELECT SUM(pe.commission_amount)::text FROM payout_events pe WHERE pe.payout_id = p.payout_id) AS events
