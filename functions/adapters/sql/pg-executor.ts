@@ -16,7 +16,16 @@ import { textParserFor } from './parse-results.js';
 import { toDriverValue } from './to-driver-value.js';
 
 export type PgExecutorOptions =
-  | { connectionString: string; max?: number }
+  | {
+      connectionString: string;
+      max?: number;
+      /**
+       * How long a query waits for a connection (a free pool slot or a new session) before it fails.
+       * Without it, a database that stops answering (failover, partition) hangs every caller.
+       * @default 10000
+       */
+      connectionTimeoutMs?: number;
+    }
   /** A pool the caller owns: `close()` leaves it open. */
   | { pool: pg.Pool };
 
@@ -41,6 +50,7 @@ export function createPgExecutor(options: PgExecutorOptions): ClosableSqlExecuto
       : new pg.Pool({
           connectionString: options.connectionString,
           max: options.max ?? 10,
+          connectionTimeoutMillis: options.connectionTimeoutMs ?? 10_000,
           options: '-c TimeZone=UTC',
           types: typeParsers,
         });
