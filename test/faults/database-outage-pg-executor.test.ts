@@ -42,7 +42,7 @@ describe.skipIf(!reachable)('the pg executor through a PostgreSQL outage', () =>
     proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
     const viaProxy = new URL(db.urlFor(applicationName));
     viaProxy.host = `${proxy.host}:${proxy.port}`;
-    sql = createPgExecutor({ connectionString: viaProxy.toString(), max: 3 });
+    sql = createPgExecutor({ connectionString: viaProxy.toString(), max: 3, connectionTimeoutMs: 1_000 });
   });
 
   afterAll(async () => {
@@ -101,6 +101,19 @@ describe.skipIf(!reachable)('the pg executor through a PostgreSQL outage', () =>
     await proxy.restore();
     // The backend may still be finishing its sleep before it notices the lost client; the insert never commits.
     expect(await probeIds()).toEqual([3]);
+    expect((await sql.query<{ one: number }>(`SELECT 1 AS one`)).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('a database that stops answering: a new connection gives up after the connect timeout instead of hanging', async () => {
+    await sql.query(`SELECT 1`);
+    proxy.stall();
+    // Let the pool see its idle connection close, so the next query opens a new one.
+    await sleep(100);
+    const failed = await rejectionOf(sql.query(`SELECT 1`));
+    expect(failed.message).toMatch(/timeout/i);
+    expect(isDatabaseUnavailable(failed)).toBe(true);
+    expect(toProblem(failed).problem.status).toBe(503);
+    await proxy.restore();
     expect((await sql.query<{ one: number }>(`SELECT 1 AS one`)).rows).toEqual([{ one: 1 }]);
   });
 });

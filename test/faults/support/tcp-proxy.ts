@@ -2,7 +2,9 @@
  * A TCP proxy between the platform and PostgreSQL that a test can cut and restore: `cut()` destroys
  * every live connection (both sides, as a crashed server or a dropped network path would) and stops
  * listening, so new connections are refused (ECONNREFUSED); `restore()` listens again on the same
- * port, so the clients' connection string stays valid.
+ * port, so the clients' connection string stays valid. `stall()` plays a database that stops
+ * answering (a failover, a partition): live connections are cut and new ones are accepted but never
+ * answered.
  */
 import net from 'node:net';
 
@@ -16,6 +18,8 @@ export interface TcpProxy {
   readonly destroyed: number;
   readonly isCut: boolean;
   cut(): Promise<void>;
+  /** Live connections destroyed; new ones accepted and held open without a byte forwarded. */
+  stall(): void;
   restore(): Promise<void>;
   close(): Promise<void>;
 }
@@ -26,9 +30,17 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   let accepted = 0;
   let destroyed = 0;
   let isCut = false;
+  let stalled = false;
+  const held = new Set<net.Socket>();
 
   const server = net.createServer((client) => {
     accepted += 1;
+    if (stalled) {
+      held.add(client);
+      client.on('error', () => undefined);
+      client.on('close', () => held.delete(client));
+      return;
+    }
     const upstream = net.connect(target.port, target.host);
     live.add(client);
     live.add(upstream);
@@ -91,13 +103,24 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       destroyAll();
       await closed;
     },
+    stall() {
+      stalled = true;
+      destroyAll();
+    },
     async restore() {
+      if (stalled) {
+        stalled = false;
+        for (const socket of held) socket.destroy();
+        held.clear();
+      }
       if (!isCut) return;
       await listen(port);
       isCut = false;
     },
     async close() {
       isCut = true;
+      for (const socket of held) socket.destroy();
+      held.clear();
       const closed = stopListening();
       destroyAll();
       await closed;
