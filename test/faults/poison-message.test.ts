@@ -3,9 +3,9 @@
  * platform, with poison ones mixed into the same batches (not JSON, wrong schema, wrong types,
  * unknown keys, unknown link, a 200 KB body, an unknown vendor). Each poison message is received
  * exactly maxReceiveCount times, then lands in its dead-letter queue with the poller's
- * `dead_letter_reason`, and the consumer's log names its real reason under its message id. The
- * rest of every batch is written exactly once, in the same batches (rows asserted), and nothing
- * is retried forever.
+ * `dead_letter_reason` and its original message id, under which the consumer logged the real
+ * reason. The rest of every batch is written exactly once, in the same batches (rows asserted),
+ * and nothing is retried forever.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClickMessage } from '../../functions/domain/clicks/click-message.js';
@@ -18,7 +18,7 @@ import { seedProgram, type SeededProgram } from '../helpers/seed.js';
 import { clickMessage, conversionMessage, sendBodies } from './fixtures/messages.js';
 import { peekQueue, printFigures, startFaultPlatform, type FaultPlatform } from './fixtures/platform.js';
 
-/** Good messages per suite run; `FAULTS_POISON_GOOD=2000` for a larger run. */
+/** Good clicks and good sales per run; `FAULTS_POISON_GOOD=500` for a larger run. */
 const GOOD = Number(process.env.FAULTS_POISON_GOOD ?? 40);
 const HUGE = 'x'.repeat(200_000);
 
@@ -27,7 +27,6 @@ let program: SeededProgram;
 let links: LinkItem[];
 const figures: Record<string, number | string> = {};
 const suiteStarted = performance.now();
-
 
 /** Inserts `poison` between the good bodies, one every `every`, so they share batches. */
 function interleave(good: string[], poison: string[], every: number): string[] {
