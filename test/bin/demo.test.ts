@@ -1,8 +1,9 @@
 /**
  * `npm run demo`'s program (bin/demo.ts) as a user runs it: a child process reading its settings
  * from the environment and the admin-token file. The error paths are quick and always run; the
- * full run against a platform (about 50 s: a fresh PGlite and the whole scenario, which
- * test/integration/end-to-end.test.ts already asserts in-process) runs with DEMO_CLI_TEST=1.
+ * full runs against a platform (about 75 s: a fresh PGlite and the whole scenario twice on the same
+ * data; test/integration/end-to-end.test.ts already asserts one run in-process) run with
+ * DEMO_CLI_TEST=1.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -68,21 +69,30 @@ describe('npm run demo (bin/demo.ts)', () => {
     expect(run.stderr).toContain('ADMIN_TOKEN');
   }, 30_000);
 
-  it.runIf(process.env.DEMO_CLI_TEST === '1')('against a running platform: prints the report and exits 0', async () => {
+  it.runIf(process.env.DEMO_CLI_TEST === '1')('against a running platform, twice on the same data: prints its own report and exits 0 each time', async () => {
     const platformDir = await mkdtemp(join(tmpdir(), 'demo-bin-platform-'));
     const platform = await startLocalPlatform({ port: 0, dataDir: platformDir, tickerEnabled: false, log: silentLog });
     try {
       // What npm start does for a generated token.
       await writeFile(join(platformDir, 'admin-token'), `${platform.adminToken}\n`, { mode: 0o600 });
-      const run = await runDemo({ DATA_DIR: platformDir, DEMO_BASE_URL: platform.url });
-      console.log(`[figures] npm run demo (CLI, in-process platform): ${/Finished in ([\d.]+) s/.exec(run.stdout)?.[1] ?? '?'} s`);
-      expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toMatch(/Clicks: 301 fired, 184 counted, 117 filtered \(40 bots, 15 HEAD previews, 62 repeat visits\)/);
-      expect(run.stdout).toContain('Reconciliation: balanced (0 violations)');
-      expect(run.stdout).toContain('Checks: all 6 passed');
+      const runs = [];
+      for (let i = 0; i < 2; i++) {
+        const run = await runDemo({ DATA_DIR: platformDir, DEMO_BASE_URL: platform.url });
+        console.log(`[figures] npm run demo (CLI, in-process platform, run ${i + 1}): ${/Finished in ([\d.]+) s/.exec(run.stdout)?.[1] ?? '?'} s`);
+        expect(run.code, run.stderr).toBe(0);
+        expect(run.stdout).toMatch(/Clicks: 301 fired, 184 counted, 117 filtered \(40 bots, 15 HEAD previews, 62 repeat visits\)/);
+        expect(run.stdout).toMatch(/Alice Trail Blog +88 +4 +1210\.00 +138\.50 +144\.50 +132\.50/);
+        expect(run.stdout).toMatch(/payout #\d+ +Alice Trail Blog +\$138\.50 +wire +completed/);
+        expect(run.stdout).toContain('Reconciliation: balanced (0 violations)');
+        expect(run.stdout).toContain('Checks: all 6 passed');
+        runs.push(run.stdout);
+      }
+      // The second run reports on its own vendor: its own ids, the same figures.
+      const vendorLine = (text: string) => /vendor #(\d+)/.exec(text)?.[1];
+      expect(vendorLine(runs[1]!)).not.toBe(vendorLine(runs[0]!));
     } finally {
       await platform.stop();
       await rm(platformDir, { recursive: true, force: true });
     }
-  }, 180_000);
+  }, 240_000);
 });
