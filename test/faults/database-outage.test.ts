@@ -8,7 +8,7 @@
  *
  * Asserted:
  * - during the outage the redirect keeps answering 302 (it never touches PostgreSQL), and the API
- *   answers a prompt 503 problem+json with Retry-After (not a hang, not a 500);
+ *   and the provider webhooks answer a prompt 503 problem+json with Retry-After (not a hang, not a 500);
  * - the consumers' failures are retried: receives fail while the database is away, nothing reaches
  *   a dead-letter queue. The retry delay is chosen so that maxReceiveCount receives span more than
  *   the outage: (maxReceiveCount - 1) x delay > outage + 2 s. A message whose receives all fall
@@ -184,7 +184,9 @@ describe.skipIf(!reachable)(`PostgreSQL unavailable for ${outageSeconds} s (Post
     // The API answers at once with a 503 problem (retry later), for a write and for a read.
     const refusedPost = await call('POST', '/v1/conversions', { token: setup.vendorKey, body: { event_type: 'sale', transaction_id: 'refused', event_value: '1.00' } });
     const refusedGet = await call('GET', '/v1/conversions', { token: setup.vendorKey });
-    for (const refused of [refusedPost, refusedGet]) {
+    // A provider's delivery too: the integration's secret is in PostgreSQL; a 503 makes Stripe and Shopify retry it.
+    const refusedWebhook = await call('POST', '/webhooks/stripe/1', { body: { id: 'evt_outage', type: 'checkout.session.completed' }, headers: { 'stripe-signature': 't=1,v1=00' } });
+    for (const refused of [refusedPost, refusedGet, refusedWebhook]) {
       expect(refused.status, refused.text.slice(0, 300)).toBe(503);
       expect(String(refused.headers['content-type'])).toContain('application/problem+json');
       expect(refused.headers['retry-after']).toBeTruthy();
@@ -205,8 +207,26 @@ describe.skipIf(!reachable)(`PostgreSQL unavailable for ${outageSeconds} s (Post
     await proxy.restore();
     const restoredAt = performance.now();
 
+    // Two recovery times: until every effect is in PostgreSQL, and until every queue is empty.
+    let allRecordedSeconds: number | undefined;
+    let draining = true;
+    const watchRows = (async () => {
+      while (draining) {
+        const [clickRows, conversionRows] = await Promise.all([
+          db.sql.query<{ n: number }>(`SELECT count(*)::integer AS n FROM clicks WHERE click_uuid = ANY(:ids::uuid[])`, { ids: clickIds }),
+          db.sql.query<{ n: number }>(`SELECT count(*)::integer AS n FROM conversion_events WHERE receipt_id = ANY(:ids::uuid[])`, { ids: receipts }),
+        ]);
+        if (clickRows.rows[0]!.n >= clickIds.length && conversionRows.rows[0]!.n >= receipts.length) {
+          allRecordedSeconds = (performance.now() - restoredAt) / 1000;
+          return;
+        }
+        await sleep(200);
+      }
+    })();
     await platform.drain(60_000);
     const recoverSeconds = (performance.now() - restoredAt) / 1000;
+    draining = false;
+    await watchRows;
 
     // The pool opened new connections through the restored proxy and the API answers again.
     expect(proxy.accepted).toBeGreaterThan(acceptedBeforeRestore);
@@ -246,7 +266,7 @@ describe.skipIf(!reachable)(`PostgreSQL unavailable for ${outageSeconds} s (Post
       `[figures] faults/database-outage: ${clickIds.length} clicks + ${receipts.length} conversions, outage ${(outageMs / 1000).toFixed(1)} s ` +
         `(${proxy.destroyed} live connections cut, retry delay ${retryDelaySeconds} s), failed receives retried: clicks ${counters.clicks.failed}, ` +
         `conversions ${counters.conversions.failed}, dead-lettered ${deadLettered.clicks.size} clicks + ${deadLettered.conversions.size} conversions, ` +
-        `recovered (queues empty) ${recoverSeconds.toFixed(1)} s after the restore`,
+        `every effect in PostgreSQL ${allRecordedSeconds === undefined ? 'n/a' : `${allRecordedSeconds.toFixed(1)} s`} and queues empty ${recoverSeconds.toFixed(1)} s after the restore`,
     );
   });
 });
