@@ -22,7 +22,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  *       --destination-arn arn:aws:sqs:us-east-1:123456789012:conversions
  *
  * Locally the destination must be named: the poller, not SQS, dead-letters (lib/local/README.md),
- * so the stand-in does not know a message's source queue. Moved messages keep their attributes,
+ * so the stand-in does not know a message's source queue (without `--destination-arn` the task
+ * ends FAILED, CouldNotDetermineMessageSource). Moved messages keep their attributes,
  * `dead_letter_reason` and `dead_letter_message_id` included; consumers ignore them, and a second
  * dead-lettering overwrites them. Messages are moved, not copied, so a second redrive finds an
  * empty DLQ and moves nothing.
