@@ -136,6 +136,9 @@ const partnerSpecs = [
   { name: 'Carol Outdoor Deals', tier: 'standard' },
 ] as const;
 
+/** A stored decimal ("5", "300.5") as money ("5.00", "300.50"). */
+const dollars = (value: string | undefined) => (value === undefined ? '?' : formatMoney(parseMoney(value)));
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface ObservedStep {
@@ -214,7 +217,7 @@ export async function runDemoScenario(options: RunDemoScenarioOptions): Promise<
       is_public: false,
     },
   });
-  const rule = await http.json<{ commission_rule_id: number; name: string }>({
+  const rule = await http.json<{ commission_rule_id: number; name: string; conditions: { min_event_value?: string }; actions: { bonus_flat?: string } }>({
     step: 'create the commission rule',
     method: 'POST',
     path: '/v1/commission-rules',
@@ -477,6 +480,12 @@ export async function runDemoScenario(options: RunDemoScenarioOptions): Promise<
     token: vendorKey,
   });
   const nameOf = new Map(partners.map((p) => [p.partner_id, p.name]));
+  const terms = await http.json<{ tiers: Array<{ label: string; min_amount: string; max_amount: string; reward_value: string }> }>({
+    step: 'read the campaign',
+    method: 'GET',
+    path: `/v1/campaigns/${campaign.campaign_id}`,
+    token: vendorKey,
+  });
   const partnerTotals: DemoPartnerTotals[] = partners.map((p) => {
     const row = enrollments.data.find((e) => e.partner_id === p.partner_id);
     if (!row) throw new DemoStepError(`read the enrollments: ${p.name} is missing`);
@@ -548,8 +557,8 @@ export async function runDemoScenario(options: RunDemoScenarioOptions): Promise<
       campaign_version_id: campaign.campaign_version_id,
       name: campaign.name,
       attribution_model: campaign.attribution_model,
-      tiers: 'Bronze 10 % below $500.00 partner revenue this month, Silver 15 % from $500.00',
-      rule: `rule #${rule.commission_rule_id} "${rule.name}": +$5.00 on sales of $300.00 or more`,
+      tiers: `tiers by the partner's revenue this month: ${terms.tiers.map((t) => `${t.label} ${t.reward_value} % from $${t.min_amount}`).join(', ')}`,
+      rule: `rule #${rule.commission_rule_id} "${rule.name}": +$${dollars(rule.actions.bonus_flat)} on sales of $${dollars(rule.conditions.min_event_value)} or more`,
     },
     partners: partners.map(({ apiKey: _key, ...p }) => p),
     clicks: { expected: plan.expected, fired: observed.reduce((n, o) => n + o.length, 0), clickIds: clickIds.size, handedOut: [...clickIds], filtered, counted },
