@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDynamoDbClickStore } from '../../functions/adapters/aws/dynamodb-click-store.js';
 import type { ClickMessage } from '../../functions/domain/clicks/click-message.js';
 import { notificationIdFor } from '../../functions/handlers/attribute-conversions.js';
@@ -33,7 +33,7 @@ import { ensureQueues, type LocalQueue } from '../../lib/local/ensure-queues.js'
 import { ensureTables } from '../../lib/local/ensure-tables.js';
 import { silentLog } from '../../lib/local/local-log.js';
 import { startStandIns, type StandIns } from '../../lib/local/stand-ins.js';
-import { queues, tables, type QueueName } from '../../lib/resources.js';
+import { queues, tables, type QueueDeclaration, type QueueName } from '../../lib/resources.js';
 import { isPostgresReachable, postgresServerUrl } from '../helpers/database.js';
 import { seedProgram, type SeededProgram } from '../helpers/seed.js';
 import { clickOn } from '../functions/domain/clicks/fixtures.js';
@@ -71,9 +71,19 @@ describe.skipIf(!reachable)(`the consumer process killed mid-batch (PostgreSQL $
     sqs = new SQSClient({ endpoint: standIns.sqsEndpoint, region, credentials });
     dynamodb = new DynamoDBClient({ endpoint: standIns.dynamodbEndpoint, region, credentials });
     await ensureTables({ dynamodb, tables: Object.values(tables), log: silentLog });
-    // A short visibility timeout: a killed batch comes back after seconds, not the declared minutes.
-    local = await ensureQueues({ sqs, queues, visibilityTimeoutSeconds: () => visibilitySeconds });
     hotStore = createDynamoDbClickStore({ client: dynamodb, tableName: tables.clicks.name });
+  });
+
+  // Each scenario gets queues of its own, so one that fails leaves nothing behind for the next.
+  let scenario = 0;
+  beforeEach(async () => {
+    for (const consumer of started) await consumer.kill();
+    scenario += 1;
+    const own = Object.fromEntries(
+      Object.entries(queues).map(([name, queue]) => [name, { ...queue, name: `${queue.name}-s${scenario}`, deadLetterQueueName: `${queue.deadLetterQueueName}-s${scenario}` }]),
+    ) as Record<QueueName, QueueDeclaration>;
+    // A short visibility timeout: a killed batch comes back after seconds, not the declared minutes.
+    local = await ensureQueues({ sqs, queues: own, visibilityTimeoutSeconds: () => visibilitySeconds });
   });
 
   afterAll(async () => {
@@ -213,12 +223,13 @@ describe.skipIf(!reachable)(`the consumer process killed mid-batch (PostgreSQL $
     expect(paused.messageIds.length).toBeGreaterThan(4);
     const batchReceipts = paused.messageIds.map((id) => receiptOf.get(id)!);
     const facts = await conversionFacts(db.sql, batchReceipts);
-    // Messages run in batch order: exactly the first three of the killed batch are recorded.
-    expect([...facts.keys()].sort()).toEqual(batchReceipts.slice(0, 3).sort());
-    for (const fact of facts.values()) expect(fact.touch_sum).toBe(fact.commission_amount);
+    // Exactly three of the killed batch are recorded, each whole (the clicks consumer runs beside
+    // it, so a lock conflict could make one fail and a later one commit: the count is what holds).
+    expect(facts.size).toBe(3);
+    for (const fact of facts.values()) expect({ rows: fact.rows, touches: fact.touch_sum }).toEqual({ rows: 1, touches: fact.commission_amount });
     const conversionsDepth = await queueDepth(sqs, local.conversions.url);
     // Nothing of the killed batch was deleted, the committed three included.
-    expect(conversionsDepth.total).toBe(conversionCount - first.messageIds.length);
+    expect(conversionsDepth.total).toBe(conversionCount - (first.messageIds.length - first.failed));
     await expectBalanced(db.sql);
 
     const recovery = await recover(['clicks', 'conversions']);
