@@ -92,12 +92,11 @@ export async function startFuzzPlatform(prefix: string): Promise<FuzzPlatform> {
        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1`,
     )
   ).rows.map((r) => r.t);
-  // `last_used_at` is the key's read stamp (written at most once a minute by any authenticated call): not a row written.
+  // An order-independent checksum: the sum of every row's hash. `last_used_at` is the key's read
+  // stamp (written at most once a minute by any authenticated call): not a row written.
+  const rowText = (t: string) => (t === 'api_keys' ? `(to_jsonb(x) - 'last_used_at')::text` : 'x::text');
   const snapshotSql = `SELECT ${tables
-    .map(
-      (t) =>
-        `(SELECT count(*)::text || ':' || md5(coalesce(string_agg((to_jsonb(x) - 'last_used_at')::text, '|' ORDER BY (to_jsonb(x) - 'last_used_at')::text), '')) FROM "${t}" x) AS "${t}"`,
-    )
+    .map((t) => `(SELECT count(*)::text || ':' || coalesce(sum(hashtext(${rowText(t)})::bigint), 0)::text FROM "${t}" x) AS "${t}"`)
     .join(', ')}`;
 
   const figures: FuzzFigures = { requests: 0, byClass: {}, byStatus: {} };
@@ -233,6 +232,8 @@ export interface Checker {
   /** Lets the consumers process what accepted requests queued, then re-reads the baseline. */
   settle(): Promise<void>;
   counters: { rejected: number; fullCompares: number; acceptedThatEnqueued: number };
+  /** Where the time went (ms): sending, reading the write mark, full snapshots, consuming queues. */
+  spent: { send: number; mark: number; snapshot: number; consume: number };
 }
 
 export function createChecker(fp: FuzzPlatform): Checker {
@@ -240,23 +241,35 @@ export function createChecker(fp: FuzzPlatform): Checker {
   let baselineSends = fp.sends();
   let consumedSends = fp.sends();
   const counters = { rejected: 0, fullCompares: 0, acceptedThatEnqueued: 0 };
+  const spent = { send: 0, mark: 0, snapshot: 0, consume: 0 };
+  async function timed<T>(what: keyof typeof spent, work: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    try {
+      return await work();
+    } finally {
+      spent[what] += performance.now() - t0;
+    }
+  }
+  const writeMark = () => timed('mark', () => fp.writeMark());
+  const snapshot = () => timed('snapshot', () => fp.snapshot());
 
   async function refresh(): Promise<void> {
-    if ((await fp.writeMark()) !== baseline.mark) baseline = await fp.snapshot();
+    if ((await writeMark()) !== baseline.mark) baseline = await snapshot();
     baselineSends = fp.sends();
   }
 
   return {
     counters,
+    spent,
     async settle() {
-      if (fp.sends() !== consumedSends) await fp.consume();
+      if (fp.sends() !== consumedSends) await timed('consume', () => fp.consume());
       consumedSends = fp.sends();
       await refresh();
     },
     async check(req, options = {}) {
       let res: FuzzResponse;
       try {
-        res = await fp.send(req);
+        res = await timed('send', () => fp.send(req));
       } catch (error) {
         throw new Error(`${String(error)} (${describeRequest(req)})`);
       }
@@ -269,8 +282,8 @@ export function createChecker(fp: FuzzPlatform): Checker {
         else expectProblemJson(req, res);
         expect(fp.sends(), `rejected request enqueued a message: ${where}`).toBe(baselineSends);
         // Fast path: no transaction id was handed out, so nothing was written. Otherwise compare every table.
-        if ((await fp.writeMark()) !== baseline.mark) {
-          const after = await fp.snapshot();
+        if ((await writeMark()) !== baseline.mark) {
+          const after = await snapshot();
           expect(diffSnapshots(baseline, after), `rejected request wrote rows: ${where}`).toEqual([]);
           baseline = after;
           counters.fullCompares += 1;

@@ -72,6 +72,7 @@ export const hostileIdSegments: readonly string[] = [
   '%',
   '%E0%A4%A',
   '%C0%AF',
+  '%ED%A0%80',
   '%FF',
   '%2e%2e',
   '..',
@@ -215,4 +216,14 @@ export function describeBody(body: Buffer | undefined): string {
   if (!body) return '(none)';
   const head = [...body.subarray(0, 160).toString('utf8')].map((c) => (c.charCodeAt(0) < 0x20 ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}` : c)).join('');
   return `${body.length} bytes: ${head}${body.length > 160 ? '…' : ''}`;
+}
+
+/** Percent-encodes the UTF-8 bytes of `text`; unlike encodeURIComponent it never throws (lone surrogates). */
+export function percentEncode(text: string): string {
+  let out = '';
+  for (const byte of Buffer.from(text, 'utf8')) {
+    const c = String.fromCharCode(byte);
+    out += byte < 0x80 && /[A-Za-z0-9\-_.~]/.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
 }

@@ -73,7 +73,7 @@ describe('management API fuzz', () => {
 
   afterAll(async () => {
     if (fp) {
-      printFigures('management-api', { routes: fuzzed.size, rejected_checked: checker.counters.rejected, full_table_compares: checker.counters.fullCompares, accepted_that_enqueued: checker.counters.acceptedThatEnqueued, tenants: worlds, ms: Object.entries(spent).map(([k, v]) => `${k}:${Math.round(v)}`).join(',') }, fp.figures, startedAt);
+      printFigures('management-api', { routes: fuzzed.size, rejected_checked: checker.counters.rejected, full_table_compares: checker.counters.fullCompares, accepted_that_enqueued: checker.counters.acceptedThatEnqueued, tenants: worlds, ms: Object.entries({ ...spent, ...checker.spent }).map(([k, v]) => `${k}:${Math.round(v)}`).join(',') }, fp.figures, startedAt);
       const t0 = Date.now();
       await fp.close();
       console.log(`[fuzz] platform stopped in ${Date.now() - t0} ms`);
@@ -165,6 +165,7 @@ describe('management API fuzz', () => {
   });
 
   it('regression: a malformed percent-escape in a path id is a 404 problem, not a 500', async () => {
+    await checker.settle();
     for (const segment of ['%', '%FF', '%C0%AF', '%E0%A4%A']) {
       const res = await checker.check({ method: 'GET', path: `/v1/campaigns/${segment}`, headers: { authorization: `Bearer ${world!.vendorKey}` } });
       expect(res.status, segment).toBe(404);

@@ -4,7 +4,7 @@
  * each node swapped for a hostile value now and then, fields dropped and unknown ones added.
  */
 import fc from 'fast-check';
-import { hostileIdSegments, hostileString, hostileValue, RawJson } from './hostile-values.js';
+import { hostileIdSegments, hostileString, hostileValue, percentEncode, RawJson } from './hostile-values.js';
 
 export interface JsonSchema {
   type?: string | string[];
@@ -155,7 +155,7 @@ export function pathSegmentFor(schema: JsonSchema | undefined, ids: readonly num
     : fc.oneof(fc.constantFrom(...(ids.length > 0 ? ids : [1]).map(String)), fc.integer({ min: 1, max: 60 }).map(String));
   const hostile = fc.oneof(
     fc.constantFrom(...hostileIdSegments),
-    hostileString.filter((s) => s.length < 3000).map((s) => encodeURIComponent(s) || '%20'),
+    hostileString.filter((s) => s.length < 3000).map((s) => percentEncode(s) || '%20'),
   );
   return fc.oneof({ weight: 3, arbitrary: plausible }, { weight: 2, arbitrary: hostile });
 }
@@ -167,9 +167,9 @@ export interface QueryParameter {
 
 /** A raw query string (without `?`): declared parameters, plausible or hostile, and unknown ones. */
 export function queryStringFor(parameters: readonly QueryParameter[], ids: readonly number[]): fc.Arbitrary<string> {
-  const pair = (name: string, value: fc.Arbitrary<string>) => value.map((v) => `${encodeURIComponent(name)}=${v}`);
+  const pair = (name: string, value: fc.Arbitrary<string>) => value.map((v) => `${percentEncode(name)}=${v}`);
   const encoded = (arb: fc.Arbitrary<unknown>) =>
-    arb.map((v) => encodeURIComponent(v instanceof RawJson ? v.text.slice(0, 2000) : typeof v === 'string' ? v.slice(0, 20_000) : JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)) ?? ''));
+    arb.map((v) => percentEncode(v instanceof RawJson ? v.text.slice(0, 2000) : typeof v === 'string' ? v.slice(0, 20_000) : JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x)) ?? ''));
   const rawBad = fc.constantFrom('%', '%E0%A4%A', '%00', '%FF%FE', '1;DROP', '-1', '9223372036854775808', "1'--", '%2C%2C', ',', 'a,b,c', '');
   const declared = parameters.map((p) =>
     fc.option(

@@ -19,7 +19,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { routes as gatewayRoutes } from '../../lib/resources.js';
 import { createChecker, fuzzRuns, fuzzSeed, printFigures, startFuzzPlatform, type Checker, type FuzzPlatform, type FuzzRequest } from './fuzz-platform.js';
 import { nonApiGatewayRoutes } from './gateway-routes.js';
-import { contentTypes, encodeJsonBody, hostileIdSegments, hostileRawBody, hostileString, hostileValue, injectionStrings } from './hostile-values.js';
+import { contentTypes, encodeJsonBody, hostileIdSegments, hostileRawBody, hostileString, hostileValue, injectionStrings, percentEncode } from './hostile-values.js';
 import { createWorld, type World } from './world.js';
 
 const startedAt = Date.now();
@@ -110,6 +110,7 @@ describe('webhooks and redirect fuzz', () => {
         full_table_compares: checker.counters.fullCompares,
         accepted_that_enqueued: checker.counters.acceptedThatEnqueued,
         dead_lettered: JSON.stringify(dlq),
+        ms: Object.entries(checker.spent).map(([k, v]) => `${k}:${Math.round(v)}`).join(','),
       },
       fp.figures,
       startedAt,
@@ -171,6 +172,8 @@ describe('webhooks and redirect fuzz', () => {
           body,
         });
         if (res.status === 200) expect(JSON.parse(res.body.toString('utf8'))).toMatchObject({ received: true });
+        // The signature is over the exact bytes sent (bad UTF-8 and non-JSON content types included): never refused as forged.
+        if (res.status === 400) expect(JSON.parse(res.body.toString('utf8')).type, res.body.toString('utf8')).not.toBe('/problems/webhook-signature');
       }),
       { ...runs, seed: fuzzSeed + 1 },
     );
@@ -218,14 +221,17 @@ describe('webhooks and redirect fuzz', () => {
           },
           body,
         });
-        if (mac !== 'valid' && body.length <= 1024 * 1024) expect(res.status, res.body.toString('utf8')).toBe(400);
+        if (body.length > 1024 * 1024) return;
+        const problemType = res.status === 400 ? (JSON.parse(res.body.toString('utf8')) as { type: string }).type : undefined;
+        if (mac !== 'valid') expect(problemType, res.body.toString('utf8')).toBe('/problems/webhook-signature');
+        else expect(problemType, res.body.toString('utf8')).not.toBe('/problems/webhook-signature');
       }),
       { ...runs, seed: fuzzSeed + 2 },
     );
   }, 120_000);
 
   it('hostile webhook paths (providers, ids, other tenants) are 404 problem+json', async () => {
-    const provider = fc.oneof(fc.constantFrom('stripe', 'shopify', 'paypal', 'STRIPE', '%73tripe', '', '..', '%00'), hostileString.filter((s) => s.length < 200).map(encodeURIComponent));
+    const provider = fc.oneof(fc.constantFrom('stripe', 'shopify', 'paypal', 'STRIPE', '%73tripe', '', '..', '%00'), hostileString.filter((s) => s.length < 200).map(percentEncode));
     const id = fc.oneof(fc.constantFrom(...hostileIdSegments), fc.integer({ min: 1, max: 50 }).map(String));
     await fc.assert(
       fc.asyncProperty(provider, id, fc.constantFrom(world.stripe.secret, world.shopify.secret), async (p, i, secret) => {
@@ -258,7 +264,7 @@ describe('webhooks and redirect fuzz', () => {
     const code = fc.oneof(
       { weight: 2, arbitrary: fc.constant(world.shortCode) },
       { weight: 1, arbitrary: fc.constant(world.shortCode.toUpperCase()) },
-      { weight: 4, arbitrary: fc.oneof(fc.constantFrom(...hostileIdSegments), hostileString.filter((s) => s.length < 3000).map((s) => encodeURIComponent(s) || '%20')) },
+      { weight: 4, arbitrary: fc.oneof(fc.constantFrom(...hostileIdSegments), hostileString.filter((s) => s.length < 3000).map((s) => percentEncode(s) || '%20')) },
     );
     const query = fc.option(
       fc.constantFrom('url=https://evil.example.net/', 'destination=javascript:alert(1)', 'aff_click_id=%00', '%', 'redirect=%2F%2Fevil.example.net', 'a=' + 'b'.repeat(4000)),
@@ -296,6 +302,13 @@ describe('webhooks and redirect fuzz', () => {
   it('regression: headers over 16 KB are a 431 problem+json from the gateway, not a bare status', async () => {
     const res = await record({ method: 'GET', path: `/v1/campaigns?q=${'a'.repeat(20_000)}`, headers: { 'x-big': 'b'.repeat(1000) } });
     expect(res.status).toBe(431);
+  });
+
+  it('regression: an integration id beyond PostgreSQL integer range is a 404 problem, not a 500', async () => {
+    for (const id of ['2147483648', '9999999999']) {
+      const res = await record({ method: 'POST', path: `/webhooks/stripe/${id}`, headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' }, body: Buffer.from('{}') });
+      expect(res.status, id).toBe(404);
+    }
   });
 
   it('paths no route declares are 404 problem+json from the gateway', async () => {
