@@ -46,11 +46,49 @@ export function readJsonBody(event: APIGatewayProxyEventV2): unknown {
     throw new UnsupportedMediaTypeError();
   }
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    parsed = JSON.parse(text) as unknown;
   } catch (cause) {
     throw new ValidationError('The request body is not valid JSON.', [{ path: 'body', message: 'Malformed JSON.' }], { cause });
   }
+  const nul = nulPathOf(parsed);
+  if (nul) {
+    const message = 'NUL characters (\\u0000) are not allowed.';
+    throw new ValidationError(`Invalid body: ${nul} - ${message}`, [{ path: nul, message }]);
+  }
+  return parsed;
+}
+
+/**
+ * The path of the first string or key in `value` holding U+0000, which PostgreSQL text and jsonb
+ * cannot store (it would be a 500 at the INSERT). Iterative: bodies may nest 10,000 levels deep.
+ */
+function nulPathOf(value: unknown): string | undefined {
+  interface Node {
+    value: unknown;
+    key: string;
+    parent?: Node;
+  }
+  const pathOf = (node: Node): string => {
+    const keys: string[] = [];
+    for (let n: Node | undefined = node; n; n = n.parent) keys.push(n.key);
+    const path = keys.reverse().join('.');
+    return path.length > 200 ? `${path.slice(0, 200)}…` : path;
+  };
+  const stack: Node[] = [{ value, key: 'body' }];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (typeof node.value === 'string') {
+      if (node.value.includes('\u0000')) return pathOf(node);
+    } else if (node.value !== null && typeof node.value === 'object') {
+      for (const [key, child] of Object.entries(node.value)) {
+        if (key.includes('\u0000')) return `${pathOf(node)}.${key.replaceAll('\u0000', '\\u0000')}`;
+        stack.push({ value: child, key, parent: node });
+      }
+    }
+  }
+  return undefined;
 }
 
 /** A request header, case-insensitively (API Gateway v2 lower-cases them; tests may not). */
