@@ -205,7 +205,8 @@ export function expectProblemJson(req: FuzzRequest, res: FuzzResponse): void {
   expect(typeof problem.detail, where).toBe('string');
   const detail = problem.detail as string;
   expect(detail.length, where).toBeGreaterThan(3);
-  expect(detail.length, where).toBeLessThan(2000);
+  // The gateway's 404 echoes the path, which may itself be long: bounded, not short.
+  expect(detail.length, where).toBeLessThan(10_000);
   expect(detail, where).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/);
 }
 

@@ -26,7 +26,7 @@ import {
   type Checker,
   type FuzzRequest,
 } from './fuzz-platform.js';
-import { badAuthorizations, contentTypes, encodeJsonBody, hostileRawBody, hostileValue } from './hostile-values.js';
+import { badAuthorizations, contentTypes, encodeJsonBody, hostileRawBody, hostileValue, RawJson } from './hostile-values.js';
 import { nonApiGatewayRoutes } from './gateway-routes.js';
 import { pathSegmentFor, queryStringFor, valueFor, type JsonSchema, type QueryParameter } from './schema-arbitraries.js';
 import { createWorld, worldIsIntact, type World } from './world.js';
@@ -170,6 +170,18 @@ describe('management API fuzz', () => {
       const res = await checker.check({ method: 'GET', path: `/v1/campaigns/${segment}`, headers: { authorization: `Bearer ${world!.vendorKey}` } });
       expect(res.status, segment).toBe(404);
     }
+  });
+
+  it('regression: a NUL character anywhere in a JSON body is a 400 naming the field, not a 500 from PostgreSQL', async () => {
+    await checker.settle();
+    const auth = { authorization: `Bearer ${world!.vendorKey}`, 'content-type': 'application/json' };
+    const nul = await checker.check({ method: 'PATCH', path: '/v1/vendor', headers: auth, body: Buffer.from(JSON.stringify({ company_name: '\u0000' })) });
+    expect(nul.status).toBe(400);
+    expect(JSON.parse(nul.body.toString('utf8')).errors).toEqual([{ path: 'body.company_name', message: expect.stringContaining('NUL') }]);
+    const deep = encodeJsonBody({ name: 'x', metadata: new RawJson('{"a":'.repeat(10_000) + '"\\u0000"' + '}'.repeat(10_000), 'deep NUL') });
+    expect((await checker.check({ method: 'PATCH', path: '/v1/vendor', headers: auth, body: deep })).status).toBe(400);
+    const key = await checker.check({ method: 'PATCH', path: '/v1/vendor', headers: auth, body: Buffer.from('{"a\\u0000b":1}') });
+    expect(key.status).toBe(400);
   });
 
   allRoutes.forEach((route, index) => {
