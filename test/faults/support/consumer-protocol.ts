@@ -1,6 +1,7 @@
 /**
  * The parent side of `consumer-process.ts`: the IPC messages both sides exchange, and
  * `spawnConsumer`, which starts the process and lets a test wait for one of its reports.
+ * Debugging: FAULT_TRACE=1 prints every report with its time; FAULT_DEBUG=1 lets the child log.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
