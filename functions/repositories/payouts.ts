@@ -114,10 +114,13 @@ SELECT pt.partner_id, pt.amount::text AS amount, i.payout_id,
          WHEN pt.amount <= 0 OR pt.amount < :minimum::numeric THEN 'below_threshold'
          ELSE 'already_paid_for_period'
        END AS skip_reason,
-       (SELECT COUNT(*) FROM inserted_events e WHERE e.payout_id = i.payout_id)::integer AS event_count
+       COALESCE(ec.events, 0)::integer AS event_count
 FROM partner_totals pt
 LEFT JOIN inserted i ON i.partner_id = pt.partner_id
 LEFT JOIN default_methods dm ON dm.partner_id = pt.partner_id
+-- Counted once per payout and joined: a correlated count per partner row rescanned every inserted
+-- event for every partner (20,000 partners x 16,000 events: 33 s of a 45 s run at 1M conversions).
+LEFT JOIN (SELECT payout_id, COUNT(*) AS events FROM inserted_events GROUP BY payout_id) ec ON ec.payout_id = i.payout_id
 ORDER BY pt.partner_id`;
 
 /** Arbitrary constant: the advisory lock every payout run takes for its transaction. */
