@@ -97,14 +97,18 @@ describe('a DLQ redrive after the fix', () => {
     const clicks = Array.from({ length: SALES }, (_, i) => clickMessage(i % 2 === 0 ? a : b, new Date(Date.now() - 600_000 + i)));
     const orphanClicks = [clickMessage(c, new Date(Date.now() - 500_000)), clickMessage(c, new Date(Date.now() - 400_000))];
     const clicksBefore = { ...platform.pollers.clicks.counters };
-    await sendBodies(sqs, platform.queues.clicks.url, [...clicks, ...orphanClicks].map((click) => JSON.stringify(click)));
+    await sendBodies(sqs, platform.queues.clicks.url, clicks.map((click) => JSON.stringify(click)));
     await platform.drain(60_000);
 
     const sales: ConversionMessage[] = clicks.map((click, i) => conversionMessage(program.vendorId, click.click_id, { currency: i % 3 === 2 ? 'EUR' : 'USD' }));
     const eur = sales.filter((sale) => sale.currency === 'EUR');
     const before = { conversions: { ...platform.pollers.conversions.counters }, clicks: clicksBefore };
     const started = performance.now();
-    const sentIds = await sendBodies(sqs, platform.queues.conversions.url, sales.map((sale) => JSON.stringify(sale)));
+    // The sales and the orphan clicks fail side by side, on their own queues.
+    const [sentIds] = await Promise.all([
+      sendBodies(sqs, platform.queues.conversions.url, sales.map((sale) => JSON.stringify(sale))),
+      sendBodies(sqs, platform.queues.clicks.url, orphanClicks.map((click) => JSON.stringify(click))),
+    ]);
     await platform.drain(120_000);
     figures.dead_lettering_ms = Math.round(performance.now() - started);
 
