@@ -13,6 +13,13 @@
  *   LOAD_SECONDS=600 LOAD_CONCURRENCY=16 npx vitest run test/load/redirect-and-conversions.test.ts
  *   TEST_DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/postgres npx vitest run test/load
  *
+ * Also LOAD_PARTNERS (default 3, each enrolled in both campaigns) and LOAD_DRAIN_SECONDS (the
+ * bound on draining the backlog after the load; default max(30, LOAD_SECONDS)).
+ *
+ * The consumers share this process's event loop with the gateway, the stand-ins and the load
+ * itself, so under load every await of theirs waits its turn: most conversions are attributed in
+ * the drain after the load, not during it (on AWS each function has its own CPU).
+ *
  * One `[figures]` line is printed for the README. No timing is asserted.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
