@@ -12,13 +12,19 @@ const CREDITS_CTE = `
     SELECT partner_id, conversion_event_id, SUM(amount) AS total
     FROM commission_adjustments GROUP BY partner_id, conversion_event_id
   ),
+  -- Driven from the approved conversions (idx_conversion_events_status), each one's touches by
+  -- idx_touches_conversion_event_id: the LATERAL aggregate keeps the run proportional to what is
+  -- unpaid, where a join let the planner hash every touch ever recorded.
   shares AS (
-    SELECT t.partner_id, t.conversion_event_id, SUM(COALESCE(t.touch_value, 0)) AS touch_share
-    FROM touches t
-    JOIN conversion_events ce ON ce.conversion_event_id = t.conversion_event_id
-    WHERE t.is_deleted IS NOT TRUE AND ce.is_deleted IS NOT TRUE
-      AND ce.status = 'approved' AND ce.approved_at < :end_date::timestamptz
-    GROUP BY t.partner_id, t.conversion_event_id
+    SELECT t.partner_id, ce.conversion_event_id, t.touch_share
+    FROM conversion_events ce
+    CROSS JOIN LATERAL (
+      SELECT t.partner_id, SUM(COALESCE(t.touch_value, 0)) AS touch_share
+      FROM touches t
+      WHERE t.conversion_event_id = ce.conversion_event_id AND t.is_deleted IS NOT TRUE
+      GROUP BY t.partner_id
+    ) t
+    WHERE ce.is_deleted IS NOT TRUE AND ce.status = 'approved' AND ce.approved_at < :end_date::timestamptz
   ),
   -- Per live payout event of the share's own partner: the part that pays the share (the event minus
   -- adjustments netted into the same payout for that conversion).
@@ -36,11 +42,15 @@ const CREDITS_CTE = `
     SELECT s.partner_id, s.conversion_event_id, s.touch_share - COALESCE(at.total, 0) AS amount
     FROM shares s
     LEFT JOIN adjustment_totals at ON at.partner_id = s.partner_id AND at.conversion_event_id = s.conversion_event_id
-    WHERE NOT EXISTS (
-      SELECT 1 FROM components c
+    -- A share is payable when no live payout event of its partner holds it. Counted per share
+    -- (LATERAL: idx_payout_events_conversion_event_id, then the payout by key) rather than NOT EXISTS,
+    -- which the planner turned into a hash of every payout event ever paid.
+    CROSS JOIN LATERAL (
+      SELECT COUNT(*) AS holding FROM components c
       WHERE c.partner_id = s.partner_id AND c.conversion_event_id = s.conversion_event_id
         AND (c.component <> 0 OR s.touch_share - COALESCE(at.total, 0) = 0)
-    )
+    ) held
+    WHERE held.holding = 0
   ),
   open_adjustments AS (
     SELECT commission_adjustment_id, partner_id, conversion_event_id, amount
