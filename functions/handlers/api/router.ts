@@ -130,7 +130,14 @@ export function createRouter(routes: readonly AnyRoute[]): Router {
           throw error;
         }
       }
-      const query = route.query ? parseWith(route.query, queryOf(event), 'query') : undefined;
+      const rawQuery = queryOf(event);
+      // PostgreSQL text cannot hold U+0000 (`%00`): refused here rather than a 500 at the query.
+      const nulKey = Object.keys(rawQuery).find((key) => key.includes('\u0000') || rawQuery[key]!.includes('\u0000'));
+      if (route.query && nulKey !== undefined) {
+        const path = `query.${nulKey.replaceAll('\u0000', '\\u0000')}`;
+        throw new ValidationError(`Invalid query: ${path} - NUL characters (%00) are not allowed.`, [{ path, message: 'NUL characters (%00) are not allowed.' }]);
+      }
+      const query = route.query ? parseWith(route.query, rawQuery, 'query') : undefined;
       let body: unknown;
       if (route.body) {
         body = parseWith(route.body, readJsonBody(event) ?? {}, 'body');
