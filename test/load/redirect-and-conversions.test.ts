@@ -230,7 +230,7 @@ describe(`load: redirect and conversion API for ${loadSeconds} s at concurrency 
         `drain ${(drainMs / 1000).toFixed(1)} s for ${drainedMessages} queued messages (${Object.entries(perQueue()).map(([name, n]) => `${name} ${n - (queuedAtLoadEnd[name] ?? 0)}`).join(', ')})${drained ? '' : ' (NOT drained)'}; ` +
         `handler log lines: ${handlerLogs.counts.error} errors, ${handlerLogs.counts.warn} warnings; ` +
         (rows
-          ? `rows verified: ${rows.clicks} clicks, ${rows.conversions} conversions, ${rows.touches} touches (${rows.multiTouchConversions} multi-touch conversions), ${rows.notifications} notifications, ${rows.enrollments} enrollments`
+          ? `rows verified: ${rows.clicks} clicks, ${rows.cookies} cookies, ${rows.conversions} conversions, ${rows.touches} touches (${rows.multiTouchConversions} multi-touch conversions), ${rows.notifications} notifications, ${rows.enrollments} enrollments`
           : 'rows not verified')
       );
     };

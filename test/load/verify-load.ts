@@ -42,6 +42,7 @@ const clean = { missing: 0, extra: 0, doubled: 0, examples: [] };
 
 export interface VerifiedRows {
   clicks: number;
+  cookies: number;
   conversions: number;
   touches: number;
   notifications: number;
@@ -60,8 +61,8 @@ export async function verifyLoad(input: {
 
   // Clicks: every click id the redirect counted, once, on the link it was counted for.
   const clickRows = (
-    await sql.query<{ id: string; partner_link_id: number }>(
-      `SELECT c.click_uuid::text AS id, c.partner_link_id FROM clicks c
+    await sql.query<{ id: string; partner_link_id: number; cookie_id: string | null }>(
+      `SELECT c.click_uuid::text AS id, c.partner_link_id, c.cookie_id::text AS cookie_id FROM clicks c
        JOIN partner_links pl ON pl.partner_link_id = c.partner_link_id
        JOIN campaign_partners cp ON cp.campaign_partner_id = pl.campaign_partner_id
        JOIN campaign_versions cv ON cv.campaign_version_id = cp.campaign_version_id
@@ -73,6 +74,12 @@ export async function verifyLoad(input: {
   expect(compareKeys(traffic.clicks.keys(), clickRows.map((r) => r.id.toLowerCase())), 'clicks in PostgreSQL vs clicks counted').toEqual(clean);
   const wrongLink = clickRows.filter((r) => links[traffic.clicks.get(r.id.toLowerCase())!.link]!.partnerLinkId !== Number(r.partner_link_id));
   expect(wrongLink.length, 'clicks stored on another link').toBe(0);
+  const wrongCookie = clickRows.filter((r) => traffic.clicks.get(r.id.toLowerCase())!.cookieId !== r.cookie_id?.toLowerCase());
+  expect(wrongCookie.length, 'clicks stored with another cookie than the browser was given').toBe(0);
+  // One cookie row per browser (the database is this test's own, so every row is ours).
+  const cookieRows = (await sql.query<{ id: string }>(`SELECT cookie_id::text AS id FROM cookies`)).rows;
+  const browsers = new Set([...traffic.clicks.values()].map((c) => c.cookieId.toLowerCase()));
+  expect(compareKeys(browsers, cookieRows.map((r) => r.id.toLowerCase())), 'cookies in PostgreSQL vs browsers that got one').toEqual(clean);
 
   // Conversions: every accepted receipt once, with its transaction, value and 10 % commission.
   const conversionRows = (
@@ -173,6 +180,7 @@ export async function verifyLoad(input: {
 
   return {
     clicks: clickRows.length,
+    cookies: cookieRows.length,
     conversions: conversionRows.length,
     touches: touchRows.length,
     notifications: notices.rows.length,
