@@ -18,16 +18,25 @@ const payoutEnvironmentSchema = z.object({
   PAYPAL_API_BASE_URL: z.optional(z.url()),
 });
 
+/**
+ * Providers are called inside the management API's request (operator approve/retry, 15 s Lambda
+ * timeout): two attempts of at most 2.5 s each keep even PayPal's token + batch exchange inside
+ * it. A provider still silent after that leaves the payout `processing` with its idempotency key,
+ * and the operator's retry re-sends the same key, so nothing is lost by giving up early.
+ */
+const withinApiTimeout = { timeoutMs: 2_500, retries: 1, retryMinDelayMs: 250, retryMaxDelayMs: 500 } as const;
+
 export function payoutProvidersFromEnv(env: NodeJS.ProcessEnv, fetchFn: typeof fetch = fetch): PayoutProviders {
   const parsed = payoutEnvironmentSchema.parse(env);
   return createPayoutProviders({
     fetch: (input, init) => fetchFn(input, init),
     ...(parsed.STRIPE_SECRET_KEY
-      ? { stripe: { apiKey: parsed.STRIPE_SECRET_KEY, ...(parsed.STRIPE_API_BASE_URL ? { baseUrl: parsed.STRIPE_API_BASE_URL } : {}) } }
+      ? { stripe: { ...withinApiTimeout, apiKey: parsed.STRIPE_SECRET_KEY, ...(parsed.STRIPE_API_BASE_URL ? { baseUrl: parsed.STRIPE_API_BASE_URL } : {}) } }
       : {}),
     ...(parsed.PAYPAL_CLIENT_ID && parsed.PAYPAL_CLIENT_SECRET
       ? {
           paypal: {
+            ...withinApiTimeout,
             clientId: parsed.PAYPAL_CLIENT_ID,
             clientSecret: parsed.PAYPAL_CLIENT_SECRET,
             ...(parsed.PAYPAL_API_BASE_URL ? { baseUrl: parsed.PAYPAL_API_BASE_URL } : {}),
