@@ -242,6 +242,8 @@ export const schedules: ScheduleDeclaration[] = [
   { name: 'payouts', function: 'scheduledJobs', expression: 'cron(0 6 1 * ? *)', localEveryMs: 3_600_000 },
   { name: 'retention', function: 'scheduledJobs', expression: 'cron(30 3 * * ? *)', localEveryMs: 3_600_000 },
   { name: 'rebuild-totals', function: 'scheduledJobs', expression: 'cron(0 4 * * ? *)', localEveryMs: 600_000 },
+  // A link whose DynamoDB write failed after its row committed 404s until this re-puts it.
+  { name: 'sync-links', function: 'scheduledJobs', expression: 'rate(15 minutes)', localEveryMs: 60_000 },
 ];
 
 /** Environment variable names shared by the CDK app, the local runner and the composition root. */
