@@ -8,26 +8,22 @@
  * detail; a rejected request writes no row in any public table (count and content checksum) and
  * sends nothing to any queue.
  *
- * FUZZ_RUNS (default 25 per route) and FUZZ_SEED (printed) replay or deepen a run.
+ * Registered by public-routes.fuzz.test.ts; FUZZ_RUNS and FUZZ_SEED are described there.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FuzzContext } from './fuzz-context.js';
 import { allRoutes } from '../../functions/handlers/api/routes-index.js';
 import type { AnyRoute } from '../../functions/platform/http/route.js';
-import { routes as gatewayRoutes } from '../../lib/resources.js';
 import {
-  createChecker,
   diffSnapshots,
   fuzzRuns,
   fuzzSeed,
-  printFigures,
-  startFuzzPlatform,
   type FuzzPlatform,
   type Checker,
   type FuzzRequest,
 } from './fuzz-platform.js';
 import { badAuthorizations, contentTypes, encodeJsonBody, hostileRawBody, hostileValue, RawJson } from './hostile-values.js';
-import { nonApiGatewayRoutes } from './gateway-routes.js';
 import { pathSegmentFor, queryStringFor, valueFor, type JsonSchema, type QueryParameter } from './schema-arbitraries.js';
 import { createWorld, worldIsIntact, type World } from './world.js';
 
@@ -38,8 +34,6 @@ interface OpenApiOperation {
 type OpenApiDocument = { paths: Record<string, Record<string, OpenApiOperation>> };
 
 const routeKey = (route: Pick<AnyRoute, 'method' | 'path'>) => `${route.method} ${route.path}`;
-const fuzzed = new Set<string>();
-const startedAt = Date.now();
 /** Where the wall time goes (ms), printed with the figures. */
 const spent = { world: 0, settle: 0, check: 0, route: 0, intact: 0 };
 async function timed<T>(what: keyof typeof spent, work: () => Promise<T>): Promise<T> {
@@ -51,7 +45,9 @@ async function timed<T>(what: keyof typeof spent, work: () => Promise<T>): Promi
   }
 }
 
-describe('management API fuzz', () => {
+/** Registers the management API's fuzz tests on the shared platform of `ctx`. */
+export function registerManagementApiFuzz(ctx: FuzzContext): void {
+describe('management API', () => {
   let fp: FuzzPlatform;
   let doc: OpenApiDocument;
   let checker: Checker;
@@ -61,23 +57,17 @@ describe('management API fuzz', () => {
   let acceptedWrites = 0;
 
   beforeAll(async () => {
-    const t0 = Date.now();
-    fp = await startFuzzPlatform('fuzz-api');
-    checker = createChecker(fp);
-    console.log(`[fuzz] platform up in ${Date.now() - t0} ms`);
+    fp = ctx.fp;
+    checker = ctx.checker;
     const res = await fp.send({ method: 'GET', path: '/v1/openapi.json' });
     expect(res.status).toBe(200);
     doc = JSON.parse(res.body.toString('utf8')) as OpenApiDocument;
     console.log(`[fuzz] management API: ${allRoutes.length} routes, ${fuzzRuns} runs each, FUZZ_SEED=${fuzzSeed}`);
   });
 
-  afterAll(async () => {
-    if (fp) {
-      printFigures('management-api', { routes: fuzzed.size, rejected_checked: checker.counters.rejected, full_table_compares: checker.counters.fullCompares, accepted_that_enqueued: checker.counters.acceptedThatEnqueued, tenants: worlds, ms: Object.entries({ ...spent, ...checker.spent }).map(([k, v]) => `${k}:${Math.round(v)}`).join(',') }, fp.figures, startedAt);
-      const t0 = Date.now();
-      await fp.close();
-      console.log(`[fuzz] platform stopped in ${Date.now() - t0} ms`);
-    }
+  afterAll(() => {
+    ctx.notes.tenants = worlds;
+    Object.assign(ctx.spent, spent);
   });
 
   async function check(req: FuzzRequest): Promise<void> {
@@ -200,7 +190,7 @@ describe('management API fuzz', () => {
         }),
         { numRuns: fuzzRuns, seed: fuzzSeed + index, endOnFailure: process.env.FUZZ_SHRINK !== '1' },
       ));
-      fuzzed.add(routeKey(route));
+      ctx.fuzzed.add(routeKey(route));
     }, 120_000);
   });
 
@@ -248,7 +238,7 @@ describe('management API fuzz', () => {
       }),
       { numRuns: fuzzRuns * 4, seed: fuzzSeed, endOnFailure: process.env.FUZZ_SHRINK !== '1' },
     );
-    fuzzed.add('ANY /v1/{proxy+}');
+    ctx.fuzzed.add('ANY /v1/{proxy+}');
   }, 120_000);
 
   it('what accepted requests queued is consumed without dead letters', async () => {
@@ -256,11 +246,9 @@ describe('management API fuzz', () => {
     for (const [name, poller] of Object.entries(fp.platform.pollers)) expect(poller.counters.deadLettered, name).toBe(0);
   });
 
-  it('every declared route was fuzzed (a new route without coverage fails here)', () => {
-    expect(new Set([...fuzzed].filter((k) => k !== 'ANY /v1/{proxy+}'))).toEqual(new Set(allRoutes.map(routeKey)));
-    // The gateway's own routes: the management proxy here, the others in webhooks-redirect.fuzz.test.ts.
-    const gateway = gatewayRoutes.map((r) => `${r.method} ${r.path}`);
-    expect(new Set(gateway)).toEqual(new Set(['ANY /v1/{proxy+}', ...nonApiGatewayRoutes]));
-    expect(fuzzed.has('ANY /v1/{proxy+}')).toBe(true);
+  it('every route of the API router was fuzzed (a new route without coverage fails here)', () => {
+    const apiKeys = new Set(allRoutes.map(routeKey));
+    expect(new Set([...ctx.fuzzed].filter((k) => apiKeys.has(k)))).toEqual(apiKeys);
   });
 });
+}

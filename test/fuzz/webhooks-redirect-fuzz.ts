@@ -10,20 +10,18 @@
  * and when refused write and enqueue nothing. Redirect: hostile short codes, headers, cookies and
  * query strings are a 404 page or a 302 to the stored destination only; never a 5xx.
  *
- * FUZZ_RUNS (default 20; each property runs a multiple of it) and FUZZ_SEED replay or deepen a run.
+ * Registered by public-routes.fuzz.test.ts; each property runs 3 × FUZZ_RUNS times.
  */
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { routes as gatewayRoutes } from '../../lib/resources.js';
-import { createChecker, fuzzRuns, fuzzSeed, printFigures, startFuzzPlatform, type Checker, type FuzzPlatform, type FuzzRequest } from './fuzz-platform.js';
+import type { FuzzContext } from './fuzz-context.js';
+import { fuzzRuns, fuzzSeed, type Checker, type FuzzPlatform, type FuzzRequest } from './fuzz-platform.js';
 import { nonApiGatewayRoutes } from './gateway-routes.js';
 import { contentTypes, encodeJsonBody, hostileIdSegments, hostileRawBody, hostileString, hostileValue, injectionStrings, percentEncode } from './hostile-values.js';
 import { createWorld, type World } from './world.js';
 
-const startedAt = Date.now();
-const fuzzed = new Set<string>();
 const runs = { numRuns: fuzzRuns * 3, endOnFailure: process.env.FUZZ_SHRINK !== '1' };
 
 const sample = (path: string) => JSON.parse(readFileSync(new URL(`../../events/${path}`, import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -83,15 +81,17 @@ function bodies(samples: Record<string, unknown>[]): fc.Arbitrary<Buffer> {
   );
 }
 
-describe('webhooks and redirect fuzz', () => {
+/** Registers the webhook and redirect fuzz tests on the shared platform of `ctx`. */
+export function registerWebhooksRedirectFuzz(ctx: FuzzContext): void {
+describe('webhooks and redirect', () => {
   let fp: FuzzPlatform;
   let checker: Checker;
   let world: World;
   const outcomes = { accepted: 0, refused: 0 };
 
   beforeAll(async () => {
-    fp = await startFuzzPlatform('fuzz-webhooks');
-    checker = createChecker(fp);
+    fp = ctx.fp;
+    checker = ctx.checker;
     world = await createWorld(fp);
     // Another tenant's integrations: a valid signature for one must not open the other.
     await createWorld(fp);
@@ -99,23 +99,8 @@ describe('webhooks and redirect fuzz', () => {
     console.log(`[fuzz] webhooks and redirect: ${fuzzRuns * 3} runs per property, FUZZ_SEED=${fuzzSeed}`);
   });
 
-  afterAll(async () => {
-    if (!fp) return;
-    const dlq = Object.fromEntries(Object.entries(fp.platform.pollers).map(([name, p]) => [name, p.counters.deadLettered]));
-    printFigures(
-      'webhooks+redirect',
-      {
-        routes: fuzzed.size,
-        rejected_checked: checker.counters.rejected,
-        full_table_compares: checker.counters.fullCompares,
-        accepted_that_enqueued: checker.counters.acceptedThatEnqueued,
-        dead_lettered: JSON.stringify(dlq),
-        ms: Object.entries(checker.spent).map(([k, v]) => `${k}:${Math.round(v)}`).join(','),
-      },
-      fp.figures,
-      startedAt,
-    );
-    await fp.close();
+  afterAll(() => {
+    ctx.notes.webhook_outcomes = `${outcomes.accepted}accepted/${outcomes.refused}refused`;
   });
 
   // What accepted deliveries and clicks queued is consumed between properties (never during one).
@@ -257,7 +242,7 @@ describe('webhooks and redirect fuzz', () => {
       }),
       { ...runs, seed: fuzzSeed + 3 },
     );
-    fuzzed.add('POST /webhooks/{provider}/{integration_id}');
+    ctx.fuzzed.add('POST /webhooks/{provider}/{integration_id}');
   }, 120_000);
 
   it('redirect: hostile short codes, headers and query strings are a 404 page or a 302 to the stored destination', async () => {
@@ -295,8 +280,8 @@ describe('webhooks and redirect fuzz', () => {
       }),
       { ...runs, seed: fuzzSeed + 4 },
     );
-    fuzzed.add('GET /{short_code}');
-    fuzzed.add('HEAD /{short_code}');
+    ctx.fuzzed.add('GET /{short_code}');
+    ctx.fuzzed.add('HEAD /{short_code}');
   }, 120_000);
 
   it('regression: headers over 16 KB are a 431 problem+json from the gateway, not a bare status', async () => {
@@ -333,8 +318,7 @@ describe('webhooks and redirect fuzz', () => {
   });
 
   it('every gateway route outside /v1 was fuzzed', () => {
-    expect(new Set(fuzzed)).toEqual(new Set(nonApiGatewayRoutes));
-    for (const key of nonApiGatewayRoutes) expect(gatewayRoutes.map((r) => `${r.method} ${r.path}`)).toContain(key);
-    console.log(`[fuzz] webhooks+redirect outcomes: ${JSON.stringify(outcomes)}`);
+    expect(nonApiGatewayRoutes.filter((k) => !ctx.fuzzed.has(k))).toEqual([]);
   });
 });
+}
