@@ -83,8 +83,8 @@ export async function verifyLoad(input: {
 
   // Conversions: every accepted receipt once, with its transaction, value and 10 % commission.
   const conversionRows = (
-    await sql.query<{ conversion_event_id: number; receipt_id: string; transaction_id: string; event_value: string | null; commission_amount: string | null; status: string }>(
-      `SELECT conversion_event_id, receipt_id::text AS receipt_id, transaction_id, event_value::text AS event_value,
+    await sql.query<{ conversion_event_id: number; receipt_id: string; transaction_id: string; event_value: string | null; commission_amount: string | null; status: string; cookie_id: string | null }>(
+      `SELECT conversion_event_id, receipt_id::text AS receipt_id, transaction_id, event_value::text AS event_value, cookie_id::text AS cookie_id,
               commission_amount::text AS commission_amount, status
        FROM conversion_events WHERE vendor_id = :vendor::integer AND is_deleted IS NOT TRUE`,
       { vendor: vendorId },
@@ -103,11 +103,14 @@ export async function verifyLoad(input: {
     const commission = commissionCents(booked.valueCents, input.commissionBasisPoints);
     expectedCommission += commission;
     expectedRevenue += booked.valueCents;
+    // Attribution follows the browser: the click named (or the cookie sent) decides the journey.
+    const browser = booked.cookieId ?? traffic.clicks.get(booked.clickId!)!.cookieId;
+    if (row.cookie_id?.toLowerCase() !== browser.toLowerCase()) wrongAmounts.push(`${row.transaction_id}: attributed to cookie ${row.cookie_id}, not ${browser}`);
     if (centsOf(row.event_value) !== booked.valueCents || centsOf(row.commission_amount) !== commission || row.status !== 'pending') {
       wrongAmounts.push(`${row.transaction_id}: ${row.event_value} ${row.commission_amount} ${row.status}`);
     }
   }
-  expect(wrongAmounts.slice(0, 5), 'conversion value, commission or status').toEqual([]);
+  expect(wrongAmounts.slice(0, 5), 'conversion value, commission, status or browser').toEqual([]);
 
   // The vendor is told once per conversion (a deterministic id per receipt), resubmissions included.
   const notices = await sql.query<{ receipt_id: string }>(
