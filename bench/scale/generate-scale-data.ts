@@ -333,11 +333,11 @@ export async function generateScaleData(options: GenerateScaleOptions): Promise<
       `VACUUM ANALYZE`,
     ]);
 
-    const { rows: countRows } = await client.query<{ t: string; n: number }>(
-      `SELECT relname AS t, n_live_tup::integer AS n FROM pg_stat_user_tables
-       WHERE relname = ANY($1::text[]) ORDER BY relname`,
-      [[...BULK_TABLES, 'vendors', 'partners', 'campaigns']],
-    );
+    const countRows: Array<{ t: string; n: number }> = [];
+    for (const t of [...BULK_TABLES, 'vendors', 'partners', 'campaigns'].sort()) {
+      const { rows } = await client.query<{ n: number }>(`SELECT count(*)::integer AS n FROM ${t}`);
+      countRows.push({ t, n: rows[0]!.n });
+    }
     const { rows: size } = await client.query<{ bytes: string }>('SELECT pg_database_size(current_database())::text AS bytes');
     return {
       seconds: (Date.now() - started) / 1000,
