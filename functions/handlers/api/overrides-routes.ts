@@ -40,7 +40,8 @@ const createOverrideBody = z
     valid_from: instant.optional(),
     valid_until: instant.optional(),
   })
-  .refine((b) => b.commission_type !== 'percentage' || compareDecimals(b.commission_value, '100') <= 0, {
+  // zod runs this even when commission_value already failed its own check: only compare a valid decimal.
+  .refine((b) => b.commission_type !== 'percentage' || !moneyString.safeParse(b.commission_value).success || compareDecimals(b.commission_value, '100') <= 0, {
     path: ['commission_value'],
     message: 'A percentage is at most 100.',
   })

@@ -15,7 +15,8 @@ import { deleteReward, findReward, insertReward, listRewards, updateReward, type
 const rewardType = z.enum(['flat', 'percentage']);
 
 const percentageAtMost100 = (b: { reward_type?: string; reward_value?: string | null }) =>
-  b.reward_type !== 'percentage' || b.reward_value == null || compareDecimals(b.reward_value, '100') <= 0;
+  // zod runs this even when reward_value already failed its own check: only compare a valid decimal.
+  b.reward_type !== 'percentage' || !moneyString.safeParse(b.reward_value).success || compareDecimals(b.reward_value!, '100') <= 0;
 
 const createRewardBody = z
   .strictObject({ name: z.string().trim().min(1).max(255), reward_type: rewardType, reward_value: moneyString })
