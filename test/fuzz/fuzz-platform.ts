@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { silentLog } from '../../lib/local/local-log.js';
 import { startLocalPlatform, type LocalPlatform } from '../../lib/local/start-local-platform.js';
+import { createTestDatabase } from '../helpers/database.js';
 import { describeBody } from './hostile-values.js';
 
 /** Runs per route (default 20); `FUZZ_RUNS=500` for a long run. */
@@ -49,6 +50,8 @@ export interface FuzzFigures {
 
 export interface FuzzPlatform {
   platform: LocalPlatform;
+  /** Which database stands in for Aurora. */
+  engine: 'pglite' | 'postgres';
   /** SendMessage/SendMessageBatch calls to the platform's queues (not the dead-letter queues). */
   sends(): number;
   send(request: FuzzRequest): Promise<FuzzResponse>;
@@ -65,10 +68,22 @@ export interface FuzzPlatform {
   close(): Promise<void>;
 }
 
-/** Starts the local platform (PGlite, dynalite, local-aws-sqs) on a free port and a temporary directory. */
+/**
+ * Starts the local platform (dynalite, local-aws-sqs, and PGlite, or a fresh database on the
+ * PostgreSQL server of FUZZ_DATABASE_URL / TEST_DATABASE_URL, dropped at close) on a free port.
+ */
 export async function startFuzzPlatform(prefix: string): Promise<FuzzPlatform> {
   const dataDir = await mkdtemp(join(tmpdir(), `${prefix}-`));
-  const platform = await startLocalPlatform({ port: 0, dataDir, tickerEnabled: false, log: silentLog, retryDelaySeconds: 0 });
+  const serverUrl = process.env.FUZZ_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  const database = serverUrl ? await createTestDatabase({ engine: 'postgres', serverUrl, migrate: false }) : undefined;
+  const platform = await startLocalPlatform({
+    port: 0,
+    dataDir,
+    tickerEnabled: false,
+    log: silentLog,
+    retryDelaySeconds: 0,
+    ...(database?.url ? { databaseUrl: database.url } : {}),
+  });
   const port = platform.port;
   const pollers = Object.values(platform.pollers);
   await Promise.all(pollers.map((p) => p.stop()));
@@ -149,6 +164,7 @@ export async function startFuzzPlatform(prefix: string): Promise<FuzzPlatform> {
 
   return {
     platform,
+    engine: database ? 'postgres' : 'pglite',
     sends: () => sendCount,
     send,
     writeMark,
@@ -168,6 +184,7 @@ export async function startFuzzPlatform(prefix: string): Promise<FuzzPlatform> {
       // The platform's stop drains the queues: the consumers must be running for that.
       for (const p of pollers) p.start();
       await platform.stop();
+      await database?.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -194,6 +194,21 @@ describe('management API', () => {
     }, 120_000);
   });
 
+  it('regression: a percentage checked against 100 while its value is not a decimal is a 400, not a BigInt SyntaxError 500', async () => {
+    await checker.settle();
+    const auth = { authorization: `Bearer ${world!.vendorKey}`, 'content-type': 'application/json' };
+    const post = (path: string, body: unknown, method = 'POST') => checker.check({ method, path, headers: auth, body: Buffer.from(JSON.stringify(body)) });
+    expect((await post('/v1/rewards', { name: 'r', reward_type: 'percentage', reward_value: '/* */ --' })).status).toBe(400);
+    const reward = await post('/v1/rewards', { name: 'r', reward_type: 'percentage', reward_value: '5.00' });
+    expect(reward.status).toBe(201);
+    const rewardId = (JSON.parse(reward.body.toString('utf8')) as { reward_id: number }).reward_id;
+    expect((await post(`/v1/rewards/${rewardId}`, { reward_type: 'percentage', reward_value: 'abc' }, 'PATCH')).status).toBe(400);
+    const override = await post(`/v1/campaigns/${world!.campaignId}/overrides`, { partner_id: world!.partnerId, commission_type: 'percentage', commission_value: "1' OR 1=1" });
+    expect(override.status).toBe(400);
+    const campaign = await post('/v1/campaigns', { name: 'c', destination_url: 'https://shop.example.com/x', default_commission_type: 'percentage', default_commission_value: 'NaN' });
+    expect(campaign.status).toBe(400);
+  });
+
   it('every declared query parameter of every route, with each hostile value', async () => {
     await checker.settle();
     // `email=%00` on GET /v1/leads was a 500 (PostgreSQL refuses U+0000) before the router refused NUL.

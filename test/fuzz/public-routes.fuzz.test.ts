@@ -41,6 +41,7 @@ describe('fuzz: every public route', () => {
     printFigures(
       'public routes',
       {
+        db: fp.engine,
         routes: ctx.fuzzed.size,
         rejected_checked: checker.counters.rejected,
         full_table_compares: checker.counters.fullCompares,
