@@ -2,7 +2,7 @@
  * Vendor reports, as JSON or, with `Accept: text/csv`, as CSV (one header row, RFC 4180 quoting,
  * cells that a spreadsheet would run as a formula are prefixed with `'`).
  *
- * - top-partners: the data dictionary's query (approved conversions in [from, to], top 10 by revenue).
+ * - top-partners: the data dictionary's query (approved and paid conversions in [from, to], top 10 by revenue).
  * - funnel: journeys by furthest stage, how many reached each stage, the drop-off to the next
  *   stage, and the average time from first click to conversion.
  * - attribution: what each partner earns now (stored touch values) and would earn under each
@@ -149,7 +149,7 @@ export const reportRoutes: AnyRoute[] = [
     method: 'GET',
     path: '/v1/reports/top-partners',
     auth: 'vendor',
-    summary: 'Top 10 partners of a campaign by approved revenue in [from, to] (JSON, or CSV with Accept: text/csv)',
+    summary: 'Top 10 partners of a campaign by approved (and paid) revenue in [from, to] (JSON, or CSV with Accept: text/csv)',
     tags: ['reports'],
     query: z.strictObject({ campaign_id: idParam, from: dateOrTimestamp.optional(), to: dateOrTimestamp.optional() }),
     responses: { 200: { description: 'Partners by revenue', schema: z.object({ campaign_id: z.number().int(), from: z.string(), to: z.string(), data: z.array(topPartnerOut) }) } },
