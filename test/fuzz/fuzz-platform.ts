@@ -18,6 +18,8 @@ import { describeBody } from './hostile-values.js';
 export const fuzzRuns = Number(process.env.FUZZ_RUNS ?? 20);
 /** Replays a failure: the seed is printed by every suite. */
 export const fuzzSeed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : Date.now() % 2 ** 31;
+/** Per-test timeout, growing with FUZZ_RUNS so a long run is not cut short. */
+export const testTimeoutMs = Math.max(120_000, Number(process.env.FUZZ_RUNS ?? 20) * 3_000);
 /** A request that takes longer than this is a hang. */
 export const requestTimeoutMs = Number(process.env.FUZZ_TIMEOUT_MS ?? 15_000);
 

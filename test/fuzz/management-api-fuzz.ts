@@ -19,6 +19,7 @@ import {
   diffSnapshots,
   fuzzRuns,
   fuzzSeed,
+  testTimeoutMs,
   type FuzzPlatform,
   type Checker,
   type FuzzRequest,
@@ -191,7 +192,7 @@ describe('management API', () => {
         { numRuns: fuzzRuns, seed: fuzzSeed + index, endOnFailure: process.env.FUZZ_SHRINK !== '1' },
       ));
       ctx.fuzzed.add(routeKey(route));
-    }, 120_000);
+    }, testTimeoutMs);
   });
 
   it('regression: a percentage checked against 100 while its value is not a decimal is a 400, not a BigInt SyntaxError 500', async () => {
@@ -230,7 +231,7 @@ describe('management API', () => {
       }
     }
     expect(sent).toBeGreaterThan(150);
-  }, 120_000);
+  }, testTimeoutMs);
 
   it('wrong methods and unknown paths under /v1 are problem+json 404/405, never a write', async () => {
     await checker.settle();
@@ -254,7 +255,7 @@ describe('management API', () => {
       { numRuns: fuzzRuns * 4, seed: fuzzSeed, endOnFailure: process.env.FUZZ_SHRINK !== '1' },
     );
     ctx.fuzzed.add('ANY /v1/{proxy+}');
-  }, 120_000);
+  }, testTimeoutMs);
 
   it('what accepted requests queued is consumed without dead letters', async () => {
     await checker.settle();

@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FuzzContext } from './fuzz-context.js';
-import { fuzzRuns, fuzzSeed, type Checker, type FuzzPlatform, type FuzzRequest } from './fuzz-platform.js';
+import { fuzzRuns, fuzzSeed, testTimeoutMs, type Checker, type FuzzPlatform, type FuzzRequest } from './fuzz-platform.js';
 import { nonApiGatewayRoutes } from './gateway-routes.js';
 import { contentTypes, encodeJsonBody, hostileIdSegments, hostileRawBody, hostileString, hostileValue, injectionStrings, percentEncode } from './hostile-values.js';
 import { createWorld, type World } from './world.js';
@@ -142,7 +142,7 @@ describe('webhooks and redirect', () => {
       }),
       { ...runs, seed: fuzzSeed },
     );
-  }, 120_000);
+  }, testTimeoutMs);
 
   it('Stripe: validly signed garbage is answered without a 5xx; refused garbage writes and enqueues nothing', async () => {
     await fc.assert(
@@ -162,7 +162,7 @@ describe('webhooks and redirect', () => {
       }),
       { ...runs, seed: fuzzSeed + 1 },
     );
-  }, 120_000);
+  }, testTimeoutMs);
 
   it('Shopify: forged HMACs and hostile headers are refused; validly signed garbage never 5xx, refused garbage writes nothing', async () => {
     const shopifyBodies = bodies(shopifySamples.map((s) => s.body));
@@ -213,7 +213,7 @@ describe('webhooks and redirect', () => {
       }),
       { ...runs, seed: fuzzSeed + 2 },
     );
-  }, 120_000);
+  }, testTimeoutMs);
 
   it('hostile webhook paths (providers, ids, other tenants) are 404 problem+json', async () => {
     const provider = fc.oneof(fc.constantFrom('stripe', 'shopify', 'paypal', 'STRIPE', '%73tripe', '', '..', '%00'), hostileString.filter((s) => s.length < 200).map(percentEncode));
@@ -243,7 +243,7 @@ describe('webhooks and redirect', () => {
       { ...runs, seed: fuzzSeed + 3 },
     );
     ctx.fuzzed.add('POST /webhooks/{provider}/{integration_id}');
-  }, 120_000);
+  }, testTimeoutMs);
 
   it('redirect: hostile short codes, headers and query strings are a 404 page or a 302 to the stored destination', async () => {
     const code = fc.oneof(
@@ -282,7 +282,7 @@ describe('webhooks and redirect', () => {
     );
     ctx.fuzzed.add('GET /{short_code}');
     ctx.fuzzed.add('HEAD /{short_code}');
-  }, 120_000);
+  }, testTimeoutMs);
 
   it('regression: headers over 16 KB are a 431 problem+json from the gateway, not a bare status', async () => {
     const res = await record({ method: 'GET', path: `/v1/campaigns?q=${'a'.repeat(20_000)}`, headers: { 'x-big': 'b'.repeat(1000) } });
@@ -310,7 +310,7 @@ describe('webhooks and redirect', () => {
       }),
       { numRuns: fuzzRuns, seed: fuzzSeed + 5, endOnFailure: true },
     );
-  }, 120_000);
+  }, testTimeoutMs);
 
   it('what accepted deliveries and clicks queued is consumed without dead letters', async () => {
     await checker.settle();
