@@ -22,7 +22,17 @@ import {
 const externalReference = z.string().trim().min(1).max(2048).describe('Where the content lives (a URL or the platform’s id)');
 const metadata = z
   .record(z.string().min(1).max(100), z.unknown())
-  .refine((m) => JSON.stringify(m).length <= 10_000, { message: 'metadata is at most 10 000 characters of JSON.' });
+  .refine(
+    (m) => {
+      // Thousands of nesting levels overflow the stack here (deep inside zod): too big, not a 500.
+      try {
+        return JSON.stringify(m).length <= 10_000;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'metadata is at most 10 000 characters of JSON.' },
+  );
 
 const createBody = z.strictObject({
   external_reference: externalReference.optional(),
