@@ -31,9 +31,12 @@ export function decimalAmount(value: unknown, field: string): string {
   }
 }
 
+/** Last second of year 9999: later instants have no plain ISO form (and Date stops at year 275760). */
+const maxUnixSeconds = 253_402_300_799;
+
 /** Unix seconds to an ISO UTC timestamp. */
 export function unixToIso(value: unknown, field: string): string {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0 || value > maxUnixSeconds) {
     throw new MalformedWebhookError(`${field} must be a unix timestamp`);
   }
   return new Date(value * 1000).toISOString();
