@@ -210,6 +210,13 @@ describe('management API', () => {
     expect(campaign.status).toBe(400);
   });
 
+  it('regression: metadata nested 10,000 levels deep is a 400, not a stack overflow 500 in its size check', async () => {
+    await checker.settle();
+    const auth = { authorization: `Bearer ${world!.partnerKey}`, 'content-type': 'application/json' };
+    const deep = encodeJsonBody({ external_reference: 'https://blog.example.com/post', metadata: new RawJson('{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000), 'deep') });
+    expect((await checker.check({ method: 'POST', path: '/v1/partner/content-pieces', headers: auth, body: deep })).status).toBe(400);
+  });
+
   it('every declared query parameter of every route, with each hostile value', async () => {
     await checker.settle();
     // `email=%00` on GET /v1/leads was a 500 (PostgreSQL refuses U+0000) before the router refused NUL.

@@ -296,6 +296,23 @@ describe('webhooks and redirect', () => {
     }
   });
 
+  it('regression: a signed Stripe event whose timestamps lie beyond year 9999 is a 400, not a RangeError 500', async () => {
+    for (const sampleEvent of stripeSamples) {
+      const event = structuredClone(sampleEvent) as { created: number; data: { object: Record<string, unknown> } };
+      event.created = 9_007_199_254_740;
+      event.data.object.created = 9_007_199_254_740;
+      const body = Buffer.from(JSON.stringify(event));
+      const t = Math.floor(Date.now() / 1000);
+      const res = await record({
+        method: 'POST',
+        path: `/webhooks/stripe/${world.stripe.integrationId}`,
+        headers: { 'content-type': 'application/json', 'stripe-signature': `t=${t},v1=${stripeSign(world.stripe.secret, t, body)}` },
+        body,
+      });
+      expect([200, 400], res.body.toString('utf8')).toContain(res.status);
+    }
+  });
+
   it('paths no route declares are 404 problem+json from the gateway', async () => {
     const path = fc.constantFrom('/', '/a/b', '/webhooks', '/webhooks/stripe', '/webhooks/stripe/1/extra', '/%', '/%00/x', '/..', '/v1', '//');
     await fc.assert(
