@@ -52,39 +52,51 @@ export function readJsonBody(event: APIGatewayProxyEventV2): unknown {
   } catch (cause) {
     throw new ValidationError('The request body is not valid JSON.', [{ path: 'body', message: 'Malformed JSON.' }], { cause });
   }
-  const nul = nulPathOf(parsed);
-  if (nul) {
-    const message = 'NUL characters (\\u0000) are not allowed.';
-    throw new ValidationError(`Invalid body: ${nul} - ${message}`, [{ path: nul, message }]);
-  }
+  const refused = unstorableValueOf(parsed);
+  if (refused) throw new ValidationError(`Invalid body: ${refused.path} - ${refused.message}`, [refused]);
   return parsed;
 }
 
+/** Deeper JSON is refused: no field needs it, and serialising it again can exhaust the stack. */
+export const maxJsonDepth = 64;
+const unpairedSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function textProblem(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'NUL characters (\\u0000) are not allowed.';
+  if (unpairedSurrogate.test(text)) return 'Unpaired UTF-16 surrogates (e.g. \\ud800) are not allowed.';
+  return undefined;
+}
+
 /**
- * The path of the first string or key in `value` holding U+0000, which PostgreSQL text and jsonb
- * cannot store (it would be a 500 at the INSERT). Iterative: bodies may nest 10,000 levels deep.
+ * The first value in `value` that PostgreSQL could not store or we would not serialise again:
+ * U+0000 or an unpaired surrogate in a string or key (text and jsonb refuse both, a 500 at the
+ * INSERT), or nesting deeper than `maxJsonDepth`. Iterative, so 10,000 levels cannot overflow here.
  */
-function nulPathOf(value: unknown): string | undefined {
+function unstorableValueOf(value: unknown): FieldError | undefined {
   interface Node {
     value: unknown;
     key: string;
+    depth: number;
     parent?: Node;
   }
-  const pathOf = (node: Node): string => {
-    const keys: string[] = [];
+  const pathOf = (node: Node, extra?: string): string => {
+    const keys: string[] = extra === undefined ? [] : [extra];
     for (let n: Node | undefined = node; n; n = n.parent) keys.push(n.key);
     const path = keys.reverse().join('.');
     return path.length > 200 ? `${path.slice(0, 200)}…` : path;
   };
-  const stack: Node[] = [{ value, key: 'body' }];
+  const stack: Node[] = [{ value, key: 'body', depth: 0 }];
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (typeof node.value === 'string') {
-      if (node.value.includes('\u0000')) return pathOf(node);
+      const message = textProblem(node.value);
+      if (message) return { path: pathOf(node), message };
     } else if (node.value !== null && typeof node.value === 'object') {
+      if (node.depth >= maxJsonDepth) return { path: pathOf(node), message: `JSON nested deeper than ${maxJsonDepth} levels is not allowed.` };
       for (const [key, child] of Object.entries(node.value)) {
-        if (key.includes('\u0000')) return `${pathOf(node)}.${key.replaceAll('\u0000', '\\u0000')}`;
-        stack.push({ value: child, key, parent: node });
+        const message = textProblem(key);
+        if (message) return { path: pathOf(node, JSON.stringify(key).slice(1, -1)), message };
+        stack.push({ value: child, key, depth: node.depth + 1, parent: node });
       }
     }
   }
