@@ -1,7 +1,7 @@
 /**
  * The DynamoDB link write failing after the partner_links row committed, end to end on the local
- * platform. The management API's DynamoDB client goes through a TCP proxy that is cut (connections
- * reset) while the redirect keeps its own, healthy client to dynalite: the failure sits at the
+ * platform. The management API's DynamoDB client goes through a TCP proxy that is cut (live connections
+ * destroyed, new ones refused) while the redirect keeps its own, healthy client to dynalite: the failure sits at the
  * DynamoDB client boundary, after the SQL commit, with no mock.
  *
  * What the product does today (functions/repositories/partner-links-sync.ts): the request still
@@ -18,10 +18,10 @@ import { createHandler as createRedirect } from '../../functions/handlers/redire
 import type { LinkStore } from '../../functions/ports/link-store.js';
 import type { LocalHandler } from '../../lib/local/load-functions.js';
 import { httpApi, printFigures, startFaultPlatform, type FaultPlatform } from './fixtures/platform.js';
-import { startSwitchableProxy, type SwitchableProxy } from './fixtures/switchable-proxy.js';
+import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 
 let fp: FaultPlatform;
-let proxy: SwitchableProxy;
+let proxy: TcpProxy;
 let api: ReturnType<typeof httpApi>;
 let hotStore: LinkStore;
 /**
@@ -33,11 +33,14 @@ const figures: Record<string, number | string> = {};
 const suiteStarted = performance.now();
 
 beforeAll(async () => {
-  proxy = await startSwitchableProxy(() => process.env.AWS_ENDPOINT_URL_DYNAMODB!);
+  proxy = await startTcpProxy(() => {
+    const endpoint = new URL(process.env.AWS_ENDPOINT_URL_DYNAMODB!);
+    return { host: endpoint.hostname, port: Number(endpoint.port) };
+  });
   fp = await startFaultPlatform('link-write', {
     functionOverrides: {
       // Built after the platform pointed the SDK at the stand-ins (region, credentials); only the endpoint differs.
-      managementApi: (deps) => createManagementApi({ ...deps, dynamodb: new DynamoDBClient({ endpoint: proxy.url }) }) as LocalHandler,
+      managementApi: (deps) => createManagementApi({ ...deps, dynamodb: new DynamoDBClient({ endpoint: `http://${proxy.host}:${proxy.port}` }) }) as LocalHandler,
       redirect: (deps) => createRedirect({ ...deps, now: () => new Date(Date.now() + redirectSkewMs) }) as LocalHandler,
     },
   });
@@ -101,7 +104,7 @@ describe('the DynamoDB link write fails after the row committed', () => {
     expect((await hop(winterLink.body.short_code)).status).toBe(302);
 
     // DynamoDB unreachable for the management API.
-    proxy.cut();
+    await proxy.cut();
     const created = await api.post('/v1/partner/links', { campaign_id: summer }, p.partnerKey);
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body.hot_store).toBe('pending_repair');
@@ -126,10 +129,10 @@ describe('the DynamoDB link write fails after the row committed', () => {
     expect(early.body.result.synced).toBe(0);
     expect([...early.body.result.failed].sort()).toEqual([linkId, winterLink.body.partner_link_id].sort());
     expect(await hop(code)).toEqual({ status: 404, location: null });
-    figures.connections_reset = proxy.refused;
+    figures.connections_cut = proxy.destroyed;
 
     // DynamoDB back; the operator runs the repair.
-    proxy.up();
+    await proxy.restore();
     const repaired = await api.post('/v1/admin/jobs/sync-links', {}, platform.adminToken);
     expect(repaired.status).toBe(200);
     expect(repaired.body.result).toEqual({ synced: 2, failed: [] });

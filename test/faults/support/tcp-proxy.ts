@@ -24,8 +24,18 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-/** Starts a proxy on a free loopback port that forwards to `target`. */
-export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+export interface ProxyTarget {
+  host: string;
+  port: number;
+}
+
+/**
+ * Starts a proxy on a free loopback port that forwards to `target`. A function target is resolved
+ * per connection, so the proxy can listen before the service behind it has started (the platform's
+ * DynamoDB stand-in).
+ */
+export async function startTcpProxy(target: ProxyTarget | (() => ProxyTarget)): Promise<TcpProxy> {
+  const resolveTarget = typeof target === 'function' ? target : () => target;
   const live = new Set<net.Socket>();
   let accepted = 0;
   let destroyed = 0;
@@ -41,7 +51,8 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       client.on('close', () => held.delete(client));
       return;
     }
-    const upstream = net.connect(target.port, target.host);
+    const { host, port: targetPort } = resolveTarget();
+    const upstream = net.connect(targetPort, host);
     live.add(client);
     live.add(upstream);
     const forget = () => {
