@@ -24,8 +24,8 @@ import { redriveDeadLetters } from '../../lib/local/redrive-dead-letters.js';
 import { queues } from '../../lib/resources.js';
 import { expectBalanced } from '../helpers/reconcile.js';
 import { seedProgram, type SeededProgram } from '../helpers/seed.js';
-import { clickMessage, conversionMessage, sendBodies } from './fixtures/messages.js';
-import { peekQueue, printFigures, startFaultPlatform, type FaultPlatform } from './fixtures/platform.js';
+import { clickMessage, conversionMessage, sendBodies } from './support/messages.js';
+import { peekQueue, printFigures, startFaultPlatform, type FaultPlatform } from './support/platform.js';
 
 /** Sales per run (a third in EUR); `FAULTS_REDRIVE_SALES=300` for a larger run. */
 const SALES = Number(process.env.FAULTS_REDRIVE_SALES ?? 12);

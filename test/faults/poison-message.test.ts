@@ -15,8 +15,8 @@ import { deadLetterMessageIdAttribute, deadLetterReasonAttribute, type QueuePoll
 import { queues } from '../../lib/resources.js';
 import { expectBalanced } from '../helpers/reconcile.js';
 import { seedProgram, type SeededProgram } from '../helpers/seed.js';
-import { clickMessage, conversionMessage, sendBodies } from './fixtures/messages.js';
-import { peekQueue, printFigures, startFaultPlatform, type FaultPlatform } from './fixtures/platform.js';
+import { clickMessage, conversionMessage, sendBodies } from './support/messages.js';
+import { peekQueue, printFigures, startFaultPlatform, type FaultPlatform } from './support/platform.js';
 
 /** Good clicks and good sales per run; `FAULTS_POISON_GOOD=500` for a larger run. */
 const GOOD = Number(process.env.FAULTS_POISON_GOOD ?? 40);
