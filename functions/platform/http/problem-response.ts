@@ -58,10 +58,16 @@ export function toProblem(error: unknown, instance?: string): { problem: Problem
   };
 }
 
-/** The gateway result for `error`; logs unexpected errors (with their stack) once. */
+/**
+ * The gateway result for `error`; logs unexpected errors (with their stack) once. A database
+ * outage is logged as one warning line without a stack: every request fails the same way then,
+ * and the alarm is on the database, not on these lines.
+ */
 export function problemResult(error: unknown, instance?: string): APIGatewayProxyStructuredResultV2 {
   const { problem, headers } = toProblem(error, instance);
-  if (problem.status >= 500) {
+  if (problem.status === 503) {
+    console.warn(JSON.stringify({ level: 'warn', message: 'database unavailable', instance, error: String(error) }));
+  } else if (problem.status >= 500) {
     console.error(JSON.stringify({ level: 'error', message: 'unhandled error', instance, error: String(error), stack: (error as Error)?.stack }));
   }
   return toGatewayResult({ status: problem.status, body: problem, headers }, problemContentType);
