@@ -6,7 +6,9 @@
  */
 import { z } from 'zod';
 
-const decimalString = z.string().regex(/^-?\d{1,8}(\.\d{1,2})?$/, 'a decimal amount with at most 2 decimals');
+// Up to 3 decimals (KWD, BHD, ...); whether an amount fits its own currency's minor unit is checked
+// with parseAmount(value, currency) where the currency is known.
+const decimalString = z.string().regex(/^-?\d{1,8}(\.\d{1,3})?$/, 'a decimal amount with at most 3 decimals');
 const isoTimestamp = z.iso.datetime({ offset: true });
 
 export const conversionSources = ['api', 'stripe', 'shopify'] as const;

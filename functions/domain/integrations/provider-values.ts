@@ -2,6 +2,8 @@
  * Small, strict readers for provider payload values. Amounts never pass through a binary float:
  * Stripe sends integer minor units, Shopify decimal strings.
  */
+import { formatAmount, normaliseCurrency, parseAmount } from '../money/currency.js';
+import { formatScaledDecimal } from '../money/decimal.js';
 import { formatMoney } from '../money/format-money.js';
 import { parseMoney } from '../money/parse-money.js';
 import { MalformedWebhookError } from './malformed-webhook-error.js';
@@ -19,6 +21,39 @@ export function centsToDecimal(value: unknown, field: string): string {
     throw new MalformedWebhookError(`${field} must be a non-negative integer amount in cents`);
   }
   return formatMoney(BigInt(value));
+}
+
+/**
+ * Stripe's zero-decimal and three-decimal currencies (its "Supported currencies" page); every other
+ * currency is two-decimal in Stripe's API, including ISK, HUF and TWD, whose ISO 4217 minor unit
+ * differs (ISK 100 in a Stripe event is 1 króna).
+ */
+const stripeZeroDecimal = new Set(['BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA', 'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF']);
+const stripeThreeDecimal = new Set(['BHD', 'JOD', 'KWD', 'OMR', 'TND']);
+
+/** How many decimals an integer `amount` of `currency` has in Stripe's API. */
+export function stripeExponent(currency: string): number {
+  if (stripeZeroDecimal.has(currency)) return 0;
+  if (stripeThreeDecimal.has(currency)) return 3;
+  return 2;
+}
+
+/**
+ * A Stripe integer amount (in Stripe's minor unit of `currency`) as the platform's decimal string
+ * in the currency's ISO 4217 minor unit: (5000, "jpy") -> "5000", (1999, "usd") -> "19.99",
+ * (5120, "kwd") -> "5.120", (4000, "isk") -> "40".
+ */
+export function stripeAmountToDecimal(value: unknown, currencyValue: unknown, field: string): string {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new MalformedWebhookError(`${field} must be a non-negative integer amount in the currency's minor unit`);
+  }
+  const currency = normaliseCurrency(currencyValue);
+  if (!currency) throw new MalformedWebhookError(`currency ${JSON.stringify(currencyValue)} is not an ISO 4217 currency`);
+  try {
+    return formatAmount(parseAmount(formatScaledDecimal(BigInt(value), stripeExponent(currency)), currency), currency);
+  } catch (cause) {
+    throw new MalformedWebhookError(`${field} is not a whole amount of ${currency}'s minor unit`, { cause });
+  }
 }
 
 /** A decimal amount string (Shopify) normalised to two decimals. */

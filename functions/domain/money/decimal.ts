@@ -24,7 +24,10 @@ export function parseScaledDecimal(decimal: string, scale: number): bigint {
   if (typeof decimal !== 'string') throw new InvalidDecimalError(decimal, 'expected a string');
   const match = DECIMAL.exec(decimal);
   if (!match) throw new InvalidDecimalError(decimal, 'expected digits with an optional "." fraction');
-  const [, minus, whole = '', fraction = ''] = match;
+  const [, minus, whole = '', wideFraction = ''] = match;
+  // Zeros past the scale change nothing ("5000.000" from a NUMERIC(…,3) column is 5000.00);
+  // any other digit there would be rounded away, so it is refused.
+  const fraction = wideFraction.length > scale && /^0+$/.test(wideFraction.slice(scale)) ? wideFraction.slice(0, scale) : wideFraction;
   if (fraction.length > scale) {
     throw new InvalidDecimalError(decimal, `at most ${scale} decimal places`);
   }

@@ -35,7 +35,7 @@ describe('createSqsConversionQueue', () => {
 
   it('refuses a message off the contract before sending anything', async () => {
     const queue = createSqsConversionQueue({ client: sqs.sqs, queueUrl: sqs.queueUrl });
-    await expect(queue.send([refund(1), { ...refund(2), amount: '1.005' }])).rejects.toThrow();
+    await expect(queue.send([refund(1), { ...refund(2), amount: '1.0005' }])).rejects.toThrow();
     expect(await sqs.depth()).toBe(0);
   });
 

@@ -21,6 +21,8 @@ describe('parseMoney', () => {
     ['0', 0n],
     ['0.01', 1n],
     ['99999999999999999.99', 9999999999999999999n], // beyond 2^53: bigint stays exact
+    ['12.300', 1230n], // a NUMERIC(13,3) column's trailing zero changes nothing
+    ['-0.050', -5n],
   ])('%s -> %s cents', (input, cents) => {
     expect(parseMoney(input)).toBe(cents);
   });

@@ -1,0 +1,75 @@
+/**
+ * Currencies and their minor units, from ISO 4217 (the `currency-codes` package carries the
+ * standard's published list): JPY has 0 decimals, USD 2, KWD 3. Every amount of the platform is
+ * an integer count of its currency's minor unit in code, and a decimal string with at most that
+ * many places at the edges. Nothing here assumes cents.
+ */
+import currencyCodes from 'currency-codes';
+import { formatScaledDecimal, InvalidDecimalError, parseScaledDecimal } from './decimal.js';
+
+/** The most decimals any amount column holds (NUMERIC(…,3)): three-decimal currencies (KWD, BHD, …) fit. */
+export const MAX_CURRENCY_EXPONENT = 3;
+
+/**
+ * ISO 4217 codes that are not money a shopper pays with: precious metals, SDRs, bond-market units,
+ * the test and "no currency" codes. Their "digits" are N.A. in the standard.
+ */
+const notMoney = new Set(['XAG', 'XAU', 'XBA', 'XBB', 'XBC', 'XBD', 'XDR', 'XPD', 'XPT', 'XSU', 'XTS', 'XUA', 'XXX']);
+
+/** A currency code the platform does not know as money (not in ISO 4217, or a unit of account). */
+export class UnknownCurrencyError extends Error {
+  constructor(readonly currency: unknown) {
+    super(`${JSON.stringify(currency)} is not an ISO 4217 currency code the platform accepts`);
+    this.name = 'UnknownCurrencyError';
+  }
+}
+
+function record(code: string) {
+  if (!/^[A-Z]{3}$/.test(code) || notMoney.has(code)) return undefined;
+  const found = currencyCodes.code(code);
+  // Units of account with 4 decimals (CLF, UYW) are not prices anyone checks out in.
+  if (!found || found.digits > MAX_CURRENCY_EXPONENT) return undefined;
+  return found;
+}
+
+/** True for an upper-case ISO 4217 code of a currency people pay in ("USD", "JPY"; not "usd", "XAU"). */
+export function isCurrencyCode(code: string): boolean {
+  return record(code) !== undefined;
+}
+
+/** Decimals of the currency's minor unit (ISO 4217): JPY 0, EUR 2, KWD 3. @throws UnknownCurrencyError */
+export function currencyExponent(currency: string): number {
+  const found = record(currency);
+  if (!found) throw new UnknownCurrencyError(currency);
+  return found.digits;
+}
+
+/**
+ * Parses a decimal amount in `currency` into integer minor units: ("12.30", "USD") -> 1230n,
+ * ("5000", "JPY") -> 5000n, ("1.234", "KWD") -> 1234n. Trailing zeros beyond the currency's
+ * decimals are accepted (a NUMERIC(…,3) column prints "5000.000"); any other digit there is
+ * refused, never rounded.
+ *
+ * @throws InvalidDecimalError, UnknownCurrencyError
+ */
+export function parseAmount(decimal: string, currency: string): bigint {
+  const exponent = currencyExponent(currency);
+  const wide = parseScaledDecimal(decimal, MAX_CURRENCY_EXPONENT);
+  const factor = 10n ** BigInt(MAX_CURRENCY_EXPONENT - exponent);
+  if (wide % factor !== 0n) {
+    throw new InvalidDecimalError(decimal, `${currency} has ${exponent} decimal place${exponent === 1 ? '' : 's'}`);
+  }
+  return wide / factor;
+}
+
+/** Formats integer minor units of `currency` with exactly its decimals: (5000n, "JPY") -> "5000". */
+export function formatAmount(minor: bigint, currency: string): string {
+  return formatScaledDecimal(minor, currencyExponent(currency));
+}
+
+/** The currency as the platform writes it (upper case), or undefined when it is not one it accepts. */
+export function normaliseCurrency(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const upper = value.trim().toUpperCase();
+  return isCurrencyCode(upper) ? upper : undefined;
+}
