@@ -29,8 +29,8 @@ import { createSqsClickQueue } from '../adapters/aws/sqs-click-queue.js';
 import { buildClick, cookieMaxAgeSeconds, visitorHashFor, type ClickRequestFacts } from '../domain/clicks/build-click.js';
 import { isBotUserAgent } from '../domain/clicks/is-bot-user-agent.js';
 import { buildDestinationUrl } from '../domain/links/build-destination-url.js';
+import { buildLinkDestination } from '../domain/links/build-link-destination.js';
 import { createCachedLinkStore } from '../domain/links/create-cached-link-store.js';
-import { validateDestinationUrl } from '../domain/links/validate-destination-url.js';
 import { platformDepsFromEnv, type PlatformConfig, type PlatformDeps } from '../platform/composition-root.js';
 import { lazyHandler } from '../platform/lambda-handler.js';
 import type { ClickQueue } from '../ports/click-queue.js';
@@ -179,7 +179,9 @@ export function createRedirect(deps: RedirectDeps): (event: RedirectEvent) => Pr
     }
     // Unknown, deleted, paused or removed: 404 and nothing recorded.
     if (!link || link.status !== 'active') return notFound();
-    const destination = validateDestinationUrl(link.destination_url);
+    // The same rule the API applied when the link was created: a bad value that reached the hot
+    // store by any route is still refused.
+    const destination = buildLinkDestination({ destinationUrl: link.destination_url, utmParams: link.utm_params, customParams: link.custom_params });
     if (!destination.ok) {
       log.warn('link_destination_refused', { short_code: shortCode, reason: destination.reason });
       return notFound();
@@ -187,7 +189,7 @@ export function createRedirect(deps: RedirectDeps): (event: RedirectEvent) => Pr
 
     const headers = lowerCaseHeaders(event.headers);
     const userAgent = headers['user-agent'] ?? null;
-    const params = { destinationUrl: destination.url, utmParams: link.utm_params, customParams: link.custom_params };
+    const params = { destinationUrl: destination.url };
     // HEAD requests are link previews and health checks, not clicks; bots are never counted.
     if (method === 'HEAD' || isBotUserAgent(userAgent)) return found(buildDestinationUrl(params));
 
