@@ -12,7 +12,7 @@ export interface VelocityLimits {
 }
 
 /** The default limits (docs/trust.md explains the choice). */
-export const DEFAULT_VELOCITY_LIMITS: VelocityLimits = { perVisitorPerLink: 10, perIpPerLink: 60 };
+export const DEFAULT_VELOCITY_LIMITS: VelocityLimits = { perVisitorPerLink: 10, perIpPerLink: 300 };
 
 /**
  * Which velocity rule this request breaks, if any. Counts include the request itself, so with a
