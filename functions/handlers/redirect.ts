@@ -26,6 +26,7 @@
  *   Only when both fail is the click lost, and that is logged as `click_lost`.
  */
 import { randomUUID } from 'node:crypto';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { v7 as uuidv7, validate as uuidValidate, version as uuidVersion } from 'uuid';
@@ -34,7 +35,6 @@ import * as z from 'zod/mini';
 import { createDynamoDbClickStore } from '../adapters/aws/dynamodb-click-store.js';
 import { createDynamoDbLinkStore } from '../adapters/aws/dynamodb-link-store.js';
 import { createSqsClickQueue } from '../adapters/aws/sqs-click-queue.js';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createDynamoDbRequestRateCounter } from '../adapters/aws/dynamodb-request-rate-counter.js';
 import { createSecretsManagerOriginVerifySecrets } from '../adapters/aws/secrets-manager-origin-verify-secrets.js';
 import { acceptedOriginSecrets } from '../domain/clicks/accepted-origin-secrets.js';

@@ -10,7 +10,7 @@ describe('buildLinkDestination', () => {
     expect(result.ok && result.url.toString()).toBe('https://shop.example.com/summer?placement=hero&next=2&utm_source=blog');
   });
 
-  it.each([
+  it.each<[{ utmParams?: Record<string, string>; customParams?: Record<string, string> }, Record<string, string>]>([
     [{ utmParams: { utm_source: 'https://evil.example.net/' } }, { kind: 'utm_params', name: 'utm_source' }],
     [{ utmParams: { utm_content: '//evil.example.net' } }, { kind: 'utm_params', name: 'utm_content' }],
     [{ customParams: { next: 'https://evil.example.net/' } }, { kind: 'custom_params', name: 'next' }],
