@@ -30,7 +30,7 @@ try {
     concurrency: arg('concurrency', 16),
     durationMs: arg('duration', 10_000),
     warmupMs: 1_000,
-    headers: (index) => visitorHeaders(index + 1_000_000),
+    headers: (index) => visitorHeaders(index + 1_000_000, platform.originVerifySecret),
   });
   console.log(formatLoad('local path (gateway+dynalite+sqs)', result));
   const drainStart = performance.now();

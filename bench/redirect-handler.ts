@@ -19,6 +19,9 @@ import { routes } from '../lib/resources.js';
 import { createInMemoryClickQueue, createInMemoryClickStore, createInMemoryLinkStore } from './redirect-in-memory-adapters.js';
 import { formatLoad, runLoad, visitorHeaders } from './redirect-load-generator.js';
 
+/** Not a secret: the value this benchmark's CloudFront stand-in (the load generator) sends. */
+const BENCH_ORIGIN_SECRET = 'bench-origin-verify';
+
 const LINK: LinkItem = {
   short_code: 'bench1',
   partner_link_id: 1,
@@ -74,6 +77,8 @@ async function serve(kind: string): Promise<void> {
       queue: createInMemoryClickQueue(),
       config: { publicBaseUrl: 'http://127.0.0.1', repeatClickWindowSeconds: 3600 },
       now: () => new Date(),
+      // The load plays CloudFront, so each request's viewer address is believed: a new visitor each.
+      originVerify: { secrets: { read: async () => ({ current: { value: BENCH_ORIGIN_SECRET, createdAt: new Date(0) } }) }, graceSeconds: 0 },
     });
     const gateway = createHttpGateway({
       routes,
@@ -113,7 +118,7 @@ if (serveArg) {
   for (const round of [1, 2]) {
     for (const kind of ['baseline', 'gateway', 'redirect'] as const) {
       const child = await startChild(kind);
-      const result = await runLoad({ url: child.url, concurrency, durationMs, headers: visitorHeaders });
+      const result = await runLoad({ url: child.url, concurrency, durationMs, headers: (index) => visitorHeaders(index, BENCH_ORIGIN_SECRET) });
       child.stop();
       console.log(formatLoad(`${kind} (round ${round})`, result));
       const best = results[kind];

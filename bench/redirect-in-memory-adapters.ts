@@ -7,6 +7,7 @@ import type { ClickMessage } from '../functions/domain/clicks/click-message.js';
 import type { ClickQueue } from '../functions/ports/click-queue.js';
 import type { ClickStore, StoredClick } from '../functions/ports/click-store.js';
 import type { LinkItem, LinkStore } from '../functions/ports/link-store.js';
+import type { RequestRateCounter } from '../functions/ports/request-rate-counter.js';
 
 export function createInMemoryLinkStore(items: readonly LinkItem[] = []): LinkStore {
   const byCode = new Map(items.map((item) => [item.short_code, item]));
@@ -60,6 +61,23 @@ export function createInMemoryClickQueue(): ClickQueue & { messages: ClickMessag
     messages,
     async send(click) {
       messages.push(click);
+    },
+  };
+}
+
+/** Per-minute counters with the DynamoDB adapter's semantics (keys per link, prefix and minute; the cap). */
+export function createInMemoryRequestRateCounter(): RequestRateCounter {
+  const buckets = new Map<string, { n: number; visitors: Map<string, number> }>();
+  return {
+    async count({ shortCode, ipPrefix, visitorHash, now, ipCap }) {
+      const key = `${shortCode}#${ipPrefix ?? '-'}#${Math.floor(now.getTime() / 60_000)}`;
+      const bucket = buckets.get(key) ?? { n: 0, visitors: new Map<string, number>() };
+      buckets.set(key, bucket);
+      if (bucket.n > ipCap) return { ip: ipCap + 1, visitor: 0 };
+      bucket.n += 1;
+      const visitor = (bucket.visitors.get(visitorHash) ?? 0) + 1;
+      bucket.visitors.set(visitorHash, visitor);
+      return { ip: bucket.n, visitor };
     },
   };
 }

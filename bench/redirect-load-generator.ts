@@ -70,9 +70,14 @@ export async function runLoad({ url, concurrency = 32, durationMs = 5_000, warmu
   return { requests: latencies.length, seconds, perSecond: latencies.length / seconds, p50Ms: at(0.5), p99Ms: at(0.99), statuses };
 }
 
-/** A distinct, valid visitor per request: CloudFront's viewer address and a browser user agent. */
-export function visitorHeaders(index: number): Record<string, string> {
+/**
+ * A distinct, valid visitor per request: CloudFront's viewer address and a browser user agent,
+ * with the origin-verify value that makes the redirect believe the address (the local platform's
+ * `originVerifySecret`; without it every request is the same loopback visitor).
+ */
+export function visitorHeaders(index: number, originVerifySecret?: string): Record<string, string> {
   return {
+    ...(originVerifySecret ? { 'x-origin-verify': originVerifySecret } : {}),
     // The index goes in the first three octets: the repeat check hashes the /24, not the full address.
     'cloudfront-viewer-address': `${11 + ((index >> 16) & 63)}.${(index >> 8) & 255}.${index & 255}.7:443`,
     'cloudfront-viewer-country': 'DE',

@@ -256,4 +256,9 @@ export const envVars = {
   adminToken: 'ADMIN_TOKEN',
   repeatClickWindowSeconds: 'REPEAT_CLICK_WINDOW_SECONDS',
   payoutKeyNamespace: 'PAYOUT_KEY_NAMESPACE',
+  /** The redirect's origin-verify secret: its ARN (the value stays in Secrets Manager). */
+  originVerifySecretId: 'ORIGIN_VERIFY_SECRET_ID',
+  originVerifyGraceSeconds: 'ORIGIN_VERIFY_GRACE_SECONDS',
+  velocityMaxClicksPerVisitorPerLink: 'VELOCITY_MAX_CLICKS_PER_VISITOR_PER_LINK',
+  velocityMaxClicksPerIpPerLink: 'VELOCITY_MAX_CLICKS_PER_IP_PER_LINK',
 } as const;

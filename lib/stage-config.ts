@@ -5,6 +5,7 @@
  * with the key's name instead of deploying something half-configured.
  */
 import { z } from 'zod';
+import { DEFAULT_VELOCITY_LIMITS } from '../functions/domain/clicks/velocity-verdict.js';
 import { schedules } from './resources.js';
 
 const domainName = z
@@ -63,6 +64,18 @@ export const stageConfigSchema = z
     }),
     /** A visitor's repeat clicks on one link inside this window are not counted. */
     repeatClickWindowSeconds: z.coerce.number().int().min(0).default(3600),
+    /** Velocity: requests per minute from one visitor (truncated IP + user agent) on one link still counted; 0 turns the rule off. */
+    velocityMaxClicksPerVisitorPerLink: z.coerce.number().int().min(0).default(DEFAULT_VELOCITY_LIMITS.perVisitorPerLink),
+    /** Velocity: requests per minute from one address prefix (IPv4 /24, IPv6 /48) on one link still counted; 0 turns the rule off. */
+    velocityMaxClicksPerIpPerLink: z.coerce.number().int().min(0).default(DEFAULT_VELOCITY_LIMITS.perIpPerLink),
+    /** After a rotation of the origin-verify secret, how long the previous value is still accepted (docs/trust.md). */
+    originVerifyGraceSeconds: z.coerce.number().int().min(0).default(86_400),
+    /**
+     * The origin-verify secret version CloudFront sends, set when rotating (`put-secret-value`
+     * prints it): a new value here changes the template, so the edge stack's deploy picks the new
+     * secret up. @default the version current at deploy time
+     */
+    originVerifySecretVersionId: optional(z.string().regex(/^[A-Za-z0-9-]{32,64}$/, 'must be a Secrets Manager VersionId')),
     /** Aurora Serverless v2 capacity (ACU). 0 lets the cluster pause when idle. */
     databaseMinCapacity: z.coerce.number().min(0).max(256).default(0),
     databaseMaxCapacity: z.coerce.number().min(1).max(256).default(4),

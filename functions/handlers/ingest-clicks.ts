@@ -85,6 +85,7 @@ export function createIngestClicks({ sql, log = jsonLogger }: { sql: SqlExecutor
     log.info('clicks_ingested', {
       messages: records.length,
       inserted: result.inserted.length,
+      filtered: result.filtered.length,
       duplicates: result.duplicates.length,
       failed: failures.length,
     });

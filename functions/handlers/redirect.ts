@@ -1,13 +1,21 @@
 /**
  * `GET /{short_code}` (and HEAD): the shopper-facing redirect. Budget: one DynamoDB read (usually
- * none, thanks to the warm cache), one conditional write, then one write and one SQS send in
- * parallel. Never touches Aurora.
+ * none, thanks to the warm cache), one counter update (velocity), one conditional write, then one
+ * write and one SQS send in parallel. Never touches Aurora.
  *
  * Decisions:
  * - The destination only ever comes from the stored link (validated again here); the request's
  *   query string is ignored entirely.
  * - HEAD requests and known bots/previews are redirected (previews must resolve) but not counted:
  *   no click id, no cookie, no write.
+ * - The visitor is the connection's address unless the request carries CloudFront's
+ *   origin-verify secret: only then are `CloudFront-Viewer-Address` and `-Country` believed
+ *   (`readViewer`). The secret is read from Secrets Manager (cached), never from the environment.
+ * - Velocity: more requests per minute from one visitor, or one address prefix, on one link than
+ *   the limits allow are redirected without a click id or cookie and recorded only on the queue
+ *   with `filter_reason: 'velocity'` (Aurora counts them by reason; they earn nothing). The rule
+ *   runs here, on a DynamoDB counter, rather than in click ingestion: the click id must not be
+ *   handed out (nor the journey written) for a click that will not count. See docs/trust.md.
  * - A repeat from the same visitor (truncated IP + user agent) on the same link inside the window
  *   is redirected with the first visit's click id and cookie, and not counted again.
  * - If recording fails (DynamoDB or SQS error), the shopper is still redirected and the error is
@@ -18,6 +26,7 @@
  *   Only when both fail is the click lost, and that is logged as `click_lost`.
  */
 import { randomUUID } from 'node:crypto';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { v7 as uuidv7, validate as uuidValidate, version as uuidVersion } from 'uuid';
@@ -26,21 +35,33 @@ import * as z from 'zod/mini';
 import { createDynamoDbClickStore } from '../adapters/aws/dynamodb-click-store.js';
 import { createDynamoDbLinkStore } from '../adapters/aws/dynamodb-link-store.js';
 import { createSqsClickQueue } from '../adapters/aws/sqs-click-queue.js';
+import { createDynamoDbRequestRateCounter } from '../adapters/aws/dynamodb-request-rate-counter.js';
+import { createSecretsManagerOriginVerifySecrets } from '../adapters/aws/secrets-manager-origin-verify-secrets.js';
+import { acceptedOriginSecrets } from '../domain/clicks/accepted-origin-secrets.js';
 import { buildClick, cookieMaxAgeSeconds, visitorHashFor, type ClickRequestFacts } from '../domain/clicks/build-click.js';
 import { isBotUserAgent } from '../domain/clicks/is-bot-user-agent.js';
+import { ORIGIN_VERIFY_HEADER, readViewer, type Viewer } from '../domain/clicks/read-viewer.js';
+import { truncateIp } from '../domain/clicks/truncate-ip.js';
+import { DEFAULT_VELOCITY_LIMITS, velocityVerdict, type VelocityLimits } from '../domain/clicks/velocity-verdict.js';
 import { buildDestinationUrl } from '../domain/links/build-destination-url.js';
+import { buildLinkDestination } from '../domain/links/build-link-destination.js';
 import { createCachedLinkStore } from '../domain/links/create-cached-link-store.js';
-import { validateDestinationUrl } from '../domain/links/validate-destination-url.js';
 import { platformDepsFromEnv, type PlatformConfig, type PlatformDeps } from '../platform/composition-root.js';
 import { lazyHandler } from '../platform/lambda-handler.js';
 import type { ClickQueue } from '../ports/click-queue.js';
 import type { ClickStore } from '../ports/click-store.js';
 import type { LinkStore } from '../ports/link-store.js';
+import type { OriginVerifySecrets } from '../ports/origin-verify-secrets.js';
+import type { RequestRateCounter } from '../ports/request-rate-counter.js';
 
 export const COOKIE_NAME = 'aff_cid';
 /** Hot-store clicks outlive the cookie by a day so a late conversion still finds its journey. */
 const HOT_STORE_GRACE_SECONDS = 86_400;
 const SHORT_CODE = /^[A-Za-z0-9_-]{1,50}$/;
+/** How long after a rotation CloudFront may still send the previous origin-verify value. */
+export const DEFAULT_ORIGIN_VERIFY_GRACE_SECONDS = 86_400;
+/** Where a disabled per-prefix rule still stops a counter item growing (see the rate counter). */
+const IP_COUNT_CAP_WHEN_OFF = 1_000;
 
 export type RedirectEvent = APIGatewayProxyEventV2;
 export type RedirectResult = APIGatewayProxyStructuredResultV2;
@@ -64,6 +85,10 @@ export interface RedirectDeps {
   newClickId?: () => string;
   newCookieId?: () => string;
   log?: RedirectLogger;
+  /** The origin-verify secret CloudFront sends. Absent: no request is verified, viewer headers are never believed. */
+  originVerify?: { secrets: OriginVerifySecrets; graceSeconds: number };
+  /** The velocity rules. Absent: none (benchmarks and tests about something else). */
+  velocity?: { counter: RequestRateCounter; limits: VelocityLimits };
 }
 
 /** The part of the HTTP API v2 event the redirect reads. Unknown fields are ignored. */
@@ -124,22 +149,6 @@ function readCookieId(cookies: string[] | undefined, cookieHeader: string | unde
   return undefined;
 }
 
-/**
- * The viewer's address: CloudFront's `CloudFront-Viewer-Address` (`ip:port`) when present, else the
- * address API Gateway saw (the local gateway's client, or CloudFront's edge when the origin request
- * policy does not forward the header). `X-Forwarded-For` is not trusted: its first entry is the
- * client's to write.
- */
-function readSourceIp(headers: Record<string, string | undefined>, sourceIp: string | undefined): string | null {
-  const viewer = headers['cloudfront-viewer-address'];
-  if (viewer) {
-    const separator = viewer.lastIndexOf(':');
-    const ip = (separator === -1 ? viewer : viewer.slice(0, separator)).replace(/^\[|\]$/g, '');
-    if (ip) return ip;
-  }
-  return sourceIp ?? null;
-}
-
 function lowerCaseHeaders(headers: Record<string, string | undefined> | undefined): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(headers ?? {})) out[name.toLowerCase()] = value;
@@ -162,6 +171,40 @@ export function createRedirect(deps: RedirectDeps): (event: RedirectEvent) => Pr
     return `${COOKIE_NAME}=${cookieId}; Max-Age=${maxAgeSeconds}; Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
   }
 
+  /** Who the visitor is; the secret store is only asked when the request presents a secret at all. */
+  async function viewerOf(headers: Record<string, string | undefined>, sourceIp: string | undefined): Promise<Viewer> {
+    let acceptedSecrets: string[] = [];
+    if (deps.originVerify && headers[ORIGIN_VERIFY_HEADER]) {
+      try {
+        const versions = await deps.originVerify.secrets.read();
+        acceptedSecrets = acceptedOriginSecrets({ versions, now: deps.now(), graceSeconds: deps.originVerify.graceSeconds });
+      } catch (error) {
+        // Unverified, not unavailable: the shopper is redirected, the click keeps the edge's address.
+        log.warn('origin_verify_unavailable', errorFields(error));
+      }
+    }
+    return readViewer({ headers, sourceIp, acceptedSecrets });
+  }
+
+  /** The velocity rule this request breaks, if any; a counter failure counts the click rather than lose it. */
+  async function velocityBroken(shortCode: string, facts: ClickRequestFacts, visitorHash: string, now: Date): Promise<'visitor' | 'ip' | null> {
+    if (!deps.velocity) return null;
+    const { counter, limits } = deps.velocity;
+    try {
+      const counts = await counter.count({
+        shortCode,
+        ipPrefix: truncateIp(facts.sourceIp),
+        visitorHash,
+        now,
+        ipCap: limits.perIpPerLink > 0 ? limits.perIpPerLink : IP_COUNT_CAP_WHEN_OFF,
+      });
+      return velocityVerdict({ counts, limits });
+    } catch (error) {
+      log.error('velocity_count_failed', { short_code: shortCode, ...errorFields(error) });
+      return null;
+    }
+  }
+
   return async (rawEvent) => {
     const parsed = redirectEventSchema.safeParse(rawEvent);
     if (!parsed.success) return notFound();
@@ -179,7 +222,9 @@ export function createRedirect(deps: RedirectDeps): (event: RedirectEvent) => Pr
     }
     // Unknown, deleted, paused or removed: 404 and nothing recorded.
     if (!link || link.status !== 'active') return notFound();
-    const destination = validateDestinationUrl(link.destination_url);
+    // The same rule the API applied when the link was created: a bad value that reached the hot
+    // store by any route is still refused.
+    const destination = buildLinkDestination({ destinationUrl: link.destination_url, utmParams: link.utm_params, customParams: link.custom_params });
     if (!destination.ok) {
       log.warn('link_destination_refused', { short_code: shortCode, reason: destination.reason });
       return notFound();
@@ -187,26 +232,42 @@ export function createRedirect(deps: RedirectDeps): (event: RedirectEvent) => Pr
 
     const headers = lowerCaseHeaders(event.headers);
     const userAgent = headers['user-agent'] ?? null;
-    const params = { destinationUrl: destination.url, utmParams: link.utm_params, customParams: link.custom_params };
+    const params = { destinationUrl: destination.url };
     // HEAD requests are link previews and health checks, not clicks; bots are never counted.
     if (method === 'HEAD' || isBotUserAgent(userAgent)) return found(buildDestinationUrl(params));
 
+    const viewer = await viewerOf(headers, event.requestContext.http.sourceIp);
     const facts: ClickRequestFacts = {
-      sourceIp: readSourceIp(headers, event.requestContext.http.sourceIp),
+      sourceIp: viewer.sourceIp,
       userAgent,
       referrer: headers.referer ?? null,
-      viewerCountry: headers['cloudfront-viewer-country'] ?? null,
+      viewerCountry: viewer.viewerCountry,
     };
     const now = deps.now();
     const browserCookieId = readCookieId(event.cookies, headers.cookie);
     let cookieId = browserCookieId ?? newCookieId();
     const clickId = newClickId();
     const maxAge = cookieMaxAgeSeconds(link);
+    const visitorHash = visitorHashFor(facts, shortCode);
+
+    const rule = await velocityBroken(shortCode, facts, visitorHash, now);
+    if (rule) {
+      // Redirected like a bot (no click id, no cookie, nothing in the hot store), but recorded
+      // with its reason so the flood is countable in Aurora.
+      const location = buildDestinationUrl(params);
+      const filtered = { ...buildClick({ link, facts, clickId, cookieId, destination: new URL(location), now }), filter_reason: 'velocity' as const };
+      try {
+        await deps.queue.send(filtered);
+      } catch (error) {
+        log.error('click_send_failed', { click_id: clickId, filter_reason: 'velocity', ...errorFields(error) });
+      }
+      return found(location);
+    }
 
     try {
       const visit = await deps.clicks.recordVisit({
         shortCode,
-        visitorHash: visitorHashFor(facts, shortCode),
+        visitorHash,
         clickId,
         cookieId,
         now,
@@ -233,6 +294,18 @@ export function createRedirect(deps: RedirectDeps): (event: RedirectEvent) => Pr
   };
 }
 
+/**
+ * The origin-verify secret: the one the platform was given (the local platform's), else the
+ * Secrets Manager secret the environment names (its ARN or name, never its value), else none.
+ */
+function originVerifyFor(deps: PlatformDeps): RedirectDeps['originVerify'] {
+  const graceSeconds = deps.config.originVerifyGraceSeconds ?? DEFAULT_ORIGIN_VERIFY_GRACE_SECONDS;
+  if (deps.originVerifySecrets) return { secrets: deps.originVerifySecrets, graceSeconds };
+  const secretId = deps.config.originVerifySecretId;
+  if (!secretId) return undefined;
+  return { secrets: createSecretsManagerOriginVerifySecrets({ client: new SecretsManagerClient({}), secretId, now: deps.now }), graceSeconds };
+}
+
 /** The Lambda handler on the platform's clients: DynamoDB links (cached) and clicks, SQS clicks queue. */
 export function createHandler(deps: PlatformDeps): (event: RedirectEvent, context?: unknown) => Promise<RedirectResult> {
   const redirect = createRedirect({
@@ -245,6 +318,11 @@ export function createHandler(deps: PlatformDeps): (event: RedirectEvent, contex
     queue: createSqsClickQueue({ client: deps.sqs, queueUrl: deps.config.queueUrls.clicks ?? '' }),
     config: deps.config,
     now: deps.now,
+    originVerify: originVerifyFor(deps),
+    velocity: {
+      counter: createDynamoDbRequestRateCounter({ client: deps.dynamodb, tableName: deps.config.tableNames.clicks }),
+      limits: deps.config.velocityLimits ?? DEFAULT_VELOCITY_LIMITS,
+    },
   });
   const wrapped = middy<RedirectEvent, RedirectResult>().handler((event) => redirect(event));
   return (event, context) => wrapped(event, (context ?? {}) as never);

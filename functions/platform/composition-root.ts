@@ -8,6 +8,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 // zod/mini: every handler's bundle carries this module, the redirect's included.
 import * as z from 'zod/mini';
 import { envVars, queues, tables, type QueueName, type TableName } from '../../lib/resources.js';
+import { DEFAULT_VELOCITY_LIMITS, type VelocityLimits } from '../domain/clicks/velocity-verdict.js';
+import type { OriginVerifySecrets } from '../ports/origin-verify-secrets.js';
 import type { PayoutProvider, PayoutProviderName } from '../ports/payout-provider.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 
@@ -24,6 +26,12 @@ export interface PlatformConfig {
   repeatClickWindowSeconds: number;
   /** Prefix of payout idempotency keys, for deployments sharing one provider account. */
   payoutKeyNamespace?: string;
+  /** ARN or name of the origin-verify secret in Secrets Manager (never its value). Absent: viewer headers are never believed. */
+  originVerifySecretId?: string;
+  /** How long after a rotation the previous origin-verify value is still accepted. @default 86400 */
+  originVerifyGraceSeconds?: number;
+  /** The redirect's velocity rules (per minute, per link). @default DEFAULT_VELOCITY_LIMITS */
+  velocityLimits?: VelocityLimits;
 }
 
 export interface PlatformDeps {
@@ -39,6 +47,8 @@ export interface PlatformDeps {
    * Built by `payoutProvidersFromEnv` (functions/adapters/payments) where a function needs them.
    */
   payoutProviders?: Partial<Record<PayoutProviderName, PayoutProvider>>;
+  /** The origin-verify secret, given directly (the local platform's); on AWS it comes from `config.originVerifySecretId`. */
+  originVerifySecrets?: OriginVerifySecrets;
 }
 
 const optionalString = z.optional(z.string().check(z.minLength(1)));
@@ -52,6 +62,10 @@ const environmentSchema = z.object({
   [envVars.dbSecretArn]: optionalString,
   [envVars.dbName]: z._default(z.string().check(z.minLength(1)), 'affiliate'),
   [envVars.payoutKeyNamespace]: optionalString,
+  [envVars.originVerifySecretId]: optionalString,
+  [envVars.originVerifyGraceSeconds]: z.optional(z.coerce.number().check(z.int(), z.minimum(0))),
+  [envVars.velocityMaxClicksPerVisitorPerLink]: z.optional(z.coerce.number().check(z.int(), z.minimum(0))),
+  [envVars.velocityMaxClicksPerIpPerLink]: z.optional(z.coerce.number().check(z.int(), z.minimum(0))),
 });
 
 /** Reads the handler configuration from the environment; names the missing variable when one is absent. */
@@ -70,7 +84,16 @@ export function platformConfigFromEnv(env: NodeJS.ProcessEnv): PlatformConfig {
     adminToken: parsed[envVars.adminToken],
     repeatClickWindowSeconds: parsed[envVars.repeatClickWindowSeconds],
     payoutKeyNamespace: parsed[envVars.payoutKeyNamespace],
+    originVerifySecretId: parsed[envVars.originVerifySecretId],
+    originVerifyGraceSeconds: parsed[envVars.originVerifyGraceSeconds],
+    ...velocityLimitsFrom(parsed[envVars.velocityMaxClicksPerVisitorPerLink], parsed[envVars.velocityMaxClicksPerIpPerLink]),
   };
+}
+
+/** Both limits or neither: a half-configured pair takes the missing one from the defaults in the redirect. */
+function velocityLimitsFrom(perVisitorPerLink: number | undefined, perIpPerLink: number | undefined): Pick<PlatformConfig, 'velocityLimits'> {
+  if (perVisitorPerLink === undefined && perIpPerLink === undefined) return {};
+  return { velocityLimits: { perVisitorPerLink: perVisitorPerLink ?? DEFAULT_VELOCITY_LIMITS.perVisitorPerLink, perIpPerLink: perIpPerLink ?? DEFAULT_VELOCITY_LIMITS.perIpPerLink } };
 }
 
 /**

@@ -71,7 +71,9 @@ export async function findAuroraClick(sql: SqlExecutor, clickUuid: string): Prom
   const result = await sql.query<AuroraClickRow>(
     `SELECT ${CLICK_COLUMNS}
      FROM clicks c JOIN campaign_versions cv ON cv.campaign_version_id = c.campaign_version_id
-     WHERE c.click_uuid = :id::uuid AND c.is_deleted IS NOT TRUE`,
+     WHERE c.click_uuid = :id::uuid AND c.is_deleted IS NOT TRUE
+       -- A click the redirect filtered (velocity) earns nothing, even if its id is named.
+       AND c.filter_reason IS NULL`,
     { id: clickUuid },
   );
   return result.rows[0];

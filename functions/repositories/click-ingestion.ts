@@ -6,7 +6,9 @@
  *    are inserted `ON CONFLICT (click_uuid) DO NOTHING RETURNING`, so a redelivered click changes
  *    nothing. Owners (partner, campaign version, vendor) are taken from Aurora's own link rows, not
  *    from the message; a click whose link Aurora does not know is reported back, not inserted.
- * 2. `applyInsertedClicks`: only for the rows actually inserted, in one statement: cookies (first
+ *    A click the redirect filtered (`filter_reason`, e.g. `velocity`) is inserted with its reason
+ *    and no cookie (it creates none), so floods are countable by reason in SQL.
+ * 2. `applyInsertedClicks`: only for the counted rows actually inserted, in one statement: cookies (first
  *    and last click and partner, last campaign version, `expires_at` = max, `last_seen_at`), the
  *    cookie's `funnel_journeys` row (created from its first click if missing, click events merged
  *    into `events_sequence` in time order, `total_events`, `last_event_at`) and
@@ -30,7 +32,7 @@ WITH batch AS (
     click_id uuid, cookie_id uuid, partner_link_id integer, clicked_at timestamptz,
     cookie_expires_at timestamptz, ip_address inet, visitor_hash text, user_agent text,
     referrer_url text, utm_source text, utm_medium text, utm_campaign text, utm_content text,
-    utm_term text, country_code text, device_type text, browser text, os text
+    utm_term text, country_code text, device_type text, browser text, os text, filter_reason text
   )
 ),
 known AS (
@@ -45,6 +47,7 @@ new_cookies AS (
   INSERT INTO cookies (cookie_id, expires_at, last_seen_at)
   SELECT cookie_id, max(cookie_expires_at) AT TIME ZONE 'UTC', max(clicked_at) AT TIME ZONE 'UTC'
   FROM known
+  WHERE filter_reason IS NULL
   GROUP BY cookie_id
   ORDER BY cookie_id
   ON CONFLICT (cookie_id) DO NOTHING
@@ -54,19 +57,20 @@ inserted AS (
   INSERT INTO clicks (
     click_uuid, partner_link_id, cookie_id, ip_address, user_agent, referrer_url,
     utm_source, utm_medium, utm_campaign, utm_content, utm_term, country_code, device_type,
-    browser, os, clicked_at, visitor_hash, vendor_id, partner_id, campaign_version_id
+    browser, os, clicked_at, visitor_hash, vendor_id, partner_id, campaign_version_id, filter_reason
   )
   SELECT
-    click_id, partner_link_id, cookie_id, ip_address, user_agent, referrer_url,
+    -- A filtered click belongs to no cookie: its cookie id was never set on the browser.
+    click_id, partner_link_id, CASE WHEN filter_reason IS NULL THEN cookie_id END, ip_address, user_agent, referrer_url,
     utm_source, utm_medium, utm_campaign, utm_content, utm_term, country_code, device_type,
-    browser, os, clicked_at AT TIME ZONE 'UTC', visitor_hash, vendor_id, partner_id, campaign_version_id
+    browser, os, clicked_at AT TIME ZONE 'UTC', visitor_hash, vendor_id, partner_id, campaign_version_id, filter_reason
   FROM known
   -- A stable order: two consumers inserting overlapping batches wait on each other, not deadlock.
   ORDER BY click_id
   ON CONFLICT (click_uuid) DO NOTHING
-  RETURNING click_uuid
+  RETURNING click_uuid, filter_reason
 )
-SELECT click_uuid::text AS click_id, 'inserted' AS outcome FROM inserted
+SELECT click_uuid::text AS click_id, CASE WHEN filter_reason IS NULL THEN 'inserted' ELSE 'filtered' END AS outcome FROM inserted
 UNION ALL
 SELECT batch.click_id::text, 'unknown_link'
 FROM batch
@@ -197,8 +201,10 @@ SELECT
 `;
 
 export interface IngestClickBatchResult {
-  /** Click ids written by this call. */
+  /** Click ids written by this call (counted and filtered). */
   inserted: string[];
+  /** The part of `inserted` the redirect filtered (`filter_reason`): no cookie, journey or total. */
+  filtered: string[];
   /** Click ids already in Aurora (redeliveries): nothing changed for them. */
   duplicates: string[];
   /** Click ids whose link Aurora does not know: not written, to be retried then dead-lettered. */
@@ -225,6 +231,7 @@ function batchRow(click: ClickMessage): Record<string, unknown> {
     device_type: click.device_type,
     browser: click.browser,
     os: click.os,
+    filter_reason: click.filter_reason ?? null,
   };
 }
 
@@ -233,24 +240,26 @@ function batchRow(click: ClickMessage): Record<string, unknown> {
  * joining the caller's transaction if `sql` is already one.
  */
 export async function ingestClickBatch({ sql, clicks }: { sql: SqlExecutor; clicks: readonly ClickMessage[] }): Promise<IngestClickBatchResult> {
-  if (clicks.length === 0) return { inserted: [], duplicates: [], unknownLink: [] };
+  if (clicks.length === 0) return { inserted: [], filtered: [], duplicates: [], unknownLink: [] };
   return sql.transaction(async (tx) => {
-    const outcome = await tx.query<{ click_id: string; outcome: 'inserted' | 'unknown_link' }>(INSERT_CLICKS, {
+    const outcome = await tx.query<{ click_id: string; outcome: 'inserted' | 'filtered' | 'unknown_link' }>(INSERT_CLICKS, {
       // JSON text cast in the statement: a JS array would bind as a SQL array, not as jsonb.
       batch: JSON.stringify(clicks.map(batchRow)),
     });
-    const inserted = new Set<string>();
+    const counted = new Set<string>();
+    const filtered = new Set<string>();
     const unknownLink = new Set<string>();
-    for (const row of outcome.rows) (row.outcome === 'inserted' ? inserted : unknownLink).add(row.click_id);
-    if (inserted.size > 0) {
+    for (const row of outcome.rows) (row.outcome === 'inserted' ? counted : row.outcome === 'filtered' ? filtered : unknownLink).add(row.click_id);
+    const inserted = new Set([...counted, ...filtered]);
+    if (counted.size > 0) {
       const insertedClicks = clicks
-        .filter((click) => inserted.has(click.click_id))
+        .filter((click) => counted.has(click.click_id))
         .map((click) => ({ click_id: click.click_id, cookie_expires_at: click.cookie_expires_at }));
       await tx.query(APPLY_INSERTED_CLICKS, { inserted: JSON.stringify(insertedClicks) });
     }
     const duplicates = clicks
       .map((click) => click.click_id)
       .filter((id) => !inserted.has(id) && !unknownLink.has(id));
-    return { inserted: [...inserted], duplicates, unknownLink: [...unknownLink] };
+    return { inserted: [...inserted], filtered: [...filtered], duplicates, unknownLink: [...unknownLink] };
   });
 }

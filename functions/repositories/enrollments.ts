@@ -162,13 +162,21 @@ export interface DashboardRow {
   total_commission_earned: string;
   last_click_at: string | null;
   last_conversion_at: string | null;
+  /** Requests redirected but not counted, by reason (`velocity`); bots and HEAD previews are not recorded. */
+  filtered_clicks: Record<string, number>;
 }
 
-/** The dictionary's partner-dashboard query, plus revenue, campaign id and last click. */
+/** The dictionary's partner-dashboard query, plus revenue, campaign id, last click and filtered clicks by reason. */
 export async function partnerDashboard(sql: SqlExecutor, partnerId: number): Promise<DashboardRow[]> {
   const { rows } = await sql.query<DashboardRow & Record<string, unknown>>(
     `SELECT cp.campaign_partner_id, cv.campaign_id, cv.name AS campaign_name, cp.total_clicks, cp.total_conversions,
-            cp.total_revenue, cp.total_commission_earned, cp.last_click_at, cp.last_conversion_at
+            cp.total_revenue, cp.total_commission_earned, cp.last_click_at, cp.last_conversion_at,
+            -- Only the filtered rows are read (partial index idx_clicks_filtered, 0011).
+            (SELECT COALESCE(jsonb_object_agg(f.filter_reason, f.n), '{}'::jsonb)
+             FROM (SELECT c.filter_reason, count(*)::integer AS n
+                   FROM partner_links pl JOIN clicks c ON c.partner_link_id = pl.partner_link_id
+                   WHERE pl.campaign_partner_id = cp.campaign_partner_id AND c.filter_reason IS NOT NULL AND c.is_deleted IS NOT TRUE
+                   GROUP BY c.filter_reason) f) AS filtered_clicks
      FROM campaign_partners cp
      JOIN campaign_versions cv ON cv.campaign_version_id = cp.campaign_version_id
      WHERE cp.partner_id = :partner_id::integer AND cp.status = 'approved' AND cp.is_deleted IS NOT TRUE

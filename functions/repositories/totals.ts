@@ -29,7 +29,8 @@ export async function computeEnrollmentTotals(sql: SqlExecutor, campaignVersionI
   const { rows: enrollments } = await sql.query<{ campaign_partner_id: number; partner_id: number; campaign_version_id: number; clicks: number }>(
     `SELECT cp.campaign_partner_id, cp.partner_id, cp.campaign_version_id,
             (SELECT COUNT(*) FROM clicks c JOIN partner_links pl ON pl.partner_link_id = c.partner_link_id
-             WHERE pl.campaign_partner_id = cp.campaign_partner_id AND c.is_deleted IS NOT TRUE)::integer AS clicks
+             WHERE pl.campaign_partner_id = cp.campaign_partner_id AND c.is_deleted IS NOT TRUE
+               AND c.filter_reason IS NULL)::integer AS clicks
      FROM campaign_partners cp WHERE cp.is_deleted IS NOT TRUE ${filter}`,
     params,
   );

@@ -29,7 +29,8 @@ export interface PlatformData {
  * (`ReturnValuesOnConditionCheckFailure: ALL_OLD`), not from a second read of the clicks table.
  */
 export const narrowedTableActions: Partial<Record<FunctionName, Partial<Record<TableName, readonly string[]>>>> = {
-  redirect: { links: ['dynamodb:GetItem'], clicks: ['dynamodb:PutItem'] },
+  // UpdateItem: the velocity rules' per-minute counter (an atomic ADD), in the clicks table.
+  redirect: { links: ['dynamodb:GetItem'], clicks: ['dynamodb:PutItem', 'dynamodb:UpdateItem'] },
 };
 
 export interface PlatformFunctionProps {

@@ -60,6 +60,14 @@ export interface LocalPlatform {
   url: string;
   port: number;
   adminToken: string;
+  /**
+   * The origin-verify value CloudFront would add on AWS, generated per start and held in memory
+   * only. The gateway plays API Gateway reached directly: a request without this value is believed
+   * for nothing it says about its viewer (CloudFront-Viewer-Address/-Country), exactly as on AWS.
+   * Tests and benchmarks that play CloudFront (distinct visitors from one machine) send it as
+   * `x-origin-verify`.
+   */
+  originVerifySecret: string;
   deps: PlatformDeps;
   queues: Record<QueueName, LocalQueue>;
   pollers: Record<QueueName, QueuePoller>;
@@ -159,6 +167,8 @@ export async function startLocalPlatform(options: StartLocalPlatformOptions): Pr
     dynamodb = new DynamoDBClient({});
     sqs = new SQSClient({});
     const adminToken = options.adminToken ?? randomBytes(24).toString('base64url');
+    const originVerifySecret = randomBytes(32).toString('base64url');
+    const originVerifyCreatedAt = new Date();
     const client = { dynamodb, sqs };
 
     // The database's first start (initdb in WebAssembly) is the slow part: everything else overlaps with it.
@@ -197,6 +207,7 @@ export async function startLocalPlatform(options: StartLocalPlatformOptions): Pr
             now: () => new Date(),
             // Wire always; Stripe and PayPal when their credentials are in the environment.
             payoutProviders: payoutProvidersFromEnv(process.env),
+            originVerifySecrets: { read: async () => ({ current: { value: originVerifySecret, createdAt: originVerifyCreatedAt } }) },
           };
           return deps;
         },
@@ -272,6 +283,7 @@ export async function startLocalPlatform(options: StartLocalPlatformOptions): Pr
       url,
       port,
       adminToken,
+      originVerifySecret,
       deps: platformDeps,
       queues: localQueues,
       pollers: activePollers,

@@ -8,6 +8,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
@@ -43,8 +44,10 @@ export class ApiStack extends Stack {
   readonly apiUrl: string;
   /** What short links start with; handlers of other stacks get the same value. */
   readonly publicBaseUrl: string;
-  /** The API's execute-api host name, for CloudFront's origin. */
+  /** The host CloudFront forwards to: the API's custom domain when set (the execute-api endpoint is then off), else the execute-api name. */
   readonly originHost: string;
+  /** The origin-verify secret CloudFront sends as `x-origin-verify` and the redirect checks. */
+  readonly originVerifySecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -55,6 +58,10 @@ export class ApiStack extends Stack {
       description: 'Affiliate platform: short-link redirect, management API, inbound webhooks',
       // The stage below carries throttling and access logs, which the implicit one cannot.
       createDefaultStage: false,
+      // With a custom domain, the default https://{api-id}.execute-api... endpoint is turned off:
+      // it would let anyone reach the redirect without passing CloudFront. Without one it stays,
+      // as the only address the API has (the redirect still believes no viewer header there).
+      disableExecuteApiEndpoint: Boolean(config.apiDomain && config.apiCertificateArn),
     });
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: logRetention(config.retention.logsDays),
@@ -123,6 +130,29 @@ export class ApiStack extends Stack {
       });
     }
 
+    // The origin-verify secret: CloudFront adds it to every request it forwards (edge stack), and
+    // the redirect believes CloudFront's viewer headers only on requests that carry it. The
+    // redirect gets the secret's ARN and reads the value at run time (Secrets Manager, cached):
+    // never the value in an environment variable. Rotation: docs/trust.md.
+    this.originVerifySecret = new secretsmanager.Secret(this, 'OriginVerifySecret', {
+      secretName: `${config.stage}/affiliate/origin-verify`,
+      description: 'x-origin-verify: CloudFront -> API origin custom header, checked by the redirect',
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    Validations.of(this.originVerifySecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Rotated by the operator (put-secret-value, then deploy the edge stack with originVerifySecretVersionId); the redirect accepts the previous value for originVerifyGraceSeconds, so no rotation Lambda is needed. docs/trust.md.',
+    });
+    const redirect = this.functions.redirect;
+    if (redirect) {
+      // GetSecretValue only (grantRead would add DescribeSecret): the one call the adapter makes.
+      redirect.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.originVerifySecret.secretArn] }));
+      redirect.addEnvironment(envVars.originVerifySecretId, this.originVerifySecret.secretArn);
+      redirect.addEnvironment(envVars.originVerifyGraceSeconds, String(config.originVerifyGraceSeconds));
+      redirect.addEnvironment(envVars.velocityMaxClicksPerVisitorPerLink, String(config.velocityMaxClicksPerVisitorPerLink));
+      redirect.addEnvironment(envVars.velocityMaxClicksPerIpPerLink, String(config.velocityMaxClicksPerIpPerLink));
+    }
+
     // The operator's bearer token for /v1/admin/*: generated once, readable in Secrets Manager.
     const adminToken = new secretsmanager.Secret(this, 'AdminToken', {
       secretName: `${config.stage}/affiliate/admin-token`,
@@ -159,13 +189,17 @@ export class ApiStack extends Stack {
     );
 
     new CfnOutput(this, 'ApiUrl', { value: apiUrl, description: 'Management API base (append /v1/...)' });
-    new CfnOutput(this, 'ExecuteApiUrl', { value: executeApiUrl, description: 'The HTTP API default endpoint' });
+    new CfnOutput(this, 'ExecuteApiUrl', {
+      value: executeApiUrl,
+      description: config.apiDomain ? 'The HTTP API default endpoint (disabled: the API answers on its custom domain only)' : 'The HTTP API default endpoint',
+    });
     new CfnOutput(this, 'WebhookUrlPattern', {
       value: `${apiUrl}/webhooks/{provider}/{integration_id}`,
       description: 'Inbound webhook URL (also served on the short-link domain)',
     });
     new CfnOutput(this, 'AdminTokenSecretName', { value: adminToken.secretName, description: 'aws secretsmanager get-secret-value --secret-id <this>' });
-    // The host CloudFront forwards to: the execute-api name without scheme.
-    this.originHost = Fn.select(2, Fn.split('/', this.httpApi.apiEndpoint));
+    // The host CloudFront forwards to: the custom API domain when there is one (the execute-api
+    // endpoint is disabled then), else the execute-api name without scheme.
+    this.originHost = config.apiDomain && config.apiCertificateArn ? config.apiDomain : Fn.select(2, Fn.split('/', this.httpApi.apiEndpoint));
   }
 }

@@ -3,7 +3,7 @@
  * (the redirect and the inbound webhooks). Nothing is cached: every click must reach the redirect
  * to be counted, and every webhook must reach its handler. The management API is not served here.
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -11,12 +11,20 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { ORIGIN_VERIFY_HEADER } from '../../functions/domain/clicks/read-viewer.js';
 import { routes, type RouteDeclaration } from '../resources.js';
 
 export interface EdgeStackProps extends StackProps {
   readonly stage: string;
-  /** The HTTP API's execute-api host name (no scheme). */
+  /** The HTTP API's host name (no scheme): its custom domain, or the execute-api name. */
   readonly originHost: string;
+  /**
+   * ARN of the origin-verify secret: CloudFront sends its value as `x-origin-verify` on every
+   * origin request (a dynamic reference, resolved at deploy time, never in the template).
+   */
+  readonly originVerifySecretArn: string;
+  /** The secret version to send (set when rotating). @default the version current at deploy time */
+  readonly originVerifySecretVersionId?: string;
   /** Custom short-link domain, e.g. `go.example.com`. @default CloudFront's `*.cloudfront.net` name */
   readonly domainName?: string;
   /** us-east-1 ACM certificate ARN covering `domainName`. Required with `domainName`. */
@@ -48,9 +56,13 @@ export class EdgeStack extends Stack {
     super(scope, id, props);
     if (props.domainName && !props.certificateArn) throw new Error('EdgeStack: domainName needs certificateArn');
 
+    const originVerify = SecretValue.secretsManager(props.originVerifySecretArn, { versionId: props.originVerifySecretVersionId });
     const origin = new origins.HttpOrigin(props.originHost, {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      // Proves to the redirect that the request came through this distribution: only then does it
+      // believe CloudFront-Viewer-Address/-Country. A viewer's own header of this name is replaced.
+      customHeaders: { [ORIGIN_VERIFY_HEADER]: originVerify.unsafeUnwrap() },
     });
     const redirectRequests = new cloudfront.OriginRequestPolicy(this, 'RedirectRequests', {
       originRequestPolicyName: `${props.stage}-affiliate-redirect`,

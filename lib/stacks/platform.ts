@@ -61,6 +61,8 @@ export function createPlatformStacks(app: App, config: StageConfig, env?: Enviro
     description: 'Affiliate platform: CloudFront on the short-link domain',
     stage: config.stage,
     originHost: api.originHost,
+    originVerifySecretArn: api.originVerifySecret.secretArn,
+    originVerifySecretVersionId: config.originVerifySecretVersionId,
     domainName: config.shortLinkDomain,
     certificateArn: config.shortLinkCertificateArn,
     hostedZone: config.hostedZoneId && config.hostedZoneName ? { hostedZoneId: config.hostedZoneId, zoneName: config.hostedZoneName } : undefined,

@@ -130,6 +130,8 @@ describe.skipIf(!reachable)(`PostgreSQL unavailable for ${outageSeconds} s (Post
           'user-agent': browser,
           // A distinct /24 per visitor: the repeat-click check hashes the truncated address.
           'cloudfront-viewer-address': `10.${(v >> 8) & 255}.${v & 255}.7:443`,
+          // Playing CloudFront: without its origin secret the viewer address is not believed.
+          'x-origin-verify': platform.originVerifySecret,
           ...(cookie ? { cookie: `aff_cid=${cookie}` } : {}),
         },
       });

@@ -200,6 +200,7 @@ describe(`load: redirect and conversion API for ${loadSeconds} s at concurrency 
         concurrency,
         requestTimeoutMs,
         runTag: tag,
+        originVerifySecret: platform.originVerifySecret,
       });
       loopDelay.disable();
       const drainStarted = performance.now();

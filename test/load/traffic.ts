@@ -86,6 +86,8 @@ export interface TrafficOptions {
   /** Tags transaction ids so runs on a shared database never collide. */
   runTag: string;
   seed?: number;
+  /** The local platform's origin-verify value: the load plays CloudFront (one viewer address per visitor). */
+  originVerifySecret: string;
 }
 
 /** Decimal string of integer cents (never via floats). */
@@ -177,6 +179,7 @@ export async function runTraffic(options: TrafficOptions): Promise<TrafficResult
       'user-agent': kind === 'bot' ? pick(BOTS) : who.ua,
       'cloudfront-viewer-address': `${who.ip}:443`,
       'cloudfront-viewer-country': 'NL',
+      'x-origin-verify': options.originVerifySecret,
     };
     if (who.cookieId) headers.cookie = `aff_cid=${who.cookieId}`;
     const shortCode = options.links[link]!.shortCode;

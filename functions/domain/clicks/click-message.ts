@@ -38,6 +38,12 @@ export const clickMessageSchema = z
     device_type: z.string().max(50).nullable(),
     browser: z.string().max(100).nullable(),
     os: z.string().max(100).nullable(),
+    /**
+     * Set when the redirect did not count the request (`velocity`: over a per-minute limit): the
+     * row is kept so the flood is countable, but it has no cookie, journey or total and earns
+     * nothing. Absent on every counted click (and on every hot-store item).
+     */
+    filter_reason: z.enum(['velocity']).optional(),
   })
   .strict();
 

@@ -21,7 +21,10 @@
  * Deliberately allowed: non-URL values under forwarding names (`?next=2`, `?to=checkout`) and
  * relative paths (`?return=/cart`), which stay on the destination's own host.
  */
-export type ValidateDestinationUrlResult = { ok: true; url: URL } | { ok: false; reason: string };
+export type ValidateDestinationUrlResult =
+  | { ok: true; url: URL }
+  /** `parameter`: the query (or fragment) parameter that carries the refused URL, when one does. */
+  | { ok: false; reason: string; parameter?: string };
 
 const FORWARDING_PARAM_NAMES = new Set([
   'url', 'uri', 'u', 'r', 'redirect', 'redirect_url', 'redirect_uri', 'redirecturl', 'redirecturi', 'redir',
@@ -72,10 +75,10 @@ export function validateDestinationUrl(url: string): ValidateDestinationUrlResul
     for (const [name, value] of params) {
       const key = name.toLowerCase();
       if (FORWARDING_PARAM_NAMES.has(key) && looksLikeUrl(value)) {
-        return { ok: false, reason: `destination forwards to a URL in its "${name}" parameter (open redirect)` };
+        return { ok: false, reason: `destination forwards to a URL in its "${name}" parameter (open redirect)`, parameter: name };
       }
       if (isAbsoluteHttpOrProtocolRelative(value)) {
-        return { ok: false, reason: `destination carries a URL in its "${name}" parameter (open redirect)` };
+        return { ok: false, reason: `destination carries a URL in its "${name}" parameter (open redirect)`, parameter: name };
       }
     }
   }

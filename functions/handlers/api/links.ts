@@ -5,7 +5,7 @@
  * and the sync-links job repairs it.
  */
 import { z } from 'zod';
-import { buildDestinationUrl } from '../../domain/links/build-destination-url.js';
+import { buildLinkDestination, type LinkDestinationField } from '../../domain/links/build-link-destination.js';
 import { validateDestinationUrl } from '../../domain/links/validate-destination-url.js';
 import { generateShortCode } from '../../domain/enrollments/generate-short-code.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/http/errors.js';
@@ -98,6 +98,32 @@ function destinationFor(campaignDestination: string, deepLink: string | undefine
   return checked.url.toString();
 }
 
+/** Where in the request body a refused link input sits, for the problem's `errors[].path`. */
+function linkFieldPath(field: LinkDestinationField, hasDeepLink: boolean): string {
+  switch (field.kind) {
+    case 'utm_params':
+    case 'custom_params':
+      return `body.${field.kind}.${field.name}`;
+    case 'parameters':
+      return 'body.custom_params';
+    case 'destination':
+      return hasDeepLink ? 'body.deep_link' : 'body.campaign_id';
+  }
+}
+
+/**
+ * The link's full URL, by the same rule the redirect applies (`buildLinkDestination`): a link the
+ * redirect would refuse is a 400 naming the field now, never a 201 whose every click 404s.
+ */
+function fullUrlFor(destination: string, utm: Record<string, string>, custom: Record<string, string>, hasDeepLink: boolean): string {
+  const built = buildLinkDestination({ destinationUrl: destination, utmParams: utm, customParams: custom });
+  if (built.ok) return built.url.toString();
+  const path = linkFieldPath(built.field, hasDeepLink);
+  throw new ValidationError(`Invalid ${path.slice('body.'.length)}: the link's destination would be refused (${built.reason}).`, [
+    { path, message: built.reason },
+  ]);
+}
+
 const maxShortCodeAttempts = 5;
 
 export const linkRoutes: AnyRoute[] = [
@@ -130,7 +156,7 @@ export const linkRoutes: AnyRoute[] = [
         const destination = destinationFor(campaign.destination_url, body.deep_link);
         const utm = Object.fromEntries(Object.entries(body.utm_params ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
         const custom = body.custom_params ?? {};
-        return { enrollment, utm, custom, fullUrl: buildDestinationUrl({ destinationUrl: destination, utmParams: utm, customParams: custom }) };
+        return { enrollment, utm, custom, fullUrl: fullUrlFor(destination, utm, custom, body.deep_link !== undefined) };
       })();
 
       let linkId: number | undefined;

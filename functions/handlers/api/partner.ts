@@ -74,6 +74,7 @@ const dashboardRow = z.object({
   total_commission_earned: z.string(),
   last_click_at: z.string().nullable(),
   last_conversion_at: z.string().nullable(),
+  filtered_clicks: z.record(z.string(), z.number().int()).describe('Requests redirected but not counted, by reason (velocity); see docs/trust.md'),
 });
 
 export const partnerRoutes: AnyRoute[] = [
@@ -183,6 +184,7 @@ export const partnerRoutes: AnyRoute[] = [
             total_conversions: z.number().int(),
             total_revenue: z.string(),
             total_commission_earned: z.string(),
+            filtered_clicks: z.record(z.string(), z.number().int()),
           }),
         }),
       },
@@ -193,7 +195,9 @@ export const partnerRoutes: AnyRoute[] = [
       let conversions = 0;
       let revenue = 0n;
       let commission = 0n;
+      const filtered: Record<string, number> = {};
       for (const row of rows) {
+        for (const [reason, n] of Object.entries(row.filtered_clicks)) filtered[reason] = (filtered[reason] ?? 0) + n;
         clicks += row.total_clicks;
         conversions += row.total_conversions;
         revenue += parseMoney(row.total_revenue);
@@ -207,6 +211,7 @@ export const partnerRoutes: AnyRoute[] = [
           total_conversions: conversions,
           total_revenue: formatMoney(revenue),
           total_commission_earned: formatMoney(commission),
+          filtered_clicks: filtered,
         },
       });
     },

@@ -4,16 +4,24 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { validate as uuidValidate, version as uuidVersion } from 'uuid';
 import { createDynamoDbClickStore } from '../../../functions/adapters/aws/dynamodb-click-store.js';
 import { createDynamoDbLinkStore } from '../../../functions/adapters/aws/dynamodb-link-store.js';
+import { createDynamoDbRequestRateCounter } from '../../../functions/adapters/aws/dynamodb-request-rate-counter.js';
 import { createSqsClickQueue } from '../../../functions/adapters/aws/sqs-click-queue.js';
 import { clickMessageSchema } from '../../../functions/domain/clicks/click-message.js';
 import { createHandler, createRedirect, type RedirectLogger, type RedirectResult } from '../../../functions/handlers/redirect.js';
 import type { PlatformDeps } from '../../../functions/platform/composition-root.js';
 import type { LinkItem } from '../../../functions/ports/link-store.js';
+import type { OriginVerifySecretVersions } from '../../../functions/ports/origin-verify-secrets.js';
+import type { VelocityLimits } from '../../../functions/domain/clicks/velocity-verdict.js';
 import { startLocalAws, type LocalAws } from '../adapters/aws/local-aws.js';
 
 const baseEvent = JSON.parse(
   readFileSync(new URL('../../../events/clicks/apigw-v2-redirect-get.json', import.meta.url), 'utf8'),
 ) as APIGatewayProxyEventV2;
+
+/** What CloudFront adds to every origin request (the stack's origin custom header). */
+const ORIGIN_SECRET = 'origin-secret-current-3f9c2a7e1b';
+const PREVIOUS_ORIGIN_SECRET = 'origin-secret-previous-77d0e4';
+const viaCloudFront = { 'x-origin-verify': ORIGIN_SECRET };
 
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 
@@ -68,8 +76,27 @@ const log: RedirectLogger = {
   warn: (message, fields) => logged.push({ level: 'warn', message, fields }),
 };
 
-function redirectWith(options: { publicBaseUrl?: string; windowSeconds?: number; queueUrl?: string; clicksTable?: string } = {}) {
+let secretVersions: OriginVerifySecretVersions = { current: { value: ORIGIN_SECRET, createdAt: new Date('2024-01-01T00:00:00.000Z') } };
+let secretReads = 0;
+let secretStoreDown = false;
+
+function redirectWith(
+  options: { publicBaseUrl?: string; windowSeconds?: number; queueUrl?: string; clicksTable?: string; velocity?: VelocityLimits; graceSeconds?: number } = {},
+) {
   return createRedirect({
+    originVerify: {
+      secrets: {
+        read: async () => {
+          secretReads += 1;
+          if (secretStoreDown) throw new Error('AccessDeniedException');
+          return secretVersions;
+        },
+      },
+      graceSeconds: options.graceSeconds ?? 3600,
+    },
+    ...(options.velocity
+      ? { velocity: { counter: createDynamoDbRequestRateCounter({ client: aws.dynamodb, tableName: aws.tableNames.clicks }), limits: options.velocity } }
+      : {}),
     links: createDynamoDbLinkStore({ client: aws.dynamodb, tableName: aws.tableNames.links }),
     clicks: createDynamoDbClickStore({ client: aws.dynamodb, tableName: options.clicksTable ?? aws.tableNames.clicks }),
     queue: createSqsClickQueue({ client: aws.sqs, queueUrl: options.queueUrl ?? aws.clicksQueueUrl }),
@@ -105,7 +132,8 @@ afterEach(async () => {
 describe('redirect: a counted click', () => {
   it('answers 302 to the merged destination, sets the cookie and records the click in DynamoDB and on the queue', async () => {
     await seed(link());
-    const result = await redirectWith()(request('spring24', { ip: '203.0.113.77' }));
+    // Through CloudFront: the event carries CloudFront-Viewer-Country (DE) and the origin secret.
+    const result = await redirectWith()(request('spring24', { ip: '203.0.113.77', headers: viaCloudFront }));
 
     expect(result.statusCode).toBe(302);
     expect(result.headers?.['cache-control']).toBe('no-store');
@@ -193,9 +221,9 @@ describe('redirect: a counted click', () => {
   it('truncates IPv6 to its /48 and prefers CloudFront-Viewer-Address over the edge address', async () => {
     await seed(link({ short_code: 'ipv6' }));
     await redirectWith()(request('ipv6', { ip: '2001:db8:85a3:8d3:1319:8a2e:370:7348' }));
-    await redirectWith()(request('ipv6', { ip: '130.176.0.1', headers: { 'cloudfront-viewer-address': '192.0.2.201:46532' } }));
+    await redirectWith()(request('ipv6', { ip: '130.176.0.1', headers: { ...viaCloudFront, 'cloudfront-viewer-address': '192.0.2.201:46532' } }));
     await redirectWith()(
-      request('ipv6', { ip: '130.176.0.1', headers: { 'cloudfront-viewer-address': '2a00:1450:4001:82b::200e:443' } }),
+      request('ipv6', { ip: '130.176.0.1', headers: { ...viaCloudFront, 'cloudfront-viewer-address': '2a00:1450:4001:82b::200e:443' } }),
     );
     const { messages } = await recorded('ipv6');
     expect(messages.map((message) => message.ip_address).sort()).toEqual(['192.0.2.0', '2001:db8:85a3::', '2a00:1450:4001::']);
@@ -324,6 +352,126 @@ describe('redirect: redirected but never counted', () => {
     await redirect(request('nowindow', { ip: '192.0.2.20' }));
     await redirect(request('nowindow', { ip: '192.0.2.20' }));
     expect((await recorded('nowindow')).messages).toHaveLength(2);
+  });
+});
+
+describe("redirect: the visitor's address is evidence only through our CloudFront", () => {
+  const spoofed = { 'cloudfront-viewer-address': '192.0.2.201:443', 'cloudfront-viewer-country': 'US' };
+
+  async function visitorOf(shortCode: string, headers: Record<string, string>, options: { graceSeconds?: number } = {}) {
+    const result = await redirectWith(options)(request(shortCode, { ip: '198.51.100.40', headers }));
+    expect(result.statusCode).toBe(302);
+    const { messages } = await recorded(shortCode);
+    expect(messages).toHaveLength(1);
+    return { ip: messages[0]!.ip_address, country: messages[0]!.country_code, visitorHash: messages[0]!.visitor_hash };
+  }
+
+  it('ignores spoofed CloudFront viewer headers without the secret: the connection address, no country', async () => {
+    await seed(link({ short_code: 'spoof1' }));
+    const before = secretReads;
+    expect(await visitorOf('spoof1', spoofed)).toMatchObject({ ip: '198.51.100.0', country: null });
+    // No secret presented: the secret store is not even asked.
+    expect(secretReads).toBe(before);
+    // The same visitor as without the forged headers: a script cannot mint "distinct visitors".
+    await seed(link({ short_code: 'spoof1b' }));
+    const plain = await visitorOf('spoof1b', {});
+    await seed(link({ short_code: 'spoof1c' }));
+    const forged = await visitorOf('spoof1c', { 'cloudfront-viewer-address': '203.0.113.9:443' });
+    expect(forged.ip).toBe(plain.ip);
+  });
+
+  it('ignores them with a wrong secret too, and believes them with the current one', async () => {
+    await seed(link({ short_code: 'spoof2' }));
+    expect(await visitorOf('spoof2', { ...spoofed, 'x-origin-verify': 'guess' })).toMatchObject({ ip: '198.51.100.0', country: null });
+    await seed(link({ short_code: 'spoof3' }));
+    expect(await visitorOf('spoof3', { ...spoofed, 'x-origin-verify': `${ORIGIN_SECRET}x` })).toMatchObject({ ip: '198.51.100.0', country: null });
+    await seed(link({ short_code: 'spoof4' }));
+    expect(await visitorOf('spoof4', { ...spoofed, ...viaCloudFront })).toMatchObject({ ip: '192.0.2.0', country: 'US' });
+  });
+
+  it('accepts the previous secret during the grace period after a rotation, and not after it', async () => {
+    const saved = secretVersions;
+    secretVersions = {
+      current: { value: ORIGIN_SECRET, createdAt: new Date(nowMs - 30 * 60_000) },
+      previous: { value: PREVIOUS_ORIGIN_SECRET, createdAt: new Date('2024-01-01T00:00:00.000Z') },
+    };
+    try {
+      const withPrevious = { ...spoofed, 'x-origin-verify': PREVIOUS_ORIGIN_SECRET };
+      await seed(link({ short_code: 'rotate1' }));
+      expect(await visitorOf('rotate1', withPrevious, { graceSeconds: 3600 })).toMatchObject({ ip: '192.0.2.0', country: 'US' });
+      await seed(link({ short_code: 'rotate2' }));
+      expect(await visitorOf('rotate2', withPrevious, { graceSeconds: 600 })).toMatchObject({ ip: '198.51.100.0', country: null });
+      await seed(link({ short_code: 'rotate3' }));
+      expect(await visitorOf('rotate3', { ...spoofed, ...viaCloudFront }, { graceSeconds: 600 })).toMatchObject({ ip: '192.0.2.0', country: 'US' });
+    } finally {
+      secretVersions = saved;
+    }
+  });
+
+  it('still redirects and counts when the secret store fails, treating the request as unverified', async () => {
+    await seed(link({ short_code: 'smdown' }));
+    secretStoreDown = true;
+    try {
+      expect(await visitorOf('smdown', { ...spoofed, ...viaCloudFront })).toMatchObject({ ip: '198.51.100.0', country: null });
+    } finally {
+      secretStoreDown = false;
+    }
+    expect(logged.map((entry) => entry.message)).toContain('origin_verify_unavailable');
+    expect(JSON.stringify(logged)).not.toContain(ORIGIN_SECRET);
+  });
+});
+
+describe('redirect: velocity rules', () => {
+  it('redirects a burst from one visitor above the rate but counts only the allowed number; the rest go to Aurora as filtered (velocity)', async () => {
+    await seed(link({ short_code: 'burst' }));
+    // Window 0: without the velocity rule every one of these would be a counted click.
+    const redirect = redirectWith({ windowSeconds: 0, velocity: { perVisitorPerLink: 3, perIpPerLink: 100 } });
+    const results = [];
+    for (let i = 0; i < 8; i += 1) results.push(await redirect(request('burst', { ip: '192.0.2.50' })));
+    expect(results.map((r) => r.statusCode)).toEqual(Array(8).fill(302));
+    const clickIds = results.map((r) => new URL(String(r.headers?.location)).searchParams.get('aff_click_id'));
+    expect(clickIds.filter(Boolean)).toHaveLength(3);
+    expect(results.slice(3).every((r) => r.cookies === undefined && new URL(String(r.headers?.location)).host === 'shop.example.com')).toBe(true);
+
+    const { items, messages } = await recorded('burst');
+    expect(messages.filter((m) => m.filter_reason === undefined).map((m) => m.click_id).sort()).toEqual(clickIds.slice(0, 3).sort());
+    expect(messages.filter((m) => m.filter_reason === 'velocity')).toHaveLength(5);
+    // Filtered clicks never reach the hot store: attribution cannot find them.
+    expect(items.map((item) => item.click_id).sort()).toEqual(clickIds.slice(0, 3).sort());
+
+    // The next minute, the visitor counts again.
+    nowMs += 60_000;
+    const later = await redirect(request('burst', { ip: '192.0.2.50' }));
+    expect(new URL(String(later.headers?.location)).searchParams.get('aff_click_id')).toBeTruthy();
+  });
+
+  it('filters one address prefix minting "visitors" with new user agents on one link, not other prefixes or links', async () => {
+    await seed(link({ short_code: 'uaflood' }));
+    await seed(link({ short_code: 'uaflood2' }));
+    const redirect = redirectWith({ velocity: { perVisitorPerLink: 10, perIpPerLink: 4 } });
+    for (let i = 0; i < 7; i += 1) await redirect(request('uaflood', { ip: `192.0.2.${100 + i}`, ua: `${CHROME} Variant/${i}` }));
+    await redirect(request('uaflood', { ip: '198.51.100.1' }));
+    await redirect(request('uaflood2', { ip: '192.0.2.100' }));
+    const first = await recorded('uaflood');
+    expect(first.messages.filter((m) => m.filter_reason === undefined)).toHaveLength(5);
+    expect(first.messages.filter((m) => m.filter_reason === 'velocity').map((m) => m.ip_address)).toEqual(['192.0.2.0', '192.0.2.0', '192.0.2.0']);
+  });
+
+  it('counts the click when the rate counter fails (logged), rather than lose it', async () => {
+    await seed(link({ short_code: 'ratedown' }));
+    const redirect = createRedirect({
+      links: createDynamoDbLinkStore({ client: aws.dynamodb, tableName: aws.tableNames.links }),
+      clicks: createDynamoDbClickStore({ client: aws.dynamodb, tableName: aws.tableNames.clicks }),
+      queue: createSqsClickQueue({ client: aws.sqs, queueUrl: aws.clicksQueueUrl }),
+      config: { publicBaseUrl: 'https://go.example.com', repeatClickWindowSeconds: 3600 },
+      now: () => new Date(nowMs),
+      log,
+      velocity: { counter: createDynamoDbRequestRateCounter({ client: aws.dynamodb, tableName: 'no-such-table' }), limits: { perVisitorPerLink: 1, perIpPerLink: 1 } },
+    });
+    const result = await redirect(request('ratedown', { ip: '192.0.2.77' }));
+    expect(new URL(String(result.headers?.location)).searchParams.get('aff_click_id')).toBeTruthy();
+    expect((await recorded('ratedown')).messages).toHaveLength(1);
+    expect(logged.map((entry) => entry.message)).toContain('velocity_count_failed');
   });
 });
 

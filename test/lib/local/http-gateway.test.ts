@@ -1,6 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { createInMemoryClickQueue, createInMemoryClickStore, createInMemoryLinkStore } from '../../../bench/redirect-in-memory-adapters.js';
+import { createRedirect } from '../../../functions/handlers/redirect.js';
 import { createHttpGateway, FunctionUnavailableError, type HttpGateway } from '../../../lib/local/http-gateway.js';
 import { silentLog } from '../../../lib/local/local-log.js';
 import { routes, type FunctionName } from '../../../lib/resources.js';
@@ -155,5 +157,68 @@ describe('http gateway', () => {
     } finally {
       ready = true;
     }
+  });
+});
+
+describe('http gateway with the real redirect: a spoofed viewer header without the origin secret changes nothing', () => {
+  const secret = 'local-origin-verify-9d1f';
+  const browser = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15';
+  const queue = createInMemoryClickQueue();
+  const redirect = createRedirect({
+    links: createInMemoryLinkStore([
+      {
+        short_code: 'viewer',
+        partner_link_id: 1,
+        campaign_partner_id: 2,
+        partner_id: 3,
+        vendor_id: 4,
+        campaign_id: 5,
+        campaign_version_id: 6,
+        destination_url: 'https://shop.example.com/',
+        utm_params: {},
+        custom_params: {},
+        cookie_duration_days: 30,
+        status: 'active',
+        updated_at: '2024-03-01T00:00:00.000Z',
+      },
+    ]),
+    clicks: createInMemoryClickStore(),
+    queue,
+    config: { publicBaseUrl: 'http://127.0.0.1:3000', repeatClickWindowSeconds: 0 },
+    now: () => new Date('2024-03-15T10:00:00.000Z'),
+    originVerify: { secrets: { read: async () => ({ current: { value: secret, createdAt: new Date('2024-01-01T00:00:00.000Z') } }) }, graceSeconds: 0 },
+  });
+  let redirectGateway: HttpGateway;
+  let url: string;
+
+  beforeAll(async () => {
+    redirectGateway = createHttpGateway({ routes, log: silentLog, health: () => ({ ready: true, details: {} }), invoke: async (_name, event) => redirect(event) });
+    url = `http://127.0.0.1:${await redirectGateway.listen(0)}/viewer`;
+  });
+
+  afterAll(async () => {
+    await redirectGateway.close();
+  });
+
+  async function visitor(headers: Record<string, string>) {
+    const response = await fetch(url, { redirect: 'manual', headers: { 'user-agent': browser, ...headers } });
+    expect(response.status).toBe(302);
+    const click = queue.messages.at(-1)!;
+    return { ip: click.ip_address, country: click.country_code, visitor: click.visitor_hash };
+  }
+
+  it('records the connection (loopback) and no country, whatever CloudFront-Viewer-* and X-Forwarded-For say', async () => {
+    const plain = await visitor({});
+    expect(plain).toMatchObject({ ip: '127.0.0.0', country: null });
+    const spoofed = await visitor({ 'cloudfront-viewer-address': '203.0.113.50:443', 'cloudfront-viewer-country': 'US', 'x-forwarded-for': '198.51.100.9' });
+    expect(spoofed).toEqual(plain);
+    expect(await visitor({ 'cloudfront-viewer-address': '203.0.113.50:443', 'x-origin-verify': 'guessed' })).toEqual(plain);
+  });
+
+  it('believes them when the request carries the origin secret, as CloudFront sends it', async () => {
+    expect(await visitor({ 'cloudfront-viewer-address': '203.0.113.50:443', 'cloudfront-viewer-country': 'US', 'x-origin-verify': secret })).toMatchObject({
+      ip: '203.0.113.0',
+      country: 'US',
+    });
   });
 });

@@ -32,6 +32,13 @@ describe('custom domains', () => {
     templates.api.hasOutput('ApiUrl', { Value: 'https://api.example.com' });
   });
 
+  it('disables the default execute-api endpoint and sends CloudFront to the API domain instead, with the origin secret', () => {
+    templates.api.hasResourceProperties('AWS::ApiGatewayV2::Api', { DisableExecuteApiEndpoint: true });
+    const distribution = Object.values(templates.edge.findResources('AWS::CloudFront::Distribution'))[0]!.Properties.DistributionConfig as CfnJson;
+    expect(distribution.Origins).toHaveLength(1);
+    expect(distribution.Origins[0]).toMatchObject({ DomainName: 'api.example.com', OriginCustomHeaders: [expect.objectContaining({ HeaderName: 'x-origin-verify' })] });
+  });
+
   it('builds short links on the short-link domain in every function', () => {
     for (const template of [templates.api, templates.workers]) {
       for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {

@@ -56,6 +56,25 @@ describe('edge stack', () => {
     });
   });
 
+  it('adds the origin-verify secret to every origin request, by dynamic reference to the API stack secret (never its value)', () => {
+    const origins = distributionConfig(plain).Origins as CfnJson[];
+    expect(origins).toHaveLength(1);
+    const headers = origins[0]!.OriginCustomHeaders as CfnJson[];
+    expect(headers).toHaveLength(1);
+    expect(headers[0]!.HeaderName).toBe('x-origin-verify');
+    const [, [prefix, arn, suffix]] = headers[0]!.HeaderValue['Fn::Join'];
+    expect(prefix).toBe('{{resolve:secretsmanager:');
+    expect(arn['Fn::ImportValue']).toMatch(/OriginVerifySecret/);
+    // No version pinned: the version current at deploy time.
+    expect(suffix).toBe(':SecretString:::}}');
+  });
+
+  it('pins the secret version given when rotating, so the deploy changes the header CloudFront sends', () => {
+    const rotated = synthPlatform({ originVerifySecretVersionId: 'a1b2c3d4-e5f6-7890-abcd-ef1234567890' }).templates.edge;
+    const header = (distributionConfig(rotated).Origins as CfnJson[])[0]!.OriginCustomHeaders[0];
+    expect(header.HeaderValue['Fn::Join'][1][2]).toBe(':SecretString:::a1b2c3d4-e5f6-7890-abcd-ef1234567890}}');
+  });
+
   it('logs to an encrypted, private bucket', () => {
     expect(distributionConfig(plain).Logging).toMatchObject({ Bucket: { 'Fn::GetAtt': [expect.stringMatching(/^AccessLogs/), 'RegionalDomainName'] } });
     plain.hasResourceProperties('AWS::S3::Bucket', {

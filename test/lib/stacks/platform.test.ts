@@ -96,6 +96,8 @@ describe('the whole app', () => {
         expected.add('secretsmanager:DescribeSecret on DatabaseSecretAttachment');
         expected.add('secretsmanager:GetSecretValue on DatabaseSecretAttachment');
       }
+      // The redirect reads the origin-verify secret (api stack), and nothing else does.
+      if (name === 'redirect') expected.add('secretsmanager:GetSecretValue on OriginVerifySecret');
       const consumes = queueDeclarations.find((queue) => queue.consumer === name);
       if (consumes) {
         for (const action of ['ChangeMessageVisibility', 'DeleteMessage', 'GetQueueAttributes', 'GetQueueUrl', 'ReceiveMessage']) {

@@ -200,6 +200,39 @@ export function ingestClicksSuite(engine: string, open: () => Promise<SuiteDatab
       expect(state.enrollments[0]).toMatchObject({ total_clicks: 1 });
     });
 
+    it('stores velocity-filtered clicks with their reason, without cookie, journey or total, once', async () => {
+      const links = await seedLinks(db.sql, { partners: 1 });
+      const link = links[0]!;
+      const cookie = crypto.randomUUID();
+      const counted = clickOn(link, '2024-06-01T10:00:00.000Z', { cookie_id: cookie });
+      const flood = Array.from({ length: 4 }, (_, i) =>
+        clickOn(link, `2024-06-01T10:00:0${i + 1}.000Z`, { cookie_id: cookie, filter_reason: 'velocity' }),
+      );
+      const ingest = createIngestClicks({ sql: db.sql, log });
+      expect((await ingest(sqsEvent([counted, ...flood]))).batchItemFailures).toEqual([]);
+      // Redelivered: nothing changes.
+      expect((await ingest(sqsEvent([...flood, counted]))).batchItemFailures).toEqual([]);
+
+      const rows = await db.sql.query<{ click_uuid: string; cookie_id: string | null; filter_reason: string | null }>(
+        `SELECT click_uuid::text AS click_uuid, cookie_id::text AS cookie_id, filter_reason FROM clicks
+         WHERE partner_link_id = :link::integer ORDER BY clicked_at`,
+        { link: link.partner_link_id },
+      );
+      expect(rows.rows).toEqual([
+        { click_uuid: counted.click_id, cookie_id: cookie, filter_reason: null },
+        ...flood.map((click) => ({ click_uuid: click.click_id, cookie_id: null, filter_reason: 'velocity' })),
+      ]);
+      const state = await snapshot(db.sql, [cookie], links);
+      expect(state.enrollments).toEqual([{ campaign_partner_id: link.campaign_partner_id, total_clicks: 1, last_click_at: '2024-06-01T10:00:00.000Z' }]);
+      expect(state.cookies).toMatchObject([{ first_click: counted.click_id, last_click: counted.click_id }]);
+      expect(state.journeys).toMatchObject([{ total_events: 1 }]);
+
+      // A flood alone creates no cookie at all.
+      const alone = clickOn(link, '2024-06-01T10:05:00.000Z', { filter_reason: 'velocity' });
+      expect((await ingest(sqsEvent([alone]))).batchItemFailures).toEqual([]);
+      expect((await snapshot(db.sql, [alone.cookie_id], links)).cookies).toEqual([]);
+    });
+
     it('keeps expires_at at the maximum and appends to an existing journey', async () => {
       const links = await seedLinks(db.sql, { partners: 1, cookieDurationDays: 60 });
       const short = (await seedLinks(db.sql, { partners: 1, cookieDurationDays: 1 }))[0]!;

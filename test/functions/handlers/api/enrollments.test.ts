@@ -1,4 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInMemoryClickQueue, createInMemoryClickStore, createInMemoryRequestRateCounter } from '../../../../bench/redirect-in-memory-adapters.js';
+import { createIngestClicks } from '../../../../functions/handlers/ingest-clicks.js';
+import { createRedirect } from '../../../../functions/handlers/redirect.js';
+import { computeEnrollmentTotals } from '../../../../functions/repositories/totals.js';
+import { buildApiEvent } from '../../../helpers/api-client.js';
+import { sqsEvent } from '../../domain/clicks/fixtures.js';
 import {
   adminToken,
   auditRows,
@@ -9,9 +15,12 @@ import {
   createVendor,
   enroll,
   expectProblem,
+  publicBaseUrl,
   type ApiFixture,
   type VendorHandle,
 } from './fixtures.js';
+
+const BROWSER = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
 
 let f: ApiFixture;
 let vendor: VendorHandle;
@@ -186,7 +195,35 @@ describe('GET /v1/partner/dashboard', () => {
       expect.objectContaining({ campaign_partner_id: cp1, campaign_name: 'One', total_clicks: 120, total_revenue: '250.10', total_commission_earned: '25.01', last_conversion_at: '2026-02-01T10:00:00.000Z' }),
       expect.objectContaining({ campaign_partner_id: cp2, campaign_name: 'Two', total_conversions: 1, total_revenue: '0.20' }),
     ]);
-    expect(res.body.totals).toEqual({ total_clicks: 125, total_conversions: 4, total_revenue: '250.30', total_commission_earned: '25.03' });
+    expect(res.body.totals).toEqual({ total_clicks: 125, total_conversions: 4, total_revenue: '250.30', total_commission_earned: '25.03', filtered_clicks: {} });
     expectProblem(await f.api.get('/v1/partner/dashboard', { token: vendor.key }), 403);
+  });
+
+  it('shows a burst above the velocity limit as counted clicks plus filtered clicks by reason', async () => {
+    const partner = await createPartner(f.api);
+    const campaign = await createCampaign(f.api, vendor.key, { name: 'Burst' });
+    const cp = await enroll(f.api, vendor.key, campaign.campaign_id, partner.partner_id);
+    const link = await createLink(f.api, partner.key, campaign.campaign_id);
+    // The real redirect on the link the API wrote to the hot store, then the real click ingestion.
+    const queue = createInMemoryClickQueue();
+    const redirect = createRedirect({
+      links: f.linkStore,
+      clicks: createInMemoryClickStore(),
+      queue,
+      config: { publicBaseUrl, repeatClickWindowSeconds: 0 },
+      now: () => new Date('2026-03-02T10:00:00.000Z'),
+      velocity: { counter: createInMemoryRequestRateCounter(), limits: { perVisitorPerLink: 3, perIpPerLink: 100 } },
+    });
+    const burst = [];
+    for (let i = 0; i < 9; i += 1) burst.push(await redirect(buildApiEvent('GET', `/${link.short_code}`, undefined, { headers: { 'user-agent': BROWSER } })));
+    expect(burst.map((r) => r.statusCode)).toEqual(Array(9).fill(302));
+    const quiet = { info: () => undefined, error: () => undefined };
+    expect((await createIngestClicks({ sql: f.db.sql, log: quiet })(sqsEvent(queue.messages))).batchItemFailures).toEqual([]);
+
+    const res = await f.api.get('/v1/partner/dashboard', { token: partner.key });
+    expect(res.body.campaigns).toEqual([expect.objectContaining({ campaign_partner_id: cp, total_clicks: 3, filtered_clicks: { velocity: 6 } })]);
+    expect(res.body.totals).toMatchObject({ total_clicks: 3, filtered_clicks: { velocity: 6 } });
+    // The nightly totals rebuild agrees: filtered rows are not clicks.
+    expect((await computeEnrollmentTotals(f.db.sql, [campaign.campaign_version_id])).get(cp)?.clicks).toBe(3);
   });
 });

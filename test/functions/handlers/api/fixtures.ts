@@ -19,6 +19,8 @@ import type { LinkItem, LinkStore } from '../../../../functions/ports/link-store
 import { buildApiEvent, createApiClient, type ApiClient } from '../../../helpers/api-client.js';
 import { createTestDatabase, type TestDatabase } from '../../../helpers/database.js';
 
+const SHOPPER_BROWSER = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
+
 export const adminToken = 'test-admin-token-0123456789';
 export const publicBaseUrl = 'https://go.example.test';
 
@@ -117,7 +119,8 @@ export async function createApiFixture(): Promise<ApiFixture> {
     },
     clock,
     async redirect(shortCode) {
-      const result = await redirect(buildApiEvent('GET', `/${shortCode}`));
+      // A shopper's browser: the API client's own user agent (`vitest`) is a bot to the redirect.
+      const result = await redirect(buildApiEvent('GET', `/${shortCode}`, undefined, { headers: { 'user-agent': SHOPPER_BROWSER } }));
       return { status: result.statusCode ?? 0, location: result.headers?.location as string | undefined };
     },
     async close() {

@@ -84,6 +84,38 @@ describe('POST /v1/partner/links', () => {
     expectProblem(await f.api.post('/v1/partner/links', { campaign_id: campaign.campaign_id, destination_url: 'https://x.test' }, { token: partner.key }), 400);
   });
 
+  it.each([
+    [{ utm_params: { utm_source: 'https://evil.example.net/' } }, 'body.utm_params.utm_source'],
+    [{ utm_params: { utm_term: '//evil.example.net/x' } }, 'body.utm_params.utm_term'],
+    [{ custom_params: { next: 'https://evil.example.net/' } }, 'body.custom_params.next'],
+    [{ custom_params: { return_to: 'javascript:alert(1)' } }, 'body.custom_params.return_to'],
+    [{ custom_params: { img: 'http://cdn.example.org/banner.png' } }, 'body.custom_params.img'],
+    [{ deep_link: 'https://shop.example.com/p?next=https://evil.example.net/' }, 'body.deep_link'],
+  ])('is 400 naming the field for parameters the redirect would refuse (%j), and creates nothing', async (extra, path) => {
+    const campaign = await createCampaign(f.api, vendor.key);
+    const partner = await createPartner(f.api);
+    await enroll(f.api, vendor.key, campaign.campaign_id, partner.partner_id);
+    const res = await f.api.post('/v1/partner/links', { campaign_id: campaign.campaign_id, ...extra }, { token: partner.key });
+    expectProblem(res, 400);
+    expect(res.body.errors).toEqual([expect.objectContaining({ path, message: expect.stringContaining('open redirect') })]);
+    expect(res.body.detail).toContain(path.slice('body.'.length));
+    const list = await f.api.get('/v1/partner/links', { token: partner.key });
+    expect(list.body.data).toEqual([]);
+  });
+
+  it('creates a link whose parameter values are not URLs, and it redirects (302, not 404)', async () => {
+    const campaign = await createCampaign(f.api, vendor.key);
+    const partner = await createPartner(f.api);
+    await enroll(f.api, vendor.key, campaign.campaign_id, partner.partner_id);
+    const link = await createLink(f.api, partner.key, campaign.campaign_id, {
+      utm_params: { utm_source: 'instagram', utm_content: 'story:42' },
+      custom_params: { next: '2', return_to: '/cart' },
+    });
+    const hop = await f.redirect(link.short_code);
+    expect(hop.status).toBe(302);
+    expect(new URL(hop.location!).searchParams.get('return_to')).toBe('/cart');
+  });
+
   it('is 403 unless the enrollment is approved and the partner active; 404 for private campaigns it is not in', async () => {
     const campaign = await createCampaign(f.api, vendor.key, { approval_required: true });
     const partner = await createPartner(f.api);

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { acceptedOriginSecrets } from '../../../../functions/domain/clicks/accepted-origin-secrets.js';
+import { readViewer } from '../../../../functions/domain/clicks/read-viewer.js';
+
+const viewerHeaders = { 'cloudfront-viewer-address': '192.0.2.201:46532', 'cloudfront-viewer-country': 'FR' };
+
+describe('readViewer', () => {
+  it.each([
+    ['no secret presented', {}],
+    ['an empty secret', { 'x-origin-verify': '' }],
+    ['a wrong secret', { 'x-origin-verify': 'not-it' }],
+    ['a prefix of the secret', { 'x-origin-verify': 's3cr' }],
+  ])('with %s, believes only the connection', (_, extra) => {
+    expect(readViewer({ headers: { ...viewerHeaders, ...extra }, sourceIp: '198.51.100.7', acceptedSecrets: ['s3cret'] })).toEqual({
+      sourceIp: '198.51.100.7',
+      viewerCountry: null,
+      verified: false,
+    });
+  });
+
+  it('verifies nothing when no secret is configured, even an empty header', () => {
+    expect(readViewer({ headers: { ...viewerHeaders, 'x-origin-verify': '' }, sourceIp: '198.51.100.7', acceptedSecrets: [] }).verified).toBe(false);
+  });
+
+  it.each([
+    ['192.0.2.201:46532', '192.0.2.201'],
+    ['[2a00:1450:4001:82b::200e]:443', '2a00:1450:4001:82b::200e'],
+    ['2a00:1450:4001:82b::200e:443', '2a00:1450:4001:82b::200e'],
+  ])('with an accepted secret, reads CloudFront-Viewer-Address %s', (address, ip) => {
+    const viewer = readViewer({
+      headers: { 'cloudfront-viewer-address': address, 'cloudfront-viewer-country': 'FR', 'x-origin-verify': 'old' },
+      sourceIp: '130.176.0.1',
+      acceptedSecrets: ['new', 'old'],
+    });
+    expect(viewer).toEqual({ sourceIp: ip, viewerCountry: 'FR', verified: true });
+  });
+
+  it('falls back to the edge address when a verified request has no viewer address', () => {
+    expect(readViewer({ headers: { 'x-origin-verify': 'new' }, sourceIp: '130.176.0.1', acceptedSecrets: ['new'] })).toEqual({
+      sourceIp: '130.176.0.1',
+      viewerCountry: null,
+      verified: true,
+    });
+  });
+});
+
+describe('acceptedOriginSecrets', () => {
+  const rotatedAt = new Date('2026-12-04T10:00:00.000Z');
+  const versions = { current: { value: 'new', createdAt: rotatedAt }, previous: { value: 'old', createdAt: new Date('2026-06-01T00:00:00.000Z') } };
+
+  it.each([
+    ['right after the rotation', 0, ['new', 'old']],
+    ['one second before the grace period ends', 3599, ['new', 'old']],
+    ['when the grace period ends', 3600, ['new']],
+    ['a day later', 86_400, ['new']],
+  ])('%s', (_, secondsAfter, accepted) => {
+    const now = new Date(rotatedAt.getTime() + secondsAfter * 1000);
+    expect(acceptedOriginSecrets({ versions, now, graceSeconds: 3600 })).toEqual(accepted);
+  });
+
+  it('is only the current value before any rotation', () => {
+    expect(acceptedOriginSecrets({ versions: { current: versions.current }, now: rotatedAt, graceSeconds: 3600 })).toEqual(['new']);
+  });
+});
