@@ -8,6 +8,7 @@
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { tables } from '../../../lib/resources.js';
 import type { ClickStore, StoredClick } from '../../ports/click-store.js';
 
@@ -34,6 +35,7 @@ export function createDynamoDbClickStore({ client, tableName }: { client: Dynamo
       if (windowSeconds <= 0) return { firstInWindow: true };
       const key = visitKey(shortCode, visitorHash);
       const nowEpoch = epochSeconds(now);
+      let previous: Record<string, unknown> | undefined;
       try {
         await doc.send(
           new PutCommand({
@@ -48,18 +50,22 @@ export function createDynamoDbClickStore({ client, tableName }: { client: Dynamo
             // Absent, or present but expired (TTL deletes lazily on AWS and never on dynalite).
             ConditionExpression: 'attribute_not_exists(pk) OR expires_at_epoch < :now',
             ExpressionAttributeValues: { ':now': nowEpoch },
+            // A repeat learns the first visit's ids from the failed condition itself: the redirect
+            // is granted no GetItem on the clicks table.
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );
         return { firstInWindow: true };
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        previous = error.Item ? unmarshall(error.Item) : undefined;
       }
-      // A repeat: read the marker for the click and cookie the first visit used, so the repeat's
-      // redirect carries the same ids (the merchant already holds that click id). Only repeats pay
-      // this read; dynalite does not return the old item on a failed condition.
-      const marker = await doc.send(new GetCommand({ TableName: tableName, Key: { pk: key }, ConsistentRead: true }));
-      const clickIdSeen = marker.Item?.visit_click_id;
-      const cookieIdSeen = marker.Item?.visit_cookie_id;
+      // A repeat carries the click and cookie the first visit used (the merchant already holds
+      // that click id). DynamoDB returns the old item with the failed condition; dynalite, the
+      // local stand-in, does not, so only there the marker is read again.
+      const marker = previous ?? (await doc.send(new GetCommand({ TableName: tableName, Key: { pk: key }, ConsistentRead: true }))).Item;
+      const clickIdSeen = marker?.visit_click_id;
+      const cookieIdSeen = marker?.visit_cookie_id;
       return {
         firstInWindow: false,
         clickId: typeof clickIdSeen === 'string' ? clickIdSeen : undefined,

@@ -1,3 +1,7 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbClickStore } from '../../../../functions/adapters/aws/dynamodb-click-store.js';
 import { createDynamoDbLinkStore } from '../../../../functions/adapters/aws/dynamodb-link-store.js';
@@ -79,5 +83,26 @@ describe('DynamoDB link store (dynalite)', () => {
     await store.put({ ...link, status: 'active', updated_at: '2024-02-01T00:00:00.000Z' }); // late repair: ignored
     expect(await store.get('store1')).toEqual({ ...link, status: 'inactive', updated_at: '2024-03-02T00:00:00.000Z' });
     expect(await store.get('missing')).toBeUndefined();
+  });
+});
+
+describe('DynamoDB click store (as DynamoDB answers)', () => {
+  it('learns a repeat visit ids from the failed conditional put, with no GetItem (the redirect is not granted one)', async () => {
+    // The raw item, as DynamoDB returns it with the failed condition (lib-dynamodb leaves errors as they are).
+    const dynamodb = mockClient(DynamoDBDocumentClient);
+    dynamodb.on(PutCommand).rejects(
+      new ConditionalCheckFailedException({
+        message: 'The conditional request failed',
+        $metadata: {},
+        Item: marshall({ pk: 'visit#store1#h', visit_click_id: 'c1', visit_cookie_id: 'k1', expires_at_epoch: 1_710_500_000 }),
+      }),
+    );
+    dynamodb.on(GetCommand).rejects(new Error('AccessDeniedException: not authorized to perform dynamodb:GetItem'));
+    const store = createDynamoDbClickStore({ client: new DynamoDBClient({ region: 'us-east-1' }), tableName: 'clicks' });
+    const visit = await store.recordVisit({ shortCode: 'store1', visitorHash: 'h', clickId: 'c2', cookieId: 'k2', now: new Date('2024-03-15T10:00:00Z'), windowSeconds: 3600 });
+    expect(visit).toEqual({ firstInWindow: false, clickId: 'c1', cookieId: 'k1' });
+    expect(dynamodb.commandCalls(PutCommand)[0]!.args[0].input.ReturnValuesOnConditionCheckFailure).toBe('ALL_OLD');
+    expect(dynamodb.commandCalls(GetCommand)).toHaveLength(0);
+    dynamodb.restore();
   });
 });
