@@ -256,4 +256,8 @@ export const envVars = {
   adminToken: 'ADMIN_TOKEN',
   repeatClickWindowSeconds: 'REPEAT_CLICK_WINDOW_SECONDS',
   payoutKeyNamespace: 'PAYOUT_KEY_NAMESPACE',
+  /** Local runner only (never set by the CDK app): http and loopback vendor webhook receivers. */
+  allowLoopbackWebhooks: 'ALLOW_LOOPBACK_WEBHOOKS',
+  /** The KMS key (ARN) that wraps payment-data keys; set on the functions granted it. */
+  paymentDataKeyArn: 'PAYMENT_DATA_KEY_ARN',
 } as const;

@@ -24,6 +24,12 @@ export interface PlatformConfig {
   repeatClickWindowSeconds: number;
   /** Prefix of payout idempotency keys, for deployments sharing one provider account. */
   payoutKeyNamespace?: string;
+  /**
+   * Development only: vendors may save http and loopback `webhook_url`s and notifications reach
+   * loopback receivers. From `ALLOW_LOOPBACK_WEBHOOKS=true`, which the local runner sets; never
+   * true inside Lambda, whatever the environment says. @default false
+   */
+  allowLoopbackWebhooks?: boolean;
 }
 
 export interface PlatformDeps {
@@ -52,6 +58,7 @@ const environmentSchema = z.object({
   [envVars.dbSecretArn]: optionalString,
   [envVars.dbName]: z._default(z.string().check(z.minLength(1)), 'affiliate'),
   [envVars.payoutKeyNamespace]: optionalString,
+  [envVars.allowLoopbackWebhooks]: z.optional(z.enum(['true', 'false'])),
 });
 
 /** Reads the handler configuration from the environment; names the missing variable when one is absent. */
@@ -70,6 +77,8 @@ export function platformConfigFromEnv(env: NodeJS.ProcessEnv): PlatformConfig {
     adminToken: parsed[envVars.adminToken],
     repeatClickWindowSeconds: parsed[envVars.repeatClickWindowSeconds],
     payoutKeyNamespace: parsed[envVars.payoutKeyNamespace],
+    // Lambda always sets AWS_LAMBDA_FUNCTION_NAME: a stray variable on AWS cannot open SSRF.
+    allowLoopbackWebhooks: parsed[envVars.allowLoopbackWebhooks] === 'true' && !env.AWS_LAMBDA_FUNCTION_NAME,
   };
 }
 

@@ -175,6 +175,8 @@ export async function startLocalPlatform(options: StartLocalPlatformOptions): Pr
       const created = await ensureQueues({ sqs: client.sqs, queues, visibilityTimeoutSeconds });
       process.env[envVars.publicBaseUrl] = options.publicBaseUrl ?? url;
       process.env[envVars.adminToken] = adminToken;
+      // Development receivers run on this machine (http://127.0.0.1:…); the CDK app never sets this.
+      process.env[envVars.allowLoopbackWebhooks] ??= 'true';
       for (const table of Object.values(tables)) process.env[table.envVar] = table.name;
       for (const [name, queue] of queueList) process.env[queue.envVar] = created[name]!.url;
       return created;
