@@ -8,6 +8,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 // zod/mini: every handler's bundle carries this module, the redirect's included.
 import * as z from 'zod/mini';
 import { envVars, queues, tables, type QueueName, type TableName } from '../../lib/resources.js';
+import type { PaymentDataCipher } from '../ports/payment-data-cipher.js';
 import type { PayoutProvider, PayoutProviderName } from '../ports/payout-provider.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 
@@ -45,6 +46,12 @@ export interface PlatformDeps {
    * Built by `payoutProvidersFromEnv` (functions/adapters/payments) where a function needs them.
    */
   payoutProviders?: Partial<Record<PayoutProviderName, PayoutProvider>>;
+  /**
+   * Envelope encryption of payment details, for the function that stores them and sends payouts
+   * (the management API): KMS on AWS (`paymentDataCipherFromEnv`), the DATA_DIR key file locally.
+   * Absent: payment details cannot be written or opened (500), never stored in clear.
+   */
+  paymentDataCipher?: PaymentDataCipher;
 }
 
 const optionalString = z.optional(z.string().check(z.minLength(1)));

@@ -4,6 +4,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { payoutProvidersFromEnv } from '../../functions/adapters/payments/payout-providers-from-env.js';
+import { createEnvelopeCipher } from '../../functions/adapters/crypto/create-envelope-cipher.js';
+import { createLocalKeyFileDataKeyProvider } from '../../functions/adapters/crypto/create-local-key-file-data-key-provider.js';
 import { platformConfigFromEnv, type PlatformDeps } from '../../functions/platform/composition-root.js';
 import {
   envVars,
@@ -199,6 +201,8 @@ export async function startLocalPlatform(options: StartLocalPlatformOptions): Pr
             now: () => new Date(),
             // Wire always; Stripe and PayPal when their credentials are in the environment.
             payoutProviders: payoutProvidersFromEnv(process.env),
+            // KMS's stand-in: data keys wrapped by $DATA_DIR/payment-data.key (0600, made on first use).
+            paymentDataCipher: createEnvelopeCipher(createLocalKeyFileDataKeyProvider({ dataDir })),
           };
           return deps;
         },
