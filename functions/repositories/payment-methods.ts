@@ -102,13 +102,17 @@ export async function verifyPaymentMethod(sql: SqlExecutor, id: number, now: str
   );
 }
 
-/** Rows written before migration 0012: details still in clear, nothing sealed (oldest first). */
-export async function listUnsealedPaymentMethods(sql: SqlExecutor, limit: number): Promise<Array<{ partner_payment_method_id: number; partner_id: number; account_details: Record<string, unknown> }>> {
+/** Rows written before migration 0012 (details in clear, nothing sealed), by id after `afterId`. */
+export async function listUnsealedPaymentMethods(
+  sql: SqlExecutor,
+  input: { afterId: number; limit: number },
+): Promise<Array<{ partner_payment_method_id: number; partner_id: number; account_details: Record<string, unknown> }>> {
   const { rows } = await sql.query<{ partner_payment_method_id: number; partner_id: number; account_details: Record<string, unknown> }>(
     `SELECT partner_payment_method_id, partner_id, account_details FROM partner_payment_methods
      WHERE account_details_encrypted IS NULL AND account_details IS NOT NULL AND account_details <> '{}'::jsonb
+       AND partner_payment_method_id > :after::integer
      ORDER BY partner_payment_method_id LIMIT :limit::integer`,
-    { limit },
+    { after: input.afterId, limit: input.limit },
   );
   return rows;
 }
