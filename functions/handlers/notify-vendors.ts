@@ -11,8 +11,9 @@
  * A notice that cannot be SIGNED (no secret, or one the `standardwebhooks` library refuses) is
  * our fault, not the vendor's: it is logged at level error, never POSTed unsigned, never marked
  * delivered, and failed like a refused POST, so it is retried with backoff (a secret rotated in
- * the meantime lets it through) and then lands in the notifications DLQ, whose
- * `notifications-dlq-not-empty` alarm (lib/stacks/monitoring-stack.ts) pages the operator.
+ * the meantime lets it through) and then lands in the notifications DLQ. The monitoring stack
+ * alarms at the first one (`notifications-unsignable`, a metric filter on `outcome: unsignable`)
+ * and again when it is dead-lettered (`notifications-dlq-not-empty`).
  */
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
