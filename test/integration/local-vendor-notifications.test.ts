@@ -86,7 +86,7 @@ describe('local platform: vendor notifications and payment data', () => {
     expect((await stat(join(dataDir, 'payment-data.key'))).mode & 0o777).toBe(0o600);
     const { rows } = await platform.deps.sql.query<{ row: string }>(
       `SELECT row_to_json(m)::text AS row FROM partner_payment_methods m WHERE partner_payment_method_id = :id::integer`,
-      { id: method.body.partner_payment_method_id },
+      { id: Number(method.body.partner_payment_method_id) },
     );
     expect(rows[0]!.row).not.toContain('ABNA0417164300');
   });
