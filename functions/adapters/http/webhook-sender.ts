@@ -94,6 +94,11 @@ export async function checkWebhookTarget(
     const bad = addresses.find((a) => !allowed(a));
     if (bad !== undefined) throw new WebhookTargetRefusedError(`${host} resolves to a non-public address (${bad})`);
   }
+  // Plain http only for development receivers: an endpoint saved before webhook_url was checked
+  // at save time must not get notices (and their signatures) in clear over the internet.
+  if (parsed.protocol === 'http:' && !options.allowPrivateTargets && !options.allowLoopbackTargets) {
+    throw new WebhookTargetRefusedError('http is not allowed: the endpoint must use https');
+  }
   const address = addresses[0]!;
   return { url: parsed, address, family: isIP(address) === 6 ? 6 : 4 };
 }
