@@ -133,6 +133,12 @@ export interface FunctionDeclaration {
   tables: { name: TableName; access: 'read' | 'write' | 'readWrite' }[];
   sendsTo: QueueName[];
   usesDatabase: boolean;
+  /**
+   * Use of the payment-data KMS key (docs/payment-data.md): `seal` = GenerateDataKey (store
+   * payment details), `open` = Decrypt (send payouts). Absent: no access. Only the function that
+   * sends payouts may open.
+   */
+  paymentDataKey?: readonly ('seal' | 'open')[];
 }
 
 export const functions = {
@@ -165,6 +171,8 @@ export const functions = {
     ],
     sendsTo: ['conversions', 'notifications'],
     usesDatabase: true,
+    // It stores partners' payment details (seal) and is where payouts are sent (open: the only one).
+    paymentDataKey: ['seal', 'open'],
   },
   webhooks: {
     entry: 'functions/handlers/webhooks.ts',
@@ -261,4 +269,8 @@ export const envVars = {
   originVerifyGraceSeconds: 'ORIGIN_VERIFY_GRACE_SECONDS',
   velocityMaxClicksPerVisitorPerLink: 'VELOCITY_MAX_CLICKS_PER_VISITOR_PER_LINK',
   velocityMaxClicksPerIpPerLink: 'VELOCITY_MAX_CLICKS_PER_IP_PER_LINK',
+  /** Local runner only (never set by the CDK app): http and loopback vendor webhook receivers. */
+  allowLoopbackWebhooks: 'ALLOW_LOOPBACK_WEBHOOKS',
+  /** The KMS key (ARN) that wraps payment-data keys; set on the functions granted it. */
+  paymentDataKeyArn: 'PAYMENT_DATA_KEY_ARN',
 } as const;

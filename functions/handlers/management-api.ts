@@ -13,6 +13,7 @@ import type { ApiDeps } from '../platform/http/route.js';
 import type { LinkStore } from '../ports/link-store.js';
 import { createLinkStore } from '../adapters/aws/link-writer.js';
 import { payoutProvidersFromEnv } from '../adapters/payments/payout-providers-from-env.js';
+import { paymentDataCipherFromEnv } from '../adapters/crypto/payment-data-cipher-from-env.js';
 import { createRouter } from './api/router.js';
 import { allRoutes } from './api/routes-index.js';
 
@@ -42,5 +43,10 @@ export function createHandler(deps: PlatformDeps, options: ManagementApiOptions 
 }
 
 export const handler = lazyHandler(() =>
-  createHandler(Object.assign(platformDepsFromEnv(), { payoutProviders: payoutProvidersFromEnv(process.env) })),
+  createHandler(
+    Object.assign(platformDepsFromEnv(), {
+      payoutProviders: payoutProvidersFromEnv(process.env),
+      paymentDataCipher: paymentDataCipherFromEnv(process.env),
+    }),
+  ),
 );

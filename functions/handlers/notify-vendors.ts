@@ -5,8 +5,15 @@
  * delay (`retryDelaySeconds`, via ChangeMessageVisibility), so SQS redelivers it with backoff; after
  * `maxReceiveCount` the message moves to the DLQ.
  * Attempts and the last error are kept in `notification_deliveries`. A notice already delivered
- * is acknowledged without a second POST. Notices that can never be delivered (no endpoint, no
- * secret, a refused target) are recorded as failed and acknowledged: retrying cannot help.
+ * is acknowledged without a second POST. Notices that can never be delivered (no endpoint, a
+ * refused target) are recorded as failed and acknowledged: retrying cannot help.
+ *
+ * A notice that cannot be SIGNED (no secret, or one the `standardwebhooks` library refuses) is
+ * our fault, not the vendor's: it is logged at level error, never POSTed unsigned, never marked
+ * delivered, and failed like a refused POST, so it is retried with backoff (a secret rotated in
+ * the meantime lets it through) and then lands in the notifications DLQ. The monitoring stack
+ * alarms at the first one (`notifications-unsignable`, a metric filter on `outcome: unsignable`)
+ * and again when it is dead-lettered (`notifications-dlq-not-empty`).
  */
 import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -31,7 +38,7 @@ export interface NotifyVendorsOptions {
 /** Makes a received message invisible for `seconds` (its retry backoff). */
 export type Postpone = (receiptHandle: string, seconds: number) => Promise<void>;
 
-type Outcome = 'delivered' | 'retry' | 'gave_up' | 'already_delivered';
+type Outcome = 'delivered' | 'retry' | 'unsignable' | 'gave_up' | 'already_delivered';
 
 const maxReceives = queues.notifications.maxReceiveCount;
 
@@ -66,12 +73,16 @@ export function createNotifyVendors(deps: {
     };
     const vendor = await findVendorWebhookTarget(deps.sql, message.vendor_id);
     if (!vendor?.webhook_url) return giveUp('vendor has no webhook_url');
-    if (!vendor.webhook_secret) return giveUp('vendor has no webhook_secret to sign with');
+    const unsignable = async (error: string) => {
+      await recordAttempt(deps.sql, { notification_id: message.notification_id, status: lastReceive ? 'failed' : 'pending', error, now, countsAsAttempt: false });
+      return 'unsignable' as const;
+    };
+    if (!vendor.webhook_secret) return unsignable('cannot sign: vendor has no webhook_secret');
     let request;
     try {
       request = buildVendorWebhook({ message, secret: vendor.webhook_secret, now });
     } catch (error) {
-      return giveUp(`cannot sign: ${(error as Error).message}`);
+      return unsignable(`cannot sign: ${(error as Error).message}`);
     }
     let error: string;
     try {
@@ -110,8 +121,9 @@ export function createNotifyVendors(deps: {
       try {
         const receives = receiveCount(record);
         const outcome = await deliver(message, receives >= maxReceives);
-        deps.log({ level: outcome === 'retry' || outcome === 'gave_up' ? 'warn' : 'info', message: 'vendor notification', outcome, notification_id: message.notification_id, vendor_id: message.vendor_id });
-        if (outcome === 'retry') {
+        const level = outcome === 'unsignable' ? 'error' : outcome === 'retry' || outcome === 'gave_up' ? 'warn' : 'info';
+        deps.log({ level, message: 'vendor notification', outcome, notification_id: message.notification_id, vendor_id: message.vendor_id });
+        if (outcome === 'retry' || outcome === 'unsignable') {
           await backOff(record, receives);
           batchItemFailures.push({ itemIdentifier: record.messageId });
         }
@@ -125,7 +137,9 @@ export function createNotifyVendors(deps: {
 }
 
 export function createHandler(deps: PlatformDeps, options: NotifyVendorsOptions = {}) {
-  const sender = options.sender ?? createWebhookSender({ allowPrivateTargets: options.allowPrivateWebhookTargets === true });
+  const sender =
+    options.sender ??
+    createWebhookSender({ allowPrivateTargets: options.allowPrivateWebhookTargets === true, allowLoopbackTargets: deps.config.allowLoopbackWebhooks === true });
   const log = options.log ?? ((entry: Record<string, unknown>) => console.log(JSON.stringify(entry)));
   const queueUrl = deps.config.queueUrls.notifications;
   const postpone: Postpone | undefined =

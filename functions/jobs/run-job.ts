@@ -12,6 +12,7 @@ import { runReconciliationJob } from './reconciliation.js';
 import { runRebuildTotalsJob } from './rebuild-totals.js';
 import { runRetentionJob } from './retention.js';
 import { erasureSubjectOf, runErasure } from './gdpr-erasure.js';
+import { runEncryptPaymentMethodsJob } from './encrypt-payment-methods.js';
 
 export interface JobDeps extends PlatformDeps {
   /** Injected by callers that already hold one (the management API, tests). */
@@ -51,6 +52,8 @@ export const jobs: Record<string, Job> = {
       actor: { actor_type: 'system', actor_id: null, ip_address: null },
       now: deps.now(),
     }),
+  /** Seals payment details stored in clear before migration 0012 (docs/payment-data.md); needs the payment-data key. */
+  'encrypt-payment-methods': ({ deps, input }) => runEncryptPaymentMethodsJob({ sql: deps.sql, cipher: deps.paymentDataCipher, now: deps.now(), input }),
   payouts: ({ deps, input }) => runPayoutsJob({ sql: deps.sql, now: deps.now(), input, defaultMinimum: process.env.PAYOUT_MINIMUM }),
 };
 

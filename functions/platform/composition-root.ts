@@ -10,6 +10,7 @@ import * as z from 'zod/mini';
 import { envVars, queues, tables, type QueueName, type TableName } from '../../lib/resources.js';
 import { DEFAULT_VELOCITY_LIMITS, type VelocityLimits } from '../domain/clicks/velocity-verdict.js';
 import type { OriginVerifySecrets } from '../ports/origin-verify-secrets.js';
+import type { PaymentDataCipher } from '../ports/payment-data-cipher.js';
 import type { PayoutProvider, PayoutProviderName } from '../ports/payout-provider.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 
@@ -32,6 +33,12 @@ export interface PlatformConfig {
   originVerifyGraceSeconds?: number;
   /** The redirect's velocity rules (per minute, per link). @default DEFAULT_VELOCITY_LIMITS */
   velocityLimits?: VelocityLimits;
+  /**
+   * Development only: vendors may save http and loopback `webhook_url`s and notifications reach
+   * loopback receivers. From `ALLOW_LOOPBACK_WEBHOOKS=true`, which the local runner sets; never
+   * true inside Lambda, whatever the environment says. @default false
+   */
+  allowLoopbackWebhooks?: boolean;
 }
 
 export interface PlatformDeps {
@@ -49,6 +56,12 @@ export interface PlatformDeps {
   payoutProviders?: Partial<Record<PayoutProviderName, PayoutProvider>>;
   /** The origin-verify secret, given directly (the local platform's); on AWS it comes from `config.originVerifySecretId`. */
   originVerifySecrets?: OriginVerifySecrets;
+  /**
+   * Envelope encryption of payment details, for the function that stores them and sends payouts
+   * (the management API): KMS on AWS (`paymentDataCipherFromEnv`), the DATA_DIR key file locally.
+   * Absent: payment details cannot be written or opened (500), never stored in clear.
+   */
+  paymentDataCipher?: PaymentDataCipher;
 }
 
 const optionalString = z.optional(z.string().check(z.minLength(1)));
@@ -66,6 +79,7 @@ const environmentSchema = z.object({
   [envVars.originVerifyGraceSeconds]: z.optional(z.coerce.number().check(z.int(), z.minimum(0))),
   [envVars.velocityMaxClicksPerVisitorPerLink]: z.optional(z.coerce.number().check(z.int(), z.minimum(0))),
   [envVars.velocityMaxClicksPerIpPerLink]: z.optional(z.coerce.number().check(z.int(), z.minimum(0))),
+  [envVars.allowLoopbackWebhooks]: z.optional(z.enum(['true', 'false'])),
 });
 
 /** Reads the handler configuration from the environment; names the missing variable when one is absent. */
@@ -87,6 +101,8 @@ export function platformConfigFromEnv(env: NodeJS.ProcessEnv): PlatformConfig {
     originVerifySecretId: parsed[envVars.originVerifySecretId],
     originVerifyGraceSeconds: parsed[envVars.originVerifyGraceSeconds],
     ...velocityLimitsFrom(parsed[envVars.velocityMaxClicksPerVisitorPerLink], parsed[envVars.velocityMaxClicksPerIpPerLink]),
+    // Lambda always sets AWS_LAMBDA_FUNCTION_NAME: a stray variable on AWS cannot open SSRF.
+    allowLoopbackWebhooks: parsed[envVars.allowLoopbackWebhooks] === 'true' && !env.AWS_LAMBDA_FUNCTION_NAME,
   };
 }
 

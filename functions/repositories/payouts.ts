@@ -4,6 +4,7 @@
  * `selectPayableCredits` + `planPayouts` in functions/domain/payouts; tests cross-check this SQL
  * against it.
  */
+import type { SealedRecord } from '../ports/payment-data-cipher.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 
 /** Shares and adjustments, as CTEs: every live partner share's gross amount and whether a live payout holds it. */
@@ -172,7 +173,10 @@ export interface PayoutRecord extends Record<string, unknown> {
   currency: string;
   provider: string;
   provider_account_id: string | null;
+  /** The masked view, or (rows from before migration 0012) the details in clear. */
   account_details: Record<string, unknown> | null;
+  /** The sealed details (docs/payment-data.md); only the payout send opens them. */
+  account_details_encrypted: SealedRecord | null;
   provider_transaction_id: string | null;
   provider_response: Record<string, unknown> | null;
   status: 'pending' | 'processing' | 'completed' | 'failed';
@@ -189,7 +193,7 @@ export interface PayoutRecord extends Record<string, unknown> {
 
 const PAYOUT_SELECT = `
   SELECT p.payout_id, p.partner_id, p.partner_payment_method_id, p.amount::text AS amount, p.currency,
-         pp.name AS provider, m.provider_account_id, m.account_details, p.provider_transaction_id,
+         pp.name AS provider, m.provider_account_id, m.account_details, m.account_details_encrypted, p.provider_transaction_id,
          p.provider_response, p.status, p.start_date, p.end_date, p.created_at, p.processed_at,
          p.completed_at, p.failed_at, p.failure_reason, p.idempotency_key, p.attempts
   FROM payouts p

@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode, type BundlingOptions, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -144,6 +145,17 @@ export class NodeFunction extends NodejsFunction {
   bindQueue(queue: sqs.IQueue, declaration: QueueDeclaration): this {
     this.addEnvironment(declaration.envVar, queue.queueUrl);
     this.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+    return this;
+  }
+
+  /**
+   * Sets `PAYMENT_DATA_KEY_ARN` and grants exactly the calls of `uses` on the payment-data key:
+   * `seal` = kms:GenerateDataKey (envelope encryption of payment details), `open` = kms:Decrypt.
+   */
+  bindPaymentDataKey(key: kms.IKey, uses: readonly ('seal' | 'open')[]): this {
+    this.addEnvironment(envVars.paymentDataKeyArn, key.keyArn);
+    const actions = [...(uses.includes('seal') ? ['kms:GenerateDataKey'] : []), ...(uses.includes('open') ? ['kms:Decrypt'] : [])];
+    if (actions.length > 0) this.addToRolePolicy(new iam.PolicyStatement({ actions, resources: [key.keyArn] }));
     return this;
   }
 

@@ -5,6 +5,7 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -18,6 +19,8 @@ export interface PlatformData {
   readonly queues: Record<QueueName, { readonly queue: sqs.IQueue }>;
   readonly cluster: rds.DatabaseCluster;
   readonly databaseName: string;
+  /** Wraps the data keys of partners' payment details (envelope encryption). */
+  readonly paymentDataKey: kms.IKey;
 }
 
 /**
@@ -59,5 +62,6 @@ export function createPlatformFunction(scope: Construct, name: FunctionName, pro
     fn.bindQueue(props.data.queues[queue].queue, queues[queue]);
   }
   if (declaration.usesDatabase) fn.bindDatabase(props.data.cluster, props.data.databaseName);
+  if (declaration.paymentDataKey) fn.bindPaymentDataKey(props.data.paymentDataKey, declaration.paymentDataKey);
   return fn;
 }

@@ -441,7 +441,7 @@ export async function runDemoScenario(options: RunDemoScenarioOptions): Promise<
       method: 'POST',
       path: '/v1/partner/payment-methods',
       token: partner.apiKey,
-      body: { provider: 'wire', account_details: { iban: 'DE89370400440532013000', account_holder: partner.name }, is_default: true },
+      body: { payment_provider: 'wire', account_details: { iban: 'DE89370400440532013000', bic: 'COBADEFFXXX', account_holder: partner.name }, is_default: true },
     });
     await http.json({
       step: `verify ${partner.name}'s wire account`,

@@ -4,6 +4,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { payoutProvidersFromEnv } from '../../functions/adapters/payments/payout-providers-from-env.js';
+import { createEnvelopeCipher } from '../../functions/adapters/crypto/create-envelope-cipher.js';
+import { createLocalKeyFileDataKeyProvider } from '../../functions/adapters/crypto/create-local-key-file-data-key-provider.js';
 import { platformConfigFromEnv, type PlatformDeps } from '../../functions/platform/composition-root.js';
 import {
   envVars,
@@ -185,6 +187,8 @@ export async function startLocalPlatform(options: StartLocalPlatformOptions): Pr
       const created = await ensureQueues({ sqs: client.sqs, queues, visibilityTimeoutSeconds });
       process.env[envVars.publicBaseUrl] = options.publicBaseUrl ?? url;
       process.env[envVars.adminToken] = adminToken;
+      // Development receivers run on this machine (http://127.0.0.1:…); the CDK app never sets this.
+      process.env[envVars.allowLoopbackWebhooks] ??= 'true';
       for (const table of Object.values(tables)) process.env[table.envVar] = table.name;
       for (const [name, queue] of queueList) process.env[queue.envVar] = created[name]!.url;
       return created;
@@ -208,6 +212,8 @@ export async function startLocalPlatform(options: StartLocalPlatformOptions): Pr
             // Wire always; Stripe and PayPal when their credentials are in the environment.
             payoutProviders: payoutProvidersFromEnv(process.env),
             originVerifySecrets: { read: async () => ({ current: { value: originVerifySecret, createdAt: originVerifyCreatedAt } }) },
+            // KMS's stand-in: data keys wrapped by $DATA_DIR/payment-data.key (0600, made on first use).
+            paymentDataCipher: createEnvelopeCipher(createLocalKeyFileDataKeyProvider({ dataDir })),
           };
           return deps;
         },

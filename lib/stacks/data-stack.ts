@@ -7,6 +7,7 @@
 import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -34,6 +35,8 @@ export class DataStack extends Stack {
   readonly cluster: rds.DatabaseCluster;
   readonly databaseName = databaseName;
   readonly migrations: SchemaMigrations;
+  /** Wraps the per-record data keys of partners' payment details (docs/payment-data.md). */
+  readonly paymentDataKey: kms.Key;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, props);
@@ -137,6 +140,15 @@ export class DataStack extends Stack {
       { id: 'AwsSolutions-SMG4', reason: 'Rotation needs a Lambda inside the isolated VPC plus a Secrets Manager endpoint; the secret is only read by the Data API on behalf of IAM-authorised functions. Rotate by redeploying a new secret if required.' },
       { id: 'AwsSolutions-EC23', reason: 'The generated security group has no ingress rules; the Data API does not use it.' },
     );
+
+    // Deleting it would make every sealed payment detail unreadable: retained, and rotated yearly
+    // (KMS keeps the old key material, so records sealed before a rotation still open).
+    this.paymentDataKey = new kms.Key(this, 'PaymentDataKey', {
+      alias: `alias/${config.stage}/affiliate/payment-data`,
+      description: `${config.stage} affiliate platform: wraps the data keys of partners' payment details`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
 
     this.migrations = new SchemaMigrations(this, 'SchemaMigrations', {
       cluster: this.cluster,

@@ -10,6 +10,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -29,6 +30,8 @@ export interface MonitoringStackProps extends StackProps {
   readonly redirectP99Ms?: number;
   /** Percentage of API requests answered 5xx that raises the alarm. @default 1 */
   readonly api5xxPercent?: number;
+  /** The notifications consumer's log group: a notice that cannot be signed alarms at once. */
+  readonly notificationLogs?: logs.ILogGroup;
 }
 
 export class MonitoringStack extends Stack {
@@ -100,6 +103,27 @@ export class MonitoringStack extends Stack {
         evaluationPeriods: 1,
       });
       consumerWidgets.push(new cloudwatch.GraphWidget({ title: `${consumerName}: errors and throttles`, left: [errors, throttles], width: 8 }));
+    }
+
+    // A notice we cannot sign (no secret, or one the Standard Webhooks library refuses) is our
+    // fault and reaches the DLQ only after two hours of retries: alarm on the first one.
+    if (props.notificationLogs) {
+      const unsignable = new logs.MetricFilter(this, 'UnsignableNotificationsFilter', {
+        logGroup: props.notificationLogs,
+        filterPattern: logs.FilterPattern.stringValue('$.outcome', '=', 'unsignable'),
+        metricNamespace: 'AffiliatePlatform',
+        metricName: 'UnsignableNotifications',
+        metricValue: '1',
+      });
+      const unsignableCount = unsignable.metric({ period, statistic: 'Sum' });
+      alarm('UnsignableNotifications', unsignableCount, {
+        alarmName: 'notifications-unsignable',
+        alarmDescription: 'A vendor notification could not be signed (missing or invalid webhook secret): nothing was sent',
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+      });
+      consumerWidgets.push(new cloudwatch.GraphWidget({ title: 'Unsignable vendor notifications', left: [unsignableCount], width: 8 }));
     }
 
     const redirectP99 = props.redirect.metricDuration({ period, statistic: 'p99' });

@@ -80,6 +80,7 @@ export function createPlatformStacks(app: App, config: StageConfig, env?: Enviro
     redirect,
     httpApi: api.httpApi,
     redirectP99Ms: config.redirectP99Ms,
+    notificationLogs: workers.functions.notifyVendors?.logGroup,
   });
   return { data, api, workers, edge, monitoring };
 }

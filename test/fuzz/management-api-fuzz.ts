@@ -178,7 +178,7 @@ describe('management API', () => {
     expect(JSON.parse(surrogate.body.toString('utf8')).errors).toEqual([{ path: 'body.company_name', message: expect.stringContaining('surrogate') }]);
     // 10,000 levels reached the SQL driver's JSON.stringify and overflowed the stack: a 500.
     const partnerAuth = { authorization: `Bearer ${world!.partnerKey}`, 'content-type': 'application/json' };
-    const deepDetails = encodeJsonBody({ provider: 'wire', account_details: new RawJson('{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000), 'deep') });
+    const deepDetails = encodeJsonBody({ payment_provider: 'wire', account_details: new RawJson('{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000), 'deep') });
     const tooDeep = await checker.check({ method: 'POST', path: '/v1/partner/payment-methods', headers: partnerAuth, body: deepDetails });
     expect(JSON.parse(tooDeep.body.toString('utf8')).errors[0].message).toContain('deeper than 64');
   });

@@ -84,19 +84,19 @@ const payoutRows = async () =>
 
 describe('payment methods', () => {
   it('partner adds methods, one default at a time; the operator verifies', async () => {
-    const first = await fx.api.post('/v1/partner/payment-methods', { provider: 'wire', account_details: { iban: 'DE89370400440532013000' } }, { token: p.c.key });
+    const first = await fx.api.post('/v1/partner/payment-methods', { payment_provider: 'wire', account_details: { iban: 'DE89370400440532013000', bic: 'COBADEFFXXX' } }, { token: p.c.key });
     expect(first.status, JSON.stringify(first.body)).toBe(201);
     expect(first.body).toMatchObject({ provider: 'wire', is_default: true, is_verified: false });
-    const second = await fx.api.post('/v1/partner/payment-methods', { provider: 'stripe', provider_account_id: 'acct_1PartnerC', is_default: true }, { token: p.c.key });
+    const second = await fx.api.post('/v1/partner/payment-methods', { payment_provider: 'stripe', provider_account_id: 'acct_1PartnerC', is_default: true }, { token: p.c.key });
     expect(second.status).toBe(201);
     const list = await fx.api.get('/v1/partner/payment-methods', { token: p.c.key });
     expect(list.body.data.map((m: any) => [m.provider, m.is_default])).toEqual([['wire', false], ['stripe', true]]);
     // Back to wire as the default, verified: C is paid by wire.
-    const third = await fx.api.post('/v1/partner/payment-methods', { provider: 'wire', account_details: { iban: 'FR7630006000011234567890189' }, is_default: true }, { token: p.c.key });
+    const third = await fx.api.post('/v1/partner/payment-methods', { payment_provider: 'wire', account_details: { iban: 'FR7630006000011234567890189', bic: 'AGRIFRPPXXX' }, is_default: true }, { token: p.c.key });
     const verified = await fx.api.post(`/v1/admin/payment-methods/${third.body.partner_payment_method_id}/verify`, undefined, { token: adminToken });
     expect(verified.status).toBe(200);
     expect(verified.body.is_verified).toBe(true);
-    const bad = await fx.api.post('/v1/partner/payment-methods', { provider: 'stripe', provider_account_id: 'nope' }, { token: p.c.key });
+    const bad = await fx.api.post('/v1/partner/payment-methods', { payment_provider: 'stripe', provider_account_id: 'nope' }, { token: p.c.key });
     expect(bad.status).toBe(400);
     const none = await fx.api.post('/v1/admin/payment-methods/999999/verify', undefined, { token: adminToken });
     expect(none.status).toBe(404);

@@ -5,13 +5,16 @@
  * check and the connect (rebinding). Only http(s), no redirects followed, bounded time.
  *
  * `allowPrivateTargets` is the explicit test-only escape hatch (a receiver on 127.0.0.1); it
- * skips the address check but never the scheme check.
+ * skips the address check but never the scheme check. `allowLoopbackTargets` is the local
+ * runner's narrower setting (`ALLOW_LOOPBACK_WEBHOOKS`): loopback addresses pass, private and
+ * link-local ones are still refused.
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { isPublicAddress } from '../../domain/notifications/is-public-address.js';
 
 /** The target was refused before any byte was sent (bad scheme, private address, unresolvable). */
@@ -25,6 +28,8 @@ export class WebhookTargetRefusedError extends Error {
 export interface WebhookSenderOptions {
   /** Test-only: allow loopback/private targets. @default false */
   allowPrivateTargets?: boolean;
+  /** Local development: loopback (127.0.0.0/8, ::1) targets pass the address check. @default false */
+  allowLoopbackTargets?: boolean;
   /** @default 10000 */
   timeoutMs?: number;
   /** DNS resolution (all addresses); injectable for tests. @default node:dns lookup with all: true */
@@ -37,6 +42,13 @@ export interface WebhookSendResult {
 
 export interface WebhookSender {
   post(input: { url: string; headers: Record<string, string>; body: string }): Promise<WebhookSendResult>;
+}
+
+function isLoopbackAddress(address: string): boolean {
+  if (!ipaddr.isValid(address)) return false;
+  let parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  return parsed.range() === 'loopback';
 }
 
 function defaultResolve(hostname: string): Promise<string[]> {
@@ -54,7 +66,7 @@ function defaultResolve(hostname: string): Promise<string[]> {
  */
 export async function checkWebhookTarget(
   url: string,
-  options: Pick<WebhookSenderOptions, 'allowPrivateTargets' | 'resolve'> = {},
+  options: Pick<WebhookSenderOptions, 'allowPrivateTargets' | 'allowLoopbackTargets' | 'resolve'> = {},
 ): Promise<{ url: URL; address: string; family: 4 | 6 }> {
   let parsed: URL;
   try {
@@ -78,8 +90,14 @@ export async function checkWebhookTarget(
   }
   if (addresses.length === 0) throw new WebhookTargetRefusedError(`${host} has no address`);
   if (!options.allowPrivateTargets) {
-    const bad = addresses.find((a) => !isPublicAddress(a));
+    const allowed = (a: string) => isPublicAddress(a) || (options.allowLoopbackTargets === true && isLoopbackAddress(a));
+    const bad = addresses.find((a) => !allowed(a));
     if (bad !== undefined) throw new WebhookTargetRefusedError(`${host} resolves to a non-public address (${bad})`);
+  }
+  // Plain http only for development receivers: an endpoint saved before webhook_url was checked
+  // at save time must not get notices (and their signatures) in clear over the internet.
+  if (parsed.protocol === 'http:' && !options.allowPrivateTargets && !options.allowLoopbackTargets) {
+    throw new WebhookTargetRefusedError('http is not allowed: the endpoint must use https');
   }
   const address = addresses[0]!;
   return { url: parsed, address, family: isIP(address) === 6 ? 6 : 4 };

@@ -4,6 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { formatStandardWebhookSecret } from '../../domain/webhooks/standard-webhook.js';
+import { assertWebhookUrl } from './assert-webhook-url.js';
 import { generateApiKey } from '../../domain/auth/api-key.js';
 import { keyExpiresAt } from '../../domain/auth/key-lifetime.js';
 import { runJob, UnknownJobError } from '../../jobs/run-job.js';
@@ -143,8 +145,9 @@ export const adminRoutes: AnyRoute[] = [
     body: createVendorBody,
     responses: { 201: { description: 'Vendor created', schema: createdVendor } },
     handler: async ({ deps, body, actor, now }) => {
+      assertWebhookUrl(body.webhook_url, deps.config);
       const key = generateApiKey({ ownerType: 'vendor_user' });
-      const webhookSecret = `whsec_${randomBytes(24).toString('base64url')}`;
+      const webhookSecret = formatStandardWebhookSecret(randomBytes(32));
       const expiresAt = keyExpiresAt(now);
       try {
         const result = await deps.sql.transaction(async (tx) => {

@@ -119,6 +119,29 @@ const lastOutcome = (payout: PayoutRecord): 'not_paid' | 'unknown' | undefined =
 };
 
 /**
+ * The payout send is the only reader of payment details in clear (docs/payment-data.md): the
+ * sealed record is opened here, for the provider call, and never stored or returned. A row from
+ * before migration 0012 (nothing sealed yet) is used as stored. A record that cannot be opened
+ * fails the payout before anything is sent (`not_paid`, so a retry after the key is fixed is safe).
+ */
+async function openAccountDetails(deps: ApiDeps, payout: PayoutRecord): Promise<Record<string, unknown>> {
+  if (!payout.account_details_encrypted) return payout.account_details ?? {};
+  try {
+    if (!deps.paymentDataCipher) throw new Error('payment data encryption is not configured');
+    return await deps.paymentDataCipher.open(payout.account_details_encrypted, { partner_id: String(payout.partner_id) });
+  } catch (cause) {
+    throw new PayoutProviderError({
+      provider: payout.provider as PayoutProviderName,
+      reason: 'invalid_destination',
+      retryable: false,
+      outcome: 'not_paid',
+      message: `payment details of payout ${payout.payout_id} could not be decrypted: ${(cause as Error).message}`,
+      cause,
+    });
+  }
+}
+
+/**
  * Approve (pending), retry (failed) or re-send a crashed send (processing, no provider answer,
  * older than RESEND_AFTER_MS) — always with the payout's idempotency key, a new key only after a
  * definitive refusal.
@@ -174,7 +197,7 @@ export async function sendPayout(args: { deps: ApiDeps; payoutId: number; now: D
       currency: payout.currency.trim(),
       destination: {
         ...(payout.provider_account_id ? { providerAccountId: payout.provider_account_id } : {}),
-        accountDetails: payout.account_details ?? {},
+        accountDetails: await openAccountDetails(deps, payout),
       },
       description: `Affiliate payout ${payoutId}`,
       mayHaveBeenSent,

@@ -4,6 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { formatStandardWebhookSecret } from '../../domain/webhooks/standard-webhook.js';
+import { assertWebhookUrl } from './assert-webhook-url.js';
 import { NotFoundError } from '../../platform/http/errors.js';
 import { partnerSchema, vendorSchema } from './account-schemas.js';
 import { httpUrl } from '../../platform/http/fields.js';
@@ -46,8 +48,9 @@ export const profileRoutes: AnyRoute[] = [
       })
       .refine(nonEmpty, { message: 'Send at least one field to change.' }),
     responses: { 200: { description: 'The vendor', schema: vendorSchema } },
-    handler: async ({ deps, auth, body, actor, now }) =>
-      ok(
+    handler: async ({ deps, auth, body, actor, now }) => {
+      assertWebhookUrl(body.webhook_url, deps.config);
+      return ok(
         await deps.sql.transaction(async (tx) => {
           const before = await findVendorForUpdate(tx, auth.vendorId);
           if (!before) throw new NotFoundError('Vendor not found.');
@@ -55,7 +58,8 @@ export const profileRoutes: AnyRoute[] = [
           await writeAuditLog(tx, { entity_type: 'vendors', entity_id: auth.vendorId, action: 'update', actor, before: { ...before }, after: { ...after }, now });
           return after;
         }),
-      ),
+      );
+    },
   }),
 
   defineRoute({
@@ -67,7 +71,7 @@ export const profileRoutes: AnyRoute[] = [
     tags: ['profile'],
     responses: { 201: { description: 'The new secret', schema: z.object({ webhook_secret: z.string() }) } },
     handler: async ({ deps, auth, actor, now }) => {
-      const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+      const secret = formatStandardWebhookSecret(randomBytes(32));
       await deps.sql.transaction(async (tx) => {
         await setVendorWebhookSecret(tx, { vendor_id: auth.vendorId, webhook_secret: secret, now });
         // The secret itself is never audited: only that it changed.

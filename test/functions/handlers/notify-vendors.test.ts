@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHandler } from '../../../functions/handlers/notify-vendors.js';
-import { formatStandardWebhookSecret, verifyStandardWebhook } from '../../../functions/domain/webhooks/index.js';
+import { formatStandardWebhookSecret } from '../../../functions/domain/webhooks/index.js';
 import type { PlatformDeps } from '../../../functions/platform/composition-root.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
 
@@ -105,8 +106,15 @@ describe('notify-vendors', () => {
     expect(received).toHaveLength(1);
     const [request] = received;
     const headers = Object.fromEntries(Object.entries(request!.headers).map(([k, v]) => [k, String(v)]));
-    expect(verifyStandardWebhook({ headers, body: request!.body, secret, now })).toEqual({ id: message.notification_id, timestamp: now.getTime() / 1000 });
-    expect(JSON.parse(request!.body)).toEqual({ type: 'conversion.created', timestamp: now.toISOString(), data: message.payload });
+    expect(headers['webhook-id']).toBe(message.notification_id);
+    expect(headers['webhook-timestamp']).toBe(String(now.getTime() / 1000));
+    // The vendor's side: the standardwebhooks library, its clock at our send time.
+    vi.useFakeTimers({ now });
+    try {
+      expect(new Webhook(secret).verify(request!.body, headers)).toEqual({ type: 'conversion.created', timestamp: now.toISOString(), data: message.payload });
+    } finally {
+      vi.useRealTimers();
+    }
     expect(await delivery(message.notification_id)).toMatchObject({ status: 'delivered', attempts: 1, last_error: null });
   });
 
@@ -168,14 +176,54 @@ describe('notify-vendors', () => {
     expect(row!.last_error).toMatch(/target refused: .*non-public address \(127\.0\.0\.1\)/);
   });
 
-  it('vendors without an endpoint or secret: recorded failed, acknowledged; a bad message goes to the DLQ', async () => {
+  it('vendors without an endpoint: recorded failed, acknowledged; a bad message goes to the DLQ', async () => {
     const none = notice(await vendorWith(null));
-    const noSecret = notice(await vendorWith(`${baseUrl}/hooks`, null));
-    const res = await handler()(sqsEvent([none, noSecret, '{"not":"a notice"}', 'not json']));
-    expect(res).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-2' }, { itemIdentifier: 'm-3' }] });
+    const res = await handler()(sqsEvent([none, '{"not":"a notice"}', 'not json']));
+    expect(res).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }, { itemIdentifier: 'm-2' }] });
     expect(await delivery(none.notification_id)).toMatchObject({ status: 'failed', last_error: 'vendor has no webhook_url' });
-    expect(await delivery(noSecret.notification_id)).toMatchObject({ status: 'failed', last_error: 'vendor has no webhook_secret to sign with' });
     expect(received).toHaveLength(0);
+  });
+
+  it.each([
+    ['a base64url secret (as issued before 0012)', `whsec_${Buffer.alloc(24, 0xfb).toString('base64url')}`, /^cannot sign: Webhook secret is not whsec_<standard base64>/],
+    ['no secret', null, /^cannot sign: vendor has no webhook_secret$/],
+  ])('%s: nothing is POSTed, an error is logged, the message is retried and dead-lettered, never delivered', async (_label, badSecret, expectedError) => {
+    const vendorId = await vendorWith(`${baseUrl}/hooks`, badSecret);
+    const message = notice(vendorId);
+    const postponed: number[] = [];
+    const run = createHandler(deps, { allowPrivateWebhookTargets: true, log: (e) => logs.push(e), postpone: async (_rh, seconds) => void postponed.push(seconds) });
+    // Not acknowledged: SQS redelivers it (a rotated secret then signs), and after the last receive it lands in the DLQ that alarms.
+    expect(await run(sqsEvent([message], 1))).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-0' }] });
+    expect(postponed).toEqual([30]);
+    const first = await delivery(message.notification_id);
+    expect(first).toMatchObject({ status: 'pending', attempts: 0, delivered_at: null });
+    expect(first!.last_error).toMatch(expectedError);
+    expect(logs).toContainEqual(expect.objectContaining({ level: 'error', outcome: 'unsignable', notification_id: message.notification_id }));
+    expect(await run(sqsEvent([message], 8))).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-0' }] });
+    expect(await delivery(message.notification_id)).toMatchObject({ status: 'failed', delivered_at: null });
+    expect(received).toHaveLength(0);
+  });
+
+  it('a secret rotated while the notice waits lets the retry through', async () => {
+    const vendorId = await vendorWith(`${baseUrl}/hooks`, 'whsec_');
+    const message = notice(vendorId);
+    expect((await handler()(sqsEvent([message], 1))).batchItemFailures).toHaveLength(1);
+    await db.sql.query(`UPDATE vendors SET webhook_secret = :s WHERE vendor_id = :id::integer`, { s: secret, id: vendorId });
+    expect(await handler()(sqsEvent([message], 2))).toEqual({ batchItemFailures: [] });
+    expect(await delivery(message.notification_id)).toMatchObject({ status: 'delivered', attempts: 1 });
+    expect(received).toHaveLength(1);
+  });
+
+  it('loopback receivers: refused by default, delivered when the local setting ALLOW_LOOPBACK_WEBHOOKS is on', async () => {
+    const vendorId = await vendorWith(`${baseUrl}/hooks`);
+    const refused = notice(vendorId);
+    expect(await createHandler(deps, { log: (e) => logs.push(e) })(sqsEvent([refused]))).toEqual({ batchItemFailures: [] });
+    expect((await delivery(refused.notification_id))!.last_error).toMatch(/non-public address/);
+    const local = createHandler({ ...deps, config: { ...deps.config, allowLoopbackWebhooks: true } }, { log: (e) => logs.push(e) });
+    const delivered = notice(vendorId);
+    expect(await local(sqsEvent([delivered]))).toEqual({ batchItemFailures: [] });
+    expect(await delivery(delivered.notification_id)).toMatchObject({ status: 'delivered' });
+    expect(received).toHaveLength(1);
   });
 
   it('a connection error is retried', async () => {

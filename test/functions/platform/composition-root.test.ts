@@ -25,6 +25,13 @@ describe('platformConfigFromEnv', () => {
     expect(config.adminToken).toBe('secret');
   });
 
+  it('ALLOW_LOOPBACK_WEBHOOKS=true allows loopback receivers off AWS only: inside Lambda it is read as false', () => {
+    expect(platformConfigFromEnv({}).allowLoopbackWebhooks).toBe(false);
+    expect(platformConfigFromEnv({ ALLOW_LOOPBACK_WEBHOOKS: 'true' }).allowLoopbackWebhooks).toBe(true);
+    expect(platformConfigFromEnv({ ALLOW_LOOPBACK_WEBHOOKS: 'true', AWS_LAMBDA_FUNCTION_NAME: 'prod-managementApi' }).allowLoopbackWebhooks).toBe(false);
+    expect(() => platformConfigFromEnv({ ALLOW_LOOPBACK_WEBHOOKS: 'yes' })).toThrow('ALLOW_LOOPBACK_WEBHOOKS');
+  });
+
   it.each([
     ['PUBLIC_BASE_URL', 'not a url'],
     ['REPEAT_CLICK_WINDOW_SECONDS', '-1'],

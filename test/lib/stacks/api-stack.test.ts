@@ -110,4 +110,25 @@ describe('api stack', () => {
     api.hasOutput('ApiUrl', {});
     api.hasOutput('WebhookUrlPattern', { Value: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['/webhooks/{provider}/{integration_id}'])]) }) });
   });
+
+  it('grants the payment-data key (GenerateDataKey + Decrypt) to the management API alone, the function that stores details and sends payouts', () => {
+    const managementApi = functionNamed(api, `${config.stage}-managementApi`);
+    expect(JSON.stringify(managementApi.properties.Environment.Variables[envVars.paymentDataKeyArn])).toMatch(/PaymentDataKey/);
+    const kmsGrants = (template: typeof api, role: string) => grants(statementsOfRole(template, role)).filter((grant) => grant.startsWith('kms:'));
+    expect(kmsGrants(api, managementApi.roleLogicalId)).toEqual(['kms:Decrypt on PaymentDataKey', 'kms:GenerateDataKey on PaymentDataKey']);
+    // Every other role of every stack: no KMS call on the payment-data key, no key variable.
+    for (const [stackName, template] of Object.entries(templates)) {
+      for (const [logicalId, role] of Object.entries(template.findResources('AWS::IAM::Role'))) {
+        if (stackName === 'api' && logicalId === managementApi.roleLogicalId) continue;
+        const onKey = kmsGrants(template, logicalId).filter((grant) => grant.includes('PaymentDataKey'));
+        expect(onKey, `${stackName} ${logicalId} ${JSON.stringify(role.Properties.Description ?? '')}`).toEqual([]);
+      }
+      for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+        const variables = Object.keys(fn.Properties.Environment?.Variables ?? {});
+        // The local runner's development switch never reaches AWS.
+        expect(variables).not.toContain(envVars.allowLoopbackWebhooks);
+        if (fn.Properties.FunctionName !== managementApi.properties.FunctionName) expect(variables).not.toContain(envVars.paymentDataKeyArn);
+      }
+    }
+  });
 });

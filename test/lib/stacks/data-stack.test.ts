@@ -9,6 +9,16 @@ import { grants, statementsOfRole, synthPlatform } from './platform-fixture.js';
 const { config, templates, stacks } = synthPlatform();
 const data = templates.data;
 
+describe('data stack: payment-data key', () => {
+  it('is one customer-managed KMS key with yearly rotation, retained with the data it protects', () => {
+    const keys = data.findResources('AWS::KMS::Key', { Properties: { Description: Match.stringLikeRegexp('payment details') } });
+    expect(Object.values(keys)).toHaveLength(1);
+    const [key] = Object.values(keys);
+    expect(key).toMatchObject({ Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    data.hasResourceProperties('AWS::KMS::Alias', { AliasName: `alias/${config.stage}/affiliate/payment-data` });
+  });
+});
+
 describe('data stack: DynamoDB hot store', () => {
   it('has exactly the declared tables', () => {
     data.resourceCountIs('AWS::DynamoDB::Table', Object.keys(tables).length);

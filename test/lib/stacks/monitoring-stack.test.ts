@@ -37,6 +37,16 @@ describe('monitoring stack', () => {
     });
   });
 
+  it('alarms on the first vendor notification that cannot be signed (a metric filter on the notifier log `outcome: unsignable`)', () => {
+    const alarm = alarmNamed('notifications-unsignable');
+    expect(alarm).toMatchObject({ Namespace: 'AffiliatePlatform', MetricName: 'UnsignableNotifications', Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    monitoring.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ $.outcome = "unsignable" }',
+      LogGroupName: { 'Fn::ImportValue': Match.stringLikeRegexp('notifyVendorsLogs') },
+      MetricTransformations: [{ MetricNamespace: 'AffiliatePlatform', MetricName: 'UnsignableNotifications', MetricValue: '1' }],
+    });
+  });
+
   it.each(Object.keys(queues) as QueueName[])('%s: alarms on its consumer errors and throttles', (name) => {
     const consumer = queues[name].consumer;
     for (const metric of ['Errors', 'Throttles']) {
@@ -57,11 +67,13 @@ describe('monitoring stack', () => {
   });
 
   it('has exactly those alarms and a dashboard showing them', () => {
-    expect(alarms).toHaveLength(Object.keys(queues).length * 3 + 2);
+    // Per queue: DLQ, consumer errors, throttles; redirect latency, API 5xx; unsignable notifications.
+    expect(alarms).toHaveLength(Object.keys(queues).length * 3 + 3);
     monitoring.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     const body = JSON.stringify(Object.values(monitoring.findResources('AWS::CloudWatch::Dashboard'))[0]!.Properties.DashboardBody);
     for (const name of Object.keys(queues) as QueueName[]) expect(body).toContain(`${queues[name].deadLetterQueueName} depth`);
     expect(body).toContain('Redirect p99 duration');
     expect(body).toContain('HTTP API requests and 5xx rate');
+    expect(body).toContain('Unsignable vendor notifications');
   });
 });

@@ -80,6 +80,8 @@ describe('the whole app', () => {
         expect(queue.envVar in variables, queue.envVar).toBe(sends || queue.consumer === name);
       }
       expect(envVars.dbClusterArn in variables).toBe(declaration.usesDatabase);
+      const paymentDataKey: readonly string[] = (declaration as { paymentDataKey?: readonly string[] }).paymentDataKey ?? [];
+      expect(envVars.paymentDataKeyArn in variables).toBe(paymentDataKey.length > 0);
 
       const allowed = grants(statementsOfRole(template, fn.roleLogicalId));
       const expected = new Set<string>([`logs:CreateLogStream on ${name}Logs`, `logs:PutLogEvents on ${name}Logs`, 'xray:PutTelemetryRecords on *', 'xray:PutTraceSegments on *']);
@@ -98,6 +100,8 @@ describe('the whole app', () => {
       }
       // The redirect reads the origin-verify secret (api stack), and nothing else does.
       if (name === 'redirect') expected.add('secretsmanager:GetSecretValue on OriginVerifySecret');
+      if (paymentDataKey.includes('seal')) expected.add('kms:GenerateDataKey on PaymentDataKey');
+      if (paymentDataKey.includes('open')) expected.add('kms:Decrypt on PaymentDataKey');
       const consumes = queueDeclarations.find((queue) => queue.consumer === name);
       if (consumes) {
         for (const action of ['ChangeMessageVisibility', 'DeleteMessage', 'GetQueueAttributes', 'GetQueueUrl', 'ReceiveMessage']) {

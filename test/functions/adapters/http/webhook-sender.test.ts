@@ -18,9 +18,15 @@ const resolve = async (host: string) => {
 };
 
 describe('checkWebhookTarget (SSRF guard)', () => {
+  it('refuses plain http to a public address (an endpoint saved before the save-time check), allows it for local receivers', async () => {
+    await expect(checkWebhookTarget('http://hooks.vendor.example:8080/x', { resolve })).rejects.toThrow(/must use https/);
+    expect((await checkWebhookTarget('http://127.0.0.1:8080/x', { resolve, allowLoopbackTargets: true })).address).toBe('127.0.0.1');
+    await expect(checkWebhookTarget('http://10.1.2.3/x', { resolve, allowLoopbackTargets: true })).rejects.toThrow(/non-public address/);
+  });
+
   it.each([
     ['https://hooks.vendor.example/affiliate', '93.184.216.34'],
-    ['http://hooks.vendor.example:8080/x', '93.184.216.34'],
+    ['https://hooks.vendor.example:8443/x', '93.184.216.34'],
     ['https://dual.vendor.example/', '93.184.216.34'],
     ['https://93.184.216.34/hook', '93.184.216.34'],
     ['https://[2606:4700:4700::1111]/hook', '2606:4700:4700::1111'],

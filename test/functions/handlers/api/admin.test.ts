@@ -1,3 +1,4 @@
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminToken, auditRows, createApiFixture, createPartner, createVendor, expectProblem, type ApiFixture } from './fixtures.js';
 
@@ -87,6 +88,55 @@ describe('router', () => {
     const res = await f.api.delete('/v1/admin/vendors', { token: adminToken });
     expectProblem(res, 405);
     expect((res.headers.allow ?? '').split(', ').sort()).toEqual(['GET', 'POST']);
+  });
+});
+
+describe('vendor webhook secrets and endpoints', () => {
+  it('issues secrets the standardwebhooks library accepts, at creation and on every rotation (the old base64url ones failed 2 in 3)', async () => {
+    const issued: string[] = [];
+    for (let i = 0; i < 12; i += 1) {
+      const res = await f.api.post('/v1/admin/vendors', { name: 'S', email: `secret-${i}-${Date.now()}@acme.test` }, { token: adminToken });
+      expect(res.status).toBe(201);
+      issued.push(res.body.webhook_secret);
+      const rotated = await f.api.post('/v1/vendor/webhook-secret/rotate', undefined, { token: res.body.api_key });
+      issued.push(rotated.body.webhook_secret);
+    }
+    for (const secret of issued) {
+      expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+      expect(() => new Webhook(secret)).not.toThrow();
+    }
+    expect(new Set(issued).size).toBe(issued.length);
+  });
+
+  it.each([
+    ['http://hooks.acme.test/x', 'must use https'],
+    ['https://user:pass@hooks.acme.test/x', 'must not contain credentials (user:password@)'],
+    ['https://127.0.0.1:8080/x', 'must not target a private, loopback or link-local address'],
+    ['https://169.254.169.254/latest', 'must not target a private, loopback or link-local address'],
+    ['https://[::1]/x', 'must not target a private, loopback or link-local address'],
+  ])('webhook_url %s is a 400 naming the field, at creation and on PATCH /v1/vendor; nothing is saved', async (url, message) => {
+    const created = await f.api.post('/v1/admin/vendors', { name: 'W', email: `w-${Date.now()}-${Math.random()}@acme.test`, webhook_url: url }, { token: adminToken });
+    expectProblem(created, 400);
+    expect(created.body.errors).toEqual([{ path: 'body.webhook_url', message }]);
+    const vendor = await createVendor(f.api, { webhook_url: 'https://hooks.acme.test/ok' });
+    const patched = await f.api.patch('/v1/vendor', { webhook_url: url }, { token: vendor.key });
+    expectProblem(patched, 400);
+    expect(patched.body.errors).toEqual([{ path: 'body.webhook_url', message }]);
+    expect((await f.api.get('/v1/vendor', { token: vendor.key })).body.webhook_url).toBe('https://hooks.acme.test/ok');
+  });
+
+  it('the local setting (ALLOW_LOOPBACK_WEBHOOKS) lets a vendor save an http loopback receiver', async () => {
+    const vendor = await createVendor(f.api);
+    const original = f.deps.config.allowLoopbackWebhooks;
+    f.deps.config.allowLoopbackWebhooks = true;
+    try {
+      const res = await f.api.patch('/v1/vendor', { webhook_url: 'http://127.0.0.1:4000/hooks' }, { token: vendor.key });
+      expect(res.status).toBe(200);
+      expect(res.body.webhook_url).toBe('http://127.0.0.1:4000/hooks');
+      expectProblem(await f.api.patch('/v1/vendor', { webhook_url: 'http://10.0.0.8/hooks' }, { token: vendor.key }), 400);
+    } finally {
+      f.deps.config.allowLoopbackWebhooks = original;
+    }
   });
 });
 

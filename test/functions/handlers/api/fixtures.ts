@@ -4,7 +4,10 @@
  * TEST_DATABASE_URL), dynalite with the links table, a settable clock, and helpers that create
  * vendors, partners, campaigns, enrollments and links through the API itself.
  */
+import { mkdtemp } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -12,6 +15,8 @@ import dynalite from 'dynalite';
 import { expect } from 'vitest';
 import { createHandler } from '../../../../functions/handlers/management-api.js';
 import { createLinkStore } from '../../../../functions/adapters/aws/link-writer.js';
+import { createEnvelopeCipher } from '../../../../functions/adapters/crypto/create-envelope-cipher.js';
+import { createLocalKeyFileDataKeyProvider } from '../../../../functions/adapters/crypto/create-local-key-file-data-key-provider.js';
 import { createRedirect } from '../../../../functions/handlers/redirect.js';
 import { generateShortCode } from '../../../../functions/domain/enrollments/generate-short-code.js';
 import type { PlatformDeps } from '../../../../functions/platform/composition-root.js';
@@ -76,6 +81,8 @@ export async function createApiFixture(): Promise<ApiFixture> {
     dynamodb,
     sqs: new SQSClient({ region: 'us-east-1' }),
     now: () => clock.now,
+    // The local runner's cipher over a key file in a fresh temporary DATA_DIR.
+    paymentDataCipher: createEnvelopeCipher(createLocalKeyFileDataKeyProvider({ dataDir: await mkdtemp(path.join(tmpdir(), 'affiliate-keys-')) })),
   };
   const real = createLinkStore({ client: dynamodb, tableName: 'links' });
   let failures = 0;
