@@ -38,9 +38,8 @@ export const jobs: Record<string, Job> = {
   reconciliation: ({ deps }) => runReconciliationJob({ sql: deps.sql }),
   /** campaign_partners totals recomputed from clicks, conversions and touches; reports the rows fixed. */
   'rebuild-totals': ({ deps, input }) => runRebuildTotalsJob({ sql: deps.sql, input }),
-  /** Clicks/journeys > 2 years, cookies 1 year past expiry, click IPs masked; money kept (7 years). */
-  retention: ({ deps, input }) =>
-    runRetentionJob({ sql: deps.sql, now: deps.now(), input, defaultIpDays: Number(process.env.RETENTION_IP_DAYS) || undefined }),
+  /** The dictionary's retention ages (deps.config.retention, from RETENTION_* env): activity 2 years, money and audit 7 years. */
+  retention: ({ deps, input }) => runRetentionJob({ sql: deps.sql, now: deps.now(), input, config: deps.config?.retention }),
   /** `{ email }` or `{ vendor_id, customer_id }`: pseudonymise one person's PII (also POST /v1/admin/erasure). */
   'gdpr-erasure': ({ deps, input }) =>
     runErasure({

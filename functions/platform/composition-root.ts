@@ -10,6 +10,7 @@ import * as z from 'zod/mini';
 import { envVars, queues, tables, type QueueName, type TableName } from '../../lib/resources.js';
 import type { PayoutProvider, PayoutProviderName } from '../ports/payout-provider.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
+import { retentionConfigFromEnv, type RetentionConfig } from './retention-config.js';
 
 export interface PlatformConfig {
   /** Physical DynamoDB table names, by logical name. */
@@ -24,6 +25,8 @@ export interface PlatformConfig {
   repeatClickWindowSeconds: number;
   /** Prefix of payout idempotency keys, for deployments sharing one provider account. */
   payoutKeyNamespace?: string;
+  /** Retention ages (days) for the retention job; absent: the data dictionary's ages. */
+  retention?: RetentionConfig;
 }
 
 export interface PlatformDeps {
@@ -70,6 +73,7 @@ export function platformConfigFromEnv(env: NodeJS.ProcessEnv): PlatformConfig {
     adminToken: parsed[envVars.adminToken],
     repeatClickWindowSeconds: parsed[envVars.repeatClickWindowSeconds],
     payoutKeyNamespace: parsed[envVars.payoutKeyNamespace],
+    retention: retentionConfigFromEnv(env),
   };
 }
 
