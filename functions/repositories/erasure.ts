@@ -73,7 +73,7 @@ export async function erasePerson(tx: SqlExecutor, subject: ErasureSubject): Pro
   );
   const audits = await tx.query(
     `UPDATE audit_logs SET ip_address = NULL
-     WHERE entity_type = 'conversion_event' AND entity_id = ANY(:ids::bigint[]) AND ip_address IS NOT NULL`,
+     WHERE entity_type = 'conversion_events' AND entity_id = ANY(:ids::bigint[]) AND ip_address IS NOT NULL`,
     { ids: conversionIds },
   );
   const unattributed = params.email

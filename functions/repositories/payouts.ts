@@ -149,8 +149,25 @@ export interface PayoutRunInput {
 export async function runPayoutRun(sql: SqlExecutor, input: PayoutRunInput): Promise<PayoutRunRow[]> {
   return sql.transaction(async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock(:key::bigint)`, { key: PAYOUT_RUN_LOCK_KEY });
-    return (await runPayoutStatement(tx, input)).rows;
+    const rows = (await runPayoutStatement(tx, input)).rows;
+    await auditCreatedPayouts(tx, { payoutIds: rows.flatMap((r) => (r.payout_id === null || r.payout_id === undefined ? [] : [Number(r.payout_id)])), now: input.now });
+    return rows;
   });
+}
+
+/** One `system` audit row per payout the run created (entity `payouts`, action `create`), in the run's transaction. */
+async function auditCreatedPayouts(sql: SqlExecutor, args: { payoutIds: number[]; now: string }): Promise<void> {
+  if (args.payoutIds.length === 0) return;
+  await sql.query(
+    `INSERT INTO audit_logs (entity_type, entity_id, action, actor_type, actor_id, changes, reason, created_at)
+     SELECT 'payouts', p.payout_id, 'create', 'system', NULL,
+            jsonb_build_object('before', NULL, 'after', jsonb_build_object('status', p.status, 'amount', p.amount::text, 'currency', p.currency,
+                                                                          'partner_id', p.partner_id, 'start_date', p.start_date, 'end_date', p.end_date),
+                               'changed_fields', jsonb_build_array('amount', 'currency', 'end_date', 'partner_id', 'start_date', 'status')),
+            'payout run', :now::timestamptz
+     FROM payouts p WHERE p.payout_id = ANY(:ids::integer[]) ORDER BY p.payout_id`,
+    { ids: args.payoutIds, now: args.now },
+  );
 }
 
 /** The statement alone (tests run it in a transaction they abort). */

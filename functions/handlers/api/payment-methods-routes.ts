@@ -71,7 +71,7 @@ export const paymentMethodRoutes: AnyRoute[] = [
           now: now.toISOString(),
         });
         await writeAuditLog(deps.sql, {
-          entity_type: 'partner_payment_method',
+          entity_type: 'partner_payment_methods',
           entity_id: Number(method.partner_payment_method_id),
           action: 'create',
           actor,
@@ -109,7 +109,7 @@ export const paymentMethodRoutes: AnyRoute[] = [
       if (!before) throw new NotFoundError('Payment method not found.');
       await verifyPaymentMethod(deps.sql, params.id, now.toISOString());
       await writeAuditLog(deps.sql, {
-        entity_type: 'partner_payment_method',
+        entity_type: 'partner_payment_methods',
         entity_id: params.id,
         action: 'verify',
         actor,

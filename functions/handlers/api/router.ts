@@ -60,6 +60,8 @@ function authKindAllowed(route: AnyRoute, principal: Principal): boolean {
       return principal.kind === 'partner';
     case 'api_key':
       return principal.kind === 'vendor_user' || principal.kind === 'partner';
+    case 'vendor_or_operator':
+      return principal.kind === 'vendor_user' || principal.kind === 'operator';
     default:
       return true;
   }
@@ -70,6 +72,7 @@ const credentialNames: Record<string, string> = {
   vendor: 'a vendor API key',
   partner: 'a partner API key',
   api_key: 'an API key',
+  vendor_or_operator: 'a vendor API key or the operator token',
 };
 
 /** Builds a router over `routes` (checked for duplicate method + path at build time). */

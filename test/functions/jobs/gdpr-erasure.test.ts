@@ -58,7 +58,7 @@ async function person(emailAddress: string) {
   const conversion = await seedPayableConversion(sql, { vendorId: program.vendorId, campaignVersionId: program.campaignVersionId, status: 'approved', shares: [[partnerId, '25.00']] });
   await sql.query(`UPDATE conversion_events SET customer_email = :e, cookie_id = :c::uuid WHERE conversion_event_id = :id::bigint`, { e: emailAddress, c: cookie, id: conversion });
   await sql.query(
-    `INSERT INTO audit_logs (entity_type, entity_id, action, actor_type, ip_address) VALUES ('conversion_event', :id::bigint, 'approve', 'vendor_user', '198.51.100.4')`,
+    `INSERT INTO audit_logs (entity_type, entity_id, action, actor_type, ip_address) VALUES ('conversion_events', :id::bigint, 'approve', 'vendor_user', '198.51.100.4')`,
     { id: conversion },
   );
   for (const pk of [randomUUID(), randomUUID()]) {
@@ -86,7 +86,7 @@ describe('POST /v1/admin/erasure', () => {
       { cookie: ada.cookie, ip: null, user_agent: null },
       { cookie: bob.cookie, ip: '203.0.113.9', user_agent: 'Mozilla/5.0' },
     ]);
-    const audit = (await sql.query<any>(`SELECT host(ip_address) AS ip FROM audit_logs WHERE entity_type = 'conversion_event' AND entity_id = :id::bigint`, { id: ada.conversion })).rows;
+    const audit = (await sql.query<any>(`SELECT host(ip_address) AS ip FROM audit_logs WHERE entity_type = 'conversion_events' AND entity_id = :id::bigint`, { id: ada.conversion })).rows;
     expect(audit).toEqual([{ ip: null }]);
     const erasureAudit = (await sql.query<any>(`SELECT action, changes FROM audit_logs WHERE entity_type = 'erasure'`)).rows;
     expect(erasureAudit.length).toBe(1);

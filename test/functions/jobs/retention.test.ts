@@ -5,6 +5,7 @@ import { runJob } from '../../../functions/jobs/run-job.js';
 import { retentionCutoffs, runRetentionJob } from '../../../functions/jobs/retention.js';
 import { defaultRetentionConfig } from '../../../functions/platform/retention-config.js';
 import type { PlatformDeps } from '../../../functions/platform/composition-root.js';
+import type { SqlParamValue } from '../../../functions/ports/sql-executor.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
 import { seedProgram, type SeededProgram } from '../../helpers/seed.js';
 import { seedPayableConversion, seedPaymentMethod } from '../../helpers/payout-fixtures.js';
@@ -91,7 +92,7 @@ describe('retention job: every age of the dictionary, rows just inside and just 
     await edge?.close();
   });
 
-  const q = async <T extends Record<string, unknown>>(text: string, params: Record<string, unknown> = {}) => (await edge.sql.query<T>(text, params)).rows;
+  const q = async <T extends Record<string, unknown>>(text: string, params: Record<string, SqlParamValue> = {}) => (await edge.sql.query<T>(text, params)).rows;
 
   async function conversion(status: 'paid' | 'rejected' | 'approved', occurredAt: string, value = '10.00'): Promise<number> {
     const id = await seedPayableConversion(edge.sql, {
