@@ -77,7 +77,7 @@ export interface PayoutRunRow extends Record<string, unknown> {
   amount: string;
   payout_id: number | null;
   /** null when a payout was created. */
-  skip_reason: 'below_threshold' | 'no_verified_default_method' | 'already_paid_for_period' | null;
+  skip_reason: 'below_threshold' | 'no_verified_default_method' | 'already_paid_for_period' | 'partner_not_active' | null;
   event_count: number;
 }
 
@@ -93,6 +93,8 @@ WITH ${CREDITS_CTE},
     SELECT pt.partner_id, pt.amount, dm.partner_payment_method_id, dm.payment_provider_id
     FROM partner_totals pt
     JOIN default_methods dm ON dm.partner_id = pt.partner_id AND dm.is_verified IS TRUE
+    -- Only approved partners are paid: pending, rejected and suspended ones keep their credits for later.
+    JOIN partners pa ON pa.partner_id = pt.partner_id AND pa.status = 'active'
     WHERE pt.amount > 0 AND pt.amount >= :minimum::numeric
   ),
   inserted AS (
@@ -120,6 +122,7 @@ WITH ${CREDITS_CTE},
 SELECT pt.partner_id, pt.amount::text AS amount, i.payout_id,
        CASE
          WHEN i.payout_id IS NOT NULL THEN NULL
+         WHEN (SELECT pa.status FROM partners pa WHERE pa.partner_id = pt.partner_id) IS DISTINCT FROM 'active' THEN 'partner_not_active'
          WHEN dm.partner_id IS NULL OR dm.is_verified IS NOT TRUE THEN 'no_verified_default_method'
          WHEN pt.amount <= 0 OR pt.amount < :minimum::numeric THEN 'below_threshold'
          ELSE 'already_paid_for_period'

@@ -109,6 +109,9 @@ export function createRouter(routes: readonly AnyRoute[]): Router {
         if (!authKindAllowed(route, principal)) {
           throw new ForbiddenError(`This route needs ${credentialNames[route.auth]}.`);
         }
+        if (principal.kind === 'vendor_user' && principal.vendorStatus === 'inactive' && route.method !== 'GET') {
+          throw new ForbiddenError('The vendor is inactive: its keys may read but not change anything. The operator can reactivate it.');
+        }
         if (principal.kind === 'vendor_user' && route.minRole && !roleAtLeast(principal.role, route.minRole)) {
           throw new ForbiddenError(`This action needs the ${route.minRole} role or above; the key's user is ${principal.role}.`);
         }

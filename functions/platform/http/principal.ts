@@ -13,6 +13,8 @@ export interface VendorUserPrincipal {
   kind: 'vendor_user';
   vendorId: number;
   vendorUserId: number;
+  /** `inactive`: the vendor left; its keys may read but not write (403). Suspended vendors never authenticate. */
+  vendorStatus?: 'active' | 'inactive';
   role: VendorRole;
   apiKeyId: number;
   keyExpiresAt: string;
