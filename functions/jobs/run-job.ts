@@ -11,7 +11,7 @@ import { runApproveConversionsJob } from './approve-conversions.js';
 import { runReconciliationJob } from './reconciliation.js';
 import { runRebuildTotalsJob } from './rebuild-totals.js';
 import { runRetentionJob } from './retention.js';
-import { erasureSubjectOf, runErasure } from './gdpr-erasure.js';
+import { erasureSubjectOf, runErasure, runPartnerErasure } from './gdpr-erasure.js';
 
 export interface JobDeps extends PlatformDeps {
   /** Injected by callers that already hold one (the management API, tests). */
@@ -40,9 +40,11 @@ export const jobs: Record<string, Job> = {
   'rebuild-totals': ({ deps, input }) => runRebuildTotalsJob({ sql: deps.sql, input }),
   /** The dictionary's retention ages (deps.config.retention, from RETENTION_* env): activity 2 years, money and audit 7 years. */
   retention: ({ deps, input }) => runRetentionJob({ sql: deps.sql, now: deps.now(), input, config: deps.config?.retention }),
-  /** `{ email }` or `{ vendor_id, customer_id }`: pseudonymise one person's PII (also POST /v1/admin/erasure). */
+  /** `{ email }` or `{ vendor_id, customer_id }`: pseudonymise one person's PII; `{ partner_id }`: a partner's identity (also POST /v1/admin/erasure). */
   'gdpr-erasure': ({ deps, input }) =>
-    runErasure({
+    typeof input.partner_id === 'number'
+      ? runPartnerErasure({ sql: deps.sql, linkStore: linkStoreOf(deps), partnerId: input.partner_id, actor: { actor_type: 'system', actor_id: null, ip_address: null }, now: deps.now() })
+      : runErasure({
       sql: deps.sql,
       dynamodb: deps.dynamodb,
       clicksTable: deps.config.tableNames.clicks,
