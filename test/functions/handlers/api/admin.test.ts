@@ -163,7 +163,8 @@ describe('partner approval (self-signup is pending until the operator approves)'
     // Pending: its own profile reads, but no enrollment and no link (403 naming the status).
     expect((await f.api.get('/v1/partner/profile', { token: partner.key })).body.status).toBe('pending');
     const refusedEnroll = await enroll(partner.partner_id);
-    expect([403, 409]).toContain(refusedEnroll.status);
+    expectProblem(refusedEnroll, 409);
+    expect(refusedEnroll.body.detail).toContain('The partner is pending');
     const refusedLink = await f.api.post('/v1/partner/links', { campaign_id: campaign.body.campaign_id }, { token: partner.key });
     expectProblem(refusedLink, 403);
     expect(refusedLink.body.detail).toContain('pending');
