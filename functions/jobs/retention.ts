@@ -15,6 +15,7 @@ import {
   deleteOldClicks,
   deleteOldJourneys,
   deleteOldNotificationDeliveries,
+  deleteOldUnattributedConversions,
   deleteOldWebhookDeliveries,
   detachOldTouches,
   inBatches,
@@ -38,6 +39,7 @@ export interface RetentionCounts {
   webhook_deliveries_deleted: number;
   notification_deliveries_deleted: number;
   unattributed_payloads_cleared: number;
+  unattributed_conversions_deleted: number;
 }
 
 /** The cutoff of every age at `now`: rows strictly older than their cutoff go. */
@@ -74,6 +76,7 @@ export async function runRetentionJob({
     webhook_deliveries_deleted: await run(deleteOldWebhookDeliveries, cutoff.webhookDeliveriesDays),
     notification_deliveries_deleted: await run(deleteOldNotificationDeliveries, cutoff.notificationDeliveriesDays),
     unattributed_payloads_cleared: await run(clearOldUnattributedPayloads, cutoff.unattributedPayloadDays),
+    unattributed_conversions_deleted: await run(deleteOldUnattributedConversions, cutoff.conversionsDays),
   };
   console.info(JSON.stringify({ level: 'info', message: 'retention', ...counts }));
   return counts;

@@ -54,7 +54,7 @@ export const anonymiseClickIps: Batch = (sql, args) =>
      UPDATE clicks c SET ip_address = b.masked FROM batch b WHERE c.click_id = b.click_id`, args);
 
 /**
- * Completed or failed payouts created before the cutoff, with their events and the adjustments
+ * Completed, failed or cancelled (soft-deleted) payouts created before the cutoff, with their events and the adjustments
  * netted into them, when every conversion they pay is itself older than `conversionCutoff` (so a
  * kept conversion never loses the payout that paid it). Pending and processing payouts are money
  * in flight and stay. One statement: children and parent go together.
@@ -63,7 +63,7 @@ export async function purgeOldPayouts(sql: SqlExecutor, args: { cutoff: string; 
   const { rows } = await sql.query<{ n: number }>(
     `WITH doomed AS (
        SELECT p.payout_id FROM payouts p
-       WHERE p.created_at < :cutoff::timestamptz AND p.status IN ('completed', 'failed')
+       WHERE p.created_at < :cutoff::timestamptz AND (p.status IN ('completed', 'failed') OR p.is_deleted IS TRUE)
          AND NOT EXISTS (SELECT 1 FROM payout_events pe JOIN conversion_events ce ON ce.conversion_event_id = pe.conversion_event_id
                          WHERE pe.payout_id = p.payout_id AND ce.occurred_at >= :conversion_cutoff::timestamptz)
          AND NOT EXISTS (SELECT 1 FROM commission_adjustments a JOIN conversion_events ce ON ce.conversion_event_id = a.conversion_event_id
@@ -137,6 +137,12 @@ export const deleteOldNotificationDeliveries: Batch = (sql, args) =>
 export const clearOldUnattributedPayloads: Batch = (sql, args) =>
   count(sql, `UPDATE unattributed_conversions SET payload = NULL WHERE unattributed_conversion_id IN (
      SELECT unattributed_conversion_id FROM unattributed_conversions WHERE received_at < :cutoff::timestamptz AND payload IS NOT NULL
+     ORDER BY unattributed_conversion_id LIMIT :limit::integer)`, args);
+
+/** Unattributed conversions received before the cutoff (the conversions' age: they are conversion records no partner earned). */
+export const deleteOldUnattributedConversions: Batch = (sql, args) =>
+  count(sql, `DELETE FROM unattributed_conversions WHERE unattributed_conversion_id IN (
+     SELECT unattributed_conversion_id FROM unattributed_conversions WHERE received_at < :cutoff::timestamptz
      ORDER BY unattributed_conversion_id LIMIT :limit::integer)`, args);
 
 /** `2026-03-01T12:00:00.000Z` as PostgreSQL reads a TIMESTAMP in UTC sessions (no zone suffix). */

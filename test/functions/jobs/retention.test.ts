@@ -133,6 +133,10 @@ describe('retention job: every age of the dictionary, rows just inside and just 
     const recentRejected = await conversion('rejected', shift(seven, MIN));
     const owed = await conversion('approved', shift(seven, -MIN));
     const oldRejected = await conversion('rejected', shift(seven, -MIN));
+    // A cancelled (soft-deleted) old payout goes; the conversion it held is still owed and stays.
+    const cancelled = await payout(shift(cutoff.payoutsDays, -3 * MIN), owed);
+    await edge.sql.query(`UPDATE payouts SET status = 'pending', is_deleted = TRUE, deleted_at = created_at WHERE payout_id = :id::integer`, { id: cancelled });
+    await edge.sql.query(`UPDATE payout_events SET is_deleted = TRUE WHERE payout_id = :id::integer`, { id: cancelled });
 
     const audit = async (createdAt: string) =>
       Number((await q<{ id: number }>(
@@ -155,18 +159,27 @@ describe('retention job: every age of the dictionary, rows just inside and just 
     await edge.sql.query(
       `INSERT INTO unattributed_conversions (vendor_id, transaction_id, event_type, payload, reason, received_at) VALUES
          (:v::integer, 'tx-old', 'sale', '{"customer_email":"old@example.com"}', 'no_click', :o::timestamptz),
-         (:v::integer, 'tx-recent', 'sale', '{"customer_email":"new@example.com"}', 'no_click', :r::timestamptz)`,
-      { v: prog.vendorId, o: shift(cutoff.unattributedPayloadDays, -MIN), r: shift(cutoff.unattributedPayloadDays, MIN) },
+         (:v::integer, 'tx-recent', 'sale', '{"customer_email":"new@example.com"}', 'no_click', :r::timestamptz),
+         (:v::integer, 'tx-ancient', 'sale', NULL, 'no_click', :a::timestamptz),
+         (:v::integer, 'tx-seven', 'sale', NULL, 'no_click', :s::timestamptz)`,
+      {
+        v: prog.vendorId,
+        o: shift(cutoff.unattributedPayloadDays, -MIN),
+        r: shift(cutoff.unattributedPayloadDays, MIN),
+        a: shift(cutoff.conversionsDays, -MIN),
+        s: shift(cutoff.conversionsDays, MIN),
+      },
     );
 
     const counts = await runRetentionJob({ sql: edge.sql, now, input: { batch_size: 1 } });
     expect(counts).toMatchObject({
-      payouts_purged: 1,
+      payouts_purged: 2,
       conversions_purged: 2,
       audit_logs_purged: 1,
       webhook_deliveries_deleted: 1,
       notification_deliveries_deleted: 1,
       unattributed_payloads_cleared: 1,
+      unattributed_conversions_deleted: 1,
     });
     expect((await q<{ id: number }>(`SELECT payout_id AS id FROM payouts ORDER BY payout_id`)).map((r) => Number(r.id))).toEqual([keptPayout]);
     expect((await q<{ id: number }>(`SELECT conversion_event_id AS id FROM conversion_events ORDER BY conversion_event_id`)).map((r) => Number(r.id)).sort((a, b) => a - b))
@@ -181,6 +194,7 @@ describe('retention job: every age of the dictionary, rows just inside and just 
     expect(await q(`SELECT transaction_id, payload FROM unattributed_conversions ORDER BY transaction_id`)).toEqual([
       { transaction_id: 'tx-old', payload: null },
       { transaction_id: 'tx-recent', payload: { customer_email: 'new@example.com' } },
+      { transaction_id: 'tx-seven', payload: null },
     ]);
     await expectBalanced(edge.sql);
     // A second run at the same instant finds nothing more.
