@@ -41,17 +41,20 @@ export const jobs: Record<string, Job> = {
   /** The dictionary's retention ages (deps.config.retention, from RETENTION_* env): activity 2 years, money and audit 7 years. */
   retention: ({ deps, input }) => runRetentionJob({ sql: deps.sql, now: deps.now(), input, config: deps.config?.retention }),
   /** `{ email }` or `{ vendor_id, customer_id }`: pseudonymise one person's PII; `{ partner_id }`: a partner's identity (also POST /v1/admin/erasure). */
-  'gdpr-erasure': ({ deps, input }) =>
-    typeof input.partner_id === 'number'
-      ? runPartnerErasure({ sql: deps.sql, linkStore: linkStoreOf(deps), partnerId: input.partner_id, actor: { actor_type: 'system', actor_id: null, ip_address: null }, now: deps.now() })
-      : runErasure({
+  'gdpr-erasure': ({ deps, input }) => {
+    const actor = { actor_type: 'system' as const, actor_id: null, ip_address: null };
+    if (typeof input.partner_id === 'number') {
+      return runPartnerErasure({ sql: deps.sql, linkStore: linkStoreOf(deps), partnerId: input.partner_id, actor, now: deps.now() });
+    }
+    return runErasure({
       sql: deps.sql,
       dynamodb: deps.dynamodb,
       clicksTable: deps.config.tableNames.clicks,
       subject: erasureSubjectOf(input),
-      actor: { actor_type: 'system', actor_id: null, ip_address: null },
+      actor,
       now: deps.now(),
-    }),
+    });
+  },
   payouts: ({ deps, input }) => runPayoutsJob({ sql: deps.sql, now: deps.now(), input, defaultMinimum: process.env.PAYOUT_MINIMUM }),
 };
 

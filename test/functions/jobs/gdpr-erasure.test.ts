@@ -150,4 +150,13 @@ describe('POST /v1/admin/erasure { partner_id }', () => {
     expect((await fx.redirect(link.short_code)).status).toBe(404);
     expect((await fx.api.post('/v1/admin/erasure', { partner_id: 999_999 }, { token: adminToken })).status).toBe(404);
   });
+
+  it('runs as the gdpr-erasure job too (scheduler or operator), audited as the system', async () => {
+    const partner = await createPartner(fx.api, { name: 'Quinn Jobname' });
+    const res = await fx.api.post('/v1/admin/jobs/gdpr-erasure', { partner_id: partner.partner_id }, { token: adminToken });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.result).toMatchObject({ partner_id: partner.partner_id, partners: 1, api_keys_revoked: 1 });
+    const rows = (await fx.db.sql.query<any>(`SELECT name FROM partners WHERE partner_id = :id::integer`, { id: partner.partner_id })).rows;
+    expect(rows).toEqual([{ name: `erased partner ${partner.partner_id}` }]);
+  });
 });
