@@ -274,3 +274,25 @@ export const envVars = {
   /** The KMS key (ARN) that wraps payment-data keys; set on the functions granted it. */
   paymentDataKeyArn: 'PAYMENT_DATA_KEY_ARN',
 } as const;
+
+/**
+ * The retention ages (days) the scheduled jobs read, one variable each. The workers stack sets
+ * every one of them from the stage configuration; `functions/platform/retention-config.ts`
+ * validates them at cold start, with the data dictionary's ages as defaults
+ * (docs/privacy-and-retention.md).
+ */
+export const retentionEnvVars = {
+  conversionsDays: 'RETENTION_CONVERSIONS_DAYS',
+  payoutsDays: 'RETENTION_PAYOUTS_DAYS',
+  auditLogsDays: 'RETENTION_AUDIT_LOGS_DAYS',
+  clicksDays: 'RETENTION_CLICKS_DAYS',
+  touchesDays: 'RETENTION_TOUCHES_DAYS',
+  funnelJourneysDays: 'RETENTION_FUNNEL_JOURNEYS_DAYS',
+  expiredCookiesDays: 'RETENTION_EXPIRED_COOKIES_DAYS',
+  clickIpDays: 'RETENTION_CLICK_IP_DAYS',
+  webhookDeliveriesDays: 'RETENTION_WEBHOOK_DELIVERIES_DAYS',
+  notificationDeliveriesDays: 'RETENTION_NOTIFICATION_DELIVERIES_DAYS',
+  unattributedPayloadDays: 'RETENTION_UNATTRIBUTED_PAYLOAD_DAYS',
+} as const;
+
+export type RetentionSetting = keyof typeof retentionEnvVars;

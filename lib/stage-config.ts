@@ -50,12 +50,28 @@ export const stageConfigSchema = z
       .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(\S+ \S+ \S+ \S+ \S+ \S+\)|at\(\S+\))$/, 'must be rate(...), cron(6 fields) or at(...)')
       .default(defaultPayoutSchedule ?? 'cron(0 6 1 * ? *)'),
     retention: z.strictObject({
-      /** Aurora clicks, touches and funnel journeys older than this are deleted by the retention job. */
+      /** Conversions (with their touches, snapshots and adjustments) settled and older than this are purged. */
+      conversionsDays: positiveInt.default(2557),
+      /** Completed or failed payouts (with their events) older than this are purged. */
+      payoutsDays: positiveInt.default(2557),
+      /** Audit rows older than this are purged (the only deletion the insert-only trigger allows). */
+      auditLogsDays: positiveInt.default(2557),
+      /** Aurora clicks older than this are deleted by the retention job. */
       clicksDays: positiveInt.default(730),
+      /** Touches older than this lose their click, cookie and lead (their money stays with the conversion). */
+      touchesDays: positiveInt.default(730),
+      /** Funnel journeys whose last event is older than this are deleted. */
+      funnelJourneysDays: positiveInt.default(730),
       /** Cookies are deleted this long after they expired. */
       expiredCookiesDays: positiveInt.default(365),
       /** IP addresses on clicks older than this are anonymised. */
       clickIpDays: positiveInt.default(90),
+      /** Inbound webhook dedupe rows older than this are deleted (far beyond any provider's retries). */
+      webhookDeliveriesDays: positiveInt.default(90),
+      /** Outbound notification records (delivered or failed) older than this are deleted. */
+      notificationDeliveriesDays: positiveInt.default(90),
+      /** Unattributed conversions older than this lose their raw payload (it may hold a customer email). */
+      unattributedPayloadDays: positiveInt.default(90),
       /** Lambda, API access, VPC flow and CloudFront logs. */
       logsDays: z.coerce
         .number()

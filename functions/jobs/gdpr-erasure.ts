@@ -10,7 +10,9 @@ import { ValidationError } from '../platform/http/errors.js';
 import type { Actor } from '../platform/http/principal.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 import { writeAuditLog } from '../repositories/audit-logs.js';
-import { erasePerson, type ErasureSubject } from '../repositories/erasure.js';
+import { erasePartnerIdentity, erasePerson, type ErasureSubject, type PartnerErasureCounts } from '../repositories/erasure.js';
+import type { LinkStore } from '../ports/link-store.js';
+import { writeLinksThrough } from '../repositories/partner-links-sync.js';
 
 export async function deleteHotStoreClicks(dynamodb: DynamoDBClient, tableName: string, cookieIds: string[]): Promise<number> {
   let deleted = 0;
@@ -72,5 +74,35 @@ export async function runErasure(args: {
   const { cookie_ids: cookies, ...rest } = counts;
   const report = { subject_sha256: subjectHash, ...rest, cookies: cookies.length, hot_store_clicks_deleted: hotStoreClicks };
   console.info(JSON.stringify({ level: 'info', message: 'gdpr erasure', ...report }));
+  return report;
+}
+
+export class PartnerNotFoundError extends Error {
+  override readonly name = 'PartnerNotFoundError';
+}
+
+/**
+ * A partner's right to erasure: identity removed, money history kept (erasePartnerIdentity), the
+ * erasure audited on the partner without any personal value, then its links written through to
+ * the hot store (the partner is deleted, so they stop).
+ */
+export async function runPartnerErasure(args: {
+  sql: SqlExecutor;
+  linkStore?: LinkStore;
+  partnerId: number;
+  actor: Actor;
+  now: Date;
+}): Promise<{ partner_id: number } & PartnerErasureCounts & { links_stopped: number }> {
+  const counts = await args.sql.transaction(async (tx) => {
+    const result = await erasePartnerIdentity(tx, { partnerId: args.partnerId, now: args.now });
+    if (!result) throw new PartnerNotFoundError(`Partner ${args.partnerId} not found.`);
+    await writeAuditLog(tx, { entity_type: 'partners', entity_id: args.partnerId, action: 'erase', actor: args.actor, after: { ...result }, now: args.now });
+    return result;
+  });
+  const links = args.linkStore
+    ? await writeLinksThrough({ sql: args.sql, linkStore: args.linkStore, now: args.now, selector: { partner_id: args.partnerId } })
+    : undefined;
+  const report = { partner_id: args.partnerId, ...counts, links_stopped: links ? links.synced : 0 };
+  console.info(JSON.stringify({ level: 'info', message: 'partner erasure', ...report }));
   return report;
 }

@@ -1,27 +1,82 @@
 /**
- * The `retention` job: clicks, touches' personal links and funnel journeys older than 2 years,
- * cookies 1 year past expiry, click IPs masked after `ip_anonymise_days` (default 90, env
- * RETENTION_IP_DAYS). Bounded batches (`batch_size`, default 1000), counts logged. Financial
- * tables are kept 7 years and not touched.
+ * The `retention` job (docs/privacy-and-retention.md): every age of the data dictionary's
+ * retention policy, from `RetentionConfig` (env, validated at cold start; defaults = the
+ * dictionary). Order matters for the money: payouts before the conversions they pay, and each
+ * purge removes a whole unit (payout + events + netted adjustments; conversion + touches +
+ * snapshots) so the books balance after every batch. Bounded batches (`batch_size`, default
+ * 1000), counts returned and logged.
  */
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { anonymiseClickIps, deleteExpiredCookies, deleteOldClicks, deleteOldJourneys, detachOldTouches, inBatches } from '../repositories/retention.js';
+import { defaultRetentionConfig, type RetentionConfig } from '../platform/retention-config.js';
+import {
+  anonymiseClickIps,
+  clearOldUnattributedPayloads,
+  deleteExpiredCookies,
+  deleteOldClicks,
+  deleteOldJourneys,
+  deleteOldNotificationDeliveries,
+  deleteOldUnattributedConversions,
+  deleteOldWebhookDeliveries,
+  detachOldTouches,
+  inBatches,
+  purgeOldAuditLogs,
+  purgeOldConversions,
+  purgeOldPayouts,
+} from '../repositories/retention.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const positive = (value: unknown, fallback: number) => (typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : fallback);
 
-export async function runRetentionJob({ sql, now, input, defaultIpDays }: { sql: SqlExecutor; now: Date; input: Record<string, unknown>; defaultIpDays?: number }) {
+export interface RetentionCounts {
+  click_ips_anonymised: number;
+  touches_detached: number;
+  funnel_journeys_deleted: number;
+  clicks_deleted: number;
+  cookies_deleted: number;
+  payouts_purged: number;
+  conversions_purged: number;
+  audit_logs_purged: number;
+  webhook_deliveries_deleted: number;
+  notification_deliveries_deleted: number;
+  unattributed_payloads_cleared: number;
+  unattributed_conversions_deleted: number;
+}
+
+/** The cutoff of every age at `now`: rows strictly older than their cutoff go. */
+export function retentionCutoffs(now: Date, config: RetentionConfig): Record<keyof RetentionConfig, string> {
+  return Object.fromEntries(
+    Object.entries(config).map(([key, days]) => [key, new Date(now.getTime() - days * DAY).toISOString()]),
+  ) as Record<keyof RetentionConfig, string>;
+}
+
+export async function runRetentionJob({
+  sql,
+  now,
+  input,
+  config = defaultRetentionConfig,
+}: {
+  sql: SqlExecutor;
+  now: Date;
+  input: Record<string, unknown>;
+  config?: RetentionConfig;
+}): Promise<RetentionCounts> {
   const limit = positive(input.batch_size, 1000);
   const maxBatches = positive(input.max_batches, 1000);
-  const ago = (days: number) => new Date(now.getTime() - days * DAY).toISOString();
-  const twoYears = ago(positive(input.activity_days, 730));
-  const run = (batch: Parameters<typeof inBatches>[1], cutoff: string) => inBatches(sql, batch, { cutoff, limit, maxBatches });
-  const counts = {
-    click_ips_anonymised: await run(anonymiseClickIps, ago(positive(input.ip_anonymise_days, defaultIpDays ?? 90))),
-    touches_detached: await run(detachOldTouches, twoYears),
-    funnel_journeys_deleted: await run(deleteOldJourneys, twoYears),
-    clicks_deleted: await run(deleteOldClicks, twoYears),
-    cookies_deleted: await run(deleteExpiredCookies, ago(positive(input.cookie_days_past_expiry, 365))),
+  const cutoff = retentionCutoffs(now, config);
+  const run = (batch: Parameters<typeof inBatches>[1], at: string) => inBatches(sql, batch, { cutoff: at, limit, maxBatches });
+  const counts: RetentionCounts = {
+    click_ips_anonymised: await run(anonymiseClickIps, cutoff.clickIpDays),
+    touches_detached: await run(detachOldTouches, cutoff.touchesDays),
+    funnel_journeys_deleted: await run(deleteOldJourneys, cutoff.funnelJourneysDays),
+    clicks_deleted: await run(deleteOldClicks, cutoff.clicksDays),
+    cookies_deleted: await run(deleteExpiredCookies, cutoff.expiredCookiesDays),
+    payouts_purged: await run((tx, args) => purgeOldPayouts(tx, { ...args, conversionCutoff: cutoff.conversionsDays }), cutoff.payoutsDays),
+    conversions_purged: await run(purgeOldConversions, cutoff.conversionsDays),
+    audit_logs_purged: await run(purgeOldAuditLogs, cutoff.auditLogsDays),
+    webhook_deliveries_deleted: await run(deleteOldWebhookDeliveries, cutoff.webhookDeliveriesDays),
+    notification_deliveries_deleted: await run(deleteOldNotificationDeliveries, cutoff.notificationDeliveriesDays),
+    unattributed_payloads_cleared: await run(clearOldUnattributedPayloads, cutoff.unattributedPayloadDays),
+    unattributed_conversions_deleted: await run(deleteOldUnattributedConversions, cutoff.conversionsDays),
   };
   console.info(JSON.stringify({ level: 'info', message: 'retention', ...counts }));
   return counts;

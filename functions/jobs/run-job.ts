@@ -11,7 +11,7 @@ import { runApproveConversionsJob } from './approve-conversions.js';
 import { runReconciliationJob } from './reconciliation.js';
 import { runRebuildTotalsJob } from './rebuild-totals.js';
 import { runRetentionJob } from './retention.js';
-import { erasureSubjectOf, runErasure } from './gdpr-erasure.js';
+import { erasureSubjectOf, runErasure, runPartnerErasure } from './gdpr-erasure.js';
 import { runEncryptPaymentMethodsJob } from './encrypt-payment-methods.js';
 
 export interface JobDeps extends PlatformDeps {
@@ -39,19 +39,23 @@ export const jobs: Record<string, Job> = {
   reconciliation: ({ deps }) => runReconciliationJob({ sql: deps.sql }),
   /** campaign_partners totals recomputed from clicks, conversions and touches; reports the rows fixed. */
   'rebuild-totals': ({ deps, input }) => runRebuildTotalsJob({ sql: deps.sql, input }),
-  /** Clicks/journeys > 2 years, cookies 1 year past expiry, click IPs masked; money kept (7 years). */
-  retention: ({ deps, input }) =>
-    runRetentionJob({ sql: deps.sql, now: deps.now(), input, defaultIpDays: Number(process.env.RETENTION_IP_DAYS) || undefined }),
-  /** `{ email }` or `{ vendor_id, customer_id }`: pseudonymise one person's PII (also POST /v1/admin/erasure). */
-  'gdpr-erasure': ({ deps, input }) =>
-    runErasure({
+  /** The dictionary's retention ages (deps.config.retention, from RETENTION_* env): activity 2 years, money and audit 7 years. */
+  retention: ({ deps, input }) => runRetentionJob({ sql: deps.sql, now: deps.now(), input, config: deps.config?.retention }),
+  /** `{ email }` or `{ vendor_id, customer_id }`: pseudonymise one person's PII; `{ partner_id }`: a partner's identity (also POST /v1/admin/erasure). */
+  'gdpr-erasure': ({ deps, input }) => {
+    const actor = { actor_type: 'system' as const, actor_id: null, ip_address: null };
+    if (typeof input.partner_id === 'number') {
+      return runPartnerErasure({ sql: deps.sql, linkStore: linkStoreOf(deps), partnerId: input.partner_id, actor, now: deps.now() });
+    }
+    return runErasure({
       sql: deps.sql,
       dynamodb: deps.dynamodb,
       clicksTable: deps.config.tableNames.clicks,
       subject: erasureSubjectOf(input),
-      actor: { actor_type: 'system', actor_id: null, ip_address: null },
+      actor,
       now: deps.now(),
-    }),
+    });
+  },
   /** Seals payment details stored in clear before migration 0012 (docs/payment-data.md); needs the payment-data key. */
   'encrypt-payment-methods': ({ deps, input }) => runEncryptPaymentMethodsJob({ sql: deps.sql, cipher: deps.paymentDataCipher, now: deps.now(), input }),
   payouts: ({ deps, input }) => runPayoutsJob({ sql: deps.sql, now: deps.now(), input, defaultMinimum: process.env.PAYOUT_MINIMUM }),

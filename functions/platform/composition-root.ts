@@ -13,6 +13,7 @@ import type { OriginVerifySecrets } from '../ports/origin-verify-secrets.js';
 import type { PaymentDataCipher } from '../ports/payment-data-cipher.js';
 import type { PayoutProvider, PayoutProviderName } from '../ports/payout-provider.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
+import { retentionConfigFromEnv, type RetentionConfig } from './retention-config.js';
 
 export interface PlatformConfig {
   /** Physical DynamoDB table names, by logical name. */
@@ -39,6 +40,8 @@ export interface PlatformConfig {
    * true inside Lambda, whatever the environment says. @default false
    */
   allowLoopbackWebhooks?: boolean;
+  /** Retention ages (days) for the retention job; absent: the data dictionary's ages. */
+  retention?: RetentionConfig;
 }
 
 export interface PlatformDeps {
@@ -103,6 +106,7 @@ export function platformConfigFromEnv(env: NodeJS.ProcessEnv): PlatformConfig {
     ...velocityLimitsFrom(parsed[envVars.velocityMaxClicksPerVisitorPerLink], parsed[envVars.velocityMaxClicksPerIpPerLink]),
     // Lambda always sets AWS_LAMBDA_FUNCTION_NAME: a stray variable on AWS cannot open SSRF.
     allowLoopbackWebhooks: parsed[envVars.allowLoopbackWebhooks] === 'true' && !env.AWS_LAMBDA_FUNCTION_NAME,
+    retention: retentionConfigFromEnv(env),
   };
 }
 

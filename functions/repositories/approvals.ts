@@ -37,7 +37,7 @@ export async function approveHeldConversions(sql: SqlExecutor, args: { now: stri
      ),
      audited AS (
        INSERT INTO audit_logs (entity_type, entity_id, action, actor_type, actor_id, changes, reason, created_at)
-       SELECT 'conversion_event', a.conversion_event_id, 'approve', 'system', NULL,
+       SELECT 'conversion_events', a.conversion_event_id, 'approve', 'system', NULL,
               jsonb_build_object('before', jsonb_build_object('status', 'pending'),
                                  'after', jsonb_build_object('status', 'approved'),
                                  'changed_fields', jsonb_build_array('status')),

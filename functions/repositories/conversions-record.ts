@@ -61,6 +61,7 @@ import {
   type TotalsDelta,
 } from './conversions-write.js';
 import { applyRefundPlan, loadLedgerRefunds, loadRefundTargets, recordRefund } from './refunds.js';
+import { writeAuditLog } from './audit-logs.js';
 
 export type RecordOutcome =
   | { kind: 'created'; conversionEventIds: number[] }
@@ -588,6 +589,17 @@ export async function recordRefundMessage(input: { sql: SqlExecutor; message: Re
     for (const target of targets) {
       const plan = planRefund(target, ledger);
       await applyRefundPlan(tx, { target, plan, sourceEventId: message.provider_event_id, reason: message.reason });
+      if (plan.kind === 'apply' && (plan.status !== target.status || plan.commissionCents !== target.commissionCents)) {
+        await writeAuditLog(tx, {
+          entity_type: 'conversion_events',
+          entity_id: target.conversionEventId,
+          action: plan.status === 'rejected' && target.status !== 'rejected' ? 'reject' : 'refund',
+          actor: { actor_type: 'system', actor_id: null, ip_address: null },
+          before: { status: target.status, commission_amount: formatMoney(target.commissionCents) },
+          after: { status: plan.status, commission_amount: formatMoney(plan.commissionCents) },
+          reason: `${message.reason} ${message.provider_event_id}`,
+        });
+      }
       if (plan.kind === 'apply' && plan.status === 'rejected' && target.status !== 'rejected') rejectedIds.push(target.conversionEventId);
     }
     return { kind: 'refund_applied', conversionEventIds: targets.map((t) => t.conversionEventId), rejectedIds } as const;

@@ -73,7 +73,7 @@ export async function erasePerson(tx: SqlExecutor, subject: ErasureSubject): Pro
   );
   const audits = await tx.query(
     `UPDATE audit_logs SET ip_address = NULL
-     WHERE entity_type = 'conversion_event' AND entity_id = ANY(:ids::bigint[]) AND ip_address IS NOT NULL`,
+     WHERE entity_type = 'conversion_events' AND entity_id = ANY(:ids::bigint[]) AND ip_address IS NOT NULL`,
     { ids: conversionIds },
   );
   const unattributed = params.email
@@ -91,5 +91,67 @@ export async function erasePerson(tx: SqlExecutor, subject: ErasureSubject): Pro
     audit_logs: audits.rowCount,
     unattributed_conversions: unattributed.rowCount,
     cookie_ids: cookieIds,
+  };
+}
+
+export interface PartnerErasureCounts {
+  partners: number;
+  payment_methods: number;
+  payouts: number;
+  api_keys_revoked: number;
+  audit_logs: number;
+}
+
+/** Keys of audit `changes` documents (before/after) that identify a partner or its bank. */
+const partnerIdentityKeys = ['name', 'email', 'bio', 'website_url', 'phone', 'account_details', 'provider_account_id'];
+
+/**
+ * Removes one partner's identity, keeping its money history (docs/privacy-and-retention.md
+ * "Erasure"): name and email become placeholders unique to the id (the columns are NOT NULL and
+ * email UNIQUE), bio and website go, the partner is soft-deleted (its keys stop, its links stop
+ * with the caller's write-through); payment methods lose every account detail but stay, since its
+ * payouts reference them; payouts keep amounts, periods, statuses and the provider's transaction
+ * id but lose the provider's raw response (it may echo the payee); audit rows about the partner,
+ * its methods and keys lose those fields from `changes`, and the partner's own requests lose
+ * their IP. Run inside a transaction (the audit maintenance switch is SET LOCAL).
+ */
+export async function erasePartnerIdentity(tx: SqlExecutor, input: { partnerId: number; now: Date }): Promise<PartnerErasureCounts | undefined> {
+  const partner = await tx.query(`SELECT partner_id FROM partners WHERE partner_id = :id::integer FOR UPDATE`, { id: input.partnerId });
+  if (partner.rowCount === 0) return undefined;
+  await tx.query(`SELECT set_config('app.audit_maintenance', 'on', true)`);
+  const params = { id: input.partnerId, now: input.now };
+  const partners = await tx.query(
+    `UPDATE partners SET name = 'erased partner ' || partner_id, email = 'erased+' || partner_id || '@erased.invalid',
+            bio = NULL, website_url = NULL, status = CASE WHEN status = 'active' THEN 'suspended' ELSE status END,
+            is_deleted = TRUE, deleted_at = COALESCE(deleted_at, :now::timestamptz), updated_at = :now::timestamptz
+     WHERE partner_id = :id::integer`,
+    params,
+  );
+  const methods = await tx.query(
+    `UPDATE partner_payment_methods SET provider_account_id = NULL, account_details = '{"erased": true}'::jsonb,
+            is_default = FALSE, is_deleted = TRUE, deleted_at = COALESCE(deleted_at, :now::timestamptz), updated_at = :now::timestamptz
+     WHERE partner_id = :id::integer`,
+    params,
+  );
+  const payouts = await tx.query(`UPDATE payouts SET provider_response = NULL WHERE partner_id = :id::integer AND provider_response IS NOT NULL`, params);
+  const keys = await tx.query(`UPDATE api_keys SET revoked_at = :now::timestamptz WHERE partner_id = :id::integer AND revoked_at IS NULL`, params);
+  const audits = await tx.query(
+    `UPDATE audit_logs a SET
+       changes = (SELECT CASE WHEN jsonb_typeof(c -> 'after') = 'object' THEN jsonb_set(c, '{after}', (c -> 'after') - :keys::text[]) ELSE c END
+                  FROM (SELECT CASE WHEN jsonb_typeof(a.changes -> 'before') = 'object'
+                                    THEN jsonb_set(a.changes, '{before}', (a.changes -> 'before') - :keys::text[]) ELSE a.changes END AS c) x),
+       ip_address = CASE WHEN a.actor_type = 'partner' AND a.actor_id = :id::integer THEN NULL ELSE a.ip_address END
+     WHERE (a.entity_type = 'partners' AND a.entity_id = :id::integer)
+        OR (a.entity_type = 'partner_payment_methods' AND a.entity_id IN (SELECT partner_payment_method_id FROM partner_payment_methods WHERE partner_id = :id::integer))
+        OR (a.entity_type = 'api_keys' AND a.entity_id IN (SELECT api_key_id FROM api_keys WHERE partner_id = :id::integer))
+        OR (a.actor_type = 'partner' AND a.actor_id = :id::integer AND a.ip_address IS NOT NULL)`,
+    { id: input.partnerId, keys: partnerIdentityKeys },
+  );
+  return {
+    partners: partners.rowCount,
+    payment_methods: methods.rowCount,
+    payouts: payouts.rowCount,
+    api_keys_revoked: keys.rowCount,
+    audit_logs: audits.rowCount,
   };
 }

@@ -1,6 +1,6 @@
 /**
- * `partners`: affiliates. Global (not owned by a vendor); the operator creates, suspends and
- * reactivates them.
+ * `partners`: affiliates. Global (not owned by a vendor). They sign up themselves (`pending`) or
+ * the operator creates them (`active`); the operator approves, rejects, suspends and reactivates.
  */
 import type { SqlExecutor } from '../ports/sql-executor.js';
 
@@ -20,14 +20,15 @@ const columns = 'partner_id, name, email, status, tier, bio, website_url, create
 
 export async function insertPartner(
   sql: SqlExecutor,
-  input: { name: string; email: string; tier?: string; bio?: string | null; website_url?: string | null; now: Date },
+  input: { name: string; email: string; status?: 'pending' | 'active'; tier?: string; bio?: string | null; website_url?: string | null; now: Date },
 ): Promise<PartnerRow> {
   const { rows } = await sql.query<PartnerRow & Record<string, unknown>>(
     `INSERT INTO partners (name, email, status, tier, bio, website_url, created_at, updated_at)
-     VALUES (:name, :email, 'active', :tier, :bio, :website_url, :now::timestamptz, :now::timestamptz)
+     VALUES (:name, :email, :status, :tier, :bio, :website_url, :now::timestamptz, :now::timestamptz)
      RETURNING ${columns}`,
     {
       name: input.name,
+      status: input.status ?? 'active',
       email: input.email,
       tier: input.tier ?? 'standard',
       bio: input.bio ?? null,

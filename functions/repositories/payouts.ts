@@ -78,7 +78,7 @@ export interface PayoutRunRow extends Record<string, unknown> {
   amount: string;
   payout_id: number | null;
   /** null when a payout was created. */
-  skip_reason: 'below_threshold' | 'no_verified_default_method' | 'already_paid_for_period' | null;
+  skip_reason: 'below_threshold' | 'no_verified_default_method' | 'already_paid_for_period' | 'partner_not_active' | null;
   event_count: number;
 }
 
@@ -94,6 +94,8 @@ WITH ${CREDITS_CTE},
     SELECT pt.partner_id, pt.amount, dm.partner_payment_method_id, dm.payment_provider_id
     FROM partner_totals pt
     JOIN default_methods dm ON dm.partner_id = pt.partner_id AND dm.is_verified IS TRUE
+    -- Only approved partners are paid: pending, rejected and suspended ones keep their credits for later.
+    JOIN partners pa ON pa.partner_id = pt.partner_id AND pa.status = 'active'
     WHERE pt.amount > 0 AND pt.amount >= :minimum::numeric
   ),
   inserted AS (
@@ -121,6 +123,7 @@ WITH ${CREDITS_CTE},
 SELECT pt.partner_id, pt.amount::text AS amount, i.payout_id,
        CASE
          WHEN i.payout_id IS NOT NULL THEN NULL
+         WHEN (SELECT pa.status FROM partners pa WHERE pa.partner_id = pt.partner_id) IS DISTINCT FROM 'active' THEN 'partner_not_active'
          WHEN dm.partner_id IS NULL OR dm.is_verified IS NOT TRUE THEN 'no_verified_default_method'
          WHEN pt.amount <= 0 OR pt.amount < :minimum::numeric THEN 'below_threshold'
          ELSE 'already_paid_for_period'
@@ -150,8 +153,25 @@ export interface PayoutRunInput {
 export async function runPayoutRun(sql: SqlExecutor, input: PayoutRunInput): Promise<PayoutRunRow[]> {
   return sql.transaction(async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock(:key::bigint)`, { key: PAYOUT_RUN_LOCK_KEY });
-    return (await runPayoutStatement(tx, input)).rows;
+    const rows = (await runPayoutStatement(tx, input)).rows;
+    await auditCreatedPayouts(tx, { payoutIds: rows.flatMap((r) => (r.payout_id === null || r.payout_id === undefined ? [] : [Number(r.payout_id)])), now: input.now });
+    return rows;
   });
+}
+
+/** One `system` audit row per payout the run created (entity `payouts`, action `create`), in the run's transaction. */
+async function auditCreatedPayouts(sql: SqlExecutor, args: { payoutIds: number[]; now: string }): Promise<void> {
+  if (args.payoutIds.length === 0) return;
+  await sql.query(
+    `INSERT INTO audit_logs (entity_type, entity_id, action, actor_type, actor_id, changes, reason, created_at)
+     SELECT 'payouts', p.payout_id, 'create', 'system', NULL,
+            jsonb_build_object('before', NULL, 'after', jsonb_build_object('status', p.status, 'amount', p.amount::text, 'currency', p.currency,
+                                                                          'partner_id', p.partner_id, 'start_date', p.start_date, 'end_date', p.end_date),
+                               'changed_fields', jsonb_build_array('amount', 'currency', 'end_date', 'partner_id', 'start_date', 'status')),
+            'payout run', :now::timestamptz
+     FROM payouts p WHERE p.payout_id = ANY(:ids::integer[]) ORDER BY p.payout_id`,
+    { ids: args.payoutIds, now: args.now },
+  );
 }
 
 /** The statement alone (tests run it in a transaction they abort). */

@@ -232,13 +232,27 @@ export async function runDemoScenario(options: RunDemoScenarioOptions): Promise<
 
   const partners: Array<DemoPartner & { apiKey: string }> = [];
   for (const [i, spec] of partnerSpecs.entries()) {
-    const partner = await http.json<{ partner_id: number; name: string; api_key: string }>({
-      step: `create partner ${spec.name}`,
-      method: 'POST',
-      path: '/v1/admin/partners',
-      token: adminToken,
-      body: { name: spec.name, email: `partner${i + 1}+${runId}@partners.example`, tier: spec.tier },
-    });
+    const email = `partner${i + 1}+${runId}@partners.example`;
+    // The operator creates the tiered partners it negotiated with (active at once); a standard one
+    // signs up itself, pending, and is approved by the operator before it can enroll or get links.
+    const partner =
+      spec.tier === 'standard'
+        ? await http.json<{ partner_id: number; name: string; api_key: string }>({
+            step: `${spec.name} signs up`,
+            method: 'POST',
+            path: '/v1/partner/signup',
+            body: { name: spec.name, email },
+          })
+        : await http.json<{ partner_id: number; name: string; api_key: string }>({
+            step: `create partner ${spec.name}`,
+            method: 'POST',
+            path: '/v1/admin/partners',
+            token: adminToken,
+            body: { name: spec.name, email, tier: spec.tier },
+          });
+    if (spec.tier === 'standard') {
+      await http.json({ step: `approve partner ${spec.name}`, method: 'POST', path: `/v1/admin/partners/${partner.partner_id}/approve`, token: adminToken, body: {}, expect: 200 });
+    }
     await http.json({
       step: `enroll ${spec.name}`,
       method: 'POST',

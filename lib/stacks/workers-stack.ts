@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { Construct } from 'constructs';
-import { queues, schedules, type FunctionName, type QueueDeclaration, type QueueName } from '../resources.js';
+import { queues, retentionEnvVars, schedules, type FunctionName, type QueueDeclaration, type QueueName, type RetentionSetting } from '../resources.js';
 import type { StageConfig } from '../stage-config.js';
 import { createPlatformFunction, type PlatformData } from '../constructs/platform-function.js';
 import { logRetention } from '../constructs/log-retention.js';
@@ -29,15 +29,10 @@ export const workerFunctionNames = [
   ]),
 ];
 
-/**
- * Retention ages the scheduled jobs read. Not in lib/resources.ts `envVars` yet: the retention
- * job falls back to the dictionary's policy (2 years, 1 year past expiry) when they are absent.
- */
-export const retentionEnvVars = {
-  clicksDays: 'RETENTION_CLICKS_DAYS',
-  expiredCookiesDays: 'RETENTION_EXPIRED_COOKIES_DAYS',
-  clickIpDays: 'RETENTION_CLICK_IP_DAYS',
-} as const;
+/** Retention ages the scheduled jobs read: every variable of `retentionEnvVars`, from the stage configuration. */
+export function retentionEnvironment(retention: StageConfig['retention']): Record<string, string> {
+  return Object.fromEntries((Object.keys(retentionEnvVars) as RetentionSetting[]).map((key) => [retentionEnvVars[key], String(retention[key])]));
+}
 
 export class WorkersStack extends Stack {
   readonly functions: Partial<Record<FunctionName, NodeFunction>>;
@@ -48,9 +43,7 @@ export class WorkersStack extends Stack {
     const { config, data } = props;
     const environment = {
       ...sharedEnvironment(config, props.publicBaseUrl),
-      [retentionEnvVars.clicksDays]: String(config.retention.clicksDays),
-      [retentionEnvVars.expiredCookiesDays]: String(config.retention.expiredCookiesDays),
-      [retentionEnvVars.clickIpDays]: String(config.retention.clickIpDays),
+      ...retentionEnvironment(config.retention),
     };
 
     this.functions = {};

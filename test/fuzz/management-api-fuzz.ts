@@ -82,7 +82,7 @@ describe('management API', () => {
     const partner = `Bearer ${world.partnerKey}`;
     const operator = `Bearer ${admin}`;
     const right: string[] =
-      route.auth === 'operator' ? [operator] : route.auth === 'vendor' ? [vendor] : route.auth === 'partner' ? [partner] : route.auth === 'api_key' ? [vendor, partner] : [];
+      route.auth === 'operator' ? [operator] : route.auth === 'vendor' ? [vendor] : route.auth === 'partner' ? [partner] : route.auth === 'api_key' ? [vendor, partner] : route.auth === 'vendor_or_operator' ? [vendor, operator] : [];
     const wrong = [operator, vendor, partner].filter((c) => !right.includes(c));
     if (right.length === 0) return fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(...badAuthorizations, operator) });
     return fc.oneof(

@@ -593,8 +593,15 @@ describe('audit_logs is insert-only', () => {
     // SET LOCAL did not outlive its transaction.
     expect(await sqlStateOf('DELETE FROM audit_logs WHERE audit_log_id = :id::bigint', { id: auditLogId })).toBe('42501');
 
+    // The erasure switch does not delete (0013): only the retention purge does, for rows older than its cutoff.
+    await expect(
+      sql.transaction(async (tx) => {
+        await tx.query("SELECT set_config('app.audit_maintenance', 'on', true)");
+        await tx.query('DELETE FROM audit_logs WHERE audit_log_id = :id::bigint', { id: auditLogId });
+      }),
+    ).rejects.toThrow(/insert-only/);
     await sql.transaction(async (tx) => {
-      await tx.query("SELECT set_config('app.audit_maintenance', 'on', true)");
+      await tx.query("SELECT set_config('app.audit_purge_before', (SELECT (created_at + interval '1 second')::text FROM audit_logs WHERE audit_log_id = :id::bigint), true)", { id: auditLogId });
       const deleted = await tx.query('DELETE FROM audit_logs WHERE audit_log_id = :id::bigint', { id: auditLogId });
       expect(deleted.rowCount).toBe(1);
     });

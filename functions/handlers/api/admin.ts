@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { formatStandardWebhookSecret } from '../../domain/webhooks/standard-webhook.js';
 import { assertWebhookUrl } from './assert-webhook-url.js';
+import { transitionPartner, transitionVendor, type PartnerAction, type VendorAction } from '../../domain/accounts/transition-account.js';
 import { generateApiKey } from '../../domain/auth/api-key.js';
 import { keyExpiresAt } from '../../domain/auth/key-lifetime.js';
 import { runJob, UnknownJobError } from '../../jobs/run-job.js';
@@ -75,12 +76,20 @@ const createdPartner = partnerSchema.extend({
 
 const statusReasonBody = z.strictObject({ reason: z.string().max(2000).optional() });
 
-function partnerStatusRoute(action: 'suspend' | 'activate', to: 'suspended' | 'active') {
+const partnerActionSummaries: Record<PartnerAction, string> = {
+  approve: 'Approve a pending (or rejected) partner: active, so it can enroll, get links and be paid',
+  reject: 'Reject a pending partner (it keeps its key but cannot enroll, get links or be paid)',
+  suspend: 'Suspend an active partner (its links stop at once; payout runs skip it)',
+  activate: 'Reactivate a suspended partner (its links follow at once)',
+};
+
+/** Moves a partner along `transitionPartner`; an illegal move is 409 naming the allowed ones. */
+function partnerStatusRoute(action: PartnerAction) {
   return defineRoute({
     method: 'POST',
     path: `/v1/admin/partners/{partner_id}/${action}`,
     auth: 'operator',
-    summary: `${action === 'suspend' ? 'Suspend' : 'Reactivate'} a partner (its links follow at once)`,
+    summary: partnerActionSummaries[action],
     tags: ['admin'],
     params: idParams('partner_id'),
     body: statusReasonBody,
@@ -89,8 +98,10 @@ function partnerStatusRoute(action: 'suspend' | 'activate', to: 'suspended' | 'a
       const partner = await deps.sql.transaction(async (tx) => {
         const before = await findPartner(tx, { partner_id: params.partner_id, forUpdate: true });
         if (!before) throw new NotFoundError('Partner not found.');
-        if (before.status === to) return before;
-        const after = await setPartnerStatus(tx, { partner_id: before.partner_id, status: to, now });
+        const move = transitionPartner({ from: before.status, action });
+        if (!move.ok) throw new ConflictError(move.reason);
+        if (!move.changed) return before;
+        const after = await setPartnerStatus(tx, { partner_id: before.partner_id, status: move.to, now });
         await writeAuditLog(tx, {
           entity_type: 'partners',
           entity_id: after.partner_id,
@@ -109,13 +120,19 @@ function partnerStatusRoute(action: 'suspend' | 'activate', to: 'suspended' | 'a
   });
 }
 
-/** Suspending a vendor locks out its keys (401) and stops every link of its campaigns at once. */
-function vendorStatusRoute(action: 'suspend' | 'activate', to: 'suspended' | 'active') {
+const vendorActionSummaries: Record<VendorAction, string> = {
+  suspend: 'Suspend a vendor: its keys answer 401 and every link of its campaigns stops at once',
+  deactivate: 'Make a vendor inactive (left the platform): its links stop, its keys may only read',
+  activate: 'Reactivate a suspended or inactive vendor (its keys and links follow at once)',
+};
+
+/** Moves a vendor along `transitionVendor`; an illegal move is 409. */
+function vendorStatusRoute(action: VendorAction) {
   return defineRoute({
     method: 'POST',
     path: `/v1/admin/vendors/{vendor_id}/${action}`,
     auth: 'operator',
-    summary: `${action === 'suspend' ? 'Suspend' : 'Reactivate'} a vendor (its keys and links follow at once)`,
+    summary: vendorActionSummaries[action],
     tags: ['admin'],
     params: idParams('vendor_id'),
     body: statusReasonBody,
@@ -124,8 +141,10 @@ function vendorStatusRoute(action: 'suspend' | 'activate', to: 'suspended' | 'ac
       const vendor = await deps.sql.transaction(async (tx) => {
         const before = await findVendorForUpdate(tx, params.vendor_id);
         if (!before) throw new NotFoundError('Vendor not found.');
-        if (before.status === to) return before;
-        const after = await setVendorStatus(tx, { vendor_id: before.vendor_id, status: to, now });
+        const move = transitionVendor({ from: before.status, action });
+        if (!move.ok) throw new ConflictError(move.reason);
+        if (!move.changed) return before;
+        const after = await setVendorStatus(tx, { vendor_id: before.vendor_id, status: move.to, now });
         await writeAuditLog(tx, { entity_type: 'vendors', entity_id: after.vendor_id, action, actor, before: { ...before }, after: { ...after }, reason: body.reason, now });
         return after;
       });
@@ -200,7 +219,7 @@ export const adminRoutes: AnyRoute[] = [
     method: 'POST',
     path: '/v1/admin/partners',
     auth: 'operator',
-    summary: 'Create an active partner and its API key (shown once)',
+    summary: 'Create a partner the operator has vetted (active at once) and its API key (shown once); self-signup is POST /v1/partner/signup (pending)',
     tags: ['admin'],
     body: createPartnerBody,
     responses: { 201: { description: 'Partner created', schema: createdPartner } },
@@ -296,10 +315,13 @@ export const adminRoutes: AnyRoute[] = [
     },
   }),
 
-  vendorStatusRoute('suspend', 'suspended'),
-  vendorStatusRoute('activate', 'active'),
-  partnerStatusRoute('suspend', 'suspended'),
-  partnerStatusRoute('activate', 'active'),
+  vendorStatusRoute('suspend'),
+  vendorStatusRoute('deactivate'),
+  vendorStatusRoute('activate'),
+  partnerStatusRoute('approve'),
+  partnerStatusRoute('reject'),
+  partnerStatusRoute('suspend'),
+  partnerStatusRoute('activate'),
 
   defineRoute({
     method: 'POST',

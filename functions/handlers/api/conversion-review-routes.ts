@@ -61,7 +61,7 @@ function reviewRoute(action: Extract<ConversionAction, 'approve' | 'reject'>): A
           ...(rejectionReason ? { rejectionReason } : {}),
         });
         await writeAuditLog(tx, {
-          entity_type: 'conversion_event',
+          entity_type: 'conversion_events',
           entity_id: Number(conversion.conversion_event_id),
           action,
           actor,

@@ -1,23 +1,40 @@
-/** `POST /v1/admin/erasure` `{ email }` or `{ vendor_id, customer_id }`: GDPR erasure (functions/jobs/gdpr-erasure.ts). */
+/**
+ * `POST /v1/admin/erasure`: GDPR erasure (functions/jobs/gdpr-erasure.ts). `{ email }` or
+ * `{ vendor_id, customer_id }` pseudonymise a shopper; `{ partner_id }` removes a partner's
+ * identity and keeps its payout history.
+ */
 import { z } from 'zod';
-import { runErasure } from '../../jobs/gdpr-erasure.js';
+import { PartnerNotFoundError, runErasure, runPartnerErasure } from '../../jobs/gdpr-erasure.js';
+import { NotFoundError } from '../../platform/http/errors.js';
 import { email, idField } from '../../platform/http/fields.js';
 import { ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
 
-const body = z.union([z.strictObject({ email }), z.strictObject({ vendor_id: idField, customer_id: z.string().trim().min(1).max(255) })]);
+const body = z.union([
+  z.strictObject({ email }),
+  z.strictObject({ vendor_id: idField, customer_id: z.string().trim().min(1).max(255) }),
+  z.strictObject({ partner_id: idField }),
+]);
 
 export const erasureRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/admin/erasure',
     auth: 'operator',
-    summary: "Erase one person's personal data (pseudonymised; amounts kept)",
+    summary: "Erase one person's personal data (a shopper pseudonymised, or a partner's identity removed; amounts and payouts kept)",
     tags: ['admin'],
     body,
     responses: { 200: { description: 'What was erased', schema: z.record(z.string(), z.unknown()) } },
-    handler: async ({ deps, body: b, actor, now }) =>
-      ok(
+    handler: async ({ deps, body: b, actor, now }) => {
+      if ('partner_id' in b) {
+        try {
+          return ok(await runPartnerErasure({ sql: deps.sql, linkStore: deps.linkStore, partnerId: b.partner_id, actor, now }));
+        } catch (error) {
+          if (error instanceof PartnerNotFoundError) throw new NotFoundError('Partner not found.');
+          throw error;
+        }
+      }
+      return ok(
         await runErasure({
           sql: deps.sql,
           dynamodb: deps.dynamodb,
@@ -26,6 +43,7 @@ export const erasureRoutes: AnyRoute[] = [
           actor,
           now,
         }),
-      ),
+      );
+    },
   }),
 ];

@@ -3,14 +3,17 @@
  * the dashboard. A partner key reaches only that partner's enrollments and earnings.
  */
 import { z } from 'zod';
+import { generateApiKey } from '../../domain/auth/api-key.js';
+import { keyExpiresAt } from '../../domain/auth/key-lifetime.js';
 import { formatMoney, parseMoney } from '../../domain/money/index.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/http/errors.js';
-import { idParams } from '../../platform/http/fields.js';
+import { email, httpUrl, idParams } from '../../platform/http/fields.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { created, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
 import { isUniqueViolation } from '../../platform/http/sql-errors.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
+import { insertApiKey } from '../../repositories/api-keys.js';
 import { writeAuditLog } from '../../repositories/audit-logs.js';
 import { findCampaign, listCampaigns, type CampaignRow } from '../../repositories/campaigns.js';
 import {
@@ -21,6 +24,8 @@ import {
   partnerDashboard,
 } from '../../repositories/enrollments.js';
 import { writeLinksThrough } from '../../repositories/partner-links-sync.js';
+import { insertPartner, partnerEmailTaken } from '../../repositories/partners.js';
+import { partnerSchema } from './account-schemas.js';
 import { commissionType, tierOut } from './campaign-schemas.js';
 import { campaignViews } from './campaign-views.js';
 import { enrollmentOut, enrollmentStatus } from './enrollment-schemas.js';
@@ -77,7 +82,56 @@ const dashboardRow = z.object({
   filtered_clicks: z.record(z.string(), z.number().int()).describe('Requests redirected but not counted, by reason (velocity); see docs/trust.md'),
 });
 
+const signupBody = z.strictObject({
+  name: z.string().trim().min(1).max(255),
+  email,
+  bio: z.string().max(5000).optional(),
+  website_url: httpUrl.optional(),
+});
+
+const signedUpPartner = partnerSchema.extend({
+  api_key: z.string().describe('Shown this once'),
+  api_key_prefix: z.string(),
+  api_key_expires_at: z.string(),
+});
+
 export const partnerRoutes: AnyRoute[] = [
+  defineRoute({
+    method: 'POST',
+    path: '/v1/partner/signup',
+    auth: 'none',
+    summary: 'Self-signup: a pending partner and its API key (shown once); the operator approves it before it can enroll, get links or be paid',
+    tags: ['partner'],
+    body: signupBody,
+    responses: { 201: { description: 'Partner created, pending approval', schema: signedUpPartner } },
+    handler: async ({ deps, body, ip, now }) => {
+      const key = generateApiKey({ ownerType: 'partner' });
+      try {
+        const result = await deps.sql.transaction(async (tx) => {
+          if (await partnerEmailTaken(tx, body.email)) throw new ConflictError('A partner with this email already exists.');
+          const partner = await insertPartner(tx, { ...body, status: 'pending', now });
+          const apiKey = await insertApiKey(tx, { generated: key, owner_type: 'partner', partner_id: partner.partner_id, now, expires_at: keyExpiresAt(now) });
+          // The new partner is its own actor: nobody else was involved.
+          const actor = { actor_type: 'partner' as const, actor_id: partner.partner_id, ip_address: ip };
+          await writeAuditLog(tx, { entity_type: 'partners', entity_id: partner.partner_id, action: 'signup', actor, after: { ...partner }, now });
+          await writeAuditLog(tx, {
+            entity_type: 'api_keys',
+            entity_id: apiKey.api_key_id,
+            action: 'create',
+            actor,
+            after: { key_prefix: apiKey.key_prefix, owner_type: apiKey.owner_type, partner_id: partner.partner_id, expires_at: apiKey.expires_at },
+            now,
+          });
+          return { partner, apiKey };
+        });
+        return created({ ...result.partner, api_key: key.key, api_key_prefix: key.key_prefix, api_key_expires_at: result.apiKey.expires_at });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new ConflictError('A partner with this email already exists.', { cause: error });
+        throw error;
+      }
+    },
+  }),
+
   defineRoute({
     method: 'GET',
     path: '/v1/partner/campaigns',

@@ -175,7 +175,7 @@ export async function sendPayout(args: { deps: ApiDeps; payoutId: number; now: D
     const idempotencyKey = payoutIdempotencyKey({ payoutId, generation, ...(namespace ? { namespace } : {}) });
     await markPayoutSending(tx, { payoutId, idempotencyKey, now: now.toISOString() });
     await writeAuditLog(tx, {
-      entity_type: 'payout',
+      entity_type: 'payouts',
       entity_id: payoutId,
       action: payout.status === 'failed' ? 'retry' : 'approve',
       actor,
@@ -208,14 +208,27 @@ export async function sendPayout(args: { deps: ApiDeps; payoutId: number; now: D
       } else {
         await recordPayoutProcessing(tx, { payoutId, providerTransactionId: result.providerTransactionId ?? null, providerResponse: result.providerResponse ?? { status: result.status } });
       }
+      // The provider's answer is a change of money state of its own: completed, or accepted and still processing.
+      await writeAuditLog(tx, {
+        entity_type: 'payouts',
+        entity_id: payoutId,
+        action: result.status === 'completed' ? 'complete' : 'send',
+        actor,
+        before: { status: 'processing', provider_transaction_id: null },
+        after: { status: result.status === 'completed' ? 'completed' : 'processing', provider_transaction_id: result.providerTransactionId ?? null },
+        now,
+      });
     });
   } catch (error) {
     if (!(error instanceof PayoutProviderError)) throw error;
-    await recordPayoutFailed(deps.sql, {
-      payoutId,
-      failureReason: error.message,
-      providerResponse: { reason: error.reason, outcome: error.outcome, httpStatus: error.httpStatus ?? null, body: error.providerResponse ?? null },
-      now: now.toISOString(),
+    await deps.sql.transaction(async (tx) => {
+      await recordPayoutFailed(tx, {
+        payoutId,
+        failureReason: error.message,
+        providerResponse: { reason: error.reason, outcome: error.outcome, httpStatus: error.httpStatus ?? null, body: error.providerResponse ?? null },
+        now: now.toISOString(),
+      });
+      await writeAuditLog(tx, { entity_type: 'payouts', entity_id: payoutId, action: 'fail', actor, before: { status: 'processing' }, after: { status: 'failed' }, reason: error.message, now });
     });
   }
 }
@@ -296,7 +309,7 @@ export const payoutRoutes: AnyRoute[] = [
         if (!payout) throw new NotFoundError('Payout not found.');
         transition(payout, 'confirm');
         await recordPayoutCompleted(tx, { payoutId: params.id, providerTransactionId: null, providerResponse: null, now: now.toISOString() });
-        await writeAuditLog(tx, { entity_type: 'payout', entity_id: params.id, action: 'confirm', actor, before: { status: payout.status }, after: { status: 'completed' }, now });
+        await writeAuditLog(tx, { entity_type: 'payouts', entity_id: params.id, action: 'confirm', actor, before: { status: payout.status }, after: { status: 'completed' }, now });
       });
       return ok(await onePayout(deps.sql, params.id));
     },
@@ -318,7 +331,7 @@ export const payoutRoutes: AnyRoute[] = [
         transition(payout, 'fail');
         // The operator knows nothing left (wire not sent, or refused): a retry may use a new key.
         await recordPayoutFailed(tx, { payoutId: params.id, failureReason: body.failure_reason, providerResponse: { reason: 'operator', outcome: 'not_paid' }, now: now.toISOString() });
-        await writeAuditLog(tx, { entity_type: 'payout', entity_id: params.id, action: 'fail', actor, before: { status: payout.status }, after: { status: 'failed' }, reason: body.failure_reason, now });
+        await writeAuditLog(tx, { entity_type: 'payouts', entity_id: params.id, action: 'fail', actor, before: { status: payout.status }, after: { status: 'failed' }, reason: body.failure_reason, now });
       });
       return ok(await onePayout(deps.sql, params.id));
     },

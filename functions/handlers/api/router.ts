@@ -60,6 +60,8 @@ function authKindAllowed(route: AnyRoute, principal: Principal): boolean {
       return principal.kind === 'partner';
     case 'api_key':
       return principal.kind === 'vendor_user' || principal.kind === 'partner';
+    case 'vendor_or_operator':
+      return principal.kind === 'vendor_user' || principal.kind === 'operator';
     default:
       return true;
   }
@@ -70,6 +72,7 @@ const credentialNames: Record<string, string> = {
   vendor: 'a vendor API key',
   partner: 'a partner API key',
   api_key: 'an API key',
+  vendor_or_operator: 'a vendor API key or the operator token',
 };
 
 /** Builds a router over `routes` (checked for duplicate method + path at build time). */
@@ -105,6 +108,9 @@ export function createRouter(routes: readonly AnyRoute[]): Router {
         principal = await authenticate({ event, sql: deps.sql, adminToken: deps.config.adminToken, now });
         if (!authKindAllowed(route, principal)) {
           throw new ForbiddenError(`This route needs ${credentialNames[route.auth]}.`);
+        }
+        if (principal.kind === 'vendor_user' && principal.vendorStatus === 'inactive' && route.method !== 'GET') {
+          throw new ForbiddenError('The vendor is inactive: its keys may read but not change anything. The operator can reactivate it.');
         }
         if (principal.kind === 'vendor_user' && route.minRole && !roleAtLeast(principal.role, route.minRole)) {
           throw new ForbiddenError(`This action needs the ${route.minRole} role or above; the key's user is ${principal.role}.`);

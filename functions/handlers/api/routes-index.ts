@@ -5,6 +5,7 @@
 import type { AnyRoute } from '../../platform/http/route.js';
 import { adminRoutes } from './admin.js';
 import { apiKeyRoutes } from './api-keys.js';
+import { auditLogRoutes } from './audit-logs-routes.js';
 import { campaignRoutes } from './campaigns.js';
 import { commissionRuleRoutes } from './commission-rules-routes.js';
 import { contentPieceRoutes } from './content-pieces-routes.js';
@@ -51,6 +52,7 @@ export const routeModules: Record<string, AnyRoute[]> = {
   leads: leadRoutes,
   contentPieces: contentPieceRoutes,
   partnerTypes: partnerTypeRoutes,
+  auditLogs: auditLogRoutes,
 };
 
 export const allRoutes: AnyRoute[] = Object.values(routeModules).flat();

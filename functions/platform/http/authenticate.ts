@@ -71,7 +71,8 @@ export async function authenticate({
     key.vendor_user_deleted ||
     key.vendor_user_status === 'inactive' ||
     key.vendor_deleted ||
-    key.vendor_status !== 'active'
+    // An inactive vendor (it left) keeps read access to its history; the router refuses its writes.
+    (key.vendor_status !== 'active' && key.vendor_status !== 'inactive')
   ) {
     throw invalid;
   }
@@ -96,6 +97,7 @@ export async function authenticate({
     kind: 'vendor_user',
     vendorId: key.vendor_id,
     vendorUserId: key.vendor_user_id,
+    vendorStatus: key.vendor_status === 'inactive' ? 'inactive' : 'active',
     role,
     apiKeyId: key.api_key_id,
     keyExpiresAt: key.expires_at,

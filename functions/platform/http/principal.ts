@@ -13,6 +13,8 @@ export interface VendorUserPrincipal {
   kind: 'vendor_user';
   vendorId: number;
   vendorUserId: number;
+  /** `inactive`: the vendor left; its keys may read but not write (403). Suspended vendors never authenticate. */
+  vendorStatus?: 'active' | 'inactive';
   role: VendorRole;
   apiKeyId: number;
   keyExpiresAt: string;
@@ -29,8 +31,12 @@ export interface PartnerPrincipal {
 
 export type Principal = OperatorPrincipal | VendorUserPrincipal | PartnerPrincipal;
 
-/** What a route accepts: the operator token, a vendor user's key, a partner's key, or any API key. */
-export type AuthRequirement = 'operator' | 'vendor' | 'partner' | 'api_key' | 'none';
+/**
+ * What a route accepts: the operator token, a vendor user's key, a partner's key, any API key, or
+ * a vendor user's key or the operator token (a route whose answer is scoped to the vendor, and
+ * whole for the operator: the audit trail).
+ */
+export type AuthRequirement = 'operator' | 'vendor' | 'partner' | 'api_key' | 'vendor_or_operator' | 'none';
 
 /** The audit actor of a principal: `actor_type` and `actor_id` as `audit_logs` stores them. */
 export interface Actor {

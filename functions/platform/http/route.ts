@@ -28,7 +28,9 @@ export type PrincipalFor<A extends AuthRequirement> = A extends 'operator'
       ? Extract<Principal, { kind: 'partner' }>
       : A extends 'api_key'
         ? Extract<Principal, { kind: 'vendor_user' | 'partner' }>
-        : undefined;
+        : A extends 'vendor_or_operator'
+          ? Extract<Principal, { kind: 'vendor_user' | 'operator' }>
+          : undefined;
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 

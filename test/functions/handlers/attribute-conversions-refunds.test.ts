@@ -87,6 +87,15 @@ describe('attribute-conversions: refunds and disputes', () => {
     const mine = notices.filter((n) => n.payload.receipt_id === message.receipt_id);
     expect(mine.map((n) => n.event_type).sort()).toEqual(['conversion.created', 'conversion.rejected']);
     expect(mine.find((n) => n.event_type === 'conversion.rejected')!.payload).toMatchObject({ status: 'rejected', commission_amount: '0.00' });
+    // The rejection is a change of money state: audited, by the system, with the provider's event.
+    const conversion = (await conversionOf(h.sql, program.vendorId, message.transaction_id))!;
+    const { rows: audit } = await h.sql.query<{ action: string; actor_type: string; changes: { before: Record<string, string>; after: Record<string, string> }; reason: string }>(
+      `SELECT action, actor_type, changes, reason FROM audit_logs WHERE entity_type = 'conversion_events' AND entity_id = :id::bigint ORDER BY audit_log_id`,
+      { id: Number(conversion.conversion_event_id) },
+    );
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ action: 'reject', actor_type: 'system', changes: { after: { status: 'rejected', commission_amount: '0.00' } } });
+    expect(audit[0]!.reason).toMatch(/^dispute /);
   });
 
   it('after payout the touches drop to what each partner earns and adjustments per partner net the refund, once', async () => {

@@ -62,7 +62,7 @@ describe('approve-conversions job', () => {
     expect((await statusOf(notDue30)).status).toBe('pending');
     expect((await statusOf(rejected)).status).toBe('rejected');
     const { rows: audits } = await fx.db.sql.query<any>(
-      `SELECT entity_id, action, actor_type FROM audit_logs WHERE entity_type = 'conversion_event' AND entity_id = ANY(:ids::bigint[]) ORDER BY entity_id`,
+      `SELECT entity_id, action, actor_type FROM audit_logs WHERE entity_type = 'conversion_events' AND entity_id = ANY(:ids::bigint[]) ORDER BY entity_id`,
       { ids: [due10, due30] },
     );
     expect(audits.map((a: any) => [Number(a.entity_id), a.action, a.actor_type])).toEqual([[due10, 'approve', 'system'], [due30, 'approve', 'system']].sort((a, b) => (a[0] as number) - (b[0] as number)));

@@ -1,10 +1,15 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { functions, queues, schedules, visibilityTimeoutSeconds, type QueueName } from '../../../lib/resources.js';
-import { retentionEnvVars } from '../../../lib/stacks/workers-stack.js';
+import { functions, queues, retentionEnvVars, schedules, visibilityTimeoutSeconds, type QueueName } from '../../../lib/resources.js';
+import { retentionConfigFromEnv } from '../../../functions/platform/retention-config.js';
 import { functionNamed, grants, statementsOfRole, synthPlatform } from './platform-fixture.js';
 
-const { config, templates } = synthPlatform({ payoutSchedule: 'cron(0 7 15 * ? *)' });
+const { config, templates } = synthPlatform({
+  payoutSchedule: 'cron(0 7 15 * ? *)',
+  // Ages unlike the defaults: a variable the job misread would fall back to a default and show.
+  'retention.auditLogsDays': '3000',
+  'retention.webhookDeliveriesDays': '45',
+});
 const workers = templates.workers;
 
 describe('workers stack: queue consumers', () => {
@@ -77,6 +82,16 @@ describe('workers stack: scheduled jobs', () => {
       [retentionEnvVars.clicksDays]: String(config.retention.clicksDays),
       [retentionEnvVars.expiredCookiesDays]: String(config.retention.expiredCookiesDays),
       [retentionEnvVars.clickIpDays]: String(config.retention.clickIpDays),
+      [retentionEnvVars.auditLogsDays]: String(config.retention.auditLogsDays),
     });
+  });
+
+  it('sets exactly the retention variables the retention config reads, and they read back as the stage ages', () => {
+    const variables = functionNamed(workers, `${config.stage}-scheduledJobs`).properties.Environment.Variables as Record<string, string>;
+    const set = Object.keys(variables).filter((name) => name.startsWith('RETENTION_')).sort();
+    expect(set).toEqual(Object.values(retentionEnvVars).sort());
+    // The job reads what the stack wrote: every age of the stage, none left at a default by a misspelt name.
+    const { logsDays: _logs, ...ages } = config.retention;
+    expect(retentionConfigFromEnv(variables)).toEqual(ages);
   });
 });

@@ -1,5 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedPaymentMethod } from '../../../helpers/payout-fixtures.js';
+import { seedConversion } from './conversion-seed.js';
 import { adminToken, auditRows, createApiFixture, createPartner, createVendor, expectProblem, type ApiFixture } from './fixtures.js';
 
 let f: ApiFixture;
@@ -193,5 +195,100 @@ describe('operator lists', () => {
     expect(vendors.status).toBe(200);
     expect(vendors.body.data.length).toBeGreaterThan(0);
     expect(vendors.body.data.every((v: { status: string }) => v.status === 'active')).toBe(true);
+  });
+});
+
+describe('partner approval (self-signup is pending until the operator approves)', () => {
+  it('signs up pending with a key; cannot apply, be enrolled or get links until approved; the operator approves or rejects', async () => {
+    const signup = await f.api.post('/v1/partner/signup', { name: 'Sam', email: 'Sam@Blog.test', website_url: 'https://sam.blog' }, { sourceIp: '203.0.113.9' });
+    expect(signup.status, JSON.stringify(signup.body)).toBe(201);
+    expect(signup.body).toMatchObject({ name: 'Sam', email: 'sam@blog.test', status: 'pending' });
+    expect(signup.body.api_key).toMatch(/^pk_/);
+    const partner = { partner_id: signup.body.partner_id as number, key: signup.body.api_key as string };
+    expectProblem(await f.api.post('/v1/partner/signup', { name: 'Sam again', email: 'sam@blog.test' }), 409);
+
+    const vendor = await createVendor(f.api);
+    const campaign = await f.api.post('/v1/campaigns', { name: 'C', destination_url: 'https://shop.example.com/c', default_commission_type: 'percentage', default_commission_value: '10.00' }, { token: vendor.key });
+    const enroll = (id: number) => f.api.post(`/v1/campaigns/${campaign.body.campaign_id}/partners`, { partner_id: id }, { token: vendor.key });
+    // Pending: its own profile reads, but no enrollment and no link (403 naming the status).
+    expect((await f.api.get('/v1/partner/profile', { token: partner.key })).body.status).toBe('pending');
+    const refusedEnroll = await enroll(partner.partner_id);
+    expectProblem(refusedEnroll, 409);
+    expect(refusedEnroll.body.detail).toContain('The partner is pending');
+    const refusedLink = await f.api.post('/v1/partner/links', { campaign_id: campaign.body.campaign_id }, { token: partner.key });
+    expectProblem(refusedLink, 403);
+    expect(refusedLink.body.detail).toContain('pending');
+
+    // Illegal moves are 409 naming the allowed ones; approve makes it usable.
+    const suspendPending = await f.api.post(`/v1/admin/partners/${partner.partner_id}/suspend`, {}, { token: adminToken });
+    expectProblem(suspendPending, 409);
+    expect(suspendPending.body.detail).toContain('allowed: approve, reject');
+    const approved = await f.api.post(`/v1/admin/partners/${partner.partner_id}/approve`, { reason: 'site reviewed' }, { token: adminToken });
+    expect(approved.body.status).toBe('active');
+    expect((await enroll(partner.partner_id)).status).toBe(201);
+    expect((await f.api.post('/v1/partner/links', { campaign_id: campaign.body.campaign_id }, { token: partner.key })).status).toBe(201);
+    expect((await auditRows(f.db, 'partners', partner.partner_id)).map((a) => `${a.action}:${a.actor_type}`)).toEqual(['signup:partner', 'approve:admin']);
+
+    // Another signup is rejected: it stays unable to act, and cannot be rejected twice into something else.
+    const other = await f.api.post('/v1/partner/signup', { name: 'Spam', email: 'spam@example.test' });
+    const rejected = await f.api.post(`/v1/admin/partners/${other.body.partner_id}/reject`, { reason: 'no site' }, { token: adminToken });
+    expect(rejected.body.status).toBe('rejected');
+    expectProblem(await f.api.post(`/v1/admin/partners/${other.body.partner_id}/activate`, {}, { token: adminToken }), 409);
+    expectProblem(await f.api.post('/v1/partner/links', { campaign_id: campaign.body.campaign_id }, { token: other.body.api_key }), 403);
+    const audit = await auditRows(f.db, 'partners', other.body.partner_id);
+    expect(audit[1]).toMatchObject({ action: 'reject', actor_type: 'admin', reason: 'no site' });
+  });
+});
+
+describe('inactive vendors', () => {
+  it('keeps read access, refuses every write (403) and stops its links; activate restores both', async () => {
+    const vendor = await createVendor(f.api);
+    const partner = await createPartner(f.api);
+    const campaign = await f.api.post('/v1/campaigns', { name: 'C', destination_url: 'https://shop.example.com/c', default_commission_type: 'percentage', default_commission_value: '10.00' }, { token: vendor.key });
+    expect((await f.api.post(`/v1/campaigns/${campaign.body.campaign_id}/partners`, { partner_id: partner.partner_id }, { token: vendor.key })).status).toBe(201);
+    const link = await f.api.post('/v1/partner/links', { campaign_id: campaign.body.campaign_id }, { token: partner.key });
+    expect((await f.redirect(link.body.short_code)).status).toBe(302);
+
+    const res = await f.api.post(`/v1/admin/vendors/${vendor.vendor_id}/deactivate`, { reason: 'left the platform' }, { token: adminToken });
+    expect(res.body.status).toBe('inactive');
+    expect((await f.api.get(`/v1/campaigns/${campaign.body.campaign_id}`, { token: vendor.key })).status).toBe(200);
+    const write = await f.api.post('/v1/campaigns', { name: 'New', destination_url: 'https://shop.example.com/n', default_commission_type: 'percentage', default_commission_value: '5.00' }, { token: vendor.key });
+    expectProblem(write, 403);
+    expect(write.body.detail).toContain('inactive');
+    expectProblem(await f.api.post('/v1/api-keys/rotate', {}, { token: vendor.key }), 403);
+    expect((await f.redirect(link.body.short_code)).status).toBe(404);
+    // A suspended vendor, unlike an inactive one, cannot even read.
+    await f.api.post(`/v1/admin/vendors/${vendor.vendor_id}/suspend`, {}, { token: adminToken });
+    expectProblem(await f.api.get(`/v1/campaigns/${campaign.body.campaign_id}`, { token: vendor.key }), 401);
+
+    expect((await f.api.post(`/v1/admin/vendors/${vendor.vendor_id}/activate`, {}, { token: adminToken })).body.status).toBe('active');
+    expect((await f.redirect(link.body.short_code)).status).toBe(302);
+    expect((await auditRows(f.db, 'vendors', vendor.vendor_id)).map((a) => a.action)).toEqual(['create', 'deactivate', 'suspend', 'activate']);
+  });
+});
+
+describe('payout runs pay active partners only', () => {
+  it('skips a suspended partner with partner_not_active and keeps its credits; once reactivated the next run pays them', async () => {
+    const vendor = await createVendor(f.api);
+    const partner = await createPartner(f.api);
+    const campaign = await f.api.post('/v1/campaigns', { name: 'C', destination_url: 'https://shop.example.com/c', default_commission_type: 'percentage', default_commission_value: '10.00' }, { token: vendor.key });
+    await seedPaymentMethod(f.db.sql, { partnerId: partner.partner_id, provider: 'wire', details: { iban: 'DE89370400440532013000' } });
+    const occurred = new Date(f.clock.now.getTime() - 86_400_000).toISOString();
+    const { conversion_event_id: id } = await seedConversion(f.db.sql, {
+      vendor_id: vendor.vendor_id, partner_id: partner.partner_id, campaign_version_id: campaign.body.campaign_version_id, transaction_id: 'tx-suspended',
+      event_value: '600.00', commission_amount: '60.00', status: 'approved', occurred_at: occurred,
+      touches: [{ partner_id: partner.partner_id, touch_type: 'only', touch_value: '60.00', occurred_at: occurred }],
+    });
+    await f.db.sql.query(`UPDATE conversion_events SET approved_at = :at::timestamptz WHERE conversion_event_id = :id::bigint`, { at: occurred, id });
+    await f.api.post(`/v1/admin/partners/${partner.partner_id}/suspend`, { reason: 'fraud review' }, { token: adminToken });
+    const period = { start_date: '2026-01-01T00:00:00Z', end_date: f.clock.now.toISOString(), minimum: '1.00' };
+    const run = await f.api.post('/v1/admin/jobs/payouts', period, { token: adminToken });
+    expect(run.body.result.skipped).toContainEqual({ partner_id: partner.partner_id, reason: 'partner_not_active', amount: '60.00' });
+    expect(run.body.result.created.map((c: { partner_id: number }) => c.partner_id)).not.toContain(partner.partner_id);
+
+    await f.api.post(`/v1/admin/partners/${partner.partner_id}/activate`, {}, { token: adminToken });
+    f.clock.advance(1000);
+    const again = await f.api.post('/v1/admin/jobs/payouts', { ...period, end_date: f.clock.now.toISOString() }, { token: adminToken });
+    expect(again.body.result.created).toContainEqual(expect.objectContaining({ partner_id: partner.partner_id, amount: '60.00', events: 1 }));
   });
 });
