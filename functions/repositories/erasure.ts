@@ -128,7 +128,7 @@ export async function erasePartnerIdentity(tx: SqlExecutor, input: { partnerId: 
     params,
   );
   const methods = await tx.query(
-    `UPDATE partner_payment_methods SET provider_account_id = NULL, account_details = '{"erased": true}'::jsonb,
+    `UPDATE partner_payment_methods SET provider_account_id = NULL, account_details = '{"erased": true}'::jsonb, account_details_encrypted = NULL,
             is_default = FALSE, is_deleted = TRUE, deleted_at = COALESCE(deleted_at, :now::timestamptz), updated_at = :now::timestamptz
      WHERE partner_id = :id::integer`,
     params,

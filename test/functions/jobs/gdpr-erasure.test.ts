@@ -132,8 +132,9 @@ describe('POST /v1/admin/erasure { partner_id }', () => {
 
     const row = (await sql.query<any>(`SELECT name, email, bio, website_url, is_deleted FROM partners WHERE partner_id = :id::integer`, { id: partner.partner_id })).rows[0];
     expect(row).toEqual({ name: `erased partner ${partner.partner_id}`, email: `erased+${partner.partner_id}@erased.invalid`, bio: null, website_url: null, is_deleted: true });
-    const pm = (await sql.query<any>(`SELECT provider_account_id, account_details FROM partner_payment_methods WHERE partner_payment_method_id = :id::integer`, { id: method })).rows[0];
-    expect(pm).toEqual({ provider_account_id: null, account_details: { erased: true } });
+    const pm = (await sql.query<any>(`SELECT provider_account_id, account_details, account_details_encrypted FROM partner_payment_methods WHERE partner_payment_method_id = :id::integer`, { id: method })).rows[0];
+    // The sealed record can hold the holder's name or email too: it goes with the rest.
+    expect(pm).toEqual({ provider_account_id: null, account_details: { erased: true }, account_details_encrypted: null });
     // The payout history stays: amount, status, period and the provider's transaction id.
     const kept = (await sql.query<any>(`SELECT amount::text AS amount, status, provider_transaction_id, provider_response FROM payouts WHERE payout_id = :id::integer`, { id: payout })).rows[0];
     expect(kept).toEqual({ amount: '42.00', status: 'completed', provider_transaction_id: 'PAYOUT-123', provider_response: null });
