@@ -2,6 +2,9 @@
  * `campaign_partners` totals recomputed from the facts: clicks (via partner_links), and per
  * conversion the partner contributions of `partnerContributions` (functions/domain/conversions):
  * one conversion per credited partner, its weight share of the net sale, its touches' commission.
+ * A contribution counts on the partner's enrollment of the touch's CAMPAIGN, whichever version the
+ * touch was priced on: a campaign edit moves the enrollment to the new version, and its totals
+ * keep counting the conversions of every version (docs/campaign-edits-and-events.md).
  */
 import { partnerContributions } from '../domain/conversions/partner-contributions.js';
 import { formatMoney, parseMoney } from '../domain/money/index.js';
@@ -22,30 +25,38 @@ interface Computed {
   commission: bigint;
 }
 
-/** What the totals should be, per enrollment, for the enrollments of `campaignVersionIds` (all when absent). */
+/**
+ * What the totals should be, per enrollment, for the enrollments of the campaigns of
+ * `campaignVersionIds` (any version of a campaign selects the campaign; all when absent).
+ */
 export async function computeEnrollmentTotals(sql: SqlExecutor, campaignVersionIds?: number[]): Promise<Map<number, Computed>> {
-  const filter = campaignVersionIds ? 'AND cp.campaign_version_id = ANY(:versions::integer[])' : '';
+  const filter = campaignVersionIds
+    ? 'AND cv.campaign_id IN (SELECT campaign_id FROM campaign_versions WHERE campaign_version_id = ANY(:versions::integer[]))'
+    : '';
   const params = campaignVersionIds ? { versions: campaignVersionIds } : {};
-  const { rows: enrollments } = await sql.query<{ campaign_partner_id: number; partner_id: number; campaign_version_id: number; clicks: number }>(
-    `SELECT cp.campaign_partner_id, cp.partner_id, cp.campaign_version_id,
+  const { rows: enrollments } = await sql.query<{ campaign_partner_id: number; partner_id: number; campaign_id: number; clicks: number }>(
+    `SELECT cp.campaign_partner_id, cp.partner_id, cv.campaign_id,
             (SELECT COUNT(*) FROM clicks c JOIN partner_links pl ON pl.partner_link_id = c.partner_link_id
              WHERE pl.campaign_partner_id = cp.campaign_partner_id AND c.is_deleted IS NOT TRUE)::integer AS clicks
-     FROM campaign_partners cp WHERE cp.is_deleted IS NOT TRUE ${filter}`,
+     FROM campaign_partners cp JOIN campaign_versions cv ON cv.campaign_version_id = cp.campaign_version_id
+     WHERE cp.is_deleted IS NOT TRUE ${filter}`,
     params,
   );
   const result = new Map<number, Computed>();
   const byKey = new Map<string, number>();
   for (const e of enrollments) {
     result.set(Number(e.campaign_partner_id), { clicks: Number(e.clicks), conversions: 0, revenue: 0n, commission: 0n });
-    byKey.set(`${e.partner_id}|${e.campaign_version_id}`, Number(e.campaign_partner_id));
+    byKey.set(`${e.partner_id}|${e.campaign_id}`, Number(e.campaign_partner_id));
   }
   const { rows: touches } = await sql.query<{
-    conversion_event_id: number; partner_id: number; campaign_version_id: number; touch_value: string | null; weight: string | null;
-    net_sale: string; status: string;
+    conversion_event_id: number; partner_id: number; campaign_version_id: number; campaign_id: number; touch_value: string | null;
+    weight: string | null; net_sale: string; status: string;
   }>(
-    `SELECT t.conversion_event_id, t.partner_id, t.campaign_version_id, t.touch_value::text AS touch_value, t.metadata ->> 'weight' AS weight,
+    `SELECT t.conversion_event_id, t.partner_id, t.campaign_version_id, tv.campaign_id, t.touch_value::text AS touch_value,
+            t.metadata ->> 'weight' AS weight,
             (COALESCE(ce.event_value, 0) - COALESCE(ce.refunded_amount, 0))::text AS net_sale, ce.status
      FROM touches t JOIN conversion_events ce ON ce.conversion_event_id = t.conversion_event_id
+     JOIN campaign_versions tv ON tv.campaign_version_id = t.campaign_version_id
      WHERE t.is_deleted IS NOT TRUE AND ce.is_deleted IS NOT TRUE
      ORDER BY t.conversion_event_id, t.occurred_at, t.touch_id`,
   );
@@ -54,6 +65,7 @@ export async function computeEnrollmentTotals(sql: SqlExecutor, campaignVersionI
     const id = touches[i]!.conversion_event_id;
     const group = [];
     while (i < touches.length && touches[i]!.conversion_event_id === id) group.push(touches[i++]!);
+    const campaignOfVersion = new Map(group.map((t) => [Number(t.campaign_version_id), Number(t.campaign_id)]));
     const contributions = partnerContributions({
       rejected: group[0]!.status === 'rejected',
       netSaleCents: parseMoney(group[0]!.net_sale),
@@ -65,7 +77,7 @@ export async function computeEnrollmentTotals(sql: SqlExecutor, campaignVersionI
       })),
     });
     for (const c of contributions) {
-      const enrollment = byKey.get(`${c.partnerId}|${c.campaignVersionId}`);
+      const enrollment = byKey.get(`${c.partnerId}|${campaignOfVersion.get(Number(c.campaignVersionId))}`);
       const totals = enrollment === undefined ? undefined : result.get(enrollment);
       if (!totals) continue;
       totals.conversions += c.conversions;

@@ -5,25 +5,13 @@
  * enrollment), counts in the enrollment's totals, and rebuild-totals agrees with all of it.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { applyTermsPatch, type CampaignTerms } from '../../../functions/domain/campaigns/campaign-terms.js';
-import { termsOf } from '../../../functions/handlers/api/campaign-views.js';
+import type { CampaignTerms } from '../../../functions/domain/campaigns/campaign-terms.js';
 import { runRebuildTotalsJob } from '../../../functions/jobs/rebuild-totals.js';
 import type { SqlExecutor } from '../../../functions/ports/sql-executor.js';
-import { findCampaign, insertCampaignVersion, listTiers, moveToVersion } from '../../../functions/repositories/campaigns.js';
+import { editCampaign } from '../../helpers/edit-campaign.js';
 import { expectBalanced } from '../../helpers/reconcile.js';
 import { seedOverride, seedProgram, type SeededProgram } from '../../helpers/seed.js';
 import { conversionOf, refund, sale, startHarness, type Harness } from './attribute-conversions-fixture.js';
-
-/** What `PATCH /v1/campaigns/{id}` does in its transaction: the next version, enrollments and overrides moved to it. */
-export async function editCampaign(sql: SqlExecutor, campaignId: number, patch: Partial<CampaignTerms>, now = new Date('2024-03-16T00:00:00Z')): Promise<number> {
-  return sql.transaction(async (tx) => {
-    const campaign = (await findCampaign(tx, { campaign_id: campaignId, forUpdate: true }))!;
-    const { next } = applyTermsPatch(termsOf(campaign, await listTiers(tx, [campaign.campaign_version_id])), patch);
-    const versionId = await insertCampaignVersion(tx, { campaign_id: campaignId, version_number: campaign.version_number + 1, terms: next, now });
-    await moveToVersion(tx, { campaign_id: campaignId, to_version_id: versionId, now });
-    return versionId;
-  });
-}
 
 async function enrollmentTotals(sql: SqlExecutor, partnerId: number, campaignId: number) {
   const { rows } = await sql.query<Record<string, unknown>>(
