@@ -30,6 +30,8 @@ export interface PlatformData {
  */
 export const narrowedTableActions: Partial<Record<FunctionName, Partial<Record<TableName, readonly string[]>>>> = {
   redirect: { links: ['dynamodb:GetItem'], clicks: ['dynamodb:PutItem'] },
+  // The beacon reads one click by id, or a cookie's clicks through the by_cookie index.
+  beacon: { clicks: ['dynamodb:GetItem', 'dynamodb:Query'] },
 };
 
 export interface PlatformFunctionProps {
