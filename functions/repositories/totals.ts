@@ -131,3 +131,54 @@ export async function fixEnrollmentTotals(
     }))
     .sort((a, b) => a.campaign_partner_id - b.campaign_partner_id);
 }
+
+/**
+ * `funnel_journeys.total_commission` recomputed from the facts: the commission of the journey's
+ * conversions as they stand now (a refund lowers both). Journeys of the campaigns of
+ * `campaignVersionIds` (by the journey's own campaign or one of its conversions'), all when absent.
+ *
+ * Three statements so a consumer's concurrent change is never overwritten: find the drifted
+ * journeys, lock them (in id order), then recompute and write them in a new statement, whose
+ * snapshot sees whatever a consumer committed before the lock was granted.
+ */
+export async function fixJourneyCommissions(
+  sql: SqlExecutor,
+  campaignVersionIds?: number[],
+): Promise<Array<{ funnel_journey_id: number; before: string; after: string }>> {
+  const inScope = campaignVersionIds
+    ? `AND (fj.campaign_version_id IN (SELECT s.campaign_version_id FROM campaign_versions s JOIN campaign_versions g ON g.campaign_id = s.campaign_id
+                                         WHERE g.campaign_version_id = ANY(:versions::integer[]))
+            OR EXISTS (SELECT 1 FROM conversion_events c JOIN campaign_versions s ON s.campaign_version_id = c.campaign_version_id
+                       JOIN campaign_versions g ON g.campaign_id = s.campaign_id
+                       WHERE c.funnel_journey_id = fj.funnel_journey_id AND g.campaign_version_id = ANY(:versions::integer[])))`
+    : '';
+  const drifted = `
+    SELECT fj.funnel_journey_id, COALESCE(fj.total_commission, 0) AS before,
+           COALESCE((SELECT sum(ce.commission_amount) FROM conversion_events ce
+                     WHERE ce.funnel_journey_id = fj.funnel_journey_id AND ce.is_deleted IS NOT TRUE), 0) AS after
+    FROM funnel_journeys fj
+    WHERE fj.is_deleted IS NOT TRUE AND fj.funnel_journey_id = ANY(:ids::integer[])`;
+  const params = campaignVersionIds ? { versions: campaignVersionIds } : {};
+  const { rows: candidates } = await sql.query<{ funnel_journey_id: number }>(
+    `SELECT d.funnel_journey_id FROM (
+       SELECT fj.funnel_journey_id, COALESCE(fj.total_commission, 0) AS before, COALESCE(e.total, 0) AS after
+       FROM funnel_journeys fj
+       LEFT JOIN (SELECT funnel_journey_id, sum(commission_amount) AS total FROM conversion_events
+                  WHERE is_deleted IS NOT TRUE AND funnel_journey_id IS NOT NULL GROUP BY funnel_journey_id) e
+         ON e.funnel_journey_id = fj.funnel_journey_id
+       WHERE fj.is_deleted IS NOT TRUE ${inScope}
+     ) d WHERE d.before <> d.after`,
+    params,
+  );
+  if (candidates.length === 0) return [];
+  const ids = candidates.map((c) => Number(c.funnel_journey_id));
+  await sql.query(`SELECT funnel_journey_id FROM funnel_journeys WHERE funnel_journey_id = ANY(:ids::integer[]) ORDER BY funnel_journey_id FOR UPDATE`, { ids });
+  const { rows } = await sql.query<{ funnel_journey_id: number; before: string; after: string }>(
+    `WITH d AS (${drifted})
+     UPDATE funnel_journeys fj SET total_commission = d.after
+     FROM d WHERE fj.funnel_journey_id = d.funnel_journey_id AND d.before <> d.after
+     RETURNING fj.funnel_journey_id, d.before::numeric(12,2)::text AS before, d.after::numeric(12,2)::text AS after`,
+    { ids },
+  );
+  return rows.map((r) => ({ funnel_journey_id: Number(r.funnel_journey_id), before: r.before, after: r.after })).sort((a, b) => a.funnel_journey_id - b.funnel_journey_id);
+}

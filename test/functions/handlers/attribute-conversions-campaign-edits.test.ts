@@ -96,15 +96,18 @@ describe('attribute-conversions: a campaign edit between a click and its sale', 
     const { click } = await clickThenEdit(program, { default_commission_value: '5.00' });
     const message = sale(program.vendorId, { click_id: click.click_id, event_value: '80.00' });
     expect((await h.run([message])).batchItemFailures).toEqual([]);
+    const { funnel_journey_id: journeyId } = (await conversionOf(h.sql, program.vendorId, message.transaction_id))!;
     await h.sql.query(
       `UPDATE campaign_partners SET total_clicks = 0, total_conversions = 0, total_revenue = 0, total_commission_earned = 0
        WHERE campaign_partner_id = :id::integer`,
       { id: partner.campaignPartnerId },
     );
-    const rebuilt = await runRebuildTotalsJob({ sql: h.sql, input: {} });
+    await h.sql.query(`UPDATE funnel_journeys SET total_commission = 99 WHERE funnel_journey_id = :id::integer`, { id: journeyId });
+    const rebuilt = await runRebuildTotalsJob({ sql: h.sql, input: { campaign_version_ids: [program.campaignVersionId] } });
     expect(rebuilt.fixed.filter((f) => f.campaign_partner_id === partner.campaignPartnerId).map((f) => f.after)).toEqual([
       // One click, one sale of $80.00 at version 1's 10 % = $8.00.
       { total_clicks: 1, total_conversions: 1, total_revenue: '80.00', total_commission_earned: '8.00' },
     ]);
+    expect(rebuilt.journeys_fixed).toEqual([{ funnel_journey_id: journeyId, before: '99.00', after: '8.00' }]);
   });
 });

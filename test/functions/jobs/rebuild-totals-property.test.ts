@@ -94,6 +94,7 @@ describe('rebuild-totals after any history of the live path', () => {
         // As the nightly schedule runs it: every enrollment (earlier runs' too, which must still agree).
         const rebuilt = await runRebuildTotalsJob({ sql: h.sql, input: {} });
         expect(rebuilt.fixed).toEqual([]);
+        expect(rebuilt.journeys_fixed).toEqual([]);
         expect(await snapshot(h.sql, program.campaignId)).toEqual(live);
       }),
       { numRuns: Number(process.env.PROPERTY_RUNS ?? 20), ...(process.env.PROPERTY_SEED ? { seed: Number(process.env.PROPERTY_SEED) } : {}) },
