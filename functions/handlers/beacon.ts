@@ -15,7 +15,8 @@
  *   commissionable conversion (a `sale` sent here is ignored by the consumer).
  * - Bots (the redirect's check) and HEAD are answered and not recorded.
  * - Answers are fast and tell the browser nothing about the click: 204 (POST) or a 1x1 GIF (GET)
- *   whether recorded or not; 400 only for malformed input; 503 when the queue refused (retry).
+ *   whether recorded or not; 400 only for malformed input; 503 when the hot store or the queue
+ *   failed (retry).
  * - CORS: the shop's origin is echoed with credentials allowed, so `fetch(…, {credentials:
  *   'include'})` works too; sendBeacon with text/plain needs no preflight.
  */
@@ -187,10 +188,14 @@ export function createBeacon(deps: BeaconDeps): (event: BeaconEvent) => Promise<
     }
 
     const now = deps.now();
-    const click = await findClick(deps.clicks, fields.data, readClickCookie(event.cookies, headers.cookie), now).catch((error: unknown) => {
+    let click: StoredClick | undefined;
+    try {
+      click = await findClick(deps.clicks, fields.data, readClickCookie(event.cookies, headers.cookie), now);
+    } catch (error) {
+      // Not a "recorded" 204: the event is lost unless the page retries, so say so.
       log.error('beacon_click_lookup_failed', { error: error instanceof Error ? error.message : String(error) });
-      return undefined;
-    });
+      return problem(503, 'The click could not be read; retry.', cors);
+    }
     // No click we know: nothing to tie the event to (and nothing to tell the browser).
     if (!click) return done();
 

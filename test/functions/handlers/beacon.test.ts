@@ -190,6 +190,28 @@ describe('funnel events through the API and the beacon', () => {
     expect(await queued()).toEqual([]);
   });
 
+  it('a hot-store or queue failure is a 503 problem (retry), logged, never a silent 204', async () => {
+    const click = await h.click(partner.links[0]!, '2024-03-19T14:00:00.000Z');
+    const logged: string[] = [];
+    const log = { error: (message: string) => logged.push(message) };
+    const failing = (error: Error) => async () => {
+      throw error;
+    };
+    const queue = createSqsConversionQueue({ client: h.aws.sqs, queueUrl: conversionsQueueUrl });
+    const storeDown = createBeacon({ clicks: { ...h.store, get: failing(new Error('dynamodb unavailable')) }, queue, now: () => NOW, log });
+    const queueDown = createBeacon({ clicks: h.store, queue: { send: failing(new Error('sqs unavailable')) }, now: () => NOW, log });
+    const request = buildApiEvent('POST', '/e', undefined, {
+      rawBody: JSON.stringify({ event: 'page_view', aff_click_id: click.click_id }),
+      headers: { 'user-agent': CHROME, 'content-type': 'text/plain' },
+    });
+    for (const beaconDown of [storeDown, queueDown]) {
+      const res = await beaconDown(request);
+      expect(res).toMatchObject({ statusCode: 503, headers: { 'content-type': 'application/problem+json', 'retry-after': '1' } });
+    }
+    expect(logged).toEqual(['beacon_click_lookup_failed', 'beacon_send_failed']);
+    expect(await queued()).toEqual([]);
+  });
+
   it('answers the CORS preflight of a fetch with a JSON body', async () => {
     expect(await beaconRequest('OPTIONS', '/e')).toMatchObject({
       statusCode: 204,
