@@ -66,6 +66,7 @@ export type TableName = keyof typeof tables;
 export type QueueName = 'clicks' | 'conversions' | 'notifications';
 export type FunctionName =
   | 'redirect'
+  | 'beacon'
   | 'ingestClicks'
   | 'managementApi'
   | 'webhooks'
@@ -153,6 +154,15 @@ export const functions = {
     sendsTo: ['clicks'],
     usesDatabase: false,
   },
+  /** The first-party funnel beacon (GET /e.gif, POST /e): reads a click, sends to the conversions queue, never Aurora. */
+  beacon: {
+    entry: 'functions/handlers/beacon.ts',
+    timeoutSeconds: 5,
+    memoryMb: 512,
+    tables: [{ name: 'clicks', access: 'read' }],
+    sendsTo: ['conversions'],
+    usesDatabase: false,
+  },
   ingestClicks: {
     entry: 'functions/handlers/ingest-clicks.ts',
     timeoutSeconds: 30,
@@ -212,7 +222,7 @@ export const functions = {
 } as const satisfies Record<FunctionName, FunctionDeclaration>;
 
 
-export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PATCH' | 'PUT' | 'DELETE' | 'OPTIONS';
 
 export interface RouteDeclaration {
   method: HttpMethod | 'ANY';
@@ -231,6 +241,11 @@ export interface RouteDeclaration {
 export const routes: RouteDeclaration[] = [
   { method: 'ANY', path: '/v1/{proxy+}', function: 'managementApi', edge: false },
   { method: 'POST', path: '/webhooks/{provider}/{integration_id}', function: 'webhooks', edge: true },
+  // The funnel beacon: a pixel, sendBeacon's POST and a fetch's CORS preflight (a dot keeps
+  // /e.gif clear of short codes; a short code `e` still redirects on GET).
+  { method: 'GET', path: '/e.gif', function: 'beacon', edge: true },
+  { method: 'POST', path: '/e', function: 'beacon', edge: true },
+  { method: 'OPTIONS', path: '/e', function: 'beacon', edge: true },
   { method: 'GET', path: '/{short_code}', function: 'redirect', edge: true },
   { method: 'HEAD', path: '/{short_code}', function: 'redirect', edge: true },
 ];

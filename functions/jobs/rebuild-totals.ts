@@ -1,11 +1,13 @@
 /**
  * The `rebuild-totals` job: recomputes `campaign_partners` totals (clicks, conversions, revenue,
- * commission) from clicks, conversion_events and touches, fixes the rows that drifted, and reports
- * them. Input `{ campaign_version_ids?: number[] }` limits it to some versions. Runs in one
- * transaction with the enrollments it fixes locked, so a concurrent consumer's increment is not lost.
+ * commission) from clicks, conversion_events and touches, and `funnel_journeys.total_commission`
+ * from the journeys' conversions, fixes the rows that drifted, and reports them. An enrollment
+ * counts the conversions of every version of its campaign (docs/campaign-edits-and-events.md).
+ * Input `{ campaign_version_ids?: number[] }` limits it to the campaigns of those versions. Runs in
+ * one transaction with the rows it fixes locked, so a concurrent consumer's increment is not lost.
  */
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { computeEnrollmentTotals, fixEnrollmentTotals } from '../repositories/totals.js';
+import { computeEnrollmentTotals, fixEnrollmentTotals, fixJourneyCommissions } from '../repositories/totals.js';
 
 export async function runRebuildTotalsJob({ sql, input }: { sql: SqlExecutor; input: Record<string, unknown> }) {
   const versions = Array.isArray(input.campaign_version_ids) ? input.campaign_version_ids.filter((v): v is number => Number.isSafeInteger(v)) : undefined;
@@ -13,8 +15,10 @@ export async function runRebuildTotalsJob({ sql, input }: { sql: SqlExecutor; in
     // Serialise with the click/conversion consumers' increments on the same rows.
     await tx.query(`SELECT pg_advisory_xact_lock(:key::bigint)`, { key: 7_300_452 });
     const computed = await computeEnrollmentTotals(tx, versions);
-    return { checked: computed.size, fixed: await fixEnrollmentTotals(tx, computed) };
+    return { checked: computed.size, fixed: await fixEnrollmentTotals(tx, computed), journeys_fixed: await fixJourneyCommissions(tx, versions) };
   });
-  console.info(JSON.stringify({ level: 'info', message: 'rebuild-totals', checked: fixed.checked, fixed: fixed.fixed.length }));
+  console.info(
+    JSON.stringify({ level: 'info', message: 'rebuild-totals', checked: fixed.checked, fixed: fixed.fixed.length, journeys_fixed: fixed.journeys_fixed.length }),
+  );
   return fixed;
 }

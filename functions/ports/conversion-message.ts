@@ -48,6 +48,11 @@ export const conversionMessageSchema = z.strictObject({
   integration_id: z.number().int().positive().optional(),
   /** Provider event id (Stripe `event.id`, Shopify `X-Shopify-Webhook-Id`), deduped by the consumer. */
   provider_event_id: z.string().max(255).optional(),
+  /**
+   * Sent by a browser (the first-party beacon, functions/handlers/beacon.ts): only a funnel event
+   * type may move the journey; a commissionable type from a browser is ignored, never earns.
+   */
+  funnel_only: z.literal(true).optional(),
 });
 
 /** A full or partial refund, or a dispute, of an earlier sale identified by its transaction id. */

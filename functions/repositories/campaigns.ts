@@ -185,7 +185,9 @@ export async function setCampaignStatus(sql: SqlExecutor, input: { campaign_id: 
 /**
  * Carries a campaign's enrollments and partner overrides onto its new version, so links keep
  * redirecting, totals continue, and negotiated rates keep applying. Conversions already recorded
- * keep the version they happened under.
+ * keep the version they happened under, and a later sale on a click made before the edit is
+ * still priced on the clicked version; the moved override and enrollment are found through the
+ * campaign for it (loadOverrides, applyEnrollmentTotals; docs/campaign-edits-and-events.md).
  */
 export async function moveToVersion(
   sql: SqlExecutor,

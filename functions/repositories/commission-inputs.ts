@@ -29,6 +29,12 @@ export async function loadPartners(sql: SqlExecutor, partnerIds: readonly number
   return new Map(result.rows.map((row) => [String(row.partner_id), row]));
 }
 
+/**
+ * The partner's live overrides on the campaign of `campaignVersionId`, whichever of its versions
+ * they sit on: an override follows the enrollment (a campaign edit moves it to the new version),
+ * and it applies to a conversion priced on any version of that campaign, e.g. on a click made
+ * before the edit (docs/campaign-edits-and-events.md).
+ */
 export async function loadOverrides(sql: SqlExecutor, partnerId: number, campaignVersionId: number): Promise<CommissionOverride[]> {
   const result = await sql.query<{
     partner_campaign_override_id: number;
@@ -43,7 +49,11 @@ export async function loadOverrides(sql: SqlExecutor, partnerId: number, campaig
             o.commission_type, o.commission_value, o.valid_from, o.valid_until
      FROM partner_campaign_overrides o
      LEFT JOIN conversion_event_types t ON t.conversion_event_type_id = o.conversion_event_type_id
-     WHERE o.partner_id = :partner::integer AND o.campaign_version_id = :version::integer AND o.is_deleted IS NOT TRUE
+     WHERE o.partner_id = :partner::integer AND o.is_deleted IS NOT TRUE
+       AND o.campaign_version_id IN (
+         SELECT same.campaign_version_id FROM campaign_versions priced
+         JOIN campaign_versions same ON same.campaign_id = priced.campaign_id
+         WHERE priced.campaign_version_id = :version::integer)
      ORDER BY o.partner_campaign_override_id`,
     { partner: partnerId, version: campaignVersionId },
   );

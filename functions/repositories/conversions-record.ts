@@ -11,6 +11,7 @@ import { isBotUserAgent } from '../domain/clicks/is-bot-user-agent.js';
 import { evaluateMilestones } from '../domain/commissions/index.js';
 import {
   anchorClick,
+  eventTypeRole,
   planConversion,
   planRefund,
   refundEventFromMessage,
@@ -60,6 +61,7 @@ import {
   upsertLead,
   type TotalsDelta,
 } from './conversions-write.js';
+import { addFunnelEvent } from './funnel-events.js';
 import { applyRefundPlan, loadLedgerRefunds, loadRefundTargets, recordRefund } from './refunds.js';
 import { writeAuditLog } from './audit-logs.js';
 
@@ -69,7 +71,11 @@ export type RecordOutcome =
   | { kind: 'unattributed'; reason: UnattributedReason }
   /** `rejectedIds`: conversions this refund rejected (full refund or dispute) - the vendor is told. */
   | { kind: 'refund_applied'; conversionEventIds: number[]; rejectedIds: number[] }
-  | { kind: 'refund_held' };
+  | { kind: 'refund_held' }
+  /** A funnel event (page_view, add_to_cart, ...) added to the visitor's journey: no conversion, no money. */
+  | { kind: 'funnel_event'; funnelJourneyId: number }
+  /** A browser (the beacon) named an event type that is not a funnel stage: nothing written. */
+  | { kind: 'ignored'; reason: 'not_a_funnel_event' };
 
 /** The hot store's part of a journey, read before the transaction. */
 export interface HotJourney {
@@ -162,6 +168,10 @@ export async function recordConversion(input: {
       return inserted ? { kind: 'unattributed', reason } : { kind: 'duplicate' };
     };
     if (!eventType) return unattributed('unknown_event_type');
+    // Only commissionable event types make conversions; the others are funnel stages, and a
+    // browser may only ever report those (docs/campaign-edits-and-events.md).
+    const role = eventTypeRole({ name: eventType.name, isCommissionable: eventType.is_commissionable === true });
+    if (message.funnel_only && role !== 'funnel') return { kind: 'ignored', reason: 'not_a_funnel_event' } as const;
 
     // Clicks the hot store holds but Aurora may not yet: written first, idempotently, so the
     // touches can reference them and the journey is whole.
@@ -169,6 +179,17 @@ export async function recordConversion(input: {
 
     const journey = await loadJourney(tx, message, hot);
     if (journey.kind === 'none') return unattributed(journey.reason);
+    if (role !== 'commissionable') {
+      const funnelJourneyId = await journeyOfEvent(tx, message, journey.journey, journey.refs);
+      if (funnelJourneyId === null) return unattributed('cookie_has_no_clicks');
+      const added = await addFunnelEvent(tx, {
+        funnelJourneyId,
+        eventTypeId: eventType.conversion_event_type_id,
+        occurredAt: message.occurred_at,
+        event: funnelEvent(message),
+      });
+      return added ? ({ kind: 'funnel_event', funnelJourneyId } as const) : ({ kind: 'duplicate' } as const);
+    }
     const conversionAt = new Date(message.occurred_at);
     const anchor = anchorClick({ clicks: journey.journey.clicks, conversionAt, clickId: message.click_id?.toLowerCase() });
     if (!anchor) return unattributed('no_click_in_window');
@@ -318,6 +339,41 @@ export async function recordConversion(input: {
           });
     return { kind: 'created', conversionEventIds: [conversionEventId, ...bonuses] } as const;
   });
+}
+
+/**
+ * The journey a funnel event belongs to: the cookie of the click the visitor carried, else of the
+ * journey's latest click that has one (a customer-bound journey: its first conversion's cookie).
+ */
+async function journeyOfEvent(
+  tx: SqlExecutor,
+  message: ConversionMessage,
+  journey: LoadedJourney,
+  refs: ReadonlyMap<string, JourneyClickRef>,
+): Promise<number | null> {
+  const carried = message.click_id ? refs.get(message.click_id.toLowerCase())?.cookieId : undefined;
+  const latest = [...journey.clicks]
+    .sort((a, b) => a.clickedAt.getTime() - b.clickedAt.getTime())
+    .map((click) => refs.get(String(click.clickId))?.cookieId)
+    .filter((cookie): cookie is string => typeof cookie === 'string')
+    .pop();
+  const cookieId = carried ?? latest;
+  return cookieId ? findJourneyId(tx, cookieId) : null;
+}
+
+/** The event as `events_sequence` keeps it (the dictionary's shape: type, timestamp, page, value). */
+function funnelEvent(message: ConversionMessage): Record<string, unknown> & { event_id: string } {
+  const page = message.metadata?.page;
+  return {
+    type: message.event_type,
+    event_id: message.receipt_id,
+    ...(typeof page === 'string' ? { page: page.slice(0, 500) } : {}),
+    ...(message.event_value !== undefined ? { value: message.event_value } : {}),
+    ...(message.currency !== undefined ? { currency: message.currency } : {}),
+    ...(message.click_id !== undefined ? { click_id: message.click_id.toLowerCase() } : {}),
+    source: message.funnel_only ? 'beacon' : message.source,
+    timestamp: new Date(message.occurred_at).toISOString(),
+  };
 }
 
 function totalsDelta(c: { partnerId: unknown; campaignVersionId: unknown; conversions: number; revenueCents: bigint; commissionCents: bigint }): TotalsDelta {

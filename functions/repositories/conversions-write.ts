@@ -173,6 +173,16 @@ export async function addJourneyCommission(sql: SqlExecutor, funnelJourneyId: nu
   );
 }
 
+/**
+ * The partner's enrollment of the campaign of each (partner, campaign version) key: an enrollment
+ * follows the campaign to its current version, while touches keep the version they were priced on,
+ * so the two are joined through the campaign (docs/campaign-edits-and-events.md).
+ */
+const ENROLLMENT_OF_CAMPAIGN = `
+  JOIN campaign_versions kv ON kv.campaign_version_id = k.campaign_version_id
+  JOIN campaign_versions ev ON ev.campaign_id = kv.campaign_id
+  JOIN campaign_partners cp ON cp.campaign_version_id = ev.campaign_version_id AND cp.partner_id = k.partner_id`;
+
 /** Locks the enrollments about to move, in id order, so concurrent consumers queue instead of deadlocking. */
 export async function lockEnrollments(
   sql: SqlExecutor,
@@ -180,9 +190,9 @@ export async function lockEnrollments(
 ): Promise<void> {
   if (keys.length === 0) return;
   await sql.query(
-    `SELECT cp.campaign_partner_id FROM campaign_partners cp
-     JOIN jsonb_to_recordset(:keys::jsonb) AS k(partner_id integer, campaign_version_id integer)
-       ON k.partner_id = cp.partner_id AND k.campaign_version_id = cp.campaign_version_id
+    `SELECT cp.campaign_partner_id
+     FROM jsonb_to_recordset(:keys::jsonb) AS k(partner_id integer, campaign_version_id integer)
+     ${ENROLLMENT_OF_CAMPAIGN}
      ORDER BY cp.campaign_partner_id
      FOR UPDATE OF cp`,
     { keys: JSON.stringify(keys) },
@@ -197,7 +207,12 @@ export interface TotalsDelta {
   commission: string;
 }
 
-/** Moves `campaign_partners` totals by the given differences (refunds move them back). */
+/**
+ * Moves `campaign_partners` totals by the given differences (refunds move them back). A delta
+ * names the version its touch was priced on; it lands on the partner's enrollment of that
+ * campaign, wherever the enrollment now is (deltas of one enrollment are summed first: an UPDATE
+ * applies only one joined row per target).
+ */
 export async function applyEnrollmentTotals(
   sql: SqlExecutor,
   input: { deltas: readonly TotalsDelta[]; lastConversionAt: string | null },
@@ -212,9 +227,15 @@ export async function applyEnrollmentTotals(
                                    THEN GREATEST(cp.last_conversion_at, :at::timestamptz AT TIME ZONE 'UTC')
                                    ELSE cp.last_conversion_at END,
          updated_at = NOW()
-     FROM jsonb_to_recordset(:deltas::jsonb) AS d(partner_id integer, campaign_version_id integer, conversions integer,
-                                                  revenue numeric, commission numeric)
-     WHERE cp.partner_id = d.partner_id AND cp.campaign_version_id = d.campaign_version_id`,
+     FROM (
+       SELECT cp.campaign_partner_id, sum(k.conversions)::integer AS conversions, sum(k.revenue) AS revenue,
+              sum(k.commission) AS commission
+       FROM jsonb_to_recordset(:deltas::jsonb) AS k(partner_id integer, campaign_version_id integer, conversions integer,
+                                                    revenue numeric, commission numeric)
+       ${ENROLLMENT_OF_CAMPAIGN}
+       GROUP BY cp.campaign_partner_id
+     ) AS d
+     WHERE cp.campaign_partner_id = d.campaign_partner_id`,
     { deltas: JSON.stringify(input.deltas), at: input.lastConversionAt },
   );
 }

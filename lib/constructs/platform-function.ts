@@ -34,6 +34,8 @@ export interface PlatformData {
 export const narrowedTableActions: Partial<Record<FunctionName, Partial<Record<TableName, readonly string[]>>>> = {
   // UpdateItem: the velocity rules' per-minute counter (an atomic ADD), in the clicks table.
   redirect: { links: ['dynamodb:GetItem'], clicks: ['dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+  // The beacon reads one click by id, or a cookie's clicks through the by_cookie index.
+  beacon: { clicks: ['dynamodb:GetItem', 'dynamodb:Query'] },
 };
 
 export interface PlatformFunctionProps {

@@ -6,4 +6,7 @@ export const nonApiGatewayRoutes: readonly string[] = [
   'POST /webhooks/{provider}/{integration_id}',
   'GET /{short_code}',
   'HEAD /{short_code}',
+  'GET /e.gif',
+  'POST /e',
+  'OPTIONS /e',
 ];

@@ -284,6 +284,56 @@ describe('webhooks and redirect', () => {
     ctx.fuzzed.add('HEAD /{short_code}');
   }, testTimeoutMs);
 
+  it('beacon: hostile bodies, queries, cookies and origins are a 200 pixel, a 204 or a 400 problem+json; never a 5xx', async () => {
+    // A real click id, as the redirect appends it to the landing URL.
+    const landed = await record({ method: 'GET', path: `/${world.shortCode}`, headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/125.0' } });
+    const clickId = new URL(String(landed.headers.location)).searchParams.get('aff_click_id')!;
+    const fields = fc.record(
+      {
+        event: fc.oneof(fc.constantFrom('page_view', 'add_to_cart', 'sale', 'click', 'refund', 'Page View', ''), hostileString),
+        aff_click_id: fc.oneof(fc.constant(clickId), fc.constant(clickId.toUpperCase()), fc.uuid(), hostileString),
+        page: fc.oneof(fc.constantFrom('/p', 'https://shop.example.com/cart?email=a@b.c', 'javascript:alert(1)', '//evil'), hostileString),
+        value: fc.oneof(fc.constantFrom('10.00', '-1', '1e9', '0.0001'), hostileString),
+        currency: fc.oneof(fc.constantFrom('EUR', 'eur', 'EURO'), hostileString),
+      },
+      { requiredKeys: [] },
+    );
+    const asQuery = (f: Record<string, string>) => new URLSearchParams(f).toString();
+    const body = fc.oneof(
+      { weight: 3, arbitrary: fields.map((f) => Buffer.from(JSON.stringify(f))) },
+      { weight: 2, arbitrary: fields.map((f) => Buffer.from(asQuery(f))) },
+      { weight: 2, arbitrary: hostileRawBody },
+      { weight: 1, arbitrary: hostileValue.map(encodeJsonBody) },
+    );
+    const headers = fc.record(
+      {
+        'content-type': contentTypes,
+        'user-agent': fc.constantFrom('Mozilla/5.0 (X11; Linux x86_64) Firefox/125.0', 'Googlebot/2.1', ''),
+        cookie: fc.constantFrom('aff_cid=%00', 'aff_cid=' + 'f'.repeat(5000), 'aff_cid=00000000-0000-4000-8000-000000000000', "aff_cid=' OR 1=1", 'aff_cid'),
+        origin: fc.constantFrom('https://shop.example.com', 'null', 'https://evil.example.net', '*', ''),
+      },
+      { requiredKeys: [] },
+    );
+    const request = fc.oneof(
+      fc.tuple(body, headers).map(([b, h]) => ({ method: 'POST', path: '/e', headers: h, body: b })),
+      fc.tuple(fields, headers).map(([f, h]) => ({ method: 'GET', path: `/e.gif?${asQuery(f)}`, headers: h })),
+      fc.tuple(fc.constantFrom('%', 'event=%00', 'event=' + 'a'.repeat(4000), 'aff_click_id=%', ''), headers).map(([q, h]) => ({ method: 'GET', path: `/e.gif?${q}`, headers: h })),
+      headers.map((h) => ({ method: 'OPTIONS', path: '/e', headers: h })),
+    );
+    await fc.assert(
+      fc.asyncProperty(request, async (req) => {
+        const res = await record(req);
+        // 413 and 431: the gateway's own limits on bodies and request lines, before the beacon.
+        expect([200, 204, 400, 413, 431], `${req.method} ${req.path}`).toContain(res.status);
+        if (res.status === 200) expect(res.headers['content-type']).toBe('image/gif');
+      }),
+      { ...runs, seed: fuzzSeed + 6 },
+    );
+    ctx.fuzzed.add('GET /e.gif');
+    ctx.fuzzed.add('POST /e');
+    ctx.fuzzed.add('OPTIONS /e');
+  }, testTimeoutMs);
+
   it('regression: headers over 16 KB are a 431 problem+json from the gateway, not a bare status', async () => {
     const res = await record({ method: 'GET', path: `/v1/campaigns?q=${'a'.repeat(20_000)}`, headers: { 'x-big': 'b'.repeat(1000) } });
     expect(res.status).toBe(431);

@@ -208,6 +208,8 @@ describe('schema migrations', () => {
     expect(rows).toEqual([
       { name: 'click', display_name: 'Link Click', is_commissionable: false, default_commission_type: null, default_commission_value: null },
       { name: 'page_view', display_name: 'Page View', is_commissionable: false, default_commission_type: null, default_commission_value: null },
+      // 0010: a funnel stage between page_view and the commissionable events.
+      { name: 'add_to_cart', display_name: 'Add to Cart', is_commissionable: false, default_commission_type: null, default_commission_value: null },
       { name: 'signup', display_name: 'User Signup', is_commissionable: true, default_commission_type: 'flat', default_commission_value: '1.00' },
       { name: 'trial_start', display_name: 'Trial Started', is_commissionable: true, default_commission_type: 'flat', default_commission_value: '1.00' },
       { name: 'sale', display_name: 'Completed Sale', is_commissionable: true, default_commission_type: 'percentage', default_commission_value: '10.00' },

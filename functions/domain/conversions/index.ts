@@ -8,3 +8,4 @@ export { planConversion, creditedOwner, type PlanConversionInput, type Conversio
 export { planRefund, type RefundPlan, type RefundTarget, type StoredTouch } from './plan-refund.js';
 export { partnerContributions, contributionDelta, type StoredTouchShare } from './partner-contributions.js';
 export { refundEventFromMessage } from './refund-event.js';
+export { eventTypeRole, isReservedEventType, type EventTypeRole } from './event-type-role.js';

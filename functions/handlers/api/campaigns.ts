@@ -6,7 +6,9 @@
  * The campaign's enrollments and partner overrides move to the new version (links keep
  * redirecting, totals continue, negotiated rates keep applying); each link keeps the destination
  * it was created with, and its hot-store item is rewritten with the new version id and cookie
- * duration. Conversions already recorded keep the version they happened under.
+ * duration. Conversions already recorded keep the version they happened under; a sale on a click
+ * made before the edit is priced on the clicked version, with the partner's (moved) override, and
+ * counts in the enrollment's totals (docs/campaign-edits-and-events.md).
  */
 import { z } from 'zod';
 import { applyTermsPatch, type CampaignTerms } from '../../domain/campaigns/campaign-terms.js';

@@ -7,8 +7,13 @@
  * queued again and the consumer's unique constraint drops it). `GET /v1/conversions/{id}` takes
  * the conversion id or the receipt id; a receipt not processed yet is a 404 (we do not store
  * receipts before the consumer does: retry after a moment).
+ *
+ * Funnel events (non-commissionable types: page_view, add_to_cart) take the same route and queue;
+ * the consumer adds them to the visitor's journey and never makes a conversion of them, so their
+ * receipt never resolves to a conversion (docs/campaign-edits-and-events.md).
  */
 import { z } from 'zod';
+import { isReservedEventType } from '../../domain/conversions/event-type-role.js';
 import { conversionReceiptId } from '../../domain/integrations/conversion-receipt-id.js';
 import { createSqsConversionQueue } from '../../adapters/aws/conversion-queue.js';
 import type { ConversionMessage } from '../../ports/conversion-message.js';
@@ -121,7 +126,8 @@ export const conversionRoutes: AnyRoute[] = [
     method: 'POST',
     path: '/v1/conversions',
     auth: 'vendor',
-    summary: 'Report a conversion; 202 with a receipt (the same transaction and event type again returns the same receipt)',
+    summary:
+      'Report a conversion or a funnel event; 202 with a receipt (the same transaction and event type again returns the same receipt). Non-commissionable types (page_view, add_to_cart) only move the visitor\'s funnel journey',
     tags: ['conversions'],
     body: createConversionBody,
     responses: {
@@ -131,6 +137,11 @@ export const conversionRoutes: AnyRoute[] = [
       const type = await findConversionEventType(deps.sql, { name: body.event_type });
       if (!type) {
         throw new ValidationError(`Unknown event type "${body.event_type}".`, [{ path: 'body.event_type', message: 'No such conversion event type.' }]);
+      }
+      if (isReservedEventType(type.name)) {
+        throw new ValidationError(`Event type "${type.name}" cannot be reported.`, [
+          { path: 'body.event_type', message: 'click is recorded by the short link; refund and dispute arrive as refunds of a sale.' },
+        ]);
       }
       if (body.campaign_id !== undefined) {
         const campaign = await findCampaign(deps.sql, { campaign_id: body.campaign_id, vendor_id: auth.vendorId });

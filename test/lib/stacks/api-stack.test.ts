@@ -53,6 +53,27 @@ describe('api stack', () => {
     expect(role?.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
+  it('grants the beacon only reads of clicks (one item, the cookie index), SendMessage on the conversions queue, and no database', () => {
+    const beacon = functionNamed(api, `${config.stage}-beacon`);
+    expect(grants(statementsOfRole(api, beacon.roleLogicalId))).toEqual(
+      [
+        'dynamodb:GetItem on clicksTable',
+        'dynamodb:Query on clicksTable',
+        'dynamodb:GetItem on clicksTable/index/by_cookie',
+        'dynamodb:Query on clicksTable/index/by_cookie',
+        'sqs:SendMessage on conversionsQueue',
+        'logs:CreateLogStream on beaconLogs',
+        'logs:PutLogEvents on beaconLogs',
+        'xray:PutTelemetryRecords on *',
+        'xray:PutTraceSegments on *',
+      ].sort(),
+    );
+    expect(Object.keys(functionNamed(api, `${config.stage}-beacon`).properties.Environment.Variables).sort()).toEqual(
+      ['NODE_OPTIONS', envVars.publicBaseUrl, envVars.repeatClickWindowSeconds, tables.clicks.envVar, queues.conversions.envVar].sort(),
+    );
+    for (const key of ['GET /e.gif', 'POST /e', 'OPTIONS /e']) api.resourcePropertiesCountIs('AWS::ApiGatewayV2::Route', { RouteKey: key }, 1);
+  });
+
   it('hands the redirect its table and queue names, its velocity limits and the origin-verify secret ARN (never the value), and no database', () => {
     const { properties } = functionNamed(api, `${config.stage}-redirect`);
     const variables = Object.keys(properties.Environment.Variables).sort();

@@ -33,7 +33,8 @@ describe('edge stack', () => {
     const behaviours = Object.fromEntries((config.CacheBehaviors as CfnJson[]).map((behaviour) => [behaviour.PathPattern, behaviour]));
     for (const route of routes.filter((r) => r.edge && pathPattern(r.path) !== '/*')) {
       expect(behaviours[pathPattern(route.path)]).toMatchObject({
-        AllowedMethods: expect.arrayContaining(['POST']),
+        // A read-only path (the beacon's pixel) allows GET and HEAD only.
+        AllowedMethods: expect.arrayContaining(route.method === 'GET' || route.method === 'HEAD' ? ['GET', 'HEAD'] : ['POST']),
         CachePolicyId: cachingDisabled,
         OriginRequestPolicyId: allViewerExceptHost,
       });
@@ -44,6 +45,12 @@ describe('edge stack', () => {
       });
     }
     expect(Object.keys(behaviours).sort()).toEqual([...new Set(routes.map((r) => pathPattern(r.path)).filter((p) => p !== '/*'))].sort());
+  });
+
+  it("serves the funnel beacon on the short-link domain: the pixel read-only, sendBeacon's POST and its preflight, viewer cookies and query passed on", () => {
+    const behaviours = Object.fromEntries((distributionConfig(plain).CacheBehaviors as CfnJson[]).map((behaviour) => [behaviour.PathPattern, behaviour]));
+    expect(behaviours['/e.gif']).toMatchObject({ AllowedMethods: ['GET', 'HEAD'], CachePolicyId: cachingDisabled, OriginRequestPolicyId: allViewerExceptHost });
+    expect(behaviours['/e']).toMatchObject({ AllowedMethods: expect.arrayContaining(['POST', 'OPTIONS']), CachePolicyId: cachingDisabled, OriginRequestPolicyId: allViewerExceptHost });
   });
 
   it('forwards to the redirect what it reads: user agent, referrer, country, viewer address, the tracking cookie, query strings', () => {
