@@ -71,7 +71,8 @@ export type FunctionName =
   | 'webhooks'
   | 'attributeConversions'
   | 'notifyVendors'
-  | 'scheduledJobs';
+  | 'scheduledJobs'
+  | 'trackingScript';
 
 export interface QueueDeclaration {
   name: string;
@@ -201,6 +202,15 @@ export const functions = {
     sendsTo: ['notifications'],
     usesDatabase: true,
   },
+  /** The merchant's tracking script (`/js/track.js`): a constant bundle, no table, queue or database. */
+  trackingScript: {
+    entry: 'functions/handlers/tracking-script.ts',
+    timeoutSeconds: 3,
+    memoryMb: 128,
+    tables: [],
+    sendsTo: [],
+    usesDatabase: false,
+  },
 } as const satisfies Record<FunctionName, FunctionDeclaration>;
 
 
@@ -223,6 +233,8 @@ export interface RouteDeclaration {
 export const routes: RouteDeclaration[] = [
   { method: 'ANY', path: '/v1/{proxy+}', function: 'managementApi', edge: false },
   { method: 'POST', path: '/webhooks/{provider}/{integration_id}', function: 'webhooks', edge: true },
+  { method: 'GET', path: '/js/{file}', function: 'trackingScript', edge: true },
+  { method: 'HEAD', path: '/js/{file}', function: 'trackingScript', edge: true },
   { method: 'GET', path: '/{short_code}', function: 'redirect', edge: true },
   { method: 'HEAD', path: '/{short_code}', function: 'redirect', edge: true },
 ];
