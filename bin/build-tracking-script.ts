@@ -9,6 +9,6 @@ import { buildTrackingScript, renderGeneratedModule, subresourceIntegrity } from
 const bundles = await buildTrackingScript();
 const target = new URL('../functions/tracking-script/tracking-script-bundle.generated.ts', import.meta.url);
 await writeFile(target, renderGeneratedModule(bundles));
-for (const [name, text] of Object.entries(bundles)) {
+for (const [name, text] of Object.entries({ iife: bundles.iife, esm: bundles.esm })) {
   process.stdout.write(`${name}: ${Buffer.byteLength(text)} bytes, ${gzipSync(text).length} gzipped, ${subresourceIntegrity(text)}\n`);
 }

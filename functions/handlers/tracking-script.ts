@@ -8,6 +8,8 @@
  * The bundle is a constant compiled into this function (see build-tracking-script.ts): no I/O.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { NotFoundError } from '../platform/http/errors.js';
+import { problemResult } from '../platform/http/problem-response.js';
 import { lazyHandler } from '../platform/lambda-handler.js';
 import type { PlatformDeps } from '../platform/composition-root.js';
 import { trackingScriptIife, trackingScriptIntegrity, trackingScriptModule } from '../tracking-script/tracking-script-bundle.generated.js';
@@ -34,8 +36,8 @@ export function trackingScriptFiles(version: number = TRACKING_SCRIPT_VERSION): 
   };
 }
 
-function notFound(): APIGatewayProxyStructuredResultV2 {
-  return { statusCode: 404, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body: 'Not found\n' };
+function notFound(path: string, files: Record<string, ServedFile>): APIGatewayProxyStructuredResultV2 {
+  return problemResult(new NotFoundError(`No such file; the tracking script is served as ${Object.keys(files).map((name) => `/js/${name}`).join(', ')}.`), path);
 }
 
 export function createTrackingScript(): (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2> {
@@ -43,7 +45,7 @@ export function createTrackingScript(): (event: APIGatewayProxyEventV2) => Promi
   return async (event) => {
     const name = event.pathParameters?.file ?? event.rawPath.split('/').pop() ?? '';
     const file = Object.hasOwn(files, name) ? files[name] : undefined;
-    if (!file) return notFound();
+    if (!file) return notFound(event.rawPath, files);
     // The integrity hash doubles as a strong validator: it changes exactly when the bytes do.
     const etag = `"${file.integrity.slice('sha384-'.length, 'sha384-'.length + 27)}"`;
     const headers = {

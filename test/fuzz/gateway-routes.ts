@@ -6,4 +6,6 @@ export const nonApiGatewayRoutes: readonly string[] = [
   'POST /webhooks/{provider}/{integration_id}',
   'GET /{short_code}',
   'HEAD /{short_code}',
+  'GET /js/{file}',
+  'HEAD /js/{file}',
 ];
