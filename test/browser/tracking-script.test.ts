@@ -165,7 +165,7 @@ describe.skipIf(!chromiumPresent)('the tracking script in Chromium', () => {
     const clickId = landed.searchParams.get('aff_click_id');
     expect(clickId).toMatch(/^[0-9a-f-]{36}$/);
     // The pinned script ran: its integrity hash matched the served bytes.
-    await page.waitForFunction(() => typeof (window as unknown as { affiliate?: unknown }).affiliate === 'object');
+    await page.waitForFunction(() => typeof (globalThis as unknown as { affiliate?: unknown }).affiliate === 'object');
     return { context, page, clickId: clickId!, failures };
   }
 
@@ -198,8 +198,8 @@ describe.skipIf(!chromiumPresent)('the tracking script in Chromium', () => {
     // Second page: no click id in the URL; the script finds it in the cookie and decorates.
     await page.click('#to-product');
     await page.waitForURL(`${shop.url}/product`);
-    await page.waitForFunction(() => typeof (window as unknown as { affiliate?: unknown }).affiliate === 'object');
-    expect(await page.evaluate(() => (window as unknown as { affiliate: { clickId(): string | null } }).affiliate.clickId())).toBe(clickId);
+    await page.waitForFunction(() => typeof (globalThis as unknown as { affiliate?: unknown }).affiliate === 'object');
+    expect(await page.evaluate(() => (globalThis as unknown as { affiliate: { clickId(): string | null } }).affiliate.clickId())).toBe(clickId);
     const payLink = new URL((await page.getAttribute('#pay-link', 'href'))!);
     expect(payLink.origin).toBe('https://buy.stripe.com');
     expect(payLink.searchParams.get('client_reference_id')).toBe(clickId);
@@ -255,23 +255,23 @@ describe.skipIf(!chromiumPresent)('the tracking script in Chromium', () => {
     });
     const clickId = randomUUID();
     await page.goto(`${shop.url}/consent?aff_click_id=${clickId}&aff_cw=3`);
-    await page.waitForFunction(() => typeof (window as unknown as { affiliate?: unknown }).affiliate === 'object');
+    await page.waitForFunction(() => typeof (globalThis as unknown as { affiliate?: unknown }).affiliate === 'object');
     type Api = { affiliate: { clickId(): string | null; consent(granted: boolean): void; track(type: string): boolean } };
 
     expect(await context.cookies()).toEqual([]);
-    expect(await page.evaluate(() => (window as unknown as Api).affiliate.clickId())).toBeNull();
-    expect(await page.evaluate(() => (window as unknown as Api).affiliate.track('page_view'))).toBe(false);
+    expect(await page.evaluate(() => (globalThis as unknown as Api).affiliate.clickId())).toBeNull();
+    expect(await page.evaluate(() => (globalThis as unknown as Api).affiliate.track('page_view'))).toBe(false);
 
-    await page.evaluate(() => (window as unknown as Api).affiliate.consent(true));
+    await page.evaluate(() => (globalThis as unknown as Api).affiliate.consent(true));
     const stored = (await context.cookies()).find((c) => c.name === 'aff_click_id');
     expect(stored?.value).toBe(clickId);
     // aff_cw=3 from the redirect sets the window.
     expect(stored!.expires - Date.now() / 1000).toBeGreaterThan(3 * 86_400 - 120);
     expect(stored!.expires - Date.now() / 1000).toBeLessThanOrEqual(3 * 86_400 + 1);
 
-    await page.evaluate(() => (window as unknown as Api).affiliate.consent(false));
+    await page.evaluate(() => (globalThis as unknown as Api).affiliate.consent(false));
     expect(await context.cookies()).toEqual([]);
-    expect(await page.evaluate(() => (window as unknown as Api).affiliate.clickId())).toBeNull();
+    expect(await page.evaluate(() => (globalThis as unknown as Api).affiliate.clickId())).toBeNull();
     // Only the page_view after consent(true) left the page.
     expect(sentToPlatform.length).toBeLessThanOrEqual(1);
     await context.close();
@@ -282,11 +282,11 @@ describe.skipIf(!chromiumPresent)('the tracking script in Chromium', () => {
     const page = await context.newPage();
     const [older, newer] = [randomUUID(), randomUUID()];
     await page.goto(`${shop.url}/landing?aff_click_id=${older}`);
-    await page.waitForFunction(() => typeof (window as unknown as { affiliate?: unknown }).affiliate === 'object');
+    await page.waitForFunction(() => typeof (globalThis as unknown as { affiliate?: unknown }).affiliate === 'object');
     await page.goto(`${shop.url}/landing?aff_click_id=${newer}`);
-    await page.waitForFunction(() => typeof (window as unknown as { affiliate?: unknown }).affiliate === 'object');
+    await page.waitForFunction(() => typeof (globalThis as unknown as { affiliate?: unknown }).affiliate === 'object');
     await page.goto(`${shop.url}/landing?aff_click_id=${encodeURIComponent('x; Domain=example.com')}`);
-    await page.waitForFunction(() => typeof (window as unknown as { affiliate?: unknown }).affiliate === 'object');
+    await page.waitForFunction(() => typeof (globalThis as unknown as { affiliate?: unknown }).affiliate === 'object');
     const cookies = (await context.cookies()).filter((c) => c.name === 'aff_click_id');
     expect(cookies.map((c) => c.value)).toEqual([newer]);
     // No aff_cw on the URL: the default 30-day window.
@@ -298,8 +298,8 @@ describe.skipIf(!chromiumPresent)('the tracking script in Chromium', () => {
     const { context, page, failures } = await shopperFollowsLink('stripe');
     await page.click('#to-product');
     await page.waitForURL(`${shop.url}/product`);
-    await page.waitForFunction(() => typeof (window as unknown as { affiliate?: unknown }).affiliate === 'object');
-    const sent = await page.evaluate(() => (window as unknown as { affiliate: { track(type: string, data?: object): boolean } }).affiliate.track('add_to_cart', { sku: 'TRX-42' }));
+    await page.waitForFunction(() => typeof (globalThis as unknown as { affiliate?: unknown }).affiliate === 'object');
+    const sent = await page.evaluate(() => (globalThis as unknown as { affiliate: { track(type: string, data?: object): boolean } }).affiliate.track('add_to_cart', { value: '129.90', currency: 'USD' }));
     expect(sent).toBe(true);
     await context.close();
 

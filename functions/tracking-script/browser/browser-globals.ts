@@ -15,7 +15,7 @@ export interface PageElement {
 }
 
 export interface PageWindow {
-  location: { href: string; protocol: string; origin: string };
+  location: { href: string; protocol: string; pathname: string };
   document: {
     cookie: string;
     readyState: string;

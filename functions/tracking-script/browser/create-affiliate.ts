@@ -15,7 +15,7 @@ import { page, type PageElement } from './browser-globals.js';
 export { CLICK_ID_PARAM, COOKIE_WINDOW_PARAM };
 export const COOKIE_NAME = 'aff_click_id';
 export const DEFAULT_COOKIE_WINDOW_DAYS = 30;
-/** The beacon endpoint on the platform's short-link domain (POST, text/plain JSON, as sendBeacon sends it). */
+/** The funnel beacon on the platform's short-link domain (POST, text/plain JSON, as sendBeacon sends it). */
 export const BEACON_PATH = '/e';
 
 const DAY_SECONDS = 86_400;
@@ -37,7 +37,7 @@ export interface AffiliateOptions {
 export interface Affiliate {
   /** The shopper's current click id (latest click), or null when none or without consent. */
   clickId(): string | null;
-  /** Sends a funnel event (page_view, add_to_cart, lead, ...) with the click id; false if nothing was sent. */
+  /** Sends a funnel event (page_view, add_to_cart, ...) with the click id; false if nothing was sent. */
   track(type: string, data?: Record<string, unknown>): boolean;
   /** false: forget the click id and store nothing; true: store it and start. */
   consent(granted: boolean): void;
@@ -84,7 +84,9 @@ export function createAffiliate(options: AffiliateOptions): Affiliate {
     const id = clickId();
     if (!id) return false;
     const url = options.endpointOrigin + BEACON_PATH;
-    const body = JSON.stringify({ event_type: type, click_id: id, page_url: page.location.href, ...(data ? { metadata: data } : {}) });
+    // The beacon's fields (functions/handlers/beacon.ts); `data` may add `value` and `currency`
+    // (decimal string, ISO 4217). The page's path only: its query may carry personal data.
+    const body = JSON.stringify({ ...data, event: type, aff_click_id: id, page: page.location.pathname });
     // sendBeacon survives the page unloading (a click on "buy" that navigates away) and sends
     // text/plain, a CORS-simple request: no preflight to the platform.
     if (page.navigator.sendBeacon?.(url, body)) return true;

@@ -50,4 +50,12 @@ describe('the tracking script bundle', () => {
     expect(guide).toContain(trackingScriptIntegrity.iife);
     expect(guide).toContain(trackingScriptIntegrity.esm);
   });
+
+  it.each(['docs/tracking-script.md', 'docs/integrations/stripe.md', 'docs/integrations/shopify.md'])('%s pins only the current version and hashes (a stale hash would make browsers refuse the script)', (path) => {
+    const text = read(path);
+    const current: string[] = [trackingScriptIntegrity.iife, trackingScriptIntegrity.esm];
+    expect((text.match(/sha384-[A-Za-z0-9+/]{64}/g) ?? []).filter((hash) => !current.includes(hash))).toEqual([]);
+    expect((text.match(/\/js\/track\.v\d+\.m?js/g) ?? []).filter((p) => !p.startsWith(`/js/track.v${TRACKING_SCRIPT_VERSION}.`))).toEqual([]);
+    expect(text).toContain(trackingScriptIntegrity.iife);
+  });
 });
