@@ -38,7 +38,6 @@ export interface TestShop {
   checkouts: ShopCheckout[];
   /** Cart attributes by cart token, as /cart/update.js stored them. */
   carts: Map<string, Record<string, string>>;
-  /** Script versions the pages load (`/js/track.v1.js` with its integrity, or `/js/track.js`). */
   close(): Promise<void>;
 }
 
