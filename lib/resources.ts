@@ -72,7 +72,8 @@ export type FunctionName =
   | 'webhooks'
   | 'attributeConversions'
   | 'notifyVendors'
-  | 'scheduledJobs';
+  | 'scheduledJobs'
+  | 'trackingScript';
 
 export interface QueueDeclaration {
   name: string;
@@ -219,6 +220,15 @@ export const functions = {
     sendsTo: ['notifications'],
     usesDatabase: true,
   },
+  /** The merchant's tracking script (`/js/track.js`): a constant bundle, no table, queue or database. */
+  trackingScript: {
+    entry: 'functions/handlers/tracking-script.ts',
+    timeoutSeconds: 3,
+    memoryMb: 128,
+    tables: [],
+    sendsTo: [],
+    usesDatabase: false,
+  },
 } as const satisfies Record<FunctionName, FunctionDeclaration>;
 
 
@@ -246,6 +256,8 @@ export const routes: RouteDeclaration[] = [
   { method: 'GET', path: '/e.gif', function: 'beacon', edge: true },
   { method: 'POST', path: '/e', function: 'beacon', edge: true },
   { method: 'OPTIONS', path: '/e', function: 'beacon', edge: true },
+  { method: 'GET', path: '/js/{file}', function: 'trackingScript', edge: true },
+  { method: 'HEAD', path: '/js/{file}', function: 'trackingScript', edge: true },
   { method: 'GET', path: '/{short_code}', function: 'redirect', edge: true },
   { method: 'HEAD', path: '/{short_code}', function: 'redirect', edge: true },
 ];

@@ -275,7 +275,7 @@ export function createRedirect(deps: RedirectDeps): (event: RedirectEvent) => Pr
       });
       if (!visit.firstInWindow) {
         cookieId = browserCookieId ?? (isUuidV4(visit.cookieId) ? visit.cookieId : cookieId);
-        const location = buildDestinationUrl({ ...params, clickId: visit.clickId ?? clickId });
+        const location = buildDestinationUrl({ ...params, clickId: visit.clickId ?? clickId, cookieWindowDays: link.cookie_duration_days });
         return found(location, cookieHeader(cookieId, maxAge));
       }
     } catch (error) {
@@ -283,7 +283,7 @@ export function createRedirect(deps: RedirectDeps): (event: RedirectEvent) => Pr
       log.error('visit_marker_failed', { short_code: shortCode, ...errorFields(error) });
     }
 
-    const location = buildDestinationUrl({ ...params, clickId });
+    const location = buildDestinationUrl({ ...params, clickId, cookieWindowDays: link.cookie_duration_days });
     const click = buildClick({ link, facts, clickId, cookieId, destination: new URL(location), now });
     const expiresAt = new Date(now.getTime() + (maxAge + HOT_STORE_GRACE_SECONDS) * 1000);
     const [stored, sent] = await Promise.allSettled([deps.clicks.put(click, { expiresAt }), deps.queue.send(click)]);

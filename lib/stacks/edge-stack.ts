@@ -83,14 +83,17 @@ export class EdgeStack extends Stack {
     const behaviorFor = (group: RouteDeclaration[]): cloudfront.BehaviorOptions => {
       const readOnly = group.every((route) => route.method === 'GET' || route.method === 'HEAD');
       const redirect = group.every((route) => route.function === 'redirect');
+      // The tracking script is the one cacheable answer: CloudFront keeps it as long as its own
+      // Cache-Control says (a year for the versioned file) and compresses it.
+      const script = group.every((route) => route.function === 'trackingScript');
       return {
         origin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: readOnly ? cloudfront.AllowedMethods.ALLOW_GET_HEAD : cloudfront.AllowedMethods.ALLOW_ALL,
-        cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+        cachePolicy: script ? cloudfront.CachePolicy.CACHING_OPTIMIZED : cloudfront.CachePolicy.CACHING_DISABLED,
         // Webhook signatures need every provider header; the Host header would break API Gateway.
         originRequestPolicy: redirect ? redirectRequests : cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-        compress: false,
+        compress: script,
       };
     };
     const groups = new Map<string, RouteDeclaration[]>();

@@ -9,4 +9,6 @@ export const nonApiGatewayRoutes: readonly string[] = [
   'GET /e.gif',
   'POST /e',
   'OPTIONS /e',
+  'GET /js/{file}',
+  'HEAD /js/{file}',
 ];

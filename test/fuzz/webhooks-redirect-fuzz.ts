@@ -332,6 +332,29 @@ describe('webhooks and redirect', () => {
     ctx.fuzzed.add('GET /e.gif');
     ctx.fuzzed.add('POST /e');
     ctx.fuzzed.add('OPTIONS /e');
+  });
+
+  it('tracking script: hostile file names and headers are the script or a 404 problem, never a 5xx', async () => {
+    const file = fc.oneof(
+      { weight: 1, arbitrary: fc.constantFrom('track.js', 'track.v1.js', 'track.mjs', 'constructor', '__proto__', '..%2F..%2Fpackage.json', '%00', 'track.js%00.png') },
+      { weight: 4, arbitrary: fc.oneof(fc.constantFrom(...hostileIdSegments), hostileString.filter((s) => s.length < 3000).map((s) => percentEncode(s) || '%20')) },
+    );
+    const headers = fc.record({ 'if-none-match': fc.constantFrom('*', '"', 'W/', '"a", W/"b"', 'x'.repeat(4000)), accept: fc.constantFrom('*/*', 'text/html', '') }, { requiredKeys: [] });
+    await fc.assert(
+      fc.asyncProperty(file, headers, async (name, h) => {
+        const path = `/js/${name}`;
+        const res = await record({ method: 'GET', path, headers: h });
+        if (res.status === 200 || res.status === 304) expect(String(res.headers['content-type']), path).toMatch(/^text\/javascript/);
+        else expect(res.status, `GET ${path}`).toBe(404);
+        // HEAD: the same status and type without a body (a problem's body included), nothing written.
+        const head = await fp.send({ method: 'HEAD', path, headers: h });
+        expect([head.status, String(head.headers['content-type'])], `HEAD ${path}`).toEqual([res.status, String(res.headers['content-type'])]);
+        expect(head.body.length, `HEAD ${path}`).toBe(0);
+      }),
+      { ...runs, seed: fuzzSeed + 5 },
+    );
+    ctx.fuzzed.add('GET /js/{file}');
+    ctx.fuzzed.add('HEAD /js/{file}');
   }, testTimeoutMs);
 
   it('regression: headers over 16 KB are a 431 problem+json from the gateway, not a bare status', async () => {

@@ -148,6 +148,8 @@ describe('redirect: a counted click', () => {
       utm_medium: 'referral',
       utm_campaign: 'spring',
       aff_click_id: clickId,
+      // The campaign's cookie window, for the merchant's tracking script.
+      aff_cw: '30',
     });
 
     const cookie = cookieOf(result)!;

@@ -10,6 +10,8 @@ describe('matchRoute', () => {
     ['GET', '/v1/links', 'ANY /v1/{proxy+}', { proxy: 'links' }],
     ['DELETE', '/v1/links/42/archive', 'ANY /v1/{proxy+}', { proxy: 'links/42/archive' }],
     ['POST', '/webhooks/stripe/7', 'POST /webhooks/{provider}/{integration_id}', { provider: 'stripe', integration_id: '7' }],
+    ['GET', '/js/track.v1.js', 'GET /js/{file}', { file: 'track.v1.js' }],
+    ['HEAD', '/js/track.js', 'HEAD /js/{file}', { file: 'track.js' }],
     // A bare prefix is a short code: the greedy variable needs at least one segment.
     ['GET', '/v1', 'GET /{short_code}', { short_code: 'v1' }],
     ['GET', '/caf%C3%A9', 'GET /{short_code}', { short_code: 'café' }],

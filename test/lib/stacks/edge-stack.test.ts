@@ -6,6 +6,7 @@ import { synthPlatform, type CfnJson } from './platform-fixture.js';
 
 const cachingDisabled = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const allViewerExceptHost = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
+const cachingOptimized = '658327ea-f89d-4fab-a63d-7e88639e58f6';
 
 const plain = synthPlatform().templates.edge;
 
@@ -31,7 +32,7 @@ describe('edge stack', () => {
   it('has a behaviour per edge route pattern, uncached, and blocks the management API', () => {
     const config = distributionConfig(plain);
     const behaviours = Object.fromEntries((config.CacheBehaviors as CfnJson[]).map((behaviour) => [behaviour.PathPattern, behaviour]));
-    for (const route of routes.filter((r) => r.edge && pathPattern(r.path) !== '/*')) {
+    for (const route of routes.filter((r) => r.edge && pathPattern(r.path) !== '/*' && r.function !== 'trackingScript')) {
       expect(behaviours[pathPattern(route.path)]).toMatchObject({
         // A read-only path (the beacon's pixel) allows GET and HEAD only.
         AllowedMethods: expect.arrayContaining(route.method === 'GET' || route.method === 'HEAD' ? ['GET', 'HEAD'] : ['POST']),
@@ -51,6 +52,12 @@ describe('edge stack', () => {
     const behaviours = Object.fromEntries((distributionConfig(plain).CacheBehaviors as CfnJson[]).map((behaviour) => [behaviour.PathPattern, behaviour]));
     expect(behaviours['/e.gif']).toMatchObject({ AllowedMethods: ['GET', 'HEAD'], CachePolicyId: cachingDisabled, OriginRequestPolicyId: allViewerExceptHost });
     expect(behaviours['/e']).toMatchObject({ AllowedMethods: expect.arrayContaining(['POST', 'OPTIONS']), CachePolicyId: cachingDisabled, OriginRequestPolicyId: allViewerExceptHost });
+  });
+
+  it('caches and compresses the tracking script as its own Cache-Control says (GET and HEAD only)', () => {
+    const config = distributionConfig(plain);
+    const script = (config.CacheBehaviors as CfnJson[]).find((behaviour) => behaviour.PathPattern === '/js/*');
+    expect(script).toMatchObject({ AllowedMethods: ['GET', 'HEAD'], CachePolicyId: cachingOptimized, Compress: true, ViewerProtocolPolicy: 'redirect-to-https' });
   });
 
   it('forwards to the redirect what it reads: user agent, referrer, country, viewer address, the tracking cookie, query strings', () => {

@@ -52,4 +52,13 @@ describe('buildDestinationUrl', () => {
     });
     expect(url).toBe('https://shop.example.com/?note=a+b%26c%3Dd');
   });
+
+  it('sends the cookie window (aff_cw, whole days) with the click id only, and nothing overrides it', () => {
+    const clicked = new URL(
+      buildDestinationUrl({ destinationUrl: 'https://shop.example.com/?aff_cw=365', customParams: { aff_cw: '999' }, clickId: 'c1', cookieWindowDays: 7 }),
+    );
+    expect(clicked.searchParams.getAll('aff_cw')).toEqual(['7']);
+    // A bot or a HEAD gets no click id, so no window either.
+    expect(buildDestinationUrl({ destinationUrl: 'https://shop.example.com/', cookieWindowDays: 7 })).toBe('https://shop.example.com/');
+  });
 });
