@@ -52,6 +52,7 @@ const environmentSchema = z.object({
   [envVars.dbSecretArn]: optionalString,
   [envVars.dbName]: z._default(z.string().check(z.minLength(1)), 'affiliate'),
   [envVars.payoutKeyNamespace]: optionalString,
+  [envVars.dbRole]: optionalString,
 });
 
 /** Reads the handler configuration from the environment; names the missing variable when one is absent. */
@@ -94,9 +95,15 @@ export function sqlExecutorFromEnv(env: NodeJS.ProcessEnv): SqlExecutor {
     });
   }
   if (databaseUrl) {
+    const role = parsed[envVars.dbRole];
     return lazySqlExecutor(async () => {
-      const { createPgExecutor } = await import('../adapters/sql/pg-executor.js');
-      return createPgExecutor({ connectionString: databaseUrl });
+      const [{ createPgExecutor }, { createRoleExecutor }] = await Promise.all([
+        import('../adapters/sql/pg-executor.js'),
+        import('../adapters/sql/role-executor.js'),
+      ]);
+      const executor = createPgExecutor({ connectionString: databaseUrl });
+      // DATABASE_URL names one user for every function; DB_ROLE narrows it to the function's own role.
+      return role ? createRoleExecutor(executor, role) : executor;
     });
   }
   throw new Error(

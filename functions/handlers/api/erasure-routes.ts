@@ -1,5 +1,7 @@
 /** `POST /v1/admin/erasure` `{ email }` or `{ vendor_id, customer_id }`: GDPR erasure (functions/jobs/gdpr-erasure.ts). */
 import { z } from 'zod';
+import { databaseJobRoles } from '../../../lib/resources.js';
+import { createRoleExecutor } from '../../adapters/sql/role-executor.js';
 import { runErasure } from '../../jobs/gdpr-erasure.js';
 import { email, idField } from '../../platform/http/fields.js';
 import { ok } from '../../platform/http/responses.js';
@@ -19,7 +21,8 @@ export const erasureRoutes: AnyRoute[] = [
     handler: async ({ deps, body: b, actor, now }) =>
       ok(
         await runErasure({
-          sql: deps.sql,
+          // Erasure runs as its own role, the only one besides retention that may change audit_logs.
+          sql: createRoleExecutor(deps.sql, databaseJobRoles.erasure),
           dynamodb: deps.dynamodb,
           clicksTable: deps.config.tableNames.clicks,
           subject: 'email' in b ? { email: b.email } : { vendorId: b.vendor_id, customerId: b.customer_id },
