@@ -277,6 +277,8 @@ export const envVars = {
   dbName: 'DB_NAME',
   /** With DATABASE_URL only: the role statements run as (SET LOCAL ROLE); the Data API's secret is the role on AWS. */
   dbRole: 'DB_ROLE',
+  /** The migrations handler only: `{ "<role>": "<secret ARN>" }`, the roles it gives LOGIN and their secret's password. */
+  dbRoleSecrets: 'DB_ROLE_SECRETS',
   publicBaseUrl: 'PUBLIC_BASE_URL',
   adminToken: 'ADMIN_TOKEN',
   repeatClickWindowSeconds: 'REPEAT_CLICK_WINDOW_SECONDS',

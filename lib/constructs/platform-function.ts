@@ -7,9 +7,10 @@ import { Duration } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as rds from 'aws-cdk-lib/aws-rds';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { functions, queues, tables, type FunctionDeclaration, type FunctionName, type QueueName, type TableName } from '../resources.js';
+import { functions, queues, tables, type DatabaseLoginRole, type FunctionDeclaration, type FunctionName, type QueueName, type TableName } from '../resources.js';
 import { NodeFunction } from './node-function.js';
 
 /** The stateful resources a function may be bound to (the data stack's). */
@@ -18,6 +19,8 @@ export interface PlatformData {
   readonly queues: Record<QueueName, { readonly queue: sqs.IQueue }>;
   readonly cluster: rds.DatabaseCluster;
   readonly databaseName: string;
+  /** Each function role's own Data API secret. */
+  readonly databaseSecrets: Record<DatabaseLoginRole, secretsmanager.ISecret>;
 }
 
 /**
@@ -57,6 +60,9 @@ export function createPlatformFunction(scope: Construct, name: FunctionName, pro
   for (const queue of declaration.sendsTo) {
     fn.bindQueue(props.data.queues[queue].queue, queues[queue]);
   }
-  if (declaration.usesDatabase) fn.bindDatabase(props.data.cluster, props.data.databaseName);
+  // A function without a database role (the redirect) gets no database variable, secret or grant.
+  if (declaration.databaseRole) {
+    fn.bindDatabase(props.data.cluster, props.data.databaseName, props.data.databaseSecrets[declaration.databaseRole]);
+  }
   return fn;
 }
