@@ -18,6 +18,8 @@ import type { PlatformDeps } from '../../../../functions/platform/composition-ro
 import type { LinkItem, LinkStore } from '../../../../functions/ports/link-store.js';
 import { buildApiEvent, createApiClient, type ApiClient } from '../../../helpers/api-client.js';
 import { createTestDatabase, type TestDatabase } from '../../../helpers/database.js';
+import { createRoleExecutor } from '../../../../functions/adapters/sql/role-executor.js';
+import { functions } from '../../../../lib/resources.js';
 
 export const adminToken = 'test-admin-token-0123456789';
 export const publicBaseUrl = 'https://go.example.test';
@@ -70,7 +72,8 @@ export async function createApiFixture(): Promise<ApiFixture> {
       adminToken,
       repeatClickWindowSeconds: 3600,
     },
-    sql: db.sql,
+    // As on AWS: the API's statements run as its own role (schema/0014_database_roles.sql).
+    sql: createRoleExecutor(db.sql, functions.managementApi.databaseRole),
     dynamodb,
     sqs: new SQSClient({ region: 'us-east-1' }),
     now: () => clock.now,
