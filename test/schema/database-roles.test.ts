@@ -188,6 +188,20 @@ describe.each(engines)('database roles on $engine', ({ engine, run }) => {
     expect(rows).toEqual([{ webhooks: false, notify: false, erasure_audit: true }]);
   });
 
+  it.skipIf(!run)('lets every role that may INSERT into a table draw from its sequences (a new table needs grant_function_sequence_usage())', async () => {
+    const { rows } = await db.sql.query(
+      `SELECT r.rolname, seq.relname
+       FROM pg_class seq
+       JOIN pg_depend dep ON dep.classid = 'pg_class'::regclass AND dep.objid = seq.oid AND dep.deptype IN ('a', 'i')
+       JOIN pg_class tbl ON tbl.oid = dep.refobjid
+       CROSS JOIN pg_roles r
+       WHERE seq.relkind = 'S' AND r.rolname = ANY(:roles::text[])
+         AND has_table_privilege(r.oid, tbl.oid, 'INSERT') AND NOT has_sequence_privilege(r.oid, seq.oid, 'USAGE')`,
+      { roles: allRoles },
+    );
+    expect(rows).toEqual([]);
+  });
+
   it.skipIf(!run)('refuses to give a password to a job role, the master user or a short secret', async () => {
     const long = 'p'.repeat(40);
     expect(await sqlStateOf(db.sql.query(`SELECT set_function_role_password(:role, :password)`, { role: 'affiliate_retention', password: long }))).toBe('22023');
@@ -222,5 +236,14 @@ describe.each(engines)('database roles on $engine', ({ engine, run }) => {
       // Roles are shared by every database of the server: leave this one as the migration made it.
       await db.sql.query(`ALTER ROLE affiliate_webhooks NOLOGIN PASSWORD NULL`);
     }
+  });
+
+  it.skipIf(!run || engine !== 'pglite')('accepts a password for exactly the login roles lib/resources.ts declares', async () => {
+    // PGlite only: the roles of a PostgreSQL server are shared with every other test database.
+    for (const role of loginRoles) {
+      await db.sql.query(`SELECT set_function_role_password(:role, :password)`, { role, password: `${role}-${'p'.repeat(32)}` });
+    }
+    const { rows } = await db.sql.query<{ rolname: string }>(`SELECT rolname FROM pg_roles WHERE rolcanlogin AND rolname LIKE 'affiliate%' ORDER BY 1`);
+    expect(rows.map((row) => row.rolname)).toEqual([...loginRoles].sort());
   });
 });
