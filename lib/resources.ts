@@ -126,6 +126,28 @@ export function visibilityTimeoutSeconds(queue: QueueName): number {
   return functions[queues[queue].consumer].timeoutSeconds * 6;
 }
 
+/**
+ * PostgreSQL login roles, one per function that uses Aurora (schema/0014_database_roles.sql,
+ * docs/database-roles.md). On AWS each has its own Secrets Manager secret; locally the executors
+ * switch to it with `SET LOCAL ROLE`.
+ */
+export type DatabaseLoginRole =
+  | 'affiliate_management_api'
+  | 'affiliate_webhooks'
+  | 'affiliate_ingest_clicks'
+  | 'affiliate_attribute_conversions'
+  | 'affiliate_notify_vendors'
+  | 'affiliate_scheduled_jobs';
+
+/**
+ * Roles no one logs in as: a job switches to one inside its transaction (`SET LOCAL ROLE`), which
+ * the functions that run it may do. Only these may change audit_logs.
+ */
+export const databaseJobRoles = {
+  retention: 'affiliate_retention',
+  erasure: 'affiliate_erasure',
+} as const;
+
 export interface FunctionDeclaration {
   /** Handler module, relative to the repository root; it exports `handler`. */
   entry: string;
@@ -134,7 +156,8 @@ export interface FunctionDeclaration {
   /** Which resources it touches; CDK turns these into least-privilege grants, locally into env vars. */
   tables: { name: TableName; access: 'read' | 'write' | 'readWrite' }[];
   sendsTo: QueueName[];
-  usesDatabase: boolean;
+  /** The PostgreSQL role it runs as; null: no database access at all (no secret, no Data API grant). */
+  databaseRole: DatabaseLoginRole | null;
   /**
    * Use of the payment-data KMS key (docs/payment-data.md): `seal` = GenerateDataKey (store
    * payment details), `open` = Decrypt (send payouts). Absent: no access. Only the function that
@@ -153,7 +176,7 @@ export const functions = {
       { name: 'clicks', access: 'write' },
     ],
     sendsTo: ['clicks'],
-    usesDatabase: false,
+    databaseRole: null,
   },
   /** The first-party funnel beacon (GET /e.gif, POST /e): reads a click, sends to the conversions queue, never Aurora. */
   beacon: {
@@ -162,7 +185,7 @@ export const functions = {
     memoryMb: 512,
     tables: [{ name: 'clicks', access: 'read' }],
     sendsTo: ['conversions'],
-    usesDatabase: false,
+    databaseRole: null,
   },
   ingestClicks: {
     entry: 'functions/handlers/ingest-clicks.ts',
@@ -170,7 +193,7 @@ export const functions = {
     memoryMb: 512,
     tables: [],
     sendsTo: [],
-    usesDatabase: true,
+    databaseRole: 'affiliate_ingest_clicks',
   },
   managementApi: {
     entry: 'functions/handlers/management-api.ts',
@@ -181,7 +204,7 @@ export const functions = {
       { name: 'clicks', access: 'readWrite' },
     ],
     sendsTo: ['conversions', 'notifications'],
-    usesDatabase: true,
+    databaseRole: 'affiliate_management_api',
     // It stores partners' payment details (seal) and is where payouts are sent (open: the only one).
     paymentDataKey: ['seal', 'open'],
   },
@@ -191,7 +214,7 @@ export const functions = {
     memoryMb: 512,
     tables: [],
     sendsTo: ['conversions'],
-    usesDatabase: true,
+    databaseRole: 'affiliate_webhooks',
   },
   attributeConversions: {
     entry: 'functions/handlers/attribute-conversions.ts',
@@ -199,7 +222,7 @@ export const functions = {
     memoryMb: 512,
     tables: [{ name: 'clicks', access: 'read' }],
     sendsTo: ['notifications'],
-    usesDatabase: true,
+    databaseRole: 'affiliate_attribute_conversions',
   },
   notifyVendors: {
     entry: 'functions/handlers/notify-vendors.ts',
@@ -207,7 +230,7 @@ export const functions = {
     memoryMb: 256,
     tables: [],
     sendsTo: [],
-    usesDatabase: true,
+    databaseRole: 'affiliate_notify_vendors',
   },
   scheduledJobs: {
     entry: 'functions/handlers/scheduled-jobs.ts',
@@ -218,7 +241,7 @@ export const functions = {
       { name: 'clicks', access: 'readWrite' },
     ],
     sendsTo: ['notifications'],
-    usesDatabase: true,
+    databaseRole: 'affiliate_scheduled_jobs',
   },
   /** The merchant's tracking script (`/js/track.js`): a constant bundle, no table, queue or database. */
   trackingScript: {
@@ -227,7 +250,7 @@ export const functions = {
     memoryMb: 128,
     tables: [],
     sendsTo: [],
-    usesDatabase: false,
+    databaseRole: null,
   },
 } as const satisfies Record<FunctionName, FunctionDeclaration>;
 
@@ -287,6 +310,10 @@ export const envVars = {
   dbClusterArn: 'DB_CLUSTER_ARN',
   dbSecretArn: 'DB_SECRET_ARN',
   dbName: 'DB_NAME',
+  /** With DATABASE_URL only: the role statements run as (SET LOCAL ROLE); the Data API's secret is the role on AWS. */
+  dbRole: 'DB_ROLE',
+  /** The migrations handler only: `{ "<role>": "<secret ARN>" }`, the roles it gives LOGIN and their secret's password. */
+  dbRoleSecrets: 'DB_ROLE_SECRETS',
   publicBaseUrl: 'PUBLIC_BASE_URL',
   adminToken: 'ADMIN_TOKEN',
   repeatClickWindowSeconds: 'REPEAT_CLICK_WINDOW_SECONDS',

@@ -4,17 +4,25 @@
  * `schema_migrations`, so a redeploy applies only the new files; the resource's `SchemaHash`
  * property changes exactly when a file does, which is what makes CloudFormation call us again.
  *
+ * After migrating, it gives each function role (schema/0014_database_roles.sql) LOGIN and the
+ * password held in that role's own Secrets Manager secret (`DB_ROLE_SECRETS`), through
+ * `set_function_role_password`, the password bound as a parameter: never in a template, a
+ * migration or a statement's text. Invoking it again after a secret changed re-applies them.
+ *
  * The schema files travel inside the bundle (copied next to `index.mjs` at bundling time), so the
  * handler needs no S3 read and the deployed code always matches the deployed migrations.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import pRetry from 'p-retry';
 import { runMigrations, type MigrationFile } from '../adapters/sql/run-migrations.js';
 import { platformDepsFromEnv, type PlatformDeps } from '../platform/composition-root.js';
 import { lazyHandler } from '../platform/lambda-handler.js';
+import type { SqlExecutor } from '../ports/sql-executor.js';
+import { envVars } from '../../lib/resources.js';
 
 /** What the Provider framework expects back from onEvent. */
 export interface CustomResourceResult {
@@ -31,6 +39,11 @@ export interface MigrateOnDeployOptions {
    */
   retry?: { retries?: number; minTimeoutMs?: number; maxTimeoutMs?: number };
   log?: (message: string) => void;
+  /**
+   * The function roles to give LOGIN, each with the ARN of the secret holding its password, and
+   * the client that reads them. @default none (locally: roles never log in, executors switch to them)
+   */
+  roleSecrets?: { secretArns: Readonly<Record<string, string>>; client: Pick<SecretsManagerClient, 'send'> };
 }
 
 /** One physical resource per database: the schema is updated in place, never replaced. */
@@ -68,11 +81,56 @@ export function createHandler(deps: PlatformDeps, options: MigrateOnDeployOption
       onFailedAttempt: (error) => log(`database not ready (${error.name}), ${error.retriesLeft} retries left`),
     });
     log(applied.length > 0 ? `applied ${applied.join(', ')}` : 'schema up to date');
+    const roles = options.roleSecrets ? await setRolePasswords(deps.sql, options.roleSecrets) : [];
+    if (roles.length > 0) log(`login and password set for ${roles.join(', ')}`);
     return {
       PhysicalResourceId: event.RequestType === 'Update' ? event.PhysicalResourceId : physicalResourceId,
-      Data: { Applied: applied.length, Migrations: files.length },
+      Data: { Applied: applied.length, Migrations: files.length, ...(options.roleSecrets ? { RolePasswords: roles.length } : {}) },
     };
   };
+}
+
+export class RoleSecretError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RoleSecretError';
+  }
+}
+
+/**
+ * Reads each role's secret (`{ "username": <role>, "password": … }`, as the Data API expects it)
+ * and sets that password on the role. A secret naming another user is refused: the role would
+ * log in with credentials the Data API never sends. Returns the roles set, in name order.
+ */
+export async function setRolePasswords(
+  sql: SqlExecutor,
+  { secretArns, client }: NonNullable<MigrateOnDeployOptions['roleSecrets']>,
+): Promise<string[]> {
+  const roles = Object.keys(secretArns).sort();
+  for (const role of roles) {
+    const output = await client.send(new GetSecretValueCommand({ SecretId: secretArns[role] }));
+    let credentials: { username?: unknown; password?: unknown };
+    try {
+      credentials = JSON.parse(output.SecretString ?? '') as typeof credentials;
+    } catch {
+      throw new RoleSecretError(`The secret of ${role} is not JSON with username and password`);
+    }
+    if (credentials.username !== role) throw new RoleSecretError(`The secret of ${role} names another user`);
+    if (typeof credentials.password !== 'string') throw new RoleSecretError(`The secret of ${role} has no password`);
+    await sql.query(`SELECT set_function_role_password(:role, :password)`, { role, password: credentials.password });
+  }
+  return roles;
+}
+
+/** `DB_ROLE_SECRETS` (JSON `{ role: secret ARN }`), or undefined where no role logs in. */
+export function roleSecretArnsFromEnv(env: NodeJS.ProcessEnv): Record<string, string> | undefined {
+  const text = env[envVars.dbRoleSecrets];
+  if (!text) return undefined;
+  const parsed = JSON.parse(text) as unknown;
+  if (!parsed || typeof parsed !== 'object' || Object.values(parsed).some((arn) => typeof arn !== 'string')) {
+    throw new Error(`${envVars.dbRoleSecrets} must be a JSON object of role name to secret ARN`);
+  }
+  return parsed as Record<string, string>;
 }
 
 /** The `NNNN_*.sql` files of a folder, in name order. */
@@ -81,4 +139,9 @@ export async function readSchemaFiles(directory: string): Promise<MigrationFile[
   return Promise.all(names.map(async (name) => ({ name, text: await readFile(path.join(directory, name), 'utf8') })));
 }
 
-export const handler = lazyHandler(() => createHandler(platformDepsFromEnv()));
+export const handler = lazyHandler(() => {
+  const secretArns = roleSecretArnsFromEnv(process.env);
+  return createHandler(platformDepsFromEnv(), {
+    roleSecrets: secretArns ? { secretArns, client: new SecretsManagerClient({}) } : undefined,
+  });
+});

@@ -13,6 +13,8 @@ import { runRebuildTotalsJob } from './rebuild-totals.js';
 import { runRetentionJob } from './retention.js';
 import { erasureSubjectOf, runErasure, runPartnerErasure } from './gdpr-erasure.js';
 import { runEncryptPaymentMethodsJob } from './encrypt-payment-methods.js';
+import { databaseJobRoles } from '../../lib/resources.js';
+import { createRoleExecutor } from '../adapters/sql/role-executor.js';
 
 export interface JobDeps extends PlatformDeps {
   /** Injected by callers that already hold one (the management API, tests). */
@@ -61,6 +63,15 @@ export const jobs: Record<string, Job> = {
   payouts: ({ deps, input }) => runPayoutsJob({ sql: deps.sql, now: deps.now(), input, defaultMinimum: process.env.PAYOUT_MINIMUM }),
 };
 
+/**
+ * Jobs that run as a role of their own (schema/0014_database_roles.sql): the only ones allowed to
+ * change audit_logs. Every other job runs as its function's role.
+ */
+export const jobDatabaseRoles: Record<string, string> = {
+  retention: databaseJobRoles.retention,
+  'gdpr-erasure': databaseJobRoles.erasure,
+};
+
 export class UnknownJobError extends Error {
   constructor(readonly jobName: string) {
     super(`Unknown job "${jobName}". Known jobs: ${Object.keys(jobs).join(', ')}.`);
@@ -72,5 +83,6 @@ export class UnknownJobError extends Error {
 export async function runJob({ name, deps, input = {} }: { name: string; deps: JobDeps; input?: Record<string, unknown> }): Promise<unknown> {
   const job = Object.hasOwn(jobs, name) ? jobs[name] : undefined;
   if (!job) throw new UnknownJobError(name);
-  return job({ deps, input });
+  const role = Object.hasOwn(jobDatabaseRoles, name) ? jobDatabaseRoles[name] : undefined;
+  return job({ deps: role ? Object.create(deps, { sql: { value: createRoleExecutor(deps.sql, role) } }) : deps, input });
 }

@@ -83,6 +83,7 @@ const environmentSchema = z.object({
   [envVars.velocityMaxClicksPerVisitorPerLink]: z.optional(z.coerce.number().check(z.int(), z.minimum(0))),
   [envVars.velocityMaxClicksPerIpPerLink]: z.optional(z.coerce.number().check(z.int(), z.minimum(0))),
   [envVars.allowLoopbackWebhooks]: z.optional(z.enum(['true', 'false'])),
+  [envVars.dbRole]: optionalString,
 });
 
 /** Reads the handler configuration from the environment; names the missing variable when one is absent. */
@@ -137,9 +138,15 @@ export function sqlExecutorFromEnv(env: NodeJS.ProcessEnv): SqlExecutor {
     });
   }
   if (databaseUrl) {
+    const role = parsed[envVars.dbRole];
     return lazySqlExecutor(async () => {
-      const { createPgExecutor } = await import('../adapters/sql/pg-executor.js');
-      return createPgExecutor({ connectionString: databaseUrl });
+      const [{ createPgExecutor }, { createRoleExecutor }] = await Promise.all([
+        import('../adapters/sql/pg-executor.js'),
+        import('../adapters/sql/role-executor.js'),
+      ]);
+      const executor = createPgExecutor({ connectionString: databaseUrl });
+      // DATABASE_URL names one user for every function; DB_ROLE narrows it to the function's own role.
+      return role ? createRoleExecutor(executor, role) : executor;
     });
   }
   throw new Error(

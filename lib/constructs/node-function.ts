@@ -16,6 +16,7 @@ import { NodejsFunction, OutputFormat, SourceMapMode, type BundlingOptions, type
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as rds from 'aws-cdk-lib/aws-rds';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { envVars, type QueueDeclaration, type TableDeclaration } from '../resources.js';
@@ -40,6 +41,15 @@ export const tableActions: Record<TableAccess, readonly string[]> = {
     'dynamodb:BatchWriteItem',
   ],
 };
+
+/** The RDS Data API calls an executor makes (functions/adapters/sql/data-api-executor.ts), on one cluster. */
+export const dataApiActions = [
+  'rds-data:BatchExecuteStatement',
+  'rds-data:BeginTransaction',
+  'rds-data:CommitTransaction',
+  'rds-data:ExecuteStatement',
+  'rds-data:RollbackTransaction',
+] as const;
 
 export interface NodeFunctionProps
   extends Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture' | 'role' | 'logGroup' | 'logRetention' | 'tracing' | 'bundling'> {
@@ -161,14 +171,16 @@ export class NodeFunction extends NodejsFunction {
 
   /**
    * Sets the Data API variables (cluster ARN, secret ARN, database name) and grants the Data API
-   * calls on that cluster and read access to its secret.
+   * calls on that cluster and read access to `secret`, the credentials of the function's own
+   * PostgreSQL role, and to no other secret (not `cluster.grantDataApiAccess`, which would also
+   * grant the master secret).
    */
-  bindDatabase(cluster: rds.DatabaseCluster, databaseName: string): this {
-    if (!cluster.secret) throw new Error('bindDatabase: the cluster has no secret for the Data API');
+  bindDatabase(cluster: rds.DatabaseCluster, databaseName: string, secret: secretsmanager.ISecret): this {
     this.addEnvironment(envVars.dbClusterArn, cluster.clusterArn);
-    this.addEnvironment(envVars.dbSecretArn, cluster.secret.secretArn);
+    this.addEnvironment(envVars.dbSecretArn, secret.secretArn);
     this.addEnvironment(envVars.dbName, databaseName);
-    cluster.grantDataApiAccess(this);
+    this.addToRolePolicy(new iam.PolicyStatement({ actions: [...dataApiActions], resources: [cluster.clusterArn] }));
+    secret.grantRead(this);
     return this;
   }
 }

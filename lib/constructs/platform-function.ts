@@ -8,9 +8,10 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as rds from 'aws-cdk-lib/aws-rds';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { functions, queues, tables, type FunctionDeclaration, type FunctionName, type QueueName, type TableName } from '../resources.js';
+import { functions, queues, tables, type DatabaseLoginRole, type FunctionDeclaration, type FunctionName, type QueueName, type TableName } from '../resources.js';
 import { NodeFunction } from './node-function.js';
 
 /** The stateful resources a function may be bound to (the data stack's). */
@@ -21,6 +22,8 @@ export interface PlatformData {
   readonly databaseName: string;
   /** Wraps the data keys of partners' payment details (envelope encryption). */
   readonly paymentDataKey: kms.IKey;
+  /** Each function role's own Data API secret. */
+  readonly databaseSecrets: Record<DatabaseLoginRole, secretsmanager.ISecret>;
 }
 
 /**
@@ -63,7 +66,10 @@ export function createPlatformFunction(scope: Construct, name: FunctionName, pro
   for (const queue of declaration.sendsTo) {
     fn.bindQueue(props.data.queues[queue].queue, queues[queue]);
   }
-  if (declaration.usesDatabase) fn.bindDatabase(props.data.cluster, props.data.databaseName);
+  // A function without a database role (the redirect) gets no database variable, secret or grant.
+  if (declaration.databaseRole) {
+    fn.bindDatabase(props.data.cluster, props.data.databaseName, props.data.databaseSecrets[declaration.databaseRole]);
+  }
   if (declaration.paymentDataKey) fn.bindPaymentDataKey(props.data.paymentDataKey, declaration.paymentDataKey);
   return fn;
 }

@@ -10,8 +10,10 @@ import { join } from 'node:path';
 import { CfnResource, CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as rds from 'aws-cdk-lib/aws-rds';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { envVars } from '../resources.js';
 import { NodeFunction, repositoryRoot } from './node-function.js';
 
 /** The runner applies only files named like this (functions/adapters/sql/run-migrations.ts). */
@@ -32,6 +34,12 @@ export function schemaHash(directory: string): string {
 export interface SchemaMigrationsProps {
   readonly cluster: rds.DatabaseCluster;
   readonly databaseName: string;
+  /**
+   * The function roles' Data API secrets, by role name. After migrating, the handler gives each
+   * role LOGIN and the password of its secret (schema/0014_database_roles.sql).
+   * @default none
+   */
+  readonly roleSecrets?: Readonly<Record<string, secretsmanager.ISecret>>;
   /**
    * Folder of `NNNN_*.sql` migrations, copied into the handler's bundle.
    * @default the repository's `schema/`
@@ -69,7 +77,12 @@ export class SchemaMigrations extends Construct {
         },
       },
     });
-    this.handler.bindDatabase(props.cluster, props.databaseName);
+    // The master user: migrations only. No function but this one can read its secret.
+    if (!props.cluster.secret) throw new Error('SchemaMigrations: the cluster has no master secret');
+    this.handler.bindDatabase(props.cluster, props.databaseName, props.cluster.secret);
+    const roleSecretArns = Object.fromEntries(Object.entries(props.roleSecrets ?? {}).map(([role, secret]) => [role, secret.secretArn]));
+    for (const secret of Object.values(props.roleSecrets ?? {})) secret.grantRead(this.handler);
+    this.handler.addEnvironment(envVars.dbRoleSecrets, Stack.of(this).toJsonString(roleSecretArns));
 
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.handler,
@@ -93,7 +106,8 @@ export class SchemaMigrations extends Construct {
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::SchemaMigrations',
-      properties: { SchemaHash: this.schemaHash, Database: props.databaseName },
+      // The role secrets are a property too: a new role (or a replaced secret) re-runs the handler.
+      properties: { SchemaHash: this.schemaHash, Database: props.databaseName, RoleSecrets: roleSecretArns },
     });
     // The writer instance must exist before the Data API can answer.
     this.resource.node.addDependency(props.cluster);

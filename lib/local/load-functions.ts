@@ -57,6 +57,8 @@ export async function loadFunctions(options: {
   functions: Readonly<Record<FunctionName, FunctionDeclaration>>;
   deps: () => Promise<PlatformDeps>;
   overrides?: Partial<Record<FunctionName, LocalCreateHandler>>;
+  /** The deps one function is given (its own database role); default: `deps` as they are. */
+  depsFor?: (name: FunctionName, deps: PlatformDeps) => PlatformDeps;
   root?: string;
   log: LocalLog;
 }): Promise<Record<FunctionName, LoadedFunction>> {
@@ -84,7 +86,8 @@ export async function loadFunctions(options: {
       options.log.warn(`function ${name} not available yet (${module})`);
       loaded[name] = { name, available: false, reason: module };
     } else {
-      loaded[name] = { name, available: true, handler: module.createHandler!(deps) };
+      const own = options.depsFor ? options.depsFor(name, deps) : deps;
+      loaded[name] = { name, available: true, handler: module.createHandler!(own) };
     }
   });
   return loaded;

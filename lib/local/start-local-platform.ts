@@ -25,6 +25,7 @@ import {
 import { ensureQueues, type LocalQueue } from './ensure-queues.js';
 import { ensureTables } from './ensure-tables.js';
 import { createHttpGateway, FunctionUnavailableError, type HttpGateway } from './http-gateway.js';
+import { functionDeps } from './function-deps.js';
 import { lambdaContext, loadFunctions, type LoadedFunction, type LocalCreateHandler } from './load-functions.js';
 import { consoleLog, type LocalLog } from './local-log.js';
 import { openDatabase, type LocalDatabase } from './open-database.js';
@@ -199,6 +200,8 @@ export async function startLocalPlatform(options: StartLocalPlatformOptions): Pr
       loadFunctions({
         functions,
         overrides: options.functionOverrides,
+        // Each function runs its SQL as its own role, as with its own secret on AWS.
+        depsFor: (name, base) => functionDeps(name, functions[name], base),
         log,
         deps: async () => {
           log.info(`function modules imported in ${since(phaseStart)}`);

@@ -4,6 +4,8 @@
  * identity and keeps its payout history.
  */
 import { z } from 'zod';
+import { databaseJobRoles } from '../../../lib/resources.js';
+import { createRoleExecutor } from '../../adapters/sql/role-executor.js';
 import { PartnerNotFoundError, runErasure, runPartnerErasure } from '../../jobs/gdpr-erasure.js';
 import { NotFoundError } from '../../platform/http/errors.js';
 import { email, idField } from '../../platform/http/fields.js';
@@ -26,9 +28,11 @@ export const erasureRoutes: AnyRoute[] = [
     body,
     responses: { 200: { description: 'What was erased', schema: z.record(z.string(), z.unknown()) } },
     handler: async ({ deps, body: b, actor, now }) => {
+      // Erasure runs as its own role, the only one besides retention that may change audit_logs.
+      const erasureSql = createRoleExecutor(deps.sql, databaseJobRoles.erasure);
       if ('partner_id' in b) {
         try {
-          return ok(await runPartnerErasure({ sql: deps.sql, linkStore: deps.linkStore, partnerId: b.partner_id, actor, now }));
+          return ok(await runPartnerErasure({ sql: erasureSql, linkStore: deps.linkStore, partnerId: b.partner_id, actor, now }));
         } catch (error) {
           if (error instanceof PartnerNotFoundError) throw new NotFoundError('Partner not found.');
           throw error;
@@ -36,7 +40,7 @@ export const erasureRoutes: AnyRoute[] = [
       }
       return ok(
         await runErasure({
-          sql: deps.sql,
+          sql: erasureSql,
           dynamodb: deps.dynamodb,
           clicksTable: deps.config.tableNames.clicks,
           subject: 'email' in b ? { email: b.email } : { vendorId: b.vendor_id, customerId: b.customer_id },

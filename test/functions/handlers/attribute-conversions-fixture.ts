@@ -13,6 +13,8 @@ import { ingestClickBatch } from '../../../functions/repositories/click-ingestio
 import { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from '../../helpers/database.js';
 import { startLocalAws, type LocalAws } from '../adapters/aws/local-aws.js';
 import { clickOn, sqsEvent } from '../domain/clicks/fixtures.js';
+import { createRoleExecutor } from '../../../functions/adapters/sql/role-executor.js';
+import { functions as declaredFunctions } from '../../../lib/resources.js';
 
 export const NOW = new Date('2024-03-20T12:00:00.000Z');
 
@@ -44,7 +46,8 @@ export async function startHarness(options: TestDatabaseOptions = {}): Promise<H
     },
   };
   const attribute = createAttributeConversions({
-    sql: db.sql,
+    // As on AWS: the consumer's statements run as its own role (schema/0014_database_roles.sql).
+    sql: createRoleExecutor(db.sql, declaredFunctions.attributeConversions.databaseRole),
     clickStore: store,
     sqs: aws.sqs,
     notificationsQueueUrl: queue.QueueUrl!,

@@ -15,7 +15,14 @@ import {
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHandler, isTransientDatabaseError, physicalResourceId, readSchemaFiles } from '../../../functions/handlers/migrate-on-deploy.js';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  createHandler,
+  isTransientDatabaseError,
+  physicalResourceId,
+  readSchemaFiles,
+  roleSecretArnsFromEnv,
+} from '../../../functions/handlers/migrate-on-deploy.js';
 import { platformDepsFromEnv } from '../../../functions/platform/composition-root.js';
 
 const clusterArn = 'arn:aws:rds:eu-west-1:123456789012:cluster:prod-affiliate';
@@ -184,6 +191,62 @@ describe('migrate-on-deploy custom resource', () => {
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }
+  });
+});
+
+describe('migrate-on-deploy: function role passwords from their secrets', () => {
+  const secretsManager = mockClient(SecretsManagerClient);
+  const roleSecretArns = {
+    affiliate_webhooks: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/aurora/affiliate_webhooks-AbCdEf',
+    affiliate_ingest_clicks: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/aurora/affiliate_ingest_clicks-GhIjKl',
+  };
+  const passwords = { affiliate_webhooks: 'W'.repeat(48), affiliate_ingest_clicks: 'I'.repeat(48) };
+  const withRoles = { ...quiet, roleSecrets: { secretArns: roleSecretArns, client: new SecretsManagerClient({}) } };
+
+  beforeEach(() => {
+    recorded = Object.entries(migrations).map(([name, text]) => ({ name, checksum: sha256(text) }));
+    // The shape Secrets Manager generates from the data stack's template (username + password keys).
+    secretsManager.on(GetSecretValueCommand).callsFake(({ SecretId }: { SecretId: string }) => {
+      const role = Object.entries(roleSecretArns).find(([, arn]) => arn === SecretId)?.[0] as keyof typeof passwords;
+      return { ARN: SecretId, SecretString: JSON.stringify({ username: role, password: passwords[role] }) };
+    });
+  });
+  afterEach(() => secretsManager.reset());
+
+  it('gives each role the password of its own secret, bound as a parameter and never in the statement text', async () => {
+    const result = await createHandler(deps(), withRoles)(updateEvent);
+
+    expect(result.Data).toEqual({ Applied: 0, Migrations: 2, RolePasswords: 2 });
+    expect(secretsManager.commandCalls(GetSecretValueCommand).map((call) => call.args[0].input.SecretId).sort()).toEqual(Object.values(roleSecretArns).sort());
+    const calls = statements().filter((input) => input.sql?.includes('set_function_role_password'));
+    expect(calls.map((input) => input.parameters)).toEqual([
+      [
+        { name: 'role', value: { stringValue: 'affiliate_ingest_clicks' } },
+        { name: 'password', value: { stringValue: passwords.affiliate_ingest_clicks } },
+      ],
+      [
+        { name: 'role', value: { stringValue: 'affiliate_webhooks' } },
+        { name: 'password', value: { stringValue: passwords.affiliate_webhooks } },
+      ],
+    ]);
+    for (const input of statements()) {
+      expect(input.sql).not.toContain(passwords.affiliate_webhooks);
+      // Run as the master user: the migrations' secret, not a role's.
+      expect(input.secretArn).toBe(secretArn);
+    }
+  });
+
+  it('refuses a secret that names another user, before setting anything for it', async () => {
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ username: 'affiliate_admin', password: 'x'.repeat(48) }) });
+
+    await expect(createHandler(deps(), withRoles)(updateEvent)).rejects.toThrow(/names another user/);
+    expect(statements().filter((input) => input.sql?.includes('set_function_role_password'))).toEqual([]);
+  });
+
+  it('reads the role secrets from DB_ROLE_SECRETS, and none where it is unset (local)', () => {
+    expect(roleSecretArnsFromEnv({ DB_ROLE_SECRETS: JSON.stringify(roleSecretArns) })).toEqual(roleSecretArns);
+    expect(roleSecretArnsFromEnv({})).toBeUndefined();
+    expect(() => roleSecretArnsFromEnv({ DB_ROLE_SECRETS: '{"affiliate_webhooks": 1}' })).toThrow(/DB_ROLE_SECRETS/);
   });
 });
 

@@ -8,6 +8,8 @@ import { createHandler } from '../../../functions/handlers/notify-vendors.js';
 import { formatStandardWebhookSecret } from '../../../functions/domain/webhooks/index.js';
 import type { PlatformDeps } from '../../../functions/platform/composition-root.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
+import { createRoleExecutor } from '../../../functions/adapters/sql/role-executor.js';
+import { functions as declaredFunctions } from '../../../lib/resources.js';
 
 const now = new Date('2026-03-01T12:00:00.000Z');
 const secret = formatStandardWebhookSecret(Buffer.alloc(32, 7));
@@ -80,7 +82,8 @@ beforeAll(async () => {
       publicBaseUrl: 'https://go.example.test',
       repeatClickWindowSeconds: 3600,
     },
-    sql: db.sql,
+    // As on AWS: the notifier's statements run as its own role (schema/0014_database_roles.sql).
+    sql: createRoleExecutor(db.sql, declaredFunctions.notifyVendors.databaseRole),
     dynamodb: undefined as never,
     sqs: undefined as never,
     now: () => now,

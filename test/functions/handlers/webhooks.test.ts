@@ -11,6 +11,8 @@ import { insertIntegration, insertMapping } from '../../../functions/repositorie
 import { buildApiEvent } from '../../helpers/api-client.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
 import { startLocalSqs, type LocalSqs } from './local-sqs.js';
+import { createRoleExecutor } from '../../../functions/adapters/sql/role-executor.js';
+import { functions as declaredFunctions } from '../../../lib/resources.js';
 
 const stripe = new Stripe('sk_test_not_used');
 const stripeSecret = 'whsec_test_0123456789abcdef';
@@ -83,7 +85,8 @@ beforeAll(async () => {
       publicBaseUrl: 'https://go.example.test',
       repeatClickWindowSeconds: 3600,
     },
-    sql: db.sql,
+    // As on AWS: the webhook receiver's statements run as its own role (schema/0014_database_roles.sql).
+    sql: createRoleExecutor(db.sql, declaredFunctions.webhooks.databaseRole),
     dynamodb: undefined as never,
     sqs: sqs.sqs,
     now: () => now,

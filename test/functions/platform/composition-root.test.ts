@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { platformConfigFromEnv, sqlExecutorFromEnv } from '../../../functions/platform/composition-root.js';
+import { createTestDatabase, isPostgresReachable, postgresServerUrl } from '../../helpers/database.js';
+
+const serverUrl = process.env.TEST_POSTGRES_URL ?? postgresServerUrl;
+const postgresReachable = await isPostgresReachable(serverUrl);
 
 describe('platformConfigFromEnv', () => {
   it('defaults the short-link base, the repeat window and the declared table names', () => {
@@ -49,5 +53,20 @@ describe('sqlExecutorFromEnv', () => {
   it('loads the adapter on the first statement and reports an unreachable database then', async () => {
     const sql = sqlExecutorFromEnv({ DATABASE_URL: 'postgres://nobody:wrong@127.0.0.1:1/none' });
     await expect(sql.query('SELECT 1')).rejects.toThrow();
+  });
+
+  it.skipIf(!postgresReachable)('runs every statement as DB_ROLE when given with DATABASE_URL (a consumer process run locally)', async () => {
+    const db = await createTestDatabase({ engine: 'postgres', serverUrl });
+    try {
+      const sql = sqlExecutorFromEnv({ DATABASE_URL: db.url!, DB_ROLE: 'affiliate_webhooks' });
+      const { rows } = await sql.query<{ who: string }>('SELECT current_user AS who');
+      expect(rows).toEqual([{ who: 'affiliate_webhooks' }]);
+      await expect(sql.query('SELECT count(*) FROM payouts')).rejects.toMatchObject({ code: '42501' });
+      const unchanged = sqlExecutorFromEnv({ DATABASE_URL: db.url! });
+      expect((await unchanged.query<{ who: string }>('SELECT current_user AS who')).rows[0]!.who).not.toBe('affiliate_webhooks');
+      await Promise.all([sql, unchanged].map((executor) => (executor as { close?: () => Promise<void> }).close?.()));
+    } finally {
+      await db.close();
+    }
   });
 });

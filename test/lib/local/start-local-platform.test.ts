@@ -10,14 +10,19 @@ import type { LocalCreateHandler, LocalHandler } from '../../../lib/local/load-f
 import { silentLog } from '../../../lib/local/local-log.js';
 import { deadLetterReasonAttribute } from '../../../lib/local/queue-poller.js';
 import { startLocalPlatform, type LocalPlatform } from '../../../lib/local/start-local-platform.js';
-import { functions, type FunctionName } from '../../../lib/resources.js';
+import { functions, type FunctionDeclaration, type FunctionName } from '../../../lib/resources.js';
+import type { SqlExecutor } from '../../../functions/ports/sql-executor.js';
 
 /**
  * Fake `createHandler`s for every declared function, so this suite does not depend on the real
  * ones: the redirect writes DynamoDB and sends to SQS, the click consumer writes PostgreSQL, each
  * through the deps and names the platform hands it.
  */
-function fakeHandlers(jobs: unknown[], notified: string[] = []): Partial<Record<FunctionName, LocalCreateHandler>> {
+function fakeHandlers(
+  jobs: unknown[],
+  notified: string[] = [],
+  executors: Partial<Record<FunctionName, SqlExecutor>> = {},
+): Partial<Record<FunctionName, LocalCreateHandler>> {
   const handlers: Partial<Record<FunctionName, LocalCreateHandler>> = {};
   for (const name of Object.keys(functions) as FunctionName[]) {
     handlers[name] = () => (async () => ({ statusCode: 200, body: name })) as LocalHandler;
@@ -57,6 +62,14 @@ function fakeHandlers(jobs: unknown[], notified: string[] = []): Partial<Record<
     (async (event: unknown) => {
       jobs.push(event);
     }) as LocalHandler;
+  // Every function's executor, as the platform built it for that function.
+  for (const name of Object.keys(functions) as FunctionName[]) {
+    const create = handlers[name]!;
+    handlers[name] = (deps) => {
+      executors[name] = deps.sql;
+      return create(deps);
+    };
+  }
   return handlers;
 }
 
@@ -65,6 +78,7 @@ describe('startLocalPlatform', () => {
   let platform: LocalPlatform;
   const jobs: unknown[] = [];
   const notified: string[] = [];
+  const executors: Partial<Record<FunctionName, SqlExecutor>> = {};
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'local-platform-'));
@@ -72,11 +86,13 @@ describe('startLocalPlatform', () => {
       port: 0,
       dataDir,
       log: silentLog,
-      functionOverrides: fakeHandlers(jobs, notified),
+      functionOverrides: fakeHandlers(jobs, notified, executors),
       schedules: [{ name: 'approve-conversions', function: 'scheduledJobs', expression: 'rate(1 hour)', localEveryMs: 50 }],
       drainTimeoutMs: 20_000,
     });
     await platform.deps.sql.query('CREATE TABLE local_probe (short_code TEXT NOT NULL)');
+    // The click consumer runs as its own role (schema/0014_database_roles.sql): it needs the grant.
+    await platform.deps.sql.query('GRANT INSERT ON local_probe TO affiliate_ingest_clicks');
   });
 
   afterAll(async () => {
@@ -96,6 +112,24 @@ describe('startLocalPlatform', () => {
     expect(platform.deps.config.publicBaseUrl).toBe(platform.url);
     expect(process.env.AWS_ENDPOINT_URL_DYNAMODB).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(process.env.CLICKS_QUEUE_URL).toBe(platform.queues.clicks!.url);
+  });
+
+  it("runs each function's SQL as its own database role, and gives the redirect no database at all", async () => {
+    for (const name of Object.keys(functions) as FunctionName[]) {
+      const declaration: FunctionDeclaration = functions[name];
+      const sql = executors[name]!;
+      if (declaration.databaseRole === null) {
+        await expect(sql.query('SELECT 1')).rejects.toThrow(/has no database access/);
+        continue;
+      }
+      const { rows } = await sql.query<{ who: string }>('SELECT current_user AS who');
+      expect(rows, name).toEqual([{ who: declaration.databaseRole }]);
+    }
+    // A grant the migration does not give fails here, as it would on AWS.
+    await expect(executors.webhooks!.query('SELECT count(*) FROM payouts')).rejects.toMatchObject({ code: '42501' });
+    // The platform's own executor (tests, migrations) stays the administrator, and no role leaks into it.
+    const { rows } = await platform.deps.sql.query<{ who: string }>('SELECT current_user AS who');
+    expect(rows[0]!.who).not.toMatch(/^affiliate_/);
   });
 
   it('carries a click from the gateway through DynamoDB and the clicks queue into PostgreSQL', async () => {

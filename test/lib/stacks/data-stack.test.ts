@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { functions, queues, tables, visibilityTimeoutSeconds, type QueueName, type TableName } from '../../../lib/resources.js';
+import { databaseLoginRoles, databaseRoleSecretId } from '../../../lib/stacks/data-stack.js';
 import { repositoryRoot } from '../../../lib/constructs/node-function.js';
 import { schemaHash } from '../../../lib/constructs/schema-migrations.js';
 import { grants, statementsOfRole, synthPlatform } from './platform-fixture.js';
@@ -128,22 +129,64 @@ describe('data stack: migrations on deploy', () => {
     });
   });
 
-  it('grants the migration handler the Data API on this cluster and its secret only', () => {
+  it('grants the migration handler the Data API on this cluster as the master user, and read on the role secrets it applies', () => {
     const migrate = Object.entries(data.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('SchemaMigrationsHandler'));
     expect(migrate).toBeDefined();
     const [, resource] = migrate!;
-    expect(Object.keys(resource.Properties.Environment.Variables).sort()).toEqual(['DB_CLUSTER_ARN', 'DB_NAME', 'DB_SECRET_ARN', 'NODE_OPTIONS']);
+    const variables = resource.Properties.Environment.Variables as Record<string, unknown>;
+    expect(Object.keys(variables).sort()).toEqual(['DB_CLUSTER_ARN', 'DB_NAME', 'DB_ROLE_SECRETS', 'DB_SECRET_ARN', 'NODE_OPTIONS']);
+    expect(JSON.stringify(variables.DB_SECRET_ARN)).toMatch(/"Ref":"DatabaseSecretAttachment/);
     const roleLogicalId = resource.Properties.Role['Fn::GetAtt'][0] as string;
     const allowed = grants(statementsOfRole(data, roleLogicalId));
-    expect(allowed.filter((grant) => !grant.startsWith('logs:') && !grant.startsWith('xray:'))).toEqual([
-      'rds-data:BatchExecuteStatement on Database',
-      'rds-data:BeginTransaction on Database',
-      'rds-data:CommitTransaction on Database',
-      'rds-data:ExecuteStatement on Database',
-      'rds-data:RollbackTransaction on Database',
-      'secretsmanager:DescribeSecret on DatabaseSecretAttachment',
-      'secretsmanager:GetSecretValue on DatabaseSecretAttachment',
+    const roleSecrets = databaseLoginRoles().flatMap((role) => [
+      `secretsmanager:DescribeSecret on ${databaseRoleSecretId(role)}Attachment`,
+      `secretsmanager:GetSecretValue on ${databaseRoleSecretId(role)}Attachment`,
     ]);
+    expect(allowed.filter((grant) => !grant.startsWith('logs:') && !grant.startsWith('xray:'))).toEqual(
+      [
+        'rds-data:BatchExecuteStatement on Database',
+        'rds-data:BeginTransaction on Database',
+        'rds-data:CommitTransaction on Database',
+        'rds-data:ExecuteStatement on Database',
+        'rds-data:RollbackTransaction on Database',
+        'secretsmanager:DescribeSecret on DatabaseSecretAttachment',
+        'secretsmanager:GetSecretValue on DatabaseSecretAttachment',
+        ...roleSecrets,
+      ].sort(),
+    );
+  });
+
+  it('makes one secret per function role, attached to the cluster, its password generated (never in the template)', () => {
+    const roles = databaseLoginRoles();
+    expect(roles).toEqual([
+      'affiliate_ingest_clicks',
+      'affiliate_management_api',
+      'affiliate_webhooks',
+      'affiliate_attribute_conversions',
+      'affiliate_notify_vendors',
+      'affiliate_scheduled_jobs',
+    ]);
+    // The master secret plus one per role.
+    data.resourceCountIs('AWS::SecretsManager::Secret', roles.length + 1);
+    data.resourceCountIs('AWS::SecretsManager::SecretTargetAttachment', roles.length + 1);
+    for (const role of roles) {
+      const [logicalId, secret] = Object.entries(data.findResources('AWS::SecretsManager::Secret', { Properties: { Name: `${config.stage}/aurora/${role}` } }))[0] ?? [];
+      expect(logicalId, role).toMatch(new RegExp(`^${databaseRoleSecretId(role)}`));
+      expect(secret!.Properties.GenerateSecretString).toMatchObject({
+        SecretStringTemplate: JSON.stringify({ username: role }),
+        GenerateStringKey: 'password',
+        PasswordLength: 48,
+      });
+      expect(secret!.Properties.SecretString).toBeUndefined();
+      data.hasResourceProperties('AWS::SecretsManager::SecretTargetAttachment', {
+        SecretId: { Ref: logicalId },
+        TargetType: 'AWS::RDS::DBCluster',
+      });
+    }
+    // The custom resource carries the ARNs (not the values): a new role re-runs the handler.
+    const [migrations] = Object.values(data.findResources('Custom::SchemaMigrations'));
+    expect(Object.keys(migrations!.Properties.RoleSecrets).sort()).toEqual([...roles].sort());
+    expect(JSON.stringify(data.toJSON())).not.toMatch(/"password"\s*:/i);
   });
 
   it('a changed migration changes the hash, an unchanged schema keeps it', async () => {

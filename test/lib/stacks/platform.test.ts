@@ -8,6 +8,7 @@ import { envVars, functions, queues, tables, type FunctionDeclaration, type Func
 import { narrowedTableActions } from '../../../lib/constructs/platform-function.js';
 import { repositoryRoot, tableActions } from '../../../lib/constructs/node-function.js';
 import { loadStageConfig, StageConfigError } from '../../../lib/stage-config.js';
+import { databaseRoleSecretId } from '../../../lib/stacks/data-stack.js';
 import { cdkContext, functionNamed, grants, statementsOfRole, synthPlatform } from './platform-fixture.js';
 
 const { app, config, stacks, templates } = synthPlatform();
@@ -79,7 +80,10 @@ describe('the whole app', () => {
         const sends = (declaration.sendsTo as readonly string[]).includes(queue.name);
         expect(queue.envVar in variables, queue.envVar).toBe(sends || queue.consumer === name);
       }
-      expect(envVars.dbClusterArn in variables).toBe(declaration.usesDatabase);
+      // The redirect (databaseRole null) gets no database variable at all: no cluster, no secret.
+      for (const variable of [envVars.dbClusterArn, envVars.dbSecretArn, envVars.dbName, envVars.databaseUrl, envVars.dbRole]) {
+        expect(variable in variables, variable).toBe(variable === envVars.databaseUrl || variable === envVars.dbRole ? false : declaration.databaseRole !== null);
+      }
       const paymentDataKey: readonly string[] = (declaration as { paymentDataKey?: readonly string[] }).paymentDataKey ?? [];
       expect(envVars.paymentDataKeyArn in variables).toBe(paymentDataKey.length > 0);
 
@@ -91,12 +95,13 @@ describe('the whole app', () => {
         for (const action of actions) for (const suffix of ['', ...indexes]) expected.add(`${action} on ${binding.name}Table${suffix}`);
       }
       for (const queue of declaration.sendsTo as readonly string[]) expected.add(`sqs:SendMessage on ${queue}Queue`);
-      if (declaration.usesDatabase) {
+      if (declaration.databaseRole) {
         for (const action of ['BatchExecuteStatement', 'BeginTransaction', 'CommitTransaction', 'ExecuteStatement', 'RollbackTransaction']) {
           expected.add(`rds-data:${action} on Database`);
         }
-        expected.add('secretsmanager:DescribeSecret on DatabaseSecretAttachment');
-        expected.add('secretsmanager:GetSecretValue on DatabaseSecretAttachment');
+        // Its own role's secret, and neither the master secret nor another function's.
+        expected.add(`secretsmanager:DescribeSecret on ${databaseRoleSecretId(declaration.databaseRole)}Attachment`);
+        expected.add(`secretsmanager:GetSecretValue on ${databaseRoleSecretId(declaration.databaseRole)}Attachment`);
       }
       // The redirect reads the origin-verify secret (api stack), and nothing else does.
       if (name === 'redirect') expected.add('secretsmanager:GetSecretValue on OriginVerifySecret');

@@ -23,6 +23,8 @@ import type { PlatformDeps } from '../../../../functions/platform/composition-ro
 import type { LinkItem, LinkStore } from '../../../../functions/ports/link-store.js';
 import { buildApiEvent, createApiClient, type ApiClient } from '../../../helpers/api-client.js';
 import { createTestDatabase, type TestDatabase } from '../../../helpers/database.js';
+import { createRoleExecutor } from '../../../../functions/adapters/sql/role-executor.js';
+import { functions } from '../../../../lib/resources.js';
 
 const SHOPPER_BROWSER = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 
@@ -77,7 +79,8 @@ export async function createApiFixture(): Promise<ApiFixture> {
       adminToken,
       repeatClickWindowSeconds: 3600,
     },
-    sql: db.sql,
+    // As on AWS: the API's statements run as its own role (schema/0014_database_roles.sql).
+    sql: createRoleExecutor(db.sql, functions.managementApi.databaseRole),
     dynamodb,
     sqs: new SQSClient({ region: 'us-east-1' }),
     now: () => clock.now,
