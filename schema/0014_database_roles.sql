@@ -96,6 +96,8 @@ GRANT SELECT, UPDATE ON campaign_partners TO affiliate_attribute_conversions;
 GRANT SELECT, INSERT, UPDATE ON clicks, conversion_events, cookies, event_commission_snapshots,
   funnel_journeys, leads, touches, unattributed_conversions TO affiliate_attribute_conversions;
 GRANT SELECT, INSERT ON commission_adjustments, webhook_deliveries TO affiliate_attribute_conversions;
+-- A refund or dispute that rejects a conversion or reduces its commission is audited (0013).
+GRANT SELECT, INSERT ON audit_logs TO affiliate_attribute_conversions;
 
 -- Vendor notifications: the delivery record and the vendor's endpoint.
 GRANT SELECT, INSERT, UPDATE ON notification_deliveries TO affiliate_notify_vendors;
@@ -103,22 +105,29 @@ GRANT SELECT ON vendors TO affiliate_notify_vendors;
 
 -- Scheduled jobs (approve-conversions, payouts, rebuild-totals, reconciliation, sync-links).
 GRANT SELECT, INSERT ON audit_logs, payout_events TO affiliate_scheduled_jobs;
-GRANT SELECT, UPDATE ON campaign_partners, commission_adjustments, conversion_events TO affiliate_scheduled_jobs;
+GRANT SELECT, UPDATE ON campaign_partners, commission_adjustments, conversion_events, funnel_journeys TO affiliate_scheduled_jobs;
 GRANT SELECT ON campaign_versions, campaigns, clicks, partner_links, partner_payment_methods, partners,
   payment_providers, touches, vendors TO affiliate_scheduled_jobs;
 GRANT SELECT, INSERT, UPDATE ON payouts TO affiliate_scheduled_jobs;
 
 -- Retention (functions/jobs/retention.ts): the only role that may DELETE audit logs (the 7-year
 -- purge, through the app.audit_maintenance switch of 0004).
-GRANT SELECT, UPDATE, DELETE ON clicks TO affiliate_retention;
+GRANT SELECT, UPDATE, DELETE ON clicks, touches, unattributed_conversions TO affiliate_retention;
 GRANT SELECT, DELETE ON cookies, funnel_journeys, audit_logs TO affiliate_retention;
-GRANT SELECT, UPDATE ON touches TO affiliate_retention;
+-- The 7-year purge of settled money, in whole units (payouts with their events and adjustments,
+-- conversions with their touches and snapshots) and of delivery records (0013).
+-- UPDATE only because the purge locks what it deletes (SELECT ... FOR UPDATE needs it).
+GRANT SELECT, UPDATE, DELETE ON payouts, payout_events, commission_adjustments, conversion_events,
+  event_commission_snapshots, webhook_deliveries, notification_deliveries TO affiliate_retention;
+GRANT SELECT ON partners, vendors, campaign_versions, campaigns TO affiliate_retention;
 
 -- GDPR erasure (functions/jobs/gdpr-erasure.ts): pseudonymises PII, including audit_logs.ip_address
 -- (the only role that may UPDATE audit logs), and audits the erasure itself.
 GRANT SELECT, INSERT, UPDATE ON audit_logs TO affiliate_erasure;
-GRANT SELECT ON campaign_versions, campaigns TO affiliate_erasure;
+GRANT SELECT ON campaign_versions, campaigns, vendors TO affiliate_erasure;
 GRANT SELECT, UPDATE ON clicks, leads, unattributed_conversions, conversion_events, funnel_journeys TO affiliate_erasure;
+-- A partner's erasure (0013): identity, payment details, the provider's raw payout answers, keys and links.
+GRANT SELECT, UPDATE ON partners, partner_payment_methods, payouts, api_keys, partner_links, campaign_partners TO affiliate_erasure;
 
 -- A role that may INSERT into a table may draw from that table's own sequences (serial and
 -- identity columns), and from no other. Rerun it (SELECT grant_function_sequence_usage()) after

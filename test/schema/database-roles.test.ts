@@ -87,19 +87,19 @@ describe.each(engines)('database roles on $engine', ({ engine, run }) => {
     expect(await sqlStateOf(webhooks.query(`INSERT INTO integrations (vendor_id, name, type) VALUES (1, 'x', 'stripe')`))).toBe('42501');
   });
 
-  it.skipIf(!run)('lets only the retention role DELETE audit logs, even with the maintenance switch on', async () => {
+  it.skipIf(!run)('lets only the retention role DELETE audit logs, even with the purge switch on (0013)', async () => {
     const id = await seedAuditRow(db.sql);
     for (const role of [...loginRoles, databaseJobRoles.erasure]) {
       const state = await sqlStateOf(
         as(role).transaction(async (tx) => {
-          await tx.query(`SELECT set_config('app.audit_maintenance', 'on', true)`);
+          await tx.query(`SELECT set_config('app.audit_maintenance', 'on', true), set_config('app.audit_purge_before', '9999-01-01 00:00:00', true)`);
           await tx.query(`DELETE FROM audit_logs WHERE audit_log_id = :id::bigint`, { id });
         }),
       );
       expect(state, role).toBe('42501');
     }
     const deleted = await as(databaseJobRoles.retention).transaction(async (tx) => {
-      await tx.query(`SELECT set_config('app.audit_maintenance', 'on', true)`);
+      await tx.query(`SELECT set_config('app.audit_maintenance', 'on', true), set_config('app.audit_purge_before', '9999-01-01 00:00:00', true)`);
       return tx.query(`DELETE FROM audit_logs WHERE audit_log_id = :id::bigint`, { id });
     });
     expect(deleted.rowCount).toBe(1);
