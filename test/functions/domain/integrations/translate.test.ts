@@ -43,8 +43,8 @@ describe('translateStripeEvent', () => {
   it.each([
     ['an unpaid (delayed) checkout', 'checkout.session.completed.json', (e: any) => (e.data.object.payment_status = 'unpaid')],
     ['a subscription’s first invoice (its checkout counts)', 'invoice.paid.json', (e: any) => (e.data.object.billing_reason = 'subscription_create')],
-    ['an invoice paid by credit (no payment intent)', 'invoice.paid.json', (e: any) => (e.data.object.payment_intent = null)],
-    ['a charge whose refunds all failed', 'charge.refunded.partial.json', (e: any) => (e.data.object.refunds.data[0].status = 'failed')],
+    ['an invoice paid by credit (nothing paid)', 'invoice.paid.json', (e: any) => ((e.data.object.payment_intent = null), (e.data.object.amount_paid = 0))],
+    ['a charge with nothing refunded and no refund listed', 'charge.refunded.partial.json', (e: any) => ((e.data.object.refunds.data = []), (e.data.object.amount_refunded = 0))],
   ])('ignores %s', (_name, file, change) => {
     expect(stripe(file, change).handled).toBe(false);
   });
@@ -62,8 +62,28 @@ describe('translateStripeEvent', () => {
     expect(() => stripe('checkout.session.completed.json', change)).toThrow(MalformedWebhookError);
   });
 
-  it('a refund list without data is malformed', () => {
-    expect(() => stripe('charge.refunded.partial.json', (e) => delete e.data.object.refunds)).toThrow(MalformedWebhookError);
+  it('a failed refund in an embedded list is kept as failed (it voids that refund in the ledger)', () => {
+    const t = stripe('charge.refunded.partial.json', (e) => (e.data.object.refunds.data[0].status = 'failed'));
+    expect(t.handled && t.messages.map((m) => (m.kind === 'refund' ? [m.refund_key, m.refund_status ?? null, m.cumulative ?? false] : null))).toEqual([
+      ['re_3QdEm3Lz8xYtRq3m0Rs1Tu2V', 'failed', false],
+      ['amount_refunded:ch_3QbCjzLz8xYtRq3m1Mn2Op3Q', null, true],
+    ]);
+  });
+
+  it('a charge without a refund list (API 2022-11-15 and later) is its running total', () => {
+    const t = stripe('charge.refunded.partial.json', (e) => delete e.data.object.refunds);
+    expect(t.handled && t.messages).toEqual([
+      expect.objectContaining({ amount: '25.00', currency: 'USD', cumulative: true, refund_key: 'amount_refunded:ch_3QbCjzLz8xYtRq3m1Mn2Op3Q' }),
+    ]);
+  });
+
+  it.each([
+    ['no currency', (e: any) => delete e.data.object.currency],
+    ['a currency that is not ISO 4217', (e: any) => (e.data.object.currency = 'usx')],
+  ])('a handled event with %s is malformed', (_name, change) => {
+    expect(() => stripe('checkout.session.completed.json', change)).toThrow(MalformedWebhookError);
+    expect(() => stripe('charge.refunded.partial.json', change)).toThrow(MalformedWebhookError);
+    expect(() => stripe('charge.dispute.created.json', change)).toThrow(MalformedWebhookError);
   });
 });
 
@@ -89,7 +109,7 @@ describe('translateShopifyWebhook', () => {
   });
   it('a float or 3-decimal price is malformed', () => {
     expect(() => translateShopifyWebhook({ topic: 'orders/paid', webhookId: 'w', body: { ...order, current_total_price: 99.99, total_price: 99.99 }, integration })).toThrow(MalformedWebhookError);
-    expect(() => translateShopifyWebhook({ topic: 'orders/paid', webhookId: 'w', body: { ...order, current_total_price: '99.999' }, integration })).toThrow(MalformedWebhookError);
+    expect(() => translateShopifyWebhook({ topic: 'orders/paid', webhookId: 'w', body: { ...order, total_price: '99.999' }, integration })).toThrow(MalformedWebhookError);
   });
 });
 
