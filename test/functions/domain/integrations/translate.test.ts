@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   applyEventMapping,
   conversionReceiptId,
+  handledShopifyTopics,
   MalformedWebhookError,
   mappingConfigSchema,
   parseStripeEvent,
@@ -108,8 +109,71 @@ describe('translateShopifyWebhook', () => {
     expect(t.handled && t.messages[0]).toMatchObject({ kind: 'refund', amount: '30.10' }); // 25.00 + 5.10
   });
   it('a float or 3-decimal price is malformed', () => {
-    expect(() => translateShopifyWebhook({ topic: 'orders/paid', webhookId: 'w', body: { ...order, current_total_price: 99.99, total_price: 99.99 }, integration })).toThrow(MalformedWebhookError);
-    expect(() => translateShopifyWebhook({ topic: 'orders/paid', webhookId: 'w', body: { ...order, total_price: '99.999' }, integration })).toThrow(MalformedWebhookError);
+    const priced = (amount: unknown) => ({ ...order, total_price_set: { ...order.total_price_set, shop_money: { amount, currency_code: 'USD' } } });
+    expect(() => translateShopifyWebhook({ topic: 'orders/paid', webhookId: 'w', body: priced(99.99), integration })).toThrow(MalformedWebhookError);
+    expect(() => translateShopifyWebhook({ topic: 'orders/paid', webhookId: 'w', body: priced('99.999'), integration })).toThrow(MalformedWebhookError);
+  });
+});
+
+describe('translateShopifyWebhook: money as Shopify sends it', () => {
+  const order = load('shopify/orders-paid.json');
+  const shopify = (topic: string, body: unknown) => translateShopifyWebhook({ topic, webhookId: 'wh-1', body, integration });
+
+  it('the sale is the shop’s money (total_price_set.shop_money), not the shopper’s presentment money', () => {
+    const t = shopify('orders/paid', load('shopify/orders-paid.multi-currency.json'));
+    expect(t.handled && t.messages[0]).toMatchObject({ kind: 'conversion', event_value: '92.50', currency: 'EUR' });
+  });
+
+  it('without total_price_set (older payloads) total_price in the order’s currency', () => {
+    const { total_price_set: _set, ...older } = order;
+    expect(shopify('orders/paid', older).handled && (shopify('orders/paid', older) as any).messages[0]).toMatchObject({ event_value: '99.99', currency: 'USD' });
+  });
+
+  it('a zero-decimal shop keeps its amounts whole', () => {
+    const yen = { ...order, currency: 'JPY', total_price: '5000', total_price_set: { shop_money: { amount: '5000', currency_code: 'JPY' }, presentment_money: { amount: '5000', currency_code: 'JPY' } } };
+    expect((shopify('orders/paid', yen) as any).messages[0]).toMatchObject({ event_value: '5000', currency: 'JPY' });
+  });
+
+  it.each([
+    ['zero', '0.00'],
+    ['negative', '-10.00'],
+  ])('a %s total is acknowledged, not commissioned', (_name, amount) => {
+    const body = { ...order, total_price: amount, total_price_set: { shop_money: { amount, currency_code: 'USD' }, presentment_money: { amount, currency_code: 'USD' } } };
+    const t = shopify('orders/paid', body);
+    expect(t.handled).toBe(false);
+    expect(!t.handled && t.reason).toBe(`order total ${amount} USD is not a sale`);
+  });
+
+  it('orders/cancelled reverses the whole order, under one ledger entry per order', () => {
+    const t = shopify('orders/cancelled', load('shopify/orders-cancelled.json'));
+    expect(t.handled && t.messages).toEqual([
+      {
+        kind: 'refund',
+        vendor_id: 3,
+        source: 'shopify',
+        transaction_id: '5812345678901',
+        reason: 'refund',
+        currency: 'USD',
+        refund_key: 'orders/cancelled:5812345678901',
+        occurred_at: '2025-01-16T13:02:11.000Z',
+        integration_id: 7,
+        provider_event_id: 'wh-1',
+      },
+    ]);
+  });
+
+  it('refunds/create: successful refund transactions in their currency; a negative or mixed-currency one is malformed', () => {
+    const refund = load('shopify/refunds-create.json');
+    const t = shopify('refunds/create', refund);
+    expect(t.handled && t.messages[0]).toMatchObject({ amount: '25.00', currency: 'USD', refund_key: 'refund:921234567890' });
+    expect(() => shopify('refunds/create', { ...refund, transactions: [{ ...refund.transactions[0], amount: '-25.00' }] })).toThrow(MalformedWebhookError);
+    expect(() =>
+      shopify('refunds/create', { ...refund, transactions: [refund.transactions[0], { ...refund.transactions[0], currency: 'EUR' }] }),
+    ).toThrow(MalformedWebhookError);
+  });
+
+  it('every handled topic: orders/create, orders/paid, orders/cancelled, refunds/create', () => {
+    expect([...handledShopifyTopics].sort()).toEqual(['orders/cancelled', 'orders/create', 'orders/paid', 'refunds/create']);
   });
 });
 
