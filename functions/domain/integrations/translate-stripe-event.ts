@@ -21,6 +21,7 @@ import { z } from 'zod';
 import type { RefundMessage } from '../../ports/conversion-message.js';
 import { MalformedWebhookError } from './malformed-webhook-error.js';
 import { normaliseCurrency } from '../money/currency.js';
+import { parseScaledDecimal } from '../money/decimal.js';
 import { asClickId, isRecord, optionalString, stripeAmountToDecimal, unixToIso } from './provider-values.js';
 import type { ConversionMessage, IntegrationContext, WebhookTranslation } from './types.js';
 
@@ -172,6 +173,11 @@ function invoicePaid(event: StripeEvent, integration: IntegrationContext): Webho
   return { handled: true, messages: [message], mappingSubject: invoice, tags: tagsOf(invoice.metadata) };
 }
 
+/** A decimal amount as integer thousandths: comparable across currencies' scales without a float. */
+function stripeMinorUnits(decimal: string | undefined): bigint {
+  return decimal === undefined ? 0n : parseScaledDecimal(decimal, 3);
+}
+
 const refundStatuses = { pending: 'pending', requires_action: 'pending', succeeded: 'succeeded', failed: 'failed', canceled: 'canceled' } as const;
 
 function refundBase(event: StripeEvent, integration: IntegrationContext, transactionId: string, key: string) {
@@ -243,7 +249,12 @@ function chargeRefunded(event: StripeEvent, integration: IntegrationContext): We
     messages.push(refundMessage(event, integration, refund, `data.object.refunds.data.${index}`, { transactionId, chargeId }));
   }
   const runningTotal = stripeAmountToDecimal(charge.amount_refunded, currency, 'data.object.amount_refunded');
-  if (charge.amount_refunded !== 0) {
+  // A complete embedded list (older API versions, `has_more: false`) whose succeeded refunds add
+  // up to the running total already says everything; otherwise the running total is an entry too.
+  const complete = isRecord(charge.refunds) && charge.refunds.has_more === false;
+  const listed = messages.reduce((sum, m) => sum + (m.refund_status === 'succeeded' ? stripeMinorUnits(m.amount) : 0n), 0n);
+  const explained = complete && embedded.length > 0 && listed === stripeMinorUnits(runningTotal);
+  if (charge.amount_refunded !== 0 && !explained) {
     const key = `amount_refunded:${chargeId}`;
     messages.push({
       ...refundBase(event, integration, transactionId, key),

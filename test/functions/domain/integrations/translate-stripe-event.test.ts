@@ -150,14 +150,23 @@ describe('refunds', () => {
     ]);
   });
 
-  it('charge.refunded, pre-2022-11-15 shape: each listed refund with its status, plus the running total', () => {
+  it('charge.refunded, pre-2022-11-15 shape: each listed refund with its status; a complete list explains the running total', () => {
     const listed = [refund('succeeded', 1000, 'usd'), { ...refund('failed', 500, 'usd'), id: 're_3R9' }];
     const charge = refundedCharge({ id: 'ch_3C1', paymentIntent: 'pi_3Sale', amount: 5000, amountRefunded: 1000, currency: 'usd', created, legacyRefunds: listed });
     const messages = messagesOf(stripeEvent('charge.refunded', charge, { id: 'evt_c2', created, apiVersion: '2022-08-01' }));
     expect(messages.map((m) => (m.kind === 'refund' ? [m.refund_key, m.amount, m.refund_status ?? 'running total'] : null))).toEqual([
       ['re_3R1', '10.00', 'succeeded'],
       ['re_3R9', '5.00', 'failed'],
-      ['amount_refunded:ch_3C1', '10.00', 'running total'],
+    ]);
+  });
+
+  it('charge.refunded, pre-2022-11-15 shape with more refunds than listed (has_more): the running total is an entry too', () => {
+    const charge = refundedCharge({ id: 'ch_3C1', paymentIntent: 'pi_3Sale', amount: 5000, amountRefunded: 1500, currency: 'usd', created, legacyRefunds: [refund('succeeded', 1000, 'usd')] });
+    const paged = { ...charge, refunds: { ...charge.refunds!, has_more: true } };
+    const messages = messagesOf(stripeEvent('charge.refunded', paged, { id: 'evt_c4', created, apiVersion: '2022-08-01' }));
+    expect(messages.map((m) => (m.kind === 'refund' ? [m.refund_key, m.amount, m.cumulative ?? false] : null))).toEqual([
+      ['re_3R1', '10.00', false],
+      ['amount_refunded:ch_3C1', '15.00', true],
     ]);
   });
 
