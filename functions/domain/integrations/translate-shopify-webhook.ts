@@ -13,7 +13,7 @@
 import type { RefundMessage } from '../../ports/conversion-message.js';
 import { formatAmount, normaliseCurrency, parseAmount } from '../money/currency.js';
 import { MalformedWebhookError } from './malformed-webhook-error.js';
-import { asClickId, isoToUtc, isRecord, optionalString } from './provider-values.js';
+import { asClickId, isoToUtc, isRecord, optionalString, withinRecordableRange } from './provider-values.js';
 import type { ConversionMessage, IntegrationContext, WebhookTranslation } from './types.js';
 
 export const handledShopifyTopics = ['orders/create', 'orders/paid', 'orders/cancelled', 'refunds/create'] as const;
@@ -57,11 +57,14 @@ function requireCurrency(value: unknown, field: string): string {
 /** An exact amount of `currency` in minor units (Shopify sends decimal strings; a JSON number is refused, not rounded). */
 function minorUnits(value: unknown, currency: string, field: string): bigint {
   if (typeof value !== 'string') throw new MalformedWebhookError(`${field} must be a decimal string`);
+  let minor: bigint;
   try {
-    return parseAmount(value.trim(), currency);
+    minor = parseAmount(value.trim(), currency);
   } catch (cause) {
     throw new MalformedWebhookError(`${field} is not an amount of ${currency}`, { cause });
   }
+  withinRecordableRange(formatAmount(minor, currency), field);
+  return minor;
 }
 
 /** The order's total in the shop's currency: `total_price_set.shop_money`, else `total_price` in `currency`. */
@@ -153,7 +156,7 @@ function refund(webhookId: string, body: Record<string, unknown>, integration: I
     vendor_id: integration.vendor_id,
     source: 'shopify',
     transaction_id: requireId(body.order_id, 'order_id'),
-    amount: formatAmount(minor, currency),
+    amount: withinRecordableRange(formatAmount(minor, currency), 'transactions'),
     currency,
     reason: 'refund',
     occurred_at: isoToUtc(body.processed_at ?? body.created_at, 'processed_at'),

@@ -71,6 +71,12 @@ describe('checkout sessions', () => {
     expect(t).toEqual({ handled: false, reason: 'delayed payment failed: no sale' });
   });
 
+  it('an amount beyond what the platform records (8 integer digits) is malformed (400), not a failed enqueue (5xx)', () => {
+    expect(messagesOf(stripeEvent('checkout.session.completed', session(9_999_999_999, 'usd'), { id: 'evt_6', created }))[0]).toMatchObject({ event_value: '99999999.99' });
+    expect(() => translate(stripeEvent('checkout.session.completed', session(10_000_000_000, 'usd'), { id: 'evt_7', created }))).toThrow(MalformedWebhookError);
+    expect(() => translate(stripeEvent('checkout.session.completed', session(100_000_000, 'jpy'), { id: 'evt_8', created }))).toThrow(MalformedWebhookError);
+  });
+
   it('a session without a valid currency is malformed', () => {
     expect(() => translate(stripeEvent('checkout.session.completed', session(1999, 'zzz'), { id: 'evt_5', created }))).toThrow(MalformedWebhookError);
   });
