@@ -48,9 +48,9 @@ export interface RefundOutcome {
  *   for it when it names none) no longer counts, so a dispute that was lost-then-won nets back
  *   to the original commission (a positive adjustment for the caller when it had already
  *   clawed back).
- * - Refunds, per charge (`chargeId`; refunds naming no charge form one group): S = the sum of
- *   the succeeded per-refund events, F = the sum of the failed/canceled ones, R = the largest
- *   running total (`cumulative`) seen. The charge's refunded amount is max(S, R - F): the running
+ * - Refunds, per charge (`chargeId`; refunds naming no charge join the only charge, else form
+ *   one group): S = the sum of the succeeded per-refund events, F = the sum of the
+ *   failed/canceled ones, R = the largest running total (`cumulative`) seen. The charge's refunded amount is max(S, R - F): the running
  *   total only tops up what the per-refund events have not explained yet (a `refund.created`
  *   and the `charge.refunded` of the same money count once), and a refund known to have failed
  *   is taken out of any running total that may still include it. S, F and R are each a join over
@@ -71,9 +71,15 @@ export function reduceRefunds(input: ReduceRefundsInput): RefundOutcome {
   const disputes = events.filter((e) => e.reason === 'dispute' && !won.has(e.disputeId ?? e.eventId));
   const disputed = disputes.reduce((sum, e) => sum + clamp(whole(e)), 0n);
   const byCharge = new Map<string, { succeeded: bigint; voided: bigint; runningTotal: bigint; active: boolean }>();
+  // Entries that name no charge (Shopify, the API, Stripe refunds recorded before charges were
+  // kept) join the transaction's only charge when there is exactly one, so an older `re_` entry
+  // and a newer running total of that charge still describe the same money once.
+  const charges = new Set(events.flatMap((e) => (e.reason === 'refund' && e.chargeId ? [e.chargeId] : [])));
+  const onlyCharge = charges.size === 1 ? [...charges][0]! : '';
   for (const e of events) {
     if (e.reason !== 'refund') continue;
-    const group = byCharge.get(e.chargeId ?? '') ?? { succeeded: 0n, voided: 0n, runningTotal: 0n, active: false };
+    const key = e.chargeId ?? onlyCharge;
+    const group = byCharge.get(key) ?? { succeeded: 0n, voided: 0n, runningTotal: 0n, active: false };
     const amount = clamp(whole(e));
     const status = e.status ?? 'succeeded';
     if (e.cumulative) {
@@ -83,7 +89,7 @@ export function reduceRefunds(input: ReduceRefundsInput): RefundOutcome {
       group.succeeded += amount;
       group.active = true;
     } else if (status === 'failed' || status === 'canceled') group.voided += amount;
-    byCharge.set(e.chargeId ?? '', group);
+    byCharge.set(key, group);
   }
   let refunded = 0n;
   let activeRefunds = false;

@@ -139,4 +139,12 @@ describe('Stripe refund events converge', () => {
     expect(reversed([failedEvent, createdEvent, chargeEvent])).toBe(0n);
     expect(reversed([createdEvent, chargeEvent, failedEvent, failedEvent])).toBe(0n);
   });
+
+  it('a refund recorded before charges were kept (no charge id) and a later running total of the only charge count once', () => {
+    const older: RefundEvent = { eventId: 're_1', reason: 'refund', amountCents: 2_500n, cumulative: false };
+    const runningTotal: RefundEvent = { eventId: 'amount_refunded:ch_1', reason: 'refund', amountCents: 4_000n, cumulative: true, chargeId: 'ch_1' };
+    const reversed = (events: RefundEvent[]) => reduceRefunds({ saleAmountCents: BigInt(saleCents), commissionCents, events }).reversedSaleCents;
+    expect(reversed([older, runningTotal])).toBe(4_000n);
+    expect(reversed([older, { ...runningTotal, amountCents: 2_500n }])).toBe(2_500n);
+  });
 });
