@@ -56,8 +56,8 @@ export const refundMessageSchema = z.strictObject({
   vendor_id: z.number().int().positive(),
   source: z.enum(conversionSources),
   transaction_id: z.string().min(1).max(255),
-  /** This refund's own amount (never a running total such as Stripe's `amount_refunded`); absent means the whole sale. */
-  amount: decimalString.optional(),
+  /** This refund's own amount, or with `cumulative` the charge's running total (Stripe `amount_refunded`); absent means the whole sale. */
+  amount: decimalString.refine((value) => !value.startsWith('-'), 'a refund amount is not negative').optional(),
   /** `dispute_won`: a dispute closed in the merchant's favour (Stripe `won`/`warning_closed`) voids the dispute `dispute_id`. */
   reason: z.enum(['refund', 'dispute', 'dispute_won']),
   occurred_at: isoTimestamp,

@@ -114,8 +114,9 @@ export function reduceRefunds(input: ReduceRefundsInput): RefundOutcome {
   };
 }
 
+/** A reversal never adds money back through a negative amount (nor is its sign flipped): below 0 counts as 0. */
 function clamp(amount: bigint): bigint {
-  return amount < 0n ? -amount : amount;
+  return amount < 0n ? 0n : amount;
 }
 
 /** One event per id; conflicting copies keep the larger claim (whole sale beats any amount). */
