@@ -61,12 +61,30 @@ export const refundMessageSchema = z.strictObject({
   vendor_id: z.number().int().positive(),
   source: z.enum(conversionSources),
   transaction_id: z.string().min(1).max(255),
-  /** This refund's own amount (never a running total such as Stripe's `amount_refunded`); absent means the whole sale. */
-  amount: decimalString.optional(),
-  reason: z.enum(['refund', 'dispute']),
+  /** This refund's own amount, or with `cumulative` the charge's running total (Stripe `amount_refunded`); absent means the whole sale. */
+  amount: decimalString.refine((value) => !value.startsWith('-'), 'a refund amount is not negative').optional(),
+  /** `dispute_won`: a dispute closed in the merchant's favour (Stripe `won`/`warning_closed`) voids the dispute `dispute_id`. */
+  reason: z.enum(['refund', 'dispute', 'dispute_won']),
   occurred_at: isoTimestamp,
   integration_id: z.number().int().positive().optional(),
+  /** Deduped by the consumer (webhook_deliveries): one delivery of one message. */
   provider_event_id: z.string().min(1).max(255),
+  /** The provider's currency of `amount` (ISO 4217). */
+  currency: z.string().length(3).optional(),
+  /**
+   * The key of this reversal in the transaction's refund ledger (Stripe `re_...`, `dp_...`, or
+   * `amount_refunded:ch_...` for a running total); copies under one key merge instead of adding.
+   * Absent: `provider_event_id`.
+   */
+  refund_key: z.string().min(1).max(255).optional(),
+  /** Stripe Refund `status`; only `succeeded` moves money, `failed`/`canceled` void the refund for good. Absent: succeeded. */
+  refund_status: z.enum(['pending', 'succeeded', 'failed', 'canceled']).optional(),
+  /** The charge a Stripe refund or running total belongs to: running totals and per-refund events meet per charge. */
+  charge_id: z.string().min(1).max(255).optional(),
+  /** `amount` is the charge's running total refunded (Stripe `amount_refunded`), not one refund. */
+  cumulative: z.boolean().optional(),
+  /** The provider's dispute id (`dp_...`) for `dispute` and `dispute_won`. */
+  dispute_id: z.string().min(1).max(255).optional(),
 });
 
 export const conversionQueueMessageSchema = z.discriminatedUnion('kind', [conversionMessageSchema, refundMessageSchema]);

@@ -198,6 +198,7 @@ export async function recordConversion(input: {
     const outcome = resolveJourney({
       journey: journey.journey,
       conversionAt,
+      ...(message.click_id ? { explicitClickId: message.click_id.toLowerCase() } : {}),
       terms: {
         campaignVersionId: anchorTerms.campaign_version_id,
         model: anchorTerms.attribution_model,

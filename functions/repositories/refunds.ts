@@ -23,6 +23,9 @@ interface LedgerEntry {
   dispute_id?: string | null;
   amount: string | null;
   cumulative: boolean;
+  /** Absent on entries written before refund statuses were kept: succeeded. */
+  status?: RefundEvent['status'];
+  charge_id?: string | null;
 }
 
 interface TransactionKey {
@@ -37,6 +40,8 @@ const toEvent = (e: LedgerEntry): RefundEvent => ({
   disputeId: e.dispute_id ?? null,
   amountCents: e.amount === null ? null : parseMoney(e.amount),
   cumulative: e.cumulative,
+  ...(e.status ? { status: e.status } : {}),
+  chargeId: e.charge_id ?? null,
 });
 
 const toEntry = (e: RefundEvent): LedgerEntry => ({
@@ -45,6 +50,8 @@ const toEntry = (e: RefundEvent): LedgerEntry => ({
   dispute_id: e.disputeId ?? null,
   amount: e.amountCents === null || e.amountCents === undefined ? null : formatMoney(e.amountCents),
   cumulative: e.cumulative === true,
+  ...(e.status ? { status: e.status } : {}),
+  ...(e.chargeId ? { charge_id: e.chargeId } : {}),
 });
 
 /** The refund events recorded for this transaction (empty when none). */
@@ -201,7 +208,7 @@ export async function loadRefundTargets(sql: SqlExecutor, key: TransactionKey): 
  */
 export async function applyRefundPlan(
   sql: SqlExecutor,
-  input: { target: LoadedRefundTarget; plan: RefundPlan; sourceEventId: string; reason: 'refund' | 'dispute' },
+  input: { target: LoadedRefundTarget; plan: RefundPlan; sourceEventId: string; reason: 'refund' | 'dispute' | 'dispute_won' },
 ): Promise<void> {
   const { target, plan } = input;
   if (plan.kind === 'unchanged') return;
@@ -239,7 +246,8 @@ export async function applyRefundPlan(
        ON CONFLICT (conversion_event_id, partner_id, source_event_id) DO NOTHING`,
       {
         id: target.conversionEventId,
-        reason: input.reason === 'dispute' ? 'dispute after payout' : 'refund after payout',
+        reason:
+          input.reason === 'dispute' ? 'dispute after payout' : input.reason === 'dispute_won' ? 'dispute won after payout' : 'refund after payout',
         event: input.sourceEventId,
         rows: JSON.stringify(plan.adjustments.map((a) => ({ partner_id: Number(a.partnerId), amount: formatMoney(a.amountCents) }))),
       },

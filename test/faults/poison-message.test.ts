@@ -106,7 +106,7 @@ function conversionCases(): PoisonCase[] {
     { name: 'not JSON', body: '{"kind":"conversion",', reason: 'body is not JSON' },
     { name: 'unknown kind', body: JSON.stringify({ ...valid, ...fresh(), kind: 'chargeback' }), reason: 'invalid conversion message' },
     { name: 'amount as a number', body: JSON.stringify({ ...valid, ...fresh(), event_value: 100 }), reason: 'event_value' },
-    { name: 'three decimals', body: JSON.stringify({ ...valid, ...fresh(), event_value: '1.234' }), reason: 'event_value' },
+    { name: 'four decimals', body: JSON.stringify({ ...valid, ...fresh(), event_value: '1.2345' }), reason: 'event_value' },
     { name: 'unknown key', body: JSON.stringify({ ...valid, ...fresh(), commission_amount: '999.00' }), reason: 'invalid conversion message' },
     {
       name: 'refund without event id',

@@ -15,6 +15,15 @@ import {
 } from './types.js';
 
 const MS_PER_DAY = 86_400_000;
+/**
+ * How far a click the conversion names explicitly (its `click_id`) may lie AFTER the
+ * conversion's provider timestamp and still count: 5 minutes. The sale cannot precede the click
+ * it carries, so such a gap is the two companies' clocks (Stripe and Shopify stamp whole
+ * seconds, our redirect stamps milliseconds), not a late click. Beyond it, the click is
+ * `after_conversion` as before.
+ */
+export const EXPLICIT_CLICK_SKEW_MS = 5 * 60_000;
+
 /** The dictionary's default `cookie_duration_days`. */
 export const DEFAULT_COOKIE_WINDOW_DAYS = 30;
 
@@ -35,6 +44,12 @@ export interface AttributeJourneyInput {
   cookieWindowDays?: number | null;
   /** How the journey was found; decides confidence. @default 'click_id' */
   binding?: AttributionBinding;
+  /**
+   * The click the conversion names (`click_id`). When it lies at most
+   * {@link EXPLICIT_CLICK_SKEW_MS} after `conversionAt`, the conversion is taken to happen at
+   * that click's time (clock skew), for eligibility and weights alike.
+   */
+  explicitClickId?: Id;
 }
 
 /** Attribution of one conversion before money: who is credited and with what share. */
@@ -65,7 +80,8 @@ export function attributeJourney(input: AttributeJourneyInput): JourneyAttributi
   const model = input.model ?? DEFAULT_ATTRIBUTION_MODEL;
   const binding = input.binding ?? 'click_id';
   const confidence = confidenceForBinding(binding);
-  const conversionMs = input.conversionAt.getTime();
+  const conversionMs = effectiveConversionMs(input);
+  const conversionAt = new Date(conversionMs);
   const windowMs = binding === 'customer' ? Infinity : (input.cookieWindowDays ?? DEFAULT_COOKIE_WINDOW_DAYS) * MS_PER_DAY;
 
   if (Number.isNaN(conversionMs)) throw new RangeError('attributeJourney: invalid conversionAt');
@@ -93,7 +109,7 @@ export function attributeJourney(input: AttributeJourneyInput): JourneyAttributi
   const weights = modelWeights(
     model,
     eligible.map((c) => c.clickedAt),
-    input.conversionAt,
+    conversionAt,
     input.halfLifeDays ?? DEFAULT_HALF_LIFE_DAYS,
   );
   const bps = eligible.length > 0 ? splitLargestRemainder(10_000n, weights) : [];
@@ -109,6 +125,16 @@ export function attributeJourney(input: AttributeJourneyInput): JourneyAttributi
   }));
 
   return { model, confidence, touches, excluded, winner: pickWinner(touches) };
+}
+
+/** The conversion's time, moved up to the named click's when that click is within the skew after it. */
+function effectiveConversionMs(input: AttributeJourneyInput): number {
+  const reported = input.conversionAt.getTime();
+  if (input.explicitClickId === undefined || Number.isNaN(reported)) return reported;
+  const named = input.clicks.find((c) => String(c.clickId) === String(input.explicitClickId) && !c.isBot);
+  const clickedMs = named?.clickedAt.getTime();
+  if (clickedMs === undefined || Number.isNaN(clickedMs)) return reported;
+  return clickedMs > reported && clickedMs - reported <= EXPLICIT_CLICK_SKEW_MS ? clickedMs : reported;
 }
 
 function touchTypeAt(index: number, count: number): TouchType {

@@ -4,7 +4,7 @@
  * commission). Pure: time comes in as `conversionAt`.
  */
 export * from './types.js';
-export { attributeJourney, DEFAULT_COOKIE_WINDOW_DAYS, type AttributeJourneyInput, type JourneyAttribution } from './attribute-journey.js';
+export { attributeJourney, DEFAULT_COOKIE_WINDOW_DAYS, EXPLICIT_CLICK_SKEW_MS, type AttributeJourneyInput, type JourneyAttribution } from './attribute-journey.js';
 export { allocateCommission, type ConversionAttribution } from './allocate-commission.js';
 export { attributeConversion, type AttributeConversionInput } from './attribute-conversion.js';
 export { evaluateAllModels } from './evaluate-all-models.js';

@@ -2,20 +2,30 @@ import { parseMoney } from '../money/index.js';
 import type { RefundEvent } from '../refunds/index.js';
 
 /**
- * A refund message as a ledger event. Every producer sends one message per refund carrying that
- * refund's own amount (the Stripe translator splits `charge.refunds.data[]` rather than passing the
- * charge's running `amount_refunded`), so refunds add up and duplicates are dropped by event id.
+ * A refund message as a ledger event, keyed by `refund_key` (the refund's, dispute's or running
+ * total's own id; `provider_event_id` for producers that send one message per refund). Copies
+ * under one key merge (`largerRefundClaim`); different keys add up, except that per charge a
+ * running total (`cumulative`) only tops up what the per-refund events have not explained
+ * (`reduceRefunds`), so Stripe's `refund.*` events and `charge.refunded` never count the same money twice.
  */
 export function refundEventFromMessage(message: {
   source: string;
   provider_event_id: string;
-  reason: 'refund' | 'dispute';
+  reason: 'refund' | 'dispute' | 'dispute_won';
   amount?: string;
+  refund_key?: string;
+  refund_status?: RefundEvent['status'];
+  charge_id?: string;
+  cumulative?: boolean;
+  dispute_id?: string;
 }): RefundEvent {
   return {
-    eventId: message.provider_event_id,
+    eventId: message.refund_key ?? message.provider_event_id,
     reason: message.reason,
     amountCents: message.amount === undefined ? null : parseMoney(message.amount),
-    cumulative: false,
+    cumulative: message.cumulative === true,
+    ...(message.refund_status ? { status: message.refund_status } : {}),
+    ...(message.charge_id ? { chargeId: message.charge_id } : {}),
+    ...(message.dispute_id ? { disputeId: message.dispute_id } : {}),
   };
 }

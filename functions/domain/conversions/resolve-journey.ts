@@ -35,6 +35,8 @@ export function resolveJourney(input: {
   journey: LoadedJourney;
   terms: AttributionTerms;
   conversionAt: Date;
+  /** The click the conversion names: may be a few seconds after `conversionAt` (clock skew, see EXPLICIT_CLICK_SKEW_MS). */
+  explicitClickId?: Id;
 }): JourneyOutcome {
   const attribution = attributeJourney({
     clicks: input.journey.clicks,
@@ -43,6 +45,7 @@ export function resolveJourney(input: {
     halfLifeDays: input.terms.halfLifeDays,
     cookieWindowDays: input.terms.cookieWindowDays,
     binding: input.journey.binding,
+    ...(input.explicitClickId !== undefined ? { explicitClickId: input.explicitClickId } : {}),
   });
   if (attribution.winner) return { kind: 'attributed', attribution };
   const bots = attribution.excluded.filter((e) => e.reason === 'bot');

@@ -15,14 +15,6 @@ export function asClickId(value: unknown): string | undefined {
   return typeof value === 'string' && uuidPattern.test(value.trim()) ? value.trim().toLowerCase() : undefined;
 }
 
-/** Stripe integer minor units (cents) as a decimal string. */
-export function centsToDecimal(value: unknown, field: string): string {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new MalformedWebhookError(`${field} must be a non-negative integer amount in cents`);
-  }
-  return formatMoney(BigInt(value));
-}
-
 /**
  * Stripe's zero-decimal and three-decimal currencies (its "Supported currencies" page); every other
  * currency is two-decimal in Stripe's API, including ISK, HUF and TWD, whose ISO 4217 minor unit
@@ -49,11 +41,23 @@ export function stripeAmountToDecimal(value: unknown, currencyValue: unknown, fi
   }
   const currency = normaliseCurrency(currencyValue);
   if (!currency) throw new MalformedWebhookError(`currency ${JSON.stringify(currencyValue)} is not an ISO 4217 currency`);
+  let decimal: string;
   try {
-    return formatAmount(parseAmount(formatScaledDecimal(BigInt(value), stripeExponent(currency)), currency), currency);
+    decimal = formatAmount(parseAmount(formatScaledDecimal(BigInt(value), stripeExponent(currency)), currency), currency);
   } catch (cause) {
     throw new MalformedWebhookError(`${field} is not a whole amount of ${currency}'s minor unit`, { cause });
   }
+  return withinRecordableRange(decimal, field);
+}
+
+/**
+ * The largest amount a queue message (and a NUMERIC column) holds: 8 integer digits. A larger one
+ * is the payload's fault, refused as malformed (400) rather than failing the enqueue (a 5xx the
+ * provider would retry for days).
+ */
+export function withinRecordableRange(decimal: string, field: string): string {
+  if (!/^-?\d{1,8}(\.\d+)?$/.test(decimal)) throw new MalformedWebhookError(`${field} is larger than the platform records (8 integer digits)`);
+  return decimal;
 }
 
 /** A decimal amount string (Shopify) normalised to two decimals. */

@@ -1,27 +1,28 @@
 /**
- * Stripe events to conversion-queue messages.
+ * Stripe events to conversion-queue messages (docs/provider-events.md lists every event type,
+ * its shapes and what it does to money).
  *
  * The transaction id that links a sale to its refunds and disputes is the PaymentIntent
- * (`pi_...`): a checkout session, an invoice, a charge and a dispute all name it, so the sale
- * (checkout.session.completed, invoice.paid) and its reversals (charge.refunded,
- * charge.dispute.created) meet on one key. Only when Stripe gives no PaymentIntent (legacy
- * Charges API, a subscription-mode checkout) do we fall back to the object's own id.
+ * (`pi_...`): a checkout session, an invoice, a charge, a refund and a dispute all name it, so the
+ * sale and its reversals meet on one key. Only when Stripe gives no PaymentIntent (legacy Charges
+ * API, a subscription-mode checkout) do we fall back to the object's own id.
  *
- * `charge.refunded` carries `amount_refunded` as a running total; we emit one refund message per
- * `refunds.data[]` item, keyed by its `re_...` id and carrying that refund's own amount, so a
- * redelivered or later event can never count a refund twice.
+ * Amounts are integers in Stripe's minor unit of the object's `currency` (¥5000 is 5000 JPY,
+ * not 50.00): every one goes through `stripeAmountToDecimal`, and a handled event without an
+ * ISO 4217 currency is malformed.
+ *
+ * Refunds: each Refund (`re_...`) is one ledger entry under its own id, whichever event brought
+ * it (`refund.created`/`updated`/`failed`, `charge.refund.updated`, an item of a pre-2022-11-15
+ * `charge.refunded` list); `charge.refunded` also carries `amount_refunded`, the charge's
+ * running total, as one entry per charge that merges by max. The consumer's ledger lets the
+ * running total only top up what the per-refund entries have not explained (`reduceRefunds`).
  */
 import { z } from 'zod';
 import type { RefundMessage } from '../../ports/conversion-message.js';
 import { MalformedWebhookError } from './malformed-webhook-error.js';
-import {
-  asClickId,
-  centsToDecimal,
-  currencyOf,
-  isRecord,
-  optionalString,
-  unixToIso,
-} from './provider-values.js';
+import { normaliseCurrency } from '../money/currency.js';
+import { parseScaledDecimal } from '../money/decimal.js';
+import { asClickId, isRecord, optionalString, stripeAmountToDecimal, unixToIso } from './provider-values.js';
 import type { ConversionMessage, IntegrationContext, WebhookTranslation } from './types.js';
 
 const stripeEventSchema = z.object({
@@ -36,9 +37,17 @@ export type StripeEvent = z.infer<typeof stripeEventSchema>;
 /** The event types we translate; anything else is acknowledged and ignored. */
 export const handledStripeEventTypes = [
   'checkout.session.completed',
+  'checkout.session.async_payment_succeeded',
+  'checkout.session.async_payment_failed',
   'invoice.paid',
   'charge.refunded',
+  'refund.created',
+  'refund.updated',
+  'refund.failed',
+  'charge.refund.updated',
   'charge.dispute.created',
+  'charge.dispute.closed',
+  'charge.dispute.funds_reinstated',
 ] as const;
 
 /** Parses the (already verified) body as a Stripe event envelope. */
@@ -58,6 +67,13 @@ function requireString(value: unknown, field: string): string {
   const text = optionalString(value);
   if (!text) throw new MalformedWebhookError(`${field} is required`);
   return text;
+}
+
+/** The object's currency, upper case; a handled object without an ISO 4217 currency is malformed. */
+function requireCurrency(value: unknown, field: string): string {
+  const currency = normaliseCurrency(value);
+  if (!currency) throw new MalformedWebhookError(`${field} ${JSON.stringify(value ?? null)} is not an ISO 4217 currency`);
+  return currency;
 }
 
 function baseConversion(event: StripeEvent, integration: IntegrationContext): Pick<
@@ -80,13 +96,17 @@ function tagsOf(metadata: unknown): string[] {
   return typeof tags === 'string' ? tags.split(',').map((t) => t.trim()).filter(Boolean) : [];
 }
 
-function checkoutSessionCompleted(event: StripeEvent, integration: IntegrationContext): WebhookTranslation {
+function checkoutSession(event: StripeEvent, integration: IntegrationContext): WebhookTranslation {
   const session = event.data.object;
-  if (session.payment_status === 'unpaid') {
+  if (event.type === 'checkout.session.async_payment_failed') {
+    return { handled: false, reason: 'delayed payment failed: no sale' };
+  }
+  if (event.type === 'checkout.session.completed' && session.payment_status === 'unpaid') {
     // Delayed payment methods: the money arrives with checkout.session.async_payment_succeeded.
     return { handled: false, reason: 'checkout session not paid yet' };
   }
   const metadata = isRecord(session.metadata) ? session.metadata : {};
+  const currency = requireCurrency(session.currency, 'data.object.currency');
   const transactionId = idOf(session.payment_intent) ?? requireString(session.id, 'data.object.id');
   const customerDetails = isRecord(session.customer_details) ? session.customer_details : {};
   const email = optionalString(customerDetails.email) ?? optionalString(session.customer_email);
@@ -95,10 +115,11 @@ function checkoutSessionCompleted(event: StripeEvent, integration: IntegrationCo
     ...baseConversion(event, integration),
     kind: 'conversion',
     receipt_id: '00000000-0000-0000-0000-000000000000',
+    // completed (paid) and async_payment_succeeded of one session share this key: one sale.
     event_type: 'sale',
     transaction_id: transactionId,
-    event_value: centsToDecimal(session.amount_total, 'data.object.amount_total'),
-    ...(currencyOf(session.currency) ? { currency: currencyOf(session.currency) } : {}),
+    event_value: stripeAmountToDecimal(session.amount_total, currency, 'data.object.amount_total'),
+    currency,
     ...(clickId ? { click_id: clickId } : {}),
     ...(idOf(session.customer) ? { customer_id: idOf(session.customer) } : {}),
     ...(email ? { customer_email: email } : {}),
@@ -107,22 +128,43 @@ function checkoutSessionCompleted(event: StripeEvent, integration: IntegrationCo
   return { handled: true, messages: [message], mappingSubject: session, tags: tagsOf(metadata) };
 }
 
+/**
+ * The PaymentIntent an invoice was paid with: `payment_intent` before API version 2025-03-31,
+ * since then the paid entry of `payments.data[].payment`.
+ */
+function invoicePaymentIntent(invoice: Record<string, unknown>): string | undefined {
+  const legacy = idOf(invoice.payment_intent);
+  if (legacy) return legacy;
+  const payments = isRecord(invoice.payments) && Array.isArray(invoice.payments.data) ? invoice.payments.data : [];
+  for (const entry of payments) {
+    if (isRecord(entry) && entry.status === 'paid' && isRecord(entry.payment)) {
+      const id = idOf(entry.payment.payment_intent) ?? idOf(entry.payment.charge);
+      if (id) return id;
+    }
+  }
+  return undefined;
+}
+
 function invoicePaid(event: StripeEvent, integration: IntegrationContext): WebhookTranslation {
   const invoice = event.data.object;
   if (invoice.billing_reason === 'subscription_create') {
     // The subscription's first payment is the checkout session's sale (which carries the click id).
     return { handled: false, reason: 'first invoice of a subscription is counted by its checkout session' };
   }
-  const transactionId = idOf(invoice.payment_intent);
-  if (!transactionId) return { handled: false, reason: 'invoice paid without a payment (zero amount or credit balance)' };
+  const currency = requireCurrency(invoice.currency, 'data.object.currency');
+  const value = stripeAmountToDecimal(invoice.amount_paid, currency, 'data.object.amount_paid');
+  if (invoice.amount_paid === 0) return { handled: false, reason: 'invoice paid without a payment (zero amount or credit balance)' };
+  // Without a PaymentIntent in the payload (current API versions list payments only when
+  // expanded) the invoice is its own transaction: the sale counts, refunds meet it only by the invoice id.
+  const transactionId = invoicePaymentIntent(invoice) ?? requireString(invoice.id, 'data.object.id');
   const message: ConversionMessage = {
     ...baseConversion(event, integration),
     kind: 'conversion',
     receipt_id: '00000000-0000-0000-0000-000000000000',
     event_type: 'sale',
     transaction_id: transactionId,
-    event_value: centsToDecimal(invoice.amount_paid, 'data.object.amount_paid'),
-    ...(currencyOf(invoice.currency) ? { currency: currencyOf(invoice.currency) } : {}),
+    event_value: value,
+    currency,
     ...(idOf(invoice.customer) ? { customer_id: idOf(invoice.customer) } : {}),
     ...(optionalString(invoice.customer_email) ? { customer_email: optionalString(invoice.customer_email) } : {}),
     recurring: true,
@@ -131,47 +173,134 @@ function invoicePaid(event: StripeEvent, integration: IntegrationContext): Webho
   return { handled: true, messages: [message], mappingSubject: invoice, tags: tagsOf(invoice.metadata) };
 }
 
+/** A decimal amount as integer thousandths: comparable across currencies' scales without a float. */
+function stripeMinorUnits(decimal: string | undefined): bigint {
+  return decimal === undefined ? 0n : parseScaledDecimal(decimal, 3);
+}
+
+const refundStatuses = { pending: 'pending', requires_action: 'pending', succeeded: 'succeeded', failed: 'failed', canceled: 'canceled' } as const;
+
+function refundBase(event: StripeEvent, integration: IntegrationContext, transactionId: string, key: string) {
+  return {
+    kind: 'refund' as const,
+    vendor_id: integration.vendor_id,
+    source: 'stripe' as const,
+    transaction_id: transactionId,
+    integration_id: integration.integration_id,
+    // One delivery of one ledger entry: a later event about the same refund (it failed) is not a duplicate.
+    provider_event_id: `${event.id}/${key}`,
+    refund_key: key,
+  };
+}
+
+/** One Refund object (`re_...`) as a ledger entry under its own id, with its status. */
+function refundMessage(
+  event: StripeEvent,
+  integration: IntegrationContext,
+  refund: Record<string, unknown>,
+  field: string,
+  defaults: { transactionId?: string; chargeId?: string } = {},
+): RefundMessage {
+  const id = requireString(refund.id, `${field}.id`);
+  const chargeId = idOf(refund.charge) ?? defaults.chargeId;
+  const transactionId = idOf(refund.payment_intent) ?? defaults.transactionId ?? chargeId;
+  if (!transactionId) throw new MalformedWebhookError(`${field} names neither a payment_intent nor a charge`);
+  const status = refundStatuses[String(refund.status) as keyof typeof refundStatuses];
+  if (!status) throw new MalformedWebhookError(`${field}.status ${JSON.stringify(refund.status ?? null)} is not a refund status`);
+  const currency = requireCurrency(refund.currency, `${field}.currency`);
+  return {
+    ...refundBase(event, integration, transactionId, id),
+    amount: stripeAmountToDecimal(refund.amount, currency, `${field}.amount`),
+    currency,
+    reason: 'refund',
+    refund_status: status,
+    ...(chargeId ? { charge_id: chargeId } : {}),
+    occurred_at: unixToIso(refund.created ?? event.created, `${field}.created`),
+  };
+}
+
+/** `refund.created` / `refund.updated` / `refund.failed` / `charge.refund.updated`: a Refund object. */
+function refundEvent(event: StripeEvent, integration: IntegrationContext): WebhookTranslation {
+  const refund = event.data.object;
+  if (refund.status === 'pending' || refund.status === 'requires_action') {
+    return { handled: false, reason: `refund ${String(refund.id)} not settled yet (status ${String(refund.status)})` };
+  }
+  if (!idOf(refund.payment_intent) && !idOf(refund.charge)) {
+    return { handled: false, reason: 'refund of no charge or payment intent (not a sale this platform records)' };
+  }
+  return { handled: true, messages: [refundMessage(event, integration, refund, 'data.object')], mappingSubject: refund, tags: [] };
+}
+
+/**
+ * `charge.refunded`: since API version 2022-11-15 the Charge carries only `amount_refunded`
+ * (the running total); older versions also embed `refunds.data`. Both become entries of the
+ * ledger: each embedded Refund under its `re_` id, the running total under the charge.
+ */
 function chargeRefunded(event: StripeEvent, integration: IntegrationContext): WebhookTranslation {
   const charge = event.data.object;
-  const transactionId = idOf(charge.payment_intent) ?? requireString(charge.id, 'data.object.id');
-  const refunds = isRecord(charge.refunds) && Array.isArray(charge.refunds.data) ? charge.refunds.data : undefined;
-  if (!refunds) throw new MalformedWebhookError('data.object.refunds.data is required');
+  const chargeId = requireString(charge.id, 'data.object.id');
+  const transactionId = idOf(charge.payment_intent) ?? chargeId;
+  const currency = requireCurrency(charge.currency, 'data.object.currency');
   const messages: RefundMessage[] = [];
-  for (const [index, refund] of refunds.entries()) {
-    if (!isRecord(refund)) throw new MalformedWebhookError(`refunds.data.${index} is not an object`);
-    if (refund.status === 'failed' || refund.status === 'canceled') continue;
+  const embedded = isRecord(charge.refunds) && Array.isArray(charge.refunds.data) ? charge.refunds.data : [];
+  for (const [index, refund] of embedded.entries()) {
+    if (!isRecord(refund)) throw new MalformedWebhookError(`data.object.refunds.data.${index} is not an object`);
+    if (refund.status === 'pending' || refund.status === 'requires_action') continue;
+    messages.push(refundMessage(event, integration, refund, `data.object.refunds.data.${index}`, { transactionId, chargeId }));
+  }
+  const runningTotal = stripeAmountToDecimal(charge.amount_refunded, currency, 'data.object.amount_refunded');
+  // A complete embedded list (older API versions, `has_more: false`) whose succeeded refunds add
+  // up to the running total already says everything; otherwise the running total is an entry too.
+  const complete = isRecord(charge.refunds) && charge.refunds.has_more === false;
+  const listed = messages.reduce((sum, m) => sum + (m.refund_status === 'succeeded' ? stripeMinorUnits(m.amount) : 0n), 0n);
+  const explained = complete && embedded.length > 0 && listed === stripeMinorUnits(runningTotal);
+  if (charge.amount_refunded !== 0 && !explained) {
+    const key = `amount_refunded:${chargeId}`;
     messages.push({
-      kind: 'refund',
-      vendor_id: integration.vendor_id,
-      source: 'stripe',
-      transaction_id: transactionId,
-      amount: centsToDecimal(refund.amount, `refunds.data.${index}.amount`),
+      ...refundBase(event, integration, transactionId, key),
+      amount: runningTotal,
+      currency,
       reason: 'refund',
-      occurred_at: unixToIso(refund.created ?? event.created, `refunds.data.${index}.created`),
-      integration_id: integration.integration_id,
-      provider_event_id: requireString(refund.id, `refunds.data.${index}.id`),
+      cumulative: true,
+      charge_id: chargeId,
+      occurred_at: unixToIso(event.created, 'created'),
     });
   }
-  if (messages.length === 0) return { handled: false, reason: 'no succeeded refund on the charge' };
+  if (messages.length === 0) return { handled: false, reason: 'no refunded amount on the charge' };
   return { handled: true, messages, mappingSubject: charge, tags: [] };
 }
 
-function disputeCreated(event: StripeEvent, integration: IntegrationContext): WebhookTranslation {
-  const dispute = event.data.object;
-  const transactionId = idOf(dispute.payment_intent) ?? requireString(idOf(dispute.charge), 'data.object.charge');
+/**
+ * Disputes. `created` (and `closed` as `lost`, in case `created` was not delivered) take the
+ * disputed amount under the dispute's id; `closed` as `won` or `warning_closed` (an inquiry that
+ * never became a chargeback) gives it back. `funds_reinstated` is acknowledged only: Stripe also
+ * sends it when a LOST dispute on a partially refunded payment returns the overlap, so it is not
+ * the decision; `closed` is.
+ */
+function dispute(event: StripeEvent, integration: IntegrationContext): WebhookTranslation {
+  const object = event.data.object;
+  const disputeId = requireString(object.id, 'data.object.id');
+  if (event.type === 'charge.dispute.funds_reinstated') {
+    return { handled: false, reason: 'funds reinstated: charge.dispute.closed carries the outcome' };
+  }
+  const status = String(object.status);
+  const reinstates = event.type === 'charge.dispute.closed' && (status === 'won' || status === 'warning_closed');
+  if (event.type === 'charge.dispute.closed' && !reinstates && status !== 'lost') {
+    return { handled: false, reason: `dispute closed with status ${status}` };
+  }
+  const transactionId = idOf(object.payment_intent) ?? requireString(idOf(object.charge), 'data.object.charge');
+  const currency = requireCurrency(object.currency, 'data.object.currency');
+  const amount = stripeAmountToDecimal(object.amount, currency, 'data.object.amount');
+  const key = reinstates ? `${disputeId}:won` : disputeId;
   const message: RefundMessage = {
-    kind: 'refund',
-    vendor_id: integration.vendor_id,
-    source: 'stripe',
-    transaction_id: transactionId,
-    amount: centsToDecimal(dispute.amount, 'data.object.amount'),
-    reason: 'dispute',
-    occurred_at: unixToIso(dispute.created ?? event.created, 'data.object.created'),
-    integration_id: integration.integration_id,
-    // One dispute, one created event: the dispute id names the reversal (as `re_` ids do refunds).
-    provider_event_id: requireString(dispute.id, 'data.object.id'),
+    ...refundBase(event, integration, transactionId, key),
+    amount,
+    currency,
+    reason: reinstates ? 'dispute_won' : 'dispute',
+    dispute_id: disputeId,
+    occurred_at: unixToIso(reinstates ? event.created : (object.created ?? event.created), 'data.object.created'),
   };
-  return { handled: true, messages: [message], mappingSubject: dispute, tags: [] };
+  return { handled: true, messages: [message], mappingSubject: object, tags: [] };
 }
 
 /**
@@ -183,13 +312,22 @@ export function translateStripeEvent(input: { event: StripeEvent; integration: I
   const { event, integration } = input;
   switch (event.type) {
     case 'checkout.session.completed':
-      return checkoutSessionCompleted(event, integration);
+    case 'checkout.session.async_payment_succeeded':
+    case 'checkout.session.async_payment_failed':
+      return checkoutSession(event, integration);
     case 'invoice.paid':
       return invoicePaid(event, integration);
     case 'charge.refunded':
       return chargeRefunded(event, integration);
+    case 'refund.created':
+    case 'refund.updated':
+    case 'refund.failed':
+    case 'charge.refund.updated':
+      return refundEvent(event, integration);
     case 'charge.dispute.created':
-      return disputeCreated(event, integration);
+    case 'charge.dispute.closed':
+    case 'charge.dispute.funds_reinstated':
+      return dispute(event, integration);
     default:
       return { handled: false, reason: `unhandled event type ${event.type}` };
   }

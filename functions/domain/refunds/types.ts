@@ -27,6 +27,18 @@ export interface RefundEvent {
    * the two views with max (they describe the same refunds), so neither double counts.
    */
   cumulative?: boolean;
+  /**
+   * Stripe Refund `status` of a per-refund event; absent = `succeeded` (Shopify, the API, the
+   * embedded list's succeeded items). Only `succeeded` counts; `failed` and `canceled` are
+   * final and void the refund (copies of one refund merge to the furthest state: pending <
+   * succeeded < failed/canceled), so a refund that fails after it was counted gives its money back once.
+   */
+  status?: 'pending' | 'succeeded' | 'failed' | 'canceled';
+  /**
+   * The charge the refund or running total belongs to (Stripe `ch_...`). Per charge, running
+   * totals and per-refund events describe the same money: see `reduceRefunds`.
+   */
+  chargeId?: string | null;
 }
 
 /** The sale event of a conversion (duplicates by `eventId` or by redelivery count once). */

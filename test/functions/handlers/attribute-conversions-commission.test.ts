@@ -144,7 +144,7 @@ describe('attribute-conversions: commission precedence, fraud, idempotency', () 
     const program = await seedProgram(h.sql, { partners: 1 });
     const click = await h.click(program.partners[0]!.links[0]!, '2024-03-15T10:00:00.000Z');
     const good = sale(program.vendorId, { click_id: click.click_id });
-    const result = await h.run(['{not json', JSON.stringify({ ...good, event_value: '1.234' }), good, JSON.stringify({ kind: 'conversion' })]);
+    const result = await h.run(['{not json', JSON.stringify({ ...good, event_value: '1.2345' }), good, JSON.stringify({ kind: 'conversion' })]);
     expect(result.batchItemFailures).toHaveLength(3);
     expect(await conversionOf(h.sql, program.vendorId, good.transaction_id)).toMatchObject({ commission_amount: '10.00' });
     const reasons = h.logged.filter((l) => l.message === 'conversion_message_rejected').map((l) => String(l.fields.reason));

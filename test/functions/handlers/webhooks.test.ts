@@ -166,32 +166,49 @@ describe('Stripe', () => {
     expect(message).not.toHaveProperty('click_id');
   });
 
-  it('charge.refunded (partial): one refund of that refund’s amount, keyed by its re_ id', async () => {
+  it('charge.refunded, pre-2022-11-15 shape (complete embedded list): each refund under its re_ id', async () => {
     const res = await sendStripe(sample('stripe/charge.refunded.partial.json'));
     expect(res.status).toBe(200);
+    const base = {
+      kind: 'refund',
+      vendor_id: vendorId,
+      source: 'stripe',
+      transaction_id: 'pi_3QbCjzLz8xYtRq3m1F9gH8jK',
+      amount: '25.00',
+      currency: 'USD',
+      reason: 'refund',
+      integration_id: stripeId,
+      charge_id: 'ch_3QbCjzLz8xYtRq3m1Mn2Op3Q',
+    };
     expect(await sqs.drain()).toEqual([
       {
-        kind: 'refund',
-        vendor_id: vendorId,
-        source: 'stripe',
-        transaction_id: 'pi_3QbCjzLz8xYtRq3m1F9gH8jK',
-        amount: '25.00',
-        reason: 'refund',
+        ...base,
         occurred_at: new Date(1737541799 * 1000).toISOString(),
-        integration_id: stripeId,
-        provider_event_id: 're_3QdEm3Lz8xYtRq3m0Rs1Tu2V',
+        provider_event_id: 'evt_3QdEm4Lz8xYtRq3m1Wx2Yz3A/re_3QdEm3Lz8xYtRq3m0Rs1Tu2V',
+        refund_key: 're_3QdEm3Lz8xYtRq3m0Rs1Tu2V',
+        refund_status: 'succeeded',
       },
     ]);
   });
 
-  it('charge.refunded (full, running total 99.99): one message per refund, never the running total', async () => {
+  it('charge.refunded (full, running total 99.99): one entry per listed refund, never the running total twice', async () => {
     await sendStripe(sample('stripe/charge.refunded.full.json'));
     const messages = await sqs.drain();
-    expect(messages.map((m) => (m.kind === 'refund' ? [m.provider_event_id, m.amount] : null)).sort()).toEqual([
-      ['re_3QdEm3Lz8xYtRq3m0Rs1Tu2V', '25.00'],
-      ['re_3QeFn4Lz8xYtRq3m1St2Uv3W', '74.99'],
+    expect(messages.map((m) => (m.kind === 'refund' ? [m.refund_key, m.amount, m.cumulative === true] : null)).sort()).toEqual([
+      ['re_3QdEm3Lz8xYtRq3m0Rs1Tu2V', '25.00', false],
+      ['re_3QeFn4Lz8xYtRq3m1St2Uv3W', '74.99', false],
     ]);
     expect(new Set(messages.map((m) => m.transaction_id))).toEqual(new Set(['pi_3QbCjzLz8xYtRq3m1F9gH8jK']));
+  });
+
+  it('charge.refunded without a refunds list (API 2022-11-15 and later): the running total under the charge', async () => {
+    const event = JSON.parse(sample('stripe/charge.refunded.full.json'));
+    delete event.data.object.refunds;
+    const body = JSON.stringify(event);
+    expect((await sendStripe(body, stripeHeader(body))).status).toBe(200);
+    expect(await sqs.drain()).toEqual([
+      expect.objectContaining({ refund_key: 'amount_refunded:ch_3QbCjzLz8xYtRq3m1Mn2Op3Q', amount: '99.99', currency: 'USD', cumulative: true }),
+    ]);
   });
 
   it('charge.dispute.created: a dispute reversal of the disputed amount on the same payment intent', async () => {
@@ -201,8 +218,10 @@ describe('Stripe', () => {
         kind: 'refund',
         reason: 'dispute',
         amount: '99.99',
+        currency: 'USD',
         transaction_id: 'pi_3QbCjzLz8xYtRq3m1F9gH8jK',
-        provider_event_id: 'dp_1QfGo5Lz8xYtRq3mCd6Ef7Gh',
+        refund_key: 'dp_1QfGo5Lz8xYtRq3mCd6Ef7Gh',
+        dispute_id: 'dp_1QfGo5Lz8xYtRq3mCd6Ef7Gh',
       }),
     ]);
   });
@@ -240,10 +259,12 @@ describe('Stripe', () => {
     expect(await sqs.depth()).toBe(0);
   });
 
+  // The handler's clock is deps.now (fixed at `now` above) and the signed timestamps are computed
+  // from that same constant, never from the wall clock: the boundary cannot move under load.
   it('accepts timestamps just inside the 300 s tolerance both ways', async () => {
     expect((await sendStripe(payload, stripeHeader(payload, nowSeconds - 300))).status).toBe(200);
     expect((await sendStripe(payload, stripeHeader(payload, nowSeconds + 300))).status).toBe(200);
-    expect(await sqs.depth()).toBe(2);
+    expect((await sqs.drain()).map((m) => m.kind)).toEqual(['conversion', 'conversion']);
   });
 
   it('a sale without amount is malformed: 400, nothing enqueued', async () => {
@@ -314,7 +335,15 @@ describe('Shopify', () => {
     const refund = sample('shopify/refunds-create.json');
     expect((await sendShopify(refund, shopifyHeaders(refund, 'refunds/create', 'wh-refund-1'))).status).toBe(200);
     expect(await sqs.drain()).toEqual([
-      expect.objectContaining({ kind: 'refund', transaction_id: '5812345678901', amount: '25.00', reason: 'refund', provider_event_id: 'wh-refund-1' }),
+      expect.objectContaining({
+        kind: 'refund',
+        transaction_id: '5812345678901',
+        amount: '25.00',
+        currency: 'USD',
+        reason: 'refund',
+        provider_event_id: 'wh-refund-1',
+        refund_key: 'refund:921234567890',
+      }),
     ]);
   });
 

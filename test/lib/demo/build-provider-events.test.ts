@@ -53,7 +53,7 @@ describe('demo provider payloads', () => {
     });
     const translation = translateStripeEvent({ event: parseStripeEvent(event), integration });
     expect(translation.handled && translation.messages).toEqual([
-      expect.objectContaining({ kind: 'refund', transaction_id: 'pi_demo_1', amount: '30.00', provider_event_id: 're_demo', reason: 'refund' }),
+      expect.objectContaining({ kind: 'refund', transaction_id: 'pi_demo_1', amount: '30.00', refund_key: 're_demo', reason: 'refund' }),
     ]);
   });
 

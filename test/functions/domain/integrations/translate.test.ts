@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   applyEventMapping,
   conversionReceiptId,
+  handledShopifyTopics,
   MalformedWebhookError,
   mappingConfigSchema,
   parseStripeEvent,
@@ -43,8 +44,8 @@ describe('translateStripeEvent', () => {
   it.each([
     ['an unpaid (delayed) checkout', 'checkout.session.completed.json', (e: any) => (e.data.object.payment_status = 'unpaid')],
     ['a subscription’s first invoice (its checkout counts)', 'invoice.paid.json', (e: any) => (e.data.object.billing_reason = 'subscription_create')],
-    ['an invoice paid by credit (no payment intent)', 'invoice.paid.json', (e: any) => (e.data.object.payment_intent = null)],
-    ['a charge whose refunds all failed', 'charge.refunded.partial.json', (e: any) => (e.data.object.refunds.data[0].status = 'failed')],
+    ['an invoice paid by credit (nothing paid)', 'invoice.paid.json', (e: any) => ((e.data.object.payment_intent = null), (e.data.object.amount_paid = 0))],
+    ['a charge with nothing refunded and no refund listed', 'charge.refunded.partial.json', (e: any) => ((e.data.object.refunds.data = []), (e.data.object.amount_refunded = 0))],
   ])('ignores %s', (_name, file, change) => {
     expect(stripe(file, change).handled).toBe(false);
   });
@@ -62,8 +63,28 @@ describe('translateStripeEvent', () => {
     expect(() => stripe('checkout.session.completed.json', change)).toThrow(MalformedWebhookError);
   });
 
-  it('a refund list without data is malformed', () => {
-    expect(() => stripe('charge.refunded.partial.json', (e) => delete e.data.object.refunds)).toThrow(MalformedWebhookError);
+  it('a failed refund in an embedded list is kept as failed (it voids that refund in the ledger)', () => {
+    const t = stripe('charge.refunded.partial.json', (e) => (e.data.object.refunds.data[0].status = 'failed'));
+    expect(t.handled && t.messages.map((m) => (m.kind === 'refund' ? [m.refund_key, m.refund_status ?? null, m.cumulative ?? false] : null))).toEqual([
+      ['re_3QdEm3Lz8xYtRq3m0Rs1Tu2V', 'failed', false],
+      ['amount_refunded:ch_3QbCjzLz8xYtRq3m1Mn2Op3Q', null, true],
+    ]);
+  });
+
+  it('a charge without a refund list (API 2022-11-15 and later) is its running total', () => {
+    const t = stripe('charge.refunded.partial.json', (e) => delete e.data.object.refunds);
+    expect(t.handled && t.messages).toEqual([
+      expect.objectContaining({ amount: '25.00', currency: 'USD', cumulative: true, refund_key: 'amount_refunded:ch_3QbCjzLz8xYtRq3m1Mn2Op3Q' }),
+    ]);
+  });
+
+  it.each([
+    ['no currency', (e: any) => delete e.data.object.currency],
+    ['a currency that is not ISO 4217', (e: any) => (e.data.object.currency = 'usx')],
+  ])('a handled event with %s is malformed', (_name, change) => {
+    expect(() => stripe('checkout.session.completed.json', change)).toThrow(MalformedWebhookError);
+    expect(() => stripe('charge.refunded.partial.json', change)).toThrow(MalformedWebhookError);
+    expect(() => stripe('charge.dispute.created.json', change)).toThrow(MalformedWebhookError);
   });
 });
 
@@ -88,8 +109,71 @@ describe('translateShopifyWebhook', () => {
     expect(t.handled && t.messages[0]).toMatchObject({ kind: 'refund', amount: '30.10' }); // 25.00 + 5.10
   });
   it('a float or 3-decimal price is malformed', () => {
-    expect(() => translateShopifyWebhook({ topic: 'orders/paid', webhookId: 'w', body: { ...order, current_total_price: 99.99, total_price: 99.99 }, integration })).toThrow(MalformedWebhookError);
-    expect(() => translateShopifyWebhook({ topic: 'orders/paid', webhookId: 'w', body: { ...order, current_total_price: '99.999' }, integration })).toThrow(MalformedWebhookError);
+    const priced = (amount: unknown) => ({ ...order, total_price_set: { ...order.total_price_set, shop_money: { amount, currency_code: 'USD' } } });
+    expect(() => translateShopifyWebhook({ topic: 'orders/paid', webhookId: 'w', body: priced(99.99), integration })).toThrow(MalformedWebhookError);
+    expect(() => translateShopifyWebhook({ topic: 'orders/paid', webhookId: 'w', body: priced('99.999'), integration })).toThrow(MalformedWebhookError);
+  });
+});
+
+describe('translateShopifyWebhook: money as Shopify sends it', () => {
+  const order = load('shopify/orders-paid.json');
+  const shopify = (topic: string, body: unknown) => translateShopifyWebhook({ topic, webhookId: 'wh-1', body, integration });
+
+  it('the sale is the shop’s money (total_price_set.shop_money), not the shopper’s presentment money', () => {
+    const t = shopify('orders/paid', load('shopify/orders-paid.multi-currency.json'));
+    expect(t.handled && t.messages[0]).toMatchObject({ kind: 'conversion', event_value: '92.50', currency: 'EUR' });
+  });
+
+  it('without total_price_set (older payloads) total_price in the order’s currency', () => {
+    const { total_price_set: _set, ...older } = order;
+    expect(shopify('orders/paid', older).handled && (shopify('orders/paid', older) as any).messages[0]).toMatchObject({ event_value: '99.99', currency: 'USD' });
+  });
+
+  it('a zero-decimal shop keeps its amounts whole', () => {
+    const yen = { ...order, currency: 'JPY', total_price: '5000', total_price_set: { shop_money: { amount: '5000', currency_code: 'JPY' }, presentment_money: { amount: '5000', currency_code: 'JPY' } } };
+    expect((shopify('orders/paid', yen) as any).messages[0]).toMatchObject({ event_value: '5000', currency: 'JPY' });
+  });
+
+  it.each([
+    ['zero', '0.00'],
+    ['negative', '-10.00'],
+  ])('a %s total is acknowledged, not commissioned', (_name, amount) => {
+    const body = { ...order, total_price: amount, total_price_set: { shop_money: { amount, currency_code: 'USD' }, presentment_money: { amount, currency_code: 'USD' } } };
+    const t = shopify('orders/paid', body);
+    expect(t.handled).toBe(false);
+    expect(!t.handled && t.reason).toBe(`order total ${amount} USD is not a sale`);
+  });
+
+  it('orders/cancelled reverses the whole order, under one ledger entry per order', () => {
+    const t = shopify('orders/cancelled', load('shopify/orders-cancelled.json'));
+    expect(t.handled && t.messages).toEqual([
+      {
+        kind: 'refund',
+        vendor_id: 3,
+        source: 'shopify',
+        transaction_id: '5812345678901',
+        reason: 'refund',
+        currency: 'USD',
+        refund_key: 'orders/cancelled:5812345678901',
+        occurred_at: '2025-01-16T13:02:11.000Z',
+        integration_id: 7,
+        provider_event_id: 'wh-1',
+      },
+    ]);
+  });
+
+  it('refunds/create: successful refund transactions in their currency; a negative or mixed-currency one is malformed', () => {
+    const refund = load('shopify/refunds-create.json');
+    const t = shopify('refunds/create', refund);
+    expect(t.handled && t.messages[0]).toMatchObject({ amount: '25.00', currency: 'USD', refund_key: 'refund:921234567890' });
+    expect(() => shopify('refunds/create', { ...refund, transactions: [{ ...refund.transactions[0], amount: '-25.00' }] })).toThrow(MalformedWebhookError);
+    expect(() =>
+      shopify('refunds/create', { ...refund, transactions: [refund.transactions[0], { ...refund.transactions[0], currency: 'EUR' }] }),
+    ).toThrow(MalformedWebhookError);
+  });
+
+  it('every handled topic: orders/create, orders/paid, orders/cancelled, refunds/create', () => {
+    expect([...handledShopifyTopics].sort()).toEqual(['orders/cancelled', 'orders/create', 'orders/paid', 'refunds/create']);
   });
 });
 
