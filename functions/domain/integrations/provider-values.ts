@@ -23,6 +23,12 @@ export function asClickId(value: unknown): string | undefined {
 const stripeZeroDecimal = new Set(['BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA', 'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF']);
 const stripeThreeDecimal = new Set(['BHD', 'JOD', 'KWD', 'OMR', 'TND']);
 
+/** A payload value quoted for an error message: at most 40 characters, so a hostile value never floods a problem document or a log line. */
+export function quoteInput(value: unknown): string {
+  const text = JSON.stringify(value ?? null) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
 /** How many decimals an integer `amount` of `currency` has in Stripe's API. */
 export function stripeExponent(currency: string): number {
   if (stripeZeroDecimal.has(currency)) return 0;
@@ -40,7 +46,7 @@ export function stripeAmountToDecimal(value: unknown, currencyValue: unknown, fi
     throw new MalformedWebhookError(`${field} must be a non-negative integer amount in the currency's minor unit`);
   }
   const currency = normaliseCurrency(currencyValue);
-  if (!currency) throw new MalformedWebhookError(`currency ${JSON.stringify(currencyValue)} is not an ISO 4217 currency`);
+  if (!currency) throw new MalformedWebhookError(`currency ${quoteInput(currencyValue)} is not an ISO 4217 currency`);
   let decimal: string;
   try {
     decimal = formatAmount(parseAmount(formatScaledDecimal(BigInt(value), stripeExponent(currency)), currency), currency);

@@ -13,7 +13,7 @@
 import type { RefundMessage } from '../../ports/conversion-message.js';
 import { formatAmount, normaliseCurrency, parseAmount } from '../money/currency.js';
 import { MalformedWebhookError } from './malformed-webhook-error.js';
-import { asClickId, isoToUtc, isRecord, optionalString, withinRecordableRange } from './provider-values.js';
+import { asClickId, isoToUtc, isRecord, optionalString, quoteInput, withinRecordableRange } from './provider-values.js';
 import type { ConversionMessage, IntegrationContext, WebhookTranslation } from './types.js';
 
 export const handledShopifyTopics = ['orders/create', 'orders/paid', 'orders/cancelled', 'refunds/create'] as const;
@@ -50,7 +50,7 @@ function requireId(value: unknown, field: string): string {
 
 function requireCurrency(value: unknown, field: string): string {
   const currency = normaliseCurrency(value);
-  if (!currency) throw new MalformedWebhookError(`${field} ${JSON.stringify(value ?? null)} is not an ISO 4217 currency`);
+  if (!currency) throw new MalformedWebhookError(`${field} ${quoteInput(value)} is not an ISO 4217 currency`);
   return currency;
 }
 

@@ -22,7 +22,7 @@ import type { RefundMessage } from '../../ports/conversion-message.js';
 import { MalformedWebhookError } from './malformed-webhook-error.js';
 import { normaliseCurrency } from '../money/currency.js';
 import { parseScaledDecimal } from '../money/decimal.js';
-import { asClickId, isRecord, optionalString, stripeAmountToDecimal, unixToIso } from './provider-values.js';
+import { asClickId, isRecord, optionalString, quoteInput, stripeAmountToDecimal, unixToIso } from './provider-values.js';
 import type { ConversionMessage, IntegrationContext, WebhookTranslation } from './types.js';
 
 const stripeEventSchema = z.object({
@@ -72,7 +72,7 @@ function requireString(value: unknown, field: string): string {
 /** The object's currency, upper case; a handled object without an ISO 4217 currency is malformed. */
 function requireCurrency(value: unknown, field: string): string {
   const currency = normaliseCurrency(value);
-  if (!currency) throw new MalformedWebhookError(`${field} ${JSON.stringify(value ?? null)} is not an ISO 4217 currency`);
+  if (!currency) throw new MalformedWebhookError(`${field} ${quoteInput(value)} is not an ISO 4217 currency`);
   return currency;
 }
 
@@ -206,7 +206,7 @@ function refundMessage(
   const transactionId = idOf(refund.payment_intent) ?? defaults.transactionId ?? chargeId;
   if (!transactionId) throw new MalformedWebhookError(`${field} names neither a payment_intent nor a charge`);
   const status = refundStatuses[String(refund.status) as keyof typeof refundStatuses];
-  if (!status) throw new MalformedWebhookError(`${field}.status ${JSON.stringify(refund.status ?? null)} is not a refund status`);
+  if (!status) throw new MalformedWebhookError(`${field}.status ${quoteInput(refund.status)} is not a refund status`);
   const currency = requireCurrency(refund.currency, `${field}.currency`);
   return {
     ...refundBase(event, integration, transactionId, id),

@@ -29,3 +29,15 @@ describe('stripeAmountToDecimal', () => {
     expect(() => stripeAmountToDecimal(amount, currency, 'data.object.amount')).toThrow(MalformedWebhookError);
   });
 });
+
+describe('a hostile currency in an error message', () => {
+  it('is quoted short, so a problem document never echoes a 10 KB value (found by the fuzz suite)', () => {
+    let message = '';
+    try {
+      stripeAmountToDecimal(100, 'x'.repeat(10_000), 'data.object.amount');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^currency "x{36}\.\.\. is not an ISO 4217 currency$/);
+  });
+});
