@@ -51,7 +51,14 @@ export const jobs: Record<string, Job> = {
       actor: { actor_type: 'system', actor_id: null, ip_address: null },
       now: deps.now(),
     }),
-  payouts: ({ deps, input }) => runPayoutsJob({ sql: deps.sql, now: deps.now(), input, defaultMinimum: process.env.PAYOUT_MINIMUM }),
+  payouts: ({ deps, input }) =>
+    runPayoutsJob({
+      sql: deps.sql,
+      now: deps.now(),
+      input,
+      defaultMinimum: process.env.PAYOUT_MINIMUM,
+      configuredMinimums: process.env.PAYOUT_MINIMUMS,
+    }),
 };
 
 export class UnknownJobError extends Error {

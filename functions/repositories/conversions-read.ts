@@ -16,6 +16,8 @@ export interface ConversionReadRow {
   campaign_version_id: number;
   status: string;
   event_value: string | null;
+  /** ISO 4217: event_value, refunded_amount, commission_amount and the touches are amounts of it. */
+  currency: string;
   refunded_amount: string;
   commission_amount: string | null;
   commission_type: string | null;
@@ -47,7 +49,7 @@ export interface TouchReadRow {
 }
 
 const columns = `ce.conversion_event_id, ce.receipt_id, ce.vendor_id, ce.source, cet.name AS event_type, ce.transaction_id,
-  ce.partner_id, cv.campaign_id, ce.campaign_version_id, ce.status, ce.event_value, ce.refunded_amount, ce.commission_amount,
+  ce.partner_id, cv.campaign_id, ce.campaign_version_id, ce.status, ce.event_value, ce.currency, ce.refunded_amount, ce.commission_amount,
   ce.commission_type, ce.commission_value, ce.attribution_type, ce.attribution_confidence, cl.click_uuid AS click_id,
   ce.cookie_id, ce.customer_id, ce.rejection_reason, ce.occurred_at, ce.recorded_at, ce.approved_at, ce.rejected_at`;
 

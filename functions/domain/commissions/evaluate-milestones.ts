@@ -1,4 +1,4 @@
-import { parseMoney } from '../money/index.js';
+import { parseAmount } from '../money/currency.js';
 import type { Id } from './types.js';
 
 /** A `campaign_milestones` row, optionally with its flat reward amount. */
@@ -9,13 +9,13 @@ export interface Milestone {
   targetCount: number;
   rewardId?: Id | null;
   name?: string;
-  /** The reward's flat amount in dollars ("500.00"), when known: gives `bonusCents`. */
+  /** The reward's flat amount in the campaign's currency ("500.00"), when known: gives `bonusCents`. */
   rewardValue?: string | null;
 }
 
 export interface ReachedMilestone {
   milestone: Milestone;
-  /** The flat bonus in cents, or null when the reward amount was not supplied. */
+  /** The flat bonus in minor units, or null when the reward amount was not supplied. */
   bonusCents: bigint | null;
 }
 
@@ -27,6 +27,8 @@ export interface EvaluateMilestonesInput {
   countsAfter: Readonly<Record<string, number>>;
   /** Milestone ids already awarded to this partner, ever. */
   alreadyAwarded: Iterable<Id>;
+  /** The campaign's currency: rewards are amounts of it. @default "USD" */
+  currency?: string;
 }
 
 /**
@@ -46,6 +48,6 @@ export function evaluateMilestones(input: EvaluateMilestonesInput): ReachedMiles
     })
     .map((milestone) => ({
       milestone,
-      bonusCents: milestone.rewardValue != null ? parseMoney(milestone.rewardValue) : null,
+      bonusCents: milestone.rewardValue != null ? parseAmount(milestone.rewardValue, input.currency ?? 'USD') : null,
     }));
 }

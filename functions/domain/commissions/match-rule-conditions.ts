@@ -1,4 +1,4 @@
-import { parseMoney } from '../money/index.js';
+import { parseAmount } from '../money/currency.js';
 import { dateRangeBounds, type CommissionRuleConditions } from './commission-rule-schema.js';
 import type { CommissionEvent, CommissionPartner } from './types.js';
 
@@ -14,6 +14,8 @@ export function matchRuleConditions(
   conditions: CommissionRuleConditions,
   event: CommissionEvent,
   partner: CommissionPartner,
+  /** The campaign's currency: the rule's amounts are read in it. */
+  currency = 'USD',
 ): FailedCondition | undefined {
   if (conditions.date_range) {
     const { start, endExclusive } = dateRangeBounds(conditions.date_range);
@@ -22,7 +24,7 @@ export function matchRuleConditions(
   }
   if (conditions.min_event_value !== undefined) {
     const value = event.eventValueCents;
-    if (value === null || value === undefined || value < parseMoney(conditions.min_event_value)) {
+    if (value === null || value === undefined || value < parseAmount(conditions.min_event_value, currency)) {
       return 'min_event_value';
     }
   }
@@ -37,7 +39,7 @@ export function matchRuleConditions(
   }
   if (conditions.customer_lifetime_value_min !== undefined) {
     const clv = event.customerLifetimeValueCents;
-    if (clv === null || clv === undefined || clv < parseMoney(conditions.customer_lifetime_value_min)) {
+    if (clv === null || clv === undefined || clv < parseAmount(conditions.customer_lifetime_value_min, currency)) {
       return 'customer_lifetime_value_min';
     }
   }

@@ -3,7 +3,8 @@
  * the dashboard. A partner key reaches only that partner's enrollments and earnings.
  */
 import { z } from 'zod';
-import { formatMoney, parseMoney } from '../../domain/money/index.js';
+import { parseAmount } from '../../domain/money/currency.js';
+import { formatMoneyByCurrency, moneyByCurrency } from '../../domain/money/money-by-currency.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/http/errors.js';
 import { idParams } from '../../platform/http/fields.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
@@ -40,6 +41,7 @@ const marketplaceCampaign = z.object({
   terms_url: z.string().nullable(),
   promotional_guidelines: z.string().nullable(),
   tiers: z.array(tierOut),
+  currency: z.string().describe('ISO 4217 currency of every amount of the campaign'),
   enrollment_status: enrollmentStatus.nullable().describe("The calling partner's enrollment, if any"),
 });
 
@@ -60,6 +62,7 @@ async function marketplaceViews(sql: SqlExecutor, rows: CampaignRow[], partnerId
     terms_url: view.terms_url,
     promotional_guidelines: view.promotional_guidelines,
     tiers: view.tiers,
+    currency: view.currency,
     enrollment_status: enrollments[i]?.status ?? null,
   }));
 }
@@ -70,10 +73,18 @@ const dashboardRow = z.object({
   campaign_name: z.string(),
   total_clicks: z.number().int(),
   total_conversions: z.number().int(),
+  currency: z.string().describe("ISO 4217 currency of the campaign's amounts"),
   total_revenue: z.string(),
   total_commission_earned: z.string(),
   last_click_at: z.string().nullable(),
   last_conversion_at: z.string().nullable(),
+});
+
+/** Money of one currency; a total over several currencies is a list of these, never one number. */
+export const currencyMoneyOut = z.object({
+  currency: z.string().describe('ISO 4217'),
+  revenue: z.string().describe("Decimal string with the currency's decimals"),
+  commission: z.string().describe("Decimal string with the currency's decimals"),
 });
 
 export const partnerRoutes: AnyRoute[] = [
@@ -181,8 +192,7 @@ export const partnerRoutes: AnyRoute[] = [
           totals: z.object({
             total_clicks: z.number().int(),
             total_conversions: z.number().int(),
-            total_revenue: z.string(),
-            total_commission_earned: z.string(),
+            money: z.array(currencyMoneyOut).describe('Revenue and commission per currency (amounts of two currencies are never added)'),
           }),
         }),
       },
@@ -191,23 +201,21 @@ export const partnerRoutes: AnyRoute[] = [
       const rows = await partnerDashboard(deps.sql, auth.partnerId);
       let clicks = 0;
       let conversions = 0;
-      let revenue = 0n;
-      let commission = 0n;
       for (const row of rows) {
         clicks += row.total_clicks;
         conversions += row.total_conversions;
-        revenue += parseMoney(row.total_revenue);
-        commission += parseMoney(row.total_commission_earned);
       }
+      const money = moneyByCurrency(
+        rows.map((row) => ({
+          currency: row.currency,
+          revenue: parseAmount(row.total_revenue, row.currency),
+          commission: parseAmount(row.total_commission_earned, row.currency),
+        })),
+      );
       return ok({
         partner_id: auth.partnerId,
         campaigns: rows,
-        totals: {
-          total_clicks: clicks,
-          total_conversions: conversions,
-          total_revenue: formatMoney(revenue),
-          total_commission_earned: formatMoney(commission),
-        },
+        totals: { total_clicks: clicks, total_conversions: conversions, money: formatMoneyByCurrency(money) },
       });
     },
   }),

@@ -18,7 +18,7 @@ import {
   transitionPayout,
   type PayoutAction,
 } from '../../domain/payouts/index.js';
-import { parseMoney } from '../../domain/money/index.js';
+import { formatAmount, parseAmount } from '../../domain/money/currency.js';
 import { ConflictError, NotFoundError } from '../../platform/http/errors.js';
 import { idParam, idParams } from '../../platform/http/fields.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
@@ -78,7 +78,8 @@ async function withEvents(sql: SqlExecutor, payouts: PayoutRecord[]) {
   return payouts.map((p) => ({
     payout_id: Number(p.payout_id),
     partner_id: Number(p.partner_id),
-    amount: p.amount,
+    // In the payout's own currency decimals ("5000" JPY, "10.00" USD; the column holds 3).
+    amount: formatAmount(parseAmount(p.amount, p.currency.trim()), p.currency.trim()),
     currency: p.currency.trim(),
     provider: p.provider,
     status: p.status,
@@ -94,7 +95,7 @@ async function withEvents(sql: SqlExecutor, payouts: PayoutRecord[]) {
     failed_at: p.failed_at,
     conversions: events
       .filter((e) => Number(e.payout_id) === Number(p.payout_id))
-      .map((e) => ({ conversion_event_id: Number(e.conversion_event_id), receipt_id: e.receipt_id, commission_amount: e.commission_amount, conversion_status: e.conversion_status })),
+      .map((e) => ({ conversion_event_id: Number(e.conversion_event_id), receipt_id: e.receipt_id, commission_amount: formatAmount(parseAmount(e.commission_amount, p.currency.trim()), p.currency.trim()), conversion_status: e.conversion_status })),
   }));
 }
 
@@ -170,7 +171,7 @@ export async function sendPayout(args: { deps: ApiDeps; payoutId: number; now: D
     const result = await provider.send({
       payoutId,
       idempotencyKey,
-      amountCents: parseMoney(payout.amount),
+      amountCents: parseAmount(payout.amount, payout.currency.trim()),
       currency: payout.currency.trim(),
       destination: {
         ...(payout.provider_account_id ? { providerAccountId: payout.provider_account_id } : {}),

@@ -140,13 +140,13 @@ describe('PATCH /v1/campaigns/{campaign_id}', () => {
       'SELECT default_commission_value, cookie_duration_days FROM campaign_versions WHERE campaign_version_id = :v::integer',
       { v: campaign.campaign_version_id },
     );
-    expect(rows[0]).toEqual({ default_commission_value: '10.00', cookie_duration_days: 30 });
+    expect(rows[0]).toEqual({ default_commission_value: '10.000', cookie_duration_days: 30 });
 
     const overrides = await f.db.sql.query<{ campaign_version_id: number; commission_value: string }>(
       'SELECT campaign_version_id, commission_value FROM partner_campaign_overrides WHERE partner_id = :p::integer',
       { p: partner.partner_id },
     );
-    expect(overrides.rows).toEqual([{ campaign_version_id: res.body.campaign_version_id, commission_value: '20.00' }]);
+    expect(overrides.rows).toEqual([{ campaign_version_id: res.body.campaign_version_id, commission_value: '20.000' }]);
 
     const enrollment = await f.api.get(`/v1/campaign-partners/${cpId}`, { token: vendor.key });
     expect(enrollment.body).toMatchObject({ status: 'approved', campaign_version_id: res.body.campaign_version_id });

@@ -186,7 +186,12 @@ describe('GET /v1/partner/dashboard', () => {
       expect.objectContaining({ campaign_partner_id: cp1, campaign_name: 'One', total_clicks: 120, total_revenue: '250.10', total_commission_earned: '25.01', last_conversion_at: '2026-02-01T10:00:00.000Z' }),
       expect.objectContaining({ campaign_partner_id: cp2, campaign_name: 'Two', total_conversions: 1, total_revenue: '0.20' }),
     ]);
-    expect(res.body.totals).toEqual({ total_clicks: 125, total_conversions: 4, total_revenue: '250.30', total_commission_earned: '25.03' });
+    // Money per currency: both campaigns price in USD, so one entry.
+    expect(res.body.totals).toEqual({
+      total_clicks: 125,
+      total_conversions: 4,
+      money: [{ currency: 'USD', revenue: '250.30', commission: '25.03' }],
+    });
     expectProblem(await f.api.get('/v1/partner/dashboard', { token: vendor.key }), 403);
   });
 });
