@@ -38,7 +38,7 @@ import {
   recordPayoutProcessing,
   type PayoutRecord,
 } from '../../repositories/payouts.js';
-import { runReconciliation } from '../../repositories/reconciliation.js';
+import { reconciliationMoney, runReconciliation } from '../../repositories/reconciliation.js';
 
 type Providers = Partial<Record<PayoutProviderName, PayoutProvider>>;
 
@@ -219,14 +219,26 @@ export const payoutRoutes: AnyRoute[] = [
               adjustment_id: z.number().nullable(),
               expected: z.string().nullable(),
               actual: z.string().nullable(),
+              currency: z.string().nullable().describe('ISO 4217 of expected and actual (the payout\'s, else the conversion\'s)'),
             }),
           ),
+          money: z
+            .array(
+              z.object({
+                currency: z.string(),
+                earned: z.string(),
+                paid_out: z.string(),
+                in_payouts: z.string(),
+                open_adjustments: z.string(),
+              }),
+            )
+            .describe("Each currency's books on their own: amounts of two currencies are never added"),
         }),
       },
     },
     handler: async ({ deps }) => {
       const violations = await runReconciliation(deps.sql);
-      return ok({ balanced: violations.length === 0, violations });
+      return ok({ balanced: violations.length === 0, violations, money: await reconciliationMoney(deps.sql) });
     },
   }),
 
