@@ -186,3 +186,65 @@ describe('GET /v1/conversions', () => {
     expect(theirs.body.data).toEqual([]);
   });
 });
+
+describe('currencies on /v1/conversions (docs/money.md)', () => {
+  const sale = { event_type: 'sale', click_id: '01946a2e-5f4a-7c3d-9e21-6a8b4c2d1e0f', occurred_at: '2026-03-01T11:00:00Z' };
+
+  it.each([
+    ['a code that is not ISO 4217', { currency: 'ABC', event_value: '10.00' }, 'body.currency'],
+    ['a metal, not money', { currency: 'XAU', event_value: '10.00' }, 'body.currency'],
+    ['yen with decimals', { currency: 'JPY', event_value: '500.5' }, 'body.event_value'],
+    ['dollars with three decimals', { currency: 'USD', event_value: '12.345' }, 'body.event_value'],
+  ])('400 naming the field and nothing queued for %s', async (_name, fields, path) => {
+    await sqs.drain();
+    const res = await f.api.post('/v1/conversions', { ...sale, transaction_id: `cur-${path}-${fields.currency}`, ...fields }, { token: vendor.key });
+    expectProblem(res, 400);
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(path);
+    expect(await sqs.depth()).toBe(0);
+  });
+
+  it('an amount is checked against the named campaign\'s currency when the sale names none', async () => {
+    await sqs.drain();
+    const yen = await createCampaign(f.api, vendor.key, { currency: 'JPY', default_commission_value: '10.00' });
+    const bad = await f.api.post('/v1/conversions', { ...sale, transaction_id: 'yen-1', event_value: '5000.50', campaign_id: yen.campaign_id }, { token: vendor.key });
+    expectProblem(bad, 400);
+    expect(bad.body.errors.map((e: { path: string }) => e.path)).toEqual(['body.event_value']);
+    const good = await f.api.post('/v1/conversions', { ...sale, transaction_id: 'yen-2', event_value: '5000', campaign_id: yen.campaign_id }, { token: vendor.key });
+    expect(good.status, JSON.stringify(good.body)).toBe(202);
+    const kwd = await f.api.post('/v1/conversions', { ...sale, transaction_id: 'kwd-1', event_value: '12.345', currency: 'kwd' }, { token: vendor.key });
+    expect(kwd.status, JSON.stringify(kwd.body)).toBe(202);
+    const messages = await sqs.drain();
+    expect(messages.map((m) => [m.transaction_id, m.event_value, m.currency])).toEqual([
+      ['yen-2', '5000', undefined],
+      ['kwd-1', '12.345', 'KWD'],
+    ]);
+  });
+
+  it('GET returns each conversion\'s currency and its amounts in that currency\'s decimals', async () => {
+    const partner = await createPartner(f.api);
+    const yen = await createCampaign(f.api, vendor.key, { currency: 'JPY' });
+    await enroll(f.api, vendor.key, yen.campaign_id, partner.partner_id);
+    const seeded = await seedConversion(f.db.sql, {
+      vendor_id: vendor.vendor_id,
+      partner_id: partner.partner_id,
+      campaign_version_id: yen.campaign_version_id,
+      transaction_id: 'yen-read',
+      currency: 'JPY',
+      event_value: '5000',
+      commission_amount: '500',
+      occurred_at: '2026-03-01T10:00:00Z',
+      touches: [{ partner_id: partner.partner_id, touch_type: 'only', touch_value: '500', occurred_at: '2026-03-01T09:00:00Z' }],
+    });
+    const one = await f.api.get(`/v1/conversions/${seeded.conversion_event_id}`, { token: vendor.key });
+    expect(one.body).toMatchObject({
+      currency: 'JPY',
+      event_value: '5000',
+      commission_amount: '500',
+      refunded_amount: '0',
+      commission_value: '10.00',
+      touches: [{ touch_value: '500' }],
+    });
+    const list = await f.api.get('/v1/conversions', { token: vendor.key, query: { campaign_id: yen.campaign_id } });
+    expect(list.body.data.map((c: { currency: string; event_value: string }) => [c.currency, c.event_value])).toEqual([['JPY', '5000']]);
+  });
+});
