@@ -147,8 +147,8 @@ describe('attribute-conversions: currencies', () => {
       now: new Date('2024-04-01T12:00:00Z'),
       input: { start_date: '2024-03-01T00:00:00Z', end_date: '2024-04-01T00:00:00Z' },
     });
-    const mine = (list: Array<{ partner_id: number }>) => list.filter((x) => x.partner_id === partner.partnerId);
-    expect(mine(run.created).map((c) => [(c as { currency: string }).currency, (c as { amount: string }).amount]).sort()).toEqual([
+    const mine = <T extends { partner_id: number }>(list: T[]) => list.filter((x) => x.partner_id === partner.partnerId);
+    expect(mine(run.created).map((c) => [c.currency, c.amount]).sort()).toEqual([
       ['EUR', '74.55'],
       ['USD', '60.00'],
     ]);
@@ -172,7 +172,7 @@ describe('attribute-conversions: currencies', () => {
       now: new Date('2024-04-01T12:00:00Z'),
       input: { start_date: '2024-03-01T00:00:00Z', end_date: '2024-04-01T00:00:00Z', minimums: { JPY: '1000' } },
     });
-    expect(mine(yen.created).map((c) => [(c as { currency: string }).currency, (c as { amount: string }).amount])).toEqual([['JPY', '2000']]);
+    expect(mine(yen.created).map((c) => [c.currency, c.amount])).toEqual([['JPY', '2000']]);
 
     const books = (await reconciliationMoney(h.sql)).filter((b) => ['EUR', 'JPY'].includes(b.currency));
     expect(books.find((b) => b.currency === 'JPY')).toMatchObject({ in_payouts: '2000' });

@@ -57,7 +57,7 @@ describe('attribute-conversions: refunds and disputes', () => {
         total_revenue: usd(r.total_revenue),
         total_commission_earned: usd(r.total_commission_earned),
       })),
-      adjustments: adjustments.rows.map((r) => ({ ...r, partner_id: partners.get(r.partner_id), amount: usd(r.amount) })),
+      adjustments: adjustments.rows.map((r) => ({ ...r, partner_id: partners.get(r.partner_id), amount: usd(r.amount)! })),
       journey_commission: usd(journey.rows[0]?.total_commission as string | null | undefined),
     };
   }
