@@ -317,7 +317,13 @@ export async function recordConversion(input: {
         funnelJourneyId,
         occurredAt: message.occurred_at,
         commission: formatAmount(plan.commissionCents, currency),
-        attributionMap: plan.allocation.attributionMap,
+        // Each partner's commission in the sale's currency ("500" JPY), not in cents.
+        attributionMap: Object.fromEntries(
+          plan.allocation.partners.map((p) => [
+            `partner_${p.partnerId}`,
+            { weight: formatScaledDecimal(p.weightBp, 4), commission: formatAmount(p.commissionCents, currency) },
+          ]),
+        ),
         eventTypeId: eventType.conversion_event_type_id,
         event: {
           type: 'conversion',

@@ -41,6 +41,7 @@ const dictionaryTables = [
 
 const addedTables = [
   'api_keys',
+  'currencies',
   'unattributed_conversions',
   'commission_adjustments',
   'webhook_deliveries',

@@ -1,4 +1,4 @@
-import { formatAmount, parseAmount } from '../money/currency.js';
+import { amountValueText, exactMinorUnits, formatAmount, parseAmount } from '../money/currency.js';
 import { formatScaledDecimal, MULTIPLIER_SCALE, parseRate, parseScaledDecimal, roundHalfUp } from '../money/index.js';
 import { commissionRuleSchema, type CommissionRuleActions } from './commission-rule-schema.js';
 import { isValidAt } from './is-valid-at.js';
@@ -159,7 +159,7 @@ function baseWithoutRules(input: CalculateCommissionInput, valueCents: bigint, c
     const revenue = input.partnerPeriodRevenueCents ?? 0n;
     const tier = selectTier(tiers, revenue, currency);
     if (tier) {
-      const amount = (decimal: string) => moneyText(parseAmount(decimal, currency), currency);
+      const amount = (decimal: string) => decimalText(decimal, currency);
       return {
         ...priced(tier.rewardType, tier.rewardValue, valueCents, currency),
         source: 'tier',
@@ -211,8 +211,15 @@ function priced(type: CommissionType, value: string, valueCents: bigint, currenc
     const bp = parseRate(value);
     return { type, value: formatScaledDecimal(bp, 2), amount: { num: valueCents * bp, den: 10_000n } };
   }
-  const minor = parseAmount(value, currency);
-  return { type, value: formatAmount(minor, currency), amount: { num: minor, den: 1n } };
+  // Exact even when finer than the currency (a vendor-wide rule's flat "0.50" on a JPY campaign):
+  // rounded once, with the rest, in `finish`.
+  return { type, value: amountValueText(value, currency), amount: exactMinorUnits(value, currency) };
+}
+
+/** A decimal amount for the explanation, as `moneyText` writes it. */
+function decimalText(decimal: string, currency: string): string {
+  const text = amountValueText(decimal, currency);
+  return currency === 'USD' ? `$${text}` : `${text} ${currency}`;
 }
 
 /** An amount for the explanation: "$5.00" in dollars (as before), "500 JPY" in any other currency. */
@@ -230,7 +237,11 @@ function applyActions(base: Base, actions: CommissionRuleActions, valueCents: bi
     num *= parseScaledDecimal(actions.commission_multiplier, MULTIPLIER_SCALE);
     den *= 10n ** BigInt(MULTIPLIER_SCALE);
   }
-  if (actions.bonus_flat !== undefined) num += parseAmount(actions.bonus_flat, currency) * den;
+  if (actions.bonus_flat !== undefined) {
+    const bonus = exactMinorUnits(actions.bonus_flat, currency);
+    num = num * bonus.den + bonus.num * den;
+    den *= bonus.den;
+  }
   return { ...next, amount: { num, den }, source: 'rule' };
 }
 
@@ -246,12 +257,12 @@ function finish(
     base.type === 'percentage'
       ? `${base.value}% of ${moneyText(valueCents, currency)}`
       : base.type === 'flat'
-        ? `flat ${moneyText(parseAmount(base.value!, currency), currency)}`
+        ? `flat ${decimalText(base.value!, currency)}`
         : 'nothing';
   const steps: string[] = [];
   if (actions?.commission_type) steps.push(`rule sets ${actions.commission_type} ${actions.commission_value}`);
   if (actions?.commission_multiplier !== undefined) steps.push(`x${actions.commission_multiplier}`);
-  if (actions?.bonus_flat !== undefined) steps.push(`+ ${moneyText(parseAmount(actions.bonus_flat, currency), currency)} bonus`);
+  if (actions?.bonus_flat !== undefined) steps.push(`+ ${decimalText(actions.bonus_flat, currency)} bonus`);
   const explanation =
     ruleId !== null
       ? `Rule #${ruleId} on ${base.describe}: ${rate}${steps.length ? `, ${steps.join(', ')}` : ''} = ${moneyText(commissionCents, currency)}.`

@@ -1,4 +1,5 @@
-import { parseAmount } from '../money/currency.js';
+import { exactMinorUnits } from '../money/currency.js';
+import { roundHalfUp } from '../money/round-half-up.js';
 import type { Id } from './types.js';
 
 /** A `campaign_milestones` row, optionally with its flat reward amount. */
@@ -32,6 +33,15 @@ export interface EvaluateMilestonesInput {
 }
 
 /**
+ * A reward is vendor-wide (no currency of its own): its flat value is read in the campaign's
+ * currency and rounded half-up to its minor unit when finer ("50.50" on a JPY campaign is ¥51).
+ */
+function bonusIn(value: string, currency: string): bigint {
+  const { num, den } = exactMinorUnits(value, currency);
+  return roundHalfUp(num, den);
+}
+
+/**
  * The milestones this conversion reaches: the count crossed the target now
  * (before < target <= after) and the milestone was never awarded. One bonus, once, ever: a
  * count that later drops (refund) and climbs again does not re-award, because the caller
@@ -48,6 +58,6 @@ export function evaluateMilestones(input: EvaluateMilestonesInput): ReachedMiles
     })
     .map((milestone) => ({
       milestone,
-      bonusCents: milestone.rewardValue != null ? parseAmount(milestone.rewardValue, input.currency ?? 'USD') : null,
+      bonusCents: milestone.rewardValue != null ? bonusIn(milestone.rewardValue, input.currency ?? 'USD') : null,
     }));
 }

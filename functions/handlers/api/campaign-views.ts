@@ -5,7 +5,7 @@
 import type { SqlExecutor } from '../../ports/sql-executor.js';
 import type { CampaignTerms } from '../../domain/campaigns/campaign-terms.js';
 import { validateTiers } from '../../domain/campaigns/validate-tiers.js';
-import { currencyExponent, formatAmount, parseAmount } from '../../domain/money/currency.js';
+import { amountValueText, currencyExponent, formatAmount, parseAmount } from '../../domain/money/currency.js';
 import { formatRate, InvalidDecimalError, parseRate } from '../../domain/money/index.js';
 import { ValidationError, type FieldError } from '../../platform/http/errors.js';
 import { listTiers, type CampaignRow, type TierRow } from '../../repositories/campaigns.js';
@@ -47,7 +47,7 @@ export function commissionValueOut(type: string, value: string, currency: string
 export function commissionValueOut(type: string, value: string | null, currency: string): string | null;
 export function commissionValueOut(type: string, value: string | null, currency: string): string | null {
   if (value === null) return null;
-  return type === 'percentage' ? formatRate(parseRate(value)) : formatAmount(parseAmount(value, currency), currency);
+  return type === 'percentage' ? formatRate(parseRate(value)) : amountValueText(value, currency);
 }
 
 /** An amount column in its currency's decimals. */

@@ -57,6 +57,13 @@ describe('attribute-conversions: currencies', () => {
     const row = (await conversionOf(h.sql, program.vendorId, message.transaction_id))!;
     expect(row.commission_amount).toBe('1000');
     expect(row.touches.map((t) => t.touch_value)).toEqual(['334', '333', '333']);
+    // The journey's attribution map states each partner's share in yen too.
+    const journey = await h.sql.query<{ attribution_map: Record<string, { commission: string }> }>(
+      `SELECT attribution_map FROM funnel_journeys WHERE cookie_id = :c::uuid`,
+      { c: cookie },
+    );
+    expect(journey.rows[0]!.attribution_map[`partner_${a!.partnerId}`]!.commission).toBe('667');
+    expect(journey.rows[0]!.attribution_map[`partner_${b!.partnerId}`]!.commission).toBe('333');
   });
 
   it('a KWD sale keeps its three decimals: 10 % of 12.345 KWD is 1.235 KWD (half-up at the fils)', async () => {

@@ -100,3 +100,27 @@ it('a refund amount finer than the sale\'s currency is refused, not rounded', ()
   expect(ledgerInCurrency([event!], 'USD')[0]!.amountCents).toBe(1050n);
   expect(ledgerInCurrency([event!], 'KWD')[0]!.amountCents).toBe(10_500n);
 });
+
+describe('vendor-wide amounts read in a campaign\'s currency', () => {
+  const base = {
+    eventType: { name: 'sale', isCommissionable: true },
+    partner: { partnerId: 1, tier: 'standard' },
+    campaignVersion: { defaultCommissionType: 'percentage' as const, defaultCommissionValue: '10.00' },
+  };
+  const event = (minor: bigint) => ({ eventType: 'sale', eventValueCents: minor, occurredAt: new Date('2026-01-01T00:00:00Z') });
+  const rule = { commissionRuleId: 1, active: true, conditions: { min_event_value: '4999.50' }, actions: { bonus_flat: '0.50' } };
+
+  it('a rule finer than the yen is compared and added exactly, then rounded once: ¥5000 -> 500 + 0.50 = ¥501', () => {
+    const result = calculateCommission({ ...base, event: event(5000n), rules: [rule], currency: 'JPY' });
+    expect(result).toMatchObject({ commissionCents: 501n, appliedCommissionRuleId: 1 });
+    expect(result.explanation).toBe('Rule #1 on campaign default: 10.00% of 5000 JPY, + 0.500 JPY bonus = 501 JPY.');
+    // ¥4999 is below 4999.50: the rule does not apply.
+    expect(calculateCommission({ ...base, event: event(4999n), rules: [rule], currency: 'JPY' })).toMatchObject({ commissionCents: 500n, appliedCommissionRuleId: null });
+  });
+
+  it('the same rule on a USD campaign reads dollars', () => {
+    const result = calculateCommission({ ...base, event: event(500_000n), rules: [rule], currency: 'USD' });
+    expect(result).toMatchObject({ commissionCents: 50_050n });
+    expect(result.explanation).toBe('Rule #1 on campaign default: 10.00% of $5000.00, + $0.50 bonus = $500.50.');
+  });
+});
