@@ -1,4 +1,4 @@
-import { amountValueText, exactMinorUnits, formatAmount, parseAmount } from '../money/currency.js';
+import { amountValueText, exactMinorUnits, formatAmount } from '../money/currency.js';
 import { formatScaledDecimal, MULTIPLIER_SCALE, parseRate, parseScaledDecimal, roundHalfUp } from '../money/index.js';
 import { commissionRuleSchema, type CommissionRuleActions } from './commission-rule-schema.js';
 import { isValidAt } from './is-valid-at.js';
