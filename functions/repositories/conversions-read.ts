@@ -112,3 +112,40 @@ export async function listTouchesOf(sql: SqlExecutor, conversionEventIds: number
   );
   return rows;
 }
+
+export interface UnattributedReadRow {
+  unattributed_conversion_id: number;
+  source: string;
+  transaction_id: string | null;
+  event_type: string;
+  event_value: string | null;
+  currency: string;
+  reason: string;
+  /** Why it earns nothing, in a sentence (e.g. both currencies of a `currency_mismatch`), when recorded. */
+  refusal: string | null;
+  occurred_at: string | null;
+  received_at: string;
+}
+
+/**
+ * A page of the vendor's conversions no partner is credited with, newest first: unattributed
+ * sales and sales refused for their currency. The refund ledger rows (`refund_ledger`) that share
+ * the table are not conversions and are left out. Fetches `limit + 1`.
+ */
+export async function listUnattributedForVendor(
+  sql: SqlExecutor,
+  input: { vendor_id: number; reason?: string; before_id?: number; limit: number },
+): Promise<UnattributedReadRow[]> {
+  const { rows } = await sql.query<UnattributedReadRow & Record<string, unknown>>(
+    `SELECT unattributed_conversion_id, source, transaction_id, event_type, event_value::text AS event_value, currency, reason,
+            payload ->> 'refusal' AS refusal, occurred_at, received_at
+     FROM unattributed_conversions
+     WHERE vendor_id = :vendor_id::integer AND reason <> 'refund_ledger'
+       AND (:reason::text IS NULL OR reason = :reason::text)
+       AND (:before_id::bigint IS NULL OR unattributed_conversion_id < :before_id::bigint)
+     ORDER BY unattributed_conversion_id DESC
+     LIMIT :limit::integer`,
+    { vendor_id: input.vendor_id, reason: input.reason ?? null, before_id: input.before_id ?? null, limit: input.limit + 1 },
+  );
+  return rows;
+}

@@ -14,7 +14,7 @@ import { createSqsConversionQueue } from '../../adapters/aws/conversion-queue.js
 import type { ConversionMessage } from '../../ports/conversion-message.js';
 import { HttpError, NotFoundError, ValidationError } from '../../platform/http/errors.js';
 import { idField, idParam } from '../../platform/http/fields.js';
-import { currencyExponent, formatAmount, isCurrencyCode, parseAmount } from '../../domain/money/currency.js';
+import { amountValueText, currencyExponent, formatAmount, isCurrencyCode, parseAmount } from '../../domain/money/currency.js';
 import { InvalidDecimalError } from '../../domain/money/index.js';
 import { amountOut, commissionValueOut } from './campaign-views.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
@@ -25,6 +25,7 @@ import {
   findConversionForVendor,
   listConversionsForVendor,
   listTouchesOf,
+  listUnattributedForVendor,
   type ConversionReadRow,
   type TouchReadRow,
 } from '../../repositories/conversions-read.js';
@@ -145,6 +146,19 @@ class QueueUnavailableError extends HttpError {
   }
 }
 
+const unattributedOut = z.object({
+  unattributed_conversion_id: z.number().int(),
+  source: z.string(),
+  transaction_id: z.string().nullable(),
+  event_type: z.string(),
+  event_value: z.string().nullable().describe("In the currency's decimals (with all 3 when finer: an amount refused for its decimals)"),
+  currency: z.string(),
+  reason: z.string().describe('currency_mismatch, amount_exceeds_currency_decimals, unknown_currency, no_click_in_window, …'),
+  refusal: z.string().nullable(),
+  occurred_at: z.string().nullable(),
+  received_at: z.string(),
+});
+
 const conversionIdParams = z.object({
   id: z.union([idParam, z.uuid().transform((u) => u.toLowerCase())]),
 });
@@ -229,6 +243,27 @@ export const conversionRoutes: AnyRoute[] = [
       });
       const touches = await listTouchesOf(deps.sql, rows.slice(0, query.limit).map((r) => r.conversion_event_id));
       return ok(toPage(rows, query.limit, (r) => ({ id: r.conversion_event_id }), (r) => conversionView(r, touches)));
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/v1/unattributed-conversions',
+    auth: 'vendor',
+    summary: 'Conversions kept without a partner or a commission (no click, a currency other than the campaign\'s, …), newest first, with the reason',
+    tags: ['conversions'],
+    query: z.strictObject({ ...pageQueryShape, reason: z.string().min(1).max(100).optional() }),
+    responses: { 200: { description: 'A page of unattributed conversions', schema: pageSchema(unattributedOut) } },
+    handler: async ({ deps, auth, query }) => {
+      const cursor = decodeCursor(query.cursor, idCursorSchema);
+      const rows = await listUnattributedForVendor(deps.sql, { vendor_id: auth.vendorId, reason: query.reason, before_id: cursor?.id, limit: query.limit });
+      return ok(
+        toPage(rows, query.limit, (r) => ({ id: Number(r.unattributed_conversion_id) }), (r) => ({
+          ...r,
+          unattributed_conversion_id: Number(r.unattributed_conversion_id),
+          event_value: r.event_value === null ? null : amountValueText(r.event_value, r.currency),
+        })),
+      );
     },
   }),
 

@@ -248,3 +248,36 @@ describe('currencies on /v1/conversions (docs/money.md)', () => {
     expect(list.body.data.map((c: { currency: string; event_value: string }) => [c.currency, c.event_value])).toEqual([['JPY', '5000']]);
   });
 });
+
+describe('GET /v1/unattributed-conversions', () => {
+  it('shows the vendor the sales kept without a commission, with their currency and reason; never the refund ledger', async () => {
+    const insert = (vendorId: number, row: { tx: string; type?: string; value: string | null; currency: string; reason: string; refusal?: string }) =>
+      f.db.sql.query(
+        `INSERT INTO unattributed_conversions (vendor_id, source, transaction_id, event_type, event_value, currency, payload, reason, occurred_at)
+         VALUES (:v::integer, 'api', :tx, :type, :value::numeric, :currency, :payload::jsonb, :reason, '2026-03-01T10:00:00Z')`,
+        { v: vendorId, tx: row.tx, type: row.type ?? 'sale', value: row.value, currency: row.currency, reason: row.reason, payload: JSON.stringify(row.refusal ? { refusal: row.refusal } : {}) },
+      );
+    await insert(vendor.vendor_id, { tx: 'eur-on-usd', value: '80.00', currency: 'EUR', reason: 'currency_mismatch', refusal: 'The sale is in EUR but campaign 1 prices in USD: no commission (amounts are never converted).' });
+    await insert(vendor.vendor_id, { tx: 'too-fine', value: '12.345', currency: 'USD', reason: 'amount_exceeds_currency_decimals' });
+    await insert(vendor.vendor_id, { tx: 'yen', value: '5000', currency: 'JPY', reason: 'no_click_in_window' });
+    await insert(vendor.vendor_id, { tx: 'refunded', type: 'refund', value: null, currency: 'USD', reason: 'refund_ledger' });
+    await insert(other.vendor_id, { tx: 'theirs', value: '1.00', currency: 'USD', reason: 'currency_mismatch' });
+
+    const all = await f.api.get('/v1/unattributed-conversions', { token: vendor.key });
+    expect(all.status, JSON.stringify(all.body)).toBe(200);
+    expect(all.body.data.map((r: Record<string, string>) => [r.transaction_id, r.event_value, r.currency, r.reason])).toEqual([
+      ['yen', '5000', 'JPY', 'no_click_in_window'],
+      ['too-fine', '12.345', 'USD', 'amount_exceeds_currency_decimals'],
+      ['eur-on-usd', '80.00', 'EUR', 'currency_mismatch'],
+    ]);
+    const mismatched = await f.api.get('/v1/unattributed-conversions', { token: vendor.key, query: { reason: 'currency_mismatch' } });
+    expect(mismatched.body.data).toEqual([
+      expect.objectContaining({ transaction_id: 'eur-on-usd', refusal: expect.stringMatching(/in EUR but campaign 1 prices in USD/) }),
+    ]);
+    const paged = await f.api.get('/v1/unattributed-conversions', { token: vendor.key, query: { limit: '2' } });
+    const next = await f.api.get('/v1/unattributed-conversions', { token: vendor.key, query: { limit: '2', cursor: paged.body.next_cursor } });
+    expect(next.body.data.map((r: Record<string, string>) => r.transaction_id)).toEqual(['eur-on-usd']);
+    const theirs = await f.api.get('/v1/unattributed-conversions', { token: other.key });
+    expect(theirs.body.data.map((r: Record<string, string>) => r.transaction_id)).toEqual(['theirs']);
+  });
+});
