@@ -1,9 +1,14 @@
 /**
  * The `payouts` job: one payout run for a period (docs/payouts.md). Input `{ start_date?,
- * end_date?, minimum?, currency? }`; default period = the previous calendar month (UTC), default
- * minimum `PAYOUT_MINIMUM` env or 50.00. Answers with what it created and whom it skipped.
+ * end_date?, minimum?, minimums?, currency? }`; default period = the previous calendar month
+ * (UTC). One payout per partner and currency, each at least its currency's threshold
+ * (`resolvePayoutThresholds`, docs/money.md); `currency` limits the run to one currency. Answers
+ * with what it created and whom it skipped.
  */
 import { z } from 'zod';
+import { formatAmount, isCurrencyCode, parseAmount } from '../domain/money/currency.js';
+import { InvalidDecimalError } from '../domain/money/index.js';
+import { parsePayoutMinimums, resolvePayoutThresholds } from '../domain/payouts/payout-thresholds.js';
 import { ValidationError } from '../platform/http/errors.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 import { runPayoutRun } from '../repositories/payouts.js';
@@ -13,8 +18,15 @@ const dateLike = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be
 export const payoutJobInputSchema = z.object({
   start_date: dateLike.optional(),
   end_date: dateLike.optional(),
-  minimum: z.string().regex(/^\d{1,8}(\.\d{1,2})?$/).optional(),
-  currency: z.string().regex(/^[A-Za-z]{3}$/).optional(),
+  /** In major units of each currency the run pays and `minimums` does not name: "50" is 50 USD, 50 JPY. */
+  minimum: z.string().regex(/^\d{1,8}(\.\d{1,3})?$/).optional(),
+  /** Per currency, in its major unit: `{ "JPY": "5000", "EUR": "40.00" }`. */
+  minimums: z.record(z.string().regex(/^[A-Z]{3}$/), z.string().regex(/^\d{1,8}(\.\d{1,3})?$/)).optional(),
+  currency: z
+    .string()
+    .transform((c) => c.toUpperCase())
+    .refine((c) => isCurrencyCode(c), 'must be an ISO 4217 currency code')
+    .optional(),
 });
 
 /** A ValidationError so `POST /v1/admin/jobs/payouts` answers 400; the scheduler just sees it throw. */
@@ -23,9 +35,11 @@ export class PayoutJobInputError extends ValidationError {}
 export interface PayoutJobResult {
   start_date: string;
   end_date: string;
+  /** The threshold of currencies `thresholds` does not name (major units). */
   minimum: string;
-  created: Array<{ payout_id: number; partner_id: number; amount: string; events: number }>;
-  skipped: Array<{ partner_id: number; reason: string; amount: string }>;
+  thresholds: Record<string, string>;
+  created: Array<{ payout_id: number; partner_id: number; currency: string; amount: string; events: number }>;
+  skipped: Array<{ partner_id: number; currency: string; reason: string; amount: string; minimum: string }>;
 }
 
 /** The previous calendar month in UTC, as [start, end). */
@@ -39,7 +53,10 @@ export async function runPayoutsJob(args: {
   sql: SqlExecutor;
   now: Date;
   input: Record<string, unknown>;
+  /** `PAYOUT_MINIMUM`: one threshold, major units, for every currency. */
   defaultMinimum?: string;
+  /** `PAYOUT_MINIMUMS`: "EUR=40.00,JPY=6000". */
+  configuredMinimums?: string;
 }): Promise<PayoutJobResult> {
   const parsed = payoutJobInputSchema.safeParse(args.input);
   if (!parsed.success) throw new PayoutJobInputError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
@@ -49,20 +66,46 @@ export async function runPayoutsJob(args: {
   if (end.getTime() <= start.getTime()) throw new PayoutJobInputError('end_date must be after start_date');
   // A run for a period still in progress would miss credits approved later in it.
   if (end.getTime() > args.now.getTime()) throw new PayoutJobInputError('end_date must not be in the future');
-  const minimum = parsed.data.minimum ?? args.defaultMinimum ?? '50.00';
+  let resolved: ReturnType<typeof resolvePayoutThresholds>;
+  try {
+    resolved = resolvePayoutThresholds({
+      runMinimums: parsed.data.minimums,
+      runMinimum: parsed.data.minimum,
+      configuredMinimums: parsePayoutMinimums(args.configuredMinimums),
+      configuredMinimum: args.defaultMinimum,
+    });
+  } catch (error) {
+    if (error instanceof InvalidDecimalError) throw new PayoutJobInputError(`minimums: ${error.message}`);
+    throw error;
+  }
   const rows = await runPayoutRun(args.sql, {
     startDate: start.toISOString(),
     endDate: end.toISOString(),
     now: args.now.toISOString(),
-    minimum,
-    currency: (parsed.data.currency ?? 'USD').toUpperCase(),
+    minimum: resolved.otherwise,
+    thresholds: resolved.thresholds,
+    ...(parsed.data.currency ? { currency: parsed.data.currency } : {}),
   });
-  const result: PayoutJobResult = { start_date: start.toISOString(), end_date: end.toISOString(), minimum, created: [], skipped: [] };
+  const result: PayoutJobResult = {
+    start_date: start.toISOString(),
+    end_date: end.toISOString(),
+    minimum: resolved.otherwise,
+    thresholds: resolved.thresholds,
+    created: [],
+    skipped: [],
+  };
   for (const row of rows) {
+    const amount = formatAmount(parseAmount(row.amount, row.currency), row.currency);
     if (row.payout_id !== null && row.payout_id !== undefined) {
-      result.created.push({ payout_id: Number(row.payout_id), partner_id: Number(row.partner_id), amount: row.amount, events: Number(row.event_count) });
+      result.created.push({ payout_id: Number(row.payout_id), partner_id: Number(row.partner_id), currency: row.currency, amount, events: Number(row.event_count) });
     } else {
-      result.skipped.push({ partner_id: Number(row.partner_id), reason: row.skip_reason ?? 'unknown', amount: row.amount });
+      result.skipped.push({
+        partner_id: Number(row.partner_id),
+        currency: row.currency,
+        reason: row.skip_reason ?? 'unknown',
+        amount,
+        minimum: row.minimum,
+      });
     }
   }
   console.info(JSON.stringify({ level: 'info', message: 'payout run', created: result.created.length, skipped: result.skipped.length, start: result.start_date, end: result.end_date }));

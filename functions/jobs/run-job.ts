@@ -33,7 +33,7 @@ export const jobs: Record<string, Job> = {
     const since = typeof input.since === 'string' && !Number.isNaN(Date.parse(input.since)) ? new Date(input.since) : undefined;
     return syncLinksToHotStore({ sql: deps.sql, linkStore: linkStoreOf(deps), now: deps.now(), since, all: input.all === true });
   },
-  /** One payout run for `{ start_date?, end_date?, minimum? }` (default: last month, PAYOUT_MINIMUM or 50.00). */
+  /** One payout run for `{ start_date?, end_date?, minimum?, minimums?, currency? }` (default: last month; thresholds per currency, docs/money.md). */
   /** Pending conversions past their version's approval_hold_days -> approved (+ audit, + vendor notice). */
   'approve-conversions': ({ deps, input }) =>
     runApproveConversionsJob({ sql: deps.sql, sqs: deps.sqs, notificationsQueueUrl: deps.config.queueUrls.notifications, now: deps.now(), input }),
@@ -60,7 +60,14 @@ export const jobs: Record<string, Job> = {
   },
   /** Seals payment details stored in clear before migration 0012 (docs/payment-data.md); needs the payment-data key. */
   'encrypt-payment-methods': ({ deps, input }) => runEncryptPaymentMethodsJob({ sql: deps.sql, cipher: deps.paymentDataCipher, now: deps.now(), input }),
-  payouts: ({ deps, input }) => runPayoutsJob({ sql: deps.sql, now: deps.now(), input, defaultMinimum: process.env.PAYOUT_MINIMUM }),
+  payouts: ({ deps, input }) =>
+    runPayoutsJob({
+      sql: deps.sql,
+      now: deps.now(),
+      input,
+      defaultMinimum: process.env.PAYOUT_MINIMUM,
+      configuredMinimums: process.env.PAYOUT_MINIMUMS,
+    }),
 };
 
 /**

@@ -3,6 +3,7 @@
  * the vendor's single approve/reject. Status moves follow `transitionConversion`
  * (pending -> approved -> paid; pending|approved -> rejected).
  */
+import { amountText } from '../domain/money/amount-text.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 
 export interface ApprovedConversion extends Record<string, unknown> {
@@ -10,7 +11,9 @@ export interface ApprovedConversion extends Record<string, unknown> {
   receipt_id: string;
   vendor_id: number;
   partner_id: number;
+  /** In its currency's decimals ("5000" JPY, "10.00" USD). */
   commission_amount: string | null;
+  currency: string;
   approved_at: string;
 }
 
@@ -33,7 +36,7 @@ export async function approveHeldConversions(sql: SqlExecutor, args: { now: stri
        UPDATE conversion_events ce SET status = 'approved', approved_at = :now::timestamptz
        FROM due WHERE ce.conversion_event_id = due.conversion_event_id AND ce.status = 'pending'
        RETURNING ce.conversion_event_id, ce.receipt_id::text AS receipt_id, ce.vendor_id, ce.partner_id,
-                 ce.commission_amount::text AS commission_amount, ce.approved_at
+                 ce.commission_amount::text AS commission_amount, ce.currency, ce.approved_at
      ),
      audited AS (
        INSERT INTO audit_logs (entity_type, entity_id, action, actor_type, actor_id, changes, reason, created_at)
@@ -48,7 +51,7 @@ export async function approveHeldConversions(sql: SqlExecutor, args: { now: stri
      SELECT a.*, (SELECT COUNT(*) FROM audited)::integer AS audited FROM approved a ORDER BY a.conversion_event_id`,
     { now: args.now, limit: args.limit },
   );
-  return rows;
+  return rows.map((row) => ({ ...row, commission_amount: amountText(row.commission_amount, row.currency) }));
 }
 
 export interface ReviewConversion extends Record<string, unknown> {
@@ -58,6 +61,7 @@ export interface ReviewConversion extends Record<string, unknown> {
   partner_id: number;
   status: 'pending' | 'approved' | 'rejected' | 'paid';
   commission_amount: string | null;
+  currency: string;
   approved_at: string | null;
   rejected_at: string | null;
   rejection_reason: string | null;
@@ -69,14 +73,14 @@ export async function findConversionForReview(
 ): Promise<ReviewConversion | undefined> {
   const { rows } = await sql.query<ReviewConversion>(
     `SELECT conversion_event_id, receipt_id::text AS receipt_id, vendor_id, partner_id, status, commission_amount::text AS commission_amount,
-            approved_at, rejected_at, rejection_reason
+            currency, approved_at, rejected_at, rejection_reason
      FROM conversion_events
      WHERE vendor_id = :vendor::integer AND is_deleted IS NOT TRUE
        AND (conversion_event_id = :id::bigint OR receipt_id = :receipt::uuid)
      FOR UPDATE`,
     { vendor: args.vendorId, id: args.conversionEventId ?? null, receipt: args.receiptId ?? null },
   );
-  return rows[0];
+  return rows[0] && { ...rows[0], commission_amount: amountText(rows[0].commission_amount, rows[0].currency) };
 }
 
 /** Whether a live payout (not cancelled) holds this conversion: then it may not be rejected. */

@@ -36,12 +36,14 @@ export type VersionTermsRow = {
   cookie_duration_days: number | null;
   default_commission_type: 'percentage' | 'flat' | 'tiered';
   default_commission_value: string | null;
+  /** The campaign's ISO 4217 currency: its amounts are in it, and only sales in it earn. */
+  currency: string;
 };
 
 export async function loadVersionTerms(sql: SqlExecutor, campaignVersionId: number): Promise<VersionTermsRow | undefined> {
   const result = await sql.query<VersionTermsRow>(
     `SELECT cv.campaign_version_id, cv.campaign_id, c.vendor_id, cv.attribution_model, cv.time_decay_half_life_days,
-            cv.cookie_duration_days, cv.default_commission_type, cv.default_commission_value
+            cv.cookie_duration_days, cv.default_commission_type, cv.default_commission_value, c.currency
      FROM campaign_versions cv JOIN campaigns c ON c.campaign_id = cv.campaign_id
      WHERE cv.campaign_version_id = :id::integer`,
     { id: campaignVersionId },

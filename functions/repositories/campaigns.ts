@@ -10,6 +10,8 @@ export interface CampaignRow {
   campaign_id: number;
   vendor_id: number;
   status: string;
+  /** ISO 4217: the currency of every amount of the campaign (fixed at creation). */
+  currency: string;
   current_campaign_version_id: number;
   created_at: string;
   updated_at: string;
@@ -37,16 +39,16 @@ export interface TierRow extends TierInput {
   campaign_version_id: number;
 }
 
-const campaignColumns = `c.campaign_id, c.vendor_id, c.status, c.current_campaign_version_id, c.created_at, c.updated_at,
+const campaignColumns = `c.campaign_id, c.vendor_id, c.status, c.currency, c.current_campaign_version_id, c.created_at, c.updated_at,
   cv.campaign_version_id, cv.version_number, cv.name, cv.description, cv.destination_url, cv.default_commission_type,
   cv.default_commission_value, cv.cookie_duration_days, cv.approval_required, cv.is_public, cv.max_partners, cv.terms_url,
   cv.promotional_guidelines, cv.attribution_model, cv.time_decay_half_life_days, cv.approval_hold_days,
   cv.created_at AS version_created_at`;
 
-export async function insertCampaign(sql: SqlExecutor, input: { vendor_id: number; now: Date }): Promise<number> {
+export async function insertCampaign(sql: SqlExecutor, input: { vendor_id: number; currency: string; now: Date }): Promise<number> {
   const { rows } = await sql.query<{ campaign_id: number }>(
-    `INSERT INTO campaigns (vendor_id, status, created_at, updated_at)
-     VALUES (:vendor_id::integer, 'active', :now::timestamptz, :now::timestamptz) RETURNING campaign_id`,
+    `INSERT INTO campaigns (vendor_id, status, currency, created_at, updated_at)
+     VALUES (:vendor_id::integer, 'active', :currency, :now::timestamptz, :now::timestamptz) RETURNING campaign_id`,
     input,
   );
   return rows[0]!.campaign_id;

@@ -10,7 +10,7 @@ import type {
   CommissionTier,
   Milestone,
 } from '../domain/commissions/index.js';
-import { parseMoney } from '../domain/money/index.js';
+import { parseAmount } from '../domain/money/currency.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 
 const date = (value: unknown): Date | null => (typeof value === 'string' ? new Date(value) : null);
@@ -127,18 +127,19 @@ export async function loadTiers(sql: SqlExecutor, campaignVersionId: number): Pr
  */
 export async function partnerMonthRevenueCents(
   sql: SqlExecutor,
-  input: { partnerId: number; vendorId: number; occurredAt: Date },
+  input: { partnerId: number; vendorId: number; occurredAt: Date; currency: string },
 ): Promise<bigint> {
   const monthStart = new Date(Date.UTC(input.occurredAt.getUTCFullYear(), input.occurredAt.getUTCMonth(), 1));
   const result = await sql.query<{ revenue: string }>(
-    `SELECT COALESCE(sum(COALESCE(event_value, 0) - refunded_amount), 0)::numeric(12,2)::text AS revenue
+    `SELECT COALESCE(sum(COALESCE(event_value, 0) - refunded_amount), 0)::text AS revenue
      FROM conversion_events
-     WHERE partner_id = :partner::integer AND vendor_id = :vendor::integer AND status <> 'rejected'
+     WHERE partner_id = :partner::integer AND vendor_id = :vendor::integer AND status <> 'rejected' AND currency = :currency
        AND is_deleted IS NOT TRUE AND (metadata ->> 'milestone_bonus') IS NULL
        AND occurred_at >= :from::timestamptz AND occurred_at < :to::timestamptz`,
-    { partner: input.partnerId, vendor: input.vendorId, from: monthStart, to: input.occurredAt },
+    { partner: input.partnerId, vendor: input.vendorId, from: monthStart, to: input.occurredAt, currency: input.currency },
   );
-  return parseMoney(result.rows[0]?.revenue ?? '0');
+  // Only sales in the tiers' own currency count towards them: amounts of two currencies never add.
+  return parseAmount(result.rows[0]?.revenue ?? '0', input.currency);
 }
 
 /**
@@ -147,24 +148,31 @@ export async function partnerMonthRevenueCents(
  */
 export async function customerHistory(
   sql: SqlExecutor,
-  input: { vendorId: number; customerId?: string; customerEmail?: string; occurredAt: Date; eventValueCents: bigint },
+  input: { vendorId: number; customerId?: string; customerEmail?: string; occurredAt: Date; eventValueCents: bigint; currency: string },
 ): Promise<{ isFirstPurchase: boolean | null; lifetimeValueCents: bigint | null }> {
   if (!input.customerId && !input.customerEmail) return { isFirstPurchase: null, lifetimeValueCents: null };
   const result = await sql.query<{ purchases: number; value: string }>(
     `SELECT count(*)::integer AS purchases,
-            COALESCE(sum(COALESCE(event_value, 0) - refunded_amount), 0)::numeric(12,2)::text AS value
+            COALESCE(sum(COALESCE(event_value, 0) - refunded_amount) FILTER (WHERE currency = :currency), 0)::text AS value
      FROM conversion_events
      WHERE vendor_id = :vendor::integer AND is_deleted IS NOT TRUE AND status <> 'rejected'
        AND (metadata ->> 'milestone_bonus') IS NULL AND COALESCE(event_value, 0) > 0
        AND occurred_at < :at::timestamptz
        AND ((:customer::text IS NOT NULL AND customer_id = :customer::text)
             OR (:email::text IS NOT NULL AND lower(customer_email) = lower(:email::text)))`,
-    { vendor: input.vendorId, customer: input.customerId ?? null, email: input.customerEmail ?? null, at: input.occurredAt },
+    {
+      vendor: input.vendorId,
+      customer: input.customerId ?? null,
+      email: input.customerEmail ?? null,
+      at: input.occurredAt,
+      currency: input.currency,
+    },
   );
   const row = result.rows[0];
   return {
     isFirstPurchase: (row?.purchases ?? 0) === 0,
-    lifetimeValueCents: parseMoney(row?.value ?? '0') + input.eventValueCents,
+    // The lifetime value is in this sale's currency: purchases in other currencies are not added.
+    lifetimeValueCents: parseAmount(row?.value ?? '0', input.currency) + input.eventValueCents,
   };
 }
 

@@ -16,6 +16,8 @@ export interface ConversionReadRow {
   campaign_version_id: number;
   status: string;
   event_value: string | null;
+  /** ISO 4217: event_value, refunded_amount, commission_amount and the touches are amounts of it. */
+  currency: string;
   refunded_amount: string;
   commission_amount: string | null;
   commission_type: string | null;
@@ -47,7 +49,7 @@ export interface TouchReadRow {
 }
 
 const columns = `ce.conversion_event_id, ce.receipt_id, ce.vendor_id, ce.source, cet.name AS event_type, ce.transaction_id,
-  ce.partner_id, cv.campaign_id, ce.campaign_version_id, ce.status, ce.event_value, ce.refunded_amount, ce.commission_amount,
+  ce.partner_id, cv.campaign_id, ce.campaign_version_id, ce.status, ce.event_value, ce.currency, ce.refunded_amount, ce.commission_amount,
   ce.commission_type, ce.commission_value, ce.attribution_type, ce.attribution_confidence, cl.click_uuid AS click_id,
   ce.cookie_id, ce.customer_id, ce.rejection_reason, ce.occurred_at, ce.recorded_at, ce.approved_at, ce.rejected_at`;
 
@@ -107,6 +109,43 @@ export async function listTouchesOf(sql: SqlExecutor, conversionEventIds: number
      WHERE t.conversion_event_id = ANY(:ids::bigint[]) AND t.is_deleted IS NOT TRUE
      ORDER BY t.conversion_event_id, t.occurred_at, t.touch_id`,
     { ids: conversionEventIds },
+  );
+  return rows;
+}
+
+export interface UnattributedReadRow {
+  unattributed_conversion_id: number;
+  source: string;
+  transaction_id: string | null;
+  event_type: string;
+  event_value: string | null;
+  currency: string;
+  reason: string;
+  /** Why it earns nothing, in a sentence (e.g. both currencies of a `currency_mismatch`), when recorded. */
+  refusal: string | null;
+  occurred_at: string | null;
+  received_at: string;
+}
+
+/**
+ * A page of the vendor's conversions no partner is credited with, newest first: unattributed
+ * sales and sales refused for their currency. The refund ledger rows (`refund_ledger`) that share
+ * the table are not conversions and are left out. Fetches `limit + 1`.
+ */
+export async function listUnattributedForVendor(
+  sql: SqlExecutor,
+  input: { vendor_id: number; reason?: string; before_id?: number; limit: number },
+): Promise<UnattributedReadRow[]> {
+  const { rows } = await sql.query<UnattributedReadRow & Record<string, unknown>>(
+    `SELECT unattributed_conversion_id, source, transaction_id, event_type, event_value::text AS event_value, currency, reason,
+            payload ->> 'refusal' AS refusal, occurred_at, received_at
+     FROM unattributed_conversions
+     WHERE vendor_id = :vendor_id::integer AND reason <> 'refund_ledger'
+       AND (:reason::text IS NULL OR reason = :reason::text)
+       AND (:before_id::bigint IS NULL OR unattributed_conversion_id < :before_id::bigint)
+     ORDER BY unattributed_conversion_id DESC
+     LIMIT :limit::integer`,
+    { vendor_id: input.vendor_id, reason: input.reason ?? null, before_id: input.before_id ?? null, limit: input.limit + 1 },
   );
   return rows;
 }

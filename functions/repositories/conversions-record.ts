@@ -21,7 +21,8 @@ import {
   type LoadedJourney,
   type UnattributedReason,
 } from '../domain/conversions/index.js';
-import { formatMoney, formatScaledDecimal, parseMoney } from '../domain/money/index.js';
+import { formatAmount, normaliseCurrency, parseAmount } from '../domain/money/currency.js';
+import { formatScaledDecimal } from '../domain/money/index.js';
 import type { ClickStore, StoredClick } from '../ports/click-store.js';
 import type { ConversionMessage, RefundMessage } from '../ports/conversion-message.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
@@ -62,7 +63,7 @@ import {
   type TotalsDelta,
 } from './conversions-write.js';
 import { addFunnelEvent } from './funnel-events.js';
-import { applyRefundPlan, loadLedgerRefunds, loadRefundTargets, recordRefund } from './refunds.js';
+import { applyRefundPlan, ledgerInCurrency, loadLedgerRefunds, loadRefundTargets, recordRefund } from './refunds.js';
 import { writeAuditLog } from './audit-logs.js';
 
 export type RecordOutcome =
@@ -154,14 +155,16 @@ export async function recordConversion(input: {
     ) {
       return { kind: 'duplicate' } as const;
     }
-    const unattributed = async (reason: UnattributedReason): Promise<RecordOutcome> => {
+    const namedCurrency = message.currency === undefined ? undefined : normaliseCurrency(message.currency);
+    const unattributed = async (reason: UnattributedReason, refusal?: string): Promise<RecordOutcome> => {
       const inserted = await insertUnattributed(tx, {
         vendor_id: message.vendor_id,
         source: message.source,
         transaction_id: message.transaction_id,
         event_type: message.event_type,
         event_value: message.event_value ?? null,
-        payload: message as unknown as Record<string, unknown>,
+        currency: namedCurrency ?? 'USD',
+        payload: { ...(message as unknown as Record<string, unknown>), ...(refusal ? { refusal } : {}) },
         reason,
         occurred_at: message.occurred_at,
       });
@@ -172,6 +175,9 @@ export async function recordConversion(input: {
     // browser may only ever report those (docs/campaign-edits-and-events.md).
     const role = eventTypeRole({ name: eventType.name, isCommissionable: eventType.is_commissionable === true });
     if (message.funnel_only && role !== 'funnel') return { kind: 'ignored', reason: 'not_a_funnel_event' } as const;
+    if (message.currency !== undefined && namedCurrency === undefined) {
+      return unattributed('unknown_currency', `${JSON.stringify(message.currency)} is not an ISO 4217 currency the platform accepts.`);
+    }
 
     // Clicks the hot store holds but Aurora may not yet: written first, idempotently, so the
     // touches can reference them and the journey is whole.
@@ -218,18 +224,36 @@ export async function recordConversion(input: {
         : ((await loadVersionTerms(tx, Number(owner.campaignVersionId))) ?? anchorTerms);
 
     const credited = outcome.attribution.touches.filter((t) => t.weight > 0n);
+    // A sale is priced in its campaign's currency; one in another currency is refused rather than
+    // converted at a rate nobody agreed to (docs/money.md). A message without a currency is in
+    // the campaign's. Every credited touch's campaign must price in it too: shares are never
+    // added to totals of another currency.
+    const currency = namedCurrency ?? ownerTerms.currency;
+    if (message.event_value !== undefined && !fitsCurrency(message.event_value, currency)) {
+      return unattributed('amount_exceeds_currency_decimals', `${message.event_value} is not an amount in ${currency} (too many decimals).`);
+    }
+    const mismatch = await firstOtherCurrency(tx, currency, [
+      ownerTerms,
+      ...credited.map((t) => ({ campaign_version_id: Number(t.campaignVersionId) })),
+    ]);
+    if (mismatch) {
+      return unattributed(
+        'currency_mismatch',
+        `The sale is in ${currency} but campaign ${mismatch.campaign_id} prices in ${mismatch.currency}: no commission (amounts are never converted).`,
+      );
+    }
     await lockEnrollments(tx, [
       { partner_id: ownerPartnerId, campaign_version_id: ownerTerms.campaign_version_id },
       ...credited.map((t) => ({ partner_id: Number(t.partnerId), campaign_version_id: Number(t.campaignVersionId) })),
     ]);
-    const plan = await planWithInputs(tx, { message, eventType, ownerPartnerId, ownerTerms, attribution: outcome, credited });
+    const plan = await planWithInputs(tx, { message, currency, eventType, ownerPartnerId, ownerTerms, attribution: outcome, credited });
 
     const leadId = message.lead
       ? await upsertLead(tx, {
           ...message.lead,
           vendor_id: message.vendor_id,
           partner_id: ownerPartnerId,
-          converted: plan.status !== 'rejected' && parseMoney(message.event_value ?? '0') > 0n,
+          converted: plan.status !== 'rejected' && parseAmount(message.event_value ?? '0', currency) > 0n,
         })
       : null;
     const ownerRef = journey.refs.get(String(owner.clickId));
@@ -252,14 +276,15 @@ export async function recordConversion(input: {
       transaction_id: message.transaction_id,
       customer_email: message.customer_email ?? null,
       customer_id: message.customer_id ?? null,
-      event_value: message.event_value ?? null,
-      commission_amount: formatMoney(plan.commissionCents),
+      event_value: message.event_value === undefined ? null : formatAmount(parseAmount(message.event_value, currency), currency),
+      currency,
+      commission_amount: formatAmount(plan.commissionCents, currency),
       commission_type: calculated.commissionType,
       commission_value: calculated.commissionValue,
       status: plan.status,
       occurred_at: message.occurred_at,
       rejection_reason: plan.rejectionReason,
-      refunded_amount: formatMoney(plan.refundedCents),
+      refunded_amount: formatAmount(plan.refundedCents, currency),
       metadata: {
         ...(message.metadata ?? {}),
         attribution_details: {
@@ -290,7 +315,7 @@ export async function recordConversion(input: {
           partner_id: Number(touch.partnerId),
           campaign_version_id: Number(touch.campaignVersionId),
           touch_type: touch.touchType,
-          touch_value: formatMoney(touch.value),
+          touch_value: formatAmount(touch.value, currency),
           occurred_at: touch.clickedAt.toISOString(),
           metadata: {
             click_uuid: journey.journey.binding === 'customer' ? null : String(touch.clickId),
@@ -304,7 +329,7 @@ export async function recordConversion(input: {
       conversion_event_id: conversionEventId,
       commission_type: calculated.commissionType,
       commission_value: calculated.commissionValue,
-      commission_amount: formatMoney(plan.originalCommissionCents),
+      commission_amount: formatAmount(plan.originalCommissionCents, currency),
       partner_id: ownerPartnerId,
       campaign_version_id: ownerTerms.campaign_version_id,
       reward_id: calculated.rewardId === null ? null : Number(calculated.rewardId),
@@ -314,8 +339,14 @@ export async function recordConversion(input: {
       await completeJourney(tx, {
         funnelJourneyId,
         occurredAt: message.occurred_at,
-        commission: formatMoney(plan.commissionCents),
-        attributionMap: plan.allocation.attributionMap,
+        commission: formatAmount(plan.commissionCents, currency),
+        // Each partner's commission in the sale's currency ("500" JPY), not in cents.
+        attributionMap: Object.fromEntries(
+          plan.allocation.partners.map((p) => [
+            `partner_${p.partnerId}`,
+            { weight: formatScaledDecimal(p.weightBp, 4), commission: formatAmount(p.commissionCents, currency) },
+          ]),
+        ),
         eventTypeId: eventType.conversion_event_type_id,
         event: {
           type: 'conversion',
@@ -327,7 +358,10 @@ export async function recordConversion(input: {
         },
       });
     }
-    await applyEnrollmentTotals(tx, { deltas: plan.contributions.map(totalsDelta), lastConversionAt: message.occurred_at });
+    await applyEnrollmentTotals(tx, {
+      deltas: plan.contributions.map((c) => totalsDelta(c, currency)),
+      lastConversionAt: message.occurred_at,
+    });
     const bonuses =
       plan.status === 'rejected'
         ? []
@@ -377,14 +411,41 @@ function funnelEvent(message: ConversionMessage): Record<string, unknown> & { ev
   };
 }
 
-function totalsDelta(c: { partnerId: unknown; campaignVersionId: unknown; conversions: number; revenueCents: bigint; commissionCents: bigint }): TotalsDelta {
+function totalsDelta(
+  c: { partnerId: unknown; campaignVersionId: unknown; conversions: number; revenueCents: bigint; commissionCents: bigint },
+  currency: string,
+): TotalsDelta {
   return {
     partner_id: Number(c.partnerId),
     campaign_version_id: Number(c.campaignVersionId),
     conversions: c.conversions,
-    revenue: formatMoney(c.revenueCents),
-    commission: formatMoney(c.commissionCents),
+    revenue: formatAmount(c.revenueCents, currency),
+    commission: formatAmount(c.commissionCents, currency),
   };
+}
+
+function fitsCurrency(value: string, currency: string): boolean {
+  try {
+    parseAmount(value, currency);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The first of these campaign versions whose campaign prices in a currency other than `currency`. */
+async function firstOtherCurrency(
+  tx: SqlExecutor,
+  currency: string,
+  versions: readonly { campaign_version_id: number }[],
+): Promise<{ campaign_id: number; currency: string } | undefined> {
+  const { rows } = await tx.query<{ campaign_id: number; currency: string }>(
+    `SELECT c.campaign_id, c.currency FROM campaign_versions cv JOIN campaigns c ON c.campaign_id = cv.campaign_id
+     WHERE cv.campaign_version_id = ANY(:ids::integer[]) AND c.currency <> :currency
+     ORDER BY c.campaign_id LIMIT 1`,
+    { ids: [...new Set(versions.map((v) => v.campaign_version_id))], currency },
+  );
+  return rows[0];
 }
 
 type LoadedJourneyResult =
@@ -458,6 +519,7 @@ async function planWithInputs(
   tx: SqlExecutor,
   input: {
     message: ConversionMessage;
+    currency: string;
     eventType: EventTypeRow;
     ownerPartnerId: number;
     ownerTerms: VersionTermsRow;
@@ -465,24 +527,27 @@ async function planWithInputs(
     credited: readonly { partnerId: unknown }[];
   },
 ): Promise<ConversionPlan> {
-  const { message, eventType, ownerPartnerId, ownerTerms } = input;
+  const { message, currency, eventType, ownerPartnerId, ownerTerms } = input;
   const occurredAt = new Date(message.occurred_at);
-  const eventValueCents = message.event_value === undefined ? null : parseMoney(message.event_value);
+  // Refused (the message fails and dead-letters with the reason) when it has more decimals than
+  // the currency: the API already answers 400 for it, and a rounded amount is not the sale.
+  const eventValueCents = message.event_value === undefined ? null : parseAmount(message.event_value, currency);
   const partnerIds = [...new Set([ownerPartnerId, ...input.credited.map((t) => Number(t.partnerId))])];
   const [partners, overrides, rules, tiers, revenue, history, heldRefunds] = [
     await loadPartners(tx, partnerIds),
     await loadOverrides(tx, ownerPartnerId, ownerTerms.campaign_version_id),
     await loadRules(tx, message.vendor_id, ownerTerms.campaign_version_id),
     await loadTiers(tx, ownerTerms.campaign_version_id),
-    await partnerMonthRevenueCents(tx, { partnerId: ownerPartnerId, vendorId: message.vendor_id, occurredAt }),
+    await partnerMonthRevenueCents(tx, { partnerId: ownerPartnerId, vendorId: message.vendor_id, occurredAt, currency }),
     await customerHistory(tx, {
       vendorId: message.vendor_id,
       customerId: message.customer_id,
       customerEmail: message.customer_email,
       occurredAt,
       eventValueCents: eventValueCents ?? 0n,
+      currency,
     }),
-    await loadLedgerRefunds(tx, { vendorId: message.vendor_id, source: message.source, transactionId: message.transaction_id }),
+    await loadLedgerRefunds(tx, { vendorId: message.vendor_id, source: message.source, transactionId: message.transaction_id }, currency),
   ];
   const declaredFirst = message.metadata?.is_first_purchase;
   return planConversion({
@@ -516,6 +581,7 @@ async function planWithInputs(
         tiers,
       },
       partnerPeriodRevenueCents: revenue,
+      currency,
     },
   });
 }
@@ -539,10 +605,18 @@ async function awardMilestones(
     vendorId: input.message.vendor_id,
   });
   const countsBefore = { ...progress.counts, [input.eventType.name]: (progress.counts[input.eventType.name] ?? 1) - 1 };
-  const reached = evaluateMilestones({ milestones, countsBefore, countsAfter: progress.counts, alreadyAwarded: progress.awarded });
+  const currency = input.terms.currency;
+  const reached = evaluateMilestones({
+    milestones,
+    countsBefore,
+    countsAfter: progress.counts,
+    alreadyAwarded: progress.awarded,
+    currency,
+  });
   const ids: number[] = [];
   for (const { milestone, bonusCents } of reached) {
-    const bonus = formatMoney(bonusCents ?? 0n);
+    const bonus = formatAmount(bonusCents ?? 0n, currency);
+    const zero = formatAmount(0n, currency);
     const rewardId = milestone.rewardId === null || milestone.rewardId === undefined ? null : Number(milestone.rewardId);
     const found = milestones.find((m) => m.campaignMilestoneId === milestone.campaignMilestoneId);
     const id = await insertConversion(tx, {
@@ -561,14 +635,15 @@ async function awardMilestones(
       transaction_id: `milestone:${milestone.campaignMilestoneId}:partner:${input.partnerId}`,
       customer_email: null,
       customer_id: null,
-      event_value: '0.00',
+      event_value: zero,
+      currency,
       commission_amount: bonus,
       commission_type: 'flat',
       commission_value: bonus,
       status: 'pending',
       occurred_at: input.message.occurred_at,
       rejection_reason: null,
-      refunded_amount: '0.00',
+      refunded_amount: zero,
       metadata: {
         milestone_bonus: true,
         campaign_milestone_id: String(milestone.campaignMilestoneId),
@@ -610,7 +685,7 @@ async function awardMilestones(
       commission_rule_id: null,
     });
     await applyEnrollmentTotals(tx, {
-      deltas: [{ partner_id: input.partnerId, campaign_version_id: input.terms.campaign_version_id, conversions: 0, revenue: '0.00', commission: bonus }],
+      deltas: [{ partner_id: input.partnerId, campaign_version_id: input.terms.campaign_version_id, conversions: 0, revenue: zero, commission: bonus }],
       lastConversionAt: null,
     });
   }
@@ -644,7 +719,7 @@ export async function recordRefundMessage(input: { sql: SqlExecutor; message: Re
     );
     const rejectedIds: number[] = [];
     for (const target of targets) {
-      const plan = planRefund(target, ledger);
+      const plan = planRefund(target, ledgerInCurrency(ledger, target.currency));
       await applyRefundPlan(tx, { target, plan, sourceEventId: message.provider_event_id, reason: message.reason });
       if (plan.kind === 'apply' && (plan.status !== target.status || plan.commissionCents !== target.commissionCents)) {
         await writeAuditLog(tx, {
@@ -652,8 +727,8 @@ export async function recordRefundMessage(input: { sql: SqlExecutor; message: Re
           entity_id: target.conversionEventId,
           action: plan.status === 'rejected' && target.status !== 'rejected' ? 'reject' : 'refund',
           actor: { actor_type: 'system', actor_id: null, ip_address: null },
-          before: { status: target.status, commission_amount: formatMoney(target.commissionCents) },
-          after: { status: plan.status, commission_amount: formatMoney(plan.commissionCents) },
+          before: { status: target.status, commission_amount: formatAmount(target.commissionCents, target.currency) },
+          after: { status: plan.status, commission_amount: formatAmount(plan.commissionCents, target.currency) },
           reason: `${message.reason} ${message.provider_event_id}`,
         });
       }

@@ -22,6 +22,8 @@ export interface ConversionInsert {
   customer_email: string | null;
   customer_id: string | null;
   event_value: string | null;
+  /** ISO 4217 code of event_value, commission_amount and the touches (the campaign's). */
+  currency: string;
   commission_amount: string;
   commission_type: string | null;
   commission_value: string | null;
@@ -43,13 +45,13 @@ export async function insertConversion(sql: SqlExecutor, row: ConversionInsert):
     `INSERT INTO conversion_events (
        vendor_id, source, receipt_id, conversion_event_type_id, lead_id, click_id, cookie_id, partner_id,
        campaign_version_id, reward_id, attribution_type, attribution_confidence, transaction_id, customer_email,
-       customer_id, event_value, commission_amount, commission_type, commission_value, status, occurred_at,
+       customer_id, event_value, currency, commission_amount, commission_type, commission_value, status, occurred_at,
        recorded_at, rejected_at, rejection_reason, refunded_amount, metadata, funnel_journey_id, applied_commission_rule_id)
      VALUES (
        :vendor_id::integer, :source, :receipt_id::uuid, :conversion_event_type_id::integer, :lead_id::bigint,
        :click_id::bigint, :cookie_id::uuid, :partner_id::integer, :campaign_version_id::integer, :reward_id::integer,
        :attribution_type, :attribution_confidence, :transaction_id, :customer_email, :customer_id,
-       :event_value::numeric, :commission_amount::numeric, :commission_type, :commission_value::numeric, :status::text,
+       :event_value::numeric, :currency, :commission_amount::numeric, :commission_type, :commission_value::numeric, :status::text,
        :occurred_at::timestamptz, NOW(), CASE WHEN :status::text = 'rejected' THEN NOW() END, :rejection_reason,
        :refunded_amount::numeric, :metadata::jsonb, :funnel_journey_id::integer, :applied_commission_rule_id::integer)
      ON CONFLICT (vendor_id, source, transaction_id, conversion_event_type_id) DO NOTHING
@@ -288,14 +290,16 @@ export async function insertUnattributed(
     transaction_id: string;
     event_type: string;
     event_value: string | null;
+    /** The currency the producer named (USD when it named none). */
+    currency: string;
     payload: Record<string, unknown>;
     reason: string;
     occurred_at: string;
   },
 ): Promise<boolean> {
   const result = await sql.query(
-    `INSERT INTO unattributed_conversions (vendor_id, source, transaction_id, event_type, event_value, payload, reason, occurred_at)
-     VALUES (:vendor_id::integer, :source, :transaction_id, :event_type, :event_value::numeric, :payload::jsonb, :reason,
+    `INSERT INTO unattributed_conversions (vendor_id, source, transaction_id, event_type, event_value, currency, payload, reason, occurred_at)
+     VALUES (:vendor_id::integer, :source, :transaction_id, :event_type, :event_value::numeric, :currency, :payload::jsonb, :reason,
              :occurred_at::timestamptz)
      ON CONFLICT (vendor_id, source, transaction_id, event_type) DO NOTHING
      RETURNING unattributed_conversion_id`,

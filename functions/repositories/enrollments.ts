@@ -2,6 +2,7 @@
  * `campaign_partners`: a partner's enrollment in a campaign. An enrollment sits on the campaign's
  * current version (enrollments move with new versions), so there is one per campaign and partner.
  */
+import { formatAmount, parseAmount } from '../domain/money/currency.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 
 export interface EnrollmentRow {
@@ -19,6 +20,8 @@ export interface EnrollmentRow {
   approved_by: number | null;
   total_clicks: number;
   total_conversions: number;
+  /** The campaign's ISO 4217 currency: the totals are amounts of it. */
+  currency: string;
   total_revenue: string;
   total_commission_earned: string;
   last_click_at: string | null;
@@ -29,8 +32,14 @@ export interface EnrollmentRow {
 
 const columns = `cp.campaign_partner_id, cp.campaign_version_id, cv.campaign_id, c.vendor_id, cp.partner_id, cp.status,
   cp.application_note, cp.applied_at, cp.approved_at, cp.rejected_at, cp.rejection_reason, cp.approved_by, cp.total_clicks,
-  cp.total_conversions, cp.total_revenue, cp.total_commission_earned, cp.last_click_at, cp.last_conversion_at,
+  cp.total_conversions, c.currency, cp.total_revenue, cp.total_commission_earned, cp.last_click_at, cp.last_conversion_at,
   cp.created_at, cp.updated_at`;
+
+/** Totals in their currency's decimals ("5000" JPY, "10.00" USD; the columns hold 3). */
+function withCurrencyAmounts<T extends { currency: string; total_revenue: string | null; total_commission_earned: string | null }>(row: T): T {
+  const money = (value: string | null) => formatAmount(parseAmount(value ?? '0', row.currency), row.currency);
+  return { ...row, total_revenue: money(row.total_revenue), total_commission_earned: money(row.total_commission_earned) };
+}
 
 const from = `FROM campaign_partners cp
   JOIN campaign_versions cv ON cv.campaign_version_id = cp.campaign_version_id
@@ -78,7 +87,7 @@ export async function findEnrollment(
      ${input.forUpdate ? 'FOR UPDATE OF cp' : ''}`,
     { id: input.campaign_partner_id, vendor_id: input.vendor_id ?? null, partner_id: input.partner_id ?? null },
   );
-  return rows[0];
+  return rows[0] && withCurrencyAmounts(rows[0]);
 }
 
 /** The partner's enrollment in a campaign (any version), if any. */
@@ -92,7 +101,7 @@ export async function findEnrollmentByCampaign(
      ORDER BY cp.campaign_partner_id DESC LIMIT 1`,
     input,
   );
-  return rows[0];
+  return rows[0] && withCurrencyAmounts(rows[0]);
 }
 
 export async function countApprovedEnrollments(sql: SqlExecutor, campaignId: number): Promise<number> {
@@ -149,7 +158,7 @@ export async function listEnrollments(
       limit: input.limit + 1,
     },
   );
-  return rows;
+  return rows.map(withCurrencyAmounts);
 }
 
 export interface DashboardRow {
@@ -158,6 +167,7 @@ export interface DashboardRow {
   campaign_name: string;
   total_clicks: number;
   total_conversions: number;
+  currency: string;
   total_revenue: string;
   total_commission_earned: string;
   last_click_at: string | null;
@@ -170,18 +180,19 @@ export interface DashboardRow {
 export async function partnerDashboard(sql: SqlExecutor, partnerId: number): Promise<DashboardRow[]> {
   const { rows } = await sql.query<DashboardRow & Record<string, unknown>>(
     `SELECT cp.campaign_partner_id, cv.campaign_id, cv.name AS campaign_name, cp.total_clicks, cp.total_conversions,
-            cp.total_revenue, cp.total_commission_earned, cp.last_click_at, cp.last_conversion_at,
+            c.currency, cp.total_revenue, cp.total_commission_earned, cp.last_click_at, cp.last_conversion_at,
             -- Only the filtered rows are read (partial index idx_clicks_filtered, 0011).
             (SELECT COALESCE(jsonb_object_agg(f.filter_reason, f.n), '{}'::jsonb)
-             FROM (SELECT c.filter_reason, count(*)::integer AS n
-                   FROM partner_links pl JOIN clicks c ON c.partner_link_id = pl.partner_link_id
-                   WHERE pl.campaign_partner_id = cp.campaign_partner_id AND c.filter_reason IS NOT NULL AND c.is_deleted IS NOT TRUE
-                   GROUP BY c.filter_reason) f) AS filtered_clicks
+             FROM (SELECT ck.filter_reason, count(*)::integer AS n
+                   FROM partner_links pl JOIN clicks ck ON ck.partner_link_id = pl.partner_link_id
+                   WHERE pl.campaign_partner_id = cp.campaign_partner_id AND ck.filter_reason IS NOT NULL AND ck.is_deleted IS NOT TRUE
+                   GROUP BY ck.filter_reason) f) AS filtered_clicks
      FROM campaign_partners cp
      JOIN campaign_versions cv ON cv.campaign_version_id = cp.campaign_version_id
+     JOIN campaigns c ON c.campaign_id = cv.campaign_id
      WHERE cp.partner_id = :partner_id::integer AND cp.status = 'approved' AND cp.is_deleted IS NOT TRUE
      ORDER BY cp.campaign_partner_id`,
     { partner_id: partnerId },
   );
-  return rows;
+  return rows.map(withCurrencyAmounts);
 }

@@ -15,6 +15,8 @@ export interface OverrideRow {
   event_type_name: string | null;
   commission_type: string;
   commission_value: string;
+  /** The campaign's currency: a flat value is an amount of it. */
+  currency: string;
   notes: string | null;
   valid_from: string | null;
   valid_until: string | null;
@@ -34,7 +36,7 @@ export type OverrideInput = {
 };
 
 const columns = `o.partner_campaign_override_id, o.partner_id, cv.campaign_id, o.campaign_version_id, o.conversion_event_type_id,
-  t.name AS event_type_name, o.commission_type, o.commission_value, o.notes, o.valid_from, o.valid_until, o.created_at`;
+  t.name AS event_type_name, o.commission_type, o.commission_value, c.currency, o.notes, o.valid_from, o.valid_until, o.created_at`;
 
 const joins = `JOIN campaign_versions cv ON cv.campaign_version_id = o.campaign_version_id
   JOIN campaigns c ON c.campaign_id = cv.campaign_id

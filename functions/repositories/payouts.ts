@@ -17,7 +17,7 @@ const CREDITS_CTE = `
   -- idx_touches_conversion_event_id: the LATERAL aggregate keeps the run proportional to what is
   -- unpaid, where a join let the planner hash every touch ever recorded.
   shares AS (
-    SELECT t.partner_id, ce.conversion_event_id, t.touch_share
+    SELECT t.partner_id, ce.conversion_event_id, ce.currency, t.touch_share
     FROM conversion_events ce
     CROSS JOIN LATERAL (
       SELECT t.partner_id, SUM(COALESCE(t.touch_value, 0)) AS touch_share
@@ -26,6 +26,7 @@ const CREDITS_CTE = `
       GROUP BY t.partner_id
     ) t
     WHERE ce.is_deleted IS NOT TRUE AND ce.status = 'approved' AND ce.approved_at < :end_date::timestamptz
+      AND (:only_currency::text IS NULL OR ce.currency = :only_currency::text)
   ),
   -- Per live payout event of the share's own partner: the part that pays the share (the event minus
   -- adjustments netted into the same payout for that conversion).
@@ -40,7 +41,7 @@ const CREDITS_CTE = `
     WHERE pe.is_deleted IS NOT TRUE AND p.is_deleted IS NOT TRUE
   ),
   payable_shares AS (
-    SELECT s.partner_id, s.conversion_event_id, s.touch_share - COALESCE(at.total, 0) AS amount
+    SELECT s.partner_id, s.conversion_event_id, s.currency, s.touch_share - COALESCE(at.total, 0) AS amount
     FROM shares s
     LEFT JOIN adjustment_totals at ON at.partner_id = s.partner_id AND at.conversion_event_id = s.conversion_event_id
     -- A share is payable when no live payout event of its partner holds it. Counted per share
@@ -54,17 +55,24 @@ const CREDITS_CTE = `
     WHERE held.holding = 0
   ),
   open_adjustments AS (
-    SELECT commission_adjustment_id, partner_id, conversion_event_id, amount
+    SELECT commission_adjustment_id, partner_id, conversion_event_id, currency, amount
     FROM commission_adjustments
     WHERE payout_id IS NULL AND created_at < :end_date::timestamptz
+      AND (:only_currency::text IS NULL OR currency = :only_currency::text)
   ),
+  -- Every credit keeps its currency: a partner gets one payout per currency, and an adjustment
+  -- nets only into the payout of its own currency (amounts of two currencies are never added).
   credits AS (
-    SELECT partner_id, conversion_event_id, amount, NULL::bigint AS commission_adjustment_id FROM payable_shares
+    SELECT partner_id, conversion_event_id, currency, amount, NULL::bigint AS commission_adjustment_id FROM payable_shares
     UNION ALL
-    SELECT partner_id, conversion_event_id, amount, commission_adjustment_id FROM open_adjustments
+    SELECT partner_id, conversion_event_id, currency, amount, commission_adjustment_id FROM open_adjustments
   ),
   partner_totals AS (
-    SELECT c.partner_id, SUM(c.amount) AS amount FROM credits c GROUP BY c.partner_id
+    SELECT c.partner_id, c.currency, SUM(c.amount) AS amount FROM credits c GROUP BY c.partner_id, c.currency
+  ),
+  -- Thresholds in major units per currency ({"JPY": "5000", "USD": "50.00"}); :minimum for any other.
+  thresholds AS (
+    SELECT key AS currency, value::numeric AS minimum FROM jsonb_each_text(:thresholds::jsonb)
   ),
   default_methods AS (
     SELECT DISTINCT ON (m.partner_id) m.partner_id, m.partner_payment_method_id, m.payment_provider_id, m.is_verified
@@ -75,7 +83,12 @@ const CREDITS_CTE = `
 
 export interface PayoutRunRow extends Record<string, unknown> {
   partner_id: number;
+  /** One row per partner and currency: the payout's currency. */
+  currency: string;
+  /** NUMERIC text (3 decimals); format it in `currency`. */
   amount: string;
+  /** The threshold applied to this currency (NUMERIC text, major units). */
+  minimum: string;
   payout_id: number | null;
   /** null when a payout was created. */
   skip_reason: 'below_threshold' | 'no_verified_default_method' | 'already_paid_for_period' | 'partner_not_active' | null;
@@ -85,57 +98,64 @@ export interface PayoutRunRow extends Record<string, unknown> {
 /**
  * ONE statement: plans, inserts payouts (ON CONFLICT on the live-period index does nothing),
  * inserts their events (one row per conversion: the partner's shares plus netted adjustments),
- * stamps the netted adjustments, and returns one row per partner with credits: created or skipped
- * with the reason. Run it inside `runPayoutRun`'s transaction, under the advisory lock.
+ * stamps the netted adjustments, and returns one row per partner and currency with credits:
+ * created or skipped with the reason. One payout per partner, currency and period, each at least
+ * its currency's threshold. Run it inside `runPayoutRun`'s transaction, under the advisory lock.
  */
 export const PAYOUT_RUN_SQL = `
 WITH ${CREDITS_CTE},
+  minimums AS (
+    SELECT pt.partner_id, pt.currency, COALESCE(th.minimum, :minimum::numeric) AS minimum
+    FROM partner_totals pt LEFT JOIN thresholds th ON th.currency = pt.currency
+  ),
   eligible AS (
-    SELECT pt.partner_id, pt.amount, dm.partner_payment_method_id, dm.payment_provider_id
+    SELECT pt.partner_id, pt.currency, pt.amount, dm.partner_payment_method_id, dm.payment_provider_id
     FROM partner_totals pt
+    JOIN minimums mn ON mn.partner_id = pt.partner_id AND mn.currency = pt.currency
     JOIN default_methods dm ON dm.partner_id = pt.partner_id AND dm.is_verified IS TRUE
     -- Only approved partners are paid: pending, rejected and suspended ones keep their credits for later.
     JOIN partners pa ON pa.partner_id = pt.partner_id AND pa.status = 'active'
-    WHERE pt.amount > 0 AND pt.amount >= :minimum::numeric
+    WHERE pt.amount > 0 AND pt.amount >= mn.minimum
   ),
   inserted AS (
     INSERT INTO payouts (partner_id, partner_payment_method_id, amount, currency, payment_provider_id, status,
                          start_date, end_date, created_at)
-    SELECT partner_id, partner_payment_method_id, amount, :currency, payment_provider_id, 'pending',
+    SELECT partner_id, partner_payment_method_id, amount, currency, payment_provider_id, 'pending',
            :start_date::timestamptz, :end_date::timestamptz, :now::timestamptz
     FROM eligible
-    ON CONFLICT (partner_id, start_date, end_date) WHERE is_deleted IS NOT TRUE DO NOTHING
-    RETURNING payout_id, partner_id
+    ON CONFLICT (partner_id, currency, start_date, end_date) WHERE is_deleted IS NOT TRUE DO NOTHING
+    RETURNING payout_id, partner_id, currency
   ),
   inserted_events AS (
     INSERT INTO payout_events (payout_id, conversion_event_id, commission_amount)
     SELECT i.payout_id, c.conversion_event_id, SUM(c.amount)
-    FROM credits c JOIN inserted i ON i.partner_id = c.partner_id
+    FROM credits c JOIN inserted i ON i.partner_id = c.partner_id AND i.currency = c.currency
     GROUP BY i.payout_id, c.conversion_event_id
     RETURNING payout_id
   ),
   stamped AS (
     UPDATE commission_adjustments a SET payout_id = i.payout_id
-    FROM open_adjustments o JOIN inserted i ON i.partner_id = o.partner_id
+    FROM open_adjustments o JOIN inserted i ON i.partner_id = o.partner_id AND i.currency = o.currency
     WHERE a.commission_adjustment_id = o.commission_adjustment_id
     RETURNING a.commission_adjustment_id
   )
-SELECT pt.partner_id, pt.amount::text AS amount, i.payout_id,
+SELECT pt.partner_id, pt.currency, pt.amount::text AS amount, mn.minimum::text AS minimum, i.payout_id,
        CASE
          WHEN i.payout_id IS NOT NULL THEN NULL
          WHEN (SELECT pa.status FROM partners pa WHERE pa.partner_id = pt.partner_id) IS DISTINCT FROM 'active' THEN 'partner_not_active'
          WHEN dm.partner_id IS NULL OR dm.is_verified IS NOT TRUE THEN 'no_verified_default_method'
-         WHEN pt.amount <= 0 OR pt.amount < :minimum::numeric THEN 'below_threshold'
+         WHEN pt.amount <= 0 OR pt.amount < mn.minimum THEN 'below_threshold'
          ELSE 'already_paid_for_period'
        END AS skip_reason,
        COALESCE(ec.events, 0)::integer AS event_count
 FROM partner_totals pt
-LEFT JOIN inserted i ON i.partner_id = pt.partner_id
+JOIN minimums mn ON mn.partner_id = pt.partner_id AND mn.currency = pt.currency
+LEFT JOIN inserted i ON i.partner_id = pt.partner_id AND i.currency = pt.currency
 LEFT JOIN default_methods dm ON dm.partner_id = pt.partner_id
 -- Counted once per payout and joined: a correlated count per partner row rescanned every inserted
 -- event for every partner (20,000 partners x 16,000 events: 33 s of a 45 s run at 1M conversions).
 LEFT JOIN (SELECT payout_id, COUNT(*) AS events FROM inserted_events GROUP BY payout_id) ec ON ec.payout_id = i.payout_id
-ORDER BY pt.partner_id`;
+ORDER BY pt.partner_id, pt.currency`;
 
 /** Arbitrary constant: the advisory lock every payout run takes for its transaction. */
 export const PAYOUT_RUN_LOCK_KEY = 7_300_451;
@@ -144,9 +164,12 @@ export interface PayoutRunInput {
   startDate: string;
   endDate: string;
   now: string;
-  /** Decimal string, e.g. "50.00". */
+  /** The threshold, in major units, of a currency `thresholds` does not name: "50.00" is 50 of it. */
   minimum: string;
-  currency: string;
+  /** Thresholds per currency in major units: `{ "JPY": "5000", "EUR": "40.00" }`. */
+  thresholds?: Readonly<Record<string, string>>;
+  /** Pays only credits in this currency (all currencies when absent). */
+  currency?: string;
 }
 
 /** Runs one payout run in one transaction, serialised with any other run by `pg_advisory_xact_lock`. */
@@ -181,7 +204,8 @@ export function runPayoutStatement(sql: SqlExecutor, input: PayoutRunInput) {
     end_date: input.endDate,
     now: input.now,
     minimum: input.minimum,
-    currency: input.currency,
+    thresholds: JSON.stringify(input.thresholds ?? {}),
+    only_currency: input.currency ?? null,
   });
 }
 

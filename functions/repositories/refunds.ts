@@ -9,7 +9,8 @@
  */
 import type { RefundEvent } from '../domain/refunds/index.js';
 import { largerRefundClaim } from '../domain/refunds/reduce-refunds.js';
-import { formatMoney, parseMoney } from '../domain/money/index.js';
+import { formatAmount, MAX_CURRENCY_EXPONENT, parseAmount } from '../domain/money/currency.js';
+import { formatScaledDecimal, parseScaledDecimal } from '../domain/money/index.js';
 import type { RefundPlan, RefundTarget, StoredTouch } from '../domain/conversions/index.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 import { addJourneyCommission, applyEnrollmentTotals } from './conversions-write.js';
@@ -34,11 +35,13 @@ interface TransactionKey {
   transactionId: string;
 }
 
+// The ledger keeps amounts at 3 decimals (the widest minor unit): a refund can arrive before the
+// sale that tells its currency. `ledgerInCurrency` turns them into the sale's minor units.
 const toEvent = (e: LedgerEntry): RefundEvent => ({
   eventId: e.event_id,
   reason: e.reason,
   disputeId: e.dispute_id ?? null,
-  amountCents: e.amount === null ? null : parseMoney(e.amount),
+  amountCents: e.amount === null ? null : parseScaledDecimal(e.amount, MAX_CURRENCY_EXPONENT),
   cumulative: e.cumulative,
   ...(e.status ? { status: e.status } : {}),
   chargeId: e.charge_id ?? null,
@@ -48,20 +51,35 @@ const toEntry = (e: RefundEvent): LedgerEntry => ({
   event_id: e.eventId,
   reason: e.reason,
   dispute_id: e.disputeId ?? null,
-  amount: e.amountCents === null || e.amountCents === undefined ? null : formatMoney(e.amountCents),
+  amount: e.amountCents === null || e.amountCents === undefined ? null : formatScaledDecimal(e.amountCents, MAX_CURRENCY_EXPONENT),
   cumulative: e.cumulative === true,
   ...(e.status ? { status: e.status } : {}),
   ...(e.chargeId ? { charge_id: e.chargeId } : {}),
 });
 
-/** The refund events recorded for this transaction (empty when none). */
-export async function loadLedgerRefunds(sql: SqlExecutor, key: TransactionKey): Promise<RefundEvent[]> {
+/**
+ * Ledger events (amounts in thousandths) in minor units of the sale's `currency`. A refund with
+ * more decimals than the currency has is refused (InvalidDecimalError), never rounded.
+ */
+export function ledgerInCurrency(events: readonly RefundEvent[], currency: string): RefundEvent[] {
+  return events.map((e) => {
+    if (e.amountCents === null || e.amountCents === undefined) return e;
+    return { ...e, amountCents: parseAmount(formatScaledDecimal(e.amountCents, MAX_CURRENCY_EXPONENT), currency) };
+  });
+}
+
+/**
+ * The refund events recorded for this transaction (empty when none): in minor units of
+ * `currency` when given, else in the ledger's thousandths.
+ */
+export async function loadLedgerRefunds(sql: SqlExecutor, key: TransactionKey, currency?: string): Promise<RefundEvent[]> {
   const result = await sql.query<{ payload: { refunds?: LedgerEntry[] } | null }>(
     `SELECT payload FROM unattributed_conversions
      WHERE vendor_id = :vendor::integer AND source = :source AND transaction_id = :tx AND event_type = :type`,
     { vendor: key.vendorId, source: key.source, tx: key.transactionId, type: REFUND_LEDGER_EVENT_TYPE },
   );
-  return (result.rows[0]?.payload?.refunds ?? []).map(toEvent);
+  const events = (result.rows[0]?.payload?.refunds ?? []).map(toEvent);
+  return currency === undefined ? events : ledgerInCurrency(events, currency);
 }
 
 /** Adds one refund event to the transaction's ledger (a copy of a known event keeps the larger claim); returns the whole set. */
@@ -104,6 +122,8 @@ export async function recordRefund(
 
 export interface LoadedRefundTarget extends RefundTarget {
   conversionEventId: number;
+  /** The conversion's currency: every amount of the target is in its minor units. */
+  currency: string;
   funnelJourneyId: number | null;
 }
 
@@ -114,12 +134,13 @@ export async function loadRefundTargets(sql: SqlExecutor, key: TransactionKey): 
     status: RefundTarget['status'];
     rejection_reason: string | null;
     event_value: string | null;
+    currency: string;
     commission_amount: string | null;
     refunded_amount: string;
     funnel_journey_id: number | null;
     original: string | null;
   }>(
-    `SELECT ce.conversion_event_id, ce.status, ce.rejection_reason, ce.event_value, ce.commission_amount,
+    `SELECT ce.conversion_event_id, ce.status, ce.rejection_reason, ce.event_value, ce.currency, ce.commission_amount,
             ce.refunded_amount, ce.funnel_journey_id,
             (SELECT s.commission_amount FROM event_commission_snapshots s
              WHERE s.conversion_event_id = ce.conversion_event_id
@@ -166,6 +187,7 @@ export async function loadRefundTargets(sql: SqlExecutor, key: TransactionKey): 
     { ids },
   );
   return conversions.rows.map((row) => {
+    const parseMoney = (value: string) => parseAmount(value, row.currency);
     const own: StoredTouch[] = touches.rows
       .filter((t) => t.conversion_event_id === row.conversion_event_id)
       .map((t) => ({
@@ -178,6 +200,7 @@ export async function loadRefundTargets(sql: SqlExecutor, key: TransactionKey): 
     const commission = parseMoney(row.commission_amount ?? '0');
     return {
       conversionEventId: row.conversion_event_id,
+      currency: row.currency,
       funnelJourneyId: row.funnel_journey_id,
       status: row.status,
       rejectionReason: row.rejection_reason,
@@ -212,6 +235,7 @@ export async function applyRefundPlan(
 ): Promise<void> {
   const { target, plan } = input;
   if (plan.kind === 'unchanged') return;
+  const formatMoney = (minor: bigint) => formatAmount(minor, target.currency);
   await sql.query(
     `UPDATE conversion_events
      SET commission_amount = :commission::numeric, refunded_amount = :refunded::numeric, status = :status::text,
@@ -240,12 +264,13 @@ export async function applyRefundPlan(
   }
   if (plan.adjustments.length > 0) {
     await sql.query(
-      `INSERT INTO commission_adjustments (conversion_event_id, partner_id, amount, reason, source_event_id)
-       SELECT :id::bigint, a.partner_id, a.amount, :reason, :event
+      `INSERT INTO commission_adjustments (conversion_event_id, partner_id, amount, currency, reason, source_event_id)
+       SELECT :id::bigint, a.partner_id, a.amount, :currency, :reason, :event
        FROM jsonb_to_recordset(:rows::jsonb) AS a(partner_id integer, amount numeric)
        ON CONFLICT (conversion_event_id, partner_id, source_event_id) DO NOTHING`,
       {
         id: target.conversionEventId,
+        currency: target.currency,
         reason:
           input.reason === 'dispute' ? 'dispute after payout' : input.reason === 'dispute_won' ? 'dispute won after payout' : 'refund after payout',
         event: input.sourceEventId,

@@ -9,10 +9,14 @@ export interface TopPartnerRow {
   partner_id: number;
   name: string;
   tier: string | null;
+  /** ISO 4217: a partner with sales in two currencies has one row per currency. */
+  currency: string;
   conversion_count: number;
+  /** Sums as NUMERIC text (3 decimals): the route formats them in `currency`. */
   total_revenue: string;
   total_commission: string;
-  avg_commission: string;
+  /** Commission of the counted conversions (milestone bonuses left out): the average's numerator. */
+  counted_commission: string;
 }
 
 /**
@@ -21,8 +25,8 @@ export interface TopPartnerRow {
  * and since paid out (status `paid`): otherwise a month's report empties once its payout run
  * completes. Milestone bonuses (rows flagged `metadata.milestone_bonus`) count in the commission
  * earned but are not conversions: they are left out of the conversion count and the average
- * commission per conversion. The average is rounded half-up to the cent in SQL (NUMERIC ROUND
- * rounds half away from zero: half-up for these non-negative sums).
+ * commission per conversion. Money is grouped by currency too (amounts of two currencies are
+ * never added); the route rounds the average half-up to the currency's minor unit.
  *
  * Two statements: the campaign's versions (and the tenant check), then the conversions of those
  * versions by value. Given the version ids as values, the planner estimates each version's month
@@ -46,25 +50,25 @@ export async function topPartners(
   if (versions.length === 0) return [];
   // Aggregated and ranked per partner id first, so only the top rows look up their partner.
   const { rows } = await sql.query<TopPartnerRow & Record<string, unknown>>(
-    `SELECT p.partner_id, p.name, p.tier, x.conversion_count, x.total_revenue, x.total_commission, x.avg_commission
+    `SELECT p.partner_id, p.name, p.tier, x.currency, x.conversion_count, x.total_revenue, x.total_commission, x.counted_commission
      FROM (
-       SELECT ce.partner_id,
+       SELECT ce.partner_id, ce.currency,
               COUNT(DISTINCT ce.conversion_event_id) FILTER (WHERE ce.metadata ->> 'milestone_bonus' IS NULL)::integer AS conversion_count,
-              COALESCE(SUM(ce.event_value), 0)::numeric(12,2)::text AS total_revenue,
-              COALESCE(SUM(ce.commission_amount), 0)::numeric(12,2)::text AS total_commission,
-              ROUND(COALESCE(AVG(ce.commission_amount) FILTER (WHERE ce.metadata ->> 'milestone_bonus' IS NULL), 0), 2)::numeric(12,2)::text AS avg_commission,
+              COALESCE(SUM(ce.event_value), 0)::text AS total_revenue,
+              COALESCE(SUM(ce.commission_amount), 0)::text AS total_commission,
+              COALESCE(SUM(ce.commission_amount) FILTER (WHERE ce.metadata ->> 'milestone_bonus' IS NULL), 0)::text AS counted_commission,
               SUM(ce.event_value) AS revenue
        FROM conversion_events ce
        WHERE ce.campaign_version_id = ANY(:versions::integer[])
          AND ce.status IN ('approved', 'paid')
          AND ce.is_deleted IS NOT TRUE
          AND ce.occurred_at BETWEEN :from::timestamptz AND :to::timestamptz
-       GROUP BY ce.partner_id
-       ORDER BY SUM(ce.event_value) DESC NULLS LAST, ce.partner_id
+       GROUP BY ce.partner_id, ce.currency
+       ORDER BY SUM(ce.event_value) DESC NULLS LAST, ce.partner_id, ce.currency
        LIMIT :limit::integer
      ) x
      JOIN partners p ON p.partner_id = x.partner_id
-     ORDER BY x.revenue DESC NULLS LAST, x.partner_id`,
+     ORDER BY x.revenue DESC NULLS LAST, x.partner_id, x.currency`,
     { versions: versions.map((v) => v.campaign_version_id), from: input.from, to: input.to, limit: input.limit ?? 10 },
   );
   return rows;
@@ -120,6 +124,7 @@ export async function funnelSummary(sql: SqlExecutor, input: { vendor_id: number
 export interface AttributionInputRow {
   conversion_event_id: number;
   occurred_at: string;
+  currency: string;
   commission_amount: string | null;
   attribution_type: string;
   time_decay_half_life_days: number;
@@ -138,7 +143,7 @@ export interface AttributionInputRow {
  */
 export async function attributionInputs(sql: SqlExecutor, input: { vendor_id: number; campaign_id: number }): Promise<AttributionInputRow[]> {
   const { rows } = await sql.query<AttributionInputRow & Record<string, unknown>>(
-    `SELECT ce.conversion_event_id, ce.occurred_at, ce.commission_amount, ce.attribution_type, cv.time_decay_half_life_days,
+    `SELECT ce.conversion_event_id, ce.occurred_at, ce.currency, ce.commission_amount, ce.attribution_type, cv.time_decay_half_life_days,
             t.touch_id, t.partner_id AS touch_partner_id, t.campaign_version_id AS touch_campaign_version_id,
             t.click_id AS touch_click_id, t.occurred_at AS touch_occurred_at, t.touch_value
      FROM conversion_events ce

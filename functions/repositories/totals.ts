@@ -7,7 +7,7 @@
  * keep counting the conversions of every version (docs/campaign-edits-and-events.md).
  */
 import { partnerContributions } from '../domain/conversions/partner-contributions.js';
-import { formatMoney, parseMoney } from '../domain/money/index.js';
+import { formatAmount, parseAmount } from '../domain/money/currency.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 
 export interface EnrollmentTotals {
@@ -19,6 +19,8 @@ export interface EnrollmentTotals {
 }
 
 interface Computed {
+  /** The campaign's currency: revenue and commission are its minor units. */
+  currency: string;
   clicks: number;
   conversions: number;
   revenue: bigint;
@@ -34,8 +36,11 @@ export async function computeEnrollmentTotals(sql: SqlExecutor, campaignVersionI
     ? 'AND cv.campaign_id IN (SELECT campaign_id FROM campaign_versions WHERE campaign_version_id = ANY(:versions::integer[]))'
     : '';
   const params = campaignVersionIds ? { versions: campaignVersionIds } : {};
-  const { rows: enrollments } = await sql.query<{ campaign_partner_id: number; partner_id: number; campaign_id: number; clicks: number }>(
+  const { rows: enrollments } = await sql.query<{
+    campaign_partner_id: number; partner_id: number; campaign_id: number; clicks: number; currency: string;
+  }>(
     `SELECT cp.campaign_partner_id, cp.partner_id, cv.campaign_id,
+            (SELECT c.currency FROM campaigns c WHERE c.campaign_id = cv.campaign_id) AS currency,
             (SELECT COUNT(*) FROM clicks c JOIN partner_links pl ON pl.partner_link_id = c.partner_link_id
              WHERE pl.campaign_partner_id = cp.campaign_partner_id AND c.is_deleted IS NOT TRUE
                AND c.filter_reason IS NULL)::integer AS clicks
@@ -46,16 +51,16 @@ export async function computeEnrollmentTotals(sql: SqlExecutor, campaignVersionI
   const result = new Map<number, Computed>();
   const byKey = new Map<string, number>();
   for (const e of enrollments) {
-    result.set(Number(e.campaign_partner_id), { clicks: Number(e.clicks), conversions: 0, revenue: 0n, commission: 0n });
+    result.set(Number(e.campaign_partner_id), { currency: e.currency, clicks: Number(e.clicks), conversions: 0, revenue: 0n, commission: 0n });
     byKey.set(`${e.partner_id}|${e.campaign_id}`, Number(e.campaign_partner_id));
   }
   const { rows: touches } = await sql.query<{
     conversion_event_id: number; partner_id: number; campaign_version_id: number; campaign_id: number; touch_value: string | null;
-    weight: string | null; net_sale: string; status: string;
+    weight: string | null; net_sale: string; status: string; currency: string;
   }>(
     `SELECT t.conversion_event_id, t.partner_id, t.campaign_version_id, tv.campaign_id, t.touch_value::text AS touch_value,
             t.metadata ->> 'weight' AS weight,
-            (COALESCE(ce.event_value, 0) - COALESCE(ce.refunded_amount, 0))::text AS net_sale, ce.status
+            (COALESCE(ce.event_value, 0) - COALESCE(ce.refunded_amount, 0))::text AS net_sale, ce.status, ce.currency
      FROM touches t JOIN conversion_events ce ON ce.conversion_event_id = t.conversion_event_id
      JOIN campaign_versions tv ON tv.campaign_version_id = t.campaign_version_id
      WHERE t.is_deleted IS NOT TRUE AND ce.is_deleted IS NOT TRUE
@@ -67,6 +72,8 @@ export async function computeEnrollmentTotals(sql: SqlExecutor, campaignVersionI
     const group = [];
     while (i < touches.length && touches[i]!.conversion_event_id === id) group.push(touches[i++]!);
     const campaignOfVersion = new Map(group.map((t) => [Number(t.campaign_version_id), Number(t.campaign_id)]));
+    const currency = group[0]!.currency;
+    const parseMoney = (value: string) => parseAmount(value, currency);
     const contributions = partnerContributions({
       rejected: group[0]!.status === 'rejected',
       netSaleCents: parseMoney(group[0]!.net_sale),
@@ -80,7 +87,8 @@ export async function computeEnrollmentTotals(sql: SqlExecutor, campaignVersionI
     for (const c of contributions) {
       const enrollment = byKey.get(`${c.partnerId}|${campaignOfVersion.get(Number(c.campaignVersionId))}`);
       const totals = enrollment === undefined ? undefined : result.get(enrollment);
-      if (!totals) continue;
+      // Amounts of another currency never add into the campaign's totals (such sales are refused).
+      if (!totals || totals.currency !== currency) continue;
       totals.conversions += c.conversions;
       totals.revenue += c.revenueCents;
       totals.commission += c.commissionCents;
@@ -99,9 +107,13 @@ export async function fixEnrollmentTotals(
     campaign_partner_id: id,
     total_clicks: c.clicks,
     total_conversions: c.conversions,
-    total_revenue: formatMoney(c.revenue),
-    total_commission_earned: formatMoney(c.commission),
+    total_revenue: formatAmount(c.revenue, c.currency),
+    total_commission_earned: formatAmount(c.commission, c.currency),
   }));
+  const money = (id: number, value: unknown) => {
+    const currency = computed.get(id)?.currency ?? 'USD';
+    return formatAmount(parseAmount(String(value ?? '0'), currency), currency);
+  };
   const { rows } = await sql.query<Record<string, unknown>>(
     `WITH wanted AS (
        SELECT * FROM jsonb_to_recordset(:rows::jsonb) AS w(campaign_partner_id integer, total_clicks integer, total_conversions integer,
@@ -127,8 +139,8 @@ export async function fixEnrollmentTotals(
   return rows
     .map((r) => ({
       campaign_partner_id: Number(r.campaign_partner_id),
-      before: { total_clicks: Number(r.b_clicks ?? 0), total_conversions: Number(r.b_conversions ?? 0), total_revenue: String(r.b_revenue ?? '0.00'), total_commission_earned: String(r.b_commission ?? '0.00') },
-      after: { total_clicks: Number(r.total_clicks), total_conversions: Number(r.total_conversions), total_revenue: String(r.total_revenue), total_commission_earned: String(r.total_commission_earned) },
+      before: { total_clicks: Number(r.b_clicks ?? 0), total_conversions: Number(r.b_conversions ?? 0), total_revenue: money(Number(r.campaign_partner_id), r.b_revenue), total_commission_earned: money(Number(r.campaign_partner_id), r.b_commission) },
+      after: { total_clicks: Number(r.total_clicks), total_conversions: Number(r.total_conversions), total_revenue: money(Number(r.campaign_partner_id), r.total_revenue), total_commission_earned: money(Number(r.campaign_partner_id), r.total_commission_earned) },
     }))
     .sort((a, b) => a.campaign_partner_id - b.campaign_partner_id);
 }

@@ -533,7 +533,8 @@ export async function runDemoScenario(options: RunDemoScenarioOptions): Promise<
     }))
     .sort((a, b) => a.conversion_event_id - b.conversion_event_id);
 
-  const attribution = await http.json<{ models: string[]; partners: Array<Record<string, string | number>>; totals: Record<string, string> }>({
+  // Totals come per currency (docs/money.md); the demo's campaign prices in USD.
+  const attribution = await http.json<{ models: string[]; partners: Array<Record<string, string | number>>; totals: Array<Record<string, string>> }>({
     step: 'read the attribution report',
     method: 'GET',
     path: `/v1/reports/attribution?campaign_id=${campaign.campaign_id}`,
@@ -584,7 +585,7 @@ export async function runDemoScenario(options: RunDemoScenarioOptions): Promise<
       model: campaign.attribution_model,
       models: attribution.models,
       partners: attribution.partners.map((p) => ({ ...p, name: nameOf.get(Number(p.partner_id)) ?? String(p.name) })),
-      totals: attribution.totals,
+      totals: attribution.totals.find((t) => t.currency === 'USD') ?? {},
     },
     payoutRun: {
       start_date: run.result.start_date,

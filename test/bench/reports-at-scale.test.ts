@@ -206,11 +206,12 @@ describe.skipIf(!reachable)(`reports at scale on PostgreSQL (${clicks} clicks, $
       from: new Date('2026-08-01T00:00:00.000Z'),
       to: new Date('2026-08-31T23:59:59.999Z'),
     });
+    // Sums as NUMERIC(13,3) text per partner and currency; the route formats them and averages.
     expect(rows).toEqual([
       // $100.00 paid + $50.00 approved; pending $80.00 left out.
-      { partner_id: slice.alpha, name: 'Known Alpha', tier: 'gold', conversion_count: 2, total_revenue: '150.00', total_commission: '15.00', avg_commission: '7.50' },
+      { partner_id: slice.alpha, name: 'Known Alpha', tier: 'gold', currency: 'USD', conversion_count: 2, total_revenue: '150.000', total_commission: '15.000', counted_commission: '15.000' },
       // $120.00 approved; rejected $500.00 and July's $999.00 left out.
-      { partner_id: slice.beta, name: 'Known Beta', tier: 'standard', conversion_count: 1, total_revenue: '120.00', total_commission: '12.00', avg_commission: '12.00' },
+      { partner_id: slice.beta, name: 'Known Beta', tier: 'standard', currency: 'USD', conversion_count: 1, total_revenue: '120.000', total_commission: '12.000', counted_commission: '12.000' },
     ]);
   });
 
@@ -243,8 +244,8 @@ describe.skipIf(!reachable)(`reports at scale on PostgreSQL (${clicks} clicks, $
       });
     const mine = rows.filter((r) => r.partner_id === slice.alpha || r.partner_id === slice.beta);
     expect(mine).toEqual([
-      expect.objectContaining({ partner_id: slice.alpha, amount: '65.00', skip_reason: null, event_count: 2 }),
-      expect.objectContaining({ partner_id: slice.beta, amount: '12.00', payout_id: null, skip_reason: 'below_threshold', event_count: 0 }),
+      expect.objectContaining({ partner_id: slice.alpha, currency: 'USD', amount: '65.000', skip_reason: null, event_count: 2 }),
+      expect.objectContaining({ partner_id: slice.beta, currency: 'USD', amount: '12.000', payout_id: null, skip_reason: 'below_threshold', event_count: 0 }),
     ]);
     // The generated partners' October credits are in the same run.
     expect(rows.length).toBeGreaterThan(10);

@@ -2,8 +2,8 @@
  * Dead-letter redrive after a fix, through the local platform:
  *
  * - a bad release of attribute-conversions (a `functionOverrides` wrapper around the real handler)
- *   fails every EUR sale; those messages exhaust maxReceiveCount and land in conversions-dlq while
- *   the USD sales of the same batches are recorded;
+ *   fails every sale that names its currency; those messages exhaust maxReceiveCount and land in
+ *   conversions-dlq while the sales of the same batches that leave it to the campaign are recorded;
  * - a click arrives for a link whose row is missing from Aurora (restored later by an operator);
  *   it lands in clicks-dlq.
  *
@@ -37,16 +37,16 @@ const figures: Record<string, number | string> = {};
 const suiteStarted = performance.now();
 
 /**
- * The bad release: every EUR sale fails (as if the handler threw while processing it), the rest
+ * The bad release: every sale naming its currency fails (as if the handler threw on it), the rest
  * of the batch goes through the real consumer. Rolling back = `bugDeployed = false`.
  */
 function buggyAttributeConversions(deps: Parameters<typeof createAttributeConversionsHandler>[0]): LocalHandler {
   const real = createAttributeConversionsHandler(deps);
   return (async (event: SQSEvent, context?: unknown): Promise<SQSBatchResponse> => {
     if (!bugDeployed) return real(event, context);
-    const broken = event.Records.filter((record) => record.body.includes('"currency":"EUR"'));
+    const broken = event.Records.filter((record) => record.body.includes('"currency":"USD"'));
     for (const record of broken) {
-      console.error(JSON.stringify({ level: 'error', message: 'conversion_message_failed', message_id: record.messageId, error: 'TypeError: no exchange rate for EUR' }));
+      console.error(JSON.stringify({ level: 'error', message: 'conversion_message_failed', message_id: record.messageId, error: 'TypeError: currency handling broken' }));
     }
     const rest = event.Records.filter((record) => !broken.includes(record));
     const result = rest.length > 0 ? await real({ Records: rest }, context) : { batchItemFailures: [] };
@@ -100,8 +100,12 @@ describe('a DLQ redrive after the fix', () => {
     await sendBodies(sqs, platform.queues.clicks.url, clicks.map((click) => JSON.stringify(click)));
     await platform.drain(60_000);
 
-    const sales: ConversionMessage[] = clicks.map((click, i) => conversionMessage(program.vendorId, click.click_id, { currency: i % 3 === 2 ? 'EUR' : 'USD' }));
-    const eur = sales.filter((sale) => sale.currency === 'EUR');
+    // A third name their currency (the campaign's, USD); the rest leave it to the campaign.
+    const sales: ConversionMessage[] = clicks.map((click, i) => {
+      const { currency: _named, ...sale } = conversionMessage(program.vendorId, click.click_id);
+      return i % 3 === 2 ? { ...sale, currency: 'USD' } : sale;
+    });
+    const eur = sales.filter((sale) => sale.currency === 'USD');
     const before = { conversions: { ...platform.pollers.conversions.counters }, clicks: clicksBefore };
     const started = performance.now();
     // The sales and the orphan clicks fail side by side, on their own queues.
@@ -118,14 +122,14 @@ describe('a DLQ redrive after the fix', () => {
     expect(deadConversions.every((message) => message.MessageAttributes?.[deadLetterReasonAttribute]?.StringValue === 'reported in batchItemFailures')).toBe(true);
     for (const sale of eur) {
       const id = sentIds[sales.indexOf(sale)]!;
-      expect(log.find(`"message_id":"${id}"`, 'no exchange rate for EUR')).toHaveLength(queues.conversions.maxReceiveCount);
+      expect(log.find(`"message_id":"${id}"`, 'currency handling broken')).toHaveLength(queues.conversions.maxReceiveCount);
       expect(log.find(`message ${id} moved to its dead-letter queue after ${queues.conversions.maxReceiveCount} receives`)).toHaveLength(1);
     }
     const deadClicks = await peekQueue(sqs, platform.queues.clicks.deadLetterUrl);
     expect(deadClicks.map((message) => JSON.parse(message.Body!).click_id).sort()).toEqual(orphanClicks.map((click) => click.click_id).sort());
     expect(platform.pollers.conversions.counters.deadLettered - before.conversions.deadLettered).toBe(eur.length);
     const stuck = await books();
-    expect(stuck.conversions.map((row) => row.transaction_id)).toEqual(sales.filter((sale) => sale.currency === 'USD').map((sale) => sale.transaction_id).sort());
+    expect(stuck.conversions.map((row) => row.transaction_id)).toEqual(sales.filter((sale) => sale.currency === undefined).map((sale) => sale.transaction_id).sort());
 
     // The fix: the release is rolled back and the link row restored.
     bugDeployed = false;
@@ -150,14 +154,14 @@ describe('a DLQ redrive after the fix', () => {
 
     const fixed = await books();
     expect(fixed.conversions).toEqual(
-      sales.map((sale) => ({ transaction_id: sale.transaction_id, n: 1, commission: '10.00', touches: '10.00' })).sort((x, y) => x.transaction_id.localeCompare(y.transaction_id)),
+      sales.map((sale) => ({ transaction_id: sale.transaction_id, n: 1, commission: '10.000', touches: '10.000' })).sort((x, y) => x.transaction_id.localeCompare(y.transaction_id)),
     );
     expect(fixed.clicks).toEqual([...clicks, ...orphanClicks].map((click) => click.click_id).sort());
     const perPartner = (link: LinkItem, clicked: number, converted: number) => ({
       partner_id: link.partner_id,
       total_clicks: clicked,
       total_conversions: converted,
-      total_commission_earned: `${converted * 10}.00`,
+      total_commission_earned: `${converted * 10}.000`, // NUMERIC(13,3) column text
     });
     const onA = sales.filter((_, i) => i % 2 === 0).length;
     expect(fixed.totals).toEqual(

@@ -74,11 +74,11 @@ export async function seedPayableConversion(sql: SqlExecutor, c: SeedPayableConv
 export async function loadLedger(sql: SqlExecutor): Promise<LedgerRows> {
   const q = async (text: string) => (await sql.query<Record<string, unknown>>(text)).rows;
   return ledgerRowsFromRecords({
-    conversionEvents: await q(`SELECT conversion_event_id, status, commission_amount::text AS commission_amount, approved_at, is_deleted FROM conversion_events`),
+    conversionEvents: await q(`SELECT conversion_event_id, status, commission_amount::text AS commission_amount, currency, approved_at, is_deleted FROM conversion_events`),
     touches: await q(`SELECT conversion_event_id, partner_id, touch_value::text AS touch_value, is_deleted FROM touches`),
-    payouts: await q(`SELECT payout_id, partner_id, status, amount::text AS amount, is_deleted FROM payouts`),
+    payouts: await q(`SELECT payout_id, partner_id, status, amount::text AS amount, currency, is_deleted FROM payouts`),
     payoutEvents: await q(`SELECT payout_id, conversion_event_id, commission_amount::text AS commission_amount, is_deleted FROM payout_events`),
-    commissionAdjustments: await q(`SELECT commission_adjustment_id, conversion_event_id, partner_id, amount::text AS amount, payout_id, created_at FROM commission_adjustments`),
+    commissionAdjustments: await q(`SELECT commission_adjustment_id, conversion_event_id, partner_id, amount::text AS amount, currency, payout_id, created_at FROM commission_adjustments`),
   });
 }
 

@@ -85,6 +85,8 @@ export interface SeedVersionOptions {
   halfLifeDays?: number;
   approvalHoldDays?: number;
   tiers?: SeedTier[];
+  /** The campaign's ISO 4217 currency. @default 'USD' */
+  currency?: string;
 }
 
 export interface SeededCampaign {
@@ -105,8 +107,8 @@ export async function seedCampaignVersion(
   const cookieDurationDays = options.cookieDurationDays ?? 30;
   const campaign = await one<{ campaign_id: number }>(
     sql,
-    `INSERT INTO campaigns (vendor_id, status) VALUES (:vendor::integer, :status::text) RETURNING campaign_id`,
-    { vendor: vendorId, status: options.status ?? 'active' },
+    `INSERT INTO campaigns (vendor_id, status, currency) VALUES (:vendor::integer, :status::text, :currency) RETURNING campaign_id`,
+    { vendor: vendorId, status: options.status ?? 'active', currency: options.currency ?? 'USD' },
   );
   const version = await one<{ campaign_version_id: number }>(
     sql,

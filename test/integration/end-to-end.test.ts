@@ -87,7 +87,9 @@ describe('end to end: the demo scenario on the local platform', () => {
       [alice, '138.50', 'wire', 'completed', 4],
       [bob, '18.50', 'wire', 'completed', 2],
     ]);
-    expect(report.payoutRun.skipped).toEqual([{ partner_id: carol, reason: 'no_verified_default_method', amount: '17.50' }]);
+    expect(report.payoutRun.skipped).toEqual([
+      { partner_id: carol, currency: 'USD', reason: 'no_verified_default_method', amount: '17.50', minimum: '10.00' },
+    ]);
     expect(report.reconciliation).toEqual({ balanced: true, violations: 0 });
 
     // Straight from PostgreSQL: every click id the redirect handed out is one row, and nothing else.
@@ -106,12 +108,12 @@ describe('end to end: the demo scenario on the local platform', () => {
     expect(conversions.rows).toHaveLength(6);
     expect(new Set(conversions.rows.map((r) => `${r.source}:${r.transaction_id}`)).size).toBe(6);
     expect(conversions.rows.map((r) => [r.commission_amount, r.touch_sum, r.touches])).toEqual([
-      ['12.00', '12.00', 2],
-      ['45.00', '45.00', 1],
-      ['5.00', '5.00', 1],
-      ['25.00', '25.00', 2],
-      ['65.00', '65.00', 1],
-      ['22.50', '22.50', 1],
+      ['12.000', '12.000', 2],
+      ['45.000', '45.000', 1],
+      ['5.000', '5.000', 1],
+      ['25.000', '25.000', 2],
+      ['65.000', '65.000', 1],
+      ['22.500', '22.500', 1],
     ]);
     const snapshots = await sql.query<{ n: number }>(
       `SELECT COUNT(*)::integer AS n FROM event_commission_snapshots s JOIN conversion_events ce USING (conversion_event_id) WHERE ce.vendor_id = :v::integer`,
@@ -135,7 +137,7 @@ describe('end to end: the demo scenario on the local platform', () => {
       { v: vendor },
     );
     expect(ledgers.rows.map((r) => [r.event_type, r.transaction_id, r.payload.refunds?.map((e) => [e.event_id, e.amount])])).toEqual([
-      ['refund', `pi_${report.runId}_stripe_refunded`, [[`re_${report.runId}_refunded`, '30.00']]],
+      ['refund', `pi_${report.runId}_stripe_refunded`, [[`re_${report.runId}_refunded`, '30.000']]],
     ]);
 
     const payouts = await sql.query<{ partner_id: number; amount: string; events: string; status: string }>(
@@ -145,8 +147,8 @@ describe('end to end: the demo scenario on the local platform', () => {
       { a: alice, b: bob, c: carol },
     );
     expect(payouts.rows).toEqual([
-      { partner_id: alice, amount: '138.50', status: 'completed', events: '138.50' },
-      { partner_id: bob, amount: '18.50', status: 'completed', events: '18.50' },
+      { partner_id: alice, amount: '138.500', status: 'completed', events: '138.500' },
+      { partner_id: bob, amount: '18.500', status: 'completed', events: '18.500' },
     ]);
   }, 180_000);
 });

@@ -10,6 +10,8 @@ import { StripePayoutProvider } from '../../functions/adapters/payments/stripe-p
 import { WirePayoutProvider } from '../../functions/adapters/payments/wire-payout-provider.js';
 import { planPayouts, selectPayableCredits } from '../../functions/domain/payouts/index.js';
 import { runPayoutStatement } from '../../functions/repositories/payouts.js';
+import { amountText } from '../../functions/domain/money/amount-text.js';
+import { parseAmount } from '../../functions/domain/money/currency.js';
 import { adminToken, createApiFixture, createPartner, type ApiFixture, type PartnerHandle } from '../functions/handlers/api/fixtures.js';
 import { replayFetch, recording, type Step } from '../functions/adapters/payments/replay-fetch.js';
 import { seedCampaignVersion, seedVendor } from '../helpers/seed.js';
@@ -159,9 +161,9 @@ describe('payout run', () => {
     const planned = plan.payouts
       .flatMap((payout) => payout.events.map((e) => ({ partner_id: payout.partnerId, conversion_event_id: e.conversionEventId, cents: e.amountCents })))
       .sort((x, y) => x.partner_id - y.partner_id || x.conversion_event_id - y.conversion_event_id);
-    expect(events.map((e: any) => ({ partner_id: Number(e.partner_id), conversion_event_id: Number(e.conversion_event_id), cents: BigInt(e.amount.replace('.', '')) }))).toEqual(planned);
+    expect(events.map((e: any) => ({ partner_id: Number(e.partner_id), conversion_event_id: Number(e.conversion_event_id), cents: parseAmount(e.amount, 'USD') }))).toEqual(planned);
     // A's payout nets the clawback: 60 + 15 - 10; the late approval and pending/rejected are not in it.
-    const aEvents = events.filter((e: any) => Number(e.partner_id) === p.a.partner_id).map((e: any) => [Number(e.conversion_event_id), e.amount]);
+    const aEvents = events.filter((e: any) => Number(e.partner_id) === p.a.partner_id).map((e: any) => [Number(e.conversion_event_id), amountText(e.amount, 'USD')]);
     expect(aEvents).toEqual([[conv.a1, '60.00'], [conv.ab, '15.00'], [conv.aPaid, '-10.00']].sort((x, y) => (x[0] as number) - (y[0] as number)));
     const { rows: adj } = await fx.db.sql.query<any>(`SELECT payout_id FROM commission_adjustments WHERE conversion_event_id = :c::bigint`, { c: conv.aPaid });
     expect(adj[0].payout_id).not.toBeNull();
@@ -176,7 +178,13 @@ describe('payout run', () => {
     // Another period later: still nothing for held shares; the late approval alone is below threshold.
     const next = await runJob({ start_date: '2026-03-01T00:00:00.000Z', end_date: '2026-03-01T12:00:00.000Z' });
     expect(next.body.result.created).toEqual([]);
-    expect(next.body.result.skipped.find((s: any) => s.partner_id === p.a.partner_id)).toEqual({ partner_id: p.a.partner_id, reason: 'below_threshold', amount: '33.00' });
+    expect(next.body.result.skipped.find((s: any) => s.partner_id === p.a.partner_id)).toEqual({
+      partner_id: p.a.partner_id,
+      currency: 'USD',
+      reason: 'below_threshold',
+      amount: '33.00',
+      minimum: '50.00',
+    });
   });
 
   it('rejects a period ending in the future (400)', async () => {
@@ -311,7 +319,9 @@ describe('a send that crashed mid-call', () => {
 describe('reconciliation', () => {
   it('the SQL query reports the same violations as the pure spec on injected faults, and the route shows them', async () => {
     const clean = await fx.api.get('/v1/admin/reconciliation', { token: adminToken });
-    expect(clean.body).toEqual({ balanced: true, violations: [] });
+    expect(clean.body).toMatchObject({ balanced: true, violations: [] });
+    // The books per currency: every amount here is USD.
+    expect(clean.body.money.map((m: { currency: string }) => m.currency)).toEqual(['USD']);
     const sql = fx.db.sql;
     await sql.query(`UPDATE touches SET touch_value = touch_value + 1 WHERE conversion_event_id = :c::bigint`, { c: conv.c });
     await sql.query(`UPDATE payouts SET amount = amount + 5 WHERE partner_id = :p::integer AND status = 'completed' AND start_date = '2026-02-01'`, { p: p.f.partner_id });

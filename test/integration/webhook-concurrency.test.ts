@@ -81,7 +81,7 @@ describe('50 concurrent deliveries of one Stripe event', () => {
     );
     expect(conversions.rows).toHaveLength(1);
     const conversion = conversions.rows[0]!;
-    expect(conversion).toMatchObject({ receipt_id: answers[0]!.body.receipt_ids![0], partner_id: program.partners[0]!.partnerId, event_value: '99.99', commission_amount: '10.00' });
+    expect(conversion).toMatchObject({ receipt_id: answers[0]!.body.receipt_ids![0], partner_id: program.partners[0]!.partnerId, event_value: '99.990', commission_amount: '10.000' }); // NUMERIC(13,3) column text
     const counts = await sql.query<{ snapshots: number; touches: number; touch_sum: string; deliveries: number; total_conversions: number; total_commission_earned: string }>(
       `SELECT (SELECT COUNT(*)::integer FROM event_commission_snapshots WHERE conversion_event_id = :id::bigint) AS snapshots,
               (SELECT COUNT(*)::integer FROM touches WHERE conversion_event_id = :id::bigint) AS touches,
@@ -91,7 +91,7 @@ describe('50 concurrent deliveries of one Stripe event', () => {
               (SELECT total_commission_earned::text FROM campaign_partners WHERE campaign_version_id = :cv::integer AND partner_id = :p::integer) AS total_commission_earned`,
       { id: conversion.conversion_event_id, cv: program.campaignVersionId, p: program.partners[0]!.partnerId },
     );
-    expect(counts.rows[0]).toEqual({ snapshots: 1, touches: 1, touch_sum: '10.00', deliveries: 1, total_conversions: 1, total_commission_earned: '10.00' });
+    expect(counts.rows[0]).toEqual({ snapshots: 1, touches: 1, touch_sum: '10.000', deliveries: 1, total_conversions: 1, total_commission_earned: '10.000' });
     const unattributed = await sql.query(`SELECT 1 FROM unattributed_conversions WHERE vendor_id = :v::integer`, { v: program.vendorId });
     expect(unattributed.rows).toEqual([]);
   }, 300_000);

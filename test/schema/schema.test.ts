@@ -41,6 +41,7 @@ const dictionaryTables = [
 
 const addedTables = [
   'api_keys',
+  'currencies',
   'unattributed_conversions',
   'commission_adjustments',
   'webhook_deliveries',
@@ -210,12 +211,12 @@ describe('schema migrations', () => {
       { name: 'page_view', display_name: 'Page View', is_commissionable: false, default_commission_type: null, default_commission_value: null },
       // 0010: a funnel stage between page_view and the commissionable events.
       { name: 'add_to_cart', display_name: 'Add to Cart', is_commissionable: false, default_commission_type: null, default_commission_value: null },
-      { name: 'signup', display_name: 'User Signup', is_commissionable: true, default_commission_type: 'flat', default_commission_value: '1.00' },
-      { name: 'trial_start', display_name: 'Trial Started', is_commissionable: true, default_commission_type: 'flat', default_commission_value: '1.00' },
-      { name: 'sale', display_name: 'Completed Sale', is_commissionable: true, default_commission_type: 'percentage', default_commission_value: '10.00' },
-      { name: 'subscription', display_name: 'Subscription', is_commissionable: true, default_commission_type: 'percentage', default_commission_value: '10.00' },
-      { name: 'upgrade', display_name: 'Plan Upgrade', is_commissionable: true, default_commission_type: 'percentage', default_commission_value: '10.00' },
-      { name: 'lead_form', display_name: 'Lead Form Submitted', is_commissionable: true, default_commission_type: 'flat', default_commission_value: '1.00' },
+      { name: 'signup', display_name: 'User Signup', is_commissionable: true, default_commission_type: 'flat', default_commission_value: '1.000' },
+      { name: 'trial_start', display_name: 'Trial Started', is_commissionable: true, default_commission_type: 'flat', default_commission_value: '1.000' },
+      { name: 'sale', display_name: 'Completed Sale', is_commissionable: true, default_commission_type: 'percentage', default_commission_value: '10.000' },
+      { name: 'subscription', display_name: 'Subscription', is_commissionable: true, default_commission_type: 'percentage', default_commission_value: '10.000' },
+      { name: 'upgrade', display_name: 'Plan Upgrade', is_commissionable: true, default_commission_type: 'percentage', default_commission_value: '10.000' },
+      { name: 'lead_form', display_name: 'Lead Form Submitted', is_commissionable: true, default_commission_type: 'flat', default_commission_value: '1.000' },
       { name: 'refund', display_name: 'Refund', is_commissionable: false, default_commission_type: null, default_commission_value: null },
       { name: 'dispute', display_name: 'Dispute', is_commissionable: false, default_commission_type: null, default_commission_value: null },
     ]);
@@ -375,9 +376,9 @@ describe('conversions, clicks and payouts', () => {
     expect(rows).toHaveLength(3);
     expect(new Set(rows.map((row) => row.receipt_id)).size).toBe(3);
     expect(rows.map((row) => [row.refunded_amount, row.status])).toEqual([
-      ['0.00', 'pending'],
-      ['0.00', 'pending'],
-      ['0.00', 'pending'],
+      ['0.000', 'pending'],
+      ['0.000', 'pending'],
+      ['0.000', 'pending'],
     ]);
   });
 
@@ -518,7 +519,7 @@ describe('conversions, clicks and payouts', () => {
       'SELECT click_id, cookie_id, lead_id, touch_value FROM touches WHERE conversion_event_id = :conversionId::bigint',
       { conversionId },
     );
-    expect(touch.rows).toEqual([{ click_id: null, cookie_id: null, lead_id: null, touch_value: '-1.50' }]);
+    expect(touch.rows).toEqual([{ click_id: null, cookie_id: null, lead_id: null, touch_value: '-1.500' }]);
   });
 
   it('deduplicate inbound webhooks on provider and event id', async () => {

@@ -8,6 +8,7 @@
  * batch, which we then read and return) and the `PayPal-Request-Id` header is the same key (PayPal
  * replays the original response).
  */
+import { currencyExponent } from '../../domain/money/currency.js';
 import { formatScaledDecimal } from '../../domain/money/index.js';
 import {
   PayoutProviderError,
@@ -19,6 +20,7 @@ import {
 import {
   assertPositiveAmount,
   exchange,
+  providerMinorUnits,
   isRecord,
   stringField,
   withRetries,
@@ -40,6 +42,17 @@ const DEFAULT_BASE_URL = 'https://api-m.paypal.com';
 
 /** PayPal refuses decimals for these; their minor unit is the whole unit. */
 const ZERO_DECIMAL_CURRENCIES = new Set(['JPY', 'HUF', 'TWD']);
+
+/** PayPal's decimals for a currency: none for its zero-decimal list, else the ISO 4217 minor unit. */
+function paypalExponent(currency: string): number {
+  return ZERO_DECIMAL_CURRENCIES.has(currency) ? 0 : currencyExponent(currency);
+}
+
+/** The payout as PayPal's decimal string: "5000" JPY, "12.50" EUR; HUF 12.50 is refused (PayPal takes whole forints). */
+function paypalValue(amount: bigint, currency: string, payoutId: number): string {
+  const exponent = paypalExponent(currency);
+  return formatScaledDecimal(providerMinorUnits('paypal', { amountCents: amount, currency, payoutId }, paypalExponent), exponent);
+}
 
 /** Item/batch states that are final failures: nothing was (or stays) paid. */
 const FAILED_STATES = new Set(['DENIED', 'CANCELED', 'FAILED', 'RETURNED', 'BLOCKED', 'REFUNDED', 'REVERSED']);
@@ -69,7 +82,7 @@ export class PayPalPayoutProvider implements PayoutProvider {
     assertPositiveAmount('paypal', request.amountCents);
     const receiver = paypalReceiver(request);
     const currency = request.currency.toUpperCase();
-    const value = formatScaledDecimal(request.amountCents, ZERO_DECIMAL_CURRENCIES.has(currency) ? 0 : 2);
+    const value = paypalValue(request.amountCents, currency, request.payoutId);
     // Serialised once so every attempt is byte-identical under the same PayPal-Request-Id.
     const body = JSON.stringify({
       sender_batch_header: {

@@ -4,6 +4,8 @@
  * with the SAME idempotency key; nothing here ever mints a key.
  */
 import pRetry from 'p-retry';
+import { currencyExponent, formatAmount } from '../../domain/money/currency.js';
+import { rescaleMinorUnits } from '../../domain/money/rescale-minor-units.js';
 import { PayoutProviderError, type PayoutProviderName } from '../../ports/payout-provider.js';
 
 /** The global `fetch` or a stand-in with the same shape (tests replay recorded responses). */
@@ -106,6 +108,27 @@ export const stringField = (value: unknown, key: string): string | undefined => 
 };
 
 /** Requests that must never reach a provider: checked before the first HTTP attempt. */
+/**
+ * The payout's amount (ISO 4217 minor units of its currency) in a provider's own unit for that
+ * currency, exactly; an amount the provider's unit cannot hold (HUF 123.45 where PayPal takes
+ * whole forints) is refused, never rounded.
+ */
+export function providerMinorUnits(provider: PayoutProviderName, request: { amountCents: bigint; currency: string; payoutId: number }, providerExponent: (currency: string) => number): bigint {
+  const currency = request.currency.toUpperCase();
+  try {
+    return rescaleMinorUnits(request.amountCents, currencyExponent(currency), providerExponent(currency));
+  } catch (cause) {
+    throw new PayoutProviderError({
+      provider,
+      reason: 'invalid_request',
+      retryable: false,
+      outcome: 'not_paid',
+      message: `${provider}: payout ${request.payoutId} of ${formatAmount(request.amountCents, currency)} ${currency} cannot be sent in ${provider}'s unit of ${currency}`,
+      cause,
+    });
+  }
+}
+
 export function assertPositiveAmount(provider: PayoutProviderName, amountCents: bigint): void {
   if (amountCents <= 0n) {
     throw new PayoutProviderError({

@@ -15,9 +15,11 @@ import {
   type PayoutSendRequest,
   type PayoutSendResult,
 } from '../../ports/payout-provider.js';
+import { stripeExponent } from '../../domain/integrations/provider-values.js';
 import {
   assertPositiveAmount,
   exchange,
+  providerMinorUnits,
   isRecord,
   stringField,
   withRetries,
@@ -45,6 +47,14 @@ const DESTINATION_CODES = new Set([
 ]);
 const FUNDS_CODES = new Set(['balance_insufficient', 'insufficient_funds']);
 
+/**
+ * The transfer amount in Stripe's minor unit of the currency (its zero- and three-decimal lists,
+ * the reverse of `stripeAmountToDecimal`): 5000 JPY -> 5000, 40 ISK -> 4000, 12.50 EUR -> 1250.
+ */
+function stripeAmount(request: PayoutSendRequest): bigint {
+  return providerMinorUnits('stripe', request, stripeExponent);
+}
+
 export class StripePayoutProvider implements PayoutProvider {
   readonly name = 'stripe' as const;
   private readonly baseUrl: string;
@@ -71,9 +81,10 @@ export class StripePayoutProvider implements PayoutProvider {
       if (existing) return assertSameTransfer(existing, request, destination);
     }
 
+    const amount = stripeAmount(request);
     // Built once: every retry must send identical parameters, or Stripe refuses the reused key.
     const form = new URLSearchParams({
-      amount: request.amountCents.toString(),
+      amount: amount.toString(),
       currency: request.currency.toLowerCase(),
       destination,
       transfer_group: request.idempotencyKey,
@@ -141,7 +152,7 @@ function transferResult(body: unknown): PayoutSendResult {
 function assertSameTransfer(result: PayoutSendResult, request: PayoutSendRequest, destination: string): PayoutSendResult {
   const body = result.providerResponse;
   const amount = isRecord(body) ? body.amount : undefined;
-  const sameAmount = typeof amount === 'number' && BigInt(amount) === request.amountCents;
+  const sameAmount = typeof amount === 'number' && BigInt(amount) === stripeAmount(request);
   const sameCurrency = stringField(body, 'currency') === request.currency.toLowerCase();
   if (sameAmount && sameCurrency && stringField(body, 'destination') === destination) return result;
   throw new PayoutProviderError({

@@ -4,7 +4,7 @@
  * `processing` until the operator confirms it (`POST /v1/admin/payouts/{id}/confirm`) or fails it
  * (`/fail`). Those are status transitions (`transitionPayout`), not provider calls.
  */
-import { formatScaledDecimal } from '../../domain/money/index.js';
+import { formatAmount } from '../../domain/money/currency.js';
 import {
   PayoutProviderError,
   type PayoutProvider,
@@ -40,7 +40,8 @@ export class WirePayoutProvider implements PayoutProvider {
       providerResponse: {
         method: 'wire',
         reference: request.idempotencyKey,
-        amount: formatScaledDecimal(request.amountCents, 2),
+        // The payout's own currency decimals: "5000" JPY, "12.50" EUR, "1.250" KWD.
+        amount: formatAmount(request.amountCents, request.currency.toUpperCase()),
         currency: request.currency.toUpperCase(),
         awaiting: 'operator_confirmation',
       },

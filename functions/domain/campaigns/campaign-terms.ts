@@ -47,11 +47,11 @@ const termKeys: (keyof CampaignTerms)[] = [
   'tiers',
 ];
 
-/** Canonical form of a decimal for comparison ("10" and "10.00" are the same term). */
+/** Canonical form of a decimal for comparison ("10", "10.00" and the column's "10.000" are the same term). */
 function canonicalMoney(value: string | null): string | null {
   if (value === null) return null;
   const [whole = '0', fraction = ''] = value.split('.');
-  return `${BigInt(whole).toString()}.${fraction.padEnd(2, '0')}`;
+  return `${BigInt(whole).toString()}.${fraction.padEnd(3, '0')}`;
 }
 
 function canonical(terms: CampaignTerms): unknown {

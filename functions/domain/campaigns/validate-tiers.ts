@@ -3,7 +3,8 @@
  * campaign has at least one tier; tiers cannot overlap and leave no gap (max of tier N = min of
  * tier N+1); each tier's max is above its min. Percentage rewards are at most 100.
  */
-import { parseMoney } from '../money/index.js';
+import { parseAmount } from '../money/currency.js';
+import { parseRate } from '../money/index.js';
 import type { FieldError } from '../../platform/http/errors.js';
 
 export interface TierInput {
@@ -20,11 +21,15 @@ export function validateTiers({
   commissionType,
   tiers,
   path = 'body.tiers',
+  currency = 'USD',
 }: {
   commissionType: string;
   tiers: readonly TierInput[] | undefined;
   path?: string;
+  /** The campaign's currency: tier bounds are amounts of it. */
+  currency?: string;
 }): FieldError[] {
+  const parseMoney = (value: string) => parseAmount(value, currency);
   const errors: FieldError[] = [];
   if (commissionType !== 'tiered') {
     if (tiers && tiers.length > 0) errors.push({ path, message: 'Tiers apply only when default_commission_type is "tiered".' });
@@ -39,7 +44,7 @@ export function validateTiers({
     const min = parseMoney(tier.min_amount);
     const max = parseMoney(tier.max_amount);
     if (max <= min) errors.push({ path: `${path}.${i}.max_amount`, message: 'max_amount must be greater than min_amount.' });
-    if (tier.reward_type === 'percentage' && parseMoney(tier.reward_value) > 10000n) {
+    if (tier.reward_type === 'percentage' && parseRate(tier.reward_value) > 10000n) {
       errors.push({ path: `${path}.${i}.reward_value`, message: 'A percentage is at most 100.' });
     }
     if (labels.has(tier.label)) errors.push({ path: `${path}.${i}.label`, message: 'Tier labels must be unique.' });

@@ -1,12 +1,5 @@
-import {
-  formatMoney,
-  formatScaledDecimal,
-  MULTIPLIER_SCALE,
-  parseMoney,
-  parseRate,
-  parseScaledDecimal,
-  roundHalfUp,
-} from '../money/index.js';
+import { amountValueText, exactMinorUnits, formatAmount } from '../money/currency.js';
+import { formatScaledDecimal, MULTIPLIER_SCALE, parseRate, parseScaledDecimal, roundHalfUp } from '../money/index.js';
 import { commissionRuleSchema, type CommissionRuleActions } from './commission-rule-schema.js';
 import { isValidAt } from './is-valid-at.js';
 import { matchRuleConditions } from './match-rule-conditions.js';
@@ -32,8 +25,14 @@ export interface CalculateCommissionInput {
   /** The vendor's rules; evaluated by ascending `commissionRuleId` (first match wins). */
   rules?: readonly CommissionRule[];
   campaignVersion: CommissionCampaignVersion;
-  /** The partner's revenue in the current period BEFORE this event, in cents (selects the tier). */
+  /** The partner's revenue in the current period BEFORE this event, in minor units (selects the tier). */
   partnerPeriodRevenueCents?: bigint;
+  /**
+   * ISO 4217 currency of the campaign (and of the sale: a sale in another currency is refused
+   * before it gets here). Flat amounts, tier bounds and rule amounts are read in it, and the
+   * result is rounded to its minor unit. @default "USD"
+   */
+  currency?: string;
 }
 
 /** What was applied and why: the `conversion_events` and `event_commission_snapshots` fields. */
@@ -41,7 +40,7 @@ export interface CommissionResult {
   commissionCents: bigint;
   /** `null` only when nothing is configured or the event type is not commissionable. */
   commissionType: CommissionType | null;
-  /** Rate (percent) or amount (dollars) as a 2-decimal string, e.g. "10.00". */
+  /** Rate (percent, 2 decimals, e.g. "10.00") or amount in the campaign's currency ("5.00" USD, "500" JPY). */
   commissionValue: string | null;
   appliedCommissionRuleId: number | null;
   rewardId: Id | null;
@@ -53,7 +52,7 @@ export interface CommissionResult {
   explanation: string;
 }
 
-/** An exact amount num/den cents (den > 0); rounded half-up once, at the very end. */
+/** An exact amount num/den minor units (den > 0); rounded half-up once, at the very end. */
 interface Exact {
   num: bigint;
   den: bigint;
@@ -84,7 +83,7 @@ interface Base {
  *
  * A non-commissionable event type earns 0 (`source: 'not_commissionable'`) whatever else is
  * configured. Percentages apply to `eventValueCents` (0 when absent). Half-up rounding to the
- * cent happens once, on the exact final amount (so x1.5 of 10 % of $99.95 is 14.9925 -> $14.99,
+ * currency's minor unit happens once, on the exact final amount (so x1.5 of 10 % of $99.95 is 14.9925 -> $14.99,
  * not a rounding of a rounding). Stored rule JSON that no longer validates throws.
  */
 export function calculateCommission(input: CalculateCommissionInput): CommissionResult {
@@ -103,11 +102,12 @@ export function calculateCommission(input: CalculateCommissionInput): Commission
     };
   }
   const valueCents = event.eventValueCents ?? 0n;
+  const currency = input.currency ?? 'USD';
 
   const override = pickOverride(input.overrides ?? [], eventType, event.occurredAt);
   if (override) {
     const base: Base = {
-      ...priced(override.commissionType, override.commissionValue, valueCents),
+      ...priced(override.commissionType, override.commissionValue, valueCents, currency),
       source: 'override',
       rewardId: null,
       overrideId: override.partnerCampaignOverrideId ?? null,
@@ -116,19 +116,19 @@ export function calculateCommission(input: CalculateCommissionInput): Commission
         override.conversionEventTypeId != null || override.eventTypeName ? ` for "${eventType.name}"` : ' (all event types)'
       }`,
     };
-    return finish(base, null, valueCents);
+    return finish(base, null, valueCents, currency);
   }
 
-  const fallback = baseWithoutRules(input, valueCents);
+  const fallback = baseWithoutRules(input, valueCents, currency);
   // Sorted defensively: "first matching" means lowest id first, whatever order SQL returned.
   const rules = [...(input.rules ?? [])].sort((a, b) => a.commissionRuleId - b.commissionRuleId);
   for (const rule of rules) {
     if (!rule.active || !isValidAt(rule, event.occurredAt)) continue;
     const parsed = commissionRuleSchema.parse({ conditions: rule.conditions, actions: rule.actions });
-    if (matchRuleConditions(parsed.conditions, event, partner) !== undefined) continue;
-    return finish(applyActions(fallback, parsed.actions, valueCents), rule.commissionRuleId, valueCents, parsed.actions);
+    if (matchRuleConditions(parsed.conditions, event, partner, currency) !== undefined) continue;
+    return finish(applyActions(fallback, parsed.actions, valueCents, currency), rule.commissionRuleId, valueCents, currency, parsed.actions);
   }
-  return finish(fallback, null, valueCents);
+  return finish(fallback, null, valueCents, currency);
 }
 
 function pickOverride(
@@ -152,26 +152,27 @@ function pickOverride(
 }
 
 /** Levels 3-5: tier, version default, event type default. */
-function baseWithoutRules(input: CalculateCommissionInput, valueCents: bigint): Base {
+function baseWithoutRules(input: CalculateCommissionInput, valueCents: bigint, currency: string): Base {
   const { campaignVersion, eventType } = input;
   const tiers = campaignVersion.tiers ?? [];
   if (tiers.length > 0) {
     const revenue = input.partnerPeriodRevenueCents ?? 0n;
-    const tier = selectTier(tiers, revenue);
+    const tier = selectTier(tiers, revenue, currency);
     if (tier) {
+      const amount = (decimal: string) => decimalText(decimal, currency);
       return {
-        ...priced(tier.rewardType, tier.rewardValue, valueCents),
+        ...priced(tier.rewardType, tier.rewardValue, valueCents, currency),
         source: 'tier',
         rewardId: tier.rewardId ?? null,
         overrideId: null,
         tierId: tier.campaignTierId,
-        describe: `tier ${tier.label ? `"${tier.label}" ` : ''}#${tier.campaignTierId} (period revenue $${formatMoney(revenue)} in $${formatMoney(parseMoney(tier.minAmount))}-$${formatMoney(parseMoney(tier.maxAmount))})`,
+        describe: `tier ${tier.label ? `"${tier.label}" ` : ''}#${tier.campaignTierId} (period revenue ${moneyText(revenue, currency)} in ${amount(tier.minAmount)}-${amount(tier.maxAmount)})`,
       };
     }
   }
   if (campaignVersion.defaultCommissionType !== 'tiered' && campaignVersion.defaultCommissionValue != null) {
     return {
-      ...priced(campaignVersion.defaultCommissionType, campaignVersion.defaultCommissionValue, valueCents),
+      ...priced(campaignVersion.defaultCommissionType, campaignVersion.defaultCommissionValue, valueCents, currency),
       source: 'campaign_default',
       rewardId: null,
       overrideId: null,
@@ -181,7 +182,7 @@ function baseWithoutRules(input: CalculateCommissionInput, valueCents: bigint): 
   }
   if (eventType.defaultCommissionType && eventType.defaultCommissionValue != null) {
     return {
-      ...priced(eventType.defaultCommissionType, eventType.defaultCommissionValue, valueCents),
+      ...priced(eventType.defaultCommissionType, eventType.defaultCommissionValue, valueCents, currency),
       source: 'event_type_default',
       rewardId: null,
       overrideId: null,
@@ -201,46 +202,71 @@ function baseWithoutRules(input: CalculateCommissionInput, valueCents: bigint): 
   };
 }
 
-/** The exact amount of a type/value pair on a sale; the value is normalised to 2 decimals. */
-function priced(type: CommissionType, value: string, valueCents: bigint): Pick<Base, 'type' | 'value' | 'amount'> {
+/**
+ * The exact amount of a type/value pair on a sale: a rate is normalised to 2 decimals, a flat
+ * amount to its currency's decimals ("500" JPY, "5.00" USD).
+ */
+function priced(type: CommissionType, value: string, valueCents: bigint, currency: string): Pick<Base, 'type' | 'value' | 'amount'> {
   if (type === 'percentage') {
     const bp = parseRate(value);
     return { type, value: formatScaledDecimal(bp, 2), amount: { num: valueCents * bp, den: 10_000n } };
   }
-  const cents = parseMoney(value);
-  return { type, value: formatMoney(cents), amount: { num: cents, den: 1n } };
+  // Exact even when finer than the currency (a vendor-wide rule's flat "0.50" on a JPY campaign):
+  // rounded once, with the rest, in `finish`.
+  return { type, value: amountValueText(value, currency), amount: exactMinorUnits(value, currency) };
 }
 
-function applyActions(base: Base, actions: CommissionRuleActions, valueCents: bigint): Base {
+/** A decimal amount for the explanation, as `moneyText` writes it. */
+function decimalText(decimal: string, currency: string): string {
+  const text = amountValueText(decimal, currency);
+  return currency === 'USD' ? `$${text}` : `${text} ${currency}`;
+}
+
+/** An amount for the explanation: "$5.00" in dollars (as before), "500 JPY" in any other currency. */
+function moneyText(minor: bigint, currency: string): string {
+  return currency === 'USD' ? `$${formatAmount(minor, currency)}` : `${formatAmount(minor, currency)} ${currency}`;
+}
+
+function applyActions(base: Base, actions: CommissionRuleActions, valueCents: bigint, currency: string): Base {
   let next: Base = base;
   if (actions.commission_type && actions.commission_value !== undefined) {
-    next = { ...next, ...priced(actions.commission_type, actions.commission_value, valueCents), rewardId: null, tierId: null };
+    next = { ...next, ...priced(actions.commission_type, actions.commission_value, valueCents, currency), rewardId: null, tierId: null };
   }
   let { num, den } = next.amount;
   if (actions.commission_multiplier !== undefined) {
     num *= parseScaledDecimal(actions.commission_multiplier, MULTIPLIER_SCALE);
     den *= 10n ** BigInt(MULTIPLIER_SCALE);
   }
-  if (actions.bonus_flat !== undefined) num += parseMoney(actions.bonus_flat) * den;
+  if (actions.bonus_flat !== undefined) {
+    const bonus = exactMinorUnits(actions.bonus_flat, currency);
+    num = num * bonus.den + bonus.num * den;
+    den *= bonus.den;
+  }
   return { ...next, amount: { num, den }, source: 'rule' };
 }
 
-function finish(base: Base, ruleId: number | null, valueCents: bigint, actions?: CommissionRuleActions): CommissionResult {
+function finish(
+  base: Base,
+  ruleId: number | null,
+  valueCents: bigint,
+  currency: string,
+  actions?: CommissionRuleActions,
+): CommissionResult {
   const commissionCents = roundHalfUp(base.amount.num, base.amount.den);
   const rate =
     base.type === 'percentage'
-      ? `${base.value}% of $${formatMoney(valueCents)}`
+      ? `${base.value}% of ${moneyText(valueCents, currency)}`
       : base.type === 'flat'
-        ? `flat $${base.value}`
+        ? `flat ${decimalText(base.value!, currency)}`
         : 'nothing';
   const steps: string[] = [];
   if (actions?.commission_type) steps.push(`rule sets ${actions.commission_type} ${actions.commission_value}`);
   if (actions?.commission_multiplier !== undefined) steps.push(`x${actions.commission_multiplier}`);
-  if (actions?.bonus_flat !== undefined) steps.push(`+ $${formatMoney(parseMoney(actions.bonus_flat))} bonus`);
+  if (actions?.bonus_flat !== undefined) steps.push(`+ ${decimalText(actions.bonus_flat, currency)} bonus`);
   const explanation =
     ruleId !== null
-      ? `Rule #${ruleId} on ${base.describe}: ${rate}${steps.length ? `, ${steps.join(', ')}` : ''} = $${formatMoney(commissionCents)}.`
-      : `${capitalise(base.describe)}: ${rate} = $${formatMoney(commissionCents)}.`;
+      ? `Rule #${ruleId} on ${base.describe}: ${rate}${steps.length ? `, ${steps.join(', ')}` : ''} = ${moneyText(commissionCents, currency)}.`
+      : `${capitalise(base.describe)}: ${rate} = ${moneyText(commissionCents, currency)}.`;
   return {
     commissionCents,
     commissionType: base.type,

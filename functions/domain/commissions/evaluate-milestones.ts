@@ -1,4 +1,5 @@
-import { parseMoney } from '../money/index.js';
+import { exactMinorUnits } from '../money/currency.js';
+import { roundHalfUp } from '../money/round-half-up.js';
 import type { Id } from './types.js';
 
 /** A `campaign_milestones` row, optionally with its flat reward amount. */
@@ -9,13 +10,13 @@ export interface Milestone {
   targetCount: number;
   rewardId?: Id | null;
   name?: string;
-  /** The reward's flat amount in dollars ("500.00"), when known: gives `bonusCents`. */
+  /** The reward's flat amount in the campaign's currency ("500.00"), when known: gives `bonusCents`. */
   rewardValue?: string | null;
 }
 
 export interface ReachedMilestone {
   milestone: Milestone;
-  /** The flat bonus in cents, or null when the reward amount was not supplied. */
+  /** The flat bonus in minor units, or null when the reward amount was not supplied. */
   bonusCents: bigint | null;
 }
 
@@ -27,6 +28,17 @@ export interface EvaluateMilestonesInput {
   countsAfter: Readonly<Record<string, number>>;
   /** Milestone ids already awarded to this partner, ever. */
   alreadyAwarded: Iterable<Id>;
+  /** The campaign's currency: rewards are amounts of it. @default "USD" */
+  currency?: string;
+}
+
+/**
+ * A reward is vendor-wide (no currency of its own): its flat value is read in the campaign's
+ * currency and rounded half-up to its minor unit when finer ("50.50" on a JPY campaign is ¥51).
+ */
+function bonusIn(value: string, currency: string): bigint {
+  const { num, den } = exactMinorUnits(value, currency);
+  return roundHalfUp(num, den);
 }
 
 /**
@@ -46,6 +58,6 @@ export function evaluateMilestones(input: EvaluateMilestonesInput): ReachedMiles
     })
     .map((milestone) => ({
       milestone,
-      bonusCents: milestone.rewardValue != null ? parseMoney(milestone.rewardValue) : null,
+      bonusCents: milestone.rewardValue != null ? bonusIn(milestone.rewardValue, input.currency ?? 'USD') : null,
     }));
 }

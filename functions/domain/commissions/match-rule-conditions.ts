@@ -1,6 +1,15 @@
-import { parseMoney } from '../money/index.js';
+import { exactMinorUnits } from '../money/currency.js';
 import { dateRangeBounds, type CommissionRuleConditions } from './commission-rule-schema.js';
 import type { CommissionEvent, CommissionPartner } from './types.js';
+
+/**
+ * `minor` units of `currency` below the rule's decimal threshold, compared exactly: a rule is
+ * vendor-wide, so its "49.50" may be finer than a JPY campaign's yen.
+ */
+function below(minor: bigint, threshold: string, currency: string): boolean {
+  const { num, den } = exactMinorUnits(threshold, currency);
+  return minor * den < num;
+}
 
 /** The first condition that failed, for the explanation; `undefined` when all hold. */
 export type FailedCondition = keyof CommissionRuleConditions;
@@ -14,6 +23,8 @@ export function matchRuleConditions(
   conditions: CommissionRuleConditions,
   event: CommissionEvent,
   partner: CommissionPartner,
+  /** The campaign's currency: the rule's amounts are read in it. */
+  currency = 'USD',
 ): FailedCondition | undefined {
   if (conditions.date_range) {
     const { start, endExclusive } = dateRangeBounds(conditions.date_range);
@@ -22,7 +33,7 @@ export function matchRuleConditions(
   }
   if (conditions.min_event_value !== undefined) {
     const value = event.eventValueCents;
-    if (value === null || value === undefined || value < parseMoney(conditions.min_event_value)) {
+    if (value === null || value === undefined || below(value, conditions.min_event_value, currency)) {
       return 'min_event_value';
     }
   }
@@ -37,7 +48,7 @@ export function matchRuleConditions(
   }
   if (conditions.customer_lifetime_value_min !== undefined) {
     const clv = event.customerLifetimeValueCents;
-    if (clv === null || clv === undefined || clv < parseMoney(conditions.customer_lifetime_value_min)) {
+    if (clv === null || clv === undefined || below(clv, conditions.customer_lifetime_value_min, currency)) {
       return 'customer_lifetime_value_min';
     }
   }

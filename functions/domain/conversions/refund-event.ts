@@ -1,4 +1,5 @@
-import { parseMoney } from '../money/index.js';
+import { MAX_CURRENCY_EXPONENT } from '../money/currency.js';
+import { parseScaledDecimal } from '../money/index.js';
 import type { RefundEvent } from '../refunds/index.js';
 
 /**
@@ -7,6 +8,10 @@ import type { RefundEvent } from '../refunds/index.js';
  * under one key merge (`largerRefundClaim`); different keys add up, except that per charge a
  * running total (`cumulative`) only tops up what the per-refund events have not explained
  * (`reduceRefunds`), so Stripe's `refund.*` events and `charge.refunded` never count the same money twice.
+ *
+ * A refund may arrive before its sale, so its currency's minor unit is not known yet: the amount
+ * is kept in thousandths of the major unit (the widest minor unit, 3 decimals) and turned into the
+ * sale's minor units when it is applied (`ledgerInCurrency`, repositories/refunds.ts).
  */
 export function refundEventFromMessage(message: {
   source: string;
@@ -22,7 +27,7 @@ export function refundEventFromMessage(message: {
   return {
     eventId: message.refund_key ?? message.provider_event_id,
     reason: message.reason,
-    amountCents: message.amount === undefined ? null : parseMoney(message.amount),
+    amountCents: message.amount === undefined ? null : parseScaledDecimal(message.amount, MAX_CURRENCY_EXPONENT),
     cumulative: message.cumulative === true,
     ...(message.refund_status ? { status: message.refund_status } : {}),
     ...(message.charge_id ? { chargeId: message.charge_id } : {}),

@@ -21,7 +21,13 @@ export type UnattributedReason =
   | 'click_not_found'
   | 'cookie_has_no_clicks'
   | 'no_earlier_customer_attribution'
-  | 'no_click_in_window';
+  | 'no_click_in_window'
+  /** The message named a code that is not an ISO 4217 currency the platform accepts. */
+  | 'unknown_currency'
+  /** The sale's currency is not its campaign's: refused, never converted (docs/money.md). */
+  | 'currency_mismatch'
+  /** The amount has more decimals than its currency (e.g. "12.345" USD): never rounded. */
+  | 'amount_exceeds_currency_decimals';
 
 /** Why a conversion was stored but earns nothing (`conversion_events.rejection_reason`). */
 export type ConversionRejectionReason = 'self_referral' | 'bot_click' | 'refund' | 'dispute';

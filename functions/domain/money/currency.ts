@@ -67,6 +67,26 @@ export function formatAmount(minor: bigint, currency: string): string {
   return formatScaledDecimal(minor, currencyExponent(currency));
 }
 
+/**
+ * A decimal amount of `currency` as an exact fraction of its minor unit, for amounts that may be
+ * finer than the currency (a vendor-wide rule's "0.50" read on a JPY campaign is half a yen):
+ * `{ num, den }` with num/den minor units. The caller rounds once, at the end.
+ *
+ * @throws InvalidDecimalError for more than 3 decimals, UnknownCurrencyError
+ */
+export function exactMinorUnits(decimal: string, currency: string): { num: bigint; den: bigint } {
+  return {
+    num: parseScaledDecimal(decimal, MAX_CURRENCY_EXPONENT),
+    den: 10n ** BigInt(MAX_CURRENCY_EXPONENT - currencyExponent(currency)),
+  };
+}
+
+/** An amount in its currency's decimals when it fits them ("500" JPY), else with all 3 ("0.500"): never rounded. */
+export function amountValueText(decimal: string, currency: string): string {
+  const { num, den } = exactMinorUnits(decimal, currency);
+  return num % den === 0n ? formatAmount(num / den, currency) : formatScaledDecimal(num, MAX_CURRENCY_EXPONENT);
+}
+
 /** The currency as the platform writes it (upper case), or undefined when it is not one it accepts. */
 export function normaliseCurrency(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;

@@ -4,6 +4,7 @@
  * `SELECT *` the money tables after a SQL job and hand them to `reconcile` or `selectPayableCredits`
  * to cross-check the SQL.
  */
+import { parseAmount } from '../money/currency.js';
 import { parseMoney } from '../money/index.js';
 import type { AdjustmentRow, ConversionRow, LedgerRows, PayoutEventRow, PayoutRow, TouchRow } from './ledger-rows.js';
 import type { ConversionStatus } from './transition-conversion.js';
@@ -23,15 +24,16 @@ function id(record: Record_, column: string): number {
   return number;
 }
 
-function money(record: Record_, column: string): bigint | null {
+/** In minor units of `currency` when the row's currency is known; as cents for rows without one. */
+function money(record: Record_, column: string, currency?: string): bigint | null {
   const value = record[column];
   if (value === null || value === undefined) return null;
   if (typeof value !== 'string') throw new TypeError(`${column} must be a NUMERIC string, got ${typeof value}`);
-  return parseMoney(value);
+  return currency === undefined ? parseMoney(value) : parseAmount(value, currency);
 }
 
-function requiredMoney(record: Record_, column: string): bigint {
-  const value = money(record, column);
+function requiredMoney(record: Record_, column: string, currency?: string): bigint {
+  const value = money(record, column, currency);
   if (value === null) throw new TypeError(`${column} is null`);
   return value;
 }
@@ -51,12 +53,17 @@ export function ledgerRowsFromRecords(records: {
   payoutEvents: readonly Record_[];
   commissionAdjustments?: readonly Record_[];
 }): LedgerRows {
+  const currencyOf = (r: Record_) => (typeof r.currency === 'string' ? r.currency.trim() : undefined);
+  const conversionCurrency = new Map(records.conversionEvents.map((r) => [id(r, 'conversion_event_id'), currencyOf(r)]));
+  const payoutCurrency = new Map(records.payouts.map((r) => [id(r, 'payout_id'), currencyOf(r)]));
+  const withCurrency = (currency: string | undefined) => (currency === undefined ? {} : { currency });
   return {
     conversions: records.conversionEvents.map(
       (r): ConversionRow => ({
         conversionEventId: id(r, 'conversion_event_id'),
         status: status(r, CONVERSION_STATUSES),
-        commissionCents: money(r, 'commission_amount'),
+        commissionCents: money(r, 'commission_amount', currencyOf(r)),
+        ...withCurrency(currencyOf(r)),
         approvedAt: optionalString(r.approved_at),
         isDeleted: r.is_deleted === true,
       }),
@@ -65,7 +72,7 @@ export function ledgerRowsFromRecords(records: {
       (r): TouchRow => ({
         conversionEventId: id(r, 'conversion_event_id'),
         partnerId: id(r, 'partner_id'),
-        touchValueCents: money(r, 'touch_value'),
+        touchValueCents: money(r, 'touch_value', conversionCurrency.get(id(r, 'conversion_event_id'))),
         isDeleted: r.is_deleted === true,
       }),
     ),
@@ -74,7 +81,8 @@ export function ledgerRowsFromRecords(records: {
         payoutId: id(r, 'payout_id'),
         partnerId: id(r, 'partner_id'),
         status: status(r, PAYOUT_STATUSES),
-        amountCents: requiredMoney(r, 'amount'),
+        amountCents: requiredMoney(r, 'amount', currencyOf(r)),
+        ...withCurrency(currencyOf(r)),
         isDeleted: r.is_deleted === true,
       }),
     ),
@@ -82,7 +90,7 @@ export function ledgerRowsFromRecords(records: {
       (r): PayoutEventRow => ({
         payoutId: id(r, 'payout_id'),
         conversionEventId: id(r, 'conversion_event_id'),
-        amountCents: requiredMoney(r, 'commission_amount'),
+        amountCents: requiredMoney(r, 'commission_amount', payoutCurrency.get(id(r, 'payout_id'))),
         isDeleted: r.is_deleted === true,
       }),
     ),
@@ -91,7 +99,8 @@ export function ledgerRowsFromRecords(records: {
         adjustmentId: id(r, 'commission_adjustment_id'),
         conversionEventId: id(r, 'conversion_event_id'),
         partnerId: id(r, 'partner_id'),
-        amountCents: requiredMoney(r, 'amount'),
+        amountCents: requiredMoney(r, 'amount', currencyOf(r)),
+        ...withCurrency(currencyOf(r)),
         payoutId: r.payout_id === null || r.payout_id === undefined ? null : id(r, 'payout_id'),
         createdAt: optionalString(r.created_at),
         isDeleted: r.is_deleted === true,

@@ -1,6 +1,7 @@
 /**
- * The money rows the payout rules read, in minor units. The SQL side maps NUMERIC strings with
- * `parseMoney` (functions/domain/money) and passes these to the pure functions in tests.
+ * The money rows the payout rules read, in minor units of each row's currency. The SQL side maps
+ * NUMERIC strings with `parseAmount` (functions/domain/money) and passes these to the pure
+ * functions in tests. `currency` is optional: rows without one are one currency's.
  */
 import type { ConversionStatus } from './transition-conversion.js';
 import type { PayoutStatus } from './transition-payout.js';
@@ -10,6 +11,8 @@ export interface ConversionRow {
   status: ConversionStatus;
   /** `conversion_events.commission_amount`; null counts as zero. */
   commissionCents: bigint | null;
+  /** ISO 4217 of the conversion (and of its touches). */
+  currency?: string;
   /** ISO UTC; when it became payable. */
   approvedAt?: string | null;
   isDeleted?: boolean;
@@ -28,6 +31,8 @@ export interface PayoutRow {
   partnerId: number;
   status: PayoutStatus;
   amountCents: bigint;
+  /** ISO 4217: the currency paid; its events and netted adjustments must be in it. */
+  currency?: string;
   /** A cancelled payout (only pending or failed ones may be): its events no longer hold anything. */
   isDeleted?: boolean;
 }
@@ -47,6 +52,8 @@ export interface AdjustmentRow {
   partnerId: number;
   /** Negative for a clawback. */
   amountCents: bigint;
+  /** ISO 4217 (its conversion's): it nets only into a payout of this currency. */
+  currency?: string;
   /** The payout it was netted into; null while still owed. */
   payoutId: number | null;
   /** ISO UTC. */

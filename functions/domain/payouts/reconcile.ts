@@ -22,7 +22,12 @@ export type ViolationKind =
   /** Every credited share is in completed payouts but the conversion is still `approved`. */
   | 'paid_out_not_marked_paid'
   /** A completed or processing payout was cancelled (accounting forbids it). */
-  | 'sent_payout_deleted';
+  | 'sent_payout_deleted'
+  /**
+   * A payout holds an event of a conversion, or nets an adjustment, of another currency than its
+   * own: amounts of two currencies were added.
+   */
+  | 'payout_currency_mismatch';
 
 export interface Violation {
   kind: ViolationKind;
@@ -98,12 +103,36 @@ export function reconcile(rows: LedgerRows): Violation[] {
     }
   }
 
+  // Every live payout is of one currency: its events' conversions and its netted adjustments.
+  for (const event of rows.payoutEvents) {
+    if (event.isDeleted) continue;
+    const payout = livePayouts.get(event.payoutId);
+    const conversion = conversions.get(event.conversionEventId);
+    if (payout?.currency !== undefined && conversion?.currency !== undefined && payout.currency !== conversion.currency) {
+      violations.push({
+        kind: 'payout_currency_mismatch',
+        payoutId: payout.payoutId,
+        partnerId: payout.partnerId,
+        conversionEventId: event.conversionEventId,
+      });
+    }
+  }
+
   const adjusted = new Set<ShareKey>();
   for (const adjustment of rows.adjustments ?? []) {
     if (adjustment.isDeleted) continue;
     adjusted.add(shareKey(adjustment.partnerId, adjustment.conversionEventId));
     if (adjustment.payoutId === null) continue;
     const payout = livePayouts.get(adjustment.payoutId);
+    if (payout?.currency !== undefined && adjustment.currency !== undefined && payout.currency !== adjustment.currency) {
+      violations.push({
+        kind: 'payout_currency_mismatch',
+        adjustmentId: adjustment.adjustmentId,
+        payoutId: adjustment.payoutId,
+        partnerId: adjustment.partnerId,
+        conversionEventId: adjustment.conversionEventId,
+      });
+    }
     if (!payout || payout.partnerId !== adjustment.partnerId) {
       violations.push({
         kind: 'event_without_credit',

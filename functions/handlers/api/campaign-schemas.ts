@@ -3,7 +3,21 @@
  */
 import { z } from 'zod';
 import { validateDestinationUrl } from '../../domain/links/validate-destination-url.js';
-import { moneyString } from '../../platform/http/fields.js';
+import { isCurrencyCode } from '../../domain/money/currency.js';
+
+/**
+ * A campaign amount or rate: a decimal string with up to 3 places. Whether it fits is judged
+ * against the campaign's currency (assertValidTerms): "5000" JPY, "12.35" USD, "1.234" KWD, and a
+ * rate has at most 2 places.
+ */
+const moneyString = z
+  .string()
+  .regex(/^\d{1,8}(\.\d{1,3})?$/, 'Expected a decimal string with at most 3 decimals (as many as the currency has), e.g. "12.35".');
+
+/** An ISO 4217 code of a currency people pay in, upper case ("USD", "EUR", "JPY"). */
+export const currencyCode = z
+  .string()
+  .refine((value) => isCurrencyCode(value), { message: 'Expected an upper-case ISO 4217 currency code, e.g. "USD", "EUR", "JPY".' });
 
 export const destinationUrl = z
   .string()
@@ -44,6 +58,8 @@ const termFields = {
 };
 
 export const createCampaignBody = z.strictObject({
+  /** Fixed for the campaign's life: its tiers, flat commissions and rewards are amounts of it. */
+  currency: currencyCode.optional(),
   name: termFields.name,
   description: termFields.description.optional(),
   destination_url: termFields.destination_url,
@@ -63,6 +79,8 @@ export const createCampaignBody = z.strictObject({
 
 export const patchCampaignBody = z
   .strictObject({
+    /** Accepted only when it is the campaign's currency already (a currency never changes). */
+    currency: currencyCode.optional(),
     name: termFields.name.optional(),
     description: termFields.description.optional(),
     destination_url: termFields.destination_url.optional(),
@@ -94,6 +112,7 @@ export const campaignOut = z.object({
   campaign_id: z.number().int(),
   vendor_id: z.number().int(),
   status: z.enum(['active', 'paused', 'archived']),
+  currency: z.string().describe('ISO 4217 currency of every amount of the campaign'),
   current_campaign_version_id: z.number().int(),
   campaign_version_id: z.number().int(),
   version_number: z.number().int(),

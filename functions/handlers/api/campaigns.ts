@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { applyTermsPatch, type CampaignTerms } from '../../domain/campaigns/campaign-terms.js';
 import { transitionCampaign, type CampaignAction } from '../../domain/campaigns/transition-campaign.js';
-import { ConflictError, NotFoundError } from '../../platform/http/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../platform/http/errors.js';
 import { idParams } from '../../platform/http/fields.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { created, ok } from '../../platform/http/responses.js';
@@ -31,7 +31,7 @@ import {
 } from '../../repositories/campaigns.js';
 import { writeLinksThrough } from '../../repositories/partner-links-sync.js';
 import { campaignOut, createCampaignBody, patchCampaignBody } from './campaign-schemas.js';
-import { assertValidTerms, campaignView, campaignViews, termsOf } from './campaign-views.js';
+import { assertValidTerms, campaignView, campaignViews, commissionValueOut, termsOf } from './campaign-views.js';
 
 const campaignParams = idParams('campaign_id');
 
@@ -103,16 +103,17 @@ export const campaignRoutes: AnyRoute[] = [
         approval_hold_days: body.approval_hold_days ?? 30,
         tiers: body.tiers ?? [],
       };
-      assertValidTerms(terms);
+      const currency = body.currency ?? 'USD';
+      assertValidTerms(terms, currency);
       const campaignId = await deps.sql.transaction(async (tx) => {
-        const id = await insertCampaign(tx, { vendor_id: auth.vendorId, now });
+        const id = await insertCampaign(tx, { vendor_id: auth.vendorId, currency, now });
         const versionId = await insertCampaignVersion(tx, { campaign_id: id, version_number: 1, terms, now });
         await writeAuditLog(tx, {
           entity_type: 'campaigns',
           entity_id: id,
           action: 'create',
           actor,
-          after: { ...terms, status: 'active', campaign_version_id: versionId, version_number: 1 },
+          after: { ...terms, currency, status: 'active', campaign_version_id: versionId, version_number: 1 },
           now,
         });
         return id;
@@ -181,7 +182,13 @@ export const campaignRoutes: AnyRoute[] = [
     handler: async ({ deps, auth, params }) => {
       const campaign = await findCampaign(deps.sql, { campaign_id: params.campaign_id, vendor_id: auth.vendorId });
       if (!campaign) throw new NotFoundError('Campaign not found.');
-      return ok({ data: await listVersions(deps.sql, campaign.campaign_id) });
+      const versions = await listVersions(deps.sql, campaign.campaign_id);
+      return ok({
+        data: versions.map((v) => ({
+          ...v,
+          default_commission_value: commissionValueOut(v.default_commission_type, v.default_commission_value, campaign.currency),
+        })),
+      });
     },
   }),
 
@@ -200,10 +207,17 @@ export const campaignRoutes: AnyRoute[] = [
         const campaign = await findCampaign(tx, { campaign_id: params.campaign_id, vendor_id: auth.vendorId, forUpdate: true });
         if (!campaign) throw new NotFoundError('Campaign not found.');
         if (campaign.status === 'archived') throw new ConflictError('An archived campaign cannot be changed.');
+        const { currency, ...patch } = body;
+        if (currency !== undefined && currency !== campaign.currency) {
+          // Its recorded sales, totals and payouts are amounts of the old one: a new currency is a new campaign.
+          throw new ValidationError(`Invalid body: body.currency - A campaign's currency cannot change (it is ${campaign.currency}).`, [
+            { path: 'body.currency', message: `A campaign's currency cannot change (it is ${campaign.currency}); create a new campaign.` },
+          ]);
+        }
         const current = termsOf(campaign, await listTiers(tx, [campaign.campaign_version_id]));
-        const { next, changed } = applyTermsPatch(current, body as Partial<CampaignTerms>);
+        const { next, changed } = applyTermsPatch(current, patch as Partial<CampaignTerms>);
         if (changed.length === 0) return { moved: false };
-        assertValidTerms(next);
+        assertValidTerms(next, campaign.currency);
         const versionNumber = campaign.version_number + 1;
         const versionId = await insertCampaignVersion(tx, { campaign_id: campaign.campaign_id, version_number: versionNumber, terms: next, now });
         const moved = await moveToVersion(tx, { campaign_id: campaign.campaign_id, to_version_id: versionId, now });

@@ -18,7 +18,10 @@ import { conversionReceiptId } from '../../domain/integrations/conversion-receip
 import { createSqsConversionQueue } from '../../adapters/aws/conversion-queue.js';
 import type { ConversionMessage } from '../../ports/conversion-message.js';
 import { HttpError, NotFoundError, ValidationError } from '../../platform/http/errors.js';
-import { idField, idParam, moneyString } from '../../platform/http/fields.js';
+import { idField, idParam } from '../../platform/http/fields.js';
+import { amountValueText, currencyExponent, formatAmount, isCurrencyCode, parseAmount } from '../../domain/money/currency.js';
+import { InvalidDecimalError } from '../../domain/money/index.js';
+import { amountOut, commissionValueOut } from './campaign-views.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
@@ -27,6 +30,7 @@ import {
   findConversionForVendor,
   listConversionsForVendor,
   listTouchesOf,
+  listUnattributedForVendor,
   type ConversionReadRow,
   type TouchReadRow,
 } from '../../repositories/conversions-read.js';
@@ -38,8 +42,17 @@ const maxFutureSkewMs = 5 * 60 * 1000;
 const createConversionBody = z.strictObject({
   event_type: z.string().trim().min(1).max(100),
   transaction_id: z.string().trim().min(1).max(255),
-  event_value: moneyString.optional(),
-  currency: z.string().regex(/^[A-Za-z]{3}$/).transform((c) => c.toUpperCase()).optional(),
+  /** Up to 3 decimals here; at most as many as the currency has (checked in the handler). */
+  event_value: z
+    .string()
+    .regex(/^\d{1,8}(\.\d{1,3})?$/, 'Expected a decimal string with at most as many decimals as the currency has, e.g. "12.35".')
+    .optional(),
+  /** ISO 4217; absent means the campaign's currency. A sale in another currency than its campaign's earns nothing. */
+  currency: z
+    .string()
+    .transform((c) => c.toUpperCase())
+    .refine((c) => isCurrencyCode(c), { message: 'Expected an ISO 4217 currency code, e.g. "USD", "EUR", "JPY".' })
+    .optional(),
   occurred_at: z.iso.datetime({ offset: true }).optional(),
   /** The `aff_click_id` the shopper arrived with. */
   click_id: z.uuid().optional(),
@@ -83,6 +96,7 @@ const conversionOut = z.object({
   campaign_version_id: z.number().int(),
   status: z.string(),
   event_value: z.string().nullable(),
+  currency: z.string().describe('ISO 4217 currency of event_value, refunded_amount, commission_amount and touch_value'),
   refunded_amount: z.string(),
   commission_amount: z.string().nullable(),
   commission_type: z.string().nullable(),
@@ -100,14 +114,34 @@ const conversionOut = z.object({
   touches: z.array(touchOut),
 });
 
+/** Amounts in the conversion's own currency's decimals ("5000" JPY, "10.00" USD), a rate in 2. */
 function conversionView(row: ConversionReadRow, touches: TouchReadRow[]) {
   const { vendor_id: _vendor, ...rest } = row;
+  const money = (value: string | null) => (value === null ? null : amountOut(value, row.currency));
   return {
     ...rest,
+    event_value: money(row.event_value),
+    refunded_amount: amountOut(row.refunded_amount, row.currency),
+    commission_amount: money(row.commission_amount),
+    commission_value: row.commission_type === null ? row.commission_value : commissionValueOut(row.commission_type, row.commission_value, row.currency),
     touches: touches
       .filter((t) => t.conversion_event_id === row.conversion_event_id)
-      .map(({ conversion_event_id: _c, ...t }) => t),
+      .map(({ conversion_event_id: _c, ...t }) => ({ ...t, touch_value: money(t.touch_value) })),
   };
+}
+
+/** 400 naming `body.event_value` when the amount has more decimals than `currency` has. */
+function assertAmountFits(value: string | undefined, currency: string): void {
+  if (value === undefined) return;
+  try {
+    parseAmount(value, currency);
+  } catch (error) {
+    if (!(error instanceof InvalidDecimalError)) throw error;
+    const places = currencyExponent(currency);
+    throw new ValidationError(`Invalid body: body.event_value - ${currency} has ${places} decimal place${places === 1 ? '' : 's'}.`, [
+      { path: 'body.event_value', message: `An amount in ${currency} has at most ${places} decimal place${places === 1 ? '' : 's'} (e.g. "${formatAmount(1234n, currency)}").` },
+    ]);
+  }
 }
 
 /** 503: the conversion could not be queued; nothing was accepted, retry. */
@@ -116,6 +150,19 @@ class QueueUnavailableError extends HttpError {
     super(503, 'Service Unavailable', 'The conversion could not be queued; retry the request.', { ...options, headers: { 'retry-after': '5' } });
   }
 }
+
+const unattributedOut = z.object({
+  unattributed_conversion_id: z.number().int(),
+  source: z.string(),
+  transaction_id: z.string().nullable(),
+  event_type: z.string(),
+  event_value: z.string().nullable().describe("In the currency's decimals (with all 3 when finer: an amount refused for its decimals)"),
+  currency: z.string(),
+  reason: z.string().describe('currency_mismatch, amount_exceeds_currency_decimals, unknown_currency, no_click_in_window, …'),
+  refusal: z.string().nullable(),
+  occurred_at: z.string().nullable(),
+  received_at: z.string(),
+});
 
 const conversionIdParams = z.object({
   id: z.union([idParam, z.uuid().transform((u) => u.toLowerCase())]),
@@ -143,10 +190,16 @@ export const conversionRoutes: AnyRoute[] = [
           { path: 'body.event_type', message: 'click is recorded by the short link; refund and dispute arrive as refunds of a sale.' },
         ]);
       }
+      let campaignCurrency: string | undefined;
       if (body.campaign_id !== undefined) {
         const campaign = await findCampaign(deps.sql, { campaign_id: body.campaign_id, vendor_id: auth.vendorId });
         if (!campaign) throw new NotFoundError('Campaign not found.');
+        campaignCurrency = campaign.currency;
       }
+      // Without a currency the amount is in the campaign's: checked here when the campaign is named,
+      // else by the consumer (an amount that does not fit is kept as unattributed, with its reason).
+      const currency = body.currency ?? campaignCurrency;
+      if (currency !== undefined) assertAmountFits(body.event_value, currency);
       const occurredAt = body.occurred_at === undefined ? now : new Date(body.occurred_at);
       if (occurredAt.getTime() > now.getTime() + maxFutureSkewMs) {
         throw new ValidationError('occurred_at is in the future.', [{ path: 'body.occurred_at', message: 'More than 5 minutes ahead of the server clock.' }]);
@@ -201,6 +254,27 @@ export const conversionRoutes: AnyRoute[] = [
       });
       const touches = await listTouchesOf(deps.sql, rows.slice(0, query.limit).map((r) => r.conversion_event_id));
       return ok(toPage(rows, query.limit, (r) => ({ id: r.conversion_event_id }), (r) => conversionView(r, touches)));
+    },
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/v1/unattributed-conversions',
+    auth: 'vendor',
+    summary: 'Conversions kept without a partner or a commission (no click, a currency other than the campaign\'s, …), newest first, with the reason',
+    tags: ['conversions'],
+    query: z.strictObject({ ...pageQueryShape, reason: z.string().min(1).max(100).optional() }),
+    responses: { 200: { description: 'A page of unattributed conversions', schema: pageSchema(unattributedOut) } },
+    handler: async ({ deps, auth, query }) => {
+      const cursor = decodeCursor(query.cursor, idCursorSchema);
+      const rows = await listUnattributedForVendor(deps.sql, { vendor_id: auth.vendorId, reason: query.reason, before_id: cursor?.id, limit: query.limit });
+      return ok(
+        toPage(rows, query.limit, (r) => ({ id: Number(r.unattributed_conversion_id) }), (r) => ({
+          ...r,
+          unattributed_conversion_id: Number(r.unattributed_conversion_id),
+          event_value: r.event_value === null ? null : amountValueText(r.event_value, r.currency),
+        })),
+      );
     },
   }),
 

@@ -17,6 +17,7 @@ export const enrollmentOut = z.object({
   approved_by: z.number().int().nullable(),
   total_clicks: z.number().int(),
   total_conversions: z.number().int(),
+  currency: z.string().describe("ISO 4217 currency of the campaign: total_revenue and total_commission_earned are amounts of it"),
   total_revenue: z.string(),
   total_commission_earned: z.string(),
   last_click_at: z.string().nullable(),

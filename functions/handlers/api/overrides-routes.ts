@@ -26,6 +26,8 @@ import {
   type OverrideRow,
 } from '../../repositories/overrides.js';
 import { findPartner } from '../../repositories/partners.js';
+import { currencyExponent, parseAmount } from '../../domain/money/currency.js';
+import { commissionValueOut } from './campaign-views.js';
 
 const instant = z.iso.datetime({ offset: true });
 
@@ -64,6 +66,18 @@ export const overrideOut = z.object({
   created_at: z.string(),
 });
 
+/** A flat override is an amount of the campaign's currency: "500.50" is no JPY amount. */
+function assertFitsCurrency(value: string, currency: string): void {
+  try {
+    parseAmount(value, currency);
+  } catch {
+    const places = currencyExponent(currency);
+    throw new ValidationError(`Invalid body: body.commission_value - ${currency} has ${places} decimal places.`, [
+      { path: 'body.commission_value', message: `A flat amount in ${currency} has at most ${places} decimal place${places === 1 ? '' : 's'}.` },
+    ]);
+  }
+}
+
 function overrideView(row: OverrideRow) {
   return {
     partner_campaign_override_id: row.partner_campaign_override_id,
@@ -72,7 +86,7 @@ function overrideView(row: OverrideRow) {
     campaign_version_id: row.campaign_version_id,
     conversion_event_type: row.event_type_name,
     commission_type: row.commission_type,
-    commission_value: row.commission_value,
+    commission_value: commissionValueOut(row.commission_type, row.commission_value, row.currency),
     notes: row.notes,
     valid_from: row.valid_from,
     valid_until: row.valid_until,
@@ -83,7 +97,7 @@ function overrideView(row: OverrideRow) {
 /** The audited fields of an override (what a vendor negotiated). */
 function auditView(row: OverrideRow) {
   const { created_at: _c, event_type_name: _e, ...rest } = row;
-  return rest as unknown as Record<string, unknown>;
+  return { ...rest, commission_value: commissionValueOut(row.commission_type, row.commission_value, row.currency) } as unknown as Record<string, unknown>;
 }
 
 export const overrideRoutes: AnyRoute[] = [
@@ -101,6 +115,7 @@ export const overrideRoutes: AnyRoute[] = [
       const campaign = await findCampaign(deps.sql, { campaign_id: params.campaign_id, vendor_id: auth.vendorId });
       if (!campaign) throw new NotFoundError('Campaign not found.');
       if (!(await findPartner(deps.sql, { partner_id: body.partner_id }))) throw new NotFoundError('Partner not found.');
+      if (body.commission_type === 'flat') assertFitsCurrency(body.commission_value, campaign.currency);
       let eventTypeId: number | null = null;
       if (body.conversion_event_type !== undefined) {
         const type = await findConversionEventType(deps.sql, { name: body.conversion_event_type });

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { generateApiKey } from '../../domain/auth/api-key.js';
 import { keyExpiresAt } from '../../domain/auth/key-lifetime.js';
-import { formatMoney, parseMoney } from '../../domain/money/index.js';
+import { parseAmount } from '../../domain/money/currency.js';
+import { formatMoneyByCurrency, moneyByCurrency } from '../../domain/money/money-by-currency.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/http/errors.js';
 import { email, httpUrl, idParams } from '../../platform/http/fields.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
@@ -45,6 +46,7 @@ const marketplaceCampaign = z.object({
   terms_url: z.string().nullable(),
   promotional_guidelines: z.string().nullable(),
   tiers: z.array(tierOut),
+  currency: z.string().describe('ISO 4217 currency of every amount of the campaign'),
   enrollment_status: enrollmentStatus.nullable().describe("The calling partner's enrollment, if any"),
 });
 
@@ -65,6 +67,7 @@ async function marketplaceViews(sql: SqlExecutor, rows: CampaignRow[], partnerId
     terms_url: view.terms_url,
     promotional_guidelines: view.promotional_guidelines,
     tiers: view.tiers,
+    currency: view.currency,
     enrollment_status: enrollments[i]?.status ?? null,
   }));
 }
@@ -75,6 +78,7 @@ const dashboardRow = z.object({
   campaign_name: z.string(),
   total_clicks: z.number().int(),
   total_conversions: z.number().int(),
+  currency: z.string().describe("ISO 4217 currency of the campaign's amounts"),
   total_revenue: z.string(),
   total_commission_earned: z.string(),
   last_click_at: z.string().nullable(),
@@ -93,6 +97,13 @@ const signedUpPartner = partnerSchema.extend({
   api_key: z.string().describe('Shown this once'),
   api_key_prefix: z.string(),
   api_key_expires_at: z.string(),
+});
+
+/** Money of one currency; a total over several currencies is a list of these, never one number. */
+export const currencyMoneyOut = z.object({
+  currency: z.string().describe('ISO 4217'),
+  revenue: z.string().describe("Decimal string with the currency's decimals"),
+  commission: z.string().describe("Decimal string with the currency's decimals"),
 });
 
 export const partnerRoutes: AnyRoute[] = [
@@ -236,8 +247,7 @@ export const partnerRoutes: AnyRoute[] = [
           totals: z.object({
             total_clicks: z.number().int(),
             total_conversions: z.number().int(),
-            total_revenue: z.string(),
-            total_commission_earned: z.string(),
+            money: z.array(currencyMoneyOut).describe('Revenue and commission per currency (amounts of two currencies are never added)'),
             filtered_clicks: z.record(z.string(), z.number().int()),
           }),
         }),
@@ -247,26 +257,23 @@ export const partnerRoutes: AnyRoute[] = [
       const rows = await partnerDashboard(deps.sql, auth.partnerId);
       let clicks = 0;
       let conversions = 0;
-      let revenue = 0n;
-      let commission = 0n;
       const filtered: Record<string, number> = {};
       for (const row of rows) {
         for (const [reason, n] of Object.entries(row.filtered_clicks)) filtered[reason] = (filtered[reason] ?? 0) + n;
         clicks += row.total_clicks;
         conversions += row.total_conversions;
-        revenue += parseMoney(row.total_revenue);
-        commission += parseMoney(row.total_commission_earned);
       }
+      const money = moneyByCurrency(
+        rows.map((row) => ({
+          currency: row.currency,
+          revenue: parseAmount(row.total_revenue, row.currency),
+          commission: parseAmount(row.total_commission_earned, row.currency),
+        })),
+      );
       return ok({
         partner_id: auth.partnerId,
         campaigns: rows,
-        totals: {
-          total_clicks: clicks,
-          total_conversions: conversions,
-          total_revenue: formatMoney(revenue),
-          total_commission_earned: formatMoney(commission),
-          filtered_clicks: filtered,
-        },
+        totals: { total_clicks: clicks, total_conversions: conversions, money: formatMoneyByCurrency(money), filtered_clicks: filtered },
       });
     },
   }),

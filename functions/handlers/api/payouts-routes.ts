@@ -18,7 +18,7 @@ import {
   transitionPayout,
   type PayoutAction,
 } from '../../domain/payouts/index.js';
-import { parseMoney } from '../../domain/money/index.js';
+import { formatAmount, parseAmount } from '../../domain/money/currency.js';
 import { ConflictError, NotFoundError } from '../../platform/http/errors.js';
 import { idParam, idParams } from '../../platform/http/fields.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
@@ -38,7 +38,7 @@ import {
   recordPayoutProcessing,
   type PayoutRecord,
 } from '../../repositories/payouts.js';
-import { runReconciliation } from '../../repositories/reconciliation.js';
+import { reconciliationMoney, runReconciliation } from '../../repositories/reconciliation.js';
 
 type Providers = Partial<Record<PayoutProviderName, PayoutProvider>>;
 
@@ -78,7 +78,8 @@ async function withEvents(sql: SqlExecutor, payouts: PayoutRecord[]) {
   return payouts.map((p) => ({
     payout_id: Number(p.payout_id),
     partner_id: Number(p.partner_id),
-    amount: p.amount,
+    // In the payout's own currency decimals ("5000" JPY, "10.00" USD; the column holds 3).
+    amount: formatAmount(parseAmount(p.amount, p.currency.trim()), p.currency.trim()),
     currency: p.currency.trim(),
     provider: p.provider,
     status: p.status,
@@ -94,7 +95,7 @@ async function withEvents(sql: SqlExecutor, payouts: PayoutRecord[]) {
     failed_at: p.failed_at,
     conversions: events
       .filter((e) => Number(e.payout_id) === Number(p.payout_id))
-      .map((e) => ({ conversion_event_id: Number(e.conversion_event_id), receipt_id: e.receipt_id, commission_amount: e.commission_amount, conversion_status: e.conversion_status })),
+      .map((e) => ({ conversion_event_id: Number(e.conversion_event_id), receipt_id: e.receipt_id, commission_amount: formatAmount(parseAmount(e.commission_amount, p.currency.trim()), p.currency.trim()), conversion_status: e.conversion_status })),
   }));
 }
 
@@ -193,7 +194,7 @@ export async function sendPayout(args: { deps: ApiDeps; payoutId: number; now: D
     const result = await provider.send({
       payoutId,
       idempotencyKey,
-      amountCents: parseMoney(payout.amount),
+      amountCents: parseAmount(payout.amount, payout.currency.trim()),
       currency: payout.currency.trim(),
       destination: {
         ...(payout.provider_account_id ? { providerAccountId: payout.provider_account_id } : {}),
@@ -254,14 +255,26 @@ export const payoutRoutes: AnyRoute[] = [
               adjustment_id: z.number().nullable(),
               expected: z.string().nullable(),
               actual: z.string().nullable(),
+              currency: z.string().nullable().describe('ISO 4217 of expected and actual (the payout\'s, else the conversion\'s)'),
             }),
           ),
+          money: z
+            .array(
+              z.object({
+                currency: z.string(),
+                earned: z.string(),
+                paid_out: z.string(),
+                in_payouts: z.string(),
+                open_adjustments: z.string(),
+              }),
+            )
+            .describe("Each currency's books on their own: amounts of two currencies are never added"),
         }),
       },
     },
     handler: async ({ deps }) => {
       const violations = await runReconciliation(deps.sql);
-      return ok({ balanced: violations.length === 0, violations });
+      return ok({ balanced: violations.length === 0, violations, money: await reconciliationMoney(deps.sql) });
     },
   }),
 

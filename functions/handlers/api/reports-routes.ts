@@ -11,8 +11,7 @@
 import { z } from 'zod';
 import { evaluateAllModels } from '../../domain/attribution/evaluate-all-models.js';
 import { attributionModels, type AttributionModel, type JourneyClick } from '../../domain/attribution/types.js';
-import { formatMoney } from '../../domain/money/format-money.js';
-import { parseMoney } from '../../domain/money/parse-money.js';
+import { formatAmount, parseAmount } from '../../domain/money/currency.js';
 import { roundHalfUp } from '../../domain/money/round-half-up.js';
 import { NotFoundError, ValidationError } from '../../platform/http/errors.js';
 import { idParam } from '../../platform/http/fields.js';
@@ -27,6 +26,7 @@ import {
   partnerNames,
   topPartners,
   type AttributionInputRow,
+  type TopPartnerRow,
 } from '../../repositories/reports.js';
 
 type Cell = string | number | null;
@@ -84,8 +84,10 @@ function ratio(numerator: number, denominator: number): string | null {
   return `${bp / 10000n}.${(bp % 10000n).toString().padStart(4, '0')}`;
 }
 
+/** One partner's earnings in one currency (a partner paid in two currencies has two). */
 interface PartnerEarnings {
   partner_id: number;
+  currency: string;
   actual: bigint;
   byModel: Record<AttributionModel, bigint>;
 }
@@ -98,17 +100,26 @@ export function recomputeAttribution(rows: readonly AttributionInputRow[]): { co
     list.push(row);
     byConversion.set(row.conversion_event_id, list);
   }
-  const partners = new Map<number, PartnerEarnings>();
-  const entry = (partnerId: number) => {
-    let found = partners.get(partnerId);
+  const partners = new Map<string, PartnerEarnings>();
+  const entryOf = (partnerId: number, currency: string) => {
+    const key = `${partnerId}|${currency}`;
+    let found = partners.get(key);
     if (!found) {
-      found = { partner_id: partnerId, actual: 0n, byModel: Object.fromEntries(attributionModels.map((m) => [m, 0n])) as Record<AttributionModel, bigint> };
-      partners.set(partnerId, found);
+      found = {
+        partner_id: partnerId,
+        currency,
+        actual: 0n,
+        byModel: Object.fromEntries(attributionModels.map((m) => [m, 0n])) as Record<AttributionModel, bigint>,
+      };
+      partners.set(key, found);
     }
     return found;
   };
   for (const touches of byConversion.values()) {
     const first = touches[0]!;
+    const currency = first.currency;
+    const parseMoney = (value: string) => parseAmount(value, currency);
+    const entry = (partnerId: number) => entryOf(partnerId, currency);
     const commissionCents = first.commission_amount === null ? 0n : parseMoney(first.commission_amount);
     for (const t of touches) entry(t.touch_partner_id).actual += t.touch_value === null ? 0n : parseMoney(t.touch_value);
     const clicks: JourneyClick[] = touches.map((t) => ({
@@ -131,18 +142,37 @@ export function recomputeAttribution(rows: readonly AttributionInputRow[]): { co
       for (const share of models[model].partners) entry(Number(share.partnerId)).byModel[model] += share.commissionCents;
     }
   }
-  return { conversions: byConversion.size, partners: [...partners.values()].sort((a, b) => (b.actual > a.actual ? 1 : b.actual < a.actual ? -1 : a.partner_id - b.partner_id)) };
+  return {
+    conversions: byConversion.size,
+    partners: [...partners.values()].sort((a, b) =>
+      a.currency !== b.currency ? (a.currency < b.currency ? -1 : 1) : b.actual > a.actual ? 1 : b.actual < a.actual ? -1 : a.partner_id - b.partner_id,
+    ),
+  };
 }
 
 const topPartnerOut = z.object({
   partner_id: z.number().int(),
   name: z.string(),
   tier: z.string().nullable(),
+  currency: z.string().describe('ISO 4217: the amounts of this row (one row per partner and currency)'),
   conversion_count: z.number().int(),
   total_revenue: z.string(),
   total_commission: z.string(),
   avg_commission: z.string(),
 });
+
+/** A top-partners row with its amounts in its currency's decimals; the average rounded half-up to its minor unit. */
+function topPartnerView(row: TopPartnerRow) {
+  const { counted_commission: counted, ...rest } = row;
+  const money = (value: string) => formatAmount(parseAmount(value, row.currency), row.currency);
+  const average = row.conversion_count === 0 ? 0n : roundHalfUp(parseAmount(counted, row.currency), BigInt(row.conversion_count));
+  return {
+    ...rest,
+    total_revenue: money(row.total_revenue),
+    total_commission: money(row.total_commission),
+    avg_commission: formatAmount(average, row.currency),
+  };
+}
 
 export const reportRoutes: AnyRoute[] = [
   defineRoute({
@@ -158,11 +188,11 @@ export const reportRoutes: AnyRoute[] = [
       const to = query.to !== undefined ? toInstant(query.to, true) : now;
       const from = query.from !== undefined ? toInstant(query.from, false) : new Date(to.getTime() - 30 * 86_400_000);
       if (from.getTime() > to.getTime()) throw new ValidationError('from is after to.', [{ path: 'query.from', message: 'Must not be after to.' }]);
-      const rows = await topPartners(deps.sql, { vendor_id: auth.vendorId, campaign_id: query.campaign_id, from, to });
+      const rows = (await topPartners(deps.sql, { vendor_id: auth.vendorId, campaign_id: query.campaign_id, from, to })).map(topPartnerView);
       return respond(
         headerOf(event, 'accept'),
         { campaign_id: query.campaign_id, from: from.toISOString(), to: to.toISOString(), data: rows },
-        { filename: `top-partners-${query.campaign_id}.csv`, columns: ['partner_id', 'name', 'tier', 'conversion_count', 'total_revenue', 'total_commission', 'avg_commission'], rows: rows.map((r) => ({ ...r })) },
+        { filename: `top-partners-${query.campaign_id}.csv`, columns: ['partner_id', 'name', 'tier', 'currency', 'conversion_count', 'total_revenue', 'total_commission', 'avg_commission'], rows: rows.map((r) => ({ ...r })) },
       );
     },
   }),
@@ -225,17 +255,24 @@ export const reportRoutes: AnyRoute[] = [
       const rows = result.partners.map((p) => ({
         partner_id: p.partner_id,
         name: names.get(p.partner_id) ?? '',
-        actual: formatMoney(p.actual),
-        ...Object.fromEntries(models.map((m) => [m, formatMoney(p.byModel[m])])),
+        currency: p.currency,
+        actual: formatAmount(p.actual, p.currency),
+        ...Object.fromEntries(models.map((m) => [m, formatAmount(p.byModel[m], p.currency)])),
       }));
-      const totals = {
-        actual: formatMoney(result.partners.reduce((s, p) => s + p.actual, 0n)),
-        ...Object.fromEntries(models.map((m) => [m, formatMoney(result.partners.reduce((s, p) => s + p.byModel[m], 0n))])),
-      };
+      // One totals entry per currency: amounts of two currencies are never added.
+      const currencies = [...new Set(result.partners.map((p) => p.currency))].sort();
+      const totals = currencies.map((currency) => {
+        const of = result.partners.filter((p) => p.currency === currency);
+        return {
+          currency,
+          actual: formatAmount(of.reduce((s, p) => s + p.actual, 0n), currency),
+          ...Object.fromEntries(models.map((m) => [m, formatAmount(of.reduce((s, p) => s + p.byModel[m], 0n), currency)])),
+        };
+      });
       return respond(
         headerOf(event, 'accept'),
         { campaign_id: query.campaign_id, conversions: result.conversions, models, partners: rows, totals },
-        { filename: `attribution-${query.campaign_id}.csv`, columns: ['partner_id', 'name', 'actual', ...models], rows },
+        { filename: `attribution-${query.campaign_id}.csv`, columns: ['partner_id', 'name', 'currency', 'actual', ...models], rows },
       );
     },
   }),

@@ -10,13 +10,15 @@ import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from
 import { created, noContent, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
 import { writeAuditLog } from '../../repositories/audit-logs.js';
+import { formatRate, formatScaledDecimal, parseRate, parseScaledDecimal } from '../../domain/money/index.js';
 import { deleteReward, findReward, insertReward, listRewards, updateReward, type RewardRow } from '../../repositories/rewards.js';
 
 const rewardType = z.enum(['flat', 'percentage']);
 
 const percentageAtMost100 = (b: { reward_type?: string; reward_value?: string | null }) =>
   // zod runs this even when reward_value already failed its own check: only compare a valid decimal.
-  b.reward_type !== 'percentage' || !moneyString.safeParse(b.reward_value).success || compareDecimals(b.reward_value!, '100') <= 0;
+  // A stored value prints with 3 decimals ("300.000"): it is a decimal all the same.
+  b.reward_type !== 'percentage' || !/^\d{1,8}(\.\d{1,3})?$/.test(b.reward_value ?? '') || compareDecimals(b.reward_value!, '100') <= 0;
 
 const createRewardBody = z
   .strictObject({ name: z.string().trim().min(1).max(255), reward_type: rewardType, reward_value: moneyString })
@@ -37,9 +39,20 @@ const rewardOut = z.object({
   updated_at: z.string(),
 });
 
+/**
+ * A reward has no currency of its own: a flat reward is an amount of the currency of the campaign
+ * whose tier or milestone uses it (docs/money.md). Shown with 2 decimals, or 3 when it has them.
+ */
+function rewardValueOut(type: string, value: string | null): string | null {
+  if (value === null) return null;
+  if (type === 'percentage') return formatRate(parseRate(value));
+  const thousandths = parseScaledDecimal(value, 3);
+  return thousandths % 10n === 0n ? formatScaledDecimal(thousandths / 10n, 2) : formatScaledDecimal(thousandths, 3);
+}
+
 function rewardView(row: RewardRow) {
   const { vendor_id: _v, ...rest } = row;
-  return rest;
+  return { ...rest, reward_value: rewardValueOut(row.reward_type, row.reward_value) };
 }
 
 export const rewardRoutes: AnyRoute[] = [

@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import type { SqlExecutor } from '../../../functions/ports/sql-executor.js';
 import { computeEnrollmentTotals } from '../../../functions/repositories/totals.js';
 import { formatMoney, parseMoney } from '../../../functions/domain/money/index.js';
+import { amountText } from '../../../functions/domain/money/amount-text.js';
 import { expectBalanced } from '../../helpers/reconcile.js';
 
 /** Rows per click id, for the given ids (a lost click is 0, a doubled one 2). */
@@ -36,15 +37,26 @@ export type ConversionFact = {
 
 /** Per receipt: how many conversion rows, and the (first) row's value, commission and touch sum. */
 export async function conversionFacts(sql: SqlExecutor, receiptIds: readonly string[]): Promise<Map<string, ConversionFact>> {
-  const result = await sql.query<ConversionFact>(
-    `SELECT ce.receipt_id::text AS receipt_id, count(*) OVER (PARTITION BY ce.receipt_id)::integer AS rows,
+  const result = await sql.query<ConversionFact & { currency: string }>(
+    `SELECT ce.receipt_id::text AS receipt_id, count(*) OVER (PARTITION BY ce.receipt_id)::integer AS rows, ce.currency,
             ce.event_value::text AS event_value, ce.commission_amount::text AS commission_amount,
             COALESCE((SELECT sum(t.touch_value) FROM touches t WHERE t.conversion_event_id = ce.conversion_event_id), 0)::text AS touch_sum,
             (SELECT count(*) FROM touches t WHERE t.conversion_event_id = ce.conversion_event_id)::integer AS touches
      FROM conversion_events ce WHERE ce.receipt_id = ANY(:ids::uuid[])`,
     { ids: [...receiptIds] },
   );
-  return new Map(result.rows.map((row) => [row.receipt_id, row]));
+  // In the conversion's own currency's decimals (the columns hold 3).
+  return new Map(
+    result.rows.map(({ currency, ...row }) => [
+      row.receipt_id,
+      {
+        ...row,
+        event_value: amountText(row.event_value, currency),
+        commission_amount: amountText(row.commission_amount, currency),
+        touch_sum: amountText(row.touch_sum, currency),
+      },
+    ]),
+  );
 }
 
 /** 10 % of the sale, half-up to the cent: the seeded campaigns' default percentage. */

@@ -82,9 +82,9 @@ describe('attribute-conversions: commission precedence, fraud, idempotency', () 
       { ids: [o.conversion_event_id, r.conversion_event_id, t1.conversion_event_id] },
     );
     expect(snapshots.rows).toEqual([
-      { commission_type: 'percentage', commission_value: '25.00', commission_amount: '25.00', commission_rule_id: null, reward_id: null },
-      { commission_type: 'percentage', commission_value: '10.00', commission_amount: '25.00', commission_rule_id: ruleId, reward_id: null },
-      { commission_type: 'percentage', commission_value: '5.00', commission_amount: '50.00', commission_rule_id: null, reward_id: reward },
+      { commission_type: 'percentage', commission_value: '25.000', commission_amount: '25.000', commission_rule_id: null, reward_id: null },
+      { commission_type: 'percentage', commission_value: '10.000', commission_amount: '25.000', commission_rule_id: ruleId, reward_id: null },
+      { commission_type: 'percentage', commission_value: '5.000', commission_amount: '50.000', commission_rule_id: null, reward_id: reward },
     ]);
   });
 
@@ -98,7 +98,7 @@ describe('attribute-conversions: commission precedence, fraud, idempotency', () 
     const totals = await h.sql.query(`SELECT total_conversions, total_commission_earned FROM campaign_partners WHERE campaign_version_id = :v::integer`, {
       v: program.campaignVersionId,
     });
-    expect(totals.rows).toEqual([{ total_conversions: 0, total_commission_earned: '0.00' }]);
+    expect(totals.rows).toEqual([{ total_conversions: 0, total_commission_earned: '0.000' }]);
   });
 
   it('a journey of bot-flagged clicks only is kept as rejected (bot_click), earning nothing', async () => {
@@ -136,7 +136,7 @@ describe('attribute-conversions: commission precedence, fraud, idempotency', () 
        FROM conversion_events WHERE vendor_id = :v::integer`,
       { v: program.vendorId, cv: program.campaignVersionId },
     );
-    expect(counted.rows[0]).toEqual({ conversions: 1, touches: 2, credited: 1, earned: '10.00' });
+    expect(counted.rows[0]).toEqual({ conversions: 1, touches: 2, credited: 1, earned: '10.000' });
     expect(await conversionOf(h.sql, program.vendorId, message.transaction_id)).toEqual(first);
   });
 
@@ -168,16 +168,16 @@ describe('attribute-conversions: commission precedence, fraud, idempotency', () 
     expect(bonuses.rows).toEqual([
       {
         transaction_id: `milestone:${milestone}:partner:${program.partners[0]!.partnerId}`,
-        commission_amount: '50.00',
+        commission_amount: '50.000',
         reward_id: reward,
         milestone: String(milestone),
-        touch_value: '50.00',
+        touch_value: '50.000',
       },
     ]);
     const totals = await h.sql.query(`SELECT total_conversions, total_commission_earned FROM campaign_partners WHERE campaign_version_id = :v::integer`, {
       v: program.campaignVersionId,
     });
-    expect(totals.rows).toEqual([{ total_conversions: 3, total_commission_earned: '80.00' }]);
+    expect(totals.rows).toEqual([{ total_conversions: 3, total_commission_earned: '80.000' }]);
   });
 
   it('enqueues conversion.created after the commit, under an id a redelivery reuses', async () => {

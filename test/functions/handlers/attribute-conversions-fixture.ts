@@ -15,6 +15,8 @@ import { startLocalAws, type LocalAws } from '../adapters/aws/local-aws.js';
 import { clickOn, sqsEvent } from '../domain/clicks/fixtures.js';
 import { createRoleExecutor } from '../../../functions/adapters/sql/role-executor.js';
 import { functions as declaredFunctions } from '../../../lib/resources.js';
+import { formatAmount, parseAmount } from '../../../functions/domain/money/currency.js';
+import { formatScaledDecimal, parseScaledDecimal } from '../../../functions/domain/money/index.js';
 
 export const NOW = new Date('2024-03-20T12:00:00.000Z');
 
@@ -131,6 +133,7 @@ export type ConversionRow = {
   receipt_id: string;
   source: string;
   lead_id: number | null;
+  currency: string;
   metadata: Record<string, unknown> | null;
 };
 
@@ -140,18 +143,33 @@ export async function conversionOf(sql: SqlExecutor, vendorId: number, transacti
     `SELECT ce.conversion_event_id, ce.partner_id, ce.campaign_version_id, ce.status, ce.rejection_reason, ce.event_value,
             ce.commission_amount, ce.commission_type, ce.commission_value, ce.attribution_type, ce.attribution_confidence,
             ce.applied_commission_rule_id, ce.reward_id, ce.refunded_amount, ce.funnel_journey_id, ce.click_id, ce.cookie_id,
-            ce.receipt_id, ce.source, ce.lead_id, ce.metadata
+            ce.receipt_id, ce.source, ce.lead_id, ce.currency, ce.metadata
      FROM conversion_events ce WHERE ce.vendor_id = :vendor::integer AND ce.transaction_id = :tx`,
     { vendor: vendorId, tx: transactionId },
   );
-  const row = conversion.rows[0];
-  if (!row) return undefined;
+  const stored = conversion.rows[0];
+  if (!stored) return undefined;
+  // The columns hold 3 decimals (NUMERIC(13,3)); amounts are asserted as the API shows them, in
+  // the conversion's own currency ("10.00" USD, "5000" JPY), and a rate with 2 decimals.
+  const money = (value: string | null) => (value === null ? null : formatAmount(parseAmount(value, stored.currency), stored.currency));
+  const row = {
+    ...stored,
+    event_value: money(stored.event_value),
+    commission_amount: money(stored.commission_amount),
+    refunded_amount: money(stored.refunded_amount)!,
+    commission_value:
+      stored.commission_value === null
+        ? null
+        : stored.commission_type === 'percentage'
+          ? formatScaledDecimal(parseScaledDecimal(stored.commission_value, 2), 2)
+          : money(stored.commission_value),
+  };
   const touches = await sql.query<{ partner_id: number; touch_type: string; touch_value: string; attribution_type: string; click_id: number | null }>(
     `SELECT partner_id, touch_type, touch_value, attribution_type, click_id FROM touches
      WHERE conversion_event_id = :id::bigint ORDER BY occurred_at, touch_id`,
     { id: row.conversion_event_id },
   );
-  return { ...row, touches: touches.rows };
+  return { ...row, touches: touches.rows.map((t) => ({ ...t, touch_value: money(t.touch_value)! })) };
 }
 
 /** Sum of decimal strings in cents (exact). */

@@ -44,10 +44,10 @@ describe.skipIf(!reachable)(`attribute-conversions under concurrency on PostgreS
        FROM conversion_events WHERE vendor_id = :v::integer`,
       { v: program.vendorId },
     );
-    expect(counts.rows[0]).toEqual({ sales: 11, bonuses: 1, commission: '135.00' });
+    expect(counts.rows[0]).toEqual({ sales: 11, bonuses: 1, commission: '135.000' });
     const totals = await h.sql.query(`SELECT total_conversions, total_revenue, total_commission_earned FROM campaign_partners WHERE campaign_version_id = :v::integer`, {
       v: program.campaignVersionId,
     });
-    expect(totals.rows).toEqual([{ total_conversions: 11, total_revenue: '1100.00', total_commission_earned: '135.00' }]);
+    expect(totals.rows).toEqual([{ total_conversions: 11, total_revenue: '1100.000', total_commission_earned: '135.000' }]);
   });
 });

@@ -3,6 +3,10 @@ import type { ConversionMessage, RefundMessage } from '../../../functions/ports/
 import { seedProgram, type SeededProgram } from '../../helpers/seed.js';
 import { cents, conversionOf, refund, sale, startHarness, type Harness } from './attribute-conversions-fixture.js';
 import { expectBalanced } from '../../helpers/reconcile.js';
+import { formatAmount, parseAmount } from '../../../functions/domain/money/currency.js';
+
+/** A NUMERIC(13,3) column's text as a USD amount ("6.670" -> "6.67"): these programs price in USD. */
+const usd = (value: string | null | undefined) => (value === null || value === undefined ? value : formatAmount(parseAmount(value, 'USD'), 'USD'));
 
 describe('attribute-conversions: refunds and disputes', () => {
   let h: Harness;
@@ -47,9 +51,14 @@ describe('attribute-conversions: refunds and disputes', () => {
       commission_amount: conversion.commission_amount,
       refunded_amount: conversion.refunded_amount,
       touches: conversion.touches.map((t) => `${partners.get(t.partner_id)}:${t.touch_value}`),
-      totals: totals.rows.map((r) => ({ ...r, partner_id: partners.get(r.partner_id) })),
-      adjustments: adjustments.rows.map((r) => ({ ...r, partner_id: partners.get(r.partner_id) })),
-      journey_commission: journey.rows[0]?.total_commission,
+      totals: totals.rows.map((r) => ({
+        ...r,
+        partner_id: partners.get(r.partner_id),
+        total_revenue: usd(r.total_revenue),
+        total_commission_earned: usd(r.total_commission_earned),
+      })),
+      adjustments: adjustments.rows.map((r) => ({ ...r, partner_id: partners.get(r.partner_id), amount: usd(r.amount)! })),
+      journey_commission: usd(journey.rows[0]?.total_commission as string | null | undefined),
     };
   }
 

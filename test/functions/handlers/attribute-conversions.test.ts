@@ -76,7 +76,7 @@ describe('attribute-conversions: attribution into rows', () => {
       funnel_journey_id: row.funnel_journey_id,
       is_converted: true,
       journey_completed_at: '2024-03-18T10:00:00.000Z',
-      total_commission: '10.00',
+      total_commission: '10.000',
       total_events: 4,
     });
     const events = j.events_sequence as { type: string }[];
@@ -108,7 +108,7 @@ describe('attribute-conversions: attribution into rows', () => {
       `SELECT reason, event_type, event_value FROM unattributed_conversions WHERE vendor_id = :v::integer AND transaction_id = :tx`,
       { v: program.vendorId, tx: message.transaction_id },
     );
-    expect(stored.rows).toEqual([{ reason: 'no_click_in_window', event_type: 'sale', event_value: '100.00' }]);
+    expect(stored.rows).toEqual([{ reason: 'no_click_in_window', event_type: 'sale', event_value: '100.000' }]);
   });
 
   it('no click, cookie or customer, an unknown click, an unknown event type: each kept with its reason', async () => {

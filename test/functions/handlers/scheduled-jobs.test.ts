@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler } from '../../../functions/handlers/scheduled-jobs.js';
 import type { PlatformDeps } from '../../../functions/platform/composition-root.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
+import { DEFAULT_PAYOUT_MINIMUMS } from '../../../functions/domain/payouts/payout-thresholds.js';
 
 let db: TestDatabase;
 let handler: ReturnType<typeof createHandler>;
@@ -21,9 +22,17 @@ describe('scheduled-jobs handler', () => {
     const payouts = await handler({ job: 'payouts' });
     expect(payouts).toEqual({
       job: 'payouts',
-      result: { start_date: '2026-02-01T00:00:00.000Z', end_date: '2026-03-01T00:00:00.000Z', minimum: '50.00', created: [], skipped: [] },
+      result: {
+        start_date: '2026-02-01T00:00:00.000Z',
+        end_date: '2026-03-01T00:00:00.000Z',
+        // Per-currency defaults (docs/money.md), 50 of the major unit for any other currency.
+        minimum: '50',
+        thresholds: DEFAULT_PAYOUT_MINIMUMS,
+        created: [],
+        skipped: [],
+      },
     });
-    expect(await handler({ job: 'reconciliation', input: {} })).toEqual({ job: 'reconciliation', result: { balanced: true, violations: [] } });
+    expect(await handler({ job: 'reconciliation', input: {} })).toEqual({ job: 'reconciliation', result: { balanced: true, violations: [], money: [] } });
   });
 
   it('throws on an unknown job or an invalid event, so the scheduler retries / dead-letters it', async () => {

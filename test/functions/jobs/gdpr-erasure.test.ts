@@ -78,7 +78,7 @@ describe('POST /v1/admin/erasure', () => {
     const sql = fx.db.sql;
     const ce = (await sql.query<any>(`SELECT customer_email, commission_amount::text AS c, status FROM conversion_events WHERE conversion_event_id = :id::bigint`, { id: ada.conversion })).rows[0];
     expect(ce.customer_email).toMatch(/^erased:[0-9a-f]{32}$/);
-    expect([ce.c, ce.status]).toEqual(['25.00', 'approved']);
+    expect([ce.c, ce.status]).toEqual(['25.000', 'approved']); // NUMERIC(13,3) column text
     const lead = (await sql.query<any>(`SELECT first_name, last_name, phone, email FROM leads WHERE email LIKE 'erased:%'`)).rows;
     expect(lead).toEqual([{ first_name: null, last_name: null, phone: null, email: expect.stringMatching(/^erased:/) }]);
     const clicks = (await sql.query<any>(`SELECT cookie_id::text AS cookie, host(ip_address) AS ip, user_agent FROM clicks ORDER BY click_id`)).rows;

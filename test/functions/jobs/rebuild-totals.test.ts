@@ -47,8 +47,9 @@ describe('rebuild-totals', () => {
     const first = (await runJob({ name: 'rebuild-totals', deps, input: { campaign_version_ids: [program.campaignVersionId] } })) as { fixed: unknown[] };
     expect(first.fixed.length).toBe(2);
     expect(await totals()).toEqual([
-      [a.partnerId, 3, 2, '125.00', '11.50'],
-      [b.partnerId, 1, 1, '50.00', '6.00'],
+      // NUMERIC(13,3) column text (migration 0008); the job's report below is in USD's decimals.
+      [a.partnerId, 3, 2, '125.000', '11.500'],
+      [b.partnerId, 1, 1, '50.000', '6.000'],
     ]);
     const clean = (await runJob({ name: 'rebuild-totals', deps, input: {} })) as { fixed: unknown[] };
     expect(clean.fixed).toEqual([]);

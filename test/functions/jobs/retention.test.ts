@@ -66,9 +66,9 @@ describe('retention job', () => {
     const cookies = (await db.sql.query<{ id: string }>(`SELECT cookie_id AS id FROM cookies`)).rows.map((r) => r.id);
     expect(cookies).toEqual([recentCookie]);
     const { rows: touch } = await db.sql.query<Record<string, unknown>>(`SELECT touch_value::text AS v, click_id, cookie_id FROM touches WHERE conversion_event_id = :id::bigint`, { id: conversion });
-    expect(touch).toEqual([{ v: '12.34', click_id: null, cookie_id: null }]);
+    expect(touch).toEqual([{ v: '12.340', click_id: null, cookie_id: null }]);
     const { rows: ce } = await db.sql.query<Record<string, unknown>>(`SELECT commission_amount::text AS c, status FROM conversion_events WHERE conversion_event_id = :id::bigint`, { id: conversion });
-    expect(ce).toEqual([{ c: '12.34', status: 'approved' }]);
+    expect(ce).toEqual([{ c: '12.340', status: 'approved' }]);
     await expectBalanced(db.sql);
     // Idempotent: a second run finds nothing.
     const again = (await runJob({ name: 'retention', deps: deps(), input: {} })) as Record<string, number>;

@@ -325,3 +325,22 @@ describe('PayPalPayoutProvider', () => {
     );
   });
 });
+
+describe('PayPalPayoutProvider: the payout currency\'s decimals (docs/money.md)', () => {
+  test.each([
+    [1250n, 'KWD', '1.250'], // three decimals (ISO 4217)
+    [12300n, 'HUF', '123'], // PayPal takes whole forints
+    [5000n, 'JPY', '5000'],
+  ])('sends %s ISO minor units of %s as "%s"', async (amountCents, currency, value) => {
+    const { paypal, requests } = provider([recording('paypal-token'), recording('paypal-payout-created')]);
+    await paypal.send({ ...payout43, amountCents, currency });
+    expect(json(payoutPosts(requests)[0]!)).toMatchObject({ items: [{ amount: { value, currency } }] });
+  });
+
+  it('refuses 123.45 forints (PayPal has no fillér) without calling PayPal', async () => {
+    const { paypal, requests } = provider([]);
+    const error = await rejection(paypal.send({ ...payout43, amountCents: 12345n, currency: 'HUF' }));
+    expect(error).toMatchObject({ provider: 'paypal', reason: 'invalid_request', retryable: false, outcome: 'not_paid' });
+    expect(requests).toHaveLength(0);
+  });
+});

@@ -303,3 +303,32 @@ describe('StripePayoutProvider', () => {
     );
   });
 });
+
+describe('StripePayoutProvider: the payout currency in Stripe\'s own minor unit (docs/money.md)', () => {
+  /** The recorded transfer as Stripe answers for this amount and currency. */
+  const transferOf = (amount: number, currency: string) => {
+    const rec = recording('stripe-transfer-created');
+    Object.assign(rec.response.body as Record<string, unknown>, { amount, currency: currency.toLowerCase() });
+    return rec;
+  };
+
+  test.each([
+    [5000n, 'JPY', 5000], // ¥5000: zero-decimal in ISO 4217 and at Stripe
+    [40n, 'ISK', 4000], // 40 krónur: ISO has no decimals, Stripe counts ISK in hundredths
+    [1250n, 'KWD', 1250], // 1.250 KWD: three decimals in both
+    [1250n, 'EUR', 1250], // €12.50
+    [12300n, 'MGA', 123], // 123.00 ariary: two decimals in ISO, zero-decimal at Stripe
+  ])('%s ISO minor units of %s are sent as amount=%s', async (minor, currency, stripeAmount) => {
+    const { stripe, requests } = provider([transferOf(stripeAmount, currency)]);
+    const result = await stripe.send({ ...payout42, amountCents: minor, currency });
+    expect(result.status).toBe('completed');
+    expect(formBody(requests[0]!)).toMatchObject({ amount: String(stripeAmount), currency: currency.toLowerCase() });
+  });
+
+  it('refuses an amount Stripe\'s unit cannot hold (123.45 ariary) without calling Stripe', async () => {
+    const { stripe, requests } = provider([]);
+    const error = await rejection(stripe.send({ ...payout42, amountCents: 12345n, currency: 'MGA' }));
+    expect(error).toMatchObject({ provider: 'stripe', reason: 'invalid_request', retryable: false, outcome: 'not_paid' });
+    expect(requests).toHaveLength(0);
+  });
+});

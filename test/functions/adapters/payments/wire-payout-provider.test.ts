@@ -73,3 +73,14 @@ describe('createPayoutProviders', () => {
     ]);
   });
 });
+
+describe('WirePayoutProvider: amounts in the payout currency\'s decimals', () => {
+  test.each([
+    [5000n, 'JPY', '5000'],
+    [1250n, 'KWD', '1.250'],
+    [250000n, 'EUR', '2500.00'],
+  ])('%s minor units of %s are "%s"', async (amountCents, currency, amount) => {
+    const result = await new WirePayoutProvider().send({ ...payout44, amountCents, currency });
+    expect(result.providerResponse).toMatchObject({ amount, currency });
+  });
+});

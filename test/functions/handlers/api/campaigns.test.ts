@@ -140,13 +140,13 @@ describe('PATCH /v1/campaigns/{campaign_id}', () => {
       'SELECT default_commission_value, cookie_duration_days FROM campaign_versions WHERE campaign_version_id = :v::integer',
       { v: campaign.campaign_version_id },
     );
-    expect(rows[0]).toEqual({ default_commission_value: '10.00', cookie_duration_days: 30 });
+    expect(rows[0]).toEqual({ default_commission_value: '10.000', cookie_duration_days: 30 });
 
     const overrides = await f.db.sql.query<{ campaign_version_id: number; commission_value: string }>(
       'SELECT campaign_version_id, commission_value FROM partner_campaign_overrides WHERE partner_id = :p::integer',
       { p: partner.partner_id },
     );
-    expect(overrides.rows).toEqual([{ campaign_version_id: res.body.campaign_version_id, commission_value: '20.00' }]);
+    expect(overrides.rows).toEqual([{ campaign_version_id: res.body.campaign_version_id, commission_value: '20.000' }]);
 
     const enrollment = await f.api.get(`/v1/campaign-partners/${cpId}`, { token: vendor.key });
     expect(enrollment.body).toMatchObject({ status: 'approved', campaign_version_id: res.body.campaign_version_id });
@@ -207,5 +207,57 @@ describe('campaign status', () => {
     const audit = await auditRows(f.db, 'campaigns', campaign.campaign_id);
     expect(audit.map((a) => a.action)).toEqual(['create', 'pause', 'resume', 'archive']);
     expect(audit[1]).toMatchObject({ reason: 'stock out', changes: { before: { status: 'active' }, after: { status: 'paused' }, changed_fields: ['status'] } });
+  });
+});
+
+describe('campaign currency (docs/money.md)', () => {
+  it('is ISO 4217, USD by default, and its amounts follow its minor unit', async () => {
+    const usd = await f.api.post('/v1/campaigns', campaignBody(), { token: vendor.key });
+    expect(usd.body.currency).toBe('USD');
+    const yen = await f.api.post(
+      '/v1/campaigns',
+      campaignBody({ currency: 'JPY', default_commission_type: 'flat', default_commission_value: '500' }),
+      { token: vendor.key },
+    );
+    expect(yen.status, JSON.stringify(yen.body)).toBe(201);
+    expect(yen.body).toMatchObject({ currency: 'JPY', default_commission_value: '500' });
+    const dinar = await f.api.post(
+      '/v1/campaigns',
+      campaignBody({
+        currency: 'KWD',
+        default_commission_type: 'tiered',
+        default_commission_value: null,
+        tiers: [
+          { label: 'Low', min_amount: '0', max_amount: '100.500', reward_type: 'flat', reward_value: '1.250' },
+          { label: 'High', min_amount: '100.500', max_amount: '1000', reward_type: 'percentage', reward_value: '12.50' },
+        ],
+      }),
+      { token: vendor.key },
+    );
+    expect(dinar.status, JSON.stringify(dinar.body)).toBe(201);
+    expect(dinar.body.tiers.map((t: Record<string, string>) => [t.min_amount, t.max_amount, t.reward_value])).toEqual([
+      ['0.000', '100.500', '1.250'],
+      ['100.500', '1000.000', '12.50'],
+    ]);
+  });
+
+  it.each([
+    ['an unknown code', { currency: 'ABC' }, 'body.currency'],
+    ['yen with decimals', { currency: 'JPY', default_commission_type: 'flat', default_commission_value: '500.50' }, 'body.default_commission_value'],
+    ['a rate with three decimals', { currency: 'KWD', default_commission_value: '10.125' }, 'body.default_commission_value'],
+  ])('400 naming the field for %s', async (_name, overrides, path) => {
+    const res = await f.api.post('/v1/campaigns', campaignBody(overrides), { token: vendor.key });
+    expectProblem(res, 400);
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(path);
+  });
+
+  it('cannot change on PATCH (400 naming body.currency); the same currency changes nothing', async () => {
+    const campaign = await f.api.post('/v1/campaigns', campaignBody({ currency: 'EUR' }), { token: vendor.key });
+    const changed = await f.api.patch(`/v1/campaigns/${campaign.body.campaign_id}`, { currency: 'USD' }, { token: vendor.key });
+    expectProblem(changed, 400);
+    expect(changed.body.errors).toEqual([expect.objectContaining({ path: 'body.currency' })]);
+    const same = await f.api.patch(`/v1/campaigns/${campaign.body.campaign_id}`, { currency: 'EUR' }, { token: vendor.key });
+    expect(same.status).toBe(200);
+    expect(same.body).toMatchObject({ currency: 'EUR', version_number: 1 });
   });
 });

@@ -21,6 +21,8 @@ export interface SeedConversion {
   event_type?: string;
   transaction_id: string;
   event_value: string;
+  /** ISO 4217. @default 'USD' */
+  currency?: string;
   commission_amount: string;
   commission_type?: 'percentage' | 'flat';
   commission_value?: string;
@@ -38,11 +40,11 @@ export async function seedConversion(sql: SqlExecutor, c: SeedConversion): Promi
   const { rows } = await sql.query<{ id: number }>(
     `INSERT INTO conversion_events (vendor_id, source, receipt_id, conversion_event_type_id, partner_id, campaign_version_id,
        attribution_type, attribution_confidence, transaction_id, event_value, commission_amount, commission_type, commission_value,
-       status, occurred_at, recorded_at, cookie_id, funnel_journey_id)
+       status, occurred_at, recorded_at, cookie_id, funnel_journey_id, currency)
      VALUES (:vendor_id::integer, 'api', :receipt::uuid, (SELECT conversion_event_type_id FROM conversion_event_types WHERE name = :event_type),
        :partner_id::integer, :cv::integer, :attribution_type, 'high', :tx, :event_value::numeric, :commission_amount::numeric,
        :commission_type, :commission_value::numeric, :status, :occurred_at::timestamptz, :occurred_at::timestamptz, :cookie_id::uuid,
-       :funnel_journey_id::integer)
+       :funnel_journey_id::integer, :currency)
      RETURNING conversion_event_id AS id`,
     {
       vendor_id: c.vendor_id,
@@ -60,6 +62,7 @@ export async function seedConversion(sql: SqlExecutor, c: SeedConversion): Promi
       occurred_at: c.occurred_at,
       cookie_id: c.cookie_id ?? null,
       funnel_journey_id: c.funnel_journey_id ?? null,
+      currency: c.currency ?? 'USD',
     },
   );
   const id = rows[0]!.id;

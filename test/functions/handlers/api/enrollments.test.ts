@@ -195,7 +195,13 @@ describe('GET /v1/partner/dashboard', () => {
       expect.objectContaining({ campaign_partner_id: cp1, campaign_name: 'One', total_clicks: 120, total_revenue: '250.10', total_commission_earned: '25.01', last_conversion_at: '2026-02-01T10:00:00.000Z' }),
       expect.objectContaining({ campaign_partner_id: cp2, campaign_name: 'Two', total_conversions: 1, total_revenue: '0.20' }),
     ]);
-    expect(res.body.totals).toEqual({ total_clicks: 125, total_conversions: 4, total_revenue: '250.30', total_commission_earned: '25.03', filtered_clicks: {} });
+    // Money per currency: both campaigns price in USD, so one entry.
+    expect(res.body.totals).toEqual({
+      total_clicks: 125,
+      total_conversions: 4,
+      money: [{ currency: 'USD', revenue: '250.30', commission: '25.03' }],
+      filtered_clicks: {},
+    });
     expectProblem(await f.api.get('/v1/partner/dashboard', { token: vendor.key }), 403);
   });
 
@@ -225,5 +231,45 @@ describe('GET /v1/partner/dashboard', () => {
     expect(res.body.totals).toMatchObject({ total_clicks: 3, filtered_clicks: { velocity: 6 } });
     // The nightly totals rebuild agrees: filtered rows are not clicks.
     expect((await computeEnrollmentTotals(f.db.sql, [campaign.campaign_version_id])).get(cp)?.clicks).toBe(3);
+  });
+});
+
+describe('GET /v1/partner/dashboard with campaigns in two currencies', () => {
+  it('shows each campaign in its currency and totals money per currency, never one sum', async () => {
+    const partner = await createPartner(f.api);
+    const dollars = await createCampaign(f.api, vendor.key, { name: 'Dollars' });
+    const euros = await createCampaign(f.api, vendor.key, { name: 'Euros', currency: 'EUR' });
+    const yen = await createCampaign(f.api, vendor.key, { name: 'Yen', currency: 'JPY' });
+    const ids = [
+      [await enroll(f.api, vendor.key, dollars.campaign_id, partner.partner_id), '100.00', '10.00'],
+      [await enroll(f.api, vendor.key, euros.campaign_id, partner.partner_id), '80.50', '8.05'],
+      [await enroll(f.api, vendor.key, yen.campaign_id, partner.partner_id), '5000', '500'],
+    ] as const;
+    for (const [id, revenue, commission] of ids) {
+      await f.db.sql.query(
+        `UPDATE campaign_partners SET total_conversions = 1, total_revenue = :r::numeric, total_commission_earned = :c::numeric
+         WHERE campaign_partner_id = :id::integer`,
+        { id, r: revenue, c: commission },
+      );
+    }
+    const res = await f.api.get('/v1/partner/dashboard', { token: partner.key });
+    expect(res.status).toBe(200);
+    expect(res.body.campaigns.map((c: Record<string, string>) => [c.campaign_name, c.currency, c.total_revenue, c.total_commission_earned])).toEqual([
+      ['Dollars', 'USD', '100.00', '10.00'],
+      ['Euros', 'EUR', '80.50', '8.05'],
+      ['Yen', 'JPY', '5000', '500'],
+    ]);
+    expect(res.body.totals).toEqual({
+      total_clicks: 0,
+      total_conversions: 3,
+      money: [
+        { currency: 'EUR', revenue: '80.50', commission: '8.05' },
+        { currency: 'JPY', revenue: '5000', commission: '500' },
+        { currency: 'USD', revenue: '100.00', commission: '10.00' },
+      ],
+    });
+    // The enrollment itself carries its campaign's currency.
+    const enrollment = await f.api.get(`/v1/campaign-partners/${ids[2][0]}`, { token: vendor.key });
+    expect(enrollment.body).toMatchObject({ currency: 'JPY', total_revenue: '5000', total_commission_earned: '500' });
   });
 });

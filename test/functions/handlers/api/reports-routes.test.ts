@@ -95,9 +95,9 @@ describe('GET /v1/reports/top-partners', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ from: '2026-02-01T00:00:00.000Z', to: '2026-02-28T23:59:59.999Z' });
     expect(res.body.data).toEqual([
-      { partner_id: B, name: '=HYPERLINK("x")', tier: 'standard', conversion_count: 1, total_revenue: '100.00', total_commission: '10.00', avg_commission: '10.00' },
+      { partner_id: B, name: '=HYPERLINK("x")', tier: 'standard', currency: 'USD', conversion_count: 1, total_revenue: '100.00', total_commission: '10.00', avg_commission: '10.00' },
       // $5.00 and $2.51: average 3.755 -> 3.76
-      { partner_id: A, name: 'Alpha Blog', tier: 'standard', conversion_count: 2, total_revenue: '75.00', total_commission: '7.51', avg_commission: '3.76' },
+      { partner_id: A, name: 'Alpha Blog', tier: 'standard', currency: 'USD', conversion_count: 2, total_revenue: '75.00', total_commission: '7.51', avg_commission: '3.76' },
     ]);
   });
 
@@ -105,10 +105,10 @@ describe('GET /v1/reports/top-partners', () => {
     const csv = await csvOf('/v1/reports/top-partners', { campaign_id: campaign.campaign_id, from: '2026-01-01', to: '2026-02-28' });
     expect(csv).toBe(
       [
-        'partner_id,name,tier,conversion_count,total_revenue,total_commission,avg_commission',
-        `${B},"'=HYPERLINK(""x"")",standard,1,100.00,10.00,10.00`,
-        `${A},Alpha Blog,standard,2,75.00,7.51,3.76`,
-        `${C},"Gamma, Inc.",standard,1,20.00,2.00,2.00`,
+        'partner_id,name,tier,currency,conversion_count,total_revenue,total_commission,avg_commission',
+        `${B},"'=HYPERLINK(""x"")",standard,USD,1,100.00,10.00,10.00`,
+        `${A},Alpha Blog,standard,USD,2,75.00,7.51,3.76`,
+        `${C},"Gamma, Inc.",standard,USD,1,20.00,2.00,2.00`,
         '',
       ].join('\r\n'),
     );
@@ -163,17 +163,20 @@ describe('GET /v1/reports/attribution', () => {
     expect(byPartner[C]).toMatchObject({ actual: '2.00', first_click: '2.00', last_click: '2.00', linear: '2.00', time_decay: '2.00', position_based: '2.00' });
     // time_decay favours B's later click; every model distributes exactly $22.51.
     expect(Number.parseInt(byPartner[B].time_decay.replace('.', ''), 10)).toBeGreaterThan(500);
+    // Totals are per currency: one USD entry here.
+    expect(res.body.totals).toHaveLength(1);
+    expect(res.body.totals[0].currency).toBe('USD');
     for (const model of ['actual', 'first_click', 'last_click', 'linear', 'time_decay', 'position_based']) {
-      expect(res.body.totals[model]).toBe('22.51');
+      expect(res.body.totals[0][model]).toBe('22.51');
     }
   });
 
   it('one model with model=, and as CSV', async () => {
     const res = await f.api.get('/v1/reports/attribution', { token: vendor.key, query: { campaign_id: campaign.campaign_id, model: 'linear' } });
     expect(res.body.models).toEqual(['linear']);
-    expect(Object.keys(res.body.partners[0]).sort()).toEqual(['actual', 'linear', 'name', 'partner_id']);
+    expect(Object.keys(res.body.partners[0]).sort()).toEqual(['actual', 'currency', 'linear', 'name', 'partner_id']);
     const csv = await csvOf('/v1/reports/attribution', { campaign_id: campaign.campaign_id, model: 'linear' });
-    expect(csv.split('\r\n').slice(0, 2)).toEqual(['partner_id,name,actual,linear', `${A},Alpha Blog,10.51,15.51`]);
+    expect(csv.split('\r\n').slice(0, 2)).toEqual(['partner_id,name,currency,actual,linear', `${A},Alpha Blog,USD,10.51,15.51`]);
     expectProblem(await f.api.get('/v1/reports/attribution', { token: vendor.key, query: { campaign_id: campaign.campaign_id, model: 'best' } }), 400);
   });
 });
@@ -212,7 +215,7 @@ describe('milestone bonuses in reports', () => {
     expect(top.status).toBe(200);
     // $10.00 commission + $50.00 bonus earned; one conversion, averaging $10.00
     expect(top.body.data).toEqual([
-      { partner_id: D, name: 'Delta', tier: 'standard', conversion_count: 1, total_revenue: '100.00', total_commission: '60.00', avg_commission: '10.00' },
+      { partner_id: D, name: 'Delta', tier: 'standard', currency: 'USD', conversion_count: 1, total_revenue: '100.00', total_commission: '60.00', avg_commission: '10.00' },
     ]);
 
     const attribution = await f.api.get('/v1/reports/attribution', { token: vendor.key, query: { campaign_id: bonusCampaign.campaign_id } });
