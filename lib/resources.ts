@@ -127,7 +127,7 @@ export function visibilityTimeoutSeconds(queue: QueueName): number {
 }
 
 /**
- * PostgreSQL login roles, one per function that uses Aurora (schema/0014_database_roles.sql,
+ * PostgreSQL login roles, one per function that uses Aurora (schema/0013_database_roles.sql,
  * docs/database-roles.md). On AWS each has its own Secrets Manager secret; locally the executors
  * switch to it with `SET LOCAL ROLE`.
  */

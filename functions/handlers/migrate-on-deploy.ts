@@ -4,7 +4,7 @@
  * `schema_migrations`, so a redeploy applies only the new files; the resource's `SchemaHash`
  * property changes exactly when a file does, which is what makes CloudFormation call us again.
  *
- * After migrating, it gives each function role (schema/0014_database_roles.sql) LOGIN and the
+ * After migrating, it gives each function role (schema/0013_database_roles.sql) LOGIN and the
  * password held in that role's own Secrets Manager secret (`DB_ROLE_SECRETS`), through
  * `set_function_role_password`, the password bound as a parameter: never in a template, a
  * migration or a statement's text. Invoking it again after a secret changed re-applies them.

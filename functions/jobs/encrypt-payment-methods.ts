@@ -1,6 +1,6 @@
 /**
  * The `encrypt-payment-methods` job: the migration path of payment details stored in clear before
- * migration 0012. Each such row gets its details sealed (`account_details_encrypted`) and
+ * migration 0011. Each such row gets its details sealed (`account_details_encrypted`) and
  * `account_details` replaced by the masked view, with a `system` audit row, in one transaction
  * per row. Idempotent: sealed rows are skipped, and a row changed meanwhile is left for the next
  * run. Needs the payment-data cipher, so it runs where the key is granted: the management API
@@ -47,7 +47,7 @@ export async function runEncryptPaymentMethodsJob(args: {
             action: 'encrypt',
             actor: { actor_type: 'system', actor_id: null, ip_address: null },
             after: { account_details: masked },
-            reason: 'Payment details written before migration 0012 sealed (envelope encryption)',
+            reason: 'Payment details written before migration 0011 sealed (envelope encryption)',
             now,
           });
         }

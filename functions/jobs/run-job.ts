@@ -58,7 +58,7 @@ export const jobs: Record<string, Job> = {
       now: deps.now(),
     });
   },
-  /** Seals payment details stored in clear before migration 0012 (docs/payment-data.md); needs the payment-data key. */
+  /** Seals payment details stored in clear before migration 0011 (docs/payment-data.md); needs the payment-data key. */
   'encrypt-payment-methods': ({ deps, input }) => runEncryptPaymentMethodsJob({ sql: deps.sql, cipher: deps.paymentDataCipher, now: deps.now(), input }),
   payouts: ({ deps, input }) =>
     runPayoutsJob({
@@ -71,7 +71,7 @@ export const jobs: Record<string, Job> = {
 };
 
 /**
- * Jobs that run as a role of their own (schema/0014_database_roles.sql): the only ones allowed to
+ * Jobs that run as a role of their own (schema/0013_database_roles.sql): the only ones allowed to
  * change audit_logs. Every other job runs as its function's role.
  */
 export const jobDatabaseRoles: Record<string, string> = {

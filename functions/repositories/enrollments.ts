@@ -181,7 +181,7 @@ export async function partnerDashboard(sql: SqlExecutor, partnerId: number): Pro
   const { rows } = await sql.query<DashboardRow & Record<string, unknown>>(
     `SELECT cp.campaign_partner_id, cv.campaign_id, cv.name AS campaign_name, cp.total_clicks, cp.total_conversions,
             c.currency, cp.total_revenue, cp.total_commission_earned, cp.last_click_at, cp.last_conversion_at,
-            -- Only the filtered rows are read (partial index idx_clicks_filtered, 0011).
+            -- Only the filtered rows are read (partial index idx_clicks_filtered, 0010).
             (SELECT COALESCE(jsonb_object_agg(f.filter_reason, f.n), '{}'::jsonb)
              FROM (SELECT ck.filter_reason, count(*)::integer AS n
                    FROM partner_links pl JOIN clicks ck ON ck.partner_link_id = pl.partner_link_id

@@ -102,7 +102,7 @@ export async function verifyPaymentMethod(sql: SqlExecutor, id: number, now: str
   );
 }
 
-/** Rows written before migration 0012 (details in clear, nothing sealed), by id after `afterId`. */
+/** Rows written before migration 0011 (details in clear, nothing sealed), by id after `afterId`. */
 export async function listUnsealedPaymentMethods(
   sql: SqlExecutor,
   input: { afterId: number; limit: number },

@@ -217,7 +217,7 @@ export interface PayoutRecord extends Record<string, unknown> {
   currency: string;
   provider: string;
   provider_account_id: string | null;
-  /** The masked view, or (rows from before migration 0012) the details in clear. */
+  /** The masked view, or (rows from before migration 0011) the details in clear. */
   account_details: Record<string, unknown> | null;
   /** The sealed details (docs/payment-data.md); only the payout send opens them. */
   account_details_encrypted: SealedRecord | null;

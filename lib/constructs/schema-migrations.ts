@@ -36,7 +36,7 @@ export interface SchemaMigrationsProps {
   readonly databaseName: string;
   /**
    * The function roles' Data API secrets, by role name. After migrating, the handler gives each
-   * role LOGIN and the password of its secret (schema/0014_database_roles.sql).
+   * role LOGIN and the password of its secret (schema/0013_database_roles.sql).
    * @default none
    */
   readonly roleSecrets?: Readonly<Record<string, secretsmanager.ISecret>>;

@@ -1,7 +1,7 @@
 /**
  * What one function is given locally: the shared platform dependencies, with the database
  * narrowed to the function's own PostgreSQL role (lib/resources.ts `databaseRole`,
- * schema/0014_database_roles.sql). On AWS each function logs in with its own secret; here one
+ * schema/0013_database_roles.sql). On AWS each function logs in with its own secret; here one
  * connection stands in for all of them, so each function's statements switch to its role, and a
  * grant missing from the migration fails locally first.
  */

@@ -47,7 +47,7 @@ export class DataStack extends Stack {
   readonly queues: Record<QueueName, PlatformQueue>;
   readonly cluster: rds.DatabaseCluster;
   /**
-   * One Data API secret per function role (schema/0014_database_roles.sql), attached to the
+   * One Data API secret per function role (schema/0013_database_roles.sql), attached to the
    * cluster. A function is granted read on its own secret only; the master secret is the
    * migrations' alone.
    */

@@ -1,5 +1,5 @@
 /**
- * The scheduled jobs under their database roles (schema/0014_database_roles.sql) on real data: the
+ * The scheduled jobs under their database roles (schema/0013_database_roles.sql) on real data: the
  * demo scenario fills the local platform (every function already running as its own role), then
  * each job runs through the scheduled-jobs Lambda as the scheduler would invoke it, so it runs as
  * `affiliate_scheduled_jobs`, and retention and erasure as their own roles. Each job is given

@@ -1,5 +1,5 @@
 /**
- * schema/0014_database_roles.sql: each function's role holds only its grants. Run on PGlite and,
+ * schema/0013_database_roles.sql: each function's role holds only its grants. Run on PGlite and,
  * when one answers (TEST_POSTGRES_URL, else 127.0.0.1:5432), on PostgreSQL, where the roles also
  * log in with a password as they do through their Data API secret on AWS.
  */
@@ -87,7 +87,7 @@ describe.each(engines)('database roles on $engine', ({ engine, run }) => {
     expect(await sqlStateOf(webhooks.query(`INSERT INTO integrations (vendor_id, name, type) VALUES (1, 'x', 'stripe')`))).toBe('42501');
   });
 
-  it.skipIf(!run)('lets only the retention role DELETE audit logs, even with the purge switch on (0013)', async () => {
+  it.skipIf(!run)('lets only the retention role DELETE audit logs, even with the purge switch on (0012)', async () => {
     const id = await seedAuditRow(db.sql);
     for (const role of [...loginRoles, databaseJobRoles.erasure]) {
       const state = await sqlStateOf(

@@ -1,5 +1,5 @@
 /**
- * schema/0013_privacy_audit_retention.sql on a database that already holds audit rows written
+ * schema/0012_privacy_audit_retention.sql on a database that already holds audit rows written
  * under the old singular names: they are renamed to the table names, nothing else changes, and
  * the insert-only trigger is back on afterwards. Plus the dictionary's partner indexes.
  */
@@ -11,7 +11,7 @@ let db: TestDatabase;
 
 beforeAll(async () => {
   const files = await readMigrationFiles();
-  db = await createTestDatabase({ files: files.filter((file) => file.name < '0013_') });
+  db = await createTestDatabase({ files: files.filter((file) => file.name < '0012_') });
   await db.sql.query(
     `INSERT INTO audit_logs (entity_type, entity_id, action, actor_type, reason) VALUES
        ('conversion_event', 11, 'approve', 'system', 'approval hold period elapsed'),
@@ -27,7 +27,7 @@ afterAll(async () => {
   await db?.close();
 });
 
-describe('0013: audit entity types become table names', () => {
+describe('0012: audit entity types become table names', () => {
   it('renames the singular names and leaves every other column and row as it was', async () => {
     const { rows } = await db.sql.query(`SELECT entity_type, entity_id, action, actor_type, reason FROM audit_logs ORDER BY entity_id`);
     expect(rows).toEqual([

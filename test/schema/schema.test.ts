@@ -209,7 +209,7 @@ describe('schema migrations', () => {
     expect(rows).toEqual([
       { name: 'click', display_name: 'Link Click', is_commissionable: false, default_commission_type: null, default_commission_value: null },
       { name: 'page_view', display_name: 'Page View', is_commissionable: false, default_commission_type: null, default_commission_value: null },
-      // 0010: a funnel stage between page_view and the commissionable events.
+      // 0009: a funnel stage between page_view and the commissionable events.
       { name: 'add_to_cart', display_name: 'Add to Cart', is_commissionable: false, default_commission_type: null, default_commission_value: null },
       { name: 'signup', display_name: 'User Signup', is_commissionable: true, default_commission_type: 'flat', default_commission_value: '1.000' },
       { name: 'trial_start', display_name: 'Trial Started', is_commissionable: true, default_commission_type: 'flat', default_commission_value: '1.000' },
@@ -596,7 +596,7 @@ describe('audit_logs is insert-only', () => {
     // SET LOCAL did not outlive its transaction.
     expect(await sqlStateOf('DELETE FROM audit_logs WHERE audit_log_id = :id::bigint', { id: auditLogId })).toBe('42501');
 
-    // The erasure switch does not delete (0013): only the retention purge does, for rows older than its cutoff.
+    // The erasure switch does not delete (0012): only the retention purge does, for rows older than its cutoff.
     await expect(
       sql.transaction(async (tx) => {
         await tx.query("SELECT set_config('app.audit_maintenance', 'on', true)");

@@ -1,5 +1,5 @@
 /**
- * Runs every statement of an executor as one PostgreSQL role (schema/0014_database_roles.sql).
+ * Runs every statement of an executor as one PostgreSQL role (schema/0013_database_roles.sql).
  *
  * Two uses. Locally and in tests, where one superuser connection (PGlite, or `DATABASE_URL`) stands
  * in for every function's own login, each function gets its executor wrapped in its role, so a

@@ -1,6 +1,6 @@
 /**
  * What an event type does, decided by `conversion_event_types.is_commissionable` (seeded by
- * schema/0005 and 0010; the dictionary: "only commissionable events generate payouts,
+ * schema/0005 and 0009; the dictionary: "only commissionable events generate payouts,
  * non-commissionable events still tracked for funnel analysis"):
  *
  * - `commissionable`: a conversion row with its commission, counted in totals and payouts.

@@ -122,7 +122,7 @@ const lastOutcome = (payout: PayoutRecord): 'not_paid' | 'unknown' | undefined =
 /**
  * The payout send is the only reader of payment details in clear (docs/payment-data.md): the
  * sealed record is opened here, for the provider call, and never stored or returned. A row from
- * before migration 0012 (nothing sealed yet) is used as stored. A record that cannot be opened
+ * before migration 0011 (nothing sealed yet) is used as stored. A record that cannot be opened
  * fails the payout before anything is sent (`not_paid`, so a retry after the key is fixed is safe).
  */
 async function openAccountDetails(deps: ApiDeps, payout: PayoutRecord): Promise<Record<string, unknown>> {

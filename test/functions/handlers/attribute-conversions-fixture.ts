@@ -48,7 +48,7 @@ export async function startHarness(options: TestDatabaseOptions = {}): Promise<H
     },
   };
   const attribute = createAttributeConversions({
-    // As on AWS: the consumer's statements run as its own role (schema/0014_database_roles.sql).
+    // As on AWS: the consumer's statements run as its own role (schema/0013_database_roles.sql).
     sql: createRoleExecutor(db.sql, declaredFunctions.attributeConversions.databaseRole),
     clickStore: store,
     sqs: aws.sqs,

@@ -82,7 +82,7 @@ beforeAll(async () => {
       publicBaseUrl: 'https://go.example.test',
       repeatClickWindowSeconds: 3600,
     },
-    // As on AWS: the notifier's statements run as its own role (schema/0014_database_roles.sql).
+    // As on AWS: the notifier's statements run as its own role (schema/0013_database_roles.sql).
     sql: createRoleExecutor(db.sql, declaredFunctions.notifyVendors.databaseRole),
     dynamodb: undefined as never,
     sqs: undefined as never,
@@ -188,7 +188,7 @@ describe('notify-vendors', () => {
   });
 
   it.each([
-    ['a base64url secret (as issued before 0012)', `whsec_${Buffer.alloc(24, 0xfb).toString('base64url')}`, /^cannot sign: Webhook secret is not whsec_<standard base64>/],
+    ['a base64url secret (as issued before 0011)', `whsec_${Buffer.alloc(24, 0xfb).toString('base64url')}`, /^cannot sign: Webhook secret is not whsec_<standard base64>/],
     ['no secret', null, /^cannot sign: vendor has no webhook_secret$/],
   ])('%s: nothing is POSTed, an error is logged, the message is retried and dead-lettered, never delivered', async (_label, badSecret, expectedError) => {
     const vendorId = await vendorWith(`${baseUrl}/hooks`, badSecret);

@@ -85,7 +85,7 @@ beforeAll(async () => {
       publicBaseUrl: 'https://go.example.test',
       repeatClickWindowSeconds: 3600,
     },
-    // As on AWS: the webhook receiver's statements run as its own role (schema/0014_database_roles.sql).
+    // As on AWS: the webhook receiver's statements run as its own role (schema/0013_database_roles.sql).
     sql: createRoleExecutor(db.sql, declaredFunctions.webhooks.databaseRole),
     dynamodb: undefined as never,
     sqs: sqs.sqs,

@@ -1,5 +1,5 @@
 /**
- * The migration path for payment details stored in clear before 0012: the job, run as the
+ * The migration path for payment details stored in clear before 0011: the job, run as the
  * operator runs it (through the management API, where the key is), seals and masks each row once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

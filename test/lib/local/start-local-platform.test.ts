@@ -91,7 +91,7 @@ describe('startLocalPlatform', () => {
       drainTimeoutMs: 20_000,
     });
     await platform.deps.sql.query('CREATE TABLE local_probe (short_code TEXT NOT NULL)');
-    // The click consumer runs as its own role (schema/0014_database_roles.sql): it needs the grant.
+    // The click consumer runs as its own role (schema/0013_database_roles.sql): it needs the grant.
     await platform.deps.sql.query('GRANT INSERT ON local_probe TO affiliate_ingest_clicks');
   });
 

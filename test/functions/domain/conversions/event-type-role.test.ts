@@ -1,6 +1,6 @@
 /**
  * Which event types make conversions, judged on the seeded catalogue itself (schema/0005 and
- * 0010 on a migrated database) and on the dictionary's "Common Event Types" list.
+ * 0009 on a migrated database) and on the dictionary's "Common Event Types" list.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventTypeRole, isReservedEventType } from '../../../../functions/domain/conversions/index.js';

@@ -79,7 +79,7 @@ export async function createApiFixture(): Promise<ApiFixture> {
       adminToken,
       repeatClickWindowSeconds: 3600,
     },
-    // As on AWS: the API's statements run as its own role (schema/0014_database_roles.sql).
+    // As on AWS: the API's statements run as its own role (schema/0013_database_roles.sql).
     sql: createRoleExecutor(db.sql, functions.managementApi.databaseRole),
     dynamodb,
     sqs: new SQSClient({ region: 'us-east-1' }),

@@ -110,7 +110,7 @@ describe('payment details at rest and on every read', () => {
     await expect(f.deps.paymentDataCipher!.open(sealed, { partner_id: String(partner.partner_id + 1) })).rejects.toThrow(/unwrapped|authenticate/);
   });
 
-  it('provider account ids are masked on reads too; rows written before 0012 (clear) are masked on the way out', async () => {
+  it('provider account ids are masked on reads too; rows written before 0011 (clear) are masked on the way out', async () => {
     const partner = await createPartner(f.api);
     const res = await post(partner.key, { payment_provider: 'stripe', provider_account_id: 'acct_1Nv0FGQ9RKHgCVdK' });
     expect(res.body.provider_account_id).toBe('****CVdK');

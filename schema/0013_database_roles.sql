@@ -96,7 +96,7 @@ GRANT SELECT, UPDATE ON campaign_partners TO affiliate_attribute_conversions;
 GRANT SELECT, INSERT, UPDATE ON clicks, conversion_events, cookies, event_commission_snapshots,
   funnel_journeys, leads, touches, unattributed_conversions TO affiliate_attribute_conversions;
 GRANT SELECT, INSERT ON commission_adjustments, webhook_deliveries TO affiliate_attribute_conversions;
--- A refund or dispute that rejects a conversion or reduces its commission is audited (0013).
+-- A refund or dispute that rejects a conversion or reduces its commission is audited (0012).
 GRANT SELECT, INSERT ON audit_logs TO affiliate_attribute_conversions;
 
 -- Vendor notifications: the delivery record and the vendor's endpoint.
@@ -115,7 +115,7 @@ GRANT SELECT, INSERT, UPDATE ON payouts TO affiliate_scheduled_jobs;
 GRANT SELECT, UPDATE, DELETE ON clicks, touches, unattributed_conversions TO affiliate_retention;
 GRANT SELECT, DELETE ON cookies, funnel_journeys, audit_logs TO affiliate_retention;
 -- The 7-year purge of settled money, in whole units (payouts with their events and adjustments,
--- conversions with their touches and snapshots) and of delivery records (0013).
+-- conversions with their touches and snapshots) and of delivery records (0012).
 -- UPDATE only because the purge locks what it deletes (SELECT ... FOR UPDATE needs it).
 GRANT SELECT, UPDATE, DELETE ON payouts, payout_events, commission_adjustments, conversion_events,
   event_commission_snapshots, webhook_deliveries, notification_deliveries TO affiliate_retention;
@@ -126,7 +126,7 @@ GRANT SELECT ON partners, vendors, campaign_versions, campaigns TO affiliate_ret
 GRANT SELECT, INSERT, UPDATE ON audit_logs TO affiliate_erasure;
 GRANT SELECT ON campaign_versions, campaigns, vendors TO affiliate_erasure;
 GRANT SELECT, UPDATE ON clicks, leads, unattributed_conversions, conversion_events, funnel_journeys TO affiliate_erasure;
--- A partner's erasure (0013): identity, payment details, the provider's raw payout answers, keys and links.
+-- A partner's erasure (0012): identity, payment details, the provider's raw payout answers, keys and links.
 GRANT SELECT, UPDATE ON partners, partner_payment_methods, payouts, api_keys, partner_links, campaign_partners TO affiliate_erasure;
 
 -- A role that may INSERT into a table may draw from that table's own sequences (serial and

@@ -1,5 +1,5 @@
 -- Vendor webhook secrets in the Standard Webhooks format, and encrypted payment details.
--- See schema/README.md ("0012") and docs/payment-data.md.
+-- See schema/README.md ("0011") and docs/payment-data.md.
 
 -- 1. Secrets issued as whsec_<base64url> (about two thirds of them contain '-' or '_', which the
 --    standardwebhooks libraries refuse): the SAME key bytes re-spelled in standard base64 with
@@ -28,11 +28,11 @@ WITH replaced AS (
 )
 INSERT INTO audit_logs (entity_type, entity_id, action, actor_type, reason, created_at)
 SELECT 'vendors', vendor_id, 'rotate_webhook_secret', 'system',
-       'Migration 0012: the webhook secret could not sign Standard Webhooks; a new one was generated (read it by rotating)', NOW()
+       'Migration 0011: the webhook secret could not sign Standard Webhooks; a new one was generated (read it by rotating)', NOW()
 FROM replaced;
 
 -- 3. Payment details under envelope encryption: the sealed record (data key wrapped by KMS or
 --    the local key file, AES-256-GCM ciphertext). account_details then holds only the masked
---    view (last four characters). NULL = a row written before 0012, still in plaintext until the
+--    view (last four characters). NULL = a row written before 0011, still in plaintext until the
 --    encrypt-payment-methods job seals it.
 ALTER TABLE partner_payment_methods ADD COLUMN account_details_encrypted JSONB;

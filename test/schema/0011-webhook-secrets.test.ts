@@ -1,5 +1,5 @@
 /**
- * Migration 0012 repairs the webhook secrets issued before it: checked with the `standardwebhooks`
+ * Migration 0011 repairs the webhook secrets issued before it: checked with the `standardwebhooks`
  * library (what vendors verify with), on PGlite and, with TEST_DATABASE_URL, on PostgreSQL.
  */
 import { randomUUID } from 'node:crypto';
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMigrationFiles, runMigrations, type MigrationFile } from '../../functions/adapters/sql/run-migrations.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 
-/** What the platform issued before 0012: whsec_ + base64url of 24 random bytes (fixed seed). */
+/** What the platform issued before 0011: whsec_ + base64url of 24 random bytes (fixed seed). */
 const oldKeys = fc.sample(fc.uint8Array({ minLength: 24, maxLength: 24 }), { seed: 12, numRuns: 80 }).map((bytes) => Buffer.from(bytes));
 const oldSecret = (key: Buffer) => `whsec_${key.toString('base64url')}`;
 const unusable = [null, 'whsec_', 'whsec_not base64!', 'plain-text-secret', 'whsec_abcde'];
@@ -32,7 +32,7 @@ const secretOf = async (id: number) =>
 
 beforeAll(async () => {
   all = await readMigrationFiles();
-  db = await createTestDatabase({ files: all.filter((file) => file.name < '0012') });
+  db = await createTestDatabase({ files: all.filter((file) => file.name < '0011') });
   for (const key of oldKeys) ids.old.push(await insertVendor(oldSecret(key)));
   for (const secret of unusable) ids.unusable.push(await insertVendor(secret));
   ids.valid = await insertVendor(alreadyValid);
@@ -42,7 +42,7 @@ afterAll(async () => {
   await db?.close();
 });
 
-describe(`0012 on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`, () => {
+describe(`0011 on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}`, () => {
   it('the fixture really had the bug: most old secrets were refused by the library', () => {
     const refused = oldKeys.filter((key) => {
       try {
