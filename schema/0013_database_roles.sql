@@ -78,6 +78,10 @@ GRANT SELECT, INSERT ON audit_logs, campaign_tiers, campaign_versions, integrati
 GRANT SELECT ON conversion_event_types, payment_providers TO affiliate_management_api;
 GRANT SELECT, INSERT, DELETE ON partner_partner_types TO affiliate_management_api;
 
+-- ISO 4217 reference data (0008): readable by every function that handles money.
+GRANT SELECT ON currencies TO affiliate_management_api, affiliate_webhooks, affiliate_attribute_conversions,
+  affiliate_scheduled_jobs, affiliate_retention, affiliate_erasure;
+
 -- Inbound webhooks: verify against the integration's secret, map the event, enqueue. Read only,
 -- and nothing about payouts, payment methods or partners.
 GRANT SELECT ON integrations, integration_event_mappings, campaign_versions, conversion_event_types, vendors TO affiliate_webhooks;

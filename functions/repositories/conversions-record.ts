@@ -12,6 +12,7 @@ import { evaluateMilestones } from '../domain/commissions/index.js';
 import {
   anchorClick,
   eventTypeRole,
+  ledgerInCurrency,
   planConversion,
   planRefund,
   refundEventFromMessage,
@@ -63,7 +64,7 @@ import {
   type TotalsDelta,
 } from './conversions-write.js';
 import { addFunnelEvent } from './funnel-events.js';
-import { applyRefundPlan, ledgerInCurrency, loadLedgerRefunds, loadRefundTargets, recordRefund } from './refunds.js';
+import { applyRefundPlan, loadLedgerRefunds, loadRefundTargets, recordRefund } from './refunds.js';
 import { writeAuditLog } from './audit-logs.js';
 
 export type RecordOutcome =

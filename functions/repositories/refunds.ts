@@ -11,7 +11,7 @@ import type { RefundEvent } from '../domain/refunds/index.js';
 import { largerRefundClaim } from '../domain/refunds/reduce-refunds.js';
 import { formatAmount, MAX_CURRENCY_EXPONENT, parseAmount } from '../domain/money/currency.js';
 import { formatScaledDecimal, parseScaledDecimal } from '../domain/money/index.js';
-import type { RefundPlan, RefundTarget, StoredTouch } from '../domain/conversions/index.js';
+import { ledgerInCurrency, type RefundPlan, type RefundTarget, type StoredTouch } from '../domain/conversions/index.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 import { addJourneyCommission, applyEnrollmentTotals } from './conversions-write.js';
 
@@ -57,16 +57,6 @@ const toEntry = (e: RefundEvent): LedgerEntry => ({
   ...(e.chargeId ? { charge_id: e.chargeId } : {}),
 });
 
-/**
- * Ledger events (amounts in thousandths) in minor units of the sale's `currency`. A refund with
- * more decimals than the currency has is refused (InvalidDecimalError), never rounded.
- */
-export function ledgerInCurrency(events: readonly RefundEvent[], currency: string): RefundEvent[] {
-  return events.map((e) => {
-    if (e.amountCents === null || e.amountCents === undefined) return e;
-    return { ...e, amountCents: parseAmount(formatScaledDecimal(e.amountCents, MAX_CURRENCY_EXPONENT), currency) };
-  });
-}
 
 /**
  * The refund events recorded for this transaction (empty when none): in minor units of

@@ -16,7 +16,8 @@ export function commissionCents(cents: bigint, basisPoints: bigint): bigint {
 
 function centsOf(amount: string | null): bigint {
   if (amount === null) return 0n;
-  const match = /^(-?)(\d+)(?:\.(\d{1,2}))?$/.exec(amount);
+  // USD cents; money columns are NUMERIC(13,3) (0008), so a third decimal may only be a zero.
+  const match = /^(-?)(\d+)(?:\.(\d{1,2})0?)?$/.exec(amount);
   if (!match) throw new Error(`not a money amount: ${amount}`);
   const cents = BigInt(match[2]!) * 100n + BigInt((match[3] ?? '0').padEnd(2, '0'));
   return match[1] ? -cents : cents;

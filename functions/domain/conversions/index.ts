@@ -7,5 +7,5 @@ export { resolveJourney, anchorClick, type JourneyOutcome } from './resolve-jour
 export { planConversion, creditedOwner, type PlanConversionInput, type ConversionPlan } from './plan-conversion.js';
 export { planRefund, type RefundPlan, type RefundTarget, type StoredTouch } from './plan-refund.js';
 export { partnerContributions, contributionDelta, type StoredTouchShare } from './partner-contributions.js';
-export { refundEventFromMessage } from './refund-event.js';
+export { ledgerInCurrency, refundEventFromMessage } from './refund-event.js';
 export { eventTypeRole, isReservedEventType, type EventTypeRole } from './event-type-role.js';

@@ -1,5 +1,5 @@
-import { MAX_CURRENCY_EXPONENT } from '../money/currency.js';
-import { parseScaledDecimal } from '../money/index.js';
+import { MAX_CURRENCY_EXPONENT, parseAmount } from '../money/currency.js';
+import { formatScaledDecimal, parseScaledDecimal } from '../money/index.js';
 import type { RefundEvent } from '../refunds/index.js';
 
 /**
@@ -11,7 +11,7 @@ import type { RefundEvent } from '../refunds/index.js';
  *
  * A refund may arrive before its sale, so its currency's minor unit is not known yet: the amount
  * is kept in thousandths of the major unit (the widest minor unit, 3 decimals) and turned into the
- * sale's minor units when it is applied (`ledgerInCurrency`, repositories/refunds.ts).
+ * sale's minor units when it is applied (`ledgerInCurrency` below).
  */
 export function refundEventFromMessage(message: {
   source: string;
@@ -33,4 +33,15 @@ export function refundEventFromMessage(message: {
     ...(message.charge_id ? { chargeId: message.charge_id } : {}),
     ...(message.dispute_id ? { disputeId: message.dispute_id } : {}),
   };
+}
+
+/**
+ * Ledger events (amounts in thousandths) in minor units of the sale's `currency`. A refund with
+ * more decimals than the currency has is refused (InvalidDecimalError), never rounded.
+ */
+export function ledgerInCurrency(events: readonly RefundEvent[], currency: string): RefundEvent[] {
+  return events.map((e) => {
+    if (e.amountCents === null || e.amountCents === undefined) return e;
+    return { ...e, amountCents: parseAmount(formatScaledDecimal(e.amountCents, MAX_CURRENCY_EXPONENT), currency) };
+  });
 }

@@ -9,7 +9,7 @@ import { planRefund, refundEventFromMessage, type RefundTarget } from '../../../
 import { currencyExponent, formatAmount, parseAmount } from '../../../../functions/domain/money/currency.js';
 import { calculateCommission } from '../../../../functions/domain/commissions/index.js';
 import { formatScaledDecimal, percentOf, splitLargestRemainder } from '../../../../functions/domain/money/index.js';
-import { ledgerInCurrency } from '../../../../functions/repositories/refunds.js';
+import { ledgerInCurrency } from '../../../../functions/domain/conversions/index.js';
 
 const currencies = ['JPY', 'USD', 'KWD'] as const;
 

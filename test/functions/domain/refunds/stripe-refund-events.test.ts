@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { refundEventFromMessage } from '../../../../functions/domain/conversions/index.js';
+import { ledgerInCurrency, refundEventFromMessage } from '../../../../functions/domain/conversions/index.js';
 import { parseStripeEvent, translateStripeEvent } from '../../../../functions/domain/integrations/index.js';
 import { reduceRefunds, type RefundEvent } from '../../../../functions/domain/refunds/index.js';
 import { refundedCharge, refundObject, stripeEvent } from '../../../../events/stripe/stripe-events.js';
@@ -74,7 +74,12 @@ function play(history: History): unknown[] {
   return events;
 }
 
+/** The ledger as the consumer applies it to the sale: in the sale's currency (USD cents). */
 function ledgerOf(delivered: readonly unknown[]): RefundEvent[] {
+  return ledgerInCurrency(ledgerMessagesOf(delivered), 'USD');
+}
+
+function ledgerMessagesOf(delivered: readonly unknown[]): RefundEvent[] {
   return delivered.flatMap((event) => {
     const t = translateStripeEvent({ event: parseStripeEvent(JSON.parse(JSON.stringify(event))), integration });
     return t.handled ? t.messages.flatMap((m) => (m.kind === 'refund' ? [refundEventFromMessage(m)] : [])) : [];
