@@ -188,11 +188,13 @@ async function auditCreatedPayouts(sql: SqlExecutor, args: { payoutIds: number[]
   await sql.query(
     `INSERT INTO audit_logs (entity_type, entity_id, action, actor_type, actor_id, changes, reason, created_at)
      SELECT 'payouts', p.payout_id, 'create', 'system', NULL,
-            jsonb_build_object('before', NULL, 'after', jsonb_build_object('status', p.status, 'amount', p.amount::text, 'currency', p.currency,
+            jsonb_build_object('before', NULL, 'after', jsonb_build_object('status', p.status, 'amount', round(p.amount, cur.minor_unit)::text, 'currency', p.currency,
                                                                           'partner_id', p.partner_id, 'start_date', p.start_date, 'end_date', p.end_date),
                                'changed_fields', jsonb_build_array('amount', 'currency', 'end_date', 'partner_id', 'start_date', 'status')),
             'payout run', :now::timestamptz
-     FROM payouts p WHERE p.payout_id = ANY(:ids::integer[]) ORDER BY p.payout_id`,
+     -- The amount with its currency's decimals ("40.00" USD, "5000" JPY), as the API shows it.
+     FROM payouts p JOIN currencies cur ON cur.code = p.currency
+     WHERE p.payout_id = ANY(:ids::integer[]) ORDER BY p.payout_id`,
     { ids: args.payoutIds, now: args.now },
   );
 }

@@ -66,7 +66,7 @@ describe('attribute-conversions: a campaign edit between a click and its sale', 
     expect(await conversionOf(h.sql, program.vendorId, before.transaction_id)).toMatchObject({ commission_amount: '20.00', campaign_version_id: program.campaignVersionId });
     expect(await conversionOf(h.sql, program.vendorId, after.transaction_id)).toMatchObject({ commission_amount: '10.00', campaign_version_id: v2 });
     expect(await enrollmentTotals(h.sql, program.partners[0]!.partnerId, program.campaignId)).toEqual([
-      { campaign_version_id: v2, total_conversions: 2, revenue: '400.00', commission: '30.00' },
+      { campaign_version_id: v2, total_conversions: 2, revenue: '400.000', commission: '30.000' },
     ]);
   });
 
@@ -78,12 +78,12 @@ describe('attribute-conversions: a campaign edit between a click and its sale', 
     expect((await h.run([message])).batchItemFailures).toEqual([]);
     // $100 x 10 % = $10.00, on the enrollment (now on version 2).
     expect(await enrollmentTotals(h.sql, partner.partnerId, program.campaignId)).toEqual([
-      { campaign_version_id: v2, total_conversions: 1, revenue: '100.00', commission: '10.00' },
+      { campaign_version_id: v2, total_conversions: 1, revenue: '100.000', commission: '10.000' },
     ]);
     // A $40 partial refund: net $60, commission $6.00.
     expect((await h.run([refund(program.vendorId, message.transaction_id, { amount: '40.00' })])).batchItemFailures).toEqual([]);
     const live = await enrollmentTotals(h.sql, partner.partnerId, program.campaignId);
-    expect(live).toEqual([{ campaign_version_id: v2, total_conversions: 1, revenue: '60.00', commission: '6.00' }]);
+    expect(live).toEqual([{ campaign_version_id: v2, total_conversions: 1, revenue: '60.000', commission: '6.000' }]);
 
     const rebuilt = await runRebuildTotalsJob({ sql: h.sql, input: { campaign_version_ids: [program.campaignVersionId] } });
     expect(rebuilt.fixed).toEqual([]);

@@ -111,7 +111,7 @@ describe('funnel events through the API and the beacon', () => {
     const purchase = sale(vendor.vendor_id, { click_id: a.click_id, event_value: '100.00', occurred_at: '2024-03-18T11:00:00.000Z' });
     expect((await h.run([purchase])).batchItemFailures).toEqual([]);
     const before = await money();
-    expect(before).toMatchObject({ conversions: 1, commission: '10.00', revenue: '100.00', touches: 1, payouts: 0 });
+    expect(before).toMatchObject({ conversions: 1, commission: '10.000', revenue: '100.000', touches: 1, payouts: 0 });
 
     // The vendor's server reports funnel events through the conversion API: 202 as for a sale.
     const viewB = { event_type: 'page_view', transaction_id: 'view-b-1', click_id: b.click_id, occurred_at: '2024-03-19T09:05:00Z', metadata: { page: '/product/42' } };
@@ -135,7 +135,7 @@ describe('funnel events through the API and the beacon', () => {
     expect((await h.run(messages)).batchItemFailures).toEqual([]);
 
     const journeyB = await journeyOf(b.cookie_id);
-    expect(journeyB).toMatchObject({ total_events: 3, stage: 'add_to_cart', is_converted: false, total_commission: '0.00' });
+    expect(journeyB).toMatchObject({ total_events: 3, stage: 'add_to_cart', is_converted: false, total_commission: '0.000' });
     expect(journeyB.events_sequence.map((e) => [e.type, e.page ?? null, e.source ?? null])).toEqual([
       ['click', null, null],
       ['page_view', '/product/42', 'api'],
@@ -143,7 +143,7 @@ describe('funnel events through the API and the beacon', () => {
       ['add_to_cart', '/cart', 'beacon'],
     ]);
     const journeyA = await journeyOf(a.cookie_id);
-    expect(journeyA).toMatchObject({ total_events: 4, stage: 'sale', is_converted: true, total_commission: '10.00' });
+    expect(journeyA).toMatchObject({ total_events: 4, stage: 'sale', is_converted: true, total_commission: '10.000' });
     expect(journeyA.events_sequence.map((e) => e.type)).toEqual(['click', 'add_to_cart', 'conversion', 'page_view']);
 
     const report = await api.get('/v1/reports/funnel', { token: vendor.key, query: { campaign_id: campaignId } });

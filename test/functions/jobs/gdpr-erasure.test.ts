@@ -137,7 +137,7 @@ describe('POST /v1/admin/erasure { partner_id }', () => {
     expect(pm).toEqual({ provider_account_id: null, account_details: { erased: true }, account_details_encrypted: null });
     // The payout history stays: amount, status, period and the provider's transaction id.
     const kept = (await sql.query<any>(`SELECT amount::text AS amount, status, provider_transaction_id, provider_response FROM payouts WHERE payout_id = :id::integer`, { id: payout })).rows[0];
-    expect(kept).toEqual({ amount: '42.00', status: 'completed', provider_transaction_id: 'PAYOUT-123', provider_response: null });
+    expect(kept).toEqual({ amount: '42.000', status: 'completed', provider_transaction_id: 'PAYOUT-123', provider_response: null });
     await expectBalanced(sql);
     // Nothing anywhere in the audit trail still names the partner, and its own requests lost their IP.
     const audit = JSON.stringify((await sql.query<any>(`SELECT changes, host(ip_address) AS ip FROM audit_logs`)).rows);

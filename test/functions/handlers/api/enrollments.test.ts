@@ -267,6 +267,7 @@ describe('GET /v1/partner/dashboard with campaigns in two currencies', () => {
         { currency: 'JPY', revenue: '5000', commission: '500' },
         { currency: 'USD', revenue: '100.00', commission: '10.00' },
       ],
+      filtered_clicks: {},
     });
     // The enrollment itself carries its campaign's currency.
     const enrollment = await f.api.get(`/v1/campaign-partners/${ids[2][0]}`, { token: vendor.key });
