@@ -28,7 +28,7 @@ export function formatDemoReport(report: DemoReport): string {
   lines.push(`vendor #${report.vendor.vendor_id} "${report.vendor.name}" · campaign #${report.campaign.campaign_id} "${report.campaign.name}", ${report.campaign.attribution_model} attribution`);
   lines.push(`  ${report.campaign.tiers}; ${report.campaign.rule}`);
   lines.push(
-    `  edited after the first clicks: version #${report.edit.from_version_id} -> #${report.edit.to_version_id}, ${report.edit.change}; ` +
+    `  edited after the first clicks: version ${report.edit.version_number} (#${report.edit.to_version_id}, was #${report.edit.from_version_id}), ${report.edit.change}; ` +
       'sales on earlier clicks keep the clicked version\'s terms',
   );
   for (const c of report.otherCampaigns) {
@@ -79,6 +79,9 @@ export function formatDemoReport(report: DemoReport): string {
     ]);
   }
   lines.push(...formatTable(conversionRows, [false, false, false, false, true, true, true, false, false, false]).map((l) => `  ${l}`));
+  for (const u of report.unattributed) {
+    lines.push(`Kept without commission: ${u.transaction_id ?? '(no transaction id)'} ${u.event_value ?? ''} ${u.currency}, ${u.reason.replace(/_/g, ' ')}: ${u.refusal ?? ''}`);
+  }
   lines.push('');
 
   const thresholds = Object.entries(report.payoutRun.thresholds)

@@ -4,7 +4,8 @@
  * and Shopify webhooks (sales naming the shoppers' click ids, a duplicate delivery of each, a
  * partial refund as Stripe sends it today: `refund.created` and a list-less `charge.refunded`),
  * conversions through the API, a campaign edit between clicks and their sales, a EUR campaign
- * (a sale through the API) and a JPY campaign (a Stripe checkout in yen), approvals, a payout run
+ * (a sale through the API) and a JPY campaign (a Stripe checkout in yen), a EUR payment on a USD
+ * click (kept without commission: amounts are never converted), approvals, a payout run
  * paid by wire (one payout per partner and currency), and the reconciliation per currency, all
  * through HTTP as a vendor, partners, a shop and the operator would do it. Everything it reports
  * is read back through the API.
@@ -91,7 +92,7 @@ export interface DemoReport {
   vendor: { vendor_id: number; name: string };
   campaign: { campaign_id: number; campaign_version_id: number; name: string; attribution_model: string; tiers: string; rule: string };
   /** The USD campaign's edit between the clicks and their sales. */
-  edit: { from_version_id: number; to_version_id: number; change: string };
+  edit: { from_version_id: number; to_version_id: number; version_number: number; change: string };
   /** The other currencies' campaigns, each with one enrolled partner. */
   otherCampaigns: Array<{ campaign_id: number; name: string; currency: string; terms: string; partner_id: number }>;
   partners: DemoPartner[];
@@ -108,6 +109,8 @@ export interface DemoReport {
     counted: number;
   };
   deliveries: { stripe: number; shopify: number; api: number; duplicates: number; refunds: number; enqueued: number };
+  /** Sales kept without a commission, with the reason the vendor reads (here: one paid in EUR on a USD click). */
+  unattributed: Array<{ transaction_id: string | null; currency: string; event_value: string | null; reason: string; refusal: string | null }>;
   integrations: { stripe: number; shopify: number; stripeJpy: number };
   partnerTotals: DemoPartnerTotals[];
   conversions: DemoConversion[];
@@ -568,6 +571,26 @@ export async function runDemoScenario(options: RunDemoScenarioOptions): Promise<
       );
       deliveries.stripe += 2;
       deliveries.refunds += 2;
+
+      // A shopper who clicked Carol's USD link pays at the EUR checkout: no commission (amounts are
+      // never converted), kept where the vendor sees it with the reason.
+      await http.json({
+        step: 'report a EUR sale on a USD click',
+        method: 'POST',
+        path: '/v1/conversions',
+        token: vendorKey,
+        expect: 202,
+        body: {
+          event_type: 'sale',
+          transaction_id: `order-${runId}-eur-on-usd`,
+          event_value: '45.00',
+          currency: 'EUR',
+          occurred_at: new Date().toISOString(),
+          click_id: clickOf('stripe-refunded'),
+        },
+      });
+      deliveries.api += 1;
+      deliveries.enqueued += 1;
     }
     await waitForConversions(`conversions, wave ${wave}`, enqueuedBefore);
   }
@@ -702,6 +725,13 @@ export async function runDemoScenario(options: RunDemoScenarioOptions): Promise<
   }
   payouts.sort((a, b) => a.payout_id - b.payout_id);
 
+  const unattributed = await http.json<{ data: DemoReport['unattributed'] }>({
+    step: 'read the sales kept without a commission',
+    method: 'GET',
+    path: '/v1/unattributed-conversions?reason=currency_mismatch',
+    token: vendorKey,
+  });
+
   const reconciliation = await http.json<{ balanced: boolean; violations: unknown[]; money: DemoReport['reconciliation']['money'] }>({
     step: 'read the reconciliation',
     method: 'GET',
@@ -726,12 +756,14 @@ export async function runDemoScenario(options: RunDemoScenarioOptions): Promise<
     edit: {
       from_version_id: campaign.campaign_version_id,
       to_version_id: terms.campaign_version_id,
+      version_number: edited.version_number,
       change: `Silver ${terms.tiers.find((t) => t.label === 'Silver')?.reward_value ?? '?'} % (was 15.00 %)`,
     },
     otherCampaigns,
     partners: partners.map(({ apiKey: _key, ...p }) => p),
     clicks: { expected, fired: observed.reduce((n, o) => n + o.length, 0), clickIds: clickIds.size, handedOut: [...clickIds], filtered, counted },
     deliveries,
+    unattributed: unattributed.data.map((u) => ({ transaction_id: u.transaction_id, currency: u.currency, event_value: u.event_value, reason: u.reason, refusal: u.refusal })),
     integrations: { stripe: stripe.integration_id, shopify: shopify.integration_id, stripeJpy: stripeJpy.integration_id },
     partnerTotals,
     conversions,
@@ -797,6 +829,11 @@ export function checkDemoReport(report: DemoReport): Array<{ name: string; ok: b
       name: 'one conversion per sale',
       ok: report.conversions.length === expectedConversions,
       detail: `${report.conversions.length} conversions for ${expectedConversions} sales (duplicate deliveries: ${report.deliveries.duplicates})`,
+    },
+    {
+      name: 'the sale in another currency kept, not converted',
+      ok: report.unattributed.length === 1 && report.unattributed[0]!.reason === 'currency_mismatch' && report.conversions.every((c) => c.transaction_id !== report.unattributed[0]!.transaction_id),
+      detail: report.unattributed.map((u) => `${u.transaction_id} ${u.event_value} ${u.currency}: ${u.reason}`).join(', ') || 'none kept',
     },
     {
       name: 'touches sum to commissions, per currency',

@@ -88,7 +88,7 @@ describe('npm run demo (bin/demo.ts)', () => {
         expect(run.stdout).toMatch(/payout #\d+ +Alice Trail Blog +18\.00 +EUR +wire +completed/);
         expect(run.stdout).toMatch(/payout #\d+ +Bob Runs Reviews +500 +JPY +wire +completed/);
         expect(run.stdout).toContain('Reconciliation: balanced (0 violations)');
-        expect(run.stdout).toContain('Checks: all 6 passed');
+        expect(run.stdout).toContain('Checks: all 7 passed');
         runs.push(run.stdout);
       }
       // The second run reports on its own vendor: its own ids, the same figures.

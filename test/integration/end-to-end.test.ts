@@ -19,7 +19,8 @@
  * EUR campaign (10 %, Alice): api EUR 180.00 -> 18.00. JPY campaign (10 %, Bob, its own Stripe
  * integration): a checkout of `amount_total: 5000`, `currency: 'jpy'` is ¥5000 (zero-decimal) -> ¥500.
  * The refund arrives twice in today's Stripe shapes (`refund.created` and a list-less
- * `charge.refunded` with `amount_refunded`): $30.00 is taken once.
+ * `charge.refunded` with `amount_refunded`): $30.00 is taken once. A EUR 45.00 payment on Carol's
+ * USD click earns nothing and is kept as unattributed `currency_mismatch`.
  *
  * Tiers count the partner's revenue in the current UTC month: a run that straddles midnight at
  * the end of a month would see other tiers (and fail); that is minutes a month.
@@ -75,12 +76,22 @@ describe('end to end: the demo scenario on the local platform', () => {
       [carol, usd, 'USD', 38, 2, '175.00', '17.50'],
     ]);
     // Stripe: 3 USD sales + 1 duplicate + refund.created + charge.refunded, 1 JPY sale.
-    expect(report.deliveries).toEqual({ stripe: 7, shopify: 3, api: 3, duplicates: 2, refunds: 2, enqueued: 13 });
+    expect(report.deliveries).toEqual({ stripe: 7, shopify: 3, api: 4, duplicates: 2, refunds: 2, enqueued: 14 });
+    // The EUR payment on Carol's USD click earns nothing and is kept where the vendor reads it.
+    expect(report.unattributed).toEqual([
+      {
+        transaction_id: `order-${report.runId}-eur-on-usd`,
+        currency: 'EUR',
+        event_value: '45.00',
+        reason: 'currency_mismatch',
+        refusal: `The sale is in EUR but campaign ${report.campaign.campaign_id} prices in USD: no commission (amounts are never converted).`,
+      },
+    ]);
 
     // The edit: a new version; the campaign reads Silver 20 %.
     const [v1, v2] = [report.edit.from_version_id, report.edit.to_version_id];
     expect(v2).toBeGreaterThan(v1);
-    expect(report.edit.change).toBe('Silver 20.00 % (was 15.00 %)');
+    expect(report.edit).toMatchObject({ version_number: 2, change: 'Silver 20.00 % (was 15.00 %)' });
     expect(report.campaign.tiers).toContain('Silver 20.00 % from $500.00');
 
     // One conversion per sale, in the order they were sent (the waves settle one by one). The
@@ -190,9 +201,10 @@ describe('end to end: the demo scenario on the local platform', () => {
     ]);
 
     // The refund's two events are both on the sale's ledger (the Refund under its re_ id, the
-    // charge's running total under the charge), and the $30.00 counts once; no sale went unattributed.
+    // charge's running total under the charge), and the $30.00 counts once; the only sale kept
+    // unattributed is the EUR one on a USD click.
     const ledgers = await sql.query<{ event_type: string; transaction_id: string; payload: { refunds?: Array<{ event_id: string; amount: string | null }> } }>(
-      `SELECT event_type, transaction_id, payload FROM unattributed_conversions WHERE vendor_id = :v::integer`,
+      `SELECT event_type, transaction_id, payload FROM unattributed_conversions WHERE vendor_id = :v::integer ORDER BY unattributed_conversion_id`,
       { v: vendor },
     );
     expect(ledgers.rows.map((r) => [r.event_type, r.transaction_id, r.payload.refunds?.map((e) => [e.event_id, e.amount]).sort()])).toEqual([
@@ -204,6 +216,7 @@ describe('end to end: the demo scenario on the local platform', () => {
           [`re_${report.runId}_refunded`, '30.000'],
         ],
       ],
+      ['sale', `order-${report.runId}-eur-on-usd`, undefined],
     ]);
 
     const payouts = await sql.query<{ partner_id: number; currency: string; amount: string; events: string; status: string }>(

@@ -9,7 +9,7 @@ function sampleReport(): DemoReport {
     baseUrl: 'http://127.0.0.1:3000',
     vendor: { vendor_id: 4, name: 'Demo Outdoors abc12' },
     campaign: { campaign_id: 5, campaign_version_id: 6, name: 'Trail runners abc12', attribution_model: 'linear', tiers: 'Bronze 10 %', rule: 'rule #1 "Big basket bonus"' },
-    edit: { from_version_id: 6, to_version_id: 9, change: 'Silver 20.00 % (was 15.00 %)' },
+    edit: { from_version_id: 6, to_version_id: 9, version_number: 2, change: 'Silver 20.00 % (was 15.00 %)' },
     otherCampaigns: [
       { campaign_id: 7, name: 'Trail runners EUR abc12', currency: 'EUR', terms: '10.00 % of each sale', partner_id: 1 },
       { campaign_id: 8, name: 'Trail runners JPY abc12', currency: 'JPY', terms: '10.00 % of each sale', partner_id: 2 },
@@ -27,6 +27,9 @@ function sampleReport(): DemoReport {
       counted: 6,
     },
     deliveries: { stripe: 3, shopify: 0, api: 2, duplicates: 1, refunds: 0, enqueued: 4 },
+    unattributed: [
+      { transaction_id: 'o-3', currency: 'EUR', event_value: '45.00', reason: 'currency_mismatch', refusal: 'The sale is in EUR but campaign 5 prices in USD: no commission (amounts are never converted).' },
+    ],
     integrations: { stripe: 1, shopify: 2, stripeJpy: 3 },
     partnerTotals: [
       { partner_id: 1, name: 'Alice Trail Blog', campaign_id: 5, currency: 'USD', total_clicks: 3, total_conversions: 2, total_revenue: '150.00', total_commission_earned: '12.00' },
@@ -99,15 +102,17 @@ describe('checkDemoReport', () => {
     report.conversions[0]!.shares = { 1: '7.00', 2: '2.99' };
     report.payouts[0]!.status = 'processing';
     report.reconciliation = { ...report.reconciliation, balanced: false, violations: 2 };
+    report.unattributed = [];
     const failed = checkDemoReport(report).filter((c) => !c.ok);
     expect(failed.map((c) => c.name)).toEqual([
       'clicks counted once each',
       'one conversion per sale',
+      'the sale in another currency kept, not converted',
       'touches sum to commissions, per currency',
       'one payout per partner and currency, completed',
       'reconciliation balanced',
     ]);
-    expect(failed[2]!.detail).toBe("commissions 8.00 EUR, 500 JPY, 15.00 USD; touches 8.00 EUR, 500 JPY, 14.99 USD; partners' earned 8.00 EUR, 500 JPY, 15.00 USD");
+    expect(failed[3]!.detail).toBe("commissions 8.00 EUR, 500 JPY, 15.00 USD; touches 8.00 EUR, 500 JPY, 14.99 USD; partners' earned 8.00 EUR, 500 JPY, 15.00 USD");
   });
 
   it('never adds two currencies: 5.00 USD missing from the touches is not made up by 5.00 EUR too many', () => {
@@ -130,7 +135,7 @@ describe('formatDemoReport', () => {
     const report = sampleReport();
     report.checks = checkDemoReport(report);
     const text = formatDemoReport(report);
-    expect(text).toContain('edited after the first clicks: version #6 -> #9, Silver 20.00 % (was 15.00 %)');
+    expect(text).toContain('edited after the first clicks: version 2 (#9, was #6), Silver 20.00 % (was 15.00 %)');
     expect(text).toContain('campaign #8 "Trail runners JPY abc12" in JPY: 10.00 % of each sale, promoted by Bob Runs Reviews');
     expect(text).toContain('Clicks: 10 fired, 6 counted, 4 filtered (2 bots, 1 HEAD preview, 1 repeat visit)');
     expect(text).toContain('Sales: 3 Stripe and 0 Shopify webhooks (1 duplicate delivery, 0 refund events), 2 API calls -> 4 conversions');
@@ -147,6 +152,9 @@ describe('formatDemoReport', () => {
     expect(text).toMatch(/payout #9 +Alice Trail Blog +12\.00 +USD +wire {2}completed {2}\(2 conversions\)\n/);
     expect(text).toMatch(/payout #10 +Bob Runs Reviews +500 +JPY +wire {2}completed {2}\(1 conversion\)\n/);
     expect(text).toMatch(/skipped +Bob Runs Reviews +3\.00 +USD +below threshold \(minimum 10\.00\)\n/);
+    expect(text).toContain(
+      'Kept without commission: o-3 45.00 EUR, currency mismatch: The sale is in EUR but campaign 5 prices in USD: no commission (amounts are never converted).',
+    );
     expect(text).toContain("Reconciliation: balanced (0 violations); the platform's books per currency:");
     expect(text).toMatch(/JPY +500 +500 +0 +0\n/);
     expect(text).toMatch(/USD +15\.00 +12\.00 +0\.00 +0\.00\n/);
