@@ -80,11 +80,15 @@ describe('npm run demo (bin/demo.ts)', () => {
         const run = await runDemo({ DATA_DIR: platformDir, DEMO_BASE_URL: platform.url });
         console.log(`[figures] npm run demo (CLI, in-process platform, run ${i + 1}): ${/Finished in ([\d.]+) s/.exec(run.stdout)?.[1] ?? '?'} s`);
         expect(run.code, run.stderr).toBe(0);
-        expect(run.stdout).toMatch(/Clicks: 301 fired, 184 counted, 117 filtered \(40 bots, 15 HEAD previews, 62 repeat visits\)/);
-        expect(run.stdout).toMatch(/Alice Trail Blog +88 +4 +1210\.00 +138\.50 +144\.50 +132\.50/);
-        expect(run.stdout).toMatch(/payout #\d+ +Alice Trail Blog +\$138\.50 +wire +completed/);
+        expect(run.stdout).toMatch(/Clicks: 304 fired, 187 counted, 117 filtered \(40 bots, 15 HEAD previews, 62 repeat visits\)/);
+        expect(run.stdout).toMatch(/Alice Trail Blog +USD +89 +5 +1310\.00 +158\.50 +164\.50 +152\.50/);
+        expect(run.stdout).toMatch(/Alice Trail Blog +EUR +1 +1 +180\.00 +18\.00/);
+        expect(run.stdout).toMatch(/Bob Runs Reviews +JPY +1 +1 +5000 +500/);
+        expect(run.stdout).toMatch(/payout #\d+ +Alice Trail Blog +158\.50 +USD +wire +completed/);
+        expect(run.stdout).toMatch(/payout #\d+ +Alice Trail Blog +18\.00 +EUR +wire +completed/);
+        expect(run.stdout).toMatch(/payout #\d+ +Bob Runs Reviews +500 +JPY +wire +completed/);
         expect(run.stdout).toContain('Reconciliation: balanced (0 violations)');
-        expect(run.stdout).toContain('Checks: all 6 passed');
+        expect(run.stdout).toContain('Checks: all 7 passed');
         runs.push(run.stdout);
       }
       // The second run reports on its own vendor: its own ids, the same figures.
