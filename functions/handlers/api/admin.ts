@@ -17,7 +17,7 @@ import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
 import { isUniqueViolation } from '../../platform/http/sql-errors.js';
 import { insertApiKey } from '../../repositories/api-keys.js';
 import { writeAuditLog } from '../../repositories/audit-logs.js';
-import { findPartner, insertPartner, listPartners, partnerEmailTaken, setPartnerStatus } from '../../repositories/partners.js';
+import { findPartner, listPartners, setPartnerStatus } from '../../repositories/partners.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { writeLinksThrough } from '../../repositories/partner-links-sync.js';
 import {
@@ -31,6 +31,7 @@ import {
 } from '../../repositories/vendors.js';
 import { insertVendorUser } from '../../repositories/vendor-users.js';
 import { partnerSchema, vendorSchema } from './account-schemas.js';
+import { registerPartner } from './register-partner.js';
 
 const createVendorBody = z.strictObject({
   name: z.string().trim().min(1).max(255),
@@ -224,34 +225,9 @@ export const adminRoutes: AnyRoute[] = [
     body: createPartnerBody,
     responses: { 201: { description: 'Partner created', schema: createdPartner } },
     handler: async ({ deps, body, actor, now }) => {
-      const key = generateApiKey({ ownerType: 'partner' });
-      try {
-        const result = await deps.sql.transaction(async (tx) => {
-          if (await partnerEmailTaken(tx, body.email)) throw new ConflictError('A partner with this email already exists.');
-          const partner = await insertPartner(tx, { ...body, now });
-          const apiKey = await insertApiKey(tx, {
-            generated: key,
-            owner_type: 'partner',
-            partner_id: partner.partner_id,
-            now,
-            expires_at: keyExpiresAt(now),
-          });
-          await writeAuditLog(tx, { entity_type: 'partners', entity_id: partner.partner_id, action: 'create', actor, after: { ...partner }, now });
-          await writeAuditLog(tx, {
-            entity_type: 'api_keys',
-            entity_id: apiKey.api_key_id,
-            action: 'create',
-            actor,
-            after: { key_prefix: apiKey.key_prefix, owner_type: apiKey.owner_type, partner_id: partner.partner_id, expires_at: apiKey.expires_at },
-            now,
-          });
-          return { partner, apiKey };
-        });
-        return created({ ...result.partner, api_key: key.key, api_key_prefix: key.key_prefix, api_key_expires_at: result.apiKey.expires_at });
-      } catch (error) {
-        if (isUniqueViolation(error)) throw new ConflictError('A partner with this email already exists.', { cause: error });
-        throw error;
-      }
+      // Vetted by the operator: active at once.
+      const { partner, ...key } = await registerPartner({ sql: deps.sql, partner: body, status: 'active', actor, auditAction: 'create', now });
+      return created({ ...partner, ...key });
     },
   }),
 

@@ -3,8 +3,6 @@
  * the dashboard. A partner key reaches only that partner's enrollments and earnings.
  */
 import { z } from 'zod';
-import { generateApiKey } from '../../domain/auth/api-key.js';
-import { keyExpiresAt } from '../../domain/auth/key-lifetime.js';
 import { parseAmount } from '../../domain/money/currency.js';
 import { formatMoneyByCurrency, moneyByCurrency } from '../../domain/money/money-by-currency.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/http/errors.js';
@@ -14,7 +12,6 @@ import { created, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
 import { isUniqueViolation } from '../../platform/http/sql-errors.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
-import { insertApiKey } from '../../repositories/api-keys.js';
 import { writeAuditLog } from '../../repositories/audit-logs.js';
 import { findCampaign, listCampaigns, type CampaignRow } from '../../repositories/campaigns.js';
 import {
@@ -25,7 +22,7 @@ import {
   partnerDashboard,
 } from '../../repositories/enrollments.js';
 import { writeLinksThrough } from '../../repositories/partner-links-sync.js';
-import { insertPartner, partnerEmailTaken } from '../../repositories/partners.js';
+import { registerPartner } from './register-partner.js';
 import { partnerSchema } from './account-schemas.js';
 import { commissionType, tierOut } from './campaign-schemas.js';
 import { campaignViews } from './campaign-views.js';
@@ -116,30 +113,8 @@ export const partnerRoutes: AnyRoute[] = [
     body: signupBody,
     responses: { 201: { description: 'Partner created, pending approval', schema: signedUpPartner } },
     handler: async ({ deps, body, ip, now }) => {
-      const key = generateApiKey({ ownerType: 'partner' });
-      try {
-        const result = await deps.sql.transaction(async (tx) => {
-          if (await partnerEmailTaken(tx, body.email)) throw new ConflictError('A partner with this email already exists.');
-          const partner = await insertPartner(tx, { ...body, status: 'pending', now });
-          const apiKey = await insertApiKey(tx, { generated: key, owner_type: 'partner', partner_id: partner.partner_id, now, expires_at: keyExpiresAt(now) });
-          // The new partner is its own actor: nobody else was involved.
-          const actor = { actor_type: 'partner' as const, actor_id: partner.partner_id, ip_address: ip };
-          await writeAuditLog(tx, { entity_type: 'partners', entity_id: partner.partner_id, action: 'signup', actor, after: { ...partner }, now });
-          await writeAuditLog(tx, {
-            entity_type: 'api_keys',
-            entity_id: apiKey.api_key_id,
-            action: 'create',
-            actor,
-            after: { key_prefix: apiKey.key_prefix, owner_type: apiKey.owner_type, partner_id: partner.partner_id, expires_at: apiKey.expires_at },
-            now,
-          });
-          return { partner, apiKey };
-        });
-        return created({ ...result.partner, api_key: key.key, api_key_prefix: key.key_prefix, api_key_expires_at: result.apiKey.expires_at });
-      } catch (error) {
-        if (isUniqueViolation(error)) throw new ConflictError('A partner with this email already exists.', { cause: error });
-        throw error;
-      }
+      const { partner, ...key } = await registerPartner({ sql: deps.sql, partner: body, status: 'pending', actor: { self: true, ip_address: ip }, auditAction: 'signup', now });
+      return created({ ...partner, ...key });
     },
   }),
 
