@@ -4,6 +4,7 @@
  * PostgreSQL and the Data API. They run inside the caller's transaction.
  */
 import type { SqlExecutor } from '../ports/sql-executor.js';
+import { APPEND_JOURNEY_EVENT } from './funnel-events.js';
 
 export interface ConversionInsert {
   vendor_id: number;
@@ -143,18 +144,7 @@ export async function completeJourney(
          is_converted = TRUE,
          total_commission = COALESCE(fj.total_commission, 0) + :commission::numeric,
          attribution_map = :map::jsonb,
-         last_event_at = GREATEST(fj.last_event_at, :at::timestamptz AT TIME ZONE 'UTC'),
-         total_events = COALESCE(fj.total_events, 0) + 1,
-         events_sequence = (
-           SELECT COALESCE(jsonb_agg(e.event ORDER BY e.event ->> 'timestamp', e.event ->> 'type'), '[]'::jsonb)
-           FROM (SELECT jsonb_array_elements(COALESCE(fj.events_sequence, '[]'::jsonb)) AS event
-                 UNION ALL SELECT :event::jsonb) AS e),
-         furthest_stage_id = CASE
-           WHEN fj.furthest_stage_id IS NULL THEN :type::integer
-           WHEN (SELECT sort_order FROM conversion_event_types WHERE conversion_event_type_id = :type::integer)
-                > (SELECT sort_order FROM conversion_event_types WHERE conversion_event_type_id = fj.furthest_stage_id)
-             THEN :type::integer
-           ELSE fj.furthest_stage_id END
+         ${APPEND_JOURNEY_EVENT}
      WHERE fj.funnel_journey_id = :journey::integer`,
     {
       journey: input.funnelJourneyId,
