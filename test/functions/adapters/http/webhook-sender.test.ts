@@ -158,5 +158,3 @@ describe('createWebhookSender: a slow or huge vendor answer', () => {
     expect(await sender.post({ url: `${url}${path}`, headers: {}, body: '{}' })).toEqual({ status });
   });
 });
-  });
-});
