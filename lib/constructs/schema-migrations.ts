@@ -99,7 +99,6 @@ export class SchemaMigrations extends Construct {
         id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).resolve((this.handler.node.defaultChild as CfnResource).logicalId)}.Arn>:*]`,
         reason: 'The CDK Provider framework may invoke every version of the migration handler (function ARN:*), nothing else.',
       },
-      { id: 'AwsSolutions-L1', reason: 'The Provider framework function runtime is chosen by aws-cdk-lib and upgraded with it.' },
     );
 
     this.resource = new CustomResource(this, 'Resource', {
