@@ -95,6 +95,11 @@ export const stageConfigSchema = z
     /** Aurora Serverless v2 capacity (ACU). 0 lets the cluster pause when idle. */
     databaseMinCapacity: z.coerce.number().min(0).max(256).default(0),
     databaseMaxCapacity: z.coerce.number().min(1).max(256).default(4),
+    /**
+     * Concurrent batches each queue consumer may run (the SQS event source's maximum concurrency,
+     * 2-1000), so a click backlog cannot flood Aurora. @default 2 per ACU of databaseMaxCapacity
+     */
+    consumerMaxConcurrency: optional(z.coerce.number().int().min(2).max(1000)),
     /** Steady-state requests per second and burst of the HTTP API's default stage. */
     apiRateLimit: positiveInt.default(1000),
     apiBurstLimit: positiveInt.default(2000),

@@ -19,6 +19,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import pRetry from 'p-retry';
 import { runMigrations, type MigrationFile } from '../adapters/sql/run-migrations.js';
+import { schemaHash } from '../adapters/sql/schema-hash.js';
 import { platformDepsFromEnv, type PlatformDeps } from '../platform/composition-root.js';
 import { lazyHandler } from '../platform/lambda-handler.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
@@ -70,6 +71,17 @@ export function createHandler(deps: PlatformDeps, options: MigrateOnDeployOption
 
     const files = await readSchemaFiles(schemaDirectory);
     if (files.length === 0) throw new Error(`No migrations found in ${schemaDirectory}: the bundle is missing schema/`);
+    // A failed deploy rolls back by sending an Update with the OLD properties while this (new)
+    // code still runs: the hash then names a schema other than the bundled one. Migrations only go
+    // forward (the failed one rolled back in its own transaction, earlier ones stay and the old
+    // code ignores them), so there is nothing to undo: succeed without running anything, or the
+    // stack would be left in UPDATE_ROLLBACK_FAILED.
+    const requestedHash = (event.ResourceProperties as { SchemaHash?: unknown }).SchemaHash;
+    const bundledHash = schemaHash(files);
+    if (event.RequestType === 'Update' && requestedHash !== bundledHash) {
+      log(`schema ${String(requestedHash)} requested, ${bundledHash} bundled: a rollback, nothing run`);
+      return { PhysicalResourceId: event.PhysicalResourceId, Data: { Applied: 0, Migrations: files.length, Skipped: 'rollback' } };
+    }
     // Each migration runs in its own transaction and a resuming cluster refuses the first call,
     // so retrying the whole run is safe: applied files are skipped on the next attempt.
     const { applied } = await pRetry(() => runMigrations({ sql: deps.sql, files, log }), {

@@ -19,7 +19,7 @@ import { ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { platformDepsFromEnv, type PlatformDeps } from '../platform/composition-root.js';
 import { lazyHandler } from '../platform/lambda-handler.js';
-import { queues } from '../../lib/resources.js';
+import { functions, queues } from '../../lib/resources.js';
 import { buildVendorWebhook, retryDelaySeconds } from '../domain/notifications/index.js';
 import { notificationMessageSchema, type NotificationMessage } from '../ports/notification-message.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
@@ -136,10 +136,21 @@ export function createNotifyVendors(deps: {
   };
 }
 
+/**
+ * Deliveries run one after another: a full batch of vendors each using its whole deadline must
+ * still end before the function's timeout (5 s kept for the database and the batch response).
+ */
+export const deliveryDeadlineMs = Math.floor((functions.notifyVendors.timeoutSeconds * 1000 - 5_000) / queues.notifications.batchSize);
+
 export function createHandler(deps: PlatformDeps, options: NotifyVendorsOptions = {}) {
   const sender =
     options.sender ??
-    createWebhookSender({ allowPrivateTargets: options.allowPrivateWebhookTargets === true, allowLoopbackTargets: deps.config.allowLoopbackWebhooks === true });
+    createWebhookSender({
+      allowPrivateTargets: options.allowPrivateWebhookTargets === true,
+      allowLoopbackTargets: deps.config.allowLoopbackWebhooks === true,
+      deadlineMs: deliveryDeadlineMs,
+      timeoutMs: deliveryDeadlineMs,
+    });
   const log = options.log ?? ((entry: Record<string, unknown>) => console.log(JSON.stringify(entry)));
   const queueUrl = deps.config.queueUrls.notifications;
   const postpone: Postpone | undefined =

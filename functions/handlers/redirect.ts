@@ -46,7 +46,7 @@ import { DEFAULT_VELOCITY_LIMITS, velocityVerdict, type VelocityLimits } from '.
 import { buildDestinationUrl } from '../domain/links/build-destination-url.js';
 import { buildLinkDestination } from '../domain/links/build-link-destination.js';
 import { createCachedLinkStore } from '../domain/links/create-cached-link-store.js';
-import { platformDepsFromEnv, type PlatformConfig, type PlatformDeps } from '../platform/composition-root.js';
+import { platformDepsFromEnv, type AwsClientConfig, type PlatformConfig, type PlatformDeps } from '../platform/composition-root.js';
 import { lazyHandler } from '../platform/lambda-handler.js';
 import type { ClickQueue } from '../ports/click-queue.js';
 import type { ClickStore } from '../ports/click-store.js';
@@ -328,4 +328,17 @@ export function createHandler(deps: PlatformDeps): (event: RedirectEvent, contex
   return (event, context) => wrapped(event, (context ?? {}) as never);
 }
 
-export const handler = lazyHandler(() => createHandler(platformDepsFromEnv()));
+/**
+ * The redirect's DynamoDB and SQS clients give up long before its own 5 s timeout: a hanging
+ * dependency costs at most two attempts of 100 ms connect + 300 ms in all (plus one retry delay)
+ * per call, about 0.9 s, and the redirect makes at most three such calls one after another (velocity
+ * counter, visit marker, then the click write and send together), so the shopper is still sent on
+ * and the click recorded by whichever write made it. A healthy call answers in a few ms.
+ */
+export const redirectAwsClientConfig = {
+  maxAttempts: 2,
+  // Without throwOnRequestTimeout a passed requestTimeout is only logged, and the call hangs on.
+  requestHandler: { connectionTimeout: 100, requestTimeout: 300, throwOnRequestTimeout: true },
+} as const satisfies AwsClientConfig;
+
+export const handler = lazyHandler(() => createHandler(platformDepsFromEnv(process.env, redirectAwsClientConfig)));

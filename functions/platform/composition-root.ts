@@ -170,8 +170,19 @@ function lazySqlExecutor(load: () => Promise<SqlExecutor>): SqlExecutor {
   };
 }
 
+/**
+ * Timeouts and retries of the DynamoDB and SQS clients, where a handler needs them tighter than
+ * the SDK's defaults (no request timeout, 3 attempts). `requestHandler` takes the Node HTTP
+ * handler's options: `connectionTimeout` (TCP + TLS) and `requestTimeout` (the whole request) in
+ * ms; without `throwOnRequestTimeout` the handler only logs a warning when the latter passes.
+ */
+export interface AwsClientConfig {
+  maxAttempts?: number;
+  requestHandler?: { connectionTimeout?: number; requestTimeout?: number; throwOnRequestTimeout?: boolean };
+}
+
 /** Everything a handler needs, from the environment. The SQL executor is built on first use. */
-export function platformDepsFromEnv(env: NodeJS.ProcessEnv = process.env): PlatformDeps {
+export function platformDepsFromEnv(env: NodeJS.ProcessEnv = process.env, awsClientConfig: AwsClientConfig = {}): PlatformDeps {
   let sql: SqlExecutor | undefined;
   return {
     config: platformConfigFromEnv(env),
@@ -179,8 +190,8 @@ export function platformDepsFromEnv(env: NodeJS.ProcessEnv = process.env): Platf
       sql ??= sqlExecutorFromEnv(env);
       return sql;
     },
-    dynamodb: new DynamoDBClient({}),
-    sqs: new SQSClient({}),
+    dynamodb: new DynamoDBClient(awsClientConfig),
+    sqs: new SQSClient(awsClientConfig),
     now: () => new Date(),
   };
 }

@@ -4,7 +4,6 @@
  * digest of the migration files, so CloudFormation sends an Update exactly when a file was added
  * or changed and leaves the resource alone otherwise.
  */
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CfnResource, CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
@@ -13,6 +12,7 @@ import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { schemaHash as hashOfMigrations } from '../../functions/adapters/sql/schema-hash.js';
 import { envVars } from '../resources.js';
 import { NodeFunction, repositoryRoot } from './node-function.js';
 
@@ -21,14 +21,13 @@ const migrationFileName = /^\d{4}_.+\.sql$/;
 
 export const migrateOnDeployEntry = 'functions/handlers/migrate-on-deploy.ts';
 
-/** SHA-256 over the migration files' names and texts, in the order the runner applies them. */
+/**
+ * SHA-256 over the migration files' names and texts, in the order the runner applies them; the
+ * handler computes the same from its bundle to recognise a rollback (functions/adapters/sql/schema-hash.ts).
+ */
 export function schemaHash(directory: string): string {
-  const hash = createHash('sha256');
-  const names = readdirSync(directory).filter((name) => migrationFileName.test(name)).sort();
-  for (const name of names) {
-    hash.update(name).update('\0').update(readFileSync(join(directory, name))).update('\0');
-  }
-  return hash.digest('hex');
+  const names = readdirSync(directory).filter((name) => migrationFileName.test(name));
+  return hashOfMigrations(names.map((name) => ({ name, text: readFileSync(join(directory, name), 'utf8') })));
 }
 
 export interface SchemaMigrationsProps {
@@ -100,7 +99,6 @@ export class SchemaMigrations extends Construct {
         id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).resolve((this.handler.node.defaultChild as CfnResource).logicalId)}.Arn>:*]`,
         reason: 'The CDK Provider framework may invoke every version of the migration handler (function ARN:*), nothing else.',
       },
-      { id: 'AwsSolutions-L1', reason: 'The Provider framework function runtime is chosen by aws-cdk-lib and upgraded with it.' },
     );
 
     this.resource = new CustomResource(this, 'Resource', {

@@ -80,6 +80,21 @@ export class EdgeStack extends Stack {
       ),
     });
 
+    // Security headers on everything CloudFront serves. CORS is left alone: the tracking script
+    // and the beacon set their own Access-Control-* headers (per origin, with credentials), which
+    // a policy would overwrite. The redirect's own Referrer-Policy (what the merchant sees of the
+    // short link) wins over the default here; the other headers are ours to set everywhere.
+    const securityHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      responseHeadersPolicyName: `${props.stage}-affiliate-security-headers`,
+      comment: 'HSTS, nosniff, frame-options, referrer-policy; CORS stays with the handlers',
+      securityHeadersBehavior: {
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: false },
+      },
+    });
+
     const behaviorFor = (group: RouteDeclaration[]): cloudfront.BehaviorOptions => {
       const readOnly = group.every((route) => route.method === 'GET' || route.method === 'HEAD');
       const redirect = group.every((route) => route.function === 'redirect');
@@ -94,6 +109,7 @@ export class EdgeStack extends Stack {
         // Webhook signatures need every provider header; the Host header would break API Gateway.
         originRequestPolicy: redirect ? redirectRequests : cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
         compress: script,
+        responseHeadersPolicy: securityHeaders,
       };
     };
     const groups = new Map<string, RouteDeclaration[]>();
@@ -112,6 +128,7 @@ export class EdgeStack extends Stack {
           origin,
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
           cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+          responseHeadersPolicy: securityHeaders,
           functionAssociations: [{ function: notServedHere, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
         };
       } else {

@@ -1,10 +1,14 @@
 /**
- * Alarms and the dashboard: a dead-letter queue holding anything, a consumer erroring or being
- * throttled, the redirect getting slow, the HTTP API answering 5xx. All alarms notify one SNS
- * topic with the operator's email subscribed; the dashboard shows the same metrics.
+ * Alarms and the dashboard: a dead-letter queue holding anything, a queue's oldest message too
+ * old, a consumer erroring or being throttled, a scheduled job failing, the redirect getting slow,
+ * erroring or throttled, the HTTP API answering 5xx, Aurora at its maximum capacity, DynamoDB
+ * throttling. All alarms notify one SNS topic with the operator's email subscribed; the dashboard
+ * shows the same metrics. What to do when each fires: docs/operations.md.
  */
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as rds from 'aws-cdk-lib/aws-rds';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,13 +19,31 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { queues, type FunctionName, type QueueName } from '../resources.js';
+import { queues, type FunctionName, type QueueName, type TableName } from '../resources.js';
+
+/**
+ * Age of a queue's oldest message that raises the alarm, per queue. Above the span a single
+ * failing message is retried before it is dead-lettered (receives x visibility timeout, or the
+ * notifier's back-off, about an hour), so the alarm means a backlog: consumers not keeping up,
+ * stopped, or held back by their maximum concurrency.
+ */
+export const oldestMessageAlarmSeconds: Record<QueueName, number> = {
+  clicks: 20 * 60,
+  conversions: 20 * 60,
+  notifications: 2 * 60 * 60,
+};
 
 export interface MonitoringStackProps extends StackProps {
   readonly stage: string;
   readonly alarmEmail: string;
-  /** The data stack's queues; their dead-letter queues are watched. */
-  readonly queues: Record<QueueName, { readonly deadLetterQueue: sqs.IQueue }>;
+  /** The data stack's queues; their backlog and their dead-letter queues are watched. */
+  readonly queues: Record<QueueName, { readonly queue: sqs.IQueue; readonly deadLetterQueue: sqs.IQueue }>;
+  /** The scheduled jobs' on-failure destination (workers stack) and the functions the schedules invoke. */
+  readonly jobs: { readonly failures: sqs.IQueue; readonly functions: Partial<Record<FunctionName, lambda.IFunction>> };
+  /** The DynamoDB tables, watched for throttling. */
+  readonly tables: Record<TableName, dynamodb.ITable>;
+  /** Aurora, watched for running at its maximum capacity (`databaseMaxCapacity` ACU). */
+  readonly database: { readonly cluster: rds.DatabaseCluster; readonly maxCapacity: number };
   /** Each queue's consumer, by function name. */
   readonly consumers: Partial<Record<FunctionName, lambda.IFunction>>;
   readonly redirect: lambda.IFunction;
@@ -83,6 +105,19 @@ export class MonitoringStack extends Stack {
       dlqWidgets.push(new cloudwatch.GraphWidget({ title: `${queues[name].deadLetterQueueName} depth`, left: [depth], width: 8 }));
     }
 
+    const ageWidgets: cloudwatch.IWidget[] = [];
+    for (const name of Object.keys(queues) as QueueName[]) {
+      const age = props.queues[name].queue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum' });
+      alarm(`${name}OldestMessage`, age, {
+        alarmName: `${name}-oldest-message-age`,
+        alarmDescription: `The oldest message of ${name} waits for more than ${oldestMessageAlarmSeconds[name]} s: its consumer is not keeping up`,
+        threshold: oldestMessageAlarmSeconds[name],
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 2,
+      });
+      ageWidgets.push(new cloudwatch.GraphWidget({ title: `${name}: age of oldest message (s)`, left: [age], width: 8 }));
+    }
+
     const consumerWidgets: cloudwatch.IWidget[] = [];
     for (const name of Object.keys(queues) as QueueName[]) {
       const consumerName = queues[name].consumer;
@@ -126,6 +161,74 @@ export class MonitoringStack extends Stack {
       consumerWidgets.push(new cloudwatch.GraphWidget({ title: 'Unsignable vendor notifications', left: [unsignableCount], width: 8 }));
     }
 
+    // Scheduler invokes the jobs asynchronously: a run that throws on every attempt is only seen
+    // here (Errors) and in the on-failure queue (the event and the error, kept 14 days).
+    const jobFailures = props.jobs.failures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' });
+    alarm('JobFailures', jobFailures, {
+      alarmName: 'job-failures-not-empty',
+      alarmDescription: 'A scheduled job (payouts, retention, approvals, ...) failed on every attempt: its event and error wait in the job-failures queue',
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+    const jobWidgets: cloudwatch.IWidget[] = [new cloudwatch.GraphWidget({ title: 'Failed scheduled job runs (queue depth)', left: [jobFailures], width: 8 })];
+    for (const [name, fn] of Object.entries(props.jobs.functions) as [FunctionName, lambda.IFunction][]) {
+      const errors = fn.metricErrors({ period, statistic: 'Sum' });
+      alarm(`${name}Errors`, errors, {
+        alarmDescription: `${name} (scheduled jobs) threw; Lambda retries twice, then the run lands in the job-failures queue`,
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+      });
+      jobWidgets.push(new cloudwatch.GraphWidget({ title: `${name}: errors`, left: [errors], width: 8 }));
+    }
+
+    const redirectErrors = props.redirect.metricErrors({ period, statistic: 'Sum' });
+    const redirectThrottles = props.redirect.metricThrottles({ period, statistic: 'Sum' });
+    alarm('RedirectErrors', redirectErrors, {
+      alarmName: 'redirect-errors',
+      alarmDescription: 'The redirect threw or timed out: shoppers got an error instead of the merchant',
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+    alarm('RedirectThrottles', redirectThrottles, {
+      alarmName: 'redirect-throttles',
+      alarmDescription: 'The redirect was throttled (account or reserved concurrency): shoppers got 5xx',
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+    });
+
+    const capacity = props.database.cluster.metricServerlessDatabaseCapacity({ period, statistic: 'Maximum' });
+    alarm('DatabaseAtMaxCapacity', capacity, {
+      alarmName: 'aurora-at-max-capacity',
+      alarmDescription: `Aurora has run at its maximum of ${props.database.maxCapacity} ACU for 15 minutes: queries queue up; raise databaseMaxCapacity or lower consumerMaxConcurrency`,
+      threshold: props.database.maxCapacity,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 3,
+    });
+
+    const tableWidgets: cloudwatch.IWidget[] = [];
+    for (const [name, table] of Object.entries(props.tables) as [TableName, dynamodb.ITable][]) {
+      const reads = table.metric('ReadThrottleEvents', { period, statistic: 'Sum' });
+      const writes = table.metric('WriteThrottleEvents', { period, statistic: 'Sum' });
+      const throttles = new cloudwatch.MathExpression({
+        expression: 'FILL(reads, 0) + FILL(writes, 0)',
+        usingMetrics: { reads, writes },
+        label: `${name}: throttled reads + writes`,
+        period,
+      });
+      alarm(`${name}TableThrottles`, throttles, {
+        alarmName: `dynamodb-${name}-throttles`,
+        alarmDescription: `DynamoDB throttled requests on the ${name} table (a hot key, or a burst above twice the previous peak)`,
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+      });
+      tableWidgets.push(new cloudwatch.GraphWidget({ title: `DynamoDB ${name}: throttle events`, left: [reads, writes], width: 8 }));
+    }
+
     const redirectP99 = props.redirect.metricDuration({ period, statistic: 'p99' });
     alarm('RedirectLatency', redirectP99, {
       alarmName: 'redirect-p99-duration',
@@ -161,8 +264,15 @@ export class MonitoringStack extends Stack {
           new cloudwatch.GraphWidget({ title: 'Redirect p99 duration (ms)', left: [redirectP99], width: 12 }),
           new cloudwatch.GraphWidget({ title: 'HTTP API requests and 5xx rate', left: [requests], right: [errorRate], width: 12 }),
         ],
+        [
+          new cloudwatch.GraphWidget({ title: 'Redirect errors and throttles', left: [redirectErrors, redirectThrottles], width: 12 }),
+          new cloudwatch.GraphWidget({ title: `Aurora capacity (ACU, max ${props.database.maxCapacity})`, left: [capacity], width: 12 }),
+        ],
         dlqWidgets,
+        ageWidgets,
         consumerWidgets,
+        jobWidgets,
+        tableWidgets,
       ],
     });
   }

@@ -5,15 +5,16 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { App, Environment } from 'aws-cdk-lib';
+import { Annotations, Token, type App, type Environment } from 'aws-cdk-lib';
 import { functions, type FunctionDeclaration } from '../resources.js';
 import { repositoryRoot } from '../constructs/node-function.js';
 import type { StageConfig } from '../stage-config.js';
 import { ApiStack } from './api-stack.js';
 import { DataStack } from './data-stack.js';
+import { cloudFrontMetricsRegion, EdgeAlarmsStack } from './edge-alarms-stack.js';
 import { EdgeStack } from './edge-stack.js';
 import { MonitoringStack } from './monitoring-stack.js';
-import { WorkersStack } from './workers-stack.js';
+import { scheduledFunctionNames, WorkersStack } from './workers-stack.js';
 
 export interface PlatformStacks {
   data: DataStack;
@@ -21,6 +22,8 @@ export interface PlatformStacks {
   workers: WorkersStack;
   edge: EdgeStack;
   monitoring: MonitoringStack;
+  /** The CloudFront alarm in us-east-1; absent when the account and region are not known at synth. */
+  edgeAlarms?: EdgeAlarmsStack;
 }
 
 /** Declared handler entries that do not exist yet: named all at once rather than one per synth. */
@@ -56,8 +59,12 @@ export function createPlatformStacks(app: App, config: StageConfig, env?: Enviro
     data,
     publicBaseUrl: api.publicBaseUrl,
   });
+  // The CloudFront alarm lives in us-east-1 and names the distribution across regions: CDK can
+  // only carry that reference between stacks whose account and region are known.
+  const concreteEnv = Boolean(env?.account && env.region && !Token.isUnresolved(env.account) && !Token.isUnresolved(env.region));
   const edge = new EdgeStack(app, `${prefix}-Edge`, {
     ...common,
+    crossRegionReferences: concreteEnv && env?.region !== cloudFrontMetricsRegion,
     description: 'Affiliate platform: CloudFront on the short-link domain',
     stage: config.stage,
     originHost: api.originHost,
@@ -81,6 +88,30 @@ export function createPlatformStacks(app: App, config: StageConfig, env?: Enviro
     httpApi: api.httpApi,
     redirectP99Ms: config.redirectP99Ms,
     notificationLogs: workers.functions.notifyVendors?.logGroup,
+    jobs: {
+      failures: workers.jobFailures,
+      functions: Object.fromEntries(scheduledFunctionNames.map((name) => [name, workers.functions[name]])),
+    },
+    tables: data.tables,
+    database: { cluster: data.cluster, maxCapacity: config.databaseMaxCapacity },
   });
-  return { data, api, workers, edge, monitoring };
+  let edgeAlarms: EdgeAlarmsStack | undefined;
+  if (concreteEnv) {
+    edgeAlarms = new EdgeAlarmsStack(app, `${prefix}-EdgeAlarms`, {
+      ...common,
+      env: { account: env?.account, region: cloudFrontMetricsRegion },
+      crossRegionReferences: env?.region !== cloudFrontMetricsRegion,
+      description: 'Affiliate platform: CloudFront 5xx alarm and its topic (us-east-1, where CloudFront metrics are)',
+      stage: config.stage,
+      alarmEmail: config.alarmEmail,
+      distributionId: edge.distribution.distributionId,
+    });
+  } else {
+    // Info, not a warning: `cdk deploy` with credentials always knows both, so only a
+    // credential-less synth (CI) gets here.
+    Annotations.of(edge).addInfo(
+      'No CloudFront 5xx alarm: its metrics are in us-east-1 and the cross-region reference needs the account and region (set CDK_DEPLOY_ACCOUNT/CDK_DEPLOY_REGION or deploy with credentials).',
+    );
+  }
+  return { data, api, workers, edge, monitoring, ...(edgeAlarms ? { edgeAlarms } : {}) };
 }

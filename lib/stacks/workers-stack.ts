@@ -2,10 +2,12 @@
  * The background side: one consumer per queue (SQS event source with partial batch failures)
  * and the scheduled jobs, invoked by EventBridge Scheduler with `{"job": "<name>"}`.
  */
-import { Aws, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { queues, retentionEnvVars, schedules, type FunctionName, type QueueDeclaration, type QueueName, type RetentionSetting } from '../resources.js';
 import type { StageConfig } from '../stage-config.js';
@@ -29,6 +31,19 @@ export const workerFunctionNames = [
   ]),
 ];
 
+/** The functions EventBridge Scheduler invokes (asynchronously). */
+export const scheduledFunctionNames = [...new Set<FunctionName>(schedules.map((schedule) => schedule.function))];
+
+/**
+ * Concurrent batches one queue's consumer may run: each batch holds Aurora busy (a transaction
+ * over the Data API), so the ceiling follows the cluster's maximum capacity, two per ACU unless
+ * the stage sets `consumerMaxConcurrency`. SQS event sources accept 2 to 1000.
+ */
+export function consumerMaxConcurrency(config: Pick<StageConfig, 'consumerMaxConcurrency' | 'databaseMaxCapacity'>): number {
+  const wanted = config.consumerMaxConcurrency ?? Math.floor(2 * config.databaseMaxCapacity);
+  return Math.min(1000, Math.max(2, wanted));
+}
+
 /** Retention ages the scheduled jobs read: every variable of `retentionEnvVars`, from the stage configuration. */
 export function retentionEnvironment(retention: StageConfig['retention']): Record<string, string> {
   return Object.fromEntries((Object.keys(retentionEnvVars) as RetentionSetting[]).map((key) => [retentionEnvVars[key], String(retention[key])]));
@@ -37,6 +52,11 @@ export function retentionEnvironment(retention: StageConfig['retention']): Recor
 export class WorkersStack extends Stack {
   readonly functions: Partial<Record<FunctionName, NodeFunction>>;
   readonly schedules: scheduler.CfnSchedule[] = [];
+  /**
+   * Where an asynchronous invocation of a scheduled-jobs function lands once Lambda gave up on it
+   * (the job threw on every attempt, or the event aged out): the event, the error and the request id.
+   */
+  readonly jobFailures: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: WorkersStackProps) {
     super(scope, id, props);
@@ -67,8 +87,30 @@ export class WorkersStack extends Stack {
           maxBatchingWindow: Duration.seconds(declaration.maxBatchingWindowSeconds),
           // Consumers answer with the ids that failed; the rest of the batch is deleted.
           reportBatchItemFailures: true,
+          // A backlog is worked off at the pace Aurora can take, not all at once.
+          maxConcurrency: consumerMaxConcurrency(config),
         }),
       );
+    }
+
+    this.jobFailures = new sqs.Queue(this, 'JobFailures', {
+      queueName: `${config.stage}-job-failures`,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // A failed run waits for an operator for the longest time SQS allows.
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.jobFailures).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the on-failure destination of the scheduled jobs: the end of the line, read by an operator, never consumed by a function.',
+    });
+    for (const name of scheduledFunctionNames) {
+      this.functionOf(name).configureAsyncInvoke({
+        onFailure: new destinations.SqsDestination(this.jobFailures),
+        // Jobs are idempotent and resumable: two more tries, then the failure is kept and pages.
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(6),
+      });
     }
 
     // One role per target function, allowed to invoke that function and nothing else.

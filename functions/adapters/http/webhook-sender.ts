@@ -2,7 +2,10 @@
  * Outbound webhook POSTs with an SSRF guard. The target's host is resolved with node:dns and
  * EVERY address must be public (`isPublicAddress`); the connection then goes to an address that
  * was checked (the guard is the socket's `lookup`), so a DNS answer cannot change between the
- * check and the connect (rebinding). Only http(s), no redirects followed, bounded time.
+ * check and the connect (rebinding). Only http(s), no redirects followed, bounded time: an idle
+ * timeout on the socket AND a total deadline over the whole delivery (connect, upload, answer and
+ * its body), and at most `maxResponseBytes` of the answer read, so one slow or huge vendor
+ * response cannot hold a notifications batch past the function's timeout.
  *
  * `allowPrivateTargets` is the explicit test-only escape hatch (a receiver on 127.0.0.1); it
  * skips the address check but never the scheme check. `allowLoopbackTargets` is the local
@@ -30,8 +33,15 @@ export interface WebhookSenderOptions {
   allowPrivateTargets?: boolean;
   /** Local development: loopback (127.0.0.0/8, ::1) targets pass the address check. @default false */
   allowLoopbackTargets?: boolean;
-  /** @default 10000 */
+  /** Longest silence on the socket before giving up. @default 10000 */
   timeoutMs?: number;
+  /**
+   * Total time one delivery may take, from the address check to the end of the answer's body,
+   * however steadily a slow vendor trickles bytes. @default 10000
+   */
+  deadlineMs?: number;
+  /** Bytes of the answer's body read at most; the rest is not downloaded. @default 65536 */
+  maxResponseBytes?: number;
   /** DNS resolution (all addresses); injectable for tests. @default node:dns lookup with all: true */
   resolve?: (hostname: string) => Promise<string[]>;
 }
@@ -39,6 +49,17 @@ export interface WebhookSenderOptions {
 export interface WebhookSendResult {
   status: number;
 }
+
+/** The delivery did not finish within its total deadline: whether the vendor got it is unknown. */
+export class WebhookDeadlineError extends Error {
+  constructor(deadlineMs: number) {
+    super(`no complete answer within ${deadlineMs} ms`);
+    this.name = 'WebhookDeadlineError';
+  }
+}
+
+/** 64 KiB: enough for any error page worth reading; the sender only keeps the status anyway. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 
 export interface WebhookSender {
   post(input: { url: string; headers: Record<string, string>; body: string }): Promise<WebhookSendResult>;
@@ -105,9 +126,13 @@ export async function checkWebhookTarget(
 
 export function createWebhookSender(options: WebhookSenderOptions = {}): WebhookSender {
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const deadlineMs = options.deadlineMs ?? 10_000;
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   return {
     async post({ url, headers, body }) {
+      const deadline = AbortSignal.timeout(deadlineMs);
       const target = await checkWebhookTarget(url, options);
+      if (deadline.aborted) throw new WebhookDeadlineError(deadlineMs);
       // Pin the connection to the checked address (TLS still verifies the hostname).
       const pinned: LookupFunction = (_hostname, lookupOptions, callback) => {
         if ((lookupOptions as { all?: boolean }).all) {
@@ -119,17 +144,29 @@ export function createWebhookSender(options: WebhookSenderOptions = {}): Webhook
         headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
         lookup: pinned,
         timeout: timeoutMs,
+        // Aborts the socket wherever the delivery is: connecting, uploading or reading the body.
+        signal: deadline,
       };
       const send = target.url.protocol === 'https:' ? httpsRequest : httpRequest;
       return new Promise<WebhookSendResult>((resolve, reject) => {
+        const fail = (error: Error) => reject(deadline.aborted ? new WebhookDeadlineError(deadlineMs) : error);
         const req = send(target.url, requestOptions, (res) => {
-          // Drain and cap what we read: the answer's body is not ours to keep.
-          res.on('data', () => undefined);
-          res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
-          res.on('error', reject);
+          const status = res.statusCode ?? 0;
+          // The answer's body is not ours to keep: read at most the cap, then hang up.
+          let read = 0;
+          res.on('data', (chunk: Buffer) => {
+            read += chunk.length;
+            if (read >= maxResponseBytes) {
+              resolve({ status });
+              res.destroy();
+            }
+          });
+          res.on('end', () => resolve({ status }));
+          res.on('error', fail);
+          res.on('aborted', () => fail(new Error('the answer was cut off')));
         });
-        req.on('timeout', () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
-        req.on('error', reject);
+        req.on('timeout', () => req.destroy(new Error(`no data for ${timeoutMs} ms`)));
+        req.on('error', fail);
         req.end(body);
       });
     },

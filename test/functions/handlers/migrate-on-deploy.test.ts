@@ -24,6 +24,8 @@ import {
   roleSecretArnsFromEnv,
 } from '../../../functions/handlers/migrate-on-deploy.js';
 import { platformDepsFromEnv } from '../../../functions/platform/composition-root.js';
+// What the CDK construct puts on the custom resource: the handler must recognise it as its own.
+import { schemaHash } from '../../../lib/constructs/schema-migrations.js';
 
 const clusterArn = 'arn:aws:rds:eu-west-1:123456789012:cluster:prod-affiliate';
 const secretArn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/aurora/admin-AbCdEf';
@@ -95,12 +97,22 @@ const createEvent: CloudFormationCustomResourceEvent = {
   RequestType: 'Create',
   ResourceProperties: { ServiceToken: base.ServiceToken, SchemaHash: 'a', Database: 'affiliate' },
 };
+/** The hash of the schema deployed before this one (its files no longer in the bundle). */
+const previousHash = createHash('sha256').update('0001_links.sql\0CREATE TABLE links (id BIGINT PRIMARY KEY);\n\0').digest('hex');
 const updateEvent: CloudFormationCustomResourceEvent = {
   ...base,
   RequestType: 'Update',
   PhysicalResourceId: physicalResourceId,
-  ResourceProperties: { ServiceToken: base.ServiceToken, SchemaHash: 'b', Database: 'affiliate' },
-  OldResourceProperties: { ServiceToken: base.ServiceToken, SchemaHash: 'a', Database: 'affiliate' },
+  ResourceProperties: { ServiceToken: base.ServiceToken, SchemaHash: schemaHash(schemaDirectory), Database: 'affiliate' },
+  OldResourceProperties: { ServiceToken: base.ServiceToken, SchemaHash: previousHash, Database: 'affiliate' },
+};
+/** CloudFormation rolling a failed update back: the old properties come back while the new code runs. */
+const rollbackEvent: CloudFormationCustomResourceEvent = {
+  ...base,
+  RequestType: 'Update',
+  PhysicalResourceId: physicalResourceId,
+  ResourceProperties: { ServiceToken: base.ServiceToken, SchemaHash: previousHash, Database: 'affiliate' },
+  OldResourceProperties: { ServiceToken: base.ServiceToken, SchemaHash: schemaHash(schemaDirectory), Database: 'affiliate' },
 };
 const deleteEvent: CloudFormationCustomResourceEvent = {
   ...base,
@@ -143,6 +155,26 @@ describe('migrate-on-deploy custom resource', () => {
 
     expect(result.Data).toEqual({ Applied: 0, Migrations: 2 });
     expect(insertedMigrations()).toEqual([]);
+  });
+
+  it('succeeds without running anything on a rollback (an Update naming a schema other than the bundled one)', async () => {
+    recorded = [{ name: '0001_links.sql', checksum: sha256(migrations['0001_links.sql']) }];
+    const logged: string[] = [];
+    const handler = createHandler(deps(), { ...quiet, log: (message) => logged.push(message) });
+
+    const result = await handler(rollbackEvent);
+
+    expect(result).toEqual({ PhysicalResourceId: physicalResourceId, Data: { Applied: 0, Migrations: 2, Skipped: 'rollback' } });
+    expect(rds.commandCalls(ExecuteStatementCommand)).toHaveLength(0);
+    expect(rds.commandCalls(BeginTransactionCommand)).toHaveLength(0);
+    expect(logged.join('\n')).toMatch(/rollback, nothing run/);
+  });
+
+  it('a rollback succeeds even while the database is unreachable (the failed migration may have been about it)', async () => {
+    rds.reset();
+    rds.onAnyCommand().rejects(new BadRequestException({ message: 'Communications link failure', $metadata: {} }));
+    const result = await createHandler(deps(), quiet)(rollbackEvent);
+    expect(result.PhysicalResourceId).toBe(physicalResourceId);
   });
 
   it('does nothing on Delete: tearing a stack down never drops the schema', async () => {

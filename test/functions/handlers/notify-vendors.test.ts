@@ -4,12 +4,12 @@ import type { AddressInfo } from 'node:net';
 import type { SQSEvent } from 'aws-lambda';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createHandler } from '../../../functions/handlers/notify-vendors.js';
+import { createHandler, deliveryDeadlineMs } from '../../../functions/handlers/notify-vendors.js';
 import { formatStandardWebhookSecret } from '../../../functions/domain/webhooks/index.js';
 import type { PlatformDeps } from '../../../functions/platform/composition-root.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
 import { createRoleExecutor } from '../../../functions/adapters/sql/role-executor.js';
-import { functions as declaredFunctions } from '../../../lib/resources.js';
+import { functions as declaredFunctions, queues as declaredQueues } from '../../../lib/resources.js';
 
 const now = new Date('2026-03-01T12:00:00.000Z');
 const secret = formatStandardWebhookSecret(Buffer.alloc(32, 7));
@@ -234,5 +234,12 @@ describe('notify-vendors', () => {
     const message = notice(vendorId);
     expect((await handler()(sqsEvent([message]))).batchItemFailures).toHaveLength(1);
     expect((await delivery(message.notification_id))!.last_error).toMatch(/^network: /);
+  });
+});
+
+describe('the delivery deadline', () => {
+  it('lets a full batch of vendors each use their whole deadline and still end before the function times out', () => {
+    expect(deliveryDeadlineMs).toBeGreaterThanOrEqual(1_000);
+    expect(deliveryDeadlineMs * declaredQueues.notifications.batchSize).toBeLessThan(declaredFunctions.notifyVendors.timeoutSeconds * 1000);
   });
 });

@@ -1,4 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { validate as uuidValidate, version as uuidVersion } from 'uuid';
@@ -7,8 +10,8 @@ import { createDynamoDbLinkStore } from '../../../functions/adapters/aws/dynamod
 import { createDynamoDbRequestRateCounter } from '../../../functions/adapters/aws/dynamodb-request-rate-counter.js';
 import { createSqsClickQueue } from '../../../functions/adapters/aws/sqs-click-queue.js';
 import { clickMessageSchema } from '../../../functions/domain/clicks/click-message.js';
-import { createHandler, createRedirect, type RedirectLogger, type RedirectResult } from '../../../functions/handlers/redirect.js';
-import type { PlatformDeps } from '../../../functions/platform/composition-root.js';
+import { createHandler, createRedirect, redirectAwsClientConfig, type RedirectLogger, type RedirectResult } from '../../../functions/handlers/redirect.js';
+import { platformDepsFromEnv, type PlatformDeps } from '../../../functions/platform/composition-root.js';
 import type { LinkItem } from '../../../functions/ports/link-store.js';
 import type { OriginVerifySecretVersions } from '../../../functions/ports/origin-verify-secrets.js';
 import type { VelocityLimits } from '../../../functions/domain/clicks/velocity-verdict.js';
@@ -503,5 +506,84 @@ describe('redirect: Lambda handler', () => {
     nowMs += 31_000;
     expect((await handler(request('lambda', { ip: '10.0.3.1' }))).statusCode).toBe(404);
     expect((await recorded('lambda')).messages).toHaveLength(2);
+  });
+});
+
+describe('redirect: an AWS dependency that hangs', () => {
+  /** Accepts connections and never answers a byte: an endpoint stuck somewhere in AWS. */
+  let hanging: TcpServer;
+  let hangingUrl: string;
+  const sockets = new Set<Socket>();
+  beforeAll(async () => {
+    hanging = createTcpServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
+    hangingUrl = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    for (const socket of sockets) socket.destroy();
+    return new Promise<void>((r) => hanging.close(() => r()));
+  });
+
+  const hangingClientOptions = () => ({ ...redirectAwsClientConfig, endpoint: hangingUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+
+  it('the Lambda builds its DynamoDB and SQS clients with short timeouts, few attempts, and timeouts that throw', async () => {
+    const deps = platformDepsFromEnv({ AWS_REGION: 'eu-west-1' }, redirectAwsClientConfig);
+    for (const client of [deps.dynamodb, deps.sqs]) {
+      expect(await client.config.maxAttempts()).toBe(2);
+      // The handler's resolved options (the SDK keeps them behind a provider).
+      const options = await (client.config.requestHandler as unknown as { configProvider: Promise<Record<string, unknown>> }).configProvider;
+      expect(options).toMatchObject({ connectionTimeout: 100, requestTimeout: 300, throwOnRequestTimeout: true });
+    }
+    // Well inside the redirect's own timeout even when every call uses all its attempts.
+    const worstCallMs = redirectAwsClientConfig.maxAttempts * (redirectAwsClientConfig.requestHandler.connectionTimeout + redirectAwsClientConfig.requestHandler.requestTimeout);
+    expect(3 * worstCallMs).toBeLessThan(5_000 / 2);
+  });
+
+  it('a hanging SQS still sends the shopper on, the click kept by the hot-store copy', async () => {
+    await seed(link({ short_code: 'sqshangs' }));
+    const deps = {
+      config: {
+        tableNames: aws.tableNames,
+        queueUrls: { clicks: `${hangingUrl}/000000000000/clicks`, conversions: '', notifications: '' },
+        publicBaseUrl: 'https://go.example.com',
+        repeatClickWindowSeconds: 3600,
+      },
+      get sql(): never {
+        throw new Error('the redirect never touches Aurora');
+      },
+      dynamodb: aws.dynamodb,
+      sqs: new SQSClient(hangingClientOptions()),
+      now: () => new Date(nowMs),
+    } as unknown as PlatformDeps;
+    const result = await createHandler(deps)(request('sqshangs', { ip: '198.51.100.60' }));
+    expect(result.statusCode).toBe(302);
+    const clickId = new URL(String(result.headers?.location)).searchParams.get('aff_click_id');
+    const { items } = await recorded('sqshangs');
+    expect(items.map((item) => item.click_id)).toEqual([clickId]);
+  });
+
+  it('a hanging DynamoDB (for the writes) still sends the shopper on, the click kept by the queue copy', async () => {
+    await seed(link({ short_code: 'ddbhangs' }));
+    const hangingDynamoDb = new DynamoDBClient(hangingClientOptions());
+    const redirect = createRedirect({
+      links: createDynamoDbLinkStore({ client: aws.dynamodb, tableName: aws.tableNames.links }),
+      clicks: createDynamoDbClickStore({ client: hangingDynamoDb, tableName: aws.tableNames.clicks }),
+      velocity: {
+        counter: createDynamoDbRequestRateCounter({ client: hangingDynamoDb, tableName: aws.tableNames.clicks }),
+        limits: { perVisitorPerLink: 100, perIpPerLink: 100 },
+      },
+      queue: createSqsClickQueue({ client: aws.sqs, queueUrl: aws.clicksQueueUrl }),
+      config: { publicBaseUrl: 'https://go.example.com', repeatClickWindowSeconds: 3600 },
+      now: () => new Date(nowMs),
+      log,
+    });
+    const result = await redirect(request('ddbhangs', { ip: '198.51.100.61' }));
+    expect(result.statusCode).toBe(302);
+    const clickId = new URL(String(result.headers?.location)).searchParams.get('aff_click_id');
+    expect((await recorded('ddbhangs')).messages.map((message) => message.click_id)).toEqual([clickId]);
+    expect(logged.map((entry) => entry.message)).toContain('click_store_failed');
   });
 });

@@ -103,3 +103,33 @@ describe('edge stack', () => {
     plain.hasOutput('ShortLinkDomain', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Distribution'), 'DomainName'] } });
   });
 });
+
+describe('edge stack: security headers', () => {
+  const policies = Object.entries(plain.findResources('AWS::CloudFront::ResponseHeadersPolicy'));
+
+  it('adds HSTS, nosniff, frame-options and a referrer policy, and leaves CORS to the handlers', () => {
+    expect(policies).toHaveLength(1);
+    const policy = policies[0]![1].Properties.ResponseHeadersPolicyConfig as CfnJson;
+    expect(policy.SecurityHeadersConfig).toEqual({
+      StrictTransportSecurity: { AccessControlMaxAgeSec: 730 * 86_400, IncludeSubdomains: true, Override: true },
+      ContentTypeOptions: { Override: true },
+      FrameOptions: { FrameOption: 'DENY', Override: true },
+      // The redirect sets its own; CloudFront adds this one only where a handler did not.
+      ReferrerPolicy: { ReferrerPolicy: 'strict-origin-when-cross-origin', Override: false },
+    });
+    // The tracking script (`Access-Control-Allow-Origin: *`) and the beacon (per-origin, with
+    // credentials) set their CORS headers themselves: a CORS config here would overwrite them.
+    expect(policy.CorsConfig).toBeUndefined();
+    expect(policy.CustomHeadersConfig).toBeUndefined();
+    expect(policy.RemoveHeadersConfig).toBeUndefined();
+  });
+
+  it('applies to every behaviour: the redirect, the script, the beacon, the webhooks and the blocked paths', () => {
+    const config = distributionConfig(plain);
+    const policyRef = { Ref: policies[0]![0] };
+    expect(config.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual(policyRef);
+    for (const behaviour of config.CacheBehaviors as CfnJson[]) {
+      expect(behaviour.ResponseHeadersPolicyId, behaviour.PathPattern).toEqual(policyRef);
+    }
+  });
+});

@@ -1,6 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { queues, type QueueName } from '../../../lib/resources.js';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { retryDelaySeconds } from '../../../functions/domain/notifications/index.js';
+import { functions, queues, schedules, tables, visibilityTimeoutSeconds, type QueueName, type TableName } from '../../../lib/resources.js';
+import { oldestMessageAlarmSeconds } from '../../../lib/stacks/monitoring-stack.js';
 import { synthPlatform, type CfnJson } from './platform-fixture.js';
 
 const { config, templates } = synthPlatform();
@@ -66,14 +69,135 @@ describe('monitoring stack', () => {
     expect(JSON.stringify(rate.Metrics)).toContain('"MetricName":"5xx"');
   });
 
+  it.each(Object.keys(queues) as QueueName[])('%s: alarms when its oldest message is older than a backlog allows', (name) => {
+    const alarm = alarmNamed(`${name}-oldest-message-age`);
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Statistic: 'Maximum',
+      Threshold: oldestMessageAlarmSeconds[name],
+      ComparisonOperator: 'GreaterThanThreshold',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::ImportValue': expect.stringMatching(new RegExp(`${name}Queue`)) } }],
+    });
+    // Above the time one failing message is legitimately retried before the DLQ takes it, so the
+    // alarm means a backlog (the DLQ alarm covers the single poison message).
+    const retrySpan =
+      name === 'notifications'
+        ? Array.from({ length: queues[name].maxReceiveCount - 1 }, (_, i) => retryDelaySeconds(i + 1)).reduce((a, b) => a + b, 0)
+        : queues[name].maxReceiveCount * visibilityTimeoutSeconds(name);
+    expect(oldestMessageAlarmSeconds[name]).toBeGreaterThan(retrySpan);
+  });
+
+  it('pages when a scheduled job fails: its on-failure queue holds a run, or the jobs function threw', () => {
+    expect(alarmNamed('job-failures-not-empty')).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::ImportValue': expect.stringMatching(/JobFailures/) } }],
+    });
+    for (const name of new Set(schedules.map((schedule) => schedule.function))) {
+      expect(alarmNamed(`${name}Errors`)).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Errors',
+        Threshold: 0,
+        Dimensions: [{ Name: 'FunctionName', Value: { 'Fn::ImportValue': expect.stringMatching(new RegExp(name)) } }],
+      });
+    }
+  });
+
+  it('alarms on redirect errors and throttles', () => {
+    for (const [alarmName, metric] of [['redirect-errors', 'Errors'], ['redirect-throttles', 'Throttles']] as const) {
+      expect(alarmNamed(alarmName)).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: metric, Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+      expect(JSON.stringify(alarmNamed(alarmName).Dimensions)).toMatch(/redirect/);
+    }
+  });
+
+  it('alarms when Aurora runs at the maximum capacity of the stage configuration', () => {
+    expect(alarmNamed('aurora-at-max-capacity')).toMatchObject({
+      Namespace: 'AWS/RDS',
+      MetricName: 'ServerlessDatabaseCapacity',
+      Statistic: 'Maximum',
+      Threshold: config.databaseMaxCapacity,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Dimensions: [{ Name: 'DBClusterIdentifier', Value: { 'Fn::ImportValue': expect.stringMatching(/Database/) } }],
+    });
+  });
+
+  it('follows a different maximum capacity', () => {
+    const other = synthPlatform({ databaseMaxCapacity: '16' });
+    const capacity = Object.values(other.templates.monitoring.findResources('AWS::CloudWatch::Alarm')).find(
+      (alarm) => alarm.Properties.AlarmName === `${other.config.stage}-aurora-at-max-capacity`,
+    );
+    expect(capacity?.Properties.Threshold).toBe(16);
+  });
+
+  it.each(Object.keys(tables) as TableName[])('%s table: alarms on throttled reads and writes', (name) => {
+    const alarm = alarmNamed(`dynamodb-${name}-throttles`);
+    const metrics = alarm.Metrics as CfnJson[];
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe('FILL(reads, 0) + FILL(writes, 0)');
+    const watched = metrics.filter((m) => m.MetricStat).map((m) => m.MetricStat.Metric);
+    expect(watched.map((m) => m.MetricName).sort()).toEqual(['ReadThrottleEvents', 'WriteThrottleEvents']);
+    for (const metric of watched) {
+      expect(metric).toMatchObject({ Namespace: 'AWS/DynamoDB', Dimensions: [{ Name: 'TableName', Value: { 'Fn::ImportValue': expect.stringMatching(new RegExp(`${tables[name].name}Table`)) } }] });
+    }
+    expect(alarm).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+  });
+
   it('has exactly those alarms and a dashboard showing them', () => {
-    // Per queue: DLQ, consumer errors, throttles; redirect latency, API 5xx; unsignable notifications.
-    expect(alarms).toHaveLength(Object.keys(queues).length * 3 + 3);
+    // Per queue: DLQ, oldest message, consumer errors, throttles; per table: throttles; redirect
+    // latency, errors, throttles; API 5xx; unsignable notifications; job failures queue and
+    // errors of each scheduled function; Aurora at max capacity.
+    const scheduled = new Set(schedules.map((schedule) => schedule.function)).size;
+    expect(alarms).toHaveLength(Object.keys(queues).length * 4 + Object.keys(tables).length + 3 + 1 + 1 + 1 + scheduled + 1);
+    expect(Object.keys(functions)).toContain('scheduledJobs');
     monitoring.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     const body = JSON.stringify(Object.values(monitoring.findResources('AWS::CloudWatch::Dashboard'))[0]!.Properties.DashboardBody);
     for (const name of Object.keys(queues) as QueueName[]) expect(body).toContain(`${queues[name].deadLetterQueueName} depth`);
     expect(body).toContain('Redirect p99 duration');
     expect(body).toContain('HTTP API requests and 5xx rate');
     expect(body).toContain('Unsignable vendor notifications');
+    expect(body).toContain('Failed scheduled job runs');
+    expect(body).toContain('Aurora capacity');
+  });
+});
+
+describe('CloudFront 5xx alarm (us-east-1, where CloudFront publishes its metrics)', () => {
+  const deployed = synthPlatform({}, { account: '123456789012', region: 'eu-west-1' });
+  const edgeAlarms = deployed.stacks.edgeAlarms;
+
+  it('lives in a us-east-1 stack with its own encrypted topic and the operator email', () => {
+    expect(edgeAlarms?.region).toBe('us-east-1');
+    const template = deployed.templates.edgeAlarms;
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: deployed.config.alarmEmail });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: `${deployed.config.stage}-cloudfront-5xx-rate`,
+      Namespace: 'AWS/CloudFront',
+      MetricName: '5xxErrorRate',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Dimensions: [Match.objectLike({ Name: 'DistributionId' }), { Name: 'Region', Value: 'Global' }],
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^Alarms') }],
+    });
+  });
+
+  it("names the edge stack's distribution (carried across regions)", () => {
+    const alarm = Object.values(deployed.templates.edgeAlarms.findResources('AWS::CloudWatch::Alarm'))[0]!.Properties as CfnJson;
+    const distribution = alarm.Dimensions.find((d: CfnJson) => d.Name === 'DistributionId').Value;
+    expect(JSON.stringify(distribution)).toMatch(/Distribution/);
+    expect(deployed.stacks.edge.region).toBe('eu-west-1');
+  });
+
+  it('stays cdk-nag clean with the cross-region reference in place', () => {
+    const report = new AwsSolutionsChecks(deployed.app).validateScope(deployed.app);
+    expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+  });
+
+  it('is left out, with a note, when the account and region are unknown at synth (a credential-less synth)', () => {
+    const agnostic = synthPlatform();
+    expect(agnostic.stacks.edgeAlarms).toBeUndefined();
+    const messages = agnostic.app.synth().getStackByName(agnostic.stacks.edge.stackName).messages;
+    expect(messages.map((m) => `${m.level}: ${String(m.entry.data)}`)).toEqual([expect.stringMatching(/^info: No CloudFront 5xx alarm/)]);
   });
 });

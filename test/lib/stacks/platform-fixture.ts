@@ -4,7 +4,7 @@
  * esbuild for every function would make each file take a minute.
  */
 import { readFileSync } from 'node:fs';
-import { App } from 'aws-cdk-lib';
+import { App, type Environment } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { loadStageConfig, type StageConfig } from '../../../lib/stage-config.js';
 import { createPlatformStacks, type PlatformStacks } from '../../../lib/stacks/platform.js';
@@ -18,13 +18,14 @@ export interface SynthesisedPlatform {
   templates: Record<keyof PlatformStacks, Template>;
 }
 
-export function synthPlatform(context: Record<string, unknown> = {}): SynthesisedPlatform {
+/** `env`: an account and region known at synth (as `cdk deploy` with credentials), else environment-agnostic. */
+export function synthPlatform(context: Record<string, unknown> = {}, env?: Environment): SynthesisedPlatform {
   // The built-in CloudFormation schema validation (a WASM engine, ~20 s per synth here) is left to
   // `cdk synth`; these tests assert the templates themselves and run cdk-nag explicitly.
   process.env.CDK_VALIDATION = 'false';
   const app = new App({ context: { ...cdkContext, ...context, 'aws:cdk:bundling-stacks': [] } });
   const config = loadStageConfig((key) => app.node.tryGetContext(key));
-  const stacks = createPlatformStacks(app, config);
+  const stacks = createPlatformStacks(app, config, env);
   const assembly = app.synth();
   const templates = Object.fromEntries(
     Object.entries(stacks).map(([key, stack]) => [key, Template.fromJSON(assembly.getStackByName(stack.stackName).template)]),

@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { functions, queues, retentionEnvVars, schedules, visibilityTimeoutSeconds, type QueueName } from '../../../lib/resources.js';
 import { retentionConfigFromEnv } from '../../../functions/platform/retention-config.js';
+import { consumerMaxConcurrency } from '../../../lib/stacks/workers-stack.js';
 import { functionNamed, grants, statementsOfRole, synthPlatform } from './platform-fixture.js';
 
 const { config, templates } = synthPlatform({
@@ -26,6 +27,8 @@ describe('workers stack: queue consumers', () => {
       BatchSize: declaration.batchSize,
       MaximumBatchingWindowInSeconds: declaration.maxBatchingWindowSeconds,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
+      // Two batches per ACU of the default 4-ACU cluster: a backlog cannot flood Aurora.
+      ScalingConfig: { MaximumConcurrency: 8 },
     });
     // The queue's visibility timeout (data stack) covers six runs of this consumer.
     expect(visibilityTimeoutSeconds(name)).toBeGreaterThanOrEqual(6 * consumer.properties.Timeout);
@@ -45,7 +48,40 @@ describe('workers stack: queue consumers', () => {
   });
 });
 
+describe('workers stack: consumer concurrency follows Aurora', () => {
+  it('defaults to two batches per ACU of the maximum capacity, within what SQS event sources accept', () => {
+    expect(config.databaseMaxCapacity).toBe(4);
+    expect(consumerMaxConcurrency({ databaseMaxCapacity: 16 })).toBe(32);
+    expect(consumerMaxConcurrency({ databaseMaxCapacity: 0.5 })).toBe(2);
+    expect(consumerMaxConcurrency({ databaseMaxCapacity: 256 })).toBe(512);
+    expect(consumerMaxConcurrency({ databaseMaxCapacity: 4, consumerMaxConcurrency: 3 })).toBe(3);
+  });
+
+  it('takes the stage setting over the default, on every consumer', () => {
+    const tuned = synthPlatform({ consumerMaxConcurrency: '5', databaseMaxCapacity: '64' }).templates.workers;
+    const mappings = Object.values(tuned.findResources('AWS::Lambda::EventSourceMapping'));
+    expect(mappings.map((mapping) => mapping.Properties.ScalingConfig)).toEqual(Object.keys(queues).map(() => ({ MaximumConcurrency: 5 })));
+  });
+});
+
 describe('workers stack: scheduled jobs', () => {
+  it('sends a run that failed on every attempt to an encrypted job-failures queue that keeps it 14 days', () => {
+    const jobs = functionNamed(workers, `${config.stage}-scheduledJobs`);
+    workers.hasResourceProperties('AWS::SQS::Queue', { QueueName: `${config.stage}-job-failures`, SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86_400 });
+    workers.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: jobs.logicalId },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^JobFailures'), 'Arn'] } } },
+    });
+    workers.resourceCountIs('AWS::Lambda::EventInvokeConfig', new Set(schedules.map((schedule) => schedule.function)).size);
+    // Only over TLS, like every other queue.
+    workers.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: Match.stringLikeRegexp('^JobFailures') }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
   it('creates every declared schedule exactly once, invoking its function with {"job": name}', () => {
     workers.resourceCountIs('AWS::Scheduler::Schedule', schedules.length);
     for (const schedule of schedules) {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkWebhookTarget, createWebhookSender, WebhookTargetRefusedError } from '../../../../functions/adapters/http/webhook-sender.js';
+import { checkWebhookTarget, createWebhookSender, WebhookDeadlineError, WebhookTargetRefusedError } from '../../../../functions/adapters/http/webhook-sender.js';
 
 /** A resolver that answers from a table (no network): hostnames the tests control. */
 const dns: Record<string, string[]> = {
@@ -97,5 +97,64 @@ describe('createWebhookSender', () => {
     expect(await sender.post({ url: `${url}/hook`, headers: { 'webhook-id': 'abc', 'content-type': 'application/json' }, body: '{"a":1}' })).toEqual({ status: 204 });
     expect(await sender.post({ url: `${url}/fail`, headers: {}, body: '{}' })).toEqual({ status: 500 });
     expect(received[0]).toMatchObject({ body: '{"a":1}', headers: { 'webhook-id': 'abc', 'content-length': '7' } });
+  });
+});
+
+describe('createWebhookSender: a slow or huge vendor answer', () => {
+  let server: Server;
+  let url: string;
+  /** Bytes each endless answer managed to push before the sender hung up, by path. */
+  const written: Record<string, number> = {};
+  const timers = new Set<NodeJS.Timeout>();
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const path = req.url ?? '';
+        written[path] = 0;
+        if (path === '/silent') return; // never answers
+        res.writeHead(path === '/huge-error' ? 500 : 200, { 'content-type': 'text/plain' });
+        // /trickle: a byte every 10 ms, forever (each byte resets an idle timeout);
+        // /huge and /huge-error: 16 KiB chunks, forever.
+        const chunk = path === '/trickle' ? Buffer.from('.') : Buffer.alloc(16 * 1024, 'x');
+        const timer = setInterval(() => {
+          if (res.destroyed) {
+            clearInterval(timer);
+            timers.delete(timer);
+            return;
+          }
+          res.write(chunk);
+          written[path]! += chunk.length;
+        }, path === '/trickle' ? 10 : 1);
+        timers.add(timer);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    for (const timer of timers) clearInterval(timer);
+    server.closeAllConnections();
+    return new Promise<void>((r) => server.close(() => r()));
+  });
+
+  it('gives up on a vendor that trickles its answer once the total deadline passes, though the socket is never idle', async () => {
+    const sender = createWebhookSender({ allowPrivateTargets: true, timeoutMs: 60_000, deadlineMs: 200 });
+    await expect(sender.post({ url: `${url}/trickle`, headers: {}, body: '{}' })).rejects.toBeInstanceOf(WebhookDeadlineError);
+    expect(written['/trickle']).toBeGreaterThan(0);
+  });
+
+  it('gives up on a vendor that accepts the request and never answers', async () => {
+    const sender = createWebhookSender({ allowPrivateTargets: true, timeoutMs: 60_000, deadlineMs: 150 });
+    await expect(sender.post({ url: `${url}/silent`, headers: {}, body: '{}' })).rejects.toThrow(/within 150 ms/);
+  });
+
+  it.each([
+    ['/huge', 200],
+    ['/huge-error', 500],
+  ])('reads at most the cap of an endless answer (%s) and reports its status', async (path, status) => {
+    // The deadline is far away: only the cap can end this delivery in time.
+    const sender = createWebhookSender({ allowPrivateTargets: true, deadlineMs: 20_000 });
+    expect(await sender.post({ url: `${url}${path}`, headers: {}, body: '{}' })).toEqual({ status });
   });
 });
