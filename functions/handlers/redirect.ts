@@ -303,7 +303,10 @@ function originVerifyFor(deps: PlatformDeps): RedirectDeps['originVerify'] {
   if (deps.originVerifySecrets) return { secrets: deps.originVerifySecrets, graceSeconds };
   const secretId = deps.config.originVerifySecretId;
   if (!secretId) return undefined;
-  return { secrets: createSecretsManagerOriginVerifySecrets({ client: new SecretsManagerClient({}), secretId, now: deps.now }), graceSeconds };
+  return {
+    secrets: createSecretsManagerOriginVerifySecrets({ client: new SecretsManagerClient(originVerifySecretsClientConfig), secretId, now: deps.now }),
+    graceSeconds,
+  };
 }
 
 /** The Lambda handler on the platform's clients: DynamoDB links (cached) and clicks, SQS clicks queue. */
@@ -340,5 +343,15 @@ export const redirectAwsClientConfig = {
   // Without throwOnRequestTimeout a passed requestTimeout is only logged, and the call hangs on.
   requestHandler: { connectionTimeout: 100, requestTimeout: 300, throwOnRequestTimeout: true },
 } as const satisfies AwsClientConfig;
+
+/**
+ * Secrets Manager is read once per few minutes (a cache miss): a little more room than the hot
+ * path's clients, still well inside the redirect's budget. A read that fails leaves the request
+ * unverified (viewer headers not believed), never unanswered.
+ */
+export const originVerifySecretsClientConfig = {
+  maxAttempts: 2,
+  requestHandler: { connectionTimeout: 200, requestTimeout: 800, throwOnRequestTimeout: true },
+} as const;
 
 export const handler = lazyHandler(() => createHandler(platformDepsFromEnv(process.env, redirectAwsClientConfig)));

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -10,7 +11,15 @@ import { createDynamoDbLinkStore } from '../../../functions/adapters/aws/dynamod
 import { createDynamoDbRequestRateCounter } from '../../../functions/adapters/aws/dynamodb-request-rate-counter.js';
 import { createSqsClickQueue } from '../../../functions/adapters/aws/sqs-click-queue.js';
 import { clickMessageSchema } from '../../../functions/domain/clicks/click-message.js';
-import { createHandler, createRedirect, redirectAwsClientConfig, type RedirectLogger, type RedirectResult } from '../../../functions/handlers/redirect.js';
+import { createSecretsManagerOriginVerifySecrets } from '../../../functions/adapters/aws/secrets-manager-origin-verify-secrets.js';
+import {
+  createHandler,
+  createRedirect,
+  originVerifySecretsClientConfig,
+  redirectAwsClientConfig,
+  type RedirectLogger,
+  type RedirectResult,
+} from '../../../functions/handlers/redirect.js';
 import { platformDepsFromEnv, type PlatformDeps } from '../../../functions/platform/composition-root.js';
 import type { LinkItem } from '../../../functions/ports/link-store.js';
 import type { OriginVerifySecretVersions } from '../../../functions/ports/origin-verify-secrets.js';
@@ -540,6 +549,14 @@ describe('redirect: an AWS dependency that hangs', () => {
     // Well inside the redirect's own timeout even when every call uses all its attempts.
     const worstCallMs = redirectAwsClientConfig.maxAttempts * (redirectAwsClientConfig.requestHandler.connectionTimeout + redirectAwsClientConfig.requestHandler.requestTimeout);
     expect(3 * worstCallMs).toBeLessThan(5_000 / 2);
+  });
+
+  it('a hanging Secrets Manager gives up on the origin-verify secret in bounded time (the request is then unverified, never unanswered)', async () => {
+    const client = new SecretsManagerClient({ ...originVerifySecretsClientConfig, endpoint: hangingUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const secrets = createSecretsManagerOriginVerifySecrets({ client, secretId: 'origin-verify', now: () => new Date('2024-03-15T10:00:00Z') });
+    await expect(secrets.read()).rejects.toThrow();
+    const worstMs = originVerifySecretsClientConfig.maxAttempts * (originVerifySecretsClientConfig.requestHandler.connectionTimeout + originVerifySecretsClientConfig.requestHandler.requestTimeout);
+    expect(worstMs).toBeLessThan(5_000 / 2);
   });
 
   it('a hanging SQS still sends the shopper on, the click kept by the hot-store copy', async () => {
