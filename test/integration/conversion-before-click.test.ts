@@ -4,25 +4,14 @@
  * rows itself (idempotently, with the cookie, the journey and the click totals) and attributes
  * correctly. When the clicks queue is consumed afterwards, nothing is written twice.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createIngestClicks } from '../../functions/handlers/ingest-clicks.js';
 import { seedProgram } from '../helpers/seed.js';
 import { sqsEvent } from '../functions/domain/clicks/fixtures.js';
-import { conversionOf, sale, startHarness, type Harness } from '../functions/handlers/attribute-conversions-fixture.js';
-import { expectBalanced } from '../helpers/reconcile.js';
+import { conversionOf, sale, useHarness } from '../functions/handlers/attribute-conversions-fixture.js';
 
 describe('a conversion before its click reached Aurora', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  // Every scenario leaves the books balanced: touches = commission, payout events = payouts.
-  afterEach(async () => {
-    await expectBalanced(h.sql);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness();
 
   it('is attributed from the hot store, and the click rows get written once', async () => {
     const program = await seedProgram(h.sql, { version: { attributionModel: 'linear' } });

@@ -4,14 +4,13 @@
  * edit is priced on the clicked version's terms, keeps the partner's override (it follows the
  * enrollment), counts in the enrollment's totals, and rebuild-totals agrees with all of it.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CampaignTerms } from '../../../functions/domain/campaigns/campaign-terms.js';
 import { runRebuildTotalsJob } from '../../../functions/jobs/rebuild-totals.js';
 import type { SqlExecutor } from '../../../functions/ports/sql-executor.js';
 import { editCampaign } from '../../helpers/edit-campaign.js';
-import { expectBalanced } from '../../helpers/reconcile.js';
 import { seedOverride, seedProgram, type SeededProgram } from '../../helpers/seed.js';
-import { conversionOf, refund, sale, startHarness, type Harness } from './attribute-conversions-fixture.js';
+import { conversionOf, refund, sale, useHarness } from './attribute-conversions-fixture.js';
 
 async function enrollmentTotals(sql: SqlExecutor, partnerId: number, campaignId: number) {
   const { rows } = await sql.query<Record<string, unknown>>(
@@ -24,16 +23,7 @@ async function enrollmentTotals(sql: SqlExecutor, partnerId: number, campaignId:
 }
 
 describe('attribute-conversions: a campaign edit between a click and its sale', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterEach(async () => {
-    await expectBalanced(h.sql);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness();
 
   async function clickThenEdit(program: SeededProgram, patch: Partial<CampaignTerms>) {
     const click = await h.click(program.partners[0]!.links[0]!, '2024-03-15T10:00:00.000Z');

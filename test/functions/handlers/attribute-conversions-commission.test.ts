@@ -1,23 +1,12 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { notificationIdFor } from '../../../functions/handlers/attribute-conversions.js';
 import { notificationMessageSchema } from '../../../functions/ports/notification-message.js';
 import { seedMilestone, seedOverride, seedProgram, seedReward, seedRule } from '../../helpers/seed.js';
-import { conversionOf, sale, startHarness, type Harness } from './attribute-conversions-fixture.js';
-import { expectBalanced } from '../../helpers/reconcile.js';
+import { conversionOf, sale, useHarness } from './attribute-conversions-fixture.js';
 
 describe('attribute-conversions: commission precedence, fraud, idempotency', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  // Every scenario leaves the books balanced: touches = commission, payout events = payouts.
-  afterEach(async () => {
-    await expectBalanced(h.sql);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness();
 
   async function oneClickSale(program: Awaited<ReturnType<typeof seedProgram>>, overrides: Parameters<typeof sale>[1] = {}) {
     const click = await h.click(program.partners[0]!.links[0]!, '2024-03-15T10:00:00.000Z');

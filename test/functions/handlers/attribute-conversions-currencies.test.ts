@@ -3,26 +3,16 @@
  * ISO 4217 minor units (JPY 0, KWD 3), a sale in another currency than its campaign's refused with
  * its reason, a partner earning in USD and EUR paid once per currency, books balanced per currency.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runPayoutsJob } from '../../../functions/jobs/payouts.js';
 import { reconciliationMoney } from '../../../functions/repositories/reconciliation.js';
 import { partnerDashboard } from '../../../functions/repositories/enrollments.js';
 import { enrollPartner, seedCampaignVersion, seedPartner, seedProgram, seedVendor } from '../../helpers/seed.js';
 import { seedPaymentMethod } from '../../helpers/payout-fixtures.js';
-import { expectBalanced } from '../../helpers/reconcile.js';
-import { conversionOf, refund, sale, startHarness, type Harness } from './attribute-conversions-fixture.js';
+import { conversionOf, refund, sale, useHarness } from './attribute-conversions-fixture.js';
 
 describe('attribute-conversions: currencies', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  afterEach(async () => {
-    await expectBalanced(h.sql);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness();
 
   async function oneClickSale(program: Awaited<ReturnType<typeof seedProgram>>, overrides: Parameters<typeof sale>[1]) {
     const click = await h.click(program.partners[0]!.links[0]!, '2024-03-15T10:00:00.000Z');

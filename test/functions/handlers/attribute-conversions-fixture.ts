@@ -1,5 +1,7 @@
 /** Shared set-up of the attribute-conversions tests: PGlite, dynalite, local SQS, and message builders. */
 import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { expectBalanced } from '../../helpers/reconcile.js';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { createDynamoDbClickStore } from '../../../functions/adapters/aws/dynamodb-click-store.js';
@@ -180,4 +182,23 @@ export function cents(values: readonly string[]): bigint {
     const c = BigInt(whole!) * 100n + BigInt((frac + '00').slice(0, 2));
     return sum + (negative ? -c : c);
   }, 0n);
+}
+
+/**
+ * One harness for the enclosing describe block: started before its tests, closed after them, and
+ * every scenario must leave the books balanced (touches = commission, payout events = payouts).
+ * The returned object is the harness itself, filled in once it has started.
+ */
+export function useHarness(): Harness {
+  const harness = {} as Harness;
+  beforeAll(async () => {
+    Object.assign(harness, await startHarness());
+  });
+  afterEach(async () => {
+    await expectBalanced(harness.sql);
+  });
+  afterAll(async () => {
+    await harness.close?.();
+  });
+  return harness;
 }

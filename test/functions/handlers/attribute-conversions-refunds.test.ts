@@ -1,25 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ConversionMessage, RefundMessage } from '../../../functions/ports/conversion-message.js';
 import { seedProgram, type SeededProgram } from '../../helpers/seed.js';
-import { cents, conversionOf, refund, sale, startHarness, type Harness } from './attribute-conversions-fixture.js';
-import { expectBalanced } from '../../helpers/reconcile.js';
+import { cents, conversionOf, refund, sale, useHarness } from './attribute-conversions-fixture.js';
 import { formatAmount, parseAmount } from '../../../functions/domain/money/currency.js';
 
 /** A NUMERIC(13,3) column's text as a USD amount ("6.670" -> "6.67"): these programs price in USD. */
 const usd = (value: string | null | undefined) => (value === null || value === undefined ? value : formatAmount(parseAmount(value, 'USD'), 'USD'));
 
 describe('attribute-conversions: refunds and disputes', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  // Every scenario leaves the books balanced: touches = commission, payout events = payouts.
-  afterEach(async () => {
-    await expectBalanced(h.sql);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness();
 
   /** A linear A -> B journey and a $100.00 sale at 10 % (touches 5.00 / 5.00). */
   async function journeySale(overrides: Partial<ConversionMessage> = {}): Promise<{ program: SeededProgram; message: ConversionMessage }> {

@@ -1,20 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seedProgram } from '../../helpers/seed.js';
-import { cents, conversionOf, sale, startHarness, type Harness } from './attribute-conversions-fixture.js';
-import { expectBalanced } from '../../helpers/reconcile.js';
+import { cents, conversionOf, sale, useHarness } from './attribute-conversions-fixture.js';
 
 describe('attribute-conversions: attribution into rows', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-  });
-  // Every scenario leaves the books balanced: touches = commission, payout events = payouts.
-  afterEach(async () => {
-    await expectBalanced(h.sql);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const h = useHarness();
 
   // The dictionary's journey: A (day 1) -> B (day 2) -> A (day 3) -> $100 sale at 10 % = $10.00.
   it.each([
