@@ -20,24 +20,32 @@ describe('percentile (nearest rank)', () => {
 
 describe('runClosedLoop', () => {
   it('keeps exactly `concurrency` requests in flight and starts none after the deadline', async () => {
+    // A clock that moves only when a step ends: the deadline is a count of finished steps, so a
+    // loaded machine cannot move it between the check and the step (the wall clock once did).
+    let clock = 0;
     let inFlight = 0;
     let most = 0;
     const startedAt: number[] = [];
-    const deadline = performance.now() + 50;
+    const deadline = 10;
     await runClosedLoop({
       concurrency: 3,
       deadline,
+      now: () => clock,
       step: async () => {
-        startedAt.push(performance.now());
+        startedAt.push(clock);
         inFlight += 1;
         most = Math.max(most, inFlight);
-        await new Promise((resolve) => setTimeout(resolve, 5));
+        await new Promise((resolve) => setTimeout(resolve, 1));
         inFlight -= 1;
+        clock += 1;
       },
     });
     expect(most).toBe(3);
     expect(inFlight).toBe(0);
     expect(startedAt.every((t) => t < deadline)).toBe(true);
+    // Every worker stops at the first check past the deadline: 10 steps to reach it, at most one more per worker.
+    expect(startedAt.length).toBeGreaterThanOrEqual(deadline);
+    expect(startedAt.length).toBeLessThanOrEqual(deadline + 2);
   });
 
   it('runs nothing when the deadline has passed', async () => {

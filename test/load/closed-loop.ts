@@ -42,11 +42,14 @@ export async function runClosedLoop(options: {
   concurrency: number;
   deadline: number;
   step: (worker: number) => Promise<void>;
+  /** The clock the deadline is read on. @default performance.now */
+  now?: () => number;
 }): Promise<number> {
-  const started = performance.now();
+  const now = options.now ?? (() => performance.now());
+  const started = now();
   const worker = async (index: number) => {
-    while (performance.now() < options.deadline) await options.step(index);
+    while (now() < options.deadline) await options.step(index);
   };
   await Promise.all(Array.from({ length: options.concurrency }, (_, index) => worker(index)));
-  return performance.now() - started;
+  return now() - started;
 }
