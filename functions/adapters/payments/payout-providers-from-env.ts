@@ -24,7 +24,7 @@ const payoutEnvironmentSchema = z.object({
  * it. A provider still silent after that leaves the payout `processing` with its idempotency key,
  * and the operator's retry re-sends the same key, so nothing is lost by giving up early.
  */
-const withinApiTimeout = { timeoutMs: 2_500, retries: 1, retryMinDelayMs: 250, retryMaxDelayMs: 500 } as const;
+export const withinApiTimeout = { timeoutMs: 2_500, retries: 1, retryMinDelayMs: 250, retryMaxDelayMs: 500 } as const;
 
 export function payoutProvidersFromEnv(env: NodeJS.ProcessEnv, fetchFn: typeof fetch = fetch): PayoutProviders {
   const parsed = payoutEnvironmentSchema.parse(env);
