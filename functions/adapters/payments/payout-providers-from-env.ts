@@ -1,7 +1,9 @@
 /**
  * Builds the payout providers a deployment is configured for. Wire (manual) always exists; Stripe
  * and PayPal exist only when their credentials are set, so a payout to an unconfigured provider
- * fails with a clear reason instead of a network error.
+ * fails with a clear reason instead of a network error. Credentials in the environment are the
+ * local runner's way; on AWS the CDK app sets none and `payoutProvidersFromSecrets` reads them from
+ * Secrets Manager at run time.
  */
 import * as z from 'zod/mini';
 import type { PayoutProvider, PayoutProviderName } from '../../ports/payout-provider.js';
