@@ -51,20 +51,26 @@ export function createHandler(deps: PlatformDeps, options: ManagementApiOptions 
  * holds their ARNs only); STRIPE_SECRET_KEY / PAYPAL_CLIENT_* in the environment are the local
  * runner's way and are never set by the CDK app.
  */
-export const handler = lazyHandler(() => {
-  const secretReader = createPowertoolsSecretReader({ client: new SecretsManagerClient(secretReaderClientConfig) });
-  return createHandler(
-    Object.assign(platformDepsFromEnv(), {
-      secretReader,
-      payoutProviders: {
-        ...payoutProvidersFromEnv(process.env),
-        ...payoutProvidersFromSecrets({
-          secrets: secretReader,
-          stripeSecretId: process.env[envVars.stripePayoutSecretId] || undefined,
-          paypalSecretId: process.env[envVars.paypalPayoutSecretId] || undefined,
-        }),
-      },
+export function secretDepsFromEnv(env: NodeJS.ProcessEnv, client: SecretsManagerClient, fetchFn: typeof fetch = fetch): Pick<PlatformDeps, 'secretReader' | 'payoutProviders'> {
+  const secretReader = createPowertoolsSecretReader({ client });
+  return {
+    secretReader,
+    payoutProviders: {
+      ...payoutProvidersFromEnv(env, fetchFn),
+      ...payoutProvidersFromSecrets({
+        secrets: secretReader,
+        stripeSecretId: env[envVars.stripePayoutSecretId] || undefined,
+        paypalSecretId: env[envVars.paypalPayoutSecretId] || undefined,
+        fetchFn,
+      }),
+    },
+  };
+}
+
+export const handler = lazyHandler(() =>
+  createHandler(
+    Object.assign(platformDepsFromEnv(), secretDepsFromEnv(process.env, new SecretsManagerClient(secretReaderClientConfig)), {
       paymentDataCipher: paymentDataCipherFromEnv(process.env),
     }),
-  );
-});
+  ),
+);
