@@ -315,7 +315,14 @@ export const envVars = {
   /** The migrations handler only: `{ "<role>": "<secret ARN>" }`, the roles it gives LOGIN and their secret's password. */
   dbRoleSecrets: 'DB_ROLE_SECRETS',
   publicBaseUrl: 'PUBLIC_BASE_URL',
+  /** Local runner only (never set by the CDK app, ignored inside Lambda): the operator token's value. */
   adminToken: 'ADMIN_TOKEN',
+  /** The management API's operator-token secret: its ARN (the value stays in Secrets Manager). */
+  adminTokenSecretId: 'ADMIN_TOKEN_SECRET_ID',
+  adminTokenGraceSeconds: 'ADMIN_TOKEN_GRACE_SECONDS',
+  /** The payout credentials' secrets (ARNs): `{"secret_key"}` for Stripe, `{"client_id","client_secret"}` for PayPal. */
+  stripePayoutSecretId: 'STRIPE_PAYOUT_SECRET_ID',
+  paypalPayoutSecretId: 'PAYPAL_PAYOUT_SECRET_ID',
   repeatClickWindowSeconds: 'REPEAT_CLICK_WINDOW_SECONDS',
   payoutKeyNamespace: 'PAYOUT_KEY_NAMESPACE',
   /** The redirect's origin-verify secret: its ARN (the value stays in Secrets Manager). */

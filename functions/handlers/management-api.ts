@@ -12,7 +12,11 @@ import { toGatewayResult } from '../platform/http/responses.js';
 import type { ApiDeps } from '../platform/http/route.js';
 import type { LinkStore } from '../ports/link-store.js';
 import { createLinkStore } from '../adapters/aws/link-writer.js';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { envVars } from '../../lib/resources.js';
+import { createPowertoolsSecretReader, secretReaderClientConfig } from '../adapters/aws/powertools-secret-reader.js';
 import { payoutProvidersFromEnv } from '../adapters/payments/payout-providers-from-env.js';
+import { payoutProvidersFromSecrets } from '../adapters/payments/payout-providers-from-secrets.js';
 import { paymentDataCipherFromEnv } from '../adapters/crypto/payment-data-cipher-from-env.js';
 import { createRouter } from './api/router.js';
 import { allRoutes } from './api/routes-index.js';
@@ -42,10 +46,30 @@ export function createHandler(deps: PlatformDeps, options: ManagementApiOptions 
     wrapped(event, (context ?? {}) as Context);
 }
 
+/**
+ * On AWS the operator token and the payout credentials come from Secrets Manager (the environment
+ * holds their ARNs only); STRIPE_SECRET_KEY / PAYPAL_CLIENT_* in the environment are the local
+ * runner's way and are never set by the CDK app.
+ */
+export function secretDepsFromEnv(env: NodeJS.ProcessEnv, client: SecretsManagerClient, fetchFn: typeof fetch = fetch): Pick<PlatformDeps, 'secretReader' | 'payoutProviders'> {
+  const secretReader = createPowertoolsSecretReader({ client });
+  return {
+    secretReader,
+    payoutProviders: {
+      ...payoutProvidersFromEnv(env, fetchFn),
+      ...payoutProvidersFromSecrets({
+        secrets: secretReader,
+        stripeSecretId: env[envVars.stripePayoutSecretId] || undefined,
+        paypalSecretId: env[envVars.paypalPayoutSecretId] || undefined,
+        fetchFn,
+      }),
+    },
+  };
+}
+
 export const handler = lazyHandler(() =>
   createHandler(
-    Object.assign(platformDepsFromEnv(), {
-      payoutProviders: payoutProvidersFromEnv(process.env),
+    Object.assign(platformDepsFromEnv(), secretDepsFromEnv(process.env, new SecretsManagerClient(secretReaderClientConfig)), {
       paymentDataCipher: paymentDataCipherFromEnv(process.env),
     }),
   ),

@@ -12,6 +12,7 @@ import { DEFAULT_VELOCITY_LIMITS, type VelocityLimits } from '../domain/clicks/v
 import type { OriginVerifySecrets } from '../ports/origin-verify-secrets.js';
 import type { PaymentDataCipher } from '../ports/payment-data-cipher.js';
 import type { PayoutProvider, PayoutProviderName } from '../ports/payout-provider.js';
+import type { SecretReader } from '../ports/secret-reader.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 import { retentionConfigFromEnv, type RetentionConfig } from './retention-config.js';
 
@@ -22,8 +23,12 @@ export interface PlatformConfig {
   queueUrls: Record<QueueName, string>;
   /** Base of every short link, e.g. `https://go.example.com`. */
   publicBaseUrl: string;
-  /** Operator bearer token; absent where no admin route is served. */
+  /** Local only (ADMIN_TOKEN, ignored inside Lambda): the operator bearer token as a plain value. */
   adminToken?: string;
+  /** ARN or name of the operator-token secret (never its value); read at run time through `PlatformDeps.secretReader`. */
+  adminTokenSecretId?: string;
+  /** How long after a rotation the previous operator token is still accepted. @default 900 */
+  adminTokenGraceSeconds?: number;
   /** A visitor's repeat clicks on one link inside this window are not counted. */
   repeatClickWindowSeconds: number;
   /** Prefix of payout idempotency keys, for deployments sharing one provider account. */
@@ -57,6 +62,8 @@ export interface PlatformDeps {
    * Built by `payoutProvidersFromEnv` (functions/adapters/payments) where a function needs them.
    */
   payoutProviders?: Partial<Record<PayoutProviderName, PayoutProvider>>;
+  /** Secrets read at run time by id (Secrets Manager through Powertools, cached); built by the functions that read any. */
+  secretReader?: SecretReader;
   /** The origin-verify secret, given directly (the local platform's); on AWS it comes from `config.originVerifySecretId`. */
   originVerifySecrets?: OriginVerifySecrets;
   /**
@@ -72,6 +79,8 @@ const optionalString = z.optional(z.string().check(z.minLength(1)));
 const environmentSchema = z.object({
   [envVars.publicBaseUrl]: z._default(z.url(), 'http://127.0.0.1:3000'),
   [envVars.adminToken]: optionalString,
+  [envVars.adminTokenSecretId]: optionalString,
+  [envVars.adminTokenGraceSeconds]: z.optional(z.coerce.number().check(z.int(), z.minimum(0))),
   [envVars.repeatClickWindowSeconds]: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 3600),
   [envVars.databaseUrl]: optionalString,
   [envVars.dbClusterArn]: optionalString,
@@ -99,7 +108,10 @@ export function platformConfigFromEnv(env: NodeJS.ProcessEnv): PlatformConfig {
     tableNames,
     queueUrls,
     publicBaseUrl: parsed[envVars.publicBaseUrl].replace(/\/+$/, ''),
-    adminToken: parsed[envVars.adminToken],
+    // A secret's value never sits in a Lambda's environment: there the token comes from Secrets Manager.
+    adminToken: env.AWS_LAMBDA_FUNCTION_NAME ? undefined : parsed[envVars.adminToken],
+    adminTokenSecretId: parsed[envVars.adminTokenSecretId],
+    adminTokenGraceSeconds: parsed[envVars.adminTokenGraceSeconds],
     repeatClickWindowSeconds: parsed[envVars.repeatClickWindowSeconds],
     payoutKeyNamespace: parsed[envVars.payoutKeyNamespace],
     originVerifySecretId: parsed[envVars.originVerifySecretId],

@@ -3,7 +3,7 @@
  * route taken from lib/resources.ts. Throttling is set on the default stage; access logs go to a
  * log group. Authentication happens in the handlers (API keys, webhook signatures), not here.
  */
-import { CfnOutput, Fn, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Fn, RemovalPolicy, SecretValue, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -14,6 +14,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { DEFAULT_ADMIN_TOKEN_GRACE_SECONDS } from '../../functions/platform/http/admin-tokens-of.js';
 import { envVars, routes, type FunctionName } from '../resources.js';
 import type { StageConfig } from '../stage-config.js';
 import { createPlatformFunction, type PlatformData } from '../constructs/platform-function.js';
@@ -154,19 +155,45 @@ export class ApiStack extends Stack {
     }
 
     // The operator's bearer token for /v1/admin/*: generated once, readable in Secrets Manager.
+    // The management API gets the secret's ARN and reads the value at run time (Powertools
+    // Parameters, cached 5 minutes), so a rotation needs no redeploy: docs/operations.md "Secrets".
     const adminToken = new secretsmanager.Secret(this, 'AdminToken', {
       secretName: `${config.stage}/affiliate/admin-token`,
       description: 'Bearer token of the operator routes (/v1/admin/*) of the management API',
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
     });
+    Validations.of(adminToken).acknowledge(
+      { id: 'AwsSolutions-SMG4', reason: 'Rotated by the operator (put-secret-value); the management API reads it at run time and accepts the previous value for ADMIN_TOKEN_GRACE_SECONDS, so no rotation Lambda is needed. docs/operations.md "Secrets".' },
+    );
+    // The payout credentials: created with the placeholder `{}` (provider off), filled by the
+    // operator with the documented JSON; the provider is on once its secret holds credentials.
+    const payoutSecrets = {
+      [envVars.stripePayoutSecretId]: new secretsmanager.Secret(this, 'StripePayoutSecret', {
+        secretName: `${config.stage}/affiliate/payouts/stripe`,
+        description: 'Stripe payouts: {"secret_key": "sk_live_..."}; {} leaves Stripe payouts off',
+        secretStringValue: SecretValue.unsafePlainText('{}'),
+      }),
+      [envVars.paypalPayoutSecretId]: new secretsmanager.Secret(this, 'PayPalPayoutSecret', {
+        secretName: `${config.stage}/affiliate/payouts/paypal`,
+        description: 'PayPal payouts: {"client_id": "...", "client_secret": "..."}; {} leaves PayPal payouts off',
+        secretStringValue: SecretValue.unsafePlainText('{}'),
+      }),
+    };
+    for (const secret of Object.values(payoutSecrets)) {
+      Validations.of(secret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason: 'Credentials issued by the payment provider: rotated in its dashboard, then put-secret-value; the management API picks the new value up within its cache age. docs/operations.md "Secrets".',
+      });
+    }
     const managementApi = this.functions.managementApi;
     if (managementApi) {
-      // A CloudFormation dynamic reference: the value is resolved at deploy time, never in the template.
-      managementApi.addEnvironment(envVars.adminToken, adminToken.secretValue.unsafeUnwrap());
+      // GetSecretValue only (grantRead would add DescribeSecret): the one call the reader makes.
+      const secretArns = [adminToken.secretArn, ...Object.values(payoutSecrets).map((secret) => secret.secretArn)];
+      managementApi.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: secretArns }));
+      managementApi.addEnvironment(envVars.adminTokenSecretId, adminToken.secretArn);
+      managementApi.addEnvironment(envVars.adminTokenGraceSeconds, String(DEFAULT_ADMIN_TOKEN_GRACE_SECONDS));
+      for (const [variable, secret] of Object.entries(payoutSecrets)) managementApi.addEnvironment(variable, secret.secretArn);
     }
-    Validations.of(adminToken).acknowledge(
-      { id: 'AwsSolutions-SMG4', reason: 'A static operator token handed to the management API at deploy time; rotate by changing the secret and redeploying.' },
-    );
 
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
     for (const route of routes) {
@@ -198,6 +225,8 @@ export class ApiStack extends Stack {
       description: 'Inbound webhook URL (also served on the short-link domain)',
     });
     new CfnOutput(this, 'AdminTokenSecretName', { value: adminToken.secretName, description: 'aws secretsmanager get-secret-value --secret-id <this>' });
+    new CfnOutput(this, 'StripePayoutSecretName', { value: payoutSecrets[envVars.stripePayoutSecretId].secretName, description: 'put-secret-value {"secret_key": "..."} to turn Stripe payouts on' });
+    new CfnOutput(this, 'PayPalPayoutSecretName', { value: payoutSecrets[envVars.paypalPayoutSecretId].secretName, description: 'put-secret-value {"client_id": "...", "client_secret": "..."} to turn PayPal payouts on' });
     // The host CloudFront forwards to: the custom API domain when there is one (the execute-api
     // endpoint is disabled then), else the execute-api name without scheme.
     this.originHost = config.apiDomain && config.apiCertificateArn ? config.apiDomain : Fn.select(2, Fn.split('/', this.httpApi.apiEndpoint));

@@ -1,7 +1,9 @@
 /**
  * Builds the payout providers a deployment is configured for. Wire (manual) always exists; Stripe
  * and PayPal exist only when their credentials are set, so a payout to an unconfigured provider
- * fails with a clear reason instead of a network error.
+ * fails with a clear reason instead of a network error. Credentials in the environment are the
+ * local runner's way; on AWS the CDK app sets none and `payoutProvidersFromSecrets` reads them from
+ * Secrets Manager at run time.
  */
 import * as z from 'zod/mini';
 import type { PayoutProvider, PayoutProviderName } from '../../ports/payout-provider.js';
@@ -24,7 +26,7 @@ const payoutEnvironmentSchema = z.object({
  * it. A provider still silent after that leaves the payout `processing` with its idempotency key,
  * and the operator's retry re-sends the same key, so nothing is lost by giving up early.
  */
-const withinApiTimeout = { timeoutMs: 2_500, retries: 1, retryMinDelayMs: 250, retryMaxDelayMs: 500 } as const;
+export const withinApiTimeout = { timeoutMs: 2_500, retries: 1, retryMinDelayMs: 250, retryMaxDelayMs: 500 } as const;
 
 export function payoutProvidersFromEnv(env: NodeJS.ProcessEnv, fetchFn: typeof fetch = fetch): PayoutProviders {
   const parsed = payoutEnvironmentSchema.parse(env);

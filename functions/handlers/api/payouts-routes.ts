@@ -4,8 +4,8 @@
  * docs/payouts.md "Sending a payout": commit `processing` + `processed_at` + the key, call the
  * provider outside any transaction, then record the outcome.
  *
- * Providers come from `deps.payoutProviders`: the Lambda builds them from its environment
- * (`payoutProvidersFromEnv`: STRIPE_SECRET_KEY, PAYPAL_CLIENT_ID/SECRET), tests inject adapters that
+ * Providers come from `deps.payoutProviders`: the Lambda builds them from Secrets Manager
+ * (`payoutProvidersFromSecrets`; locally `payoutProvidersFromEnv`), tests inject adapters that
  * replay recorded responses; without any, only wire (manual) payouts can be sent.
  */
 import { z } from 'zod';

@@ -6,6 +6,7 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { authenticate } from '../../platform/http/authenticate.js';
+import { adminTokensOf } from '../../platform/http/admin-tokens-of.js';
 import { ForbiddenError, MethodNotAllowedError, NotFoundError, ValidationError } from '../../platform/http/errors.js';
 import { parseWith, readJsonBody } from '../../platform/http/parse-request.js';
 import { actorOf, type Principal } from '../../platform/http/principal.js';
@@ -105,7 +106,7 @@ export function createRouter(routes: readonly AnyRoute[]): Router {
       const ip = event.requestContext.http.sourceIp ?? null;
       let principal: Principal | undefined;
       if (route.auth !== 'none') {
-        principal = await authenticate({ event, sql: deps.sql, adminToken: deps.config.adminToken, now });
+        principal = await authenticate({ event, sql: deps.sql, adminTokens: adminTokensOf(deps), now });
         if (!authKindAllowed(route, principal)) {
           throw new ForbiddenError(`This route needs ${credentialNames[route.auth]}.`);
         }

@@ -1,6 +1,7 @@
 /**
  * Authentication: `Authorization: Bearer <token>` is the operator token (constant-time compare
- * against ADMIN_TOKEN) or an API key (looked up by its SHA-256 hash). Every failure is the same
+ * against the tokens `adminTokens` accepts: Secrets Manager's current and, in the rotation's grace
+ * period, previous value on AWS; ADMIN_TOKEN locally) or an API key (looked up by its SHA-256 hash). Every failure is the same
  * 401 so a caller cannot tell a wrong key from a revoked or expired one.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -31,19 +32,23 @@ export function bearerTokenOf(event: Pick<APIGatewayProxyEventV2, 'headers'>): s
 export async function authenticate({
   event,
   sql,
-  adminToken,
+  adminTokens,
   now,
 }: {
   event: Pick<APIGatewayProxyEventV2, 'headers'> & { requestContext?: { http?: { sourceIp?: string } } };
   sql: SqlExecutor;
-  adminToken: string | undefined;
+  /** The operator tokens accepted at `now`; asked only for a bearer token that is not an API key. */
+  adminTokens: (now: Date) => Promise<readonly string[]>;
   now: Date;
 }): Promise<Principal> {
   const token = bearerTokenOf(event);
   if (!token) throw new UnauthorizedError();
   const ownerType = ownerTypeOfKey(token);
   if (!ownerType) {
-    if (adminToken && constantTimeEqual(token, adminToken)) return { kind: 'operator' };
+    const accepted = await adminTokens(now);
+    // Every candidate is compared (no early exit), so timing does not tell which one matched.
+    const matches = accepted.map((adminToken) => constantTimeEqual(token, adminToken));
+    if (matches.includes(true)) return { kind: 'operator' };
     throw new UnauthorizedError('The bearer token is not a valid API key.');
   }
   const key = await findKeyWithOwnerByHash(sql, hashApiKey(token));

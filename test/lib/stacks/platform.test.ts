@@ -143,6 +143,8 @@ describe('the whole app', () => {
       }
       // The redirect reads the origin-verify secret (api stack), and nothing else does.
       if (name === 'redirect') expected.add('secretsmanager:GetSecretValue on OriginVerifySecret');
+      // The management API reads the operator token and the payout credentials it sends payouts with, and nothing else does.
+      if (name === 'managementApi') for (const secret of ['AdminToken', 'StripePayoutSecret', 'PayPalPayoutSecret']) expected.add(`secretsmanager:GetSecretValue on ${secret}`);
       if (paymentDataKey.includes('seal')) expected.add('kms:GenerateDataKey on PaymentDataKey');
       if (paymentDataKey.includes('open')) expected.add('kms:Decrypt on PaymentDataKey');
       const consumes = queueDeclarations.find((queue) => queue.consumer === name);

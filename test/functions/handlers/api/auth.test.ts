@@ -1,4 +1,7 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPowertoolsSecretReader } from '../../../../functions/adapters/aws/powertools-secret-reader.js';
 import { auditRows, createApiFixture, createPartner, createVendor, expectProblem, campaignBody, type ApiFixture } from './fixtures.js';
 
 const hour = 3_600_000;
@@ -145,5 +148,35 @@ describe('roles and vendor users', () => {
     expect((await f.api.get('/v1/vendor-users', { token: extra.body.api_key })).status).toBe(200);
     const all = await f.api.get('/v1/api-keys', { token: owner.key });
     expect(all.body.data.length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('the operator token from Secrets Manager (as deployed)', () => {
+  it('accepts the rotated-in token and, for the grace period, the rotated-out one on an admin route; refuses others', async () => {
+    const secretsManager = mockClient(SecretsManagerClient);
+    const secretId = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/affiliate/admin-token-AbCdEf';
+    const rotatedAt = f.clock.now;
+    secretsManager.on(GetSecretValueCommand, { SecretId: secretId, VersionStage: 'AWSCURRENT' }).resolves({ SecretString: 'RotatedInOperatorToken0123456789abcdefghijklmn', CreatedDate: rotatedAt });
+    secretsManager.on(GetSecretValueCommand, { SecretId: secretId, VersionStage: 'AWSPREVIOUS' }).resolves({ SecretString: 'RotatedOutOperatorToken0123456789abcdefghijklm', CreatedDate: new Date('2026-01-01T00:00:00Z') });
+    const { config } = f.deps;
+    const saved = { adminToken: config.adminToken, secretReader: f.deps.secretReader };
+    // As the Lambda is configured: the secret's ARN, no plain token.
+    Object.assign(config, { adminToken: undefined, adminTokenSecretId: secretId });
+    f.deps.secretReader = createPowertoolsSecretReader({ client: new SecretsManagerClient({ region: 'eu-west-1' }) });
+    try {
+      const partners = (token: string) => f.api.get('/v1/admin/partners?limit=1', { token });
+      expect((await partners('RotatedInOperatorToken0123456789abcdefghijklmn')).status).toBe(200);
+      expect((await partners('RotatedOutOperatorToken0123456789abcdefghijklm')).status).toBe(200);
+      expectProblem(await partners('test-admin-token-0123456789'), 401);
+      f.clock.advance(15 * 60_000);
+      expectProblem(await partners('RotatedOutOperatorToken0123456789abcdefghijklm'), 401);
+      expect((await partners('RotatedInOperatorToken0123456789abcdefghijklmn')).status).toBe(200);
+      // Five requests, one read per stage: the cache serves the rest.
+      expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+    } finally {
+      Object.assign(config, { adminToken: saved.adminToken, adminTokenSecretId: undefined });
+      f.deps.secretReader = saved.secretReader;
+      secretsManager.restore();
+    }
   });
 });

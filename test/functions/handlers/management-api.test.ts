@@ -1,0 +1,46 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { secretDepsFromEnv } from '../../../functions/handlers/management-api.js';
+import { PayoutProviderError } from '../../../functions/ports/payout-provider.js';
+import { recording, replayFetch } from '../adapters/payments/replay-fetch.js';
+
+const secretsManager = mockClient(SecretsManagerClient);
+const stripeSecretId = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/affiliate/payouts/stripe-AbCdEf';
+const paypalSecretId = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/affiliate/payouts/paypal-GhIjKl';
+/** What the API stack sets on the management API: ARNs, no value. */
+const lambdaEnv = { AWS_LAMBDA_FUNCTION_NAME: 'prod-managementApi', STRIPE_PAYOUT_SECRET_ID: stripeSecretId, PAYPAL_PAYOUT_SECRET_ID: paypalSecretId };
+
+afterEach(() => secretsManager.reset());
+
+describe('secretDepsFromEnv (the management API Lambda as deployed)', () => {
+  it('offers Stripe and PayPal from their secrets: Stripe filled by the operator pays, PayPal still {} is not configured', async () => {
+    secretsManager.on(GetSecretValueCommand, { SecretId: stripeSecretId }).resolves({ SecretString: JSON.stringify({ secret_key: 'sk_live_operatorFilled', api_base_url: 'https://stripe.test' }), CreatedDate: new Date('2026-12-01T00:00:00Z') });
+    secretsManager.on(GetSecretValueCommand, { SecretId: paypalSecretId }).resolves({ SecretString: '{}', CreatedDate: new Date('2026-11-01T00:00:00Z') });
+    const replay = replayFetch([recording('stripe-transfer-created')]);
+    const { payoutProviders, secretReader } = secretDepsFromEnv(lambdaEnv, new SecretsManagerClient({ region: 'eu-west-1' }), (input, init) => replay.fetch(input as string, init ?? {}));
+    expect(Object.keys(payoutProviders ?? {}).sort()).toEqual(['paypal', 'stripe', 'wire']);
+    expect(secretReader).toBeDefined();
+
+    const request = {
+      payoutId: 42,
+      idempotencyKey: 'payout-42',
+      amountCents: 12345n,
+      currency: 'USD',
+      destination: { providerAccountId: 'acct_1PartnerSeven', accountDetails: { email: 'partner7@example.com' } },
+      description: 'Affiliate payout 42',
+    };
+    expect(await payoutProviders!.stripe!.send(request)).toMatchObject({ status: 'completed', providerTransactionId: 'tr_1QxPayout42AbCdEf' });
+    expect(replay.requests[0]!.headers.authorization).toBe('Bearer sk_live_operatorFilled');
+    const paypal = await payoutProviders!.paypal!.send(request).catch((error: unknown) => error);
+    expect(paypal).toBeInstanceOf(PayoutProviderError);
+    expect(paypal).toMatchObject({ provider: 'paypal', outcome: 'not_paid' });
+    expect(replay.problems()).toEqual([]);
+  });
+
+  it('offers wire alone when no payout secret is wired and no local credentials are set', () => {
+    const { payoutProviders } = secretDepsFromEnv({ AWS_LAMBDA_FUNCTION_NAME: 'prod-managementApi' }, new SecretsManagerClient({ region: 'eu-west-1' }));
+    expect(Object.keys(payoutProviders ?? {})).toEqual(['wire']);
+    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(0);
+  });
+});
