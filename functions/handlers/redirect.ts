@@ -37,7 +37,7 @@ import { createDynamoDbLinkStore } from '../adapters/aws/dynamodb-link-store.js'
 import { createSqsClickQueue } from '../adapters/aws/sqs-click-queue.js';
 import { createDynamoDbRequestRateCounter } from '../adapters/aws/dynamodb-request-rate-counter.js';
 import { createSecretsManagerOriginVerifySecrets } from '../adapters/aws/secrets-manager-origin-verify-secrets.js';
-import { acceptedOriginSecrets } from '../domain/clicks/accepted-origin-secrets.js';
+import { acceptedSecretValues } from '../domain/auth/accepted-secret-values.js';
 import { buildClick, cookieMaxAgeSeconds, visitorHashFor, type ClickRequestFacts } from '../domain/clicks/build-click.js';
 import { isBotUserAgent } from '../domain/clicks/is-bot-user-agent.js';
 import { ORIGIN_VERIFY_HEADER, readViewer, type Viewer } from '../domain/clicks/read-viewer.js';
@@ -177,7 +177,7 @@ export function createRedirect(deps: RedirectDeps): (event: RedirectEvent) => Pr
     if (deps.originVerify && headers[ORIGIN_VERIFY_HEADER]) {
       try {
         const versions = await deps.originVerify.secrets.read();
-        acceptedSecrets = acceptedOriginSecrets({ versions, now: deps.now(), graceSeconds: deps.originVerify.graceSeconds });
+        acceptedSecrets = acceptedSecretValues({ current: versions.current, previous: versions.previous, now: deps.now(), graceSeconds: deps.originVerify.graceSeconds });
       } catch (error) {
         // Unverified, not unavailable: the shopper is redirected, the click keeps the edge's address.
         log.warn('origin_verify_unavailable', errorFields(error));

@@ -1,4 +1,4 @@
-import { acceptedOperatorTokens } from '../../domain/auth/accepted-operator-tokens.js';
+import { acceptedSecretValues } from '../../domain/auth/accepted-secret-values.js';
 import type { SecretReader } from '../../ports/secret-reader.js';
 import type { PlatformConfig } from '../composition-root.js';
 
@@ -21,7 +21,7 @@ export function adminTokensOf(deps: { config: PlatformConfig; secretReader?: Sec
     const graceSeconds = deps.config.adminTokenGraceSeconds ?? DEFAULT_ADMIN_TOKEN_GRACE_SECONDS;
     return async (now) => {
       const [current, previous] = await Promise.all([reader.current(adminTokenSecretId), reader.previous(adminTokenSecretId)]);
-      return acceptedOperatorTokens({ current, previous, now, graceSeconds });
+      return acceptedSecretValues({ current, previous, now, graceSeconds });
     };
   }
   const tokens = adminToken ? [adminToken] : [];

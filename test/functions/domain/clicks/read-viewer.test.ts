@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { acceptedOriginSecrets } from '../../../../functions/domain/clicks/accepted-origin-secrets.js';
 import { readViewer } from '../../../../functions/domain/clicks/read-viewer.js';
 
 const viewerHeaders = { 'cloudfront-viewer-address': '192.0.2.201:46532', 'cloudfront-viewer-country': 'FR' };
@@ -41,24 +40,5 @@ describe('readViewer', () => {
       viewerCountry: null,
       verified: true,
     });
-  });
-});
-
-describe('acceptedOriginSecrets', () => {
-  const rotatedAt = new Date('2026-12-04T10:00:00.000Z');
-  const versions = { current: { value: 'new', createdAt: rotatedAt }, previous: { value: 'old', createdAt: new Date('2026-06-01T00:00:00.000Z') } };
-
-  it.each([
-    ['right after the rotation', 0, ['new', 'old']],
-    ['one second before the grace period ends', 3599, ['new', 'old']],
-    ['when the grace period ends', 3600, ['new']],
-    ['a day later', 86_400, ['new']],
-  ])('%s', (_, secondsAfter, accepted) => {
-    const now = new Date(rotatedAt.getTime() + secondsAfter * 1000);
-    expect(acceptedOriginSecrets({ versions, now, graceSeconds: 3600 })).toEqual(accepted);
-  });
-
-  it('is only the current value before any rotation', () => {
-    expect(acceptedOriginSecrets({ versions: { current: versions.current }, now: rotatedAt, graceSeconds: 3600 })).toEqual(['new']);
   });
 });
