@@ -23,9 +23,15 @@ export function asClickId(value: unknown): string | undefined {
 const stripeZeroDecimal = new Set(['BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA', 'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF']);
 const stripeThreeDecimal = new Set(['BHD', 'JOD', 'KWD', 'OMR', 'TND']);
 
-/** A payload value quoted for an error message: at most 40 characters, so a hostile value never floods a problem document or a log line. */
+/**
+ * A payload value quoted for an error message: at most 40 characters, so a hostile value never
+ * floods a problem document or a log line. Objects and arrays are named, never serialised (a
+ * 10,000-level document would overflow the stack).
+ */
 export function quoteInput(value: unknown): string {
-  const text = JSON.stringify(value ?? null) ?? String(value);
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
+  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 

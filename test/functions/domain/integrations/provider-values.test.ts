@@ -41,3 +41,12 @@ describe('a hostile currency in an error message', () => {
     expect(message).toMatch(/^currency "x{36}\.\.\. is not an ISO 4217 currency$/);
   });
 });
+
+describe('a nested currency value in an error message', () => {
+  it('is named, not serialised: a 10,000-level object is a 400, not a stack overflow (found by the fuzz suite)', () => {
+    let deep: unknown = 'usd';
+    for (let i = 0; i < 10_000; i += 1) deep = { a: deep };
+    expect(() => stripeAmountToDecimal(100, deep, 'data.object.amount')).toThrow(new MalformedWebhookError('currency an object is not an ISO 4217 currency'));
+    expect(() => stripeAmountToDecimal(100, ['usd'], 'data.object.amount')).toThrow(/^currency an array is not/);
+  });
+});
