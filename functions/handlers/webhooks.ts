@@ -13,7 +13,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { platformDepsFromEnv, type PlatformDeps } from '../platform/composition-root.js';
 import { lazyHandler } from '../platform/lambda-handler.js';
 import { HttpError, NotFoundError } from '../platform/http/errors.js';
-import { headerOf } from '../platform/http/parse-request.js';
+import { headerOf, unstorableValueOf } from '../platform/http/parse-request.js';
 import { problemDetailsMiddleware } from '../platform/http/problem-middleware.js';
 import { toGatewayResult, type ApiResult } from '../platform/http/responses.js';
 import { verifyShopifyHmac, verifyStripeSignature, WebhookSignatureError } from '../domain/webhooks/index.js';
@@ -159,6 +159,10 @@ export async function handleWebhook(input: {
     const outcome = applyEventMapping({ messages: translation.messages, mapping, subject: translation.mappingSubject, tags: translation.tags });
     if (!outcome.apply) return { status: 200, body: { received: true, ignored: true, reason: outcome.reason } };
     messages = withReceipts(outcome.messages);
+    // A provider's string that PostgreSQL cannot store (U+0000, an unpaired surrogate) would
+    // fail the consumer on every delivery and end in the dead-letter queue: refused here instead.
+    const unstorable = unstorableValueOf(messages, 'event');
+    if (unstorable) throw new MalformedWebhookError(`${unstorable.path}: ${unstorable.message}`);
   } catch (error) {
     if (error instanceof MalformedWebhookError) throw new BadWebhookError(error.message, '/problems/webhook-malformed', { cause: error });
     throw error;

@@ -72,7 +72,7 @@ function textProblem(text: string): string | undefined {
  * U+0000 or an unpaired surrogate in a string or key (text and jsonb refuse both, a 500 at the
  * INSERT), or nesting deeper than `maxJsonDepth`. Iterative, so 10,000 levels cannot overflow here.
  */
-function unstorableValueOf(value: unknown): FieldError | undefined {
+export function unstorableValueOf(value: unknown, root = 'body'): FieldError | undefined {
   interface Node {
     value: unknown;
     key: string;
@@ -85,7 +85,7 @@ function unstorableValueOf(value: unknown): FieldError | undefined {
     const path = keys.reverse().join('.');
     return path.length > 200 ? `${path.slice(0, 200)}…` : path;
   };
-  const stack: Node[] = [{ value, key: 'body', depth: 0 }];
+  const stack: Node[] = [{ value, key: root, depth: 0 }];
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (typeof node.value === 'string') {

@@ -275,6 +275,19 @@ describe('Stripe', () => {
     expect(await sqs.depth()).toBe(0);
   });
 
+  it.each([
+    ['a NUL character', 'jane\u0000@example.com'],
+    ['an unpaired surrogate', 'jane\ud800@example.com'],
+  ])('a sale whose customer email holds %s is malformed: 400, nothing enqueued (PostgreSQL could not store it; found by the fuzz suite)', async (_name, emailValue) => {
+    const event = JSON.parse(payload);
+    event.data.object.customer_details = { email: emailValue };
+    const body = JSON.stringify(event);
+    const res = await sendStripe(body, stripeHeader(body));
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ type: '/problems/webhook-malformed' });
+    expect(await sqs.depth()).toBe(0);
+  });
+
   it('404 for an unknown integration or the wrong provider in the path', async () => {
     expect((await sendStripe(payload, stripeHeader(payload), 999_999)).status).toBe(404);
     expect((await send(`/webhooks/shopify/${stripeId}`, payload, stripeHeader(payload))).status).toBe(404);
