@@ -11,10 +11,14 @@ import { formatScaledDecimal, InvalidDecimalError, parseScaledDecimal } from './
 export const MAX_CURRENCY_EXPONENT = 3;
 
 /**
- * ISO 4217 codes that are not money a shopper pays with: precious metals, SDRs, bond-market units,
- * the test and "no currency" codes. Their "digits" are N.A. in the standard.
+ * ISO 4217 codes that are not money a shopper pays with, and whose "digits" the standard gives as
+ * N.A.: the ones the published list files under no country (precious metals, bond-market units,
+ * the testing and no-currency codes: its "Zz…" entries), and the units of account of three
+ * institutions (the IMF's SDR, SUCRE, the African Development Bank's unit).
  */
-const notMoney = new Set(['XAG', 'XAU', 'XBA', 'XBB', 'XBC', 'XBD', 'XDR', 'XPD', 'XPT', 'XSU', 'XTS', 'XUA', 'XXX']);
+const institutionalUnits = new Set(['XDR', 'XSU', 'XUA']);
+const isNotMoney = (found: { code: string; countries: string[] }) =>
+  institutionalUnits.has(found.code) || found.countries.every((country) => country.startsWith('Zz'));
 
 /** A currency code the platform does not know as money (not in ISO 4217, or a unit of account). */
 export class UnknownCurrencyError extends Error {
@@ -25,10 +29,10 @@ export class UnknownCurrencyError extends Error {
 }
 
 function record(code: string) {
-  if (!/^[A-Z]{3}$/.test(code) || notMoney.has(code)) return undefined;
+  if (!/^[A-Z]{3}$/.test(code)) return undefined;
   const found = currencyCodes.code(code);
   // Units of account with 4 decimals (CLF, UYW) are not prices anyone checks out in.
-  if (!found || found.digits > MAX_CURRENCY_EXPONENT) return undefined;
+  if (!found || isNotMoney(found) || found.digits > MAX_CURRENCY_EXPONENT) return undefined;
   return found;
 }
 

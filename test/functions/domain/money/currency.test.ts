@@ -31,6 +31,11 @@ describe('currencyExponent follows ISO 4217', () => {
     for (const code of accepted) expect(currencyExponent(code)).toBe(currencyCodes.code(code)!.digits);
   });
 
+  it('refuses from the published list exactly the codes whose minor unit ISO 4217 gives as N.A. and the 4-decimal units of account', () => {
+    const refused = currencyCodes.codes().filter((code) => !isCurrencyCode(code));
+    expect(refused.sort()).toEqual(['CLF', 'UYW', 'XAG', 'XAU', 'XBA', 'XBB', 'XBC', 'XBD', 'XDR', 'XPD', 'XPT', 'XSU', 'XTS', 'XUA', 'XXX']);
+  });
+
   it.each(['usd', 'XAU', 'XXX', 'XTS', 'CLF', 'ABC', '', 'US'])('refuses %j', (code) => {
     expect(isCurrencyCode(code)).toBe(false);
     expect(() => currencyExponent(code)).toThrow(UnknownCurrencyError);
