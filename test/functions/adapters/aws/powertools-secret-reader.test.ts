@@ -1,27 +1,15 @@
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
+import { noPreviousVersion, secretVersionResponse } from './secrets-manager-responses.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPowertoolsSecretReader } from '../../../../functions/adapters/aws/powertools-secret-reader.js';
 
 const secretsManager = mockClient(SecretsManagerClient);
 const secretId = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/affiliate/admin-token-AbCdEf';
 
-/** GetSecretValue's documented response fields (ARN, Name, VersionId, SecretString, VersionStages, CreatedDate). */
-function version(stage: 'AWSCURRENT' | 'AWSPREVIOUS', value: string, createdAt: string) {
-  return {
-    ARN: secretId,
-    Name: 'prod/affiliate/admin-token',
-    VersionId: `${stage.toLowerCase()}-0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`,
-    SecretString: value,
-    VersionStages: [stage],
-    CreatedDate: new Date(createdAt),
-  };
-}
+const version = (stage: 'AWSCURRENT' | 'AWSPREVIOUS', value: string, createdAt: string) => secretVersionResponse(secretId, stage, value, createdAt);
 
-const noPrevious = new ResourceNotFoundException({
-  message: "Secrets Manager can't find the specified secret value for staging label: AWSPREVIOUS",
-  $metadata: { httpStatusCode: 400 },
-});
+const noPrevious = noPreviousVersion;
 
 const calls = (stage: string) => secretsManager.commandCalls(GetSecretValueCommand).filter((call) => call.args[0].input.VersionStage === stage).length;
 

@@ -1,28 +1,15 @@
-import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
+import { noPreviousVersion, secretVersionResponse } from './secrets-manager-responses.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSecretsManagerOriginVerifySecrets } from '../../../../functions/adapters/aws/secrets-manager-origin-verify-secrets.js';
 
 const secretsManager = mockClient(SecretsManagerClient);
 const secretId = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/affiliate/origin-verify-AbCdEf';
 
-/** GetSecretValue's documented response fields (ARN, Name, VersionId, SecretString, VersionStages, CreatedDate). */
-function version(stage: 'AWSCURRENT' | 'AWSPREVIOUS', value: string, createdAt: string) {
-  return {
-    ARN: secretId,
-    Name: 'prod/affiliate/origin-verify',
-    VersionId: `${stage.toLowerCase()}-0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`,
-    SecretString: value,
-    VersionStages: [stage],
-    CreatedDate: new Date(createdAt),
-  };
-}
+const version = (stage: 'AWSCURRENT' | 'AWSPREVIOUS', value: string, createdAt: string) => secretVersionResponse(secretId, stage, value, createdAt);
 
-/** What Secrets Manager answers for a stage no version carries (a secret never rotated has no AWSPREVIOUS). */
-const noPrevious = new ResourceNotFoundException({
-  message: "Secrets Manager can't find the specified secret value for staging label: AWSPREVIOUS",
-  $metadata: { httpStatusCode: 400 },
-});
+const noPrevious = noPreviousVersion;
 
 let nowMs = Date.parse('2026-12-04T12:00:00.000Z');
 const now = () => new Date(nowMs);
