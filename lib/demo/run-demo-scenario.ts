@@ -358,13 +358,16 @@ export async function runDemoScenario(options: RunDemoScenarioOptions): Promise<
   const stripeSecret = `whsec_${randomBytes(24).toString('base64url')}`;
   const shopifySecret = randomBytes(32).toString('hex');
   const shopDomain = `demo-outdoors-${runId}.myshopify.com`;
-  const stripe = await http.json<{ integration_id: number }>({
-    step: 'create the Stripe integration',
-    method: 'POST',
-    path: '/v1/integrations',
-    token: vendorKey,
-    body: { type: 'stripe', name: 'Stripe checkout', campaign_id: campaign.campaign_id, config: { signing_secret: stripeSecret } },
-  });
+  // One Stripe account, so one integration and signing secret, per shop.
+  const createStripeIntegration = (step: string, name: string, campaignId: number, signingSecret: string) =>
+    http.json<{ integration_id: number }>({
+      step,
+      method: 'POST',
+      path: '/v1/integrations',
+      token: vendorKey,
+      body: { type: 'stripe', name, campaign_id: campaignId, config: { signing_secret: signingSecret } },
+    });
+  const stripe = await createStripeIntegration('create the Stripe integration', 'Stripe checkout', campaign.campaign_id, stripeSecret);
   const shopify = await http.json<{ integration_id: number }>({
     step: 'create the Shopify integration',
     method: 'POST',
@@ -372,15 +375,9 @@ export async function runDemoScenario(options: RunDemoScenarioOptions): Promise<
     token: vendorKey,
     body: { type: 'shopify', name: 'Shopify store', campaign_id: campaign.campaign_id, config: { signing_secret: shopifySecret, shop_domain: shopDomain } },
   });
-  // The JPY shop has its own Stripe account, so its own integration and signing secret.
+  // The JPY shop has its own Stripe account.
   const stripeJpySecret = `whsec_${randomBytes(24).toString('base64url')}`;
-  const stripeJpy = await http.json<{ integration_id: number }>({
-    step: 'create the JPY Stripe integration',
-    method: 'POST',
-    path: '/v1/integrations',
-    token: vendorKey,
-    body: { type: 'stripe', name: 'Stripe checkout (Japan)', campaign_id: jpyCampaign.campaign_id, config: { signing_secret: stripeJpySecret } },
-  });
+  const stripeJpy = await createStripeIntegration('create the JPY Stripe integration', 'Stripe checkout (Japan)', jpyCampaign.campaign_id, stripeJpySecret);
 
   // --- Shoppers, repeat visitors, crawlers and previews click. --------------------------------
   const plan = planDemoTraffic();
