@@ -9,6 +9,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
 import { envVars, queues, tables, type QueueName, type TableName } from '../../lib/resources.js';
 import { DEFAULT_VELOCITY_LIMITS, type VelocityLimits } from '../domain/clicks/velocity-verdict.js';
+import type { BusinessMetrics } from '../ports/business-metrics.js';
+import type { Logger } from '../ports/logger.js';
 import type { OriginVerifySecrets } from '../ports/origin-verify-secrets.js';
 import type { PaymentDataCipher } from '../ports/payment-data-cipher.js';
 import type { PayoutProvider, PayoutProviderName } from '../ports/payout-provider.js';
@@ -57,6 +59,10 @@ export interface PlatformDeps {
   sqs: SQSClient;
   /** The only clock handlers read; tests pass a fixed one. */
   now: () => Date;
+  /** The function's logger (Powertools on AWS). Absent (some tests): `silentLogger`. */
+  logger?: Logger;
+  /** The function's business metrics (EMF). Absent (some tests): `silentMetrics`. */
+  metrics?: BusinessMetrics;
   /**
    * Payout providers, for the functions that send payouts (the management API). Absent: wire only.
    * Built by `payoutProvidersFromEnv` (functions/adapters/payments) where a function needs them.

@@ -1,15 +1,19 @@
 /**
- * Typed HTTP errors. Handlers and domain services throw these; one middleware
- * (`problem-response.ts`) turns them into `application/problem+json` (RFC 9457).
- * Anything that is not an `HttpError` becomes a 500 whose detail is never exposed.
+ * HTTP errors. The domain and the use cases throw the errors of `domain/errors.ts` (re-exported
+ * here so a route imports every error from one place); the errors below exist only at the HTTP
+ * boundary (credentials, methods, media types, a status a route chooses itself). One middleware
+ * (`problem-response.ts`) turns both into `application/problem+json` (RFC 9457). Anything else
+ * becomes a 500 whose detail is never exposed.
  */
-
-/** One failed field of a request, as listed in a 400 problem's `errors` array. */
-export interface FieldError {
-  /** JSON pointer-like path, e.g. `body.tiers.1.min_amount` or `query.limit`. */
-  path: string;
-  message: string;
-}
+export {
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  NotFoundError,
+  UnavailableError,
+  ValidationError,
+  type FieldError,
+} from '../../domain/errors.js';
 
 export class HttpError extends Error {
   readonly status: number;
@@ -33,37 +37,10 @@ export class HttpError extends Error {
   }
 }
 
-/** 400: the request is malformed or a value is invalid; `errors` names each failing field. */
-export class ValidationError extends HttpError {
-  readonly errors: FieldError[];
-  constructor(detail: string, errors: FieldError[] = [], options: { cause?: unknown } = {}) {
-    super(400, 'Bad Request', detail, { type: '/problems/validation', cause: options.cause });
-    this.errors = errors;
-  }
-}
-
 /** 401: no credentials, or credentials that match no live key. */
 export class UnauthorizedError extends HttpError {
   constructor(detail = 'A valid API key is required (Authorization: Bearer <key>).') {
     super(401, 'Unauthorized', detail, { headers: { 'www-authenticate': 'Bearer realm="api"' } });
-  }
-}
-
-/**
- * 403: the caller is who it says and may see the object, but may not do this to it (a role
- * below the route's, a partner not active, an enrollment not approved). Never used for another
- * tenant's objects: those are 404 so existence does not leak.
- */
-export class ForbiddenError extends HttpError {
-  constructor(detail: string) {
-    super(403, 'Forbidden', detail);
-  }
-}
-
-/** 404: absent, deleted, or belonging to another tenant (indistinguishable on purpose). */
-export class NotFoundError extends HttpError {
-  constructor(detail = 'Not found.') {
-    super(404, 'Not Found', detail);
   }
 }
 
@@ -73,13 +50,6 @@ export class MethodNotAllowedError extends HttpError {
     super(405, 'Method Not Allowed', `Allowed methods: ${allowed.join(', ')}.`, {
       headers: { allow: allowed.join(', ') },
     });
-  }
-}
-
-/** 409: the request conflicts with the current state (duplicates, limits, illegal transitions). */
-export class ConflictError extends HttpError {
-  constructor(detail: string, options: { cause?: unknown } = {}) {
-    super(409, 'Conflict', detail, options);
   }
 }
 
