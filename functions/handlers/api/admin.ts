@@ -89,6 +89,7 @@ function partnerStatusRoute(action: PartnerAction) {
   return defineRoute({
     method: 'POST',
     path: `/v1/admin/partners/{partner_id}/${action}`,
+    operationId: `${action}Partner`,
     auth: 'operator',
     summary: partnerActionSummaries[action],
     tags: ['admin'],
@@ -132,6 +133,7 @@ function vendorStatusRoute(action: VendorAction) {
   return defineRoute({
     method: 'POST',
     path: `/v1/admin/vendors/{vendor_id}/${action}`,
+    operationId: `${action}Vendor`,
     auth: 'operator',
     summary: vendorActionSummaries[action],
     tags: ['admin'],
@@ -159,6 +161,7 @@ export const adminRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/admin/vendors',
+    operationId: 'createVendor',
     auth: 'operator',
     summary: 'Create a vendor, its owner user and the owner API key (shown once)',
     tags: ['admin'],
@@ -219,6 +222,7 @@ export const adminRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/admin/partners',
+    operationId: 'createPartner',
     auth: 'operator',
     summary: 'Create a partner the operator has vetted (active at once) and its API key (shown once); self-signup is POST /v1/partner/signup (pending)',
     tags: ['admin'],
@@ -234,6 +238,7 @@ export const adminRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/admin/partners/{partner_id}',
+    operationId: 'getPartner',
     auth: 'operator',
     summary: 'A partner',
     tags: ['admin'],
@@ -249,6 +254,7 @@ export const adminRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/admin/vendors/{vendor_id}',
+    operationId: 'getVendor',
     auth: 'operator',
     summary: 'A vendor',
     tags: ['admin'],
@@ -264,6 +270,7 @@ export const adminRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/admin/vendors',
+    operationId: 'listVendors',
     auth: 'operator',
     summary: 'List vendors (newest first)',
     tags: ['admin'],
@@ -279,6 +286,7 @@ export const adminRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/admin/partners',
+    operationId: 'listPartners',
     auth: 'operator',
     summary: 'List partners (newest first)',
     tags: ['admin'],
@@ -302,6 +310,7 @@ export const adminRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/admin/jobs/{name}',
+    operationId: 'runJob',
     auth: 'operator',
     summary: 'Run a scheduled job now (sync-links, payouts, approve-conversions, retention, ...)',
     tags: ['admin'],

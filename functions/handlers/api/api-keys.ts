@@ -34,6 +34,7 @@ export const apiKeyRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/api-keys/rotate',
+    operationId: 'rotateApiKey',
     auth: 'api_key',
     summary: 'Rotate the calling key: returns a new key; the old one keeps working for 24 hours',
     tags: ['api keys'],
@@ -100,6 +101,7 @@ export const apiKeyRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/api-keys',
+    operationId: 'listApiKeys',
     auth: 'api_key',
     summary: "The caller's keys (vendor admins: every key of the vendor's users)",
     tags: ['api keys'],
@@ -121,6 +123,7 @@ export const apiKeyRoutes: AnyRoute[] = [
   defineRoute({
     method: 'DELETE',
     path: '/v1/api-keys/{api_key_id}',
+    operationId: 'revokeApiKey',
     auth: 'api_key',
     summary: 'Revoke a key at once (own keys; vendor admins also the keys of users they manage)',
     tags: ['api keys'],

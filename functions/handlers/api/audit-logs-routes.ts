@@ -48,6 +48,7 @@ export const auditLogRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/audit-logs',
+    operationId: 'listAuditLogs',
     auth: 'vendor_or_operator',
     summary: "The audit trail, newest first: a vendor's own entities, or everything for the operator",
     tags: ['audit'],

@@ -39,6 +39,7 @@ function statusRoute(action: CampaignAction) {
   return defineRoute({
     method: 'POST',
     path: `/v1/campaigns/{campaign_id}/${action}`,
+    operationId: `${action}Campaign`,
     auth: 'vendor',
     minRole: 'manager',
     summary: `${action[0]!.toUpperCase()}${action.slice(1)} a campaign (its links follow at once)`,
@@ -79,6 +80,7 @@ export const campaignRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/campaigns',
+    operationId: 'createCampaign',
     auth: 'vendor',
     minRole: 'manager',
     summary: 'Create a campaign and its version 1',
@@ -126,6 +128,7 @@ export const campaignRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/campaigns',
+    operationId: 'listCampaigns',
     auth: 'vendor',
     summary: "List the vendor's campaigns (newest first)",
     tags: ['campaigns'],
@@ -142,6 +145,7 @@ export const campaignRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/campaigns/{campaign_id}',
+    operationId: 'getCampaign',
     auth: 'vendor',
     summary: 'A campaign with its current version',
     tags: ['campaigns'],
@@ -157,6 +161,7 @@ export const campaignRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/campaigns/{campaign_id}/versions',
+    operationId: 'listCampaignVersions',
     auth: 'vendor',
     summary: 'Every version of a campaign, oldest first',
     tags: ['campaigns'],
@@ -195,6 +200,7 @@ export const campaignRoutes: AnyRoute[] = [
   defineRoute({
     method: 'PATCH',
     path: '/v1/campaigns/{campaign_id}',
+    operationId: 'updateCampaign',
     auth: 'vendor',
     minRole: 'manager',
     summary: 'Change terms: creates the next immutable version (enrollments, overrides and links move to it)',

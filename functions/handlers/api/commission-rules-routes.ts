@@ -99,6 +99,7 @@ export const commissionRuleRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/commission-rules',
+    operationId: 'createCommissionRule',
     auth: 'vendor',
     minRole: 'manager',
     summary: 'Create a commission rule (conditions and actions are validated strictly)',
@@ -135,6 +136,7 @@ export const commissionRuleRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/commission-rules',
+    operationId: 'listCommissionRules',
     auth: 'vendor',
     summary: "The vendor's commission rules, newest first",
     tags: ['commission-rules'],
@@ -156,6 +158,7 @@ export const commissionRuleRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/commission-rules/{commission_rule_id}',
+    operationId: 'getCommissionRule',
     auth: 'vendor',
     summary: 'One commission rule',
     tags: ['commission-rules'],
@@ -171,6 +174,7 @@ export const commissionRuleRoutes: AnyRoute[] = [
   defineRoute({
     method: 'PATCH',
     path: '/v1/commission-rules/{commission_rule_id}',
+    operationId: 'updateCommissionRule',
     auth: 'vendor',
     minRole: 'manager',
     summary: 'Change a commission rule (conditions / actions are replaced whole and validated strictly)',
@@ -217,6 +221,7 @@ export const commissionRuleRoutes: AnyRoute[] = [
   defineRoute({
     method: 'DELETE',
     path: '/v1/commission-rules/{commission_rule_id}',
+    operationId: 'deleteCommissionRule',
     auth: 'vendor',
     minRole: 'manager',
     summary: 'Delete a commission rule (conversions that used it keep their reference)',

@@ -69,6 +69,7 @@ export const contentPieceRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/partner/content-pieces',
+    operationId: 'createContentPiece',
     auth: 'partner',
     summary: 'Register a content piece your links can reference',
     tags: ['content-pieces'],
@@ -94,6 +95,7 @@ export const contentPieceRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/partner/content-pieces',
+    operationId: 'listContentPieces',
     auth: 'partner',
     summary: 'Your content pieces, newest first',
     tags: ['content-pieces'],
@@ -109,6 +111,7 @@ export const contentPieceRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/partner/content-pieces/{content_piece_id}',
+    operationId: 'getContentPiece',
     auth: 'partner',
     summary: 'One of your content pieces',
     tags: ['content-pieces'],
@@ -124,6 +127,7 @@ export const contentPieceRoutes: AnyRoute[] = [
   defineRoute({
     method: 'PATCH',
     path: '/v1/partner/content-pieces/{content_piece_id}',
+    operationId: 'updateContentPiece',
     auth: 'partner',
     summary: 'Change one of your content pieces',
     tags: ['content-pieces'],
@@ -152,6 +156,7 @@ export const contentPieceRoutes: AnyRoute[] = [
   defineRoute({
     method: 'DELETE',
     path: '/v1/partner/content-pieces/{content_piece_id}',
+    operationId: 'deleteContentPiece',
     auth: 'partner',
     summary: 'Delete one of your content pieces (existing links keep working)',
     tags: ['content-pieces'],

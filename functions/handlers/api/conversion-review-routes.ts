@@ -29,6 +29,7 @@ function reviewRoute(action: Extract<ConversionAction, 'approve' | 'reject'>): A
   return defineRoute({
     method: 'POST',
     path: `/v1/conversions/{id}/${action}`,
+    operationId: `${action}Conversion`,
     auth: 'vendor',
     minRole: 'manager',
     summary: action === 'approve' ? 'Approve a pending conversion before its hold period ends' : 'Reject a pending or approved conversion',

@@ -172,6 +172,7 @@ export const conversionRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/conversions',
+    operationId: 'reportConversion',
     auth: 'vendor',
     summary:
       'Report a conversion or a funnel event; 202 with a receipt (the same transaction and event type again returns the same receipt). Non-commissionable types (page_view, add_to_cart) only move the visitor\'s funnel journey',
@@ -232,6 +233,7 @@ export const conversionRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/conversions',
+    operationId: 'listConversions',
     auth: 'vendor',
     summary: "The vendor's conversions, newest first, with their touches",
     tags: ['conversions'],
@@ -260,6 +262,7 @@ export const conversionRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/unattributed-conversions',
+    operationId: 'listUnattributedConversions',
     auth: 'vendor',
     summary: 'Conversions kept without a partner or a commission (no click, a currency other than the campaign\'s, …), newest first, with the reason',
     tags: ['conversions'],
@@ -281,6 +284,7 @@ export const conversionRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/conversions/{id}',
+    operationId: 'getConversion',
     auth: 'vendor',
     summary: 'One conversion by conversion_event_id or receipt_id (404 until the receipt is processed)',
     tags: ['conversions'],

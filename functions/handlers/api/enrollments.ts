@@ -25,6 +25,7 @@ export const enrollmentRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/campaigns/{campaign_id}/partners',
+    operationId: 'enrollPartner',
     auth: 'vendor',
     minRole: 'manager',
     summary: 'Enroll a partner directly (status approved)',
@@ -68,6 +69,7 @@ export const enrollmentRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/campaign-partners',
+    operationId: 'listEnrollments',
     auth: 'vendor',
     summary: "List the vendor's enrollments (filter by status and campaign)",
     tags: ['enrollments'],
@@ -89,6 +91,7 @@ export const enrollmentRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/campaign-partners/{campaign_partner_id}',
+    operationId: 'getEnrollment',
     auth: 'vendor',
     summary: 'An enrollment',
     tags: ['enrollments'],
@@ -104,6 +107,7 @@ export const enrollmentRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/campaign-partners/{campaign_partner_id}/links',
+    operationId: 'listEnrollmentLinks',
     auth: 'vendor',
     summary: "An enrolled partner's links in this campaign",
     tags: ['enrollments', 'links'],
@@ -122,6 +126,7 @@ export const enrollmentRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/campaign-partners/{campaign_partner_id}/approve',
+    operationId: 'approveEnrollment',
     auth: 'vendor',
     minRole: 'manager',
     summary: 'Approve a pending application (409 when the campaign is full)',
@@ -147,6 +152,7 @@ export const enrollmentRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/campaign-partners/{campaign_partner_id}/reject',
+    operationId: 'rejectEnrollment',
     auth: 'vendor',
     minRole: 'manager',
     summary: 'Reject a pending application',
@@ -172,6 +178,7 @@ export const enrollmentRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/campaign-partners/{campaign_partner_id}/remove',
+    operationId: 'removeEnrollment',
     auth: 'vendor',
     minRole: 'manager',
     summary: 'Remove an enrollment (its links stop redirecting at once)',

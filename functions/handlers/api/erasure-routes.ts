@@ -22,6 +22,7 @@ export const erasureRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/admin/erasure',
+    operationId: 'erasePerson',
     auth: 'operator',
     summary: "Erase one person's personal data (a shopper pseudonymised, or a partner's identity removed; amounts and payouts kept)",
     tags: ['admin'],

@@ -97,6 +97,7 @@ export const integrationRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/integrations',
+    operationId: 'createIntegration',
     auth: 'vendor',
     minRole: 'admin',
     summary: 'Register a Stripe or Shopify webhook endpoint (the signing secret is never returned)',
@@ -135,6 +136,7 @@ export const integrationRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/integrations',
+    operationId: 'listIntegrations',
     auth: 'vendor',
     summary: "The vendor's integrations, newest first (no secrets)",
     tags: ['integrations'],
@@ -150,6 +152,7 @@ export const integrationRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/integrations/{integration_id}',
+    operationId: 'getIntegration',
     auth: 'vendor',
     summary: 'One integration (no secrets)',
     tags: ['integrations'],
@@ -165,6 +168,7 @@ export const integrationRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/integrations/{integration_id}/mappings',
+    operationId: 'createIntegrationMapping',
     auth: 'vendor',
     minRole: 'admin',
     summary: 'Map a provider event to a conversion event type, with JSONPath field mappings and conditions',
@@ -217,6 +221,7 @@ export const integrationRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/integrations/{integration_id}/mappings',
+    operationId: 'listIntegrationMappings',
     auth: 'vendor',
     summary: "An integration's event mappings",
     tags: ['integrations'],

@@ -82,6 +82,7 @@ export const leadRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/leads',
+    operationId: 'createLead',
     auth: 'vendor',
     minRole: 'manager',
     summary: 'Record a lead',
@@ -118,6 +119,7 @@ export const leadRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/leads',
+    operationId: 'listLeads',
     auth: 'vendor',
     summary: "The vendor's leads, newest first; filter by status, exact email or partner",
     tags: ['leads'],
@@ -140,6 +142,7 @@ export const leadRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/leads/{lead_id}',
+    operationId: 'getLead',
     auth: 'vendor',
     summary: 'One lead',
     tags: ['leads'],
@@ -155,6 +158,7 @@ export const leadRoutes: AnyRoute[] = [
   defineRoute({
     method: 'PATCH',
     path: '/v1/leads/{lead_id}',
+    operationId: 'updateLead',
     auth: 'vendor',
     minRole: 'manager',
     summary: 'Change a lead (status, contact details, partner)',
@@ -189,6 +193,7 @@ export const leadRoutes: AnyRoute[] = [
   defineRoute({
     method: 'DELETE',
     path: '/v1/leads/{lead_id}',
+    operationId: 'deleteLead',
     auth: 'vendor',
     minRole: 'manager',
     summary: 'Delete a lead and erase its personal data',

@@ -130,6 +130,7 @@ export const linkRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/partner/links',
+    operationId: 'createLink',
     auth: 'partner',
     summary: 'Create a short link (403 unless the enrollment is approved, the partner and campaign active)',
     tags: ['links'],
@@ -200,6 +201,7 @@ export const linkRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/partner/links',
+    operationId: 'listLinks',
     auth: 'partner',
     summary: "The caller's links (newest first), optionally for one campaign",
     tags: ['links'],
@@ -215,6 +217,7 @@ export const linkRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/partner/links/{partner_link_id}',
+    operationId: 'getLink',
     auth: 'partner',
     summary: 'One of the caller’s links',
     tags: ['links'],
@@ -230,6 +233,7 @@ export const linkRoutes: AnyRoute[] = [
   defineRoute({
     method: 'DELETE',
     path: '/v1/partner/links/{partner_link_id}',
+    operationId: 'deleteLink',
     auth: 'partner',
     summary: 'Delete a link (it stops redirecting at once)',
     tags: ['links'],

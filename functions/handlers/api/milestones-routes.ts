@@ -65,6 +65,7 @@ export const milestoneRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/campaigns/{campaign_id}/milestones',
+    operationId: 'createMilestone',
     auth: 'vendor',
     minRole: 'manager',
     summary: "Add a milestone to the campaign's current version",
@@ -97,6 +98,7 @@ export const milestoneRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/campaigns/{campaign_id}/milestones',
+    operationId: 'listMilestones',
     auth: 'vendor',
     summary: "The milestones of the campaign's current version, by target",
     tags: ['milestones'],
@@ -112,6 +114,7 @@ export const milestoneRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/campaign-milestones/{campaign_milestone_id}',
+    operationId: 'getMilestone',
     auth: 'vendor',
     summary: 'One milestone',
     tags: ['milestones'],
@@ -127,6 +130,7 @@ export const milestoneRoutes: AnyRoute[] = [
   defineRoute({
     method: 'PATCH',
     path: '/v1/campaign-milestones/{campaign_milestone_id}',
+    operationId: 'updateMilestone',
     auth: 'vendor',
     minRole: 'manager',
     summary: 'Change a milestone',
@@ -167,6 +171,7 @@ export const milestoneRoutes: AnyRoute[] = [
   defineRoute({
     method: 'DELETE',
     path: '/v1/campaign-milestones/{campaign_milestone_id}',
+    operationId: 'deleteMilestone',
     auth: 'vendor',
     minRole: 'manager',
     summary: 'Delete a milestone (bonuses already earned stay)',

@@ -13,6 +13,7 @@ export const openapiRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/openapi.json',
+    operationId: 'getOpenApiDocument',
     auth: 'none',
     summary: 'The OpenAPI 3.1 document of this API',
     tags: ['meta'],
@@ -20,7 +21,12 @@ export const openapiRoutes: AnyRoute[] = [
     handler: async () => {
       // Deferred import: routes-index lists this module too.
       const { allRoutes } = await import('./routes-index.js');
-      document ??= buildOpenApiDocument(allRoutes, { title: 'Affiliate platform management API', version: '1.0.0' });
+      document ??= buildOpenApiDocument(allRoutes, {
+        title: 'Affiliate platform management API',
+        version: '1.0.0',
+        // SPDX id of package.json's `license`; the test holds them equal.
+        license: { name: 'MIT', identifier: 'MIT' },
+      });
       return ok(document);
     },
   }),

@@ -104,6 +104,7 @@ export const overrideRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/campaigns/{campaign_id}/overrides',
+    operationId: 'createOverride',
     auth: 'vendor',
     minRole: 'manager',
     summary: "Give a partner its own commission on the campaign's current version",
@@ -178,6 +179,7 @@ export const overrideRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/campaigns/{campaign_id}/overrides',
+    operationId: 'listOverrides',
     auth: 'vendor',
     summary: "Overrides on the campaign's current version, newest first",
     tags: ['overrides'],
@@ -201,6 +203,7 @@ export const overrideRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/campaign-overrides/{partner_campaign_override_id}',
+    operationId: 'getOverride',
     auth: 'vendor',
     summary: 'One override',
     tags: ['overrides'],
@@ -216,6 +219,7 @@ export const overrideRoutes: AnyRoute[] = [
   defineRoute({
     method: 'DELETE',
     path: '/v1/campaign-overrides/{partner_campaign_override_id}',
+    operationId: 'deleteOverride',
     auth: 'vendor',
     minRole: 'manager',
     summary: 'Delete an override (the partner earns the campaign terms again)',

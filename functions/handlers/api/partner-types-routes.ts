@@ -62,6 +62,7 @@ export const partnerTypeRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/admin/partner-types',
+    operationId: 'createPartnerType',
     auth: 'operator',
     summary: 'Add a partner type to the catalogue',
     tags: ['partner-types'],
@@ -86,6 +87,7 @@ export const partnerTypeRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/admin/partner-types',
+    operationId: 'listPartnerTypes',
     auth: 'operator',
     summary: 'The partner type catalogue, by name',
     tags: ['partner-types'],
@@ -96,6 +98,7 @@ export const partnerTypeRoutes: AnyRoute[] = [
   defineRoute({
     method: 'PATCH',
     path: '/v1/admin/partner-types/{partner_type_id}',
+    operationId: 'updatePartnerType',
     auth: 'operator',
     summary: 'Rename or describe a partner type',
     tags: ['partner-types'],
@@ -131,6 +134,7 @@ export const partnerTypeRoutes: AnyRoute[] = [
   defineRoute({
     method: 'DELETE',
     path: '/v1/admin/partner-types/{partner_type_id}',
+    operationId: 'deletePartnerType',
     auth: 'operator',
     summary: 'Delete a partner type (unassigned from every partner)',
     tags: ['partner-types'],
@@ -150,6 +154,7 @@ export const partnerTypeRoutes: AnyRoute[] = [
   defineRoute({
     method: 'PUT',
     path: '/v1/admin/partners/{partner_id}/types',
+    operationId: 'setPartnerTypes',
     auth: 'operator',
     summary: "Set a partner's types (replaces the set)",
     tags: ['partner-types'],
@@ -165,6 +170,7 @@ export const partnerTypeRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/partner/types',
+    operationId: 'listOwnPartnerTypes',
     auth: 'partner',
     summary: 'The partner type catalogue and the types you have chosen',
     tags: ['partner-types'],
@@ -178,6 +184,7 @@ export const partnerTypeRoutes: AnyRoute[] = [
   defineRoute({
     method: 'PUT',
     path: '/v1/partner/types',
+    operationId: 'chooseOwnPartnerTypes',
     auth: 'partner',
     summary: 'Choose your partner types (replaces the set)',
     tags: ['partner-types'],

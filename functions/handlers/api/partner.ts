@@ -107,6 +107,7 @@ export const partnerRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/partner/signup',
+    operationId: 'signUpPartner',
     auth: 'none',
     summary: 'Self-signup: a pending partner and its API key (shown once); the operator approves it before it can enroll, get links or be paid',
     tags: ['partner'],
@@ -121,6 +122,7 @@ export const partnerRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/partner/campaigns',
+    operationId: 'listMarketplaceCampaigns',
     auth: 'partner',
     summary: 'Public, active campaigns (the marketplace), with the caller’s enrollment status',
     tags: ['partner'],
@@ -137,6 +139,7 @@ export const partnerRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/partner/campaigns/{campaign_id}',
+    operationId: 'getMarketplaceCampaign',
     auth: 'partner',
     summary: 'A campaign the caller can see (public, or one it is enrolled in)',
     tags: ['partner'],
@@ -153,6 +156,7 @@ export const partnerRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/partner/campaigns/{campaign_id}/apply',
+    operationId: 'applyToCampaign',
     auth: 'partner',
     summary: 'Apply to a public campaign: pending, or approved at once when no approval is required',
     tags: ['partner'],
@@ -195,6 +199,7 @@ export const partnerRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/partner/enrollments',
+    operationId: 'listOwnEnrollments',
     auth: 'partner',
     summary: "The caller's enrollments",
     tags: ['partner'],
@@ -210,6 +215,7 @@ export const partnerRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/partner/dashboard',
+    operationId: 'getPartnerDashboard',
     auth: 'partner',
     summary: 'Per approved enrollment: clicks, conversions, revenue, commission earned, last conversion; and totals',
     tags: ['partner'],

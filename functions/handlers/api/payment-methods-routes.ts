@@ -115,6 +115,7 @@ export const paymentMethodRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/partner/payment-methods',
+    operationId: 'addPaymentMethod',
     auth: 'partner',
     summary: 'Add a payout destination (unverified until an operator verifies it; details stored encrypted, returned masked)',
     tags: ['payouts'],
@@ -168,6 +169,7 @@ export const paymentMethodRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/partner/payment-methods',
+    operationId: 'listPaymentMethods',
     auth: 'partner',
     summary: "The partner's payout destinations (masked)",
     tags: ['payouts'],
@@ -178,6 +180,7 @@ export const paymentMethodRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/admin/payment-methods/{id}/verify',
+    operationId: 'verifyPaymentMethod',
     auth: 'operator',
     summary: 'Mark a payout destination verified (payouts go only to verified defaults)',
     tags: ['payouts'],

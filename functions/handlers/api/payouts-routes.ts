@@ -238,6 +238,7 @@ export const payoutRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/admin/reconciliation',
+    operationId: 'getReconciliation',
     auth: 'operator',
     summary: 'The money invariants: touches = commission, events = payout, paid = paid out (no violations = balanced)',
     tags: ['payouts'],
@@ -281,6 +282,7 @@ export const payoutRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/admin/payouts',
+    operationId: 'listPayouts',
     auth: 'operator',
     summary: 'List payouts (newest first)',
     tags: ['payouts'],
@@ -297,6 +299,7 @@ export const payoutRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/admin/payouts/{id}/approve',
+    operationId: 'approvePayout',
     auth: 'operator',
     summary: 'Approve (or retry a failed) payout and send it through its provider with its idempotency key',
     tags: ['payouts'],
@@ -311,6 +314,7 @@ export const payoutRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/admin/payouts/{id}/confirm',
+    operationId: 'confirmPayout',
     auth: 'operator',
     summary: 'Confirm a wire payout was sent (processing -> completed)',
     tags: ['payouts'],
@@ -331,6 +335,7 @@ export const payoutRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/admin/payouts/{id}/fail',
+    operationId: 'failPayout',
     auth: 'operator',
     summary: 'Mark a processing payout failed (retryable with approve)',
     tags: ['payouts'],
@@ -353,6 +358,7 @@ export const payoutRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/partner/payouts',
+    operationId: 'listPartnerPayouts',
     auth: 'partner',
     summary: "The partner's payouts with the conversions in each",
     tags: ['payouts'],

@@ -21,6 +21,7 @@ export const profileRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/vendor',
+    operationId: 'getOwnVendor',
     auth: 'vendor',
     summary: "The caller's vendor",
     tags: ['profile'],
@@ -35,6 +36,7 @@ export const profileRoutes: AnyRoute[] = [
   defineRoute({
     method: 'PATCH',
     path: '/v1/vendor',
+    operationId: 'updateOwnVendor',
     auth: 'vendor',
     minRole: 'admin',
     summary: "Change the vendor's profile and webhook URL",
@@ -65,6 +67,7 @@ export const profileRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/vendor/webhook-secret/rotate',
+    operationId: 'rotateWebhookSecret',
     auth: 'vendor',
     minRole: 'admin',
     summary: 'Replace the secret that signs outbound webhooks (shown once)',
@@ -84,6 +87,7 @@ export const profileRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/partner/profile',
+    operationId: 'getPartnerProfile',
     auth: 'partner',
     summary: "The caller's partner profile",
     tags: ['profile'],
@@ -98,6 +102,7 @@ export const profileRoutes: AnyRoute[] = [
   defineRoute({
     method: 'PATCH',
     path: '/v1/partner/profile',
+    operationId: 'updatePartnerProfile',
     auth: 'partner',
     summary: "Change the caller's name, bio or website (status and tier are the operator's)",
     tags: ['profile'],

@@ -178,6 +178,7 @@ export const reportRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/reports/top-partners',
+    operationId: 'getTopPartnersReport',
     auth: 'vendor',
     summary: 'Top 10 partners of a campaign by approved (and paid) revenue in [from, to] (JSON, or CSV with Accept: text/csv)',
     tags: ['reports'],
@@ -200,6 +201,7 @@ export const reportRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/reports/funnel',
+    operationId: 'getFunnelReport',
     auth: 'vendor',
     summary: 'Journeys by furthest stage, drop-off between stages, average time to conversion',
     tags: ['reports'],
@@ -242,6 +244,7 @@ export const reportRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/reports/attribution',
+    operationId: 'getAttributionReport',
     auth: 'vendor',
     summary: 'What each partner earns now and would earn under each attribution model (or one, with model=)',
     tags: ['reports'],

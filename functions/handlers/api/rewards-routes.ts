@@ -59,6 +59,7 @@ export const rewardRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/rewards',
+    operationId: 'createReward',
     auth: 'vendor',
     minRole: 'manager',
     summary: 'Create a reward',
@@ -79,6 +80,7 @@ export const rewardRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/rewards',
+    operationId: 'listRewards',
     auth: 'vendor',
     summary: "The vendor's rewards, newest first",
     tags: ['rewards'],
@@ -94,6 +96,7 @@ export const rewardRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/rewards/{reward_id}',
+    operationId: 'getReward',
     auth: 'vendor',
     summary: 'One reward',
     tags: ['rewards'],
@@ -109,6 +112,7 @@ export const rewardRoutes: AnyRoute[] = [
   defineRoute({
     method: 'PATCH',
     path: '/v1/rewards/{reward_id}',
+    operationId: 'updateReward',
     auth: 'vendor',
     minRole: 'manager',
     summary: 'Change a reward (milestones referencing it pay the new terms from now on)',
@@ -142,6 +146,7 @@ export const rewardRoutes: AnyRoute[] = [
   defineRoute({
     method: 'DELETE',
     path: '/v1/rewards/{reward_id}',
+    operationId: 'deleteReward',
     auth: 'vendor',
     minRole: 'manager',
     summary: 'Delete a reward',

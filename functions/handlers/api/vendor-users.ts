@@ -73,6 +73,7 @@ export const vendorUserRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/vendor-users',
+    operationId: 'listVendorUsers',
     auth: 'vendor',
     summary: "The vendor's users",
     tags: ['vendor users'],
@@ -88,6 +89,7 @@ export const vendorUserRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
     path: '/v1/vendor-users/{vendor_user_id}',
+    operationId: 'getVendorUser',
     auth: 'vendor',
     summary: 'A vendor user',
     tags: ['vendor users'],
@@ -103,6 +105,7 @@ export const vendorUserRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/vendor-users',
+    operationId: 'inviteVendorUser',
     auth: 'vendor',
     minRole: 'admin',
     summary: 'Invite a user: created pending, with its own API key (shown once)',
@@ -137,6 +140,7 @@ export const vendorUserRoutes: AnyRoute[] = [
   defineRoute({
     method: 'PATCH',
     path: '/v1/vendor-users/{vendor_user_id}',
+    operationId: 'updateVendorUserRole',
     auth: 'vendor',
     minRole: 'admin',
     summary: "Change a user's role",
@@ -166,6 +170,7 @@ export const vendorUserRoutes: AnyRoute[] = [
   defineRoute({
     method: 'DELETE',
     path: '/v1/vendor-users/{vendor_user_id}',
+    operationId: 'removeVendorUser',
     auth: 'vendor',
     minRole: 'admin',
     summary: 'Remove a user (its keys are revoked at once)',
@@ -190,6 +195,7 @@ export const vendorUserRoutes: AnyRoute[] = [
   defineRoute({
     method: 'POST',
     path: '/v1/vendor-users/{vendor_user_id}/api-keys',
+    operationId: 'issueVendorUserApiKey',
     auth: 'vendor',
     minRole: 'admin',
     summary: 'Issue an additional API key for a user (shown once)',

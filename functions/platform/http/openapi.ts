@@ -24,7 +24,10 @@ const commonProblems: Record<number, string> = {
 };
 
 /** Builds the document for `routes`. */
-export function buildOpenApiDocument(routes: readonly AnyRoute[], info: { title: string; version: string }) {
+export function buildOpenApiDocument(
+  routes: readonly AnyRoute[],
+  info: { title: string; version: string; license: { name: string; identifier: string } },
+) {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
@@ -53,6 +56,7 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], info: { title:
     registry.registerPath({
       method: route.method.toLowerCase() as RouteConfig['method'],
       path: route.path,
+      operationId: route.operationId,
       summary: route.summary,
       tags: route.tags,
       security: route.auth === 'none' ? [] : [{ bearer: [] }],
@@ -64,7 +68,7 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], info: { title:
 
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
-    info: { title: info.title, version: info.version },
+    info: { title: info.title, version: info.version, license: info.license },
     servers: [{ url: '/' }],
   });
 }

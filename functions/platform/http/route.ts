@@ -62,6 +62,11 @@ export interface RouteDefinition<
   method: RouteMethod;
   /** API path with `{param}` segments, e.g. `/v1/campaigns/{campaign_id}`. */
   path: string;
+  /**
+   * The operation's name in the OpenAPI document, and so the method name in every client a vendor
+   * generates from it: camelCase, unique, and stable (renaming it breaks those clients).
+   */
+  operationId: string;
   auth: A;
   /** Vendor routes: the lowest role allowed (see the matrix in docs/api.md). Default `member`. */
   minRole?: VendorRole;
