@@ -3,7 +3,7 @@
  * the `DemoReport` (which the scenario read back through the API). Money is shown per currency,
  * each amount with its currency's decimals as the API printed it; nothing adds two currencies. Pure.
  */
-import type { DemoReport } from './run-demo-scenario.js';
+import type { DemoReport } from './demo-report.js';
 
 /** Columns padded to their widest cell; `right` columns are right-aligned (numbers). */
 export function formatTable(rows: readonly (readonly string[])[], right: readonly boolean[]): string[] {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatDemoReport, formatTable } from '../../../lib/demo/print-demo-report.js';
-import { checkDemoReport, type DemoReport } from '../../../lib/demo/run-demo-scenario.js';
+import { checkDemoReport } from '../../../lib/demo/check-demo-report.js';
+import type { DemoReport } from '../../../lib/demo/demo-report.js';
 
 /** Two partners; Alice sells in USD and EUR, Bob in USD and JPY. */
 function sampleReport(): DemoReport {
