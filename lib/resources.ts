@@ -1,3 +1,4 @@
+// 360 lines: the one declaration of every table, queue, function, route, schedule and setting that the CDK app and the local runner read; split, one resource would be declared across files.
 /**
  * The platform's resources, declared once. The CDK app (lib/stacks) and the one-machine runner
  * (lib/local) both read this module, so a table, queue, route or schedule cannot exist in one

@@ -1,3 +1,4 @@
+// 309 lines: the one stand-in for the SQS event source mapping (batches, partial failures, visibility, redrive with a reason), its parts sharing the poller's counters.
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageBatchCommand,

@@ -1,3 +1,4 @@
+// 323 lines: the local platform's one wiring (stand-ins, functions, gateway, pollers, ticker) and its ordered shutdown, which read as one sequence.
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';

@@ -1,3 +1,4 @@
+// 338 lines: one Chromium session over the platform and a shop stand-in, whose set-up is most of the file; split, each part would start both again.
 /**
  * The merchant's side in a real browser (Debian's Chromium driven by playwright-core): a shopper
  * follows a partner's short link on the platform (127.0.0.1) to a shop (localhost, another host),

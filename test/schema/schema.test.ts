@@ -1,3 +1,4 @@
+// 642 lines: one migrated database checked against the data dictionary (tables, indexes, uniques, CHECKs, triggers, migration files); split by table, each file would repeat the migration run and the seeding helpers.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

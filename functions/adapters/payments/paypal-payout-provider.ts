@@ -1,3 +1,4 @@
+// 315 lines: one adapter of one provider API (token, batch create, duplicate-batch recovery, status); its helpers only read PayPal's answers.
 /**
  * PayPal Payouts: an OAuth2 client-credentials token, then one single-item batch per payout
  * (`POST /v1/payments/payouts`). PayPal answers asynchronously: a new batch is PENDING, so the

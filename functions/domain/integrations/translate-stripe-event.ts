@@ -1,3 +1,4 @@
+// 335 lines: every handled Stripe event type side by side, so a sale and its refunds and disputes visibly meet on one transaction id (docs/provider-events.md keeps the same order).
 /**
  * Stripe events to conversion-queue messages (docs/provider-events.md lists every event type,
  * its shapes and what it does to money).

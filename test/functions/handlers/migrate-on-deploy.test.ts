@@ -1,3 +1,4 @@
+// 304 lines: the custom resource's lifecycle (create, update, rollback, delete, a paused cluster) and its role passwords over one mocked Data API; split, both would repeat the mock and the schema fixture.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

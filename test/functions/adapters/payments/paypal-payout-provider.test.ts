@@ -1,3 +1,4 @@
+// 347 lines: one spec of the PayPal adapter's retry, duplicate and currency policy over one scripted fetch; split by behaviour it would repeat the script helpers.
 import { describe, expect, it, test } from 'vitest';
 import fc from 'fast-check';
 import { PayPalPayoutProvider } from '../../../../functions/adapters/payments/paypal-payout-provider.js';

@@ -1,3 +1,4 @@
+// 335 lines: one spec of the Stripe adapter's retry, duplicate and currency policy over one scripted fetch; split by behaviour it would repeat the script helpers.
 import { describe, expect, it, test } from 'vitest';
 import fc from 'fast-check';
 import { StripePayoutProvider } from '../../../../functions/adapters/payments/stripe-payout-provider.js';

@@ -1,3 +1,4 @@
+// 311 lines: the attribution models' one table-driven spec over the dictionary's journeys, with its properties.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import {
