@@ -45,6 +45,16 @@ const domainRules = {
   ],
 };
 
+/** The domain may import ports, so ports stay as pure as the domain: interfaces and message schemas only. */
+const portRules = {
+  patterns: [
+    ...['adapters', 'handlers', 'jobs', 'platform', 'repositories', 'use-cases'].map((name) =>
+      layer(name, `Ports are interfaces the domain may import: they import nothing from functions/${name}/.`),
+    ),
+    { group: ['@aws-sdk/*'], message: 'Ports are interfaces: the AWS SDK belongs in their adapters.' },
+  ],
+};
+
 const useCaseRules = {
   patterns: [
     ...['handlers', 'jobs'].map((name) => layer(name, `Use cases are called by functions/${name}/, never the other way round.`)),
@@ -134,6 +144,7 @@ export default tseslint.config(
   { files: ['functions/**'], rules: { 'no-console': 'error' } },
   restrict(['functions/**'], {}),
   restrict(['functions/domain/**'], domainRules),
+  restrict(['functions/ports/**'], portRules),
   restrict(['functions/use-cases/**'], useCaseRules),
   restrict(['functions/repositories/**'], repositoryRules),
   restrict(['functions/adapters/**'], adapterRules),
