@@ -162,6 +162,8 @@ export function indexesOf(node: PlanNode, into = new Set<string>()): Set<string>
 function explainingExecutor(inner: SqlExecutor, sink: Array<Record<string, unknown>>, writes: boolean): SqlExecutor {
   return {
     async query<Row extends SqlRow = SqlRow>(text: string, params?: SqlParams): Promise<QueryResult<Row>> {
+      // A setting (the payout run's `SET LOCAL jit = off`) has no plan: it is applied, not explained.
+      if (/^\s*SET\s/i.test(text)) return inner.query<Row>(text, params);
       const { rows } = await inner.query<{ 'QUERY PLAN': Array<Record<string, unknown>> }>(
         `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${text}`,
         params,
