@@ -4,7 +4,7 @@
  * destroyed, new ones refused) while the redirect keeps its own, healthy client to dynalite: the failure sits at the
  * DynamoDB client boundary, after the SQL commit, with no mock.
  *
- * What the product does today (functions/repositories/partner-links-sync.ts): the request still
+ * What the product does today (functions/use-cases/write-links-through.ts): the request still
  * succeeds (201, `hot_store: "pending_repair"`), the link is marked for repair in audit_logs, the
  * short link 404s, and `POST /v1/admin/jobs/sync-links` repairs it; then the redirect answers 302
  * and the click is counted once. A status change (campaign paused) whose write-through failed

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { ConversionTransitionError, transitionConversion, type ConversionAction } from '../../domain/payouts/index.js';
-import { enqueueConversionNotices } from '../../jobs/approve-conversions.js';
+import { enqueueConversionNotices } from '../../use-cases/approve-conversions.js';
 import { ConflictError, NotFoundError } from '../../platform/http/errors.js';
 import { idParam } from '../../platform/http/fields.js';
 import { ok } from '../../platform/http/responses.js';

@@ -1,5 +1,5 @@
 /**
- * The `encrypt-payment-methods` job: the migration path of payment details stored in clear before
+ * Encrypts payment methods (the `encrypt-payment-methods` job): the migration path of payment details stored in clear before
  * migration 0011. Each such row gets its details sealed (`account_details_encrypted`) and
  * `account_details` replaced by the masked view, with a `system` audit row, in one transaction
  * per row. Idempotent: sealed rows are skipped, and a row changed meanwhile is left for the next
@@ -19,7 +19,7 @@ export class PaymentDataCipherMissingError extends Error {
   }
 }
 
-export async function runEncryptPaymentMethodsJob(args: {
+export async function encryptPaymentMethods(args: {
   sql: SqlExecutor;
   cipher: PaymentDataCipher | undefined;
   now: Date;

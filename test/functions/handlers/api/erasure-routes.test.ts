@@ -3,10 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, createApiFixture, createCampaign, createLink, createPartner, createVendor, enroll, type ApiFixture } from '../handlers/api/fixtures.js';
-import { seedProgram, type SeededProgram } from '../../helpers/seed.js';
-import { seedPayableConversion, seedPaymentMethod } from '../../helpers/payout-fixtures.js';
-import { expectBalanced } from '../../helpers/reconcile.js';
+import { adminToken, createApiFixture, createCampaign, createLink, createPartner, createVendor, enroll, type ApiFixture } from './fixtures.js';
+import { seedProgram, type SeededProgram } from '../../../helpers/seed.js';
+import { seedPayableConversion, seedPaymentMethod } from '../../../helpers/payout-fixtures.js';
+import { expectBalanced } from '../../../helpers/reconcile.js';
 
 let fx: ApiFixture;
 let program: SeededProgram;

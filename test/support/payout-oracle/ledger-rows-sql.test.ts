@@ -4,12 +4,12 @@
  * `ledgerRowsFromRecords` and checked. This is how the SQL jobs' tests cross-check themselves.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatMoney } from '../../../../functions/domain/money/index.js';
-import { ledgerRowsFromRecords } from '../../../../functions/domain/payouts/ledger-rows-from-records.js';
-import { reconcile } from '../../../../functions/domain/payouts/reconcile.js';
-import { selectPayableCredits } from '../../../../functions/domain/payouts/select-payable-credits.js';
-import type { SqlExecutor } from '../../../../functions/ports/sql-executor.js';
-import { createTestDatabase, type TestDatabase } from '../../../helpers/database.js';
+import { formatMoney } from '../../../functions/domain/money/index.js';
+import { ledgerRowsFromRecords } from './ledger-rows-from-records.js';
+import { reconcile } from './reconcile.js';
+import { selectPayableCredits } from './select-payable-credits.js';
+import type { SqlExecutor } from '../../../functions/ports/sql-executor.js';
+import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
 import { A, B, balancedLedger } from './ledger-fixture.js';
 
 let db: TestDatabase;

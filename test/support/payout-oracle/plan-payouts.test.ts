@@ -6,7 +6,7 @@ import {
   type PayoutCredit,
   type PayoutPartner,
   type PlanPayoutsInput,
-} from '../../../../functions/domain/payouts/plan-payouts.js';
+} from './plan-payouts.js';
 
 const period = {
   periodStart: '2026-10-01T00:00:00.000Z',

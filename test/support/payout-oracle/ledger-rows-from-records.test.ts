@@ -1,6 +1,6 @@
 import { describe, expect, it, test } from 'vitest';
-import { ledgerRowsFromRecords } from '../../../../functions/domain/payouts/ledger-rows-from-records.js';
-import { reconcile } from '../../../../functions/domain/payouts/reconcile.js';
+import { ledgerRowsFromRecords } from './ledger-rows-from-records.js';
+import { reconcile } from './reconcile.js';
 
 // As the SQL executor returns them: NUMERIC as strings, BIGINT ids as numbers, ISO timestamps.
 const records = {

@@ -1,13 +1,15 @@
 /**
- * The `retention` job (docs/privacy-and-retention.md): every age of the data dictionary's
+ * Applies the retention policy (the `retention` job, docs/privacy-and-retention.md): every age of the data dictionary's
  * retention policy, from `RetentionConfig` (env, validated at cold start; defaults = the
  * dictionary). Order matters for the money: payouts before the conversions they pay, and each
  * purge removes a whole unit (payout + events + netted adjustments; conversion + touches +
  * snapshots) so the books balance after every batch. Bounded batches (`batch_size`, default
  * 1000), counts returned and logged.
  */
+import type { Logger } from '../ports/logger.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 import { defaultRetentionConfig, type RetentionConfig } from '../platform/retention-config.js';
+import { silentLogger } from '../platform/silent-telemetry.js';
 import {
   anonymiseClickIps,
   clearOldUnattributedPayloads,
@@ -49,16 +51,18 @@ export function retentionCutoffs(now: Date, config: RetentionConfig): Record<key
   ) as Record<keyof RetentionConfig, string>;
 }
 
-export async function runRetentionJob({
+export async function applyRetention({
   sql,
   now,
   input,
   config = defaultRetentionConfig,
+  logger = silentLogger,
 }: {
   sql: SqlExecutor;
   now: Date;
   input: Record<string, unknown>;
   config?: RetentionConfig;
+  logger?: Logger;
 }): Promise<RetentionCounts> {
   const limit = positive(input.batch_size, 1000);
   const maxBatches = positive(input.max_batches, 1000);
@@ -78,6 +82,6 @@ export async function runRetentionJob({
     unattributed_payloads_cleared: await run(clearOldUnattributedPayloads, cutoff.unattributedPayloadDays),
     unattributed_conversions_deleted: await run(deleteOldUnattributedConversions, cutoff.conversionsDays),
   };
-  console.info(JSON.stringify({ level: 'info', message: 'retention', ...counts }));
+  logger.info('retention', { ...counts });
   return counts;
 }

@@ -6,13 +6,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { AdjustmentRow, ConversionRow, PayoutEventRow, PayoutRow, TouchRow } from '../../../../functions/domain/payouts/ledger-rows.js';
-import { planPayouts, type PayoutPartner } from '../../../../functions/domain/payouts/plan-payouts.js';
-import { selectPayableCredits } from '../../../../functions/domain/payouts/select-payable-credits.js';
-import { conversionsToMarkPaid } from '../../../../functions/domain/payouts/conversions-to-mark-paid.js';
-import { reconcile } from '../../../../functions/domain/payouts/reconcile.js';
-import { transitionPayout } from '../../../../functions/domain/payouts/transition-payout.js';
-import { transitionConversion } from '../../../../functions/domain/payouts/transition-conversion.js';
+import type { AdjustmentRow, ConversionRow, PayoutEventRow, PayoutRow, TouchRow } from './ledger-rows.js';
+import { planPayouts, type PayoutPartner } from './plan-payouts.js';
+import { selectPayableCredits } from './select-payable-credits.js';
+import { conversionsToMarkPaid } from './conversions-to-mark-paid.js';
+import { reconcile } from './reconcile.js';
+import { transitionPayout } from '../../../functions/domain/payouts/transition-payout.js';
+import { transitionConversion } from '../../../functions/domain/payouts/transition-conversion.js';
 
 interface Rows {
   conversions: ConversionRow[];

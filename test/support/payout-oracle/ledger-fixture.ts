@@ -3,7 +3,7 @@
  * both partners paid, then a 15% refund after payout: touches now hold what each partner earns,
  * A's clawback is netted into its pending payout and B's is still owed. Amounts in cents.
  */
-import type { LedgerRows } from '../../../../functions/domain/payouts/ledger-rows.js';
+import type { LedgerRows } from './ledger-rows.js';
 
 export const A = 1;
 export const B = 2;

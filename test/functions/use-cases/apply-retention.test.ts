@@ -1,8 +1,8 @@
 /** retention: what is removed (old clicks, journeys, expired cookies, full IPs) and what is kept (money); the books still balance. */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runJob } from '../../../functions/jobs/run-job.js';
-import { retentionCutoffs, runRetentionJob } from '../../../functions/jobs/retention.js';
+import { runScheduledJob } from '../../../functions/handlers/scheduled-job-deps.js';
+import { applyRetention, retentionCutoffs } from '../../../functions/use-cases/apply-retention.js';
 import { defaultRetentionConfig } from '../../../functions/platform/retention-config.js';
 import type { PlatformDeps } from '../../../functions/platform/composition-root.js';
 import type { SqlParamValue } from '../../../functions/ports/sql-executor.js';
@@ -57,7 +57,7 @@ describe('retention job', () => {
     });
     await db.sql.query(`UPDATE touches SET click_id = :c::bigint, cookie_id = :k::uuid WHERE conversion_event_id = :id::bigint`, { c: ancient, k: oldCookie, id: conversion });
 
-    const result = (await runJob({ name: 'retention', deps: deps(), input: { batch_size: 1 } })) as Record<string, number>;
+    const result = (await runScheduledJob({ name: 'retention', deps: deps(), input: { batch_size: 1 } })) as Record<string, number>;
     expect(result).toMatchObject({ click_ips_anonymised: 3, touches_detached: 1, funnel_journeys_deleted: 1, clicks_deleted: 1, cookies_deleted: 2, conversions_purged: 0 });
     const ips = Object.fromEntries(
       (await db.sql.query<{ click_id: number; ip: string }>(`SELECT click_id, host(ip_address) AS ip FROM clicks`)).rows.map((r) => [Number(r.click_id), r.ip]),
@@ -71,7 +71,7 @@ describe('retention job', () => {
     expect(ce).toEqual([{ c: '12.340', status: 'approved' }]);
     await expectBalanced(db.sql);
     // Idempotent: a second run finds nothing.
-    const again = (await runJob({ name: 'retention', deps: deps(), input: {} })) as Record<string, number>;
+    const again = (await runScheduledJob({ name: 'retention', deps: deps(), input: {} })) as Record<string, number>;
     expect(Object.values(again).every((n) => n === 0)).toBe(true);
   });
 });
@@ -171,7 +171,7 @@ describe('retention job: every age of the dictionary, rows just inside and just 
       },
     );
 
-    const counts = await runRetentionJob({ sql: edge.sql, now, input: { batch_size: 1 } });
+    const counts = await applyRetention({ sql: edge.sql, now, input: { batch_size: 1 } });
     expect(counts).toMatchObject({
       payouts_purged: 2,
       conversions_purged: 2,
@@ -198,7 +198,7 @@ describe('retention job: every age of the dictionary, rows just inside and just 
     ]);
     await expectBalanced(edge.sql);
     // A second run at the same instant finds nothing more.
-    const again = await runRetentionJob({ sql: edge.sql, now, input: {} });
+    const again = await applyRetention({ sql: edge.sql, now, input: {} });
     expect(Object.values(again).every((n) => n === 0)).toBe(true);
   });
 

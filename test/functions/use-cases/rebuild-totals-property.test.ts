@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runRebuildTotalsJob } from '../../../functions/jobs/rebuild-totals.js';
+import { rebuildTotals } from '../../../functions/use-cases/rebuild-totals.js';
 import type { SqlExecutor } from '../../../functions/ports/sql-executor.js';
 import { editCampaign } from '../../helpers/edit-campaign.js';
 import { seedProgram } from '../../helpers/seed.js';
@@ -92,7 +92,7 @@ describe('rebuild-totals after any history of the live path', () => {
         }
         const live = await snapshot(h.sql, program.campaignId);
         // As the nightly schedule runs it: every enrollment (earlier runs' too, which must still agree).
-        const rebuilt = await runRebuildTotalsJob({ sql: h.sql, input: {} });
+        const rebuilt = await rebuildTotals({ sql: h.sql, input: {} });
         expect(rebuilt.fixed).toEqual([]);
         expect(rebuilt.journeys_fixed).toEqual([]);
         expect(await snapshot(h.sql, program.campaignId)).toEqual(live);

@@ -4,11 +4,11 @@
  * `SELECT *` the money tables after a SQL job and hand them to `reconcile` or `selectPayableCredits`
  * to cross-check the SQL.
  */
-import { parseAmount } from '../money/currency.js';
-import { parseMoney } from '../money/index.js';
+import { parseAmount } from '../../../functions/domain/money/currency.js';
+import { parseMoney } from '../../../functions/domain/money/index.js';
 import type { AdjustmentRow, ConversionRow, LedgerRows, PayoutEventRow, PayoutRow, TouchRow } from './ledger-rows.js';
-import type { ConversionStatus } from './transition-conversion.js';
-import type { PayoutStatus } from './transition-payout.js';
+import type { ConversionStatus } from '../../../functions/domain/payouts/transition-conversion.js';
+import type { PayoutStatus } from '../../../functions/domain/payouts/transition-payout.js';
 
 type Record_ = Readonly<Record<string, unknown>>;
 

@@ -1,7 +1,7 @@
 /** rebuild-totals: recomputes campaign_partners totals from clicks, conversions and touches and fixes injected drift. */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runJob } from '../../../functions/jobs/run-job.js';
+import { runScheduledJob } from '../../../functions/handlers/scheduled-job-deps.js';
 import type { PlatformDeps } from '../../../functions/platform/composition-root.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
 import { seedProgram, type SeededProgram } from '../../helpers/seed.js';
@@ -44,17 +44,17 @@ const totals = async () =>
 describe('rebuild-totals', () => {
   it('recomputes from the facts, then finds nothing to fix, then fixes injected drift and reports it', async () => {
     const [a, b] = program.partners as [SeededProgram['partners'][number], SeededProgram['partners'][number]];
-    const first = (await runJob({ name: 'rebuild-totals', deps, input: { campaign_version_ids: [program.campaignVersionId] } })) as { fixed: unknown[] };
+    const first = (await runScheduledJob({ name: 'rebuild-totals', deps, input: { campaign_version_ids: [program.campaignVersionId] } })) as { fixed: unknown[] };
     expect(first.fixed.length).toBe(2);
     expect(await totals()).toEqual([
       // NUMERIC(13,3) column text (migration 0008); the job's report below is in USD's decimals.
       [a.partnerId, 3, 2, '125.000', '11.500'],
       [b.partnerId, 1, 1, '50.000', '6.000'],
     ]);
-    const clean = (await runJob({ name: 'rebuild-totals', deps, input: {} })) as { fixed: unknown[] };
+    const clean = (await runScheduledJob({ name: 'rebuild-totals', deps, input: {} })) as { fixed: unknown[] };
     expect(clean.fixed).toEqual([]);
     await db.sql.query(`UPDATE campaign_partners SET total_clicks = 999, total_commission_earned = total_commission_earned + 5 WHERE partner_id = :p::integer`, { p: b.partnerId });
-    const drift = (await runJob({ name: 'rebuild-totals', deps, input: {} })) as { fixed: Array<{ campaign_partner_id: number; before: Record<string, unknown>; after: Record<string, unknown> }> };
+    const drift = (await runScheduledJob({ name: 'rebuild-totals', deps, input: {} })) as { fixed: Array<{ campaign_partner_id: number; before: Record<string, unknown>; after: Record<string, unknown> }> };
     expect(drift.fixed).toEqual([
       {
         campaign_partner_id: b.campaignPartnerId,

@@ -3,7 +3,7 @@
  * operator runs it (through the management API, where the key is), seals and masks each row once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runEncryptPaymentMethodsJob } from '../../../functions/jobs/encrypt-payment-methods.js';
+import { encryptPaymentMethods } from '../../../functions/use-cases/encrypt-payment-methods.js';
 import type { SealedRecord } from '../../../functions/ports/payment-data-cipher.js';
 import { seedPaymentMethod } from '../../helpers/payout-fixtures.js';
 import { adminToken, auditRows, createApiFixture, createPartner, type ApiFixture } from '../handlers/api/fixtures.js';
@@ -53,7 +53,7 @@ describe('encrypt-payment-methods', () => {
   it('refuses to run without the key (the scheduled-jobs function has none), changing nothing', async () => {
     const p = await createPartner(f.api);
     const id = await seedPaymentMethod(f.db.sql, { partnerId: p.partner_id, provider: 'paypal', details: { email: 'c@example.com' } });
-    await expect(runEncryptPaymentMethodsJob({ sql: f.db.sql, cipher: undefined, now: new Date(), input: {} })).rejects.toThrow(/needs the payment-data key/);
+    await expect(encryptPaymentMethods({ sql: f.db.sql, cipher: undefined, now: new Date(), input: {} })).rejects.toThrow(/needs the payment-data key/);
     expect((await row(id)).account_details).toEqual({ email: 'c@example.com' });
   });
 });

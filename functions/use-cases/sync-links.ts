@@ -1,5 +1,6 @@
 /**
- * Write-through of link items to the DynamoDB hot store, and its repair.
+ * Syncs links to the hot store (the `sync-links` job, and the write-through after a change):
+ * rebuilds link items from SQL and puts them into the DynamoDB hot store.
  *
  * After a request commits a change that affects links (a link created or deleted; an enrollment,
  * partner, campaign or vendor changing status; a new campaign version), it rebuilds the affected
@@ -11,8 +12,7 @@
  */
 import type { LinkItem, LinkStore } from '../ports/link-store.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { writeAuditLog } from './audit-logs.js';
-import { linksMarkedForRepair, loadLinkItems, type LinkSelector } from './partner-links.js';
+import { linksMarkedForRepair, loadLinkItems, type LinkSelector } from '../repositories/partner-links.js';
 
 const pageSize = 500;
 const putConcurrency = 16;
@@ -41,7 +41,7 @@ async function putAll(linkStore: LinkStore, items: LinkItem[]): Promise<SyncResu
  * Rebuilds and puts the link items chosen by `selector`, or (with `since`) those marked for
  * repair since then, or (with `all`) every link. Returns what was written and what failed.
  */
-export async function syncLinksToHotStore({
+export async function syncLinks({
   sql,
   linkStore,
   now,
@@ -76,39 +76,4 @@ export async function syncLinksToHotStore({
     if (items.length < pageSize) break;
   }
   return total;
-}
-
-/**
- * The write-through after a commit: sync, retry the failures once, and mark what still failed
- * for repair. Never throws for a hot-store failure (the change is committed; the job repairs).
- */
-export async function writeLinksThrough({
-  sql,
-  linkStore,
-  now,
-  selector,
-}: {
-  sql: SqlExecutor;
-  linkStore: LinkStore;
-  now: Date;
-  selector: LinkSelector;
-}): Promise<SyncResult> {
-  const first = await syncLinksToHotStore({ sql, linkStore, now, selector });
-  if (first.failed.length === 0) return first;
-  const retry = await syncLinksToHotStore({ sql, linkStore, now, selector: { partner_link_ids: first.failed } });
-  const result = { synced: first.synced + retry.synced, failed: retry.failed };
-  for (const partnerLinkId of retry.failed) {
-    await writeAuditLog(sql, {
-      entity_type: 'partner_links',
-      entity_id: partnerLinkId,
-      action: 'hot_store_sync_failed',
-      actor: { actor_type: 'system', actor_id: null, ip_address: null },
-      reason: 'DynamoDB link item write failed; repaired by the sync-links job',
-      now,
-    });
-  }
-  if (retry.failed.length > 0) {
-    console.warn(JSON.stringify({ level: 'warn', message: 'link hot-store write failed; marked for repair', partner_link_ids: retry.failed }));
-  }
-  return result;
 }

@@ -1,5 +1,5 @@
 /**
- * The `payouts` job: one payout run for a period (docs/payouts.md). Input `{ start_date?,
+ * Runs payouts (the `payouts` job): one payout run for a period (docs/payouts.md). Input `{ start_date?,
  * end_date?, minimum?, minimums?, currency? }`; default period = the previous calendar month
  * (UTC). One payout per partner and currency, each at least its currency's threshold
  * (`resolvePayoutThresholds`, docs/money.md); `currency` limits the run to one currency. Answers
@@ -9,9 +9,12 @@ import { z } from 'zod';
 import { formatAmount, isCurrencyCode, parseAmount } from '../domain/money/currency.js';
 import { InvalidDecimalError } from '../domain/money/index.js';
 import { parsePayoutMinimums, resolvePayoutThresholds } from '../domain/payouts/payout-thresholds.js';
-import { ValidationError } from '../platform/http/errors.js';
+import { ValidationError } from '../domain/errors.js';
+import { silentLogger, silentMetrics } from '../platform/silent-telemetry.js';
+import type { BusinessMetrics } from '../ports/business-metrics.js';
+import type { Logger } from '../ports/logger.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { runPayoutRun } from '../repositories/payouts.js';
+import { auditCreatedPayouts, lockPayoutRuns, runPayoutStatement } from '../repositories/payouts.js';
 
 const dateLike = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO date or timestamp');
 
@@ -49,10 +52,12 @@ export function defaultPayoutPeriod(now: Date): { start: Date; end: Date } {
   return { start, end };
 }
 
-export async function runPayoutsJob(args: {
+export async function runPayouts(args: {
   sql: SqlExecutor;
   now: Date;
   input: Record<string, unknown>;
+  logger?: Logger;
+  metrics?: BusinessMetrics;
   /** `PAYOUT_MINIMUM`: one threshold, major units, for every currency. */
   defaultMinimum?: string;
   /** `PAYOUT_MINIMUMS`: "EUR=40.00,JPY=6000". */
@@ -78,13 +83,21 @@ export async function runPayoutsJob(args: {
     if (error instanceof InvalidDecimalError) throw new PayoutJobInputError(`minimums: ${error.message}`);
     throw error;
   }
-  const rows = await runPayoutRun(args.sql, {
-    startDate: start.toISOString(),
-    endDate: end.toISOString(),
-    now: args.now.toISOString(),
-    minimum: resolved.otherwise,
-    thresholds: resolved.thresholds,
-    ...(parsed.data.currency ? { currency: parsed.data.currency } : {}),
+  const now = args.now.toISOString();
+  // One transaction, serialised with any other run by the advisory lock.
+  const rows = await args.sql.transaction(async (tx) => {
+    await lockPayoutRuns(tx);
+    const { rows: planned } = await runPayoutStatement(tx, {
+      startDate: start.toISOString(),
+      endDate: end.toISOString(),
+      now,
+      minimum: resolved.otherwise,
+      thresholds: resolved.thresholds,
+      ...(parsed.data.currency ? { currency: parsed.data.currency } : {}),
+    });
+    const payoutIds = planned.flatMap((r) => (r.payout_id === null || r.payout_id === undefined ? [] : [Number(r.payout_id)]));
+    await auditCreatedPayouts(tx, { payoutIds, now });
+    return planned;
   });
   const result: PayoutJobResult = {
     start_date: start.toISOString(),
@@ -108,6 +121,15 @@ export async function runPayoutsJob(args: {
       });
     }
   }
-  console.info(JSON.stringify({ level: 'info', message: 'payout run', created: result.created.length, skipped: result.skipped.length, start: result.start_date, end: result.end_date }));
+  const metrics = args.metrics ?? silentMetrics;
+  const createdPerCurrency = new Map<string, number>();
+  for (const payout of result.created) createdPerCurrency.set(payout.currency, (createdPerCurrency.get(payout.currency) ?? 0) + 1);
+  for (const [currency, count] of createdPerCurrency) metrics.add('PayoutsCreated', count, { currency });
+  (args.logger ?? silentLogger).info('payout run', {
+    created: result.created.length,
+    skipped: result.skipped.length,
+    start_date: result.start_date,
+    end_date: result.end_date,
+  });
   return result;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { selectPayableCredits } from '../../../../functions/domain/payouts/select-payable-credits.js';
-import { conversionsToMarkPaid } from '../../../../functions/domain/payouts/conversions-to-mark-paid.js';
+import { selectPayableCredits } from './select-payable-credits.js';
+import { conversionsToMarkPaid } from './conversions-to-mark-paid.js';
 import { A, B, balancedLedger } from './ledger-fixture.js';
 
 describe('selectPayableCredits', () => {

@@ -3,8 +3,8 @@
  * NUMERIC strings with `parseAmount` (functions/domain/money) and passes these to the pure
  * functions in tests. `currency` is optional: rows without one are one currency's.
  */
-import type { ConversionStatus } from './transition-conversion.js';
-import type { PayoutStatus } from './transition-payout.js';
+import type { ConversionStatus } from '../../../functions/domain/payouts/transition-conversion.js';
+import type { PayoutStatus } from '../../../functions/domain/payouts/transition-payout.js';
 
 export interface ConversionRow {
   conversionEventId: number;

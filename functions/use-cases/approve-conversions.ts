@@ -1,10 +1,12 @@
 /**
- * The `approve-conversions` job: pending conversions older than their version's
+ * Approves held conversions (the `approve-conversions` job): pending conversions older than their version's
  * `approval_hold_days` become approved (set-based, in bounded batches), each with an audit row,
  * and each vendor is told (`conversion.approved` on the notifications queue) after the commit.
  */
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { notificationIdFor } from '../handlers/attribute-conversions.js';
+import { silentLogger } from '../platform/silent-telemetry.js';
+import type { Logger } from '../ports/logger.js';
 import type { NotificationMessage } from '../ports/notification-message.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 import { approveHeldConversions, type ApprovedConversion } from '../repositories/approvals.js';
@@ -34,12 +36,13 @@ export async function enqueueConversionNotices(
   return conversions.length;
 }
 
-export async function runApproveConversionsJob(args: {
+export async function approveConversions(args: {
   sql: SqlExecutor;
   sqs: SQSClient;
   notificationsQueueUrl: string;
   now: Date;
   input: Record<string, unknown>;
+  logger?: Logger;
 }): Promise<{ approved: number; notified: number; conversion_event_ids: number[] }> {
   const batchSize = typeof args.input.batch_size === 'number' && args.input.batch_size > 0 ? Math.min(args.input.batch_size, 10_000) : 1000;
   const maxBatches = typeof args.input.max_batches === 'number' && args.input.max_batches > 0 ? args.input.max_batches : 100;
@@ -51,6 +54,6 @@ export async function runApproveConversionsJob(args: {
     notified += await enqueueConversionNotices(args.sqs, args.notificationsQueueUrl, 'conversion.approved', approved);
     if (approved.length < batchSize) break;
   }
-  console.info(JSON.stringify({ level: 'info', message: 'approve-conversions', approved: ids.length, notified }));
+  (args.logger ?? silentLogger).info('approve-conversions', { approved: ids.length, notified });
   return { approved: ids.length, notified, conversion_event_ids: ids };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it, test } from 'vitest';
 import fc from 'fast-check';
-import { reconcile, type ViolationKind } from '../../../../functions/domain/payouts/reconcile.js';
+import { reconcile, type ViolationKind } from './reconcile.js';
 import { A, B, balancedLedger } from './ledger-fixture.js';
 
 type Ledger = ReturnType<typeof balancedLedger>;
