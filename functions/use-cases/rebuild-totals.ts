@@ -9,13 +9,13 @@
 import { silentLogger } from '../platform/silent-telemetry.js';
 import type { Logger } from '../ports/logger.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { computeEnrollmentTotals, fixEnrollmentTotals, fixJourneyCommissions } from '../repositories/totals.js';
+import { computeEnrollmentTotals, fixEnrollmentTotals, fixJourneyCommissions, lockTotalsRebuild } from '../repositories/totals.js';
 
 export async function rebuildTotals({ sql, input, logger = silentLogger }: { sql: SqlExecutor; input: Record<string, unknown>; logger?: Logger }) {
   const versions = Array.isArray(input.campaign_version_ids) ? input.campaign_version_ids.filter((v): v is number => Number.isSafeInteger(v)) : undefined;
   const fixed = await sql.transaction(async (tx) => {
     // Serialise with the click/conversion consumers' increments on the same rows.
-    await tx.query(`SELECT pg_advisory_xact_lock(:key::bigint)`, { key: 7_300_452 });
+    await lockTotalsRebuild(tx);
     const computed = await computeEnrollmentTotals(tx, versions);
     return { checked: computed.size, fixed: await fixEnrollmentTotals(tx, computed), journeys_fixed: await fixJourneyCommissions(tx, versions) };
   });
