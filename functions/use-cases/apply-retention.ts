@@ -20,10 +20,10 @@ import {
   deleteOldUnattributedConversions,
   deleteOldWebhookDeliveries,
   detachOldTouches,
-  inBatches,
   purgeOldAuditLogs,
   purgeOldConversions,
   purgeOldPayouts,
+  type RetentionBatch,
 } from '../repositories/retention.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -67,7 +67,16 @@ export async function applyRetention({
   const limit = positive(input.batch_size, 1000);
   const maxBatches = positive(input.max_batches, 1000);
   const cutoff = retentionCutoffs(now, config);
-  const run = (batch: Parameters<typeof inBatches>[1], at: string) => inBatches(sql, batch, { cutoff: at, limit, maxBatches });
+  // Each batch until one touches fewer than `limit` rows (or `maxBatches` ran): the rows touched.
+  const run = async (batch: RetentionBatch, at: string) => {
+    let total = 0;
+    for (let i = 0; i < maxBatches; i += 1) {
+      const n = await batch(sql, { cutoff: at, limit });
+      total += n;
+      if (n < limit) break;
+    }
+    return total;
+  };
   const counts: RetentionCounts = {
     click_ips_anonymised: await run(anonymiseClickIps, cutoff.clickIpDays),
     touches_detached: await run(detachOldTouches, cutoff.touchesDays),
