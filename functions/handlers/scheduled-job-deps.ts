@@ -5,6 +5,7 @@
  */
 import { createDynamoDbClickEraser } from '../adapters/aws/dynamodb-click-eraser.js';
 import { createLinkStore } from '../adapters/aws/link-writer.js';
+import { createSqsNotificationQueue } from '../adapters/aws/sqs-notification-queue.js';
 import { createRoleExecutor } from '../adapters/sql/role-executor.js';
 import type { PlatformDeps } from '../platform/composition-root.js';
 import type { LinkStore } from '../ports/link-store.js';
@@ -29,11 +30,9 @@ export function scheduledJobDepsOf(deps: JobPlatformDeps, now: Date): ScheduledJ
       const tableName = deps.config.tableNames.clicks;
       return tableName ? createDynamoDbClickEraser({ client: deps.dynamodb, tableName }) : undefined;
     },
-    get sqs() {
-      return deps.sqs;
-    },
-    get notificationsQueueUrl() {
-      return deps.config.queueUrls.notifications;
+    get notificationQueue() {
+      const queueUrl = deps.config.queueUrls.notifications;
+      return queueUrl ? createSqsNotificationQueue({ client: deps.sqs, queueUrl }) : undefined;
     },
     paymentDataCipher: deps.paymentDataCipher,
     retention: deps.config?.retention,

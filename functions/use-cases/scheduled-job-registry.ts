@@ -3,7 +3,6 @@
  * `POST /v1/admin/jobs/{name}` both run jobs by name through `runJob`. Each entry maps a job's
  * input to one use case. Adding a job = one entry in `jobs` below (and a schedule in lib/resources.ts).
  */
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import { databaseJobRoles } from '../../lib/resources.js';
 import { systemActor } from '../domain/audit/actor.js';
 import { NotFoundError } from '../domain/errors.js';
@@ -12,6 +11,7 @@ import type { BusinessMetrics } from '../ports/business-metrics.js';
 import type { ClickEraser } from '../ports/click-eraser.js';
 import type { LinkStore } from '../ports/link-store.js';
 import type { Logger } from '../ports/logger.js';
+import type { NotificationQueue } from '../ports/notification-queue.js';
 import type { PaymentDataCipher } from '../ports/payment-data-cipher.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 import { applyRetention } from './apply-retention.js';
@@ -33,8 +33,8 @@ export interface ScheduledJobDeps {
   linkStore: LinkStore;
   /** The hot store's clicks, for erasure; absent when no clicks table is configured. */
   clickEraser: ClickEraser | undefined;
-  sqs: SQSClient;
-  notificationsQueueUrl: string;
+  /** The notifications queue; absent when none is configured (notifications off). */
+  notificationQueue: NotificationQueue | undefined;
   paymentDataCipher: PaymentDataCipher | undefined;
   /** Retention ages (RETENTION_* env); absent: the dictionary's. */
   retention: RetentionConfig | undefined;
@@ -55,7 +55,7 @@ export const jobs: Record<string, Job> = {
   },
   /** Pending conversions past their version's approval_hold_days -> approved (+ audit, + vendor notice). */
   'approve-conversions': ({ deps, input }) =>
-    approveConversions({ sql: deps.sql, sqs: deps.sqs, notificationsQueueUrl: deps.notificationsQueueUrl, now: deps.now, input, logger: deps.logger }),
+    approveConversions({ sql: deps.sql, queue: deps.notificationQueue, now: deps.now, input, logger: deps.logger }),
   /** The money invariants (docs/payouts.md): `{ balanced, violations }`. */
   reconciliation: ({ deps }) => reconcile({ sql: deps.sql, logger: deps.logger }),
   /** campaign_partners totals recomputed from clicks, conversions and touches; reports the rows fixed. */
