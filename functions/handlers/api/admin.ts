@@ -1,3 +1,4 @@
+// Near 300 lines: the operator's account routes (vendors, partners, their keys and status moves) read as one area of small route definitions.
 /**
  * Operator routes (`Authorization: Bearer <ADMIN_TOKEN>`): vendors, partners and their status.
  * Running a scheduled job now is in jobs-routes.ts.
