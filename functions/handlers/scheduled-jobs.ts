@@ -1,13 +1,13 @@
 /**
  * The scheduled-jobs Lambda: EventBridge Scheduler (and the local ticker) invoke it with
  * `{ job, input? }` (functions/ports/scheduled-job-event.ts); it runs the job through the registry
- * in functions/jobs/run-job.ts and returns the job's result. An invalid event or an unknown job
+ * in functions/use-cases/scheduled-job-registry.ts and returns the job's result. An invalid event or an unknown job
  * throws, so the scheduler's retry policy and DLQ see the failure.
  */
 import { platformDepsFromEnv, type PlatformDeps } from '../platform/composition-root.js';
 import { lazyHandler } from '../platform/lambda-handler.js';
 import { scheduledJobEventSchema } from '../ports/scheduled-job-event.js';
-import { runJob } from '../jobs/run-job.js';
+import { runScheduledJob } from './scheduled-job-deps.js';
 
 export function createHandler(deps: PlatformDeps) {
   return async (event: unknown): Promise<{ job: string; result: unknown }> => {
@@ -17,7 +17,7 @@ export function createHandler(deps: PlatformDeps) {
     }
     const { job, input } = parsed.data;
     const started = deps.now();
-    const result = await runJob({ name: job, deps, input: input ?? {} });
+    const result = await runScheduledJob({ name: job, deps, input: input ?? {} });
     console.info(JSON.stringify({ level: 'info', message: 'scheduled job done', job, started_at: started.toISOString() }));
     return { job, result: result ?? null };
   };

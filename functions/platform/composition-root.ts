@@ -49,6 +49,10 @@ export interface PlatformConfig {
   allowLoopbackWebhooks?: boolean;
   /** Retention ages (days) for the retention job; absent: the data dictionary's ages. */
   retention?: RetentionConfig;
+  /** `PAYOUT_MINIMUM`: the payout threshold, in major units, of every currency `payoutMinimums` does not name. */
+  payoutMinimum?: string;
+  /** `PAYOUT_MINIMUMS`: per-currency payout thresholds, "EUR=40.00,JPY=6000" (docs/money.md). */
+  payoutMinimums?: string;
 }
 
 export interface PlatformDeps {
@@ -126,6 +130,8 @@ export function platformConfigFromEnv(env: NodeJS.ProcessEnv): PlatformConfig {
     // Lambda always sets AWS_LAMBDA_FUNCTION_NAME: a stray variable on AWS cannot open SSRF.
     allowLoopbackWebhooks: parsed[envVars.allowLoopbackWebhooks] === 'true' && !env.AWS_LAMBDA_FUNCTION_NAME,
     retention: retentionConfigFromEnv(env),
+    payoutMinimum: env.PAYOUT_MINIMUM,
+    payoutMinimums: env.PAYOUT_MINIMUMS,
   };
 }
 

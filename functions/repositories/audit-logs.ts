@@ -4,7 +4,7 @@
  */
 import type { SqlExecutor } from '../ports/sql-executor.js';
 import { diffChanges } from '../domain/audit/diff-changes.js';
-import type { Actor } from '../platform/http/principal.js';
+import type { Actor } from '../domain/audit/actor.js';
 
 export interface AuditEntry {
   entity_type: string;

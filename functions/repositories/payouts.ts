@@ -1,8 +1,9 @@
+// Over 300 lines: the payout run is one ~150-line statement, kept whole beside the reads and writes of the same rows.
 /**
  * Payout SQL: the set-based payout run (docs/payouts.md "Payable credits", "Thresholds and
  * periods"), the payout reads, and the status writes of the send flow. The pure spec of the run is
- * `selectPayableCredits` + `planPayouts` in functions/domain/payouts; tests cross-check this SQL
- * against it.
+ * `selectPayableCredits` + `planPayouts` in the test oracle (test/support/payout-oracle); tests
+ * cross-check this SQL against it.
  */
 import type { SealedRecord } from '../ports/payment-data-cipher.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
@@ -100,7 +101,7 @@ export interface PayoutRunRow extends Record<string, unknown> {
  * inserts their events (one row per conversion: the partner's shares plus netted adjustments),
  * stamps the netted adjustments, and returns one row per partner and currency with credits:
  * created or skipped with the reason. One payout per partner, currency and period, each at least
- * its currency's threshold. Run it inside `runPayoutRun`'s transaction, under the advisory lock.
+ * its currency's threshold. Run it inside the run's transaction, under `lockPayoutRuns` (functions/use-cases/run-payouts.ts).
  */
 export const PAYOUT_RUN_SQL = `
 WITH ${CREDITS_CTE},
@@ -172,18 +173,13 @@ export interface PayoutRunInput {
   currency?: string;
 }
 
-/** Runs one payout run in one transaction, serialised with any other run by `pg_advisory_xact_lock`. */
-export async function runPayoutRun(sql: SqlExecutor, input: PayoutRunInput): Promise<PayoutRunRow[]> {
-  return sql.transaction(async (tx) => {
-    await tx.query(`SELECT pg_advisory_xact_lock(:key::bigint)`, { key: PAYOUT_RUN_LOCK_KEY });
-    const rows = (await runPayoutStatement(tx, input)).rows;
-    await auditCreatedPayouts(tx, { payoutIds: rows.flatMap((r) => (r.payout_id === null || r.payout_id === undefined ? [] : [Number(r.payout_id)])), now: input.now });
-    return rows;
-  });
+/** Serialises payout runs: taken first in a run's transaction, held until it ends (`pg_advisory_xact_lock`). */
+export async function lockPayoutRuns(tx: SqlExecutor): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(:key::bigint)`, { key: PAYOUT_RUN_LOCK_KEY });
 }
 
 /** One `system` audit row per payout the run created (entity `payouts`, action `create`), in the run's transaction. */
-async function auditCreatedPayouts(sql: SqlExecutor, args: { payoutIds: number[]; now: string }): Promise<void> {
+export async function auditCreatedPayouts(sql: SqlExecutor, args: { payoutIds: number[]; now: string }): Promise<void> {
   if (args.payoutIds.length === 0) return;
   await sql.query(
     `INSERT INTO audit_logs (entity_type, entity_id, action, actor_type, actor_id, changes, reason, created_at)

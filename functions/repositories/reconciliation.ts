@@ -1,6 +1,6 @@
 /**
  * The operator's reconciliation: ONE read-only query that returns every broken money invariant
- * (no rows = the books balance). Its spec is `reconcile()` in functions/domain/payouts; the kinds
+ * (no rows = the books balance). Its spec is `reconcile()` in the test oracle (test/support/payout-oracle); the kinds
  * and the rows it reports are the same (docs/payouts.md "Reconciliation"). Operators can paste
  * RECONCILIATION_SQL into psql as is (it takes no parameters).
  */

@@ -6,14 +6,15 @@
  */
 import type { SqlExecutor } from '../ports/sql-executor.js';
 
-type Batch = (sql: SqlExecutor, args: { cutoff: string; limit: number }) => Promise<number>;
+/** One bounded batch of a retention age: rows older than `cutoff`, at most `limit`; returns the rows touched. */
+export type RetentionBatch = (sql: SqlExecutor, args: { cutoff: string; limit: number }) => Promise<number>;
 
 async function count(sql: SqlExecutor, text: string, args: { cutoff: string; limit: number }): Promise<number> {
   return (await sql.query(text, { cutoff: args.cutoff, limit: args.limit })).rowCount;
 }
 
 /** Clicks older than the cutoff (conversions and touches keep their money; their click_id becomes NULL). */
-export const deleteOldClicks: Batch = (sql, args) =>
+export const deleteOldClicks: RetentionBatch = (sql, args) =>
   count(sql, `DELETE FROM clicks WHERE click_id IN (
      SELECT click_id FROM clicks WHERE clicked_at < :cutoff::timestamptz ORDER BY click_id LIMIT :limit::integer)`, args);
 
@@ -22,7 +23,7 @@ export const deleteOldClicks: Batch = (sql, args) =>
  * metadata) but keep partner, version, type and value: they are the commission ledger
  * (touches = commission) and stay with their conversion for 7 years.
  */
-export const detachOldTouches: Batch = (sql, args) =>
+export const detachOldTouches: RetentionBatch = (sql, args) =>
   count(sql, `UPDATE touches SET click_id = NULL, cookie_id = NULL, lead_id = NULL,
                     metadata = jsonb_strip_nulls(jsonb_build_object('weight', metadata -> 'weight', 'weight_share', metadata -> 'weight_share', 'retained', true))
      WHERE touch_id IN (
@@ -31,19 +32,19 @@ export const detachOldTouches: Batch = (sql, args) =>
        ORDER BY touch_id LIMIT :limit::integer)`, args);
 
 /** Funnel journeys whose last event is older than the cutoff (conversions keep their money; their journey id becomes NULL). */
-export const deleteOldJourneys: Batch = (sql, args) =>
+export const deleteOldJourneys: RetentionBatch = (sql, args) =>
   count(sql, `DELETE FROM funnel_journeys WHERE funnel_journey_id IN (
      SELECT funnel_journey_id FROM funnel_journeys WHERE last_event_at < :cutoff::timestamptz ORDER BY funnel_journey_id LIMIT :limit::integer)`, args);
 
 /** Cookies expired before the cutoff and no longer referenced by a journey. */
-export const deleteExpiredCookies: Batch = (sql, args) =>
+export const deleteExpiredCookies: RetentionBatch = (sql, args) =>
   count(sql, `DELETE FROM cookies WHERE cookie_id IN (
      SELECT c.cookie_id FROM cookies c WHERE c.expires_at < :cutoff::timestamptz
        AND NOT EXISTS (SELECT 1 FROM funnel_journeys j WHERE j.cookie_id = c.cookie_id)
      ORDER BY c.expires_at LIMIT :limit::integer)`, args);
 
 /** Masks click IPs older than the cutoff to their /24 (IPv4) or /48 (IPv6) network. */
-export const anonymiseClickIps: Batch = (sql, args) =>
+export const anonymiseClickIps: RetentionBatch = (sql, args) =>
   count(sql, `WITH batch AS (
        SELECT click_id, set_masklen(network(set_masklen(ip_address, CASE WHEN family(ip_address) = 4 THEN 24 ELSE 48 END)),
                                     CASE WHEN family(ip_address) = 4 THEN 32 ELSE 128 END) AS masked
@@ -88,7 +89,7 @@ export async function purgeOldPayouts(sql: SqlExecutor, args: { cutoff: string; 
  * still holds (their payouts went first, by age, with the adjustments netted into them), with
  * their touches and commission snapshots. Pending and approved conversions are money still owed and stay.
  */
-export const purgeOldConversions: Batch = async (sql, args) => {
+export const purgeOldConversions: RetentionBatch = async (sql, args) => {
   const { rows } = await sql.query<{ n: number }>(
     `WITH doomed AS (
        SELECT ce.conversion_event_id FROM conversion_events ce
@@ -114,7 +115,7 @@ export const purgeOldConversions: Batch = async (sql, args) => {
  * Audit rows created before the cutoff. The insert-only trigger lets a DELETE through only for
  * rows older than `app.audit_purge_before`, set here for this transaction alone (SET LOCAL).
  */
-export const purgeOldAuditLogs: Batch = (sql, args) =>
+export const purgeOldAuditLogs: RetentionBatch = (sql, args) =>
   sql.transaction(async (tx) => {
     await tx.query(`SELECT set_config('app.audit_purge_before', :cutoff, true)`, { cutoff: toSqlTimestamp(args.cutoff) });
     return count(tx, `DELETE FROM audit_logs WHERE audit_log_id IN (
@@ -122,25 +123,25 @@ export const purgeOldAuditLogs: Batch = (sql, args) =>
   });
 
 /** Inbound webhook dedupe rows received before the cutoff (providers stop redelivering within days). */
-export const deleteOldWebhookDeliveries: Batch = (sql, args) =>
+export const deleteOldWebhookDeliveries: RetentionBatch = (sql, args) =>
   count(sql, `DELETE FROM webhook_deliveries WHERE (provider, provider_event_id) IN (
      SELECT provider, provider_event_id FROM webhook_deliveries WHERE received_at < :cutoff::timestamptz
      ORDER BY received_at LIMIT :limit::integer)`, args);
 
 /** Outbound notification records created before the cutoff; pending ones are still being retried and stay. */
-export const deleteOldNotificationDeliveries: Batch = (sql, args) =>
+export const deleteOldNotificationDeliveries: RetentionBatch = (sql, args) =>
   count(sql, `DELETE FROM notification_deliveries WHERE notification_id IN (
      SELECT notification_id FROM notification_deliveries WHERE created_at < :cutoff::timestamptz AND status <> 'pending'
      ORDER BY created_at LIMIT :limit::integer)`, args);
 
 /** Unattributed conversions received before the cutoff lose their raw payload (it may hold a customer's email); the row stays for reports. */
-export const clearOldUnattributedPayloads: Batch = (sql, args) =>
+export const clearOldUnattributedPayloads: RetentionBatch = (sql, args) =>
   count(sql, `UPDATE unattributed_conversions SET payload = NULL WHERE unattributed_conversion_id IN (
      SELECT unattributed_conversion_id FROM unattributed_conversions WHERE received_at < :cutoff::timestamptz AND payload IS NOT NULL
      ORDER BY unattributed_conversion_id LIMIT :limit::integer)`, args);
 
 /** Unattributed conversions received before the cutoff (the conversions' age: they are conversion records no partner earned). */
-export const deleteOldUnattributedConversions: Batch = (sql, args) =>
+export const deleteOldUnattributedConversions: RetentionBatch = (sql, args) =>
   count(sql, `DELETE FROM unattributed_conversions WHERE unattributed_conversion_id IN (
      SELECT unattributed_conversion_id FROM unattributed_conversions WHERE received_at < :cutoff::timestamptz
      ORDER BY unattributed_conversion_id LIMIT :limit::integer)`, args);
@@ -148,15 +149,4 @@ export const deleteOldUnattributedConversions: Batch = (sql, args) =>
 /** `2026-03-01T12:00:00.000Z` as PostgreSQL reads a TIMESTAMP in UTC sessions (no zone suffix). */
 function toSqlTimestamp(iso: string): string {
   return iso.replace('T', ' ').replace(/Z$/, '');
-}
-
-/** Runs `batch` until it returns fewer than `limit` rows (or `maxBatches`); returns the rows touched. */
-export async function inBatches(sql: SqlExecutor, batch: Batch, args: { cutoff: string; limit: number; maxBatches: number }): Promise<number> {
-  let total = 0;
-  for (let i = 0; i < args.maxBatches; i += 1) {
-    const n = await batch(sql, args);
-    total += n;
-    if (n < args.limit) break;
-  }
-  return total;
 }

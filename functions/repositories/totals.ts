@@ -195,3 +195,11 @@ export async function fixJourneyCommissions(
   );
   return rows.map((r) => ({ funnel_journey_id: Number(r.funnel_journey_id), before: r.before, after: r.after })).sort((a, b) => a.funnel_journey_id - b.funnel_journey_id);
 }
+
+/** Arbitrary constant: the advisory lock a totals rebuild takes for its transaction. */
+export const TOTALS_REBUILD_LOCK_KEY = 7_300_452;
+
+/** Serialises a rebuild with itself; held until the transaction ends (`pg_advisory_xact_lock`). */
+export async function lockTotalsRebuild(tx: SqlExecutor): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(:key::bigint)`, { key: TOTALS_REBUILD_LOCK_KEY });
+}

@@ -4,7 +4,7 @@
  * destroyed, new ones refused) while the redirect keeps its own, healthy client to dynalite: the failure sits at the
  * DynamoDB client boundary, after the SQL commit, with no mock.
  *
- * What the product does today (functions/repositories/partner-links-sync.ts): the request still
+ * What the product does today (functions/use-cases/write-links-through.ts): the request still
  * succeeds (201, `hot_store: "pending_repair"`), the link is marked for repair in audit_logs, the
  * short link 404s, and `POST /v1/admin/jobs/sync-links` repairs it; then the redirect answers 302
  * and the click is counted once. A status change (campaign paused) whose write-through failed
@@ -19,11 +19,14 @@ import type { LinkStore } from '../../functions/ports/link-store.js';
 import type { LocalHandler } from '../../lib/local/load-functions.js';
 import { httpApi, printFigures, startFaultPlatform, type FaultPlatform } from './support/platform.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
+import { recordingLogger } from '../helpers/recording-telemetry.js';
 
 let fp: FaultPlatform;
 let proxy: TcpProxy;
 let api: ReturnType<typeof httpApi>;
 let hotStore: LinkStore;
+/** The management API's log: a write-through that failed twice says so, naming the links marked for repair. */
+const managementLog = recordingLogger();
 /**
  * The redirect's clock runs ahead by this much: its warm cache keeps a miss 5 s and a found link
  * 30 s, and the test moves past those instead of waiting for them.
@@ -40,7 +43,7 @@ beforeAll(async () => {
   fp = await startFaultPlatform('link-write', {
     functionOverrides: {
       // Built after the platform pointed the SDK at the stand-ins (region, credentials); only the endpoint differs.
-      managementApi: (deps) => createManagementApi({ ...deps, dynamodb: new DynamoDBClient({ endpoint: `http://${proxy.host}:${proxy.port}` }) }) as LocalHandler,
+      managementApi: (deps) => createManagementApi({ ...deps, logger: managementLog, dynamodb: new DynamoDBClient({ endpoint: `http://${proxy.host}:${proxy.port}` }) }) as LocalHandler,
       redirect: (deps) => createRedirect({ ...deps, now: () => new Date(Date.now() + redirectSkewMs) }) as LocalHandler,
     },
   });
@@ -115,6 +118,10 @@ describe('the DynamoDB link write fails after the row committed', () => {
     const marks = async (id: number) =>
       (await sql.query<{ action: string }>(`SELECT action FROM audit_logs WHERE entity_type = 'partner_links' AND entity_id = :id::bigint ORDER BY audit_log_id`, { id })).rows.map((r) => r.action);
     expect(await marks(linkId)).toEqual(['create', 'hot_store_sync_failed']);
+    expect(managementLog.lines.filter((l) => l.level === 'warn').map((l) => [l.message, l.fields.partner_link_ids])).toContainEqual([
+      'link hot-store write failed; marked for repair',
+      [linkId],
+    ]);
     expect(await hop(code)).toEqual({ status: 404, location: null });
 
     // Pausing the winter campaign commits, but its link's write-through fails too: the old item keeps redirecting.

@@ -1,10 +1,10 @@
 /**
  * Payout test seeding and read-back: partners' payment methods, conversions in a given state with
  * their touches, and the money tables read back as ledger rows for the pure payout rules
- * (functions/domain/payouts) to cross-check the SQL.
+ * (test/support/payout-oracle) to cross-check the SQL.
  */
 import { randomUUID } from 'node:crypto';
-import { ledgerRowsFromRecords, type LedgerRows } from '../../functions/domain/payouts/index.js';
+import { ledgerRowsFromRecords, type LedgerRows } from '../support/payout-oracle/index.js';
 import type { SqlExecutor } from '../../functions/ports/sql-executor.js';
 import { recording, type Recording } from '../functions/adapters/payments/replay-fetch.js';
 

@@ -5,7 +5,7 @@
  * that there are no violations.
  */
 import { expect } from 'vitest';
-import { reconcile } from '../../functions/domain/payouts/index.js';
+import { reconcile } from '../support/payout-oracle/index.js';
 import type { SqlExecutor } from '../../functions/ports/sql-executor.js';
 import { runReconciliation, type ReconciliationViolation } from '../../functions/repositories/reconciliation.js';
 import { loadLedger } from './payout-fixtures.js';

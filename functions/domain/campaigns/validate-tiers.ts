@@ -5,7 +5,7 @@
  */
 import { parseAmount } from '../money/currency.js';
 import { parseRate } from '../money/index.js';
-import type { FieldError } from '../../platform/http/errors.js';
+import type { FieldError } from '../errors.js';
 
 export interface TierInput {
   label: string;

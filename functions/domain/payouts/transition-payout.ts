@@ -1,4 +1,5 @@
 import type { PayoutProviderName } from '../../ports/payout-provider.js';
+import { ConflictError } from '../errors.js';
 
 export type PayoutStatus = 'pending' | 'processing' | 'completed' | 'failed';
 
@@ -11,8 +12,8 @@ export type PayoutStatus = 'pending' | 'processing' | 'completed' | 'failed';
  */
 export type PayoutAction = 'approve' | 'complete' | 'confirm' | 'fail' | 'retry';
 
-/** An action not allowed from the payout's current status; the API answers 409. */
-export class PayoutTransitionError extends Error {
+/** An action not allowed from the payout's current status: a conflict (the API answers 409). */
+export class PayoutTransitionError extends ConflictError {
   override readonly name = 'PayoutTransitionError';
   constructor(
     readonly from: PayoutStatus,

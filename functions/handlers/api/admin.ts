@@ -1,6 +1,7 @@
+// Near 300 lines: the operator's account routes (vendors, partners, their keys and status moves) read as one area of small route definitions.
 /**
- * Operator routes (`Authorization: Bearer <ADMIN_TOKEN>`): vendors, partners and their status,
- * and running a scheduled job now.
+ * Operator routes (`Authorization: Bearer <ADMIN_TOKEN>`): vendors, partners and their status.
+ * Running a scheduled job now is in jobs-routes.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -9,7 +10,6 @@ import { assertWebhookUrl } from './assert-webhook-url.js';
 import { transitionPartner, transitionVendor, type PartnerAction, type VendorAction } from '../../domain/accounts/transition-account.js';
 import { generateApiKey } from '../../domain/auth/api-key.js';
 import { keyExpiresAt } from '../../domain/auth/key-lifetime.js';
-import { runJob, UnknownJobError } from '../../jobs/run-job.js';
 import { ConflictError, NotFoundError } from '../../platform/http/errors.js';
 import { email, httpUrl, idParams } from '../../platform/http/fields.js';
 import { created, ok } from '../../platform/http/responses.js';
@@ -19,7 +19,7 @@ import { insertApiKey } from '../../repositories/api-keys.js';
 import { writeAuditLog } from '../../repositories/audit-logs.js';
 import { findPartner, listPartners, setPartnerStatus } from '../../repositories/partners.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
-import { writeLinksThrough } from '../../repositories/partner-links-sync.js';
+import { writeLinksThrough } from '../../use-cases/write-links-through.js';
 import {
   findVendor,
   findVendorForUpdate,
@@ -116,7 +116,7 @@ function partnerStatusRoute(action: PartnerAction) {
         });
         return after;
       });
-      await writeLinksThrough({ sql: deps.sql, linkStore: deps.linkStore, now, selector: { partner_id: partner.partner_id } });
+      await writeLinksThrough({ sql: deps.sql, linkStore: deps.linkStore, now, selector: { partner_id: partner.partner_id }, logger: deps.logger });
       return ok(partner);
     },
   });
@@ -151,7 +151,7 @@ function vendorStatusRoute(action: VendorAction) {
         await writeAuditLog(tx, { entity_type: 'vendors', entity_id: after.vendor_id, action, actor, before: { ...before }, after: { ...after }, reason: body.reason, now });
         return after;
       });
-      await writeLinksThrough({ sql: deps.sql, linkStore: deps.linkStore, now, selector: { vendor_id: vendor.vendor_id } });
+      await writeLinksThrough({ sql: deps.sql, linkStore: deps.linkStore, now, selector: { vendor_id: vendor.vendor_id }, logger: deps.logger });
       return ok(vendor);
     },
   });
@@ -306,26 +306,4 @@ export const adminRoutes: AnyRoute[] = [
   partnerStatusRoute('reject'),
   partnerStatusRoute('suspend'),
   partnerStatusRoute('activate'),
-
-  defineRoute({
-    method: 'POST',
-    path: '/v1/admin/jobs/{name}',
-    operationId: 'runJob',
-    auth: 'operator',
-    summary: 'Run a scheduled job now (sync-links, payouts, approve-conversions, retention, ...)',
-    tags: ['admin'],
-    params: z.object({ name: z.string().regex(/^[a-z0-9-]{1,64}$/) }),
-    body: z.record(z.string(), z.unknown()).optional(),
-    responses: { 200: { description: 'The job result', schema: z.object({ job: z.string(), result: z.unknown() }) } },
-    handler: async ({ deps, params, body, actor, now }) => {
-      try {
-        const result = await runJob({ name: params.name, deps: Object.create(deps, { now: { value: () => now } }), input: body ?? {} });
-        console.info(JSON.stringify({ level: 'info', message: 'job run by operator', job: params.name, actor: actor.actor_type }));
-        return ok({ job: params.name, result: result ?? null });
-      } catch (error) {
-        if (error instanceof UnknownJobError) throw new NotFoundError(error.message);
-        throw error;
-      }
-    },
-  }),
 ];

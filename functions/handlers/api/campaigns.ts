@@ -29,7 +29,7 @@ import {
   moveToVersion,
   setCampaignStatus,
 } from '../../repositories/campaigns.js';
-import { writeLinksThrough } from '../../repositories/partner-links-sync.js';
+import { writeLinksThrough } from '../../use-cases/write-links-through.js';
 import { campaignOut, createCampaignBody, patchCampaignBody } from './campaign-schemas.js';
 import { assertValidTerms, campaignView, campaignViews, commissionValueOut, termsOf } from './campaign-views.js';
 
@@ -68,7 +68,7 @@ function statusRoute(action: CampaignAction) {
         return true;
       });
       if (changed) {
-        await writeLinksThrough({ sql: deps.sql, linkStore: deps.linkStore, now, selector: { campaign_id: params.campaign_id } });
+        await writeLinksThrough({ sql: deps.sql, linkStore: deps.linkStore, now, selector: { campaign_id: params.campaign_id }, logger: deps.logger });
       }
       const campaign = await findCampaign(deps.sql, { campaign_id: params.campaign_id, vendor_id: auth.vendorId });
       return ok(await campaignView(deps.sql, campaign!));
@@ -240,7 +240,7 @@ export const campaignRoutes: AnyRoute[] = [
         return { moved: moved.enrollments > 0 };
       });
       if (outcome.moved) {
-        await writeLinksThrough({ sql: deps.sql, linkStore: deps.linkStore, now, selector: { campaign_id: params.campaign_id } });
+        await writeLinksThrough({ sql: deps.sql, linkStore: deps.linkStore, now, selector: { campaign_id: params.campaign_id }, logger: deps.logger });
       }
       const campaign = await findCampaign(deps.sql, { campaign_id: params.campaign_id, vendor_id: auth.vendorId });
       return ok(await campaignView(deps.sql, campaign!));

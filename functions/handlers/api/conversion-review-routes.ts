@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { ConversionTransitionError, transitionConversion, type ConversionAction } from '../../domain/payouts/index.js';
-import { enqueueConversionNotices } from '../../jobs/approve-conversions.js';
+import { createSqsNotificationQueue } from '../../adapters/aws/sqs-notification-queue.js';
+import { enqueueConversionNotices } from '../../use-cases/approve-conversions.js';
 import { ConflictError, NotFoundError } from '../../platform/http/errors.js';
 import { idParam } from '../../platform/http/fields.js';
 import { ok } from '../../platform/http/responses.js';
@@ -73,7 +74,12 @@ function reviewRoute(action: Extract<ConversionAction, 'approve' | 'reject'>): A
         });
         return (await findConversionForReview(tx, { vendorId: auth.vendorId, conversionEventId: Number(conversion.conversion_event_id) }))!;
       });
-      await enqueueConversionNotices(deps.sqs, deps.config.queueUrls.notifications, action === 'approve' ? 'conversion.approved' : 'conversion.rejected', [row]);
+      const queueUrl = deps.config.queueUrls.notifications;
+      await enqueueConversionNotices({
+        queue: queueUrl ? createSqsNotificationQueue({ client: deps.sqs, queueUrl }) : undefined,
+        eventType: action === 'approve' ? 'conversion.approved' : 'conversion.rejected',
+        conversions: [row],
+      });
       return ok({
         conversion_event_id: Number(row.conversion_event_id),
         receipt_id: row.receipt_id,

@@ -17,7 +17,7 @@ import {
   updateEnrollmentStatus,
   type EnrollmentRow,
 } from '../../repositories/enrollments.js';
-import { writeLinksThrough } from '../../repositories/partner-links-sync.js';
+import { writeLinksThrough } from '../../use-cases/write-links-through.js';
 
 /** 409 when the campaign already has `max_partners` approved partners. Call with the campaign row locked. */
 export async function assertCampaignHasRoom(tx: SqlExecutor, campaign: { campaign_id: number; max_partners: number | null }): Promise<void> {
@@ -78,6 +78,6 @@ export async function changeEnrollment({
       now,
     });
   });
-  await writeLinksThrough({ sql: deps.sql, linkStore: deps.linkStore, now, selector: { campaign_partner_id: campaignPartnerId } });
+  await writeLinksThrough({ sql: deps.sql, linkStore: deps.linkStore, now, selector: { campaign_partner_id: campaignPartnerId }, logger: deps.logger });
   return (await findEnrollment(deps.sql, { campaign_partner_id: campaignPartnerId }))!;
 }

@@ -1,16 +1,17 @@
 /**
- * `POST /v1/admin/erasure`: GDPR erasure (functions/jobs/gdpr-erasure.ts). `{ email }` or
+ * `POST /v1/admin/erasure`: GDPR erasure (functions/use-cases/erase-person.ts, erase-partner.ts). `{ email }` or
  * `{ vendor_id, customer_id }` pseudonymise a shopper; `{ partner_id }` removes a partner's
  * identity and keeps its payout history.
  */
 import { z } from 'zod';
 import { databaseJobRoles } from '../../../lib/resources.js';
 import { createRoleExecutor } from '../../adapters/sql/role-executor.js';
-import { PartnerNotFoundError, runErasure, runPartnerErasure } from '../../jobs/gdpr-erasure.js';
-import { NotFoundError } from '../../platform/http/errors.js';
+import { createDynamoDbClickEraser } from '../../adapters/aws/dynamodb-click-eraser.js';
 import { email, idField } from '../../platform/http/fields.js';
 import { ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
+import { erasePartner } from '../../use-cases/erase-partner.js';
+import { erasePerson } from '../../use-cases/erase-person.js';
 
 const body = z.union([
   z.strictObject({ email }),
@@ -32,21 +33,18 @@ export const erasureRoutes: AnyRoute[] = [
       // Erasure runs as its own role, the only one besides retention that may change audit_logs.
       const erasureSql = createRoleExecutor(deps.sql, databaseJobRoles.erasure);
       if ('partner_id' in b) {
-        try {
-          return ok(await runPartnerErasure({ sql: erasureSql, linkStore: deps.linkStore, partnerId: b.partner_id, actor, now }));
-        } catch (error) {
-          if (error instanceof PartnerNotFoundError) throw new NotFoundError('Partner not found.');
-          throw error;
-        }
+        // An unknown partner is a NotFoundError (404).
+        return ok(await erasePartner({ sql: erasureSql, linkStore: deps.linkStore, partnerId: b.partner_id, actor, now, logger: deps.logger }));
       }
+      const clicksTable = deps.config.tableNames.clicks;
       return ok(
-        await runErasure({
+        await erasePerson({
           sql: erasureSql,
-          dynamodb: deps.dynamodb,
-          clicksTable: deps.config.tableNames.clicks,
+          clickEraser: clicksTable ? createDynamoDbClickEraser({ client: deps.dynamodb, tableName: clicksTable }) : undefined,
           subject: 'email' in b ? { email: b.email } : { vendorId: b.vendor_id, customerId: b.customer_id },
           actor,
           now,
+          logger: deps.logger,
         }),
       );
     },

@@ -24,7 +24,7 @@ import {
   softDeletePartnerLink,
   type PartnerLinkRow,
 } from '../../repositories/partner-links.js';
-import { writeLinksThrough } from '../../repositories/partner-links-sync.js';
+import { writeLinksThrough } from '../../use-cases/write-links-through.js';
 
 const utmParams = z.strictObject({
   utm_source: z.string().min(1).max(255).optional(),
@@ -192,7 +192,7 @@ export const linkRoutes: AnyRoute[] = [
           throw error;
         }
       }
-      const sync = await writeLinksThrough({ sql: deps.sql, linkStore: deps.linkStore, now, selector: { partner_link_ids: [linkId] } });
+      const sync = await writeLinksThrough({ sql: deps.sql, linkStore: deps.linkStore, now, selector: { partner_link_ids: [linkId] }, logger: deps.logger });
       const row = await findPartnerLink(deps.sql, { partner_link_id: linkId, partner_id: auth.partnerId });
       return created({ ...linkView(row!, deps.config.publicBaseUrl), hot_store: sync.failed.length === 0 ? 'synced' : 'pending_repair' });
     },
@@ -254,7 +254,7 @@ export const linkRoutes: AnyRoute[] = [
           now,
         });
       });
-      await writeLinksThrough({ sql: deps.sql, linkStore: deps.linkStore, now, selector: { partner_link_ids: [params.partner_link_id] } });
+      await writeLinksThrough({ sql: deps.sql, linkStore: deps.linkStore, now, selector: { partner_link_ids: [params.partner_link_id] }, logger: deps.logger });
       return noContent();
     },
   }),

@@ -21,7 +21,7 @@ import {
   listEnrollments,
   partnerDashboard,
 } from '../../repositories/enrollments.js';
-import { writeLinksThrough } from '../../repositories/partner-links-sync.js';
+import { writeLinksThrough } from '../../use-cases/write-links-through.js';
 import { registerPartner } from './register-partner.js';
 import { partnerSchema } from './account-schemas.js';
 import { commissionType, tierOut } from './campaign-schemas.js';
@@ -187,7 +187,7 @@ export const partnerRoutes: AnyRoute[] = [
           await writeAuditLog(tx, { entity_type: 'campaign_partners', entity_id: newId, action: 'apply', actor, after: { ...row! }, now });
           return newId;
         });
-        if (approved) await writeLinksThrough({ sql: deps.sql, linkStore: deps.linkStore, now, selector: { campaign_partner_id: id } });
+        if (approved) await writeLinksThrough({ sql: deps.sql, linkStore: deps.linkStore, now, selector: { campaign_partner_id: id }, logger: deps.logger });
         return created(await findEnrollment(deps.sql, { campaign_partner_id: id }));
       } catch (error) {
         if (isUniqueViolation(error)) throw new ConflictError('Already enrolled in this campaign.', { cause: error });

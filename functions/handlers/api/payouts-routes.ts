@@ -1,8 +1,7 @@
 /**
  * Payout routes: the operator lists payouts and moves them (approve = send through the provider,
- * confirm a wire, fail), the partner reads its own with their conversions. The send flow follows
- * docs/payouts.md "Sending a payout": commit `processing` + `processed_at` + the key, call the
- * provider outside any transaction, then record the outcome.
+ * confirm a wire, fail), the partner reads its own with their conversions. The moves are use cases
+ * (functions/use-cases/send-payout.ts, confirm-payout.ts, fail-payout.ts).
  *
  * Providers come from `deps.payoutProviders`: the Lambda builds them from Secrets Manager
  * (`payoutProvidersFromSecrets`; locally `payoutProvidersFromEnv`), tests inject adapters that
@@ -10,40 +9,21 @@
  */
 import { z } from 'zod';
 import { WirePayoutProvider } from '../../adapters/payments/wire-payout-provider.js';
-import {
-  nextIdempotencyGeneration,
-  parsePayoutIdempotencyKey,
-  payoutIdempotencyKey,
-  PayoutTransitionError,
-  transitionPayout,
-  type PayoutAction,
-} from '../../domain/payouts/index.js';
 import { formatAmount, parseAmount } from '../../domain/money/currency.js';
-import { ConflictError, NotFoundError } from '../../platform/http/errors.js';
+import { NotFoundError } from '../../platform/http/errors.js';
 import { idParam, idParams } from '../../platform/http/fields.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute, type ApiDeps } from '../../platform/http/route.js';
-import type { Actor } from '../../platform/http/principal.js';
-import { PayoutProviderError, type PayoutProvider, type PayoutProviderName } from '../../ports/payout-provider.js';
+import type { PayoutProvider, PayoutProviderName } from '../../ports/payout-provider.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
-import { writeAuditLog } from '../../repositories/audit-logs.js';
-import {
-  findPayout,
-  listPayouts,
-  markPayoutSending,
-  payoutEventsOf,
-  recordPayoutCompleted,
-  recordPayoutFailed,
-  recordPayoutProcessing,
-  type PayoutRecord,
-} from '../../repositories/payouts.js';
-import { reconciliationMoney, runReconciliation } from '../../repositories/reconciliation.js';
+import { findPayout, listPayouts, payoutEventsOf, type PayoutRecord } from '../../repositories/payouts.js';
+import { confirmPayout } from '../../use-cases/confirm-payout.js';
+import { failPayout } from '../../use-cases/fail-payout.js';
+import { reconcile } from '../../use-cases/reconcile.js';
+import { sendPayout } from '../../use-cases/send-payout.js';
 
 type Providers = Partial<Record<PayoutProviderName, PayoutProvider>>;
-
-/** How long a `processing` payout without any provider answer must wait before a re-send (a crashed send). */
-const RESEND_AFTER_MS = 5 * 60 * 1000;
 
 const manualOnly: Providers = { wire: new WirePayoutProvider() };
 
@@ -105,135 +85,6 @@ async function onePayout(sql: SqlExecutor, id: number) {
   return (await withEvents(sql, [payout]))[0]!;
 }
 
-function transition(payout: PayoutRecord, action: PayoutAction) {
-  try {
-    return transitionPayout(payout.status, action, payout.provider as PayoutProviderName);
-  } catch (error) {
-    if (error instanceof PayoutTransitionError) throw new ConflictError(error.message, { cause: error });
-    throw error;
-  }
-}
-
-const lastOutcome = (payout: PayoutRecord): 'not_paid' | 'unknown' | undefined => {
-  const outcome = (payout.provider_response as { outcome?: unknown } | null)?.outcome;
-  return outcome === 'not_paid' || outcome === 'unknown' ? outcome : undefined;
-};
-
-/**
- * The payout send is the only reader of payment details in clear (docs/payment-data.md): the
- * sealed record is opened here, for the provider call, and never stored or returned. A row from
- * before migration 0011 (nothing sealed yet) is used as stored. A record that cannot be opened
- * fails the payout before anything is sent (`not_paid`, so a retry after the key is fixed is safe).
- */
-async function openAccountDetails(deps: ApiDeps, payout: PayoutRecord): Promise<Record<string, unknown>> {
-  if (!payout.account_details_encrypted) return payout.account_details ?? {};
-  try {
-    if (!deps.paymentDataCipher) throw new Error('payment data encryption is not configured');
-    return await deps.paymentDataCipher.open(payout.account_details_encrypted, { partner_id: String(payout.partner_id) });
-  } catch (cause) {
-    throw new PayoutProviderError({
-      provider: payout.provider as PayoutProviderName,
-      reason: 'invalid_destination',
-      retryable: false,
-      outcome: 'not_paid',
-      message: `payment details of payout ${payout.payout_id} could not be decrypted: ${(cause as Error).message}`,
-      cause,
-    });
-  }
-}
-
-/**
- * Approve (pending), retry (failed) or re-send a crashed send (processing, no provider answer,
- * older than RESEND_AFTER_MS) — always with the payout's idempotency key, a new key only after a
- * definitive refusal.
- */
-export async function sendPayout(args: { deps: ApiDeps; payoutId: number; now: Date; actor: Actor }): Promise<void> {
-  const { deps, payoutId, now, actor } = args;
-  const prepared = await deps.sql.transaction(async (tx) => {
-    const payout = await findPayout(tx, payoutId, { forUpdate: true });
-    if (!payout) throw new NotFoundError('Payout not found.');
-    const previous = payout.idempotency_key ? parsePayoutIdempotencyKey(payout.idempotency_key) : undefined;
-    let generation = previous?.generation ?? 0;
-    let mayHaveBeenSent = false;
-    const crashedSend =
-      payout.status === 'processing' &&
-      payout.provider !== 'wire' &&
-      payout.provider_response === null &&
-      payout.processed_at !== null &&
-      now.getTime() - Date.parse(`${payout.processed_at}${payout.processed_at.endsWith('Z') ? '' : 'Z'}`) >= RESEND_AFTER_MS;
-    if (crashedSend) {
-      mayHaveBeenSent = true;
-    } else {
-      const action: PayoutAction = payout.status === 'failed' ? 'retry' : 'approve';
-      transition(payout, action);
-      if (action === 'retry') {
-        const outcome = lastOutcome(payout) ?? 'unknown';
-        generation = nextIdempotencyGeneration({ generation, lastOutcome: outcome });
-        mayHaveBeenSent = outcome === 'unknown';
-      }
-    }
-    const namespace = deps.config.payoutKeyNamespace;
-    const idempotencyKey = payoutIdempotencyKey({ payoutId, generation, ...(namespace ? { namespace } : {}) });
-    await markPayoutSending(tx, { payoutId, idempotencyKey, now: now.toISOString() });
-    await writeAuditLog(tx, {
-      entity_type: 'payouts',
-      entity_id: payoutId,
-      action: payout.status === 'failed' ? 'retry' : 'approve',
-      actor,
-      before: { status: payout.status },
-      after: { status: 'processing', idempotency_key: idempotencyKey },
-      now,
-    });
-    return { payout, idempotencyKey, mayHaveBeenSent };
-  });
-
-  const { payout, idempotencyKey, mayHaveBeenSent } = prepared;
-  const provider = payoutProvidersOf(deps)[payout.provider as PayoutProviderName];
-  try {
-    if (!provider) throw new PayoutProviderError({ provider: payout.provider as PayoutProviderName, reason: 'authentication', retryable: false, outcome: 'not_paid', message: `Provider ${payout.provider} is not configured` });
-    const result = await provider.send({
-      payoutId,
-      idempotencyKey,
-      amountCents: parseAmount(payout.amount, payout.currency.trim()),
-      currency: payout.currency.trim(),
-      destination: {
-        ...(payout.provider_account_id ? { providerAccountId: payout.provider_account_id } : {}),
-        accountDetails: await openAccountDetails(deps, payout),
-      },
-      description: `Affiliate payout ${payoutId}`,
-      mayHaveBeenSent,
-    });
-    await deps.sql.transaction(async (tx) => {
-      if (result.status === 'completed') {
-        await recordPayoutCompleted(tx, { payoutId, providerTransactionId: result.providerTransactionId ?? null, providerResponse: result.providerResponse, now: now.toISOString() });
-      } else {
-        await recordPayoutProcessing(tx, { payoutId, providerTransactionId: result.providerTransactionId ?? null, providerResponse: result.providerResponse ?? { status: result.status } });
-      }
-      // The provider's answer is a change of money state of its own: completed, or accepted and still processing.
-      await writeAuditLog(tx, {
-        entity_type: 'payouts',
-        entity_id: payoutId,
-        action: result.status === 'completed' ? 'complete' : 'send',
-        actor,
-        before: { status: 'processing', provider_transaction_id: null },
-        after: { status: result.status === 'completed' ? 'completed' : 'processing', provider_transaction_id: result.providerTransactionId ?? null },
-        now,
-      });
-    });
-  } catch (error) {
-    if (!(error instanceof PayoutProviderError)) throw error;
-    await deps.sql.transaction(async (tx) => {
-      await recordPayoutFailed(tx, {
-        payoutId,
-        failureReason: error.message,
-        providerResponse: { reason: error.reason, outcome: error.outcome, httpStatus: error.httpStatus ?? null, body: error.providerResponse ?? null },
-        now: now.toISOString(),
-      });
-      await writeAuditLog(tx, { entity_type: 'payouts', entity_id: payoutId, action: 'fail', actor, before: { status: 'processing' }, after: { status: 'failed' }, reason: error.message, now });
-    });
-  }
-}
-
 export const payoutRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
@@ -273,10 +124,7 @@ export const payoutRoutes: AnyRoute[] = [
         }),
       },
     },
-    handler: async ({ deps }) => {
-      const violations = await runReconciliation(deps.sql);
-      return ok({ balanced: violations.length === 0, violations, money: await reconciliationMoney(deps.sql) });
-    },
+    handler: async ({ deps }) => ok(await reconcile({ sql: deps.sql, logger: deps.logger })),
   }),
 
   defineRoute({
@@ -306,7 +154,17 @@ export const payoutRoutes: AnyRoute[] = [
     params: idParams('id'),
     responses: { 200: { description: 'The payout after the provider answered', schema: payoutSchema } },
     handler: async ({ deps, params, now, actor }) => {
-      await sendPayout({ deps, payoutId: params.id, now, actor });
+      await sendPayout({
+        sql: deps.sql,
+        providers: payoutProvidersOf(deps),
+        paymentDataCipher: deps.paymentDataCipher,
+        payoutKeyNamespace: deps.config.payoutKeyNamespace,
+        payoutId: params.id,
+        now,
+        actor,
+        logger: deps.logger,
+        metrics: deps.metrics,
+      });
       return ok(await onePayout(deps.sql, params.id));
     },
   }),
@@ -321,13 +179,7 @@ export const payoutRoutes: AnyRoute[] = [
     params: idParams('id'),
     responses: { 200: { description: 'The payout', schema: payoutSchema } },
     handler: async ({ deps, params, now, actor }) => {
-      await deps.sql.transaction(async (tx) => {
-        const payout = await findPayout(tx, params.id, { forUpdate: true });
-        if (!payout) throw new NotFoundError('Payout not found.');
-        transition(payout, 'confirm');
-        await recordPayoutCompleted(tx, { payoutId: params.id, providerTransactionId: null, providerResponse: null, now: now.toISOString() });
-        await writeAuditLog(tx, { entity_type: 'payouts', entity_id: params.id, action: 'confirm', actor, before: { status: payout.status }, after: { status: 'completed' }, now });
-      });
+      await confirmPayout({ sql: deps.sql, payoutId: params.id, now, actor });
       return ok(await onePayout(deps.sql, params.id));
     },
   }),
@@ -343,14 +195,7 @@ export const payoutRoutes: AnyRoute[] = [
     body: z.strictObject({ failure_reason: z.string().trim().min(1).max(1000) }),
     responses: { 200: { description: 'The payout', schema: payoutSchema } },
     handler: async ({ deps, params, body, now, actor }) => {
-      await deps.sql.transaction(async (tx) => {
-        const payout = await findPayout(tx, params.id, { forUpdate: true });
-        if (!payout) throw new NotFoundError('Payout not found.');
-        transition(payout, 'fail');
-        // The operator knows nothing left (wire not sent, or refused): a retry may use a new key.
-        await recordPayoutFailed(tx, { payoutId: params.id, failureReason: body.failure_reason, providerResponse: { reason: 'operator', outcome: 'not_paid' }, now: now.toISOString() });
-        await writeAuditLog(tx, { entity_type: 'payouts', entity_id: params.id, action: 'fail', actor, before: { status: payout.status }, after: { status: 'failed' }, reason: body.failure_reason, now });
-      });
+      await failPayout({ sql: deps.sql, payoutId: params.id, failureReason: body.failure_reason, now, actor, metrics: deps.metrics });
       return ok(await onePayout(deps.sql, params.id));
     },
   }),

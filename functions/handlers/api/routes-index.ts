@@ -13,6 +13,7 @@ import { conversionRoutes } from './conversions-routes.js';
 import { conversionReviewRoutes } from './conversion-review-routes.js';
 import { enrollmentRoutes } from './enrollments.js';
 import { erasureRoutes } from './erasure-routes.js';
+import { jobRoutes } from './jobs-routes.js';
 import { integrationRoutes } from './integrations-routes.js';
 import { leadRoutes } from './leads-routes.js';
 import { linkRoutes } from './links.js';
@@ -45,6 +46,7 @@ export const routeModules: Record<string, AnyRoute[]> = {
   payouts: payoutRoutes,
   conversionReview: conversionReviewRoutes,
   erasure: erasureRoutes,
+  jobs: jobRoutes,
   overrides: overrideRoutes,
   commissionRules: commissionRuleRoutes,
   rewards: rewardRoutes,

@@ -1,6 +1,7 @@
 /**
  * Who is calling. Resolved once per request by `authenticate` and handed to every area handler.
  */
+import type { Actor } from '../../domain/audit/actor.js';
 import type { VendorRole } from '../../domain/auth/roles.js';
 
 export type { VendorRole };
@@ -39,13 +40,8 @@ export type Principal = OperatorPrincipal | VendorUserPrincipal | PartnerPrincip
 export type AuthRequirement = 'operator' | 'vendor' | 'partner' | 'api_key' | 'vendor_or_operator' | 'none';
 
 /** The audit actor of a principal: `actor_type` and `actor_id` as `audit_logs` stores them. */
-export interface Actor {
-  /** The schema's CHECK names the operator `admin`. */
-  actor_type: 'vendor_user' | 'partner' | 'system' | 'admin';
-  actor_id: number | null;
-  /** The caller's IP (API Gateway's `requestContext.http.sourceIp`). */
-  ip_address: string | null;
-}
+/** The audit actor lives in the domain: repositories and use cases record it without knowing HTTP. */
+export type { Actor };
 
 export function actorOf(principal: Principal | undefined, ip: string | null): Actor {
   if (!principal) return { actor_type: 'system', actor_id: null, ip_address: ip };

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CampaignTerms } from '../../../functions/domain/campaigns/campaign-terms.js';
-import { runRebuildTotalsJob } from '../../../functions/jobs/rebuild-totals.js';
+import { rebuildTotals } from '../../../functions/use-cases/rebuild-totals.js';
 import type { SqlExecutor } from '../../../functions/ports/sql-executor.js';
 import { editCampaign } from '../../helpers/edit-campaign.js';
 import { seedOverride, seedProgram, type SeededProgram } from '../../helpers/seed.js';
@@ -75,7 +75,7 @@ describe('attribute-conversions: a campaign edit between a click and its sale', 
     const live = await enrollmentTotals(h.sql, partner.partnerId, program.campaignId);
     expect(live).toEqual([{ campaign_version_id: v2, total_conversions: 1, revenue: '60.000', commission: '6.000' }]);
 
-    const rebuilt = await runRebuildTotalsJob({ sql: h.sql, input: { campaign_version_ids: [program.campaignVersionId] } });
+    const rebuilt = await rebuildTotals({ sql: h.sql, input: { campaign_version_ids: [program.campaignVersionId] } });
     expect(rebuilt.fixed).toEqual([]);
     expect(await enrollmentTotals(h.sql, partner.partnerId, program.campaignId)).toEqual(live);
   });
@@ -93,7 +93,7 @@ describe('attribute-conversions: a campaign edit between a click and its sale', 
       { id: partner.campaignPartnerId },
     );
     await h.sql.query(`UPDATE funnel_journeys SET total_commission = 99 WHERE funnel_journey_id = :id::integer`, { id: journeyId });
-    const rebuilt = await runRebuildTotalsJob({ sql: h.sql, input: { campaign_version_ids: [program.campaignVersionId] } });
+    const rebuilt = await rebuildTotals({ sql: h.sql, input: { campaign_version_ids: [program.campaignVersionId] } });
     expect(rebuilt.fixed.filter((f) => f.campaign_partner_id === partner.campaignPartnerId).map((f) => f.after)).toEqual([
       // One click, one sale of $80.00 at version 1's 10 % = $8.00.
       { total_clicks: 1, total_conversions: 1, total_revenue: '80.00', total_commission_earned: '8.00' },

@@ -4,7 +4,7 @@
  * its reason, a partner earning in USD and EUR paid once per currency, books balanced per currency.
  */
 import { describe, expect, it } from 'vitest';
-import { runPayoutsJob } from '../../../functions/jobs/payouts.js';
+import { runPayouts } from '../../../functions/use-cases/run-payouts.js';
 import { reconciliationMoney } from '../../../functions/repositories/reconciliation.js';
 import { partnerDashboard } from '../../../functions/repositories/enrollments.js';
 import { enrollPartner, seedCampaignVersion, seedPartner, seedProgram, seedVendor } from '../../helpers/seed.js';
@@ -139,7 +139,7 @@ describe('attribute-conversions: currencies', () => {
       { v: vendorId },
     );
     await seedPaymentMethod(h.sql, { partnerId: partner.partnerId, provider: 'wire', details: { iban: 'DE89370400440532013000' } });
-    const run = await runPayoutsJob({
+    const run = await runPayouts({
       sql: h.sql,
       now: new Date('2024-04-01T12:00:00Z'),
       input: { start_date: '2024-03-01T00:00:00Z', end_date: '2024-04-01T00:00:00Z' },
@@ -164,7 +164,7 @@ describe('attribute-conversions: currencies', () => {
     ]);
 
     // The run's own threshold for JPY pays the yen too, in a third payout.
-    const yen = await runPayoutsJob({
+    const yen = await runPayouts({
       sql: h.sql,
       now: new Date('2024-04-01T12:00:00Z'),
       input: { start_date: '2024-03-01T00:00:00Z', end_date: '2024-04-01T00:00:00Z', minimums: { JPY: '1000' } },
@@ -186,7 +186,7 @@ describe('attribute-conversions: currencies', () => {
     expect((await h.run([message])).batchItemFailures).toEqual([]);
     await h.sql.query(`UPDATE conversion_events SET status = 'approved', approved_at = '2024-03-25T00:00:00Z' WHERE vendor_id = :v::integer`, { v: vendorId });
     await seedPaymentMethod(h.sql, { partnerId: partner.partnerId, provider: 'wire', details: { iban: 'DE89370400440532013000' } });
-    await runPayoutsJob({ sql: h.sql, now: new Date('2024-04-01T12:00:00Z'), input: { start_date: '2024-03-01T00:00:00Z', end_date: '2024-04-01T00:00:00Z' } });
+    await runPayouts({ sql: h.sql, now: new Date('2024-04-01T12:00:00Z'), input: { start_date: '2024-03-01T00:00:00Z', end_date: '2024-04-01T00:00:00Z' } });
     // Corrupt the books: the EUR payout relabelled as dollars.
     await h.sql.query(`UPDATE payouts SET currency = 'USD' WHERE partner_id = :p::integer`, { p: partner.partnerId });
     const { reconcileBooks } = await import('../../helpers/reconcile.js');
