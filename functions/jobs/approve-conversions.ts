@@ -3,36 +3,11 @@
  * `approval_hold_days` become approved (set-based, in bounded batches), each with an audit row,
  * and each vendor is told (`conversion.approved` on the notifications queue) after the commit.
  */
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { notificationIdFor } from '../handlers/attribute-conversions.js';
-import type { NotificationMessage } from '../ports/notification-message.js';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { createSqsNotificationQueue } from '../adapters/aws/sqs-notification-queue.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { approveHeldConversions, type ApprovedConversion } from '../repositories/approvals.js';
-
-export async function enqueueConversionNotices(
-  sqs: SQSClient,
-  queueUrl: string,
-  eventType: 'conversion.approved' | 'conversion.rejected',
-  conversions: ReadonlyArray<Pick<ApprovedConversion, 'conversion_event_id' | 'receipt_id' | 'vendor_id' | 'partner_id' | 'commission_amount'> & Record<string, unknown>>,
-): Promise<number> {
-  if (!queueUrl) return 0;
-  for (const c of conversions) {
-    const body: NotificationMessage = {
-      notification_id: notificationIdFor(eventType, c.receipt_id),
-      vendor_id: Number(c.vendor_id),
-      event_type: eventType,
-      payload: {
-        conversion_id: String(c.conversion_event_id),
-        receipt_id: c.receipt_id,
-        partner_id: Number(c.partner_id),
-        commission_amount: c.commission_amount,
-        status: eventType === 'conversion.approved' ? 'approved' : 'rejected',
-      },
-    };
-    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(body) }));
-  }
-  return conversions.length;
-}
+import { approveHeldConversions } from '../repositories/approvals.js';
+import { queueConversionNotices } from '../use-cases/queue-conversion-notices.js';
 
 export async function runApproveConversionsJob(args: {
   sql: SqlExecutor;
@@ -45,10 +20,16 @@ export async function runApproveConversionsJob(args: {
   const maxBatches = typeof args.input.max_batches === 'number' && args.input.max_batches > 0 ? args.input.max_batches : 100;
   const ids: number[] = [];
   let notified = 0;
+  const queue = args.notificationsQueueUrl ? createSqsNotificationQueue({ client: args.sqs, queueUrl: args.notificationsQueueUrl }) : undefined;
   for (let batch = 0; batch < maxBatches; batch += 1) {
     const approved = await args.sql.transaction((tx) => approveHeldConversions(tx, { now: args.now.toISOString(), limit: batchSize }));
     ids.push(...approved.map((a) => Number(a.conversion_event_id)));
-    notified += await enqueueConversionNotices(args.sqs, args.notificationsQueueUrl, 'conversion.approved', approved);
+    notified += await queueConversionNotices({
+      sql: args.sql,
+      queue,
+      eventType: 'conversion.approved',
+      conversions: { ids: approved.map((a) => Number(a.conversion_event_id)) },
+    });
     if (approved.length < batchSize) break;
   }
   console.info(JSON.stringify({ level: 'info', message: 'approve-conversions', approved: ids.length, notified }));

@@ -1,6 +1,6 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { notificationIdFor } from '../../../functions/handlers/attribute-conversions.js';
+import { notificationIdFor } from '../../../functions/domain/notifications/index.js';
 import { notificationMessageSchema } from '../../../functions/ports/notification-message.js';
 import { seedMilestone, seedOverride, seedProgram, seedReward, seedRule } from '../../helpers/seed.js';
 import { conversionOf, sale, useHarness } from './attribute-conversions-fixture.js';
