@@ -33,7 +33,9 @@ export async function queueConversionNotices(input: {
     });
     return 0;
   }
-  const notices = await loadConversionNotices(input.sql, where);
+  // Approvals leave the event type out, whoever approves: the hold-period job may not read event
+  // types, and one event's notices keep one shape.
+  const notices = await loadConversionNotices(input.sql, where, { withEventType: input.eventType !== 'conversion.approved' });
   const messages: NotificationMessage[] = notices.map((notice) => ({
     notification_id: notificationIdFor(input.eventType, notice.receipt_id),
     vendor_id: notice.vendor_id,

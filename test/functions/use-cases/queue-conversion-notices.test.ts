@@ -62,7 +62,6 @@ describe('queueConversionNotices', () => {
           receipt_id: rows[0]!.receipt_id,
           partner_id: partnerId,
           campaign_version_id: campaignVersionId,
-          event_type: 'sale',
           transaction_id: rows[0]!.transaction_id,
           event_value: '125.00',
           currency: 'USD',
@@ -72,6 +71,11 @@ describe('queueConversionNotices', () => {
         }),
       },
     ]);
+    // Approvals leave the event type out (the hold-period job's role does not read event types); the other notices name it.
+    expect(queue.sent[0]!.payload).not.toHaveProperty('event_type');
+    const rejected = memoryQueue();
+    await queueConversionNotices({ sql: db.sql, queue: rejected, eventType: 'conversion.rejected', conversions: { ids: [id] } });
+    expect(rejected.sent[0]).toMatchObject({ notification_id: notificationIdFor('conversion.rejected', rows[0]!.receipt_id), payload: { event_type: 'sale' } });
     // The same conversion by its receipt: the same notice, so the notifier sends it once.
     const again = memoryQueue();
     await queueConversionNotices({ sql: db.sql, queue: again, eventType: 'conversion.approved', conversions: { receiptId: rows[0]!.receipt_id } });

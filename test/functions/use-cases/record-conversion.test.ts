@@ -49,7 +49,7 @@ describe('recordConversion and applyRefund', () => {
     expect(notice).toMatchObject({
       notification_id: notificationIdFor('conversion.created', message.receipt_id),
       event_type: 'conversion.created',
-      payload: { receipt_id: message.receipt_id, commission_amount: '12.35', currency: 'USD', status: 'pending' },
+      payload: { receipt_id: message.receipt_id, event_type: 'sale', commission_amount: '12.35', currency: 'USD', status: 'pending' },
     });
 
     // The same message again: nothing written, counted as a duplicate, the same notice sent again.
