@@ -62,7 +62,6 @@ const toJourneyClick = (row: {
   isBot: row.user_agent !== null && isBotUserAgent(row.user_agent),
 });
 
-
 /**
  * The journey a funnel event belongs to: the cookie of the click the visitor carried, else of the
  * journey's latest click that has one (a customer-bound journey: its first conversion's cookie).
@@ -82,7 +81,6 @@ export async function journeyOfEvent(
   const cookieId = carried ?? latest;
   return cookieId ? findJourneyId(tx, cookieId) : null;
 }
-
 
 export type LoadedJourneyResult =
   | { kind: 'none'; reason: UnattributedReason }

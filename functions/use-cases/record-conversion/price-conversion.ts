@@ -14,6 +14,7 @@ import {
 } from '../../repositories/commission-inputs.js';
 import { loadLedgerRefunds } from '../../repositories/refunds.js';
 
+/** Inside the conversion's transaction, after its enrollments are locked, so the partner's period revenue cannot move under it. */
 export async function priceConversion(
   tx: SqlExecutor,
   input: {
