@@ -45,7 +45,7 @@ function makeClicks(links: Awaited<ReturnType<typeof seedLinks>>, count: number)
 }
 
 async function measure(sql: SqlExecutor, clicks: ClickMessage[], batchSize: number) {
-  const ingest = createIngestClicks({ sql, log: { info: () => {}, error: () => {} } });
+  const ingest = createIngestClicks({ sql });
   const consumerStart = performance.now();
   for (let i = 0; i < clicks.length; i += batchSize) {
     const result = await ingest(sqsEvent(clicks.slice(i, i + batchSize)));

@@ -1,7 +1,7 @@
 /**
  * The clicks queue's consumer: validates each message (zod), writes the valid ones into Aurora in
- * one transaction (functions/repositories/click-ingestion.ts) and reports the rest as partial
- * batch failures, so SQS retries only them and dead-letters them after `maxReceiveCount`.
+ * one transaction (`use-cases/ingest-clicks.ts`) and reports the rest as partial batch failures,
+ * so SQS retries only them and dead-letters them after `maxReceiveCount`.
  *
  * - A malformed message (poison) is reported with its reason logged; the others commit.
  * - A click whose link Aurora does not know (yet) is reported too: the link may still be
@@ -10,25 +10,22 @@
  *   nothing (ON CONFLICT on the click id), so both are acknowledged.
  * - If the transaction itself fails (database unavailable), the handler throws: the whole batch
  *   is retried, which is safe because ingestion is idempotent.
+ * - A batch in which every message failed throws too (Powertools' `FullBatchFailureError`, as the
+ *   other consumers): the invocation fails, so the function's Errors alarm sees it. The batch is
+ *   written set-based in one statement, so this consumer keeps its own loop rather than
+ *   Powertools' per-record `BatchProcessor`.
  */
+import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { clickMessageSchema, type ClickMessage } from '../domain/clicks/click-message.js';
 import { platformDepsFromEnv, type PlatformDeps } from '../platform/composition-root.js';
 import { lazyHandler } from '../platform/lambda-handler.js';
+import { silentLogger } from '../platform/silent-telemetry.js';
+import type { Logger } from '../ports/logger.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { ingestClickBatch } from '../repositories/click-ingestion.js';
-
-export interface IngestLogger {
-  info(message: string, fields: Record<string, unknown>): void;
-  error(message: string, fields: Record<string, unknown>): void;
-}
-
-const jsonLogger: IngestLogger = {
-  info: (message, fields) => console.log(JSON.stringify({ level: 'info', message, ...fields })),
-  error: (message, fields) => console.error(JSON.stringify({ level: 'error', message, ...fields })),
-};
+import { ingestClicks } from '../use-cases/ingest-clicks.js';
 
 const sqsEventSchema = z.object({
   Records: z.array(z.object({ messageId: z.string().min(1), body: z.string() }).loose()),
@@ -53,48 +50,50 @@ function parseRecord(record: Pick<SQSRecord, 'body'>): Parsed {
 }
 
 /** The consumer on an SQL executor: used by `createHandler`, the local poller's tests and the benchmarks. */
-export function createIngestClicks({ sql, log = jsonLogger }: { sql: SqlExecutor; log?: IngestLogger }): (event: SQSEvent) => Promise<SQSBatchResponse> {
+export function createIngestClicks({ sql, logger = silentLogger }: { sql: SqlExecutor; logger?: Logger }): (event: SQSEvent) => Promise<SQSBatchResponse> {
   return async (event) => {
     const { Records: records } = sqsEventSchema.parse(event);
-    const failures: SQSBatchResponse['batchItemFailures'] = [];
+    const failures: { itemIdentifier: string; reason: string }[] = [];
     const messagesByClick = new Map<string, string[]>();
     const clicks: ClickMessage[] = [];
     for (const record of records) {
       const parsed = parseRecord(record);
       if (!parsed.ok) {
-        log.error('click_message_rejected', { message_id: record.messageId, reason: parsed.reason });
-        failures.push({ itemIdentifier: record.messageId });
+        logger.error('click_message_rejected', { message_id: record.messageId, reason: parsed.reason });
+        failures.push({ itemIdentifier: record.messageId, reason: parsed.reason });
         continue;
       }
-      const ids = messagesByClick.get(parsed.click.click_id);
-      if (ids) {
-        ids.push(record.messageId);
-        continue;
+      const ids = messagesByClick.get(parsed.click.click_id) ?? [];
+      if (ids.length === 0) {
+        messagesByClick.set(parsed.click.click_id, ids);
+        clicks.push(parsed.click);
       }
-      messagesByClick.set(parsed.click.click_id, [record.messageId]);
-      clicks.push(parsed.click);
+      ids.push(record.messageId);
     }
-    const result = await ingestClickBatch({ sql, clicks });
+    const result = await ingestClicks({ sql, clicks });
     for (const clickId of result.unknownLink) {
-      const messageIds = messagesByClick.get(clickId) ?? [];
-      for (const messageId of messageIds) {
-        log.error('click_message_rejected', { message_id: messageId, click_id: clickId, reason: 'partner link unknown to Aurora' });
-        failures.push({ itemIdentifier: messageId });
+      for (const messageId of messagesByClick.get(clickId) ?? []) {
+        const reason = 'partner link unknown to Aurora';
+        logger.error('click_message_rejected', { message_id: messageId, correlation_id: clickId, click_id: clickId, reason });
+        failures.push({ itemIdentifier: messageId, reason });
       }
     }
-    log.info('clicks_ingested', {
+    logger.info('clicks_ingested', {
       messages: records.length,
       inserted: result.inserted.length,
       filtered: result.filtered.length,
       duplicates: result.duplicates.length,
       failed: failures.length,
     });
-    return { batchItemFailures: failures };
+    if (records.length > 0 && failures.length === records.length) {
+      throw new FullBatchFailureError(failures.map((failure) => new Error(`${failure.itemIdentifier}: ${failure.reason}`)));
+    }
+    return { batchItemFailures: failures.map(({ itemIdentifier }) => ({ itemIdentifier })) };
   };
 }
 
 export function createHandler(deps: PlatformDeps): (event: SQSEvent, context?: unknown) => Promise<SQSBatchResponse> {
-  const ingest = createIngestClicks({ sql: deps.sql });
+  const ingest = createIngestClicks({ sql: deps.sql, logger: deps.logger });
   const wrapped = middy<SQSEvent, SQSBatchResponse>().handler((event) => ingest(event));
   return (event, context) => wrapped(event, (context ?? {}) as never);
 }

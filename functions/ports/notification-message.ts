@@ -1,7 +1,7 @@
 /**
- * Messages on the notifications queue: one vendor webhook to deliver. Producers: the
- * attribute-conversions consumer (`conversion.created`) and the approval/rejection paths
- * (`conversion.approved`, `conversion.rejected`). Consumer: notify-vendors, which POSTs
+ * Messages on the notifications queue: one vendor webhook to deliver. One producer builds them
+ * (`use-cases/queue-conversion-notices.ts`) for attribution (`conversion.created`), approvals
+ * and rejections (`conversion.approved`, `conversion.rejected`). Consumer: notify-vendors, which POSTs
  * `{ type, timestamp, data: payload }` to the vendor's `webhook_url`, signed per Standard
  * Webhooks with `notification_id` as `webhook-id` (stable across retries so vendors can dedupe).
  */

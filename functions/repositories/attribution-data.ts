@@ -198,3 +198,18 @@ export async function recordWebhookDelivery(
   );
   return result.rows.length > 0;
 }
+
+/** The first of these campaign versions whose campaign prices in a currency other than `currency`. */
+export async function firstOtherCurrency(
+  tx: SqlExecutor,
+  currency: string,
+  versions: readonly { campaign_version_id: number }[],
+): Promise<{ campaign_id: number; currency: string } | undefined> {
+  const { rows } = await tx.query<{ campaign_id: number; currency: string }>(
+    `SELECT c.campaign_id, c.currency FROM campaign_versions cv JOIN campaigns c ON c.campaign_id = cv.campaign_id
+     WHERE cv.campaign_version_id = ANY(:ids::integer[]) AND c.currency <> :currency
+     ORDER BY c.campaign_id LIMIT 1`,
+    { ids: [...new Set(versions.map((v) => v.campaign_version_id))], currency },
+  );
+  return rows[0];
+}

@@ -26,6 +26,7 @@ import {
 import { ensureQueues, type LocalQueue } from './ensure-queues.js';
 import { ensureTables } from './ensure-tables.js';
 import { createHttpGateway, FunctionUnavailableError, type HttpGateway } from './http-gateway.js';
+import { consoleJsonLogger } from './console-json-logger.js';
 import { functionDeps } from './function-deps.js';
 import { lambdaContext, loadFunctions, type LoadedFunction, type LocalCreateHandler } from './load-functions.js';
 import { consoleLog, type LocalLog } from './local-log.js';
@@ -213,6 +214,7 @@ export async function startLocalPlatform(options: StartLocalPlatformOptions): Pr
             dynamodb: client.dynamodb,
             sqs: client.sqs,
             now: () => new Date(),
+            logger: consoleJsonLogger,
             // Wire always; Stripe and PayPal when their credentials are in the environment.
             payoutProviders: payoutProvidersFromEnv(process.env),
             originVerifySecrets: { read: async () => ({ current: { value: originVerifySecret, createdAt: originVerifyCreatedAt } }) },

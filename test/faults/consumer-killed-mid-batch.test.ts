@@ -25,7 +25,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDynamoDbClickStore } from '../../functions/adapters/aws/dynamodb-click-store.js';
 import type { ClickMessage } from '../../functions/domain/clicks/click-message.js';
-import { notificationIdFor } from '../../functions/handlers/attribute-conversions.js';
+import { notificationIdFor } from '../../functions/domain/notifications/index.js';
 import type { ClickStore } from '../../functions/ports/click-store.js';
 import type { ConversionMessage } from '../../functions/ports/conversion-message.js';
 import type { LinkItem } from '../../functions/ports/link-store.js';

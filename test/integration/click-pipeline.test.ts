@@ -260,7 +260,7 @@ describe('click pipeline: 10,000 requests, in process, ingested twice', () => {
     expect(fired.clicks.size).toBe(7_000);
     expect(queue.messages).toHaveLength(7_000);
 
-    const ingest = createIngestClicks({ sql: db.sql, log: { info: () => {}, error: () => {} } });
+    const ingest = createIngestClicks({ sql: db.sql });
     const next = random(7);
     const deliver = async (messages: readonly ClickMessage[]) => {
       for (let i = 0; i < messages.length; i += 100) {

@@ -49,7 +49,7 @@ describe('a conversion before its click reached Aurora', () => {
     expect(journey.rows).toEqual([{ funnel_journey_id: conversion.funnel_journey_id, total_events: 3, is_converted: true }]);
 
     // The clicks queue is consumed late: the clicks are already there, nothing changes.
-    const ingest = createIngestClicks({ sql: h.sql, log: { info: () => {}, error: () => {} } });
+    const ingest = createIngestClicks({ sql: h.sql });
     expect((await ingest(sqsEvent([first, second]))).batchItemFailures).toEqual([]);
     expect((await inAurora()).rows).toHaveLength(2);
     const totals = await h.sql.query(

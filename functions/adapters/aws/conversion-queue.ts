@@ -5,15 +5,10 @@
  * rather than in the consumer's DLQ.
  */
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import {
-  conversionQueueMessageSchema,
-  type ConversionQueueMessage,
-} from '../../ports/conversion-message.js';
+import { conversionQueueMessageSchema } from '../../ports/conversion-message.js';
+import type { ConversionQueue } from '../../ports/conversion-queue.js';
 
-export interface ConversionQueue {
-  /** Sends all messages or throws (a partial batch failure is a failure). */
-  send(messages: ConversionQueueMessage[]): Promise<void>;
-}
+export type { ConversionQueue };
 
 /** A batch entry failed: nothing here is retried, the caller's 5xx makes the provider retry (the consumer dedupes). */
 export class ConversionQueueSendError extends Error {

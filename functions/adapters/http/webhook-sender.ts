@@ -19,14 +19,9 @@ import type { LookupFunction } from 'node:net';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { isPublicAddress } from '../../domain/notifications/is-public-address.js';
+import { WebhookTargetRefusedError, type WebhookSender, type WebhookSendResult } from '../../ports/webhook-sender.js';
 
-/** The target was refused before any byte was sent (bad scheme, private address, unresolvable). */
-export class WebhookTargetRefusedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'WebhookTargetRefusedError';
-  }
-}
+export { WebhookTargetRefusedError, type WebhookSender, type WebhookSendResult };
 
 export interface WebhookSenderOptions {
   /** Test-only: allow loopback/private targets. @default false */
@@ -46,10 +41,6 @@ export interface WebhookSenderOptions {
   resolve?: (hostname: string) => Promise<string[]>;
 }
 
-export interface WebhookSendResult {
-  status: number;
-}
-
 /** The delivery did not finish within its total deadline: whether the vendor got it is unknown. */
 export class WebhookDeadlineError extends Error {
   constructor(deadlineMs: number) {
@@ -60,10 +51,6 @@ export class WebhookDeadlineError extends Error {
 
 /** 64 KiB: enough for any error page worth reading; the sender only keeps the status anyway. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
-
-export interface WebhookSender {
-  post(input: { url: string; headers: Record<string, string>; body: string }): Promise<WebhookSendResult>;
-}
 
 function isLoopbackAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return false;

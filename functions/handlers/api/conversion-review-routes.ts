@@ -5,15 +5,12 @@
  * 409. Another vendor's conversion is 404. The vendor is notified after the commit.
  */
 import { z } from 'zod';
-import { ConversionTransitionError, transitionConversion, type ConversionAction } from '../../domain/payouts/index.js';
 import { createSqsNotificationQueue } from '../../adapters/aws/sqs-notification-queue.js';
-import { enqueueConversionNotices } from '../../use-cases/approve-conversions.js';
-import { ConflictError, NotFoundError } from '../../platform/http/errors.js';
+import type { ConversionAction } from '../../domain/payouts/index.js';
 import { idParam } from '../../platform/http/fields.js';
 import { ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
-import { writeAuditLog } from '../../repositories/audit-logs.js';
-import { findConversionForReview, heldByLivePayout, setConversionStatus } from '../../repositories/approvals.js';
+import { reviewConversion } from '../../use-cases/review-conversion.js';
 
 const params = z.object({ id: z.union([idParam, z.uuid().transform((u) => u.toLowerCase())]) });
 
@@ -40,45 +37,17 @@ function reviewRoute(action: Extract<ConversionAction, 'approve' | 'reject'>): A
     responses: { 200: { description: 'The conversion', schema: reviewed } },
     handler: async ({ deps, auth, params: p, body, actor, now }) => {
       const rejectionReason = action === 'reject' ? (body as { rejection_reason: string }).rejection_reason : undefined;
-      const row = await deps.sql.transaction(async (tx) => {
-        const conversion = await findConversionForReview(tx, {
-          vendorId: auth.vendorId,
-          ...(typeof p.id === 'number' ? { conversionEventId: p.id } : { receiptId: p.id }),
-        });
-        if (!conversion) throw new NotFoundError('Conversion not found.');
-        let next: string;
-        try {
-          next = transitionConversion(conversion.status, action);
-        } catch (error) {
-          if (error instanceof ConversionTransitionError) throw new ConflictError(error.message, { cause: error });
-          throw error;
-        }
-        if (action === 'reject' && (await heldByLivePayout(tx, Number(conversion.conversion_event_id)))) {
-          throw new ConflictError('A payout holds this conversion: cancel the payout first, or record a clawback.');
-        }
-        await setConversionStatus(tx, {
-          conversionEventId: Number(conversion.conversion_event_id),
-          status: next as 'approved' | 'rejected',
-          now: now.toISOString(),
-          ...(rejectionReason ? { rejectionReason } : {}),
-        });
-        await writeAuditLog(tx, {
-          entity_type: 'conversion_events',
-          entity_id: Number(conversion.conversion_event_id),
-          action,
-          actor,
-          before: { status: conversion.status },
-          after: { status: next },
-          reason: rejectionReason ?? null,
-          now,
-        });
-        return (await findConversionForReview(tx, { vendorId: auth.vendorId, conversionEventId: Number(conversion.conversion_event_id) }))!;
-      });
       const queueUrl = deps.config.queueUrls.notifications;
-      await enqueueConversionNotices({
-        queue: queueUrl ? createSqsNotificationQueue({ client: deps.sqs, queueUrl }) : undefined,
-        eventType: action === 'approve' ? 'conversion.approved' : 'conversion.rejected',
-        conversions: [row],
+      const row = await reviewConversion({
+        sql: deps.sql,
+        ...(queueUrl ? { notificationQueue: createSqsNotificationQueue({ client: deps.sqs, queueUrl }) } : {}),
+        vendorId: auth.vendorId,
+        conversion: typeof p.id === 'number' ? { conversionEventId: p.id } : { receiptId: p.id },
+        action,
+        ...(rejectionReason ? { rejectionReason } : {}),
+        actor,
+        now,
+        logger: deps.logger,
       });
       return ok({
         conversion_event_id: Number(row.conversion_event_id),

@@ -13,19 +13,14 @@
  * receipt never resolves to a conversion (docs/campaign-edits-and-events.md).
  */
 import { z } from 'zod';
-import { isReservedEventType } from '../../domain/conversions/event-type-role.js';
-import { conversionReceiptId } from '../../domain/integrations/conversion-receipt-id.js';
 import { createSqsConversionQueue } from '../../adapters/aws/conversion-queue.js';
-import type { ConversionMessage } from '../../ports/conversion-message.js';
-import { HttpError, NotFoundError, ValidationError } from '../../platform/http/errors.js';
+import { NotFoundError } from '../../platform/http/errors.js';
 import { idField, idParam } from '../../platform/http/fields.js';
-import { amountValueText, currencyExponent, formatAmount, isCurrencyCode, parseAmount } from '../../domain/money/currency.js';
-import { InvalidDecimalError } from '../../domain/money/index.js';
+import { amountValueText, isCurrencyCode } from '../../domain/money/currency.js';
 import { amountOut, commissionValueOut } from './campaign-views.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
-import { findCampaign } from '../../repositories/campaigns.js';
 import {
   findConversionForVendor,
   listConversionsForVendor,
@@ -34,10 +29,7 @@ import {
   type ConversionReadRow,
   type TouchReadRow,
 } from '../../repositories/conversions-read.js';
-import { findConversionEventType } from '../../repositories/integrations.js';
-
-/** How far in the future `occurred_at` may be (clock skew between the vendor and us). */
-const maxFutureSkewMs = 5 * 60 * 1000;
+import { reportConversion } from '../../use-cases/report-conversion.js';
 
 const createConversionBody = z.strictObject({
   event_type: z.string().trim().min(1).max(100),
@@ -130,27 +122,6 @@ function conversionView(row: ConversionReadRow, touches: TouchReadRow[]) {
   };
 }
 
-/** 400 naming `body.event_value` when the amount has more decimals than `currency` has. */
-function assertAmountFits(value: string | undefined, currency: string): void {
-  if (value === undefined) return;
-  try {
-    parseAmount(value, currency);
-  } catch (error) {
-    if (!(error instanceof InvalidDecimalError)) throw error;
-    const places = currencyExponent(currency);
-    throw new ValidationError(`Invalid body: body.event_value - ${currency} has ${places} decimal place${places === 1 ? '' : 's'}.`, [
-      { path: 'body.event_value', message: `An amount in ${currency} has at most ${places} decimal place${places === 1 ? '' : 's'} (e.g. "${formatAmount(1234n, currency)}").` },
-    ]);
-  }
-}
-
-/** 503: the conversion could not be queued; nothing was accepted, retry. */
-class QueueUnavailableError extends HttpError {
-  constructor(options: { cause?: unknown }) {
-    super(503, 'Service Unavailable', 'The conversion could not be queued; retry the request.', { ...options, headers: { 'retry-after': '5' } });
-  }
-}
-
 const unattributedOut = z.object({
   unattributed_conversion_id: z.number().int(),
   source: z.string(),
@@ -182,51 +153,9 @@ export const conversionRoutes: AnyRoute[] = [
       202: { description: 'Accepted for attribution', schema: z.object({ receipt_id: z.string(), status: z.literal('accepted') }) },
     },
     handler: async ({ deps, auth, body, now }) => {
-      const type = await findConversionEventType(deps.sql, { name: body.event_type });
-      if (!type) {
-        throw new ValidationError(`Unknown event type "${body.event_type}".`, [{ path: 'body.event_type', message: 'No such conversion event type.' }]);
-      }
-      if (isReservedEventType(type.name)) {
-        throw new ValidationError(`Event type "${type.name}" cannot be reported.`, [
-          { path: 'body.event_type', message: 'click is recorded by the short link; refund and dispute arrive as refunds of a sale.' },
-        ]);
-      }
-      let campaignCurrency: string | undefined;
-      if (body.campaign_id !== undefined) {
-        const campaign = await findCampaign(deps.sql, { campaign_id: body.campaign_id, vendor_id: auth.vendorId });
-        if (!campaign) throw new NotFoundError('Campaign not found.');
-        campaignCurrency = campaign.currency;
-      }
-      // Without a currency the amount is in the campaign's: checked here when the campaign is named,
-      // else by the consumer (an amount that does not fit is kept as unattributed, with its reason).
-      const currency = body.currency ?? campaignCurrency;
-      if (currency !== undefined) assertAmountFits(body.event_value, currency);
-      const occurredAt = body.occurred_at === undefined ? now : new Date(body.occurred_at);
-      if (occurredAt.getTime() > now.getTime() + maxFutureSkewMs) {
-        throw new ValidationError('occurred_at is in the future.', [{ path: 'body.occurred_at', message: 'More than 5 minutes ahead of the server clock.' }]);
-      }
-      const key = { vendor_id: auth.vendorId, source: 'api' as const, transaction_id: body.transaction_id, event_type: type.name };
-      const message: ConversionMessage = {
-        kind: 'conversion',
-        ...key,
-        receipt_id: conversionReceiptId(key),
-        occurred_at: occurredAt.toISOString(),
-        ...(body.event_value !== undefined ? { event_value: body.event_value } : {}),
-        ...(body.currency !== undefined ? { currency: body.currency } : {}),
-        ...(body.click_id !== undefined ? { click_id: body.click_id.toLowerCase() } : {}),
-        ...(body.cookie_id !== undefined ? { cookie_id: body.cookie_id.toLowerCase() } : {}),
-        ...(body.customer_id !== undefined ? { customer_id: body.customer_id } : {}),
-        ...(body.customer_email !== undefined ? { customer_email: body.customer_email } : {}),
-        ...(body.campaign_id !== undefined ? { campaign_id: body.campaign_id } : {}),
-        ...(body.lead !== undefined ? { lead: body.lead } : {}),
-        ...(body.metadata !== undefined ? { metadata: body.metadata } : {}),
-      };
-      try {
-        await createSqsConversionQueue({ client: deps.sqs, queueUrl: deps.config.queueUrls.conversions }).send([message]);
-      } catch (error) {
-        throw new QueueUnavailableError({ cause: error });
-      }
-      return ok({ receipt_id: message.receipt_id, status: 'accepted' }, 202);
+      const queue = createSqsConversionQueue({ client: deps.sqs, queueUrl: deps.config.queueUrls.conversions });
+      const { receiptId } = await reportConversion({ sql: deps.sql, queue, vendorId: auth.vendorId, report: body, now });
+      return ok({ receipt_id: receiptId, status: 'accepted' }, 202);
     },
   }),
 

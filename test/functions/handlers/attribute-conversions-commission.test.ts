@@ -1,6 +1,7 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
 import { describe, expect, it } from 'vitest';
-import { notificationIdFor } from '../../../functions/handlers/attribute-conversions.js';
+import { notificationIdFor } from '../../../functions/domain/notifications/index.js';
 import { notificationMessageSchema } from '../../../functions/ports/notification-message.js';
 import { seedMilestone, seedOverride, seedProgram, seedReward, seedRule } from '../../helpers/seed.js';
 import { conversionOf, sale, useHarness } from './attribute-conversions-fixture.js';
@@ -139,6 +140,15 @@ describe('attribute-conversions: commission precedence, fraud, idempotency', () 
     const reasons = h.logged.filter((l) => l.message === 'conversion_message_rejected').map((l) => String(l.fields.reason));
     expect(reasons.some((r) => r === 'body is not JSON')).toBe(true);
     expect(reasons.some((r) => r.startsWith('invalid conversion message: event_value'))).toBe(true);
+  });
+
+  it('a batch in which every message failed fails the invocation (the Errors alarm sees it), each reason logged', async () => {
+    const bodies = ['{not json', JSON.stringify({ kind: 'conversion' })];
+    const run = h.run(bodies);
+    await expect(run).rejects.toBeInstanceOf(FullBatchFailureError);
+    await expect(run).rejects.toMatchObject({ recordErrors: [expect.objectContaining({ message: 'body is not JSON' }), expect.anything()] });
+    const last = h.logged.filter((l) => l.message === 'conversions_processed').at(-1);
+    expect(last?.fields).toMatchObject({ messages: 2, failed: 2 });
   });
 
   it('a milestone bonus fires once, ever, as a flagged conversion with its own touch', async () => {

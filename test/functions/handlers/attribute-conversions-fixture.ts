@@ -6,7 +6,9 @@ import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { createDynamoDbClickStore } from '../../../functions/adapters/aws/dynamodb-click-store.js';
 import type { ClickMessage } from '../../../functions/domain/clicks/click-message.js';
-import { createAttributeConversions, type AttributeLogger } from '../../../functions/handlers/attribute-conversions.js';
+import { createAttributeConversions } from '../../../functions/handlers/attribute-conversions.js';
+import { createSqsNotificationQueue } from '../../../functions/adapters/aws/sqs-notification-queue.js';
+import { recordingLogger, recordingMetrics, type RecordingMetrics } from '../../helpers/recording-telemetry.js';
 import type { ClickStore } from '../../../functions/ports/click-store.js';
 import type { ConversionMessage, RefundMessage } from '../../../functions/ports/conversion-message.js';
 import type { LinkItem } from '../../../functions/ports/link-store.js';
@@ -28,7 +30,10 @@ export interface Harness {
   aws: LocalAws;
   store: ClickStore;
   notificationsQueueUrl: string;
+  /** The consumer's log lines (`conversion_message_rejected`, `conversion_unattributed`, ...). */
   logged: { message: string; fields: Record<string, unknown> }[];
+  /** Every business metric the consumer added. */
+  metrics: RecordingMetrics;
   run(bodies: readonly (ConversionMessage | RefundMessage | string)[]): Promise<SQSBatchResponse>;
   /** A click on `link` written to the hot store only (the clicks queue not yet consumed). */
   hotClick(link: LinkItem, clickedAt: string, overrides?: Partial<ClickMessage>): Promise<ClickMessage>;
@@ -41,22 +46,16 @@ export async function startHarness(options: TestDatabaseOptions = {}): Promise<H
   const [db, aws] = await Promise.all([createTestDatabase(options), startLocalAws()]);
   const queue = await aws.sqs.send(new CreateQueueCommand({ QueueName: 'notifications' }));
   const store = createDynamoDbClickStore({ client: aws.dynamodb, tableName: aws.tableNames.clicks });
-  const logged: Harness['logged'] = [];
-  const log: AttributeLogger = {
-    info: () => {},
-    error: (message, fields) => {
-      if (process.env.DEBUG_ATTRIBUTE) console.error(message, fields);
-      logged.push({ message, fields });
-    },
-  };
+  const logger = recordingLogger();
+  const metrics = recordingMetrics();
   const attribute = createAttributeConversions({
     // As on AWS: the consumer's statements run as its own role (schema/0013_database_roles.sql).
     sql: createRoleExecutor(db.sql, declaredFunctions.attributeConversions.databaseRole),
     clickStore: store,
-    sqs: aws.sqs,
-    notificationsQueueUrl: queue.QueueUrl!,
+    notificationQueue: createSqsNotificationQueue({ client: aws.sqs, queueUrl: queue.QueueUrl! }),
     now: () => NOW,
-    log,
+    logger,
+    metrics,
   });
   const hotClick: Harness['hotClick'] = async (link, clickedAt, overrides = {}) => {
     const click = clickOn(link, clickedAt, overrides);
@@ -69,7 +68,8 @@ export async function startHarness(options: TestDatabaseOptions = {}): Promise<H
     aws,
     store,
     notificationsQueueUrl: queue.QueueUrl!,
-    logged,
+    logged: logger.lines,
+    metrics,
     run: (bodies) => attribute(sqsEvent(bodies as never)),
     hotClick,
     async click(link, clickedAt, overrides) {

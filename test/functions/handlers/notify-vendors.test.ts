@@ -3,11 +3,13 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SQSEvent } from 'aws-lambda';
 import { Webhook } from 'standardwebhooks';
+import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHandler, deliveryDeadlineMs } from '../../../functions/handlers/notify-vendors.js';
 import { formatStandardWebhookSecret } from '../../../functions/domain/webhooks/index.js';
 import type { PlatformDeps } from '../../../functions/platform/composition-root.js';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
+import { recordingLogger, recordingMetrics } from '../../helpers/recording-telemetry.js';
 import { createRoleExecutor } from '../../../functions/adapters/sql/role-executor.js';
 import { functions as declaredFunctions, queues as declaredQueues } from '../../../lib/resources.js';
 
@@ -20,7 +22,8 @@ let baseUrl: string;
 let answers: number[] = [];
 let received: { path: string; headers: IncomingHttpHeaders; body: string }[] = [];
 let deps: PlatformDeps;
-const logs: Record<string, unknown>[] = [];
+const logger = recordingLogger();
+const metrics = recordingMetrics();
 
 async function vendorWith(webhookUrl: string | null, webhookSecret: string | null = secret): Promise<number> {
   const { rows } = await db.sql.query<{ id: number }>(
@@ -87,6 +90,8 @@ beforeAll(async () => {
     dynamodb: undefined as never,
     sqs: undefined as never,
     now: () => now,
+    logger,
+    metrics,
   };
 });
 afterAll(async () => {
@@ -96,10 +101,11 @@ afterAll(async () => {
 beforeEach(() => {
   answers = [];
   received = [];
-  logs.length = 0;
+  logger.lines.length = 0;
+  metrics.recorded.length = 0;
 });
 
-const handler = (allow = true) => createHandler(deps, { allowPrivateWebhookTargets: allow, log: (e) => logs.push(e) });
+const handler = (allow = true) => createHandler(deps, { allowPrivateWebhookTargets: allow});
 
 describe('notify-vendors', () => {
   it('POSTs a Standard Webhooks request the vendor can verify, and records the delivery', async () => {
@@ -119,16 +125,17 @@ describe('notify-vendors', () => {
       vi.useRealTimers();
     }
     expect(await delivery(message.notification_id)).toMatchObject({ status: 'delivered', attempts: 1, last_error: null });
+    expect(metrics.recorded).toEqual([{ name: 'NotificationsDelivered', value: 1, dimensions: { event_type: 'conversion.created' } }]);
   });
 
-  it('a non-2xx answer is a batch item failure; the SQS redelivery retries and delivers under the same webhook-id', async () => {
+  it('a non-2xx answer fails the message (alone in its batch: the whole invocation); the SQS redelivery retries and delivers under the same webhook-id', async () => {
     const vendorId = await vendorWith(`${baseUrl}/hooks`);
     const message = notice(vendorId);
     answers = [500, 302];
-    expect(await handler()(sqsEvent([message]))).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-0' }] });
+    await expect(handler()(sqsEvent([message]))).rejects.toBeInstanceOf(FullBatchFailureError);
     expect(await delivery(message.notification_id)).toMatchObject({ status: 'pending', attempts: 1, last_error: 'HTTP 500' });
     // A redirect is not delivered either (and never followed).
-    expect(await handler()(sqsEvent([message], 2))).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-0' }] });
+    await expect(handler()(sqsEvent([message], 2))).rejects.toBeInstanceOf(FullBatchFailureError);
     expect(await delivery(message.notification_id)).toMatchObject({ status: 'pending', attempts: 2, last_error: 'HTTP 302' });
     expect(await handler()(sqsEvent([message], 3))).toEqual({ batchItemFailures: [] });
     expect(await delivery(message.notification_id)).toMatchObject({ status: 'delivered', attempts: 3 });
@@ -136,6 +143,8 @@ describe('notify-vendors', () => {
     // Already delivered: acknowledged without a fourth POST.
     expect(await handler()(sqsEvent([message], 4))).toEqual({ batchItemFailures: [] });
     expect(received).toHaveLength(3);
+    expect(metrics.total('NotificationsFailed', { outcome: 'retry' })).toBe(2);
+    expect(metrics.total('NotificationsDelivered')).toBe(1);
   });
 
   it('postpones each failed attempt exponentially (30 s, then 120 s at the third receive), not the last one', async () => {
@@ -144,15 +153,14 @@ describe('notify-vendors', () => {
     const postponed: Array<[string, number]> = [];
     const withBackoff = createHandler(deps, {
       allowPrivateWebhookTargets: true,
-      log: (e) => logs.push(e),
       postpone: async (receiptHandle, seconds) => {
         postponed.push([receiptHandle, seconds]);
       },
     });
     answers = [500, 500, 500];
-    expect((await withBackoff(sqsEvent([message], 1))).batchItemFailures).toHaveLength(1);
-    expect((await withBackoff(sqsEvent([message], 3))).batchItemFailures).toHaveLength(1);
-    expect((await withBackoff(sqsEvent([message], 8))).batchItemFailures).toHaveLength(1);
+    await expect(withBackoff(sqsEvent([message], 1))).rejects.toBeInstanceOf(FullBatchFailureError);
+    await expect(withBackoff(sqsEvent([message], 3))).rejects.toBeInstanceOf(FullBatchFailureError);
+    await expect(withBackoff(sqsEvent([message], 8))).rejects.toBeInstanceOf(FullBatchFailureError);
     expect(postponed).toEqual([
       ['rh-0', 30],
       ['rh-0', 120],
@@ -165,7 +173,7 @@ describe('notify-vendors', () => {
     const vendorId = await vendorWith(`${baseUrl}/hooks`);
     const message = notice(vendorId);
     answers = [503];
-    expect((await handler()(sqsEvent([message], 8))).batchItemFailures).toHaveLength(1);
+    await expect(handler()(sqsEvent([message], 8))).rejects.toBeInstanceOf(FullBatchFailureError);
     expect(await delivery(message.notification_id)).toMatchObject({ status: 'failed', attempts: 1, last_error: 'HTTP 503' });
   });
 
@@ -194,15 +202,18 @@ describe('notify-vendors', () => {
     const vendorId = await vendorWith(`${baseUrl}/hooks`, badSecret);
     const message = notice(vendorId);
     const postponed: number[] = [];
-    const run = createHandler(deps, { allowPrivateWebhookTargets: true, log: (e) => logs.push(e), postpone: async (_rh, seconds) => void postponed.push(seconds) });
+    const run = createHandler(deps, { allowPrivateWebhookTargets: true, postpone: async (_rh, seconds) => void postponed.push(seconds) });
     // Not acknowledged: SQS redelivers it (a rotated secret then signs), and after the last receive it lands in the DLQ that alarms.
-    expect(await run(sqsEvent([message], 1))).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-0' }] });
+    await expect(run(sqsEvent([message], 1))).rejects.toBeInstanceOf(FullBatchFailureError);
     expect(postponed).toEqual([30]);
     const first = await delivery(message.notification_id);
     expect(first).toMatchObject({ status: 'pending', attempts: 0, delivered_at: null });
     expect(first!.last_error).toMatch(expectedError);
-    expect(logs).toContainEqual(expect.objectContaining({ level: 'error', outcome: 'unsignable', notification_id: message.notification_id }));
-    expect(await run(sqsEvent([message], 8))).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-0' }] });
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({ level: 'error', fields: expect.objectContaining({ outcome: 'unsignable', notification_id: message.notification_id }) }),
+    );
+    expect(metrics.total('NotificationsFailed', { outcome: 'unsignable' })).toBe(1);
+    await expect(run(sqsEvent([message], 8))).rejects.toBeInstanceOf(FullBatchFailureError);
     expect(await delivery(message.notification_id)).toMatchObject({ status: 'failed', delivered_at: null });
     expect(received).toHaveLength(0);
   });
@@ -210,7 +221,7 @@ describe('notify-vendors', () => {
   it('a secret rotated while the notice waits lets the retry through', async () => {
     const vendorId = await vendorWith(`${baseUrl}/hooks`, 'whsec_');
     const message = notice(vendorId);
-    expect((await handler()(sqsEvent([message], 1))).batchItemFailures).toHaveLength(1);
+    await expect(handler()(sqsEvent([message], 1))).rejects.toBeInstanceOf(FullBatchFailureError);
     await db.sql.query(`UPDATE vendors SET webhook_secret = :s WHERE vendor_id = :id::integer`, { s: secret, id: vendorId });
     expect(await handler()(sqsEvent([message], 2))).toEqual({ batchItemFailures: [] });
     expect(await delivery(message.notification_id)).toMatchObject({ status: 'delivered', attempts: 1 });
@@ -220,9 +231,9 @@ describe('notify-vendors', () => {
   it('loopback receivers: refused by default, delivered when the local setting ALLOW_LOOPBACK_WEBHOOKS is on', async () => {
     const vendorId = await vendorWith(`${baseUrl}/hooks`);
     const refused = notice(vendorId);
-    expect(await createHandler(deps, { log: (e) => logs.push(e) })(sqsEvent([refused]))).toEqual({ batchItemFailures: [] });
+    expect(await createHandler(deps, {})(sqsEvent([refused]))).toEqual({ batchItemFailures: [] });
     expect((await delivery(refused.notification_id))!.last_error).toMatch(/non-public address/);
-    const local = createHandler({ ...deps, config: { ...deps.config, allowLoopbackWebhooks: true } }, { log: (e) => logs.push(e) });
+    const local = createHandler({ ...deps, config: { ...deps.config, allowLoopbackWebhooks: true } }, {});
     const delivered = notice(vendorId);
     expect(await local(sqsEvent([delivered]))).toEqual({ batchItemFailures: [] });
     expect(await delivery(delivered.notification_id)).toMatchObject({ status: 'delivered' });
@@ -232,7 +243,7 @@ describe('notify-vendors', () => {
   it('a connection error is retried', async () => {
     const vendorId = await vendorWith('http://127.0.0.1:9/closed');
     const message = notice(vendorId);
-    expect((await handler()(sqsEvent([message]))).batchItemFailures).toHaveLength(1);
+    await expect(handler()(sqsEvent([message]))).rejects.toBeInstanceOf(FullBatchFailureError);
     expect((await delivery(message.notification_id))!.last_error).toMatch(/^network: /);
   });
 });

@@ -4,6 +4,7 @@ import { ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createSqsServer } from 'local-aws-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createIngestClicks } from '../../../functions/handlers/ingest-clicks.js';
 import { ensureQueues } from '../../../lib/local/ensure-queues.js';
 import { silentLog } from '../../../lib/local/local-log.js';
 import { createQueuePoller, deadLetterReasonAttribute, type QueuePoller } from '../../../lib/local/queue-poller.js';
@@ -176,6 +177,25 @@ describe('queue poller', () => {
       ['a', 'b'],
     ]);
     expect(poller.counters).toEqual({ received: 4, succeeded: 2, failed: 2, deadLettered: 0 });
+  });
+
+  it('a consumer batch in which every record failed (the real clicks consumer throws) is retried, then dead-lettered with the reason', async () => {
+    // Poison only: the consumer never reaches the database, and throws FullBatchFailureError.
+    const ingest = createIngestClicks({ sql: undefined as never });
+    const { queue, poller } = await startPoller('all-failed', ingest, noWindow);
+    await sendBodies(queue.url, ['not json', '{"v":1}']);
+    running.push(poller);
+    poller.start();
+    expect(await poller.drain(30_000)).toBe(true);
+
+    expect(poller.counters).toEqual({ received: 6, succeeded: 0, failed: 6, deadLettered: 2 });
+    const dead = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queue.deadLetterUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ['All'] }),
+    );
+    expect(dead.Messages?.map((message) => message.Body).sort()).toEqual(['not json', '{"v":1}']);
+    for (const message of dead.Messages ?? []) {
+      expect(message.MessageAttributes?.[deadLetterReasonAttribute]?.StringValue).toMatch(/^FullBatchFailureError: All records failed processing/);
+    }
   });
 
   it('fills a batch up to batchSize from several receives', async () => {

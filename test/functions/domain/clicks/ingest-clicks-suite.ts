@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIngestClicks, type IngestLogger } from '../../../../functions/handlers/ingest-clicks.js';
+import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
+import { createIngestClicks } from '../../../../functions/handlers/ingest-clicks.js';
+import { recordingLogger } from '../../../helpers/recording-telemetry.js';
 import type { LinkItem } from '../../../../functions/ports/link-store.js';
 import type { SqlExecutor } from '../../../../functions/ports/sql-executor.js';
 import { clickOn, seedLinks, sqsEvent } from './fixtures.js';
@@ -46,11 +48,7 @@ export async function snapshot(sql: SqlExecutor, cookieIds: string[], links: Lin
 export function ingestClicksSuite(engine: string, open: () => Promise<SuiteDatabase>): void {
   describe(`ingest-clicks on ${engine}`, () => {
     let db: SuiteDatabase;
-    const logged: { message: string; fields: Record<string, unknown> }[] = [];
-    const log: IngestLogger = {
-      info: () => {},
-      error: (message, fields) => logged.push({ message, fields }),
-    };
+    const log = recordingLogger();
 
     beforeAll(async () => {
       db = await open();
@@ -67,7 +65,7 @@ export function ingestClicksSuite(engine: string, open: () => Promise<SuiteDatab
       const first = clickOn(a, '2024-03-15T10:00:00.000Z', { cookie_id: cookie });
       const second = clickOn(b, '2024-03-16T09:30:00.000Z', { cookie_id: cookie, country_code: 'DE', device_type: 'mobile' });
       const other = clickOn(a, '2024-03-15T11:00:00.000Z');
-      const ingest = createIngestClicks({ sql: db.sql, log });
+      const ingest = createIngestClicks({ sql: db.sql, logger: log });
 
       const result = await ingest(sqsEvent([first, second, other]));
       expect(result.batchItemFailures).toEqual([]);
@@ -133,7 +131,7 @@ export function ingestClicksSuite(engine: string, open: () => Promise<SuiteDatab
       for (const order of orders) {
         const cookie = crypto.randomUUID();
         const clicks = times.map((time, index) => clickOn(links[index]!, time, { cookie_id: cookie }));
-        const ingest = createIngestClicks({ sql: db.sql, log });
+        const ingest = createIngestClicks({ sql: db.sql, logger: log });
         for (const batch of order) {
           expect((await ingest(sqsEvent(batch.map((index) => clicks[index]!)))).batchItemFailures).toEqual([]);
         }
@@ -166,13 +164,13 @@ export function ingestClicksSuite(engine: string, open: () => Promise<SuiteDatab
         unknownLink,
       ];
       const event = sqsEvent(bodies);
-      logged.length = 0;
-      const result = await createIngestClicks({ sql: db.sql, log })(event);
+      log.lines.length = 0;
+      const result = await createIngestClicks({ sql: db.sql, logger: log })(event);
       const ids = event.Records.map((record) => record.messageId);
       expect(result.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(
         [ids[0], ids[1], ids[2], ids[3], ids[4], ids[6]].sort(),
       );
-      expect(logged.map((entry) => entry.fields.reason)).toEqual([
+      expect(log.lines.filter((line) => line.level === 'error').map((line) => line.fields.reason)).toEqual([
         'body is not JSON',
         expect.stringContaining('click_id'),
         expect.stringContaining('v:'),
@@ -187,13 +185,24 @@ export function ingestClicksSuite(engine: string, open: () => Promise<SuiteDatab
       expect(state.cookies.map((row) => row.cookie_id)).toEqual([good.cookie_id]);
     });
 
+    it('fails the invocation when every message of the batch failed, so the Errors alarm sees it', async () => {
+      const links = await seedLinks(db.sql, { partners: 1 });
+      const unknownLink = clickOn({ ...links[0]!, partner_link_id: 99_999_999 }, '2024-03-15T10:00:00.000Z');
+      const event = sqsEvent(['not json{', unknownLink]);
+      const failed = createIngestClicks({ sql: db.sql, logger: log })(event);
+      await expect(failed).rejects.toBeInstanceOf(FullBatchFailureError);
+      await expect(failed).rejects.toMatchObject({ recordErrors: [expect.objectContaining({ message: expect.stringContaining('body is not JSON') }), expect.anything()] });
+      const stored = await db.sql.query(`SELECT 1 FROM clicks WHERE click_uuid = :id::uuid`, { id: unknownLink.click_id });
+      expect(stored.rows).toEqual([]);
+    });
+
     it('ingests the sample batch in events/clicks (one click, one poison message)', async () => {
       const [link] = await seedLinks(db.sql, { partners: 1 });
       const sample = JSON.parse(readFileSync(new URL('../../../../events/clicks/sqs-clicks-batch.json', import.meta.url), 'utf8')) as SQSEvent;
       const event = structuredClone(sample);
       const body = JSON.parse(event.Records[0]!.body) as Record<string, unknown>;
       event.Records[0]!.body = JSON.stringify({ ...body, partner_link_id: link!.partner_link_id, click_id: crypto.randomUUID() });
-      const result = await createIngestClicks({ sql: db.sql, log })(event);
+      const result = await createIngestClicks({ sql: db.sql, logger: log })(event);
       expect(result.batchItemFailures).toEqual([{ itemIdentifier: event.Records[1]!.messageId }]);
       const state = await snapshot(db.sql, [String(body.cookie_id)], [link!]);
       expect(state.clicks).toHaveLength(1);
@@ -208,7 +217,7 @@ export function ingestClicksSuite(engine: string, open: () => Promise<SuiteDatab
       const flood = Array.from({ length: 4 }, (_, i) =>
         clickOn(link, `2024-06-01T10:00:0${i + 1}.000Z`, { cookie_id: cookie, filter_reason: 'velocity' }),
       );
-      const ingest = createIngestClicks({ sql: db.sql, log });
+      const ingest = createIngestClicks({ sql: db.sql, logger: log });
       expect((await ingest(sqsEvent([counted, ...flood]))).batchItemFailures).toEqual([]);
       // Redelivered: nothing changes.
       expect((await ingest(sqsEvent([...flood, counted]))).batchItemFailures).toEqual([]);
@@ -237,7 +246,7 @@ export function ingestClicksSuite(engine: string, open: () => Promise<SuiteDatab
       const links = await seedLinks(db.sql, { partners: 1, cookieDurationDays: 60 });
       const short = (await seedLinks(db.sql, { partners: 1, cookieDurationDays: 1 }))[0]!;
       const cookie = crypto.randomUUID();
-      const ingest = createIngestClicks({ sql: db.sql, log });
+      const ingest = createIngestClicks({ sql: db.sql, logger: log });
       await ingest(sqsEvent([clickOn(links[0]!, '2024-05-01T00:00:00.000Z', { cookie_id: cookie })]));
       await ingest(sqsEvent([clickOn(short, '2024-05-02T00:00:00.000Z', { cookie_id: cookie })]));
       const state = await snapshot(db.sql, [cookie], [...links, short]);

@@ -223,8 +223,7 @@ describe('GET /v1/partner/dashboard', () => {
     const burst = [];
     for (let i = 0; i < 9; i += 1) burst.push(await redirect(buildApiEvent('GET', `/${link.short_code}`, undefined, { headers: { 'user-agent': BROWSER } })));
     expect(burst.map((r) => r.statusCode)).toEqual(Array(9).fill(302));
-    const quiet = { info: () => undefined, error: () => undefined };
-    expect((await createIngestClicks({ sql: f.db.sql, log: quiet })(sqsEvent(queue.messages))).batchItemFailures).toEqual([]);
+    expect((await createIngestClicks({ sql: f.db.sql })(sqsEvent(queue.messages))).batchItemFailures).toEqual([]);
 
     const res = await f.api.get('/v1/partner/dashboard', { token: partner.key });
     expect(res.body.campaigns).toEqual([expect.objectContaining({ campaign_partner_id: cp, total_clicks: 3, filtered_clicks: { velocity: 6 } })]);

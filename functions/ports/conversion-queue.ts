@@ -1,0 +1,10 @@
+import type { ConversionQueueMessage } from './conversion-message.js';
+
+/**
+ * The conversions queue (SQS). Producers (`POST /v1/conversions`, the webhook Lambda) send
+ * BEFORE answering 2xx: a failed send throws, the caller answers 5xx and the provider retries.
+ */
+export interface ConversionQueue {
+  /** Sends all messages or throws (a partial batch failure is a failure). */
+  send(messages: ConversionQueueMessage[]): Promise<void>;
+}

@@ -1,0 +1,87 @@
+/** Reads everything the commission engine needs for a conversion and returns its plan (the decision itself is pure: `planConversion`). */
+import { parseAmount } from '../../domain/money/currency.js';
+import { planConversion, type ConversionPlan, type JourneyOutcome } from '../../domain/conversions/index.js';
+import type { ConversionMessage } from '../../ports/conversion-message.js';
+import type { SqlExecutor } from '../../ports/sql-executor.js';
+import type { EventTypeRow, VersionTermsRow } from '../../repositories/attribution-data.js';
+import {
+  customerHistory,
+  loadOverrides,
+  loadPartners,
+  loadRules,
+  loadTiers,
+  partnerMonthRevenueCents,
+} from '../../repositories/commission-inputs.js';
+import { loadLedgerRefunds } from '../../repositories/refunds.js';
+
+/** Inside the conversion's transaction, after its enrollments are locked, so the partner's period revenue cannot move under it. */
+export async function priceConversion(
+  tx: SqlExecutor,
+  input: {
+    message: ConversionMessage;
+    currency: string;
+    eventType: EventTypeRow;
+    ownerPartnerId: number;
+    ownerTerms: VersionTermsRow;
+    attribution: Exclude<JourneyOutcome, { kind: 'unattributed' }>;
+    credited: readonly { partnerId: unknown }[];
+  },
+): Promise<ConversionPlan> {
+  const { message, currency, eventType, ownerPartnerId, ownerTerms } = input;
+  const occurredAt = new Date(message.occurred_at);
+  // Refused (the message fails and dead-letters with the reason) when it has more decimals than
+  // the currency: the API already answers 400 for it, and a rounded amount is not the sale.
+  const eventValueCents = message.event_value === undefined ? null : parseAmount(message.event_value, currency);
+  const partnerIds = [...new Set([ownerPartnerId, ...input.credited.map((t) => Number(t.partnerId))])];
+  const [partners, overrides, rules, tiers, revenue, history, heldRefunds] = [
+    await loadPartners(tx, partnerIds),
+    await loadOverrides(tx, ownerPartnerId, ownerTerms.campaign_version_id),
+    await loadRules(tx, message.vendor_id, ownerTerms.campaign_version_id),
+    await loadTiers(tx, ownerTerms.campaign_version_id),
+    await partnerMonthRevenueCents(tx, { partnerId: ownerPartnerId, vendorId: message.vendor_id, occurredAt, currency }),
+    await customerHistory(tx, {
+      vendorId: message.vendor_id,
+      customerId: message.customer_id,
+      customerEmail: message.customer_email,
+      occurredAt,
+      eventValueCents: eventValueCents ?? 0n,
+      currency,
+    }),
+    await loadLedgerRefunds(tx, { vendorId: message.vendor_id, source: message.source, transactionId: message.transaction_id }, currency),
+  ];
+  const declaredFirst = message.metadata?.is_first_purchase;
+  return planConversion({
+    attribution: input.attribution.attribution,
+    botOnly: input.attribution.kind === 'bot_only',
+    partnerEmails: new Map([...partners.entries()].map(([id, row]) => [id, row.email])),
+    customerEmail: message.customer_email ?? null,
+    heldRefunds,
+    commission: {
+      event: {
+        eventType: eventType.name,
+        eventValueCents,
+        occurredAt,
+        // The vendor's own flag wins over our history (it may know purchases made before us).
+        isFirstPurchase: typeof declaredFirst === 'boolean' ? declaredFirst : history.isFirstPurchase,
+        customerLifetimeValueCents: history.lifetimeValueCents,
+      },
+      eventType: {
+        conversionEventTypeId: eventType.conversion_event_type_id,
+        name: eventType.name,
+        isCommissionable: eventType.is_commissionable === true,
+        defaultCommissionType: eventType.default_commission_type,
+        defaultCommissionValue: eventType.default_commission_value,
+      },
+      partner: { partnerId: ownerPartnerId, tier: partners.get(String(ownerPartnerId))?.tier ?? 'standard' },
+      overrides,
+      rules,
+      campaignVersion: {
+        defaultCommissionType: ownerTerms.default_commission_type,
+        defaultCommissionValue: ownerTerms.default_commission_value,
+        tiers,
+      },
+      partnerPeriodRevenueCents: revenue,
+      currency,
+    },
+  });
+}
