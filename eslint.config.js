@@ -97,35 +97,6 @@ const restrict = (files, { paths = [], patterns = [] }) => ({
   },
 });
 
-/*
- * TEMPORARY (arch-lint-openapi, issue 15): files that still break a layer rule or log with
- * console while other branches of issue 15 move them (use cases, Powertools logging). The
- * coordinator deletes this block after merging those branches; `npm run lint` then names
- * whatever is left.
- */
-const pendingLayerFixes = [
-  'functions/domain/campaigns/validate-tiers.ts', // imports platform/http/errors (FieldError)
-  'functions/repositories/audit-logs.ts', // imports platform/http/principal (Actor)
-  'functions/repositories/partner-links-sync.ts', // console
-  'functions/jobs/approve-conversions.ts', // imports handlers/attribute-conversions, console
-  'functions/jobs/gdpr-erasure.ts', // imports platform/http errors and principal, console
-  'functions/jobs/payouts.ts', // imports platform/http errors, console
-  'functions/jobs/rebuild-totals.ts', // console
-  'functions/jobs/reconciliation.ts', // console
-  'functions/jobs/retention.ts', // console
-  'functions/handlers/api/admin.ts', // imports jobs/run-job, console
-  'functions/handlers/api/conversion-review-routes.ts', // imports jobs/approve-conversions
-  'functions/handlers/api/erasure-routes.ts', // imports jobs/gdpr-erasure
-  'functions/handlers/scheduled-jobs.ts', // imports jobs/run-job (the scheduler's entry belongs under jobs/), console
-  'functions/handlers/attribute-conversions.ts', // console
-  'functions/handlers/beacon.ts', // console
-  'functions/handlers/ingest-clicks.ts', // console
-  'functions/handlers/migrate-on-deploy.ts', // console
-  'functions/handlers/notify-vendors.ts', // console
-  'functions/handlers/redirect.ts', // console
-  'functions/handlers/webhooks.ts', // console
-  'functions/platform/http/problem-response.ts', // console
-];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'cdk.out/**', '.local/**', 'coverage/**', 'dist/**', '.bench-tmp/**'] },
@@ -150,5 +121,4 @@ export default tseslint.config(
   restrict(['functions/adapters/**'], adapterRules),
   restrict(['functions/jobs/**'], jobRules),
   restrict(['functions/handlers/**'], handlerRules),
-  { files: pendingLayerFixes, rules: { 'no-restricted-imports': 'off', 'no-console': 'off' } },
 );
