@@ -21,6 +21,18 @@ export function withTelemetry<E, R>(handler: BuiltHandler<E, R>, telemetry: Lamb
     .use(logMetrics(telemetry.metrics));
   // Only the type comes from the tracer package here: untraced functions never load X-Ray.
   if (telemetry.tracer) wrapped = wrapped.use(captureLambdaHandler(telemetry.tracer as Tracer));
-  const withHandler = wrapped.handler((event: E, context: Context) => handler(event, context));
+  const withHandler = wrapped.handler(async (event: E, context: Context) => {
+    const started = performance.now();
+    try {
+      return await handler(event, context);
+    } catch (error) {
+      // The uncaught error as a JSON line with the request id (Lambda's own line has neither shape nor fields).
+      telemetry.logger.error('invocation failed', error as Error);
+      throw error;
+    } finally {
+      // One line per invocation at DEBUG: with POWERTOOLS_LOG_LEVEL=DEBUG every invocation is traceable by request id.
+      telemetry.logger.debug('invocation done', { duration_ms: Math.round(performance.now() - started) });
+    }
+  });
   return (event, context) => withHandler(event, (context ?? {}) as Context);
 }
