@@ -11,6 +11,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { metricsNamespace } from '../../lib/resources.js';
 
 /** The part of Powertools' `Tracer` the platform uses; its module is imported only by traced functions. */
 export interface AwsClientTracer {
@@ -25,7 +26,7 @@ export interface LambdaTelemetry {
 }
 
 /** The metrics namespace when none is configured (the CDK app always sets POWERTOOLS_METRICS_NAMESPACE). */
-export const DEFAULT_METRICS_NAMESPACE = 'AffiliatePlatform';
+export const DEFAULT_METRICS_NAMESPACE = metricsNamespace();
 
 export interface LambdaTelemetryOptions {
   /** @default POWERTOOLS_SERVICE_NAME, else Powertools' `service_undefined` */
