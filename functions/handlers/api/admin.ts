@@ -14,6 +14,7 @@ import { ConflictError, NotFoundError } from '../../platform/http/errors.js';
 import { email, httpUrl, idParams } from '../../platform/http/fields.js';
 import { created, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
+import { silentLogger } from '../../platform/silent-telemetry.js';
 import { isUniqueViolation } from '../../platform/http/sql-errors.js';
 import { insertApiKey } from '../../repositories/api-keys.js';
 import { writeAuditLog } from '../../repositories/audit-logs.js';
@@ -311,7 +312,7 @@ export const adminRoutes: AnyRoute[] = [
     handler: async ({ deps, params, body, actor, now }) => {
       try {
         const result = await runJob({ name: params.name, deps: Object.create(deps, { now: { value: () => now } }), input: body ?? {} });
-        console.info(JSON.stringify({ level: 'info', message: 'job run by operator', job: params.name, actor: actor.actor_type }));
+        (deps.logger ?? silentLogger).info('job run by operator', { job: params.name, actor: actor.actor_type });
         return ok({ job: params.name, result: result ?? null });
       } catch (error) {
         if (error instanceof UnknownJobError) throw new NotFoundError(error.message);
