@@ -29,10 +29,13 @@ describe('local run: function logs and metrics', () => {
     // The suite runs Powertools silent (vitest.config.ts); this test turns it up, as `npm start` runs.
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
     vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    // Powertools writes INFO, DEBUG and EMF to stdout, WARN and ERROR to stderr (as Lambda ships both).
+    const capture = (chunk: string | Uint8Array) => {
       printed.push(...String(chunk).split('\n').filter(Boolean));
       return true;
-    });
+    };
+    vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+    vi.spyOn(process.stderr, 'write').mockImplementation(capture);
     dataDir = await mkdtemp(join(tmpdir(), 'local-telemetry-'));
     platform = await startLocalPlatform({ port: 0, dataDir, log: silentLog, tickerEnabled: false, retryDelaySeconds: 0.1, drainTimeoutMs: 2_000 });
     await createDynamoDbLinkStore({ client: platform.deps.dynamodb, tableName: platform.deps.config.tableNames.links }).put({
