@@ -2,7 +2,9 @@
  * Wraps a built handler in the Powertools middlewares: the logger learns the invocation's context
  * (every line then carries `function_request_id`, cold start, function name), the metrics are
  * flushed as one EMF line at the end of each invocation, and the tracer (when given) opens the
- * handler's subsegment. Used by `lazyHandler` on Lambda and by the local runner for every function.
+ * handler's subsegment. An SQS batch whose every record failed becomes a failed invocation
+ * (`wholeBatchFailure`), so the consumer's Errors alarm sees it. Used by `lazyHandler` on Lambda
+ * and by the local runner for every function.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -11,6 +13,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { LambdaTelemetry } from './lambda-telemetry.js';
+import { wholeBatchFailure } from './whole-batch-failure.js';
 
 export type BuiltHandler<E, R> = (event: E, context?: unknown) => Promise<R>;
 
@@ -24,7 +27,10 @@ export function withTelemetry<E, R>(handler: BuiltHandler<E, R>, telemetry: Lamb
   const withHandler = wrapped.handler(async (event: E, context: Context) => {
     const started = performance.now();
     try {
-      return await handler(event, context);
+      const result = await handler(event, context);
+      const failedBatch = wholeBatchFailure(event, result);
+      if (failedBatch) throw failedBatch;
+      return result;
     } catch (error) {
       // The uncaught error as a JSON line with the request id (Lambda's own line has neither shape nor fields).
       telemetry.logger.error('invocation failed', error as Error);

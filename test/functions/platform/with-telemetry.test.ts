@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { powertoolsBusinessMetrics } from '../../../functions/adapters/aws/powertools-business-metrics.js';
 import { powertoolsLogger } from '../../../functions/adapters/aws/powertools-logger.js';
 import { createLambdaTelemetry } from '../../../functions/platform/lambda-telemetry.js';
+import { WholeBatchFailedError } from '../../../functions/platform/whole-batch-failure.js';
 import { withTelemetry } from '../../../functions/platform/with-telemetry.js';
 
 const context = (awsRequestId: string) => ({
@@ -115,6 +116,25 @@ describe('withTelemetry', () => {
     const t = createLambdaTelemetry({ serviceName: 'redirect', namespace: 'AffiliatePlatform/test', logLevel: 'DEBUG' });
     await withTelemetry(async () => 'ok', t)({}, context('66666666-6666-4666-8666-666666666666'));
     expect(printed).toEqual([expect.objectContaining({ level: 'DEBUG', message: 'invocation done', function_request_id: '66666666-6666-4666-8666-666666666666', duration_ms: expect.any(Number) as unknown })]);
+  });
+});
+
+describe('withTelemetry on an SQS consumer', () => {
+  const batch = (...ids: string[]) => ({ Records: ids.map((messageId) => ({ messageId, body: '{}' })) });
+
+  it('turns a batch in which every record failed into a failed invocation (the Errors alarm counts it)', async () => {
+    const consumer = withTelemetry(async (event: ReturnType<typeof batch>) => ({ batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) }), telemetry());
+    const failed = await consumer(batch('m-1', 'm-2'), context('77777777-7777-4777-8777-777777777777')).catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(WholeBatchFailedError);
+    expect(failed).toMatchObject({ message: 'All 2 records of the batch failed', batchItemFailures: [{ itemIdentifier: 'm-1' }, { itemIdentifier: 'm-2' }] });
+  });
+
+  it('keeps the partial response when some records succeeded, and an empty batch or a clean one as they are', async () => {
+    const consumer = withTelemetry(async () => ({ batchItemFailures: [{ itemIdentifier: 'm-2' }] }), telemetry());
+    expect(await consumer(batch('m-1', 'm-2'), context('88888888-8888-4888-8888-888888888888'))).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-2' }] });
+    const clean = withTelemetry(async () => ({ batchItemFailures: [] }), telemetry());
+    expect(await clean(batch('m-1'), context('99999999-9999-4999-8999-999999999999'))).toEqual({ batchItemFailures: [] });
+    expect(await clean(batch(), context('99999999-9999-4999-8999-999999999990'))).toEqual({ batchItemFailures: [] });
   });
 });
 
