@@ -33,7 +33,7 @@ const platformDir = join(root, 'functions', 'platform').replaceAll('\\', '/');
 writeFileSync(
   join(out, 'redirect-traced-entry.mjs'),
   `import { createHandler, redirectAwsClientConfig } from '${join(root, 'functions', 'handlers', 'redirect.ts').replaceAll('\\', '/')}';
-import { platformDepsFromEnv } from '${platformDir}/composition-root.ts';
+import { platformDepsWithoutDatabaseFromEnv as platformDepsFromEnv } from '${platformDir}/composition-root.ts';
 import { lazyHandler } from '${platformDir}/lambda-handler.ts';
 export const handler = lazyHandler(() => createHandler(platformDepsFromEnv(process.env, redirectAwsClientConfig)));
 `,

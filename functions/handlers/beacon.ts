@@ -27,7 +27,7 @@ import * as z from 'zod/mini';
 import { createSqsConversionQueue, type ConversionQueue } from '../adapters/aws/conversion-queue.js';
 import { createDynamoDbClickStore } from '../adapters/aws/dynamodb-click-store.js';
 import { isBotUserAgent } from '../domain/clicks/is-bot-user-agent.js';
-import { platformDepsFromEnv, type PlatformDeps } from '../platform/composition-root.js';
+import { platformDepsWithoutDatabaseFromEnv, type PlatformDeps } from '../platform/composition-root.js';
 import { lazyHandler } from '../platform/lambda-handler.js';
 import { silentLogger } from '../platform/silent-telemetry.js';
 import type { Logger } from '../ports/logger.js';
@@ -240,4 +240,4 @@ export function createHandler(deps: PlatformDeps): (event: BeaconEvent, context?
   return (event) => beacon(event);
 }
 
-export const handler = lazyHandler(() => createHandler(platformDepsFromEnv()));
+export const handler = lazyHandler(() => createHandler(platformDepsWithoutDatabaseFromEnv()));

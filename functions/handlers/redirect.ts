@@ -47,7 +47,7 @@ import { DEFAULT_VELOCITY_LIMITS, velocityVerdict, type VelocityLimits } from '.
 import { buildDestinationUrl } from '../domain/links/build-destination-url.js';
 import { buildLinkDestination } from '../domain/links/build-link-destination.js';
 import { createCachedLinkStore } from '../domain/links/create-cached-link-store.js';
-import { platformDepsFromEnv, type AwsClientConfig, type PlatformConfig, type PlatformDeps } from '../platform/composition-root.js';
+import { platformDepsWithoutDatabaseFromEnv, type AwsClientConfig, type PlatformConfig, type PlatformDeps } from '../platform/composition-root.js';
 import { lazyUntracedHandler } from '../platform/lazy-untraced-handler.js';
 import { silentLogger, silentMetrics } from '../platform/silent-telemetry.js';
 import type { BusinessMetrics } from '../ports/business-metrics.js';
@@ -370,4 +370,4 @@ export const originVerifySecretsClientConfig = {
 
 // Untraced: X-Ray would double the bundle and add a segment per call to a path that answers in a
 // few ms (docs/operations.md "Tracing"); its logs and metrics are the same as every function's.
-export const handler = lazyUntracedHandler(() => createHandler(platformDepsFromEnv(process.env, redirectAwsClientConfig)));
+export const handler = lazyUntracedHandler(() => createHandler(platformDepsWithoutDatabaseFromEnv(process.env, redirectAwsClientConfig)));

@@ -221,13 +221,39 @@ export function platformDepsFromEnv(
   awsClientConfig: AwsClientConfig = {},
   telemetry: LambdaTelemetry = lambdaTelemetry(),
 ): PlatformDeps {
+  return depsWith(env, awsClientConfig, telemetry, () => sqlExecutorFromEnv(env, telemetry.tracer));
+}
+
+/** Why a function without a database role cannot run a statement. */
+export class NoDatabaseError extends Error {
+  constructor() {
+    super('This function has no database access (lib/resources.ts declares databaseRole: null)');
+    this.name = 'NoDatabaseError';
+  }
+}
+
+/**
+ * `platformDepsFromEnv` for the functions that never touch Aurora (the redirect, the beacon): the
+ * same clients, and a `sql` that refuses every statement. Not referencing the SQL adapters keeps
+ * node-postgres and the Data API client out of their bundles (esbuild inlines dynamic imports).
+ */
+export function platformDepsWithoutDatabaseFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  awsClientConfig: AwsClientConfig = {},
+  telemetry: LambdaTelemetry = lambdaTelemetry(),
+): PlatformDeps {
+  const refuse = () => Promise.reject(new NoDatabaseError());
+  return depsWith(env, awsClientConfig, telemetry, () => ({ query: refuse, transaction: refuse }));
+}
+
+function depsWith(env: NodeJS.ProcessEnv, awsClientConfig: AwsClientConfig, telemetry: LambdaTelemetry, buildSql: () => SqlExecutor): PlatformDeps {
   let sql: SqlExecutor | undefined;
   const { tracer } = telemetry;
   const traced = <T>(client: T): T => (tracer ? tracer.captureAWSv3Client(client) : client);
   return {
     config: platformConfigFromEnv(env),
     get sql() {
-      sql ??= sqlExecutorFromEnv(env, tracer);
+      sql ??= buildSql();
       return sql;
     },
     dynamodb: traced(new DynamoDBClient(awsClientConfig)),

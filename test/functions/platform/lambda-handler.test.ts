@@ -5,7 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { platformDepsFromEnv } from '../../../functions/platform/composition-root.js';
+import { NoDatabaseError, platformDepsFromEnv, platformDepsWithoutDatabaseFromEnv } from '../../../functions/platform/composition-root.js';
 import { createLambdaTelemetry } from '../../../functions/platform/lambda-telemetry.js';
 
 const context = (awsRequestId: string) => ({
@@ -69,11 +69,12 @@ describe('platformDepsFromEnv', () => {
     expect(printed).toEqual([expect.objectContaining({ level: 'WARN', service: 'beacon', message: 'link_destination_refused', short_code: 'abc' })]);
   });
 
-  it('leaves the clients untraced where the function has no tracer (the redirect)', () => {
+  it('leaves the clients untraced where the function has no tracer, and refuses SQL where it has no database (the redirect)', async () => {
     const telemetry = createLambdaTelemetry({ serviceName: 'redirect', logLevel: 'INFO' });
-    const deps = platformDepsFromEnv({}, {}, telemetry);
+    const deps = platformDepsWithoutDatabaseFromEnv({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }, {}, telemetry);
     expect(deps.tracer).toBeUndefined();
     expect(deps.dynamodb).toBeInstanceOf(DynamoDBClient);
     expect(deps.metrics).toBeDefined();
+    await expect(deps.sql.query('SELECT 1')).rejects.toBeInstanceOf(NoDatabaseError);
   });
 });
