@@ -27,6 +27,17 @@ export const handler = async () => ({ statusCode: 302 });
 `;
 writeFileSync(join(out, 'baseline-entry.mjs'), baselineSource);
 writeFileSync(join(out, 'hello-entry.mjs'), 'export const handler = async () => ({ statusCode: 302 });\n');
+// The redirect as it would be with X-Ray (Powertools Tracer, SDK clients captured): what
+// `lazyUntracedHandler` saves it (docs/operations.md "Tracing").
+const platformDir = join(root, 'functions', 'platform').replaceAll('\\', '/');
+writeFileSync(
+  join(out, 'redirect-traced-entry.mjs'),
+  `import { createHandler, redirectAwsClientConfig } from '${join(root, 'functions', 'handlers', 'redirect.ts').replaceAll('\\', '/')}';
+import { platformDepsWithoutDatabaseFromEnv as platformDepsFromEnv } from '${platformDir}/composition-root.ts';
+import { lazyHandler } from '${platformDir}/lambda-handler.ts';
+export const handler = lazyHandler(() => createHandler(platformDepsFromEnv(process.env, redirectAwsClientConfig)));
+`,
+);
 
 async function bundle(name: string, entry: string): Promise<string> {
   const outfile = join(out, `${name}.mjs`);
@@ -70,6 +81,7 @@ const files = {
   hello: await bundle('hello', join(out, 'hello-entry.mjs')),
   baseline: await bundle('sdk-clients-only', join(out, 'baseline-entry.mjs')),
   redirect: await bundle('redirect', join(root, 'functions', 'handlers', 'redirect.ts')),
+  redirectTraced: await bundle('redirect-traced', join(out, 'redirect-traced-entry.mjs')),
 };
 const results = Object.fromEntries(
   Object.entries(files).map(([name, file]) => [name, { bytes: statSync(file).size, ms: loadMs(file, runs) }]),
@@ -77,8 +89,12 @@ const results = Object.fromEntries(
 for (const [name, result] of Object.entries(results)) {
   console.log(`${name.padEnd(10)} ${(result.bytes / 1024).toFixed(0).padStart(6)} KB  load ${result.ms.toFixed(1).padStart(6)} ms (median of ${runs})`);
 }
-const { redirect, baseline } = results;
+const { redirect, baseline, redirectTraced } = results;
 console.log(
   `\nredirect bundle: ${(redirect.bytes / 1024).toFixed(0)} KB = ${(redirect.bytes / baseline.bytes).toFixed(2)}x the SDK-clients-only bundle (${(baseline.bytes / 1024).toFixed(0)} KB); ` +
     `load ${redirect.ms.toFixed(1)} ms = ${(redirect.ms / baseline.ms).toFixed(2)}x (${baseline.ms.toFixed(1)} ms)`,
+);
+console.log(
+  `with X-Ray (Tracer): ${(redirectTraced.bytes / 1024).toFixed(0)} KB = ${(redirectTraced.bytes / redirect.bytes).toFixed(2)}x the untraced redirect; ` +
+    `load ${redirectTraced.ms.toFixed(1)} ms = ${(redirectTraced.ms / redirect.ms).toFixed(2)}x`,
 );

@@ -6,7 +6,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { startLocalPlatform, type LocalPlatform } from '../lib/local/start-local-platform.js';
-import { consoleLog } from '../lib/local/local-log.js';
+import { localLogFor } from '../lib/local/local-log.js';
 
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
@@ -16,6 +16,11 @@ const environmentSchema = z.object({
   PUBLIC_BASE_URL: z.url().optional(),
   /** `false` turns the scheduler off (the jobs stay runnable through the admin API). */
   LOCAL_SCHEDULER: z.enum(['true', 'false']).default('true'),
+  /**
+   * `pretty` (default on a terminal): the runner's lines as `[local] …`, the functions' JSON lines
+   * indented (Powertools' dev mode); `json` (default otherwise): one JSON object per line, as on Lambda.
+   */
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
 });
 
 /** `<DATA_DIR>/admin-token`: the generated operator token, for `npm run demo` and local scripts. */
@@ -42,6 +47,14 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const env = parsed.data;
+  const logFormat = env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  const consoleLog = localLogFor(logFormat);
+  if (logFormat === 'pretty') {
+    // Powertools' dev mode indents each JSON line; it would also silence the metrics, which a
+    // local run keeps printing (EMF lines) unless told otherwise.
+    process.env.POWERTOOLS_DEV ??= 'true';
+    process.env.POWERTOOLS_METRICS_DISABLED ??= 'false';
+  }
 
   // Signals are handled from the first moment: a Ctrl-C during the first start (PGlite's initdb)
   // must not kill the process half-way through writing the data directory.
@@ -95,6 +108,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  consoleLog.error('failed to start', error);
+  localLogFor(process.env.LOG_FORMAT === 'json' || (!process.env.LOG_FORMAT && !process.stdout.isTTY) ? 'json' : 'pretty').error('failed to start', error);
   process.exit(1);
 });

@@ -358,3 +358,12 @@ export const retentionEnvVars = {
 } as const;
 
 export type RetentionSetting = keyof typeof retentionEnvVars;
+
+/**
+ * The CloudWatch namespace of the business metrics (Powertools EMF), one per stage so a stage's
+ * dashboard never adds another stage's clicks; the local platform (no stage) uses the bare name.
+ * The CDK app gives every function its stage's as POWERTOOLS_METRICS_NAMESPACE.
+ */
+export function metricsNamespace(stage?: string): string {
+  return stage ? `AffiliatePlatform/${stage}` : 'AffiliatePlatform';
+}

@@ -15,7 +15,6 @@
  *   invocation fails, so the function's Errors alarm sees it, and SQS retries the whole batch.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createDynamoDbClickStore } from '../adapters/aws/dynamodb-click-store.js';
 import { createSqsNotificationQueue } from '../adapters/aws/sqs-notification-queue.js';
@@ -123,8 +122,7 @@ export function createHandler(deps: PlatformDeps): (event: SQSEvent, context?: u
     logger: deps.logger,
     metrics: deps.metrics,
   });
-  const wrapped = middy<SQSEvent, SQSBatchResponse>().handler((event) => attribute(event));
-  return (event, context) => wrapped(event, (context ?? {}) as never);
+  return (event) => attribute(event);
 }
 
 export const handler = lazyHandler(() => createHandler(platformDepsFromEnv()));

@@ -21,15 +21,16 @@
  *   'include'})` works too; sendBeacon with text/plain needs no preflight.
  */
 import { randomUUID } from 'node:crypto';
-import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { validate as uuidValidate } from 'uuid';
 import * as z from 'zod/mini';
 import { createSqsConversionQueue, type ConversionQueue } from '../adapters/aws/conversion-queue.js';
 import { createDynamoDbClickStore } from '../adapters/aws/dynamodb-click-store.js';
 import { isBotUserAgent } from '../domain/clicks/is-bot-user-agent.js';
-import { platformDepsFromEnv, type PlatformDeps } from '../platform/composition-root.js';
+import { platformDepsWithoutDatabaseFromEnv, type PlatformDeps } from '../platform/composition-root.js';
 import { lazyHandler } from '../platform/lambda-handler.js';
+import { silentLogger } from '../platform/silent-telemetry.js';
+import type { Logger } from '../ports/logger.js';
 import type { ClickStore, StoredClick } from '../ports/click-store.js';
 import type { ConversionMessage } from '../ports/conversion-message.js';
 import { COOKIE_NAME } from './redirect.js';
@@ -37,19 +38,12 @@ import { COOKIE_NAME } from './redirect.js';
 export type BeaconEvent = APIGatewayProxyEventV2;
 export type BeaconResult = APIGatewayProxyStructuredResultV2;
 
-export interface BeaconLogger {
-  error(message: string, fields: Record<string, unknown>): void;
-}
-
-const jsonLogger: BeaconLogger = {
-  error: (message, fields) => console.error(JSON.stringify({ level: 'error', message, ...fields })),
-};
-
 export interface BeaconDeps {
   clicks: ClickStore;
   queue: ConversionQueue;
   now: () => Date;
-  log?: BeaconLogger;
+  /** The function's logger (the one `Logger` port). @default silentLogger */
+  log?: Pick<Logger, 'error'>;
 }
 
 /** The smallest transparent GIF (1x1, 43 bytes). */
@@ -138,7 +132,7 @@ function pagePath(page: string | undefined): string | undefined {
 }
 
 export function createBeacon(deps: BeaconDeps): (event: BeaconEvent) => Promise<BeaconResult> {
-  const log = deps.log ?? jsonLogger;
+  const log = deps.log ?? silentLogger;
 
   return async (rawEvent) => {
     const parsed = beaconEventSchema.safeParse(rawEvent);
@@ -219,7 +213,7 @@ export function createBeacon(deps: BeaconDeps): (event: BeaconEvent) => Promise<
     try {
       await deps.queue.send([message]);
     } catch (error) {
-      log.error('beacon_send_failed', { click_id: click.click_id, error: error instanceof Error ? error.message : String(error) });
+      log.error('beacon_send_failed', { click_id: click.click_id, correlation_id: click.click_id, error: error instanceof Error ? error.message : String(error) });
       return problem(503, 'The event could not be queued; retry.', cors);
     }
     return done();
@@ -240,9 +234,10 @@ export function createHandler(deps: PlatformDeps): (event: BeaconEvent, context?
     clicks: createDynamoDbClickStore({ client: deps.dynamodb, tableName: deps.config.tableNames.clicks }),
     queue: createSqsConversionQueue({ client: deps.sqs, queueUrl: deps.config.queueUrls.conversions ?? '' }),
     now: deps.now,
+    log: deps.logger ?? silentLogger,
   });
-  const wrapped = middy<BeaconEvent, BeaconResult>().handler((event) => beacon(event));
-  return (event, context) => wrapped(event, (context ?? {}) as never);
+  // The Powertools middlewares wrap this on Lambda (lazyHandler) and locally (the runner).
+  return (event) => beacon(event);
 }
 
-export const handler = lazyHandler(() => createHandler(platformDepsFromEnv()));
+export const handler = lazyHandler(() => createHandler(platformDepsWithoutDatabaseFromEnv()));

@@ -16,7 +16,6 @@
  *   Powertools' per-record `BatchProcessor`.
  */
 import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
-import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { clickMessageSchema, type ClickMessage } from '../domain/clicks/click-message.js';
@@ -94,8 +93,7 @@ export function createIngestClicks({ sql, logger = silentLogger }: { sql: SqlExe
 
 export function createHandler(deps: PlatformDeps): (event: SQSEvent, context?: unknown) => Promise<SQSBatchResponse> {
   const ingest = createIngestClicks({ sql: deps.sql, logger: deps.logger });
-  const wrapped = middy<SQSEvent, SQSBatchResponse>().handler((event) => ingest(event));
-  return (event, context) => wrapped(event, (context ?? {}) as never);
+  return (event) => ingest(event);
 }
 
 export const handler = lazyHandler(() => createHandler(platformDepsFromEnv()));

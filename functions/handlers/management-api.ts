@@ -40,7 +40,7 @@ export function createHandler(deps: PlatformDeps, options: ManagementApiOptions 
     }) as ApiDeps;
   };
   const wrapped = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-    .use(problemDetailsMiddleware())
+    .use(problemDetailsMiddleware(deps.logger))
     .handler(async (event) => toGatewayResult(await router.handle(event, apiDeps())));
   return (event: APIGatewayProxyEventV2, context?: unknown): Promise<APIGatewayProxyStructuredResultV2> =>
     wrapped(event, (context ?? {}) as Context);
@@ -69,8 +69,12 @@ export function secretDepsFromEnv(env: NodeJS.ProcessEnv, client: SecretsManager
 
 export const handler = lazyHandler(() =>
   createHandler(
-    Object.assign(platformDepsFromEnv(), secretDepsFromEnv(process.env, new SecretsManagerClient(secretReaderClientConfig)), {
-      paymentDataCipher: paymentDataCipherFromEnv(process.env),
-    }),
+    (() => {
+      const deps = platformDepsFromEnv();
+      const secretsClient = new SecretsManagerClient(secretReaderClientConfig);
+      return Object.assign(deps, secretDepsFromEnv(process.env, deps.tracer ? deps.tracer.captureAWSv3Client(secretsClient) : secretsClient), {
+        paymentDataCipher: paymentDataCipherFromEnv(process.env),
+      });
+    })(),
   ),
 );

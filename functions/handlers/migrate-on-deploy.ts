@@ -22,6 +22,7 @@ import { runMigrations, type MigrationFile } from '../adapters/sql/run-migration
 import { schemaHash } from '../adapters/sql/schema-hash.js';
 import { platformDepsFromEnv, type PlatformDeps } from '../platform/composition-root.js';
 import { lazyHandler } from '../platform/lambda-handler.js';
+import { silentLogger } from '../platform/silent-telemetry.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 import { envVars } from '../../lib/resources.js';
 
@@ -39,6 +40,7 @@ export interface MigrateOnDeployOptions {
    * @default 10 retries from 1 s doubling up to 20 s (about 2.5 minutes in all)
    */
   retry?: { retries?: number; minTimeoutMs?: number; maxTimeoutMs?: number };
+  /** Where progress lines go. @default the function's logger (`deps.logger`), at info */
   log?: (message: string) => void;
   /**
    * The function roles to give LOGIN, each with the ARN of the secret holding its password, and
@@ -64,7 +66,8 @@ export function isTransientDatabaseError(error: unknown): boolean {
 }
 
 export function createHandler(deps: PlatformDeps, options: MigrateOnDeployOptions = {}) {
-  const { schemaDirectory = bundledSchemaDirectory, retry = {}, log = (message: string) => console.log(message) } = options;
+  const logger = deps.logger ?? silentLogger;
+  const { schemaDirectory = bundledSchemaDirectory, retry = {}, log = (message: string) => logger.info(message) } = options;
   return async (event: CloudFormationCustomResourceEvent): Promise<CustomResourceResult> => {
     // Tearing the stack down must not drop the platform's data; the cluster is retained anyway.
     if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId };
@@ -153,7 +156,9 @@ export async function readSchemaFiles(directory: string): Promise<MigrationFile[
 
 export const handler = lazyHandler(() => {
   const secretArns = roleSecretArnsFromEnv(process.env);
-  return createHandler(platformDepsFromEnv(), {
-    roleSecrets: secretArns ? { secretArns, client: new SecretsManagerClient({}) } : undefined,
+  const deps = platformDepsFromEnv();
+  const client = new SecretsManagerClient({});
+  return createHandler(deps, {
+    roleSecrets: secretArns ? { secretArns, client: deps.tracer ? deps.tracer.captureAWSv3Client(client) : client } : undefined,
   });
 });

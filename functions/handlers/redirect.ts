@@ -18,6 +18,8 @@
  *   handed out (nor the journey written) for a click that will not count. See docs/trust.md.
  * - A repeat from the same visitor (truncated IP + user agent) on the same link inside the window
  *   is redirected with the first visit's click id and cookie, and not counted again.
+ * - Metrics: `ClicksCounted` (at least one copy written), `ClicksFiltered` by `reason` (head,
+ *   bot, velocity, repeat), `ClicksLost` (both writes failed).
  * - If recording fails (DynamoDB or SQS error), the shopper is still redirected and the error is
  *   logged: losing a shopper's visit to the merchant costs more than one click row. The two
  *   writes are independent copies of the same record, so either one carries the click: the queue
@@ -27,7 +29,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { v7 as uuidv7, validate as uuidValidate, version as uuidVersion } from 'uuid';
 // zod/mini: tree-shakable, so the redirect bundle carries only the validators it uses.
@@ -46,8 +47,11 @@ import { DEFAULT_VELOCITY_LIMITS, velocityVerdict, type VelocityLimits } from '.
 import { buildDestinationUrl } from '../domain/links/build-destination-url.js';
 import { buildLinkDestination } from '../domain/links/build-link-destination.js';
 import { createCachedLinkStore } from '../domain/links/create-cached-link-store.js';
-import { platformDepsFromEnv, type AwsClientConfig, type PlatformConfig, type PlatformDeps } from '../platform/composition-root.js';
-import { lazyHandler } from '../platform/lambda-handler.js';
+import { platformDepsWithoutDatabaseFromEnv, type AwsClientConfig, type PlatformConfig, type PlatformDeps } from '../platform/composition-root.js';
+import { lazyUntracedHandler } from '../platform/lazy-untraced-handler.js';
+import { silentLogger, silentMetrics } from '../platform/silent-telemetry.js';
+import type { BusinessMetrics } from '../ports/business-metrics.js';
+import type { Logger } from '../ports/logger.js';
 import type { ClickQueue } from '../ports/click-queue.js';
 import type { ClickStore } from '../ports/click-store.js';
 import type { LinkStore } from '../ports/link-store.js';
@@ -66,15 +70,8 @@ const IP_COUNT_CAP_WHEN_OFF = 1_000;
 export type RedirectEvent = APIGatewayProxyEventV2;
 export type RedirectResult = APIGatewayProxyStructuredResultV2;
 
-export interface RedirectLogger {
-  error(message: string, fields: Record<string, unknown>): void;
-  warn(message: string, fields: Record<string, unknown>): void;
-}
-
-const jsonLogger: RedirectLogger = {
-  error: (message, fields) => console.error(JSON.stringify({ level: 'error', message, ...fields })),
-  warn: (message, fields) => console.warn(JSON.stringify({ level: 'warn', message, ...fields })),
-};
+/** Why a request was redirected without counting a click (the `reason` dimension of `ClicksFiltered`). */
+export type ClickFilterReason = 'head' | 'bot' | 'velocity' | 'repeat';
 
 export interface RedirectDeps {
   links: LinkStore;
@@ -84,7 +81,10 @@ export interface RedirectDeps {
   now: () => Date;
   newClickId?: () => string;
   newCookieId?: () => string;
-  log?: RedirectLogger;
+  /** The function's logger (the one `Logger` port). @default silentLogger */
+  log?: Pick<Logger, 'warn' | 'error'>;
+  /** `ClicksCounted`, `ClicksFiltered` by reason, `ClicksLost`. @default silentMetrics */
+  metrics?: BusinessMetrics;
   /** The origin-verify secret CloudFront sends. Absent: no request is verified, viewer headers are never believed. */
   originVerify?: { secrets: OriginVerifySecrets; graceSeconds: number };
   /** The velocity rules. Absent: none (benchmarks and tests about something else). */
@@ -161,7 +161,9 @@ function errorFields(error: unknown): Record<string, unknown> {
 
 /** The redirect itself, on ports: used by `createHandler` and by the benchmarks with in-memory ports. */
 export function createRedirect(deps: RedirectDeps): (event: RedirectEvent) => Promise<RedirectResult> {
-  const log = deps.log ?? jsonLogger;
+  const log = deps.log ?? silentLogger;
+  const metrics = deps.metrics ?? silentMetrics;
+  const filtered = (reason: ClickFilterReason) => metrics.add('ClicksFiltered', 1, { reason });
   const newClickId = deps.newClickId ?? (() => uuidv7());
   const newCookieId = deps.newCookieId ?? (() => randomUUID());
   const secure = deps.config.publicBaseUrl.startsWith('https:');
@@ -234,7 +236,10 @@ export function createRedirect(deps: RedirectDeps): (event: RedirectEvent) => Pr
     const userAgent = headers['user-agent'] ?? null;
     const params = { destinationUrl: destination.url };
     // HEAD requests are link previews and health checks, not clicks; bots are never counted.
-    if (method === 'HEAD' || isBotUserAgent(userAgent)) return found(buildDestinationUrl(params));
+    if (method === 'HEAD' || isBotUserAgent(userAgent)) {
+      filtered(method === 'HEAD' ? 'head' : 'bot');
+      return found(buildDestinationUrl(params));
+    }
 
     const viewer = await viewerOf(headers, event.requestContext.http.sourceIp);
     const facts: ClickRequestFacts = {
@@ -255,11 +260,12 @@ export function createRedirect(deps: RedirectDeps): (event: RedirectEvent) => Pr
       // Redirected like a bot (no click id, no cookie, nothing in the hot store), but recorded
       // with its reason so the flood is countable in Aurora.
       const location = buildDestinationUrl(params);
-      const filtered = { ...buildClick({ link, facts, clickId, cookieId, destination: new URL(location), now }), filter_reason: 'velocity' as const };
+      const flood = { ...buildClick({ link, facts, clickId, cookieId, destination: new URL(location), now }), filter_reason: 'velocity' as const };
+      filtered('velocity');
       try {
-        await deps.queue.send(filtered);
+        await deps.queue.send(flood);
       } catch (error) {
-        log.error('click_send_failed', { click_id: clickId, filter_reason: 'velocity', ...errorFields(error) });
+        log.error('click_send_failed', { click_id: clickId, correlation_id: clickId, filter_reason: 'velocity', ...errorFields(error) });
       }
       return found(location);
     }
@@ -274,6 +280,7 @@ export function createRedirect(deps: RedirectDeps): (event: RedirectEvent) => Pr
         windowSeconds,
       });
       if (!visit.firstInWindow) {
+        filtered('repeat');
         cookieId = browserCookieId ?? (isUuidV4(visit.cookieId) ? visit.cookieId : cookieId);
         const location = buildDestinationUrl({ ...params, clickId: visit.clickId ?? clickId, cookieWindowDays: link.cookie_duration_days });
         return found(location, cookieHeader(cookieId, maxAge));
@@ -287,9 +294,14 @@ export function createRedirect(deps: RedirectDeps): (event: RedirectEvent) => Pr
     const click = buildClick({ link, facts, clickId, cookieId, destination: new URL(location), now });
     const expiresAt = new Date(now.getTime() + (maxAge + HOT_STORE_GRACE_SECONDS) * 1000);
     const [stored, sent] = await Promise.allSettled([deps.clicks.put(click, { expiresAt }), deps.queue.send(click)]);
-    if (stored.status === 'rejected') log.error('click_store_failed', { click_id: clickId, ...errorFields(stored.reason) });
-    if (sent.status === 'rejected') log.error('click_send_failed', { click_id: clickId, ...errorFields(sent.reason) });
-    if (stored.status === 'rejected' && sent.status === 'rejected') log.error('click_lost', { click_id: clickId, short_code: shortCode });
+    if (stored.status === 'rejected') log.error('click_store_failed', { click_id: clickId, correlation_id: clickId, ...errorFields(stored.reason) });
+    if (sent.status === 'rejected') log.error('click_send_failed', { click_id: clickId, correlation_id: clickId, ...errorFields(sent.reason) });
+    if (stored.status === 'rejected' && sent.status === 'rejected') {
+      log.error('click_lost', { click_id: clickId, correlation_id: clickId, short_code: shortCode });
+      metrics.add('ClicksLost', 1);
+    } else {
+      metrics.add('ClicksCounted', 1);
+    }
     return found(location, cookieHeader(cookieId, maxAge));
   };
 }
@@ -321,14 +333,16 @@ export function createHandler(deps: PlatformDeps): (event: RedirectEvent, contex
     queue: createSqsClickQueue({ client: deps.sqs, queueUrl: deps.config.queueUrls.clicks ?? '' }),
     config: deps.config,
     now: deps.now,
+    log: deps.logger ?? silentLogger,
+    metrics: deps.metrics ?? silentMetrics,
     originVerify: originVerifyFor(deps),
     velocity: {
       counter: createDynamoDbRequestRateCounter({ client: deps.dynamodb, tableName: deps.config.tableNames.clicks }),
       limits: deps.config.velocityLimits ?? DEFAULT_VELOCITY_LIMITS,
     },
   });
-  const wrapped = middy<RedirectEvent, RedirectResult>().handler((event) => redirect(event));
-  return (event, context) => wrapped(event, (context ?? {}) as never);
+  // The Powertools middlewares wrap this on Lambda (lazyUntracedHandler) and locally (the runner).
+  return (event) => redirect(event);
 }
 
 /**
@@ -354,4 +368,6 @@ export const originVerifySecretsClientConfig = {
   requestHandler: { connectionTimeout: 200, requestTimeout: 800, throwOnRequestTimeout: true },
 } as const;
 
-export const handler = lazyHandler(() => createHandler(platformDepsFromEnv(process.env, redirectAwsClientConfig)));
+// Untraced: X-Ray would double the bundle and add a segment per call to a path that answers in a
+// few ms (docs/operations.md "Tracing"); its logs and metrics are the same as every function's.
+export const handler = lazyUntracedHandler(() => createHandler(platformDepsWithoutDatabaseFromEnv(process.env, redirectAwsClientConfig)));

@@ -6,10 +6,12 @@
  */
 import { platformDepsFromEnv, type PlatformDeps } from '../platform/composition-root.js';
 import { lazyHandler } from '../platform/lambda-handler.js';
+import { silentLogger } from '../platform/silent-telemetry.js';
 import { scheduledJobEventSchema } from '../ports/scheduled-job-event.js';
 import { runScheduledJob } from './scheduled-job-deps.js';
 
 export function createHandler(deps: PlatformDeps) {
+  const logger = deps.logger ?? silentLogger;
   return async (event: unknown): Promise<{ job: string; result: unknown }> => {
     const parsed = scheduledJobEventSchema.safeParse(event);
     if (!parsed.success) {
@@ -18,7 +20,7 @@ export function createHandler(deps: PlatformDeps) {
     const { job, input } = parsed.data;
     const started = deps.now();
     const result = await runScheduledJob({ name: job, deps, input: input ?? {} });
-    console.info(JSON.stringify({ level: 'info', message: 'scheduled job done', job, started_at: started.toISOString() }));
+    logger.info('scheduled job done', { job, started_at: started.toISOString(), duration_ms: deps.now().getTime() - started.getTime() });
     return { job, result: result ?? null };
   };
 }

@@ -10,7 +10,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { NotFoundError } from '../platform/http/errors.js';
 import { problemResult } from '../platform/http/problem-response.js';
-import { lazyHandler } from '../platform/lambda-handler.js';
+import { lazyUntracedHandler } from '../platform/lazy-untraced-handler.js';
 import type { PlatformDeps } from '../platform/composition-root.js';
 import { trackingScriptIife, trackingScriptIntegrity, trackingScriptModule } from '../tracking-script/tracking-script-bundle.generated.js';
 import { TRACKING_SCRIPT_VERSION } from '../tracking-script/tracking-script-version.js';
@@ -70,4 +70,5 @@ export function createHandler(_deps?: PlatformDeps): (event: APIGatewayProxyEven
   return (event) => serve(event);
 }
 
-export const handler = lazyHandler(() => createHandler());
+// Untraced: it serves a constant and calls nothing worth a trace.
+export const handler = lazyUntracedHandler(() => createHandler());

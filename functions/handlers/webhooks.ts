@@ -97,7 +97,7 @@ export async function handleWebhook(input: {
 export function createHandler(deps: PlatformDeps, options: WebhooksOptions = {}) {
   let queue = options.conversionQueue;
   const wrapped = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-    .use(problemDetailsMiddleware())
+    .use(problemDetailsMiddleware(deps.logger))
     .handler(async (event) => {
       queue ??= createSqsConversionQueue({ client: deps.sqs, queueUrl: deps.config.queueUrls.conversions });
       return toGatewayResult(await handleWebhook({ event, sql: deps.sql, queue, now: deps.now(), logger: deps.logger }));

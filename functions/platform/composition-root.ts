@@ -16,6 +16,9 @@ import type { PaymentDataCipher } from '../ports/payment-data-cipher.js';
 import type { PayoutProvider, PayoutProviderName } from '../ports/payout-provider.js';
 import type { SecretReader } from '../ports/secret-reader.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
+import { powertoolsBusinessMetrics } from '../adapters/aws/powertools-business-metrics.js';
+import { powertoolsLogger } from '../adapters/aws/powertools-logger.js';
+import { lambdaTelemetry, type LambdaTelemetry } from './lambda-telemetry.js';
 import { retentionConfigFromEnv, type RetentionConfig } from './retention-config.js';
 
 export interface PlatformConfig {
@@ -63,10 +66,17 @@ export interface PlatformDeps {
   sqs: SQSClient;
   /** The only clock handlers read; tests pass a fixed one. */
   now: () => Date;
-  /** The function's logger (Powertools on AWS). Absent (some tests): `silentLogger`. */
+  /**
+   * The function's logger (Powertools on AWS and in the local runner). Optional on purpose: a
+   * test about amounts or statuses builds deps without one and the code falls back to
+   * `silentLogger`, so the suite prints nothing; the composition root and the local runner always
+   * set it, which is what the template and local-run tests pin.
+   */
   logger?: Logger;
-  /** The function's business metrics (EMF). Absent (some tests): `silentMetrics`. */
+  /** The function's business metrics (EMF). Absent (tests about something else): `silentMetrics`. */
   metrics?: BusinessMetrics;
+  /** The function's tracer, where it is traced (every function but the redirect), for SDK clients built later. */
+  tracer?: LambdaTelemetry['tracer'];
   /**
    * Payout providers, for the functions that send payouts (the management API). Absent: wire only.
    * Built by `payoutProvidersFromEnv` (functions/adapters/payments) where a function needs them.
@@ -146,7 +156,7 @@ function velocityLimitsFrom(perVisitorPerLink: number | undefined, perIpPerLink:
  * The adapters are imported on first use, so a function that never queries (the redirect) never
  * loads pg or the RDS Data API client at cold start.
  */
-export function sqlExecutorFromEnv(env: NodeJS.ProcessEnv): SqlExecutor {
+export function sqlExecutorFromEnv(env: NodeJS.ProcessEnv, tracer?: LambdaTelemetry['tracer']): SqlExecutor {
   const parsed = environmentSchema.parse(env);
   const clusterArn = parsed[envVars.dbClusterArn];
   const secretArn = parsed[envVars.dbSecretArn];
@@ -158,7 +168,8 @@ export function sqlExecutorFromEnv(env: NodeJS.ProcessEnv): SqlExecutor {
         import('@aws-sdk/client-rds-data'),
         import('../adapters/sql/data-api-executor.js'),
       ]);
-      return createDataApiExecutor({ client: new RDSDataClient({}), resourceArn: clusterArn, secretArn, database });
+      const client = tracer ? tracer.captureAWSv3Client(new RDSDataClient({})) : new RDSDataClient({});
+      return createDataApiExecutor({ client, resourceArn: clusterArn, secretArn, database });
     });
   }
   if (databaseUrl) {
@@ -205,17 +216,57 @@ export interface AwsClientConfig {
   requestHandler?: { connectionTimeout?: number; requestTimeout?: number; throwOnRequestTimeout?: boolean };
 }
 
-/** Everything a handler needs, from the environment. The SQL executor is built on first use. */
-export function platformDepsFromEnv(env: NodeJS.ProcessEnv = process.env, awsClientConfig: AwsClientConfig = {}): PlatformDeps {
+/**
+ * Everything a handler needs, from the environment. The SQL executor is built on first use.
+ * Logger and metrics are the function's Powertools instances (`lambdaTelemetry`, shared with the
+ * middlewares `lazyHandler` attaches); where the function is traced, the SDK clients are wrapped
+ * by its tracer, so a slow click or sale shows which DynamoDB, SQS or Data API call took the time.
+ */
+export function platformDepsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  awsClientConfig: AwsClientConfig = {},
+  telemetry: LambdaTelemetry = lambdaTelemetry(),
+): PlatformDeps {
+  return depsWith(env, awsClientConfig, telemetry, () => sqlExecutorFromEnv(env, telemetry.tracer));
+}
+
+/** Why a function without a database role cannot run a statement. */
+export class NoDatabaseError extends Error {
+  constructor() {
+    super('This function has no database access (lib/resources.ts declares databaseRole: null)');
+    this.name = 'NoDatabaseError';
+  }
+}
+
+/**
+ * `platformDepsFromEnv` for the functions that never touch Aurora (the redirect, the beacon): the
+ * same clients, and a `sql` that refuses every statement. Not referencing the SQL adapters keeps
+ * node-postgres and the Data API client out of their bundles (esbuild inlines dynamic imports).
+ */
+export function platformDepsWithoutDatabaseFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  awsClientConfig: AwsClientConfig = {},
+  telemetry: LambdaTelemetry = lambdaTelemetry(),
+): PlatformDeps {
+  const refuse = () => Promise.reject(new NoDatabaseError());
+  return depsWith(env, awsClientConfig, telemetry, () => ({ query: refuse, transaction: refuse }));
+}
+
+function depsWith(env: NodeJS.ProcessEnv, awsClientConfig: AwsClientConfig, telemetry: LambdaTelemetry, buildSql: () => SqlExecutor): PlatformDeps {
   let sql: SqlExecutor | undefined;
+  const { tracer } = telemetry;
+  const traced = <T>(client: T): T => (tracer ? tracer.captureAWSv3Client(client) : client);
   return {
     config: platformConfigFromEnv(env),
     get sql() {
-      sql ??= sqlExecutorFromEnv(env);
+      sql ??= buildSql();
       return sql;
     },
-    dynamodb: new DynamoDBClient(awsClientConfig),
-    sqs: new SQSClient(awsClientConfig),
+    dynamodb: traced(new DynamoDBClient(awsClientConfig)),
+    sqs: traced(new SQSClient(awsClientConfig)),
     now: () => new Date(),
+    logger: powertoolsLogger(telemetry.logger),
+    metrics: powertoolsBusinessMetrics(telemetry.metrics),
+    ...(tracer ? { tracer } : {}),
   };
 }

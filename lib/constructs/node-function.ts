@@ -65,6 +65,18 @@ export interface NodeFunctionProps
    * @default - the house defaults only
    */
   readonly bundling?: Partial<BundlingOptions>;
+  /**
+   * The Powertools service name (POWERTOOLS_SERVICE_NAME): the `service` of every log line and
+   * metric of the function.
+   * @default the construct id
+   */
+  readonly serviceName?: string;
+  /**
+   * The level of the function's own log lines (Lambda filters below it; Powertools reads it as
+   * AWS_LAMBDA_LOG_LEVEL). DEBUG adds one line per invocation (request id, duration).
+   * @default lambda.ApplicationLogLevel.INFO
+   */
+  readonly applicationLogLevel?: lambda.ApplicationLogLevel;
 }
 
 /**
@@ -72,8 +84,12 @@ export interface NodeFunctionProps
  * with source maps enabled at runtime, its own log group with retention, X-Ray tracing, and its
  * own role holding nothing but the right to write its logs until a `bind*` helper adds more.
  *
+ * Logs are JSON (Lambda's JSON log format: the platform's own lines, START/REPORT with the request
+ * id, are JSON too, beside Powertools' lines).
+ *
  * @default runtime nodejs22.x, architecture arm64, memory 128 MB unless `memorySize`, timeout 3 s
- *   unless `timeout`, tracing ACTIVE, log retention one month, ESM output `index.mjs`.
+ *   unless `timeout`, tracing ACTIVE, log retention one month, ESM output `index.mjs`, JSON logs at
+ *   INFO (application) and INFO (system: START, REPORT).
  */
 export class NodeFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: NodeFunctionProps) {
@@ -83,7 +99,7 @@ export class NodeFunction extends NodejsFunction {
         `NodeFunction ${id}: handler entry ${props.entry} does not exist. Every function declared in lib/resources.ts needs its handler file before the app can synthesise.`,
       );
     }
-    const { logRetention, bundling, environment, ...rest } = props;
+    const { logRetention, bundling, environment, serviceName, applicationLogLevel, ...rest } = props;
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
       retention: logRetention ?? logs.RetentionDays.ONE_MONTH,
       // Logs are diagnostics, not records: a torn-down stage should not leave them behind.
@@ -103,7 +119,10 @@ export class NodeFunction extends NodejsFunction {
       logGroup,
       projectRoot: repositoryRoot,
       depsLockFilePath: resolve(repositoryRoot, 'package-lock.json'),
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...environment },
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: applicationLogLevel ?? lambda.ApplicationLogLevel.INFO,
+      systemLogLevelV2: lambda.SystemLogLevel.INFO,
+      environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: serviceName ?? id, ...environment },
       bundling: {
         format: OutputFormat.ESM,
         target: 'node22',

@@ -11,7 +11,7 @@ import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { functions, queues, tables, type DatabaseLoginRole, type FunctionDeclaration, type FunctionName, type QueueName, type TableName } from '../resources.js';
+import { functions, metricsNamespace, queues, tables, type DatabaseLoginRole, type FunctionDeclaration, type FunctionName, type QueueName, type TableName } from '../resources.js';
 import { NodeFunction } from './node-function.js';
 
 /** The stateful resources a function may be bound to (the data stack's). */
@@ -57,7 +57,9 @@ export function createPlatformFunction(scope: Construct, name: FunctionName, pro
     functionName: `${props.stage}-${name}`,
     timeout: Duration.seconds(declaration.timeoutSeconds),
     memorySize: declaration.memoryMb,
-    environment: props.environment,
+    // Business metrics land in the stage's namespace, with the function as their `service`.
+    environment: { ...props.environment, POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(props.stage) },
+    serviceName: name,
     logRetention: props.logRetention,
   });
   for (const binding of declaration.tables) {

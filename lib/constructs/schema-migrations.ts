@@ -60,6 +60,7 @@ export class SchemaMigrations extends Construct {
 
     this.handler = new NodeFunction(this, 'Handler', {
       entry: migrateOnDeployEntry,
+      serviceName: 'migrations',
       description: 'Applies schema/ migrations through the Data API (CloudFormation custom resource)',
       // Statements run one by one through the Data API, after waiting for a paused cluster.
       timeout: Duration.minutes(14),

@@ -2,7 +2,11 @@ import { access } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { powertoolsBusinessMetrics } from '../../functions/adapters/aws/powertools-business-metrics.js';
+import { powertoolsLogger } from '../../functions/adapters/aws/powertools-logger.js';
 import type { PlatformDeps } from '../../functions/platform/composition-root.js';
+import type { LambdaTelemetry } from '../../functions/platform/lambda-telemetry.js';
+import { withTelemetry } from '../../functions/platform/with-telemetry.js';
 import type { FunctionDeclaration, FunctionName } from '../resources.js';
 import type { LocalLog } from './local-log.js';
 
@@ -59,6 +63,12 @@ export async function loadFunctions(options: {
   overrides?: Partial<Record<FunctionName, LocalCreateHandler>>;
   /** The deps one function is given (its own database role); default: `deps` as they are. */
   depsFor?: (name: FunctionName, deps: PlatformDeps) => PlatformDeps;
+  /**
+   * The function's Powertools logger and metrics, as `lazyHandler` gives it on Lambda: set as its
+   * `deps.logger` / `deps.metrics`, and its handler wrapped in the same middlewares (request id on
+   * every line, EMF flushed per invocation). Absent: neither (tests about something else).
+   */
+  telemetryFor?: (name: FunctionName) => LambdaTelemetry | undefined;
   root?: string;
   log: LocalLog;
 }): Promise<Record<FunctionName, LoadedFunction>> {
@@ -86,8 +96,18 @@ export async function loadFunctions(options: {
       options.log.warn(`function ${name} not available yet (${module})`);
       loaded[name] = { name, available: false, reason: module };
     } else {
-      const own = options.depsFor ? options.depsFor(name, deps) : deps;
-      loaded[name] = { name, available: true, handler: module.createHandler!(own) };
+      const base = options.depsFor ? options.depsFor(name, deps) : deps;
+      const telemetry = options.telemetryFor?.(name);
+      if (!telemetry) {
+        loaded[name] = { name, available: true, handler: module.createHandler!(base) };
+        return;
+      }
+      // A view over the deps (their `sql` may be a getter), with this function's logger and metrics.
+      const own = Object.create(base, {
+        logger: { value: powertoolsLogger(telemetry.logger), enumerable: true },
+        metrics: { value: powertoolsBusinessMetrics(telemetry.metrics), enumerable: true },
+      }) as PlatformDeps;
+      loaded[name] = { name, available: true, handler: withTelemetry(module.createHandler!(own), telemetry) as LocalHandler };
     }
   });
   return loaded;

@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import type { LocalLog } from './local-log.js';
+import { WholeBatchFailedError } from '../../functions/platform/whole-batch-failure.js';
 
 export interface QueuePollerCounters {
   /** Messages handed to the consumer (a redelivery counts again). */
@@ -159,7 +160,9 @@ export function createQueuePoller(options: QueuePollerOptions): QueuePoller {
       }
     } catch (error) {
       options.log.error(`consumer of queue ${options.name} failed a batch of ${records.length}`, error);
-      for (const record of records) failures.set(record.messageId, errorMessage(error));
+      // Every record reported failed, thrown so Lambda counts an error: the records keep that reason.
+      const reason = error instanceof WholeBatchFailedError ? 'reported in batchItemFailures' : errorMessage(error);
+      for (const record of records) failures.set(record.messageId, reason);
     }
     return failures;
   }

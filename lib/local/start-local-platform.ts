@@ -8,6 +8,7 @@ import { payoutProvidersFromEnv } from '../../functions/adapters/payments/payout
 import { createEnvelopeCipher } from '../../functions/adapters/crypto/create-envelope-cipher.js';
 import { createLocalKeyFileDataKeyProvider } from '../../functions/adapters/crypto/create-local-key-file-data-key-provider.js';
 import { platformConfigFromEnv, type PlatformDeps } from '../../functions/platform/composition-root.js';
+import { createLambdaTelemetry, type LambdaTelemetry } from '../../functions/platform/lambda-telemetry.js';
 import {
   envVars,
   functions,
@@ -26,7 +27,6 @@ import {
 import { ensureQueues, type LocalQueue } from './ensure-queues.js';
 import { ensureTables } from './ensure-tables.js';
 import { createHttpGateway, FunctionUnavailableError, type HttpGateway } from './http-gateway.js';
-import { consoleJsonLogger } from './console-json-logger.js';
 import { functionDeps } from './function-deps.js';
 import { lambdaContext, loadFunctions, type LoadedFunction, type LocalCreateHandler } from './load-functions.js';
 import { consoleLog, type LocalLog } from './local-log.js';
@@ -59,6 +59,13 @@ export interface StartLocalPlatformOptions {
   /** Longest wait for the queues to empty at stop. Default 30 s. */
   drainTimeoutMs?: number;
   log?: LocalLog;
+  /**
+   * Each function's Powertools logger and metrics (JSON lines with the request id, EMF metric
+   * lines, on stdout as on Lambda). Default: one pair per function, service name = the function,
+   * level from POWERTOOLS_LOG_LEVEL (the test suite sets SILENT and POWERTOOLS_METRICS_DISABLED).
+   * Return undefined for a function to give it none.
+   */
+  functionTelemetry?: (name: FunctionName) => LambdaTelemetry | undefined;
 }
 
 export interface LocalPlatform {
@@ -204,6 +211,7 @@ export async function startLocalPlatform(options: StartLocalPlatformOptions): Pr
         overrides: options.functionOverrides,
         // Each function runs its SQL as its own role, as with its own secret on AWS.
         depsFor: (name, base) => functionDeps(name, functions[name], base),
+        telemetryFor: options.functionTelemetry ?? ((name) => createLambdaTelemetry({ serviceName: name })),
         log,
         deps: async () => {
           log.info(`function modules imported in ${since(phaseStart)}`);
@@ -214,7 +222,6 @@ export async function startLocalPlatform(options: StartLocalPlatformOptions): Pr
             dynamodb: client.dynamodb,
             sqs: client.sqs,
             now: () => new Date(),
-            logger: consoleJsonLogger,
             // Wire always; Stripe and PayPal when their credentials are in the environment.
             payoutProviders: payoutProvidersFromEnv(process.env),
             originVerifySecrets: { read: async () => ({ current: { value: originVerifySecret, createdAt: originVerifyCreatedAt } }) },

@@ -19,7 +19,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { queues, type FunctionName, type QueueName, type TableName } from '../resources.js';
+import { businessMetricNames } from '../../functions/ports/business-metrics.js';
+import { metricsNamespace, queues, type FunctionName, type QueueName, type TableName } from '../resources.js';
 
 /**
  * Age of a queue's oldest message that raises the alarm, per queue. Above the span a single
@@ -54,6 +55,8 @@ export interface MonitoringStackProps extends StackProps {
   readonly api5xxPercent?: number;
   /** The notifications consumer's log group: a notice that cannot be signed alarms at once. */
   readonly notificationLogs?: logs.ILogGroup;
+  /** Every function of the stage, for the dashboard's Lambda errors, throttles and p99 duration. @default the redirect, consumers and jobs */
+  readonly functions?: Partial<Record<FunctionName, lambda.IFunction>>;
 }
 
 export class MonitoringStack extends Stack {
@@ -256,10 +259,55 @@ export class MonitoringStack extends Stack {
       datapointsToAlarm: 2,
     });
 
+    // Business metrics (Powertools EMF, functions/ports/business-metrics.ts): one graph per name,
+    // one line per dimension set (reason, source and outcome, currency), found by SEARCH because
+    // the dimension values (currencies, reasons) are open-ended. Amounts are in minor units.
+    const namespace = metricsNamespace(props.stage);
+    const businessWidgets: cloudwatch.IWidget[] = businessMetricNames.map(
+      (name) =>
+        new cloudwatch.GraphWidget({
+          title: `${name}${name.endsWith('Amount') ? ' (minor units, per currency)' : ''}`,
+          left: [new cloudwatch.MathExpression({ expression: `SEARCH('Namespace="${namespace}" MetricName="${name}"', 'Sum', 300)`, label: name, period })],
+          width: 8,
+        }),
+    );
+    const everyFunction = Object.entries(
+      props.functions ?? { redirect: props.redirect, ...props.consumers, ...props.jobs.functions },
+    ).filter((entry): entry is [string, lambda.IFunction] => entry[1] !== undefined);
+    const lambdaWidgets: cloudwatch.IWidget[] = [
+      new cloudwatch.GraphWidget({ title: 'Lambda errors', left: everyFunction.map(([name, fn]) => fn.metricErrors({ period, statistic: 'Sum', label: name })), width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Lambda throttles', left: everyFunction.map(([name, fn]) => fn.metricThrottles({ period, statistic: 'Sum', label: name })), width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Lambda p99 duration (ms)', left: everyFunction.map(([name, fn]) => fn.metricDuration({ period, statistic: 'p99', label: name })), width: 8 }),
+    ];
+    const depthWidget = new cloudwatch.GraphWidget({
+      title: 'Queue depth (visible messages)',
+      left: (Object.keys(queues) as QueueName[]).map((name) =>
+        props.queues[name].queue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum', label: name }),
+      ),
+      width: 8,
+    });
+    // CloudFront's metrics live in us-east-1 whatever the stack's region; its alarm is the edge alarms stack's.
+    const cloudFront5xx = new cloudwatch.GraphWidget({
+      title: 'CloudFront 5xx error rate (%)',
+      left: [
+        new cloudwatch.MathExpression({
+          expression: `SEARCH('{AWS/CloudFront,DistributionId,Region} MetricName="5xxErrorRate"', 'Average', 300)`,
+          label: '5xx %',
+          period,
+          searchRegion: 'us-east-1',
+        }),
+      ],
+      width: 8,
+    });
+
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `${props.stage}-affiliate`,
       widgets: [
         [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 })],
+        [new cloudwatch.TextWidget({ markdown: `## Business metrics (namespace \`${namespace}\`)`, width: 24, height: 1 })],
+        businessWidgets,
+        [new cloudwatch.TextWidget({ markdown: '## Platform', width: 24, height: 1 })],
+        lambdaWidgets,
         [
           new cloudwatch.GraphWidget({ title: 'Redirect p99 duration (ms)', left: [redirectP99], width: 12 }),
           new cloudwatch.GraphWidget({ title: 'HTTP API requests and 5xx rate', left: [requests], right: [errorRate], width: 12 }),
@@ -269,7 +317,8 @@ export class MonitoringStack extends Stack {
           new cloudwatch.GraphWidget({ title: `Aurora capacity (ACU, max ${props.database.maxCapacity})`, left: [capacity], width: 12 }),
         ],
         dlqWidgets,
-        ageWidgets,
+        [...ageWidgets.slice(0, 2), depthWidget, ...ageWidgets.slice(2)],
+        [cloudFront5xx],
         consumerWidgets,
         jobWidgets,
         tableWidgets,

@@ -88,6 +88,7 @@ export function createPlatformStacks(app: App, config: StageConfig, env?: Enviro
     httpApi: api.httpApi,
     redirectP99Ms: config.redirectP99Ms,
     notificationLogs: workers.functions.notifyVendors?.logGroup,
+    functions: { ...api.functions, ...workers.functions },
     jobs: {
       failures: workers.jobFailures,
       functions: Object.fromEntries(scheduledFunctionNames.map((name) => [name, workers.functions[name]])),

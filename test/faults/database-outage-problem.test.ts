@@ -57,21 +57,18 @@ describe('database unavailable -> 503', () => {
   });
 
   it('the 503 answer is problem+json with Retry-After and no internals; the log is one warning line without a stack', () => {
-    const original = { error: console.error, warn: console.warn };
-    const lines: { level: string; text: string }[] = [];
-    console.error = (text: string) => void lines.push({ level: 'error', text });
-    console.warn = (text: string) => void lines.push({ level: 'warn', text });
-    try {
-      const result = problemResult(withProps('connect ECONNREFUSED 10.0.0.5:5432', { code: 'ECONNREFUSED' }), '/v1/campaigns');
-      expect(result.statusCode).toBe(503);
-      expect(result.headers?.['content-type']).toBe('application/problem+json');
-      expect(result.headers?.['retry-after']).toBe('5');
-      expect(result.body).not.toMatch(/ECONNREFUSED|10\.0\.0\.5/);
-      expect(lines).toHaveLength(1);
-      expect(lines[0]!.level).toBe('warn');
-      expect(JSON.parse(lines[0]!.text)).toEqual({ level: 'warn', message: 'database unavailable', instance: '/v1/campaigns', error: 'Error: connect ECONNREFUSED 10.0.0.5:5432' });
-    } finally {
-      Object.assign(console, original);
-    }
+    const lines: { level: string; message: string; fields: Record<string, unknown> }[] = [];
+    const logger = {
+      error: (message: string, ...fields: object[]) => void lines.push({ level: 'error', message, fields: Object.assign({}, ...fields) as Record<string, unknown> }),
+      warn: (message: string, ...fields: object[]) => void lines.push({ level: 'warn', message, fields: Object.assign({}, ...fields) as Record<string, unknown> }),
+    };
+    const result = problemResult(withProps('connect ECONNREFUSED 10.0.0.5:5432', { code: 'ECONNREFUSED' }), '/v1/campaigns', logger);
+    expect(result.statusCode).toBe(503);
+    expect(result.headers?.['content-type']).toBe('application/problem+json');
+    expect(result.headers?.['retry-after']).toBe('5');
+    expect(result.body).not.toMatch(/ECONNREFUSED|10\.0\.0\.5/);
+    expect(lines).toEqual([
+      { level: 'warn', message: 'database unavailable', fields: { instance: '/v1/campaigns', error: 'Error: connect ECONNREFUSED 10.0.0.5:5432' } },
+    ]);
   });
 });

@@ -16,6 +16,8 @@ import {
   type FieldError,
 } from './errors.js';
 import { isDatabaseUnavailable } from './sql-errors.js';
+import type { Logger } from '../../ports/logger.js';
+import { silentLogger } from '../silent-telemetry.js';
 import { toGatewayResult } from './responses.js';
 
 export interface ProblemDetails {
@@ -87,16 +89,17 @@ function domainProblemOf(error: unknown): { problem: Omit<ProblemDetails, 'detai
 }
 
 /**
- * The gateway result for `error`; logs unexpected errors (with their stack) once. A database
- * outage is logged as one warning line without a stack: every request fails the same way then,
- * and the alarm is on the database, not on these lines.
+ * The gateway result for `error`; logs unexpected errors (with their stack) once, through the
+ * function's logger. A database outage is logged as one warning line without a stack: every
+ * request fails the same way then, and the alarm is on the database, not on these lines.
  */
-export function problemResult(error: unknown, instance?: string): APIGatewayProxyStructuredResultV2 {
+export function problemResult(error: unknown, instance?: string, logger: Pick<Logger, 'warn' | 'error'> = silentLogger): APIGatewayProxyStructuredResultV2 {
   const { problem, headers } = toProblem(error, instance);
   if (problem.status === 503 && isDatabaseUnavailable(error)) {
-    console.warn(JSON.stringify({ level: 'warn', message: 'database unavailable', instance, error: String(error) }));
+    logger.warn('database unavailable', { instance, error: String(error) });
   } else if (problem.status >= 500 && !(error instanceof DomainError)) {
-    console.error(JSON.stringify({ level: 'error', message: 'unhandled error', instance, error: String(error), stack: (error as Error)?.stack }));
+    // Powertools prints an Error argument as `error: { name, message, stack, cause }`.
+    logger.error('unhandled error', { instance }, error instanceof Error ? error : new Error(String(error)));
   }
   return toGatewayResult({ status: problem.status, body: problem, headers }, problemContentType);
 }

@@ -17,11 +17,12 @@ import {
   createRedirect,
   originVerifySecretsClientConfig,
   redirectAwsClientConfig,
-  type RedirectLogger,
   type RedirectResult,
 } from '../../../functions/handlers/redirect.js';
 import { platformDepsFromEnv, type PlatformDeps } from '../../../functions/platform/composition-root.js';
+import type { BusinessMetricName, BusinessMetrics } from '../../../functions/ports/business-metrics.js';
 import type { LinkItem } from '../../../functions/ports/link-store.js';
+import type { LogFields, Logger } from '../../../functions/ports/logger.js';
 import type { OriginVerifySecretVersions } from '../../../functions/ports/origin-verify-secrets.js';
 import type { VelocityLimits } from '../../../functions/domain/clicks/velocity-verdict.js';
 import { startLocalAws, type LocalAws } from '../adapters/aws/local-aws.js';
@@ -83,10 +84,19 @@ function cookieOf(result: RedirectResult): { id: string; attributes: string } | 
 let aws: LocalAws;
 let nowMs = Date.parse('2024-03-15T10:00:00.000Z');
 const logged: { level: string; message: string; fields: Record<string, unknown> }[] = [];
-const log: RedirectLogger = {
-  error: (message, fields) => logged.push({ level: 'error', message, fields }),
-  warn: (message, fields) => logged.push({ level: 'warn', message, fields }),
-};
+const record = (level: string) => (message: string, ...extra: (LogFields | Error)[]) => logged.push({ level, message, fields: Object.assign({}, ...extra) as Record<string, unknown> });
+const log: Logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+const counted: { name: BusinessMetricName; value: number; dimensions: Record<string, string> }[] = [];
+const metrics: BusinessMetrics = { add: (name, value, dimensions = {}) => counted.push({ name, value, dimensions: { ...dimensions } }) };
+/** The metrics added since the last reset, as `name[reason]` -> total. */
+function metricTotals(): Record<string, number> {
+  const totals: Record<string, number> = {};
+  for (const { name, value, dimensions } of counted) {
+    const key = dimensions.reason ? `${name}[${dimensions.reason}]` : name;
+    totals[key] = (totals[key] ?? 0) + value;
+  }
+  return totals;
+}
 
 let secretVersions: OriginVerifySecretVersions = { current: { value: ORIGIN_SECRET, createdAt: new Date('2024-01-01T00:00:00.000Z') } };
 let secretReads = 0;
@@ -115,6 +125,7 @@ function redirectWith(
     config: { publicBaseUrl: options.publicBaseUrl ?? 'https://go.example.com', repeatClickWindowSeconds: options.windowSeconds ?? 3600 },
     now: () => new Date(nowMs),
     log,
+    metrics,
   });
 }
 
@@ -138,6 +149,7 @@ afterAll(async () => {
 
 afterEach(async () => {
   logged.length = 0;
+  counted.length = 0;
   await aws.drain(aws.clicksQueueUrl);
 });
 
@@ -259,8 +271,12 @@ describe('redirect: a counted click', () => {
     const result = await redirectWith({ queueUrl: `${aws.clicksQueueUrl}-missing` })(request('sqsdown', { ip: '198.51.100.30' }));
     expect(result.statusCode).toBe(302);
     expect(logged.map((entry) => entry.message)).toEqual(['click_send_failed']);
+    const clickId = new URL(String(result.headers?.location)).searchParams.get('aff_click_id');
+    // The line names the click it concerns, for a Logs Insights query by correlation id.
+    expect(logged[0]!.fields).toMatchObject({ click_id: clickId, correlation_id: clickId });
     const { items } = await recorded('sqsdown');
     expect(items).toHaveLength(1);
+    expect(metricTotals()).toEqual({ ClicksCounted: 1 });
   });
 });
 
@@ -273,6 +289,16 @@ describe('redirect: when the hot store fails', () => {
     expect(logged.map((entry) => entry.message)).toEqual(['visit_marker_failed', 'click_store_failed']);
     const { messages } = await recorded('ddbdown');
     expect(messages.map((message) => message.click_id)).toEqual([clickId]);
+  });
+
+  it('still redirects when both copies fail, and counts the click as lost (ClicksLost), not counted', async () => {
+    await seed(link({ short_code: 'bothdown' }));
+    const result = await redirectWith({ clicksTable: 'no-such-table', queueUrl: `${aws.clicksQueueUrl}-missing` })(request('bothdown', { ip: '198.51.100.32' }));
+    expect(result.statusCode).toBe(302);
+    const clickId = new URL(String(result.headers?.location)).searchParams.get('aff_click_id');
+    expect(logged.map((entry) => entry.message)).toEqual(['visit_marker_failed', 'click_store_failed', 'click_send_failed', 'click_lost']);
+    expect(logged.at(-1)!.fields).toMatchObject({ correlation_id: clickId, short_code: 'bothdown' });
+    expect(metricTotals()).toEqual({ ClicksLost: 1 });
   });
 
   it('answers 503 when the link cannot be read at all', async () => {
@@ -333,6 +359,7 @@ describe('redirect: redirected but never counted', () => {
     const { items, messages } = await recorded('notcounted');
     expect(items).toEqual([]);
     expect(messages).toEqual([]);
+    expect(metricTotals()).toEqual({ [`ClicksFiltered[${'method' in options ? 'head' : 'bot'}]`]: 1 });
   });
 
   it('does not count a repeat from the same visitor on the same link inside the window, and reuses its ids', async () => {
@@ -358,6 +385,8 @@ describe('redirect: redirected but never counted', () => {
     const after = await recorded('repeat');
     expect(after.messages).toHaveLength(1);
     expect(after.items).toHaveLength(3);
+    // first, repeat2, the Edge visitor, after the window: 4 counted; the one inside the window filtered.
+    expect(metricTotals()).toEqual({ ClicksCounted: 4, 'ClicksFiltered[repeat]': 1 });
   });
 
   it('counts every click when the window is 0', async () => {
@@ -452,6 +481,7 @@ describe('redirect: velocity rules', () => {
     expect(messages.filter((m) => m.filter_reason === 'velocity')).toHaveLength(5);
     // Filtered clicks never reach the hot store: attribution cannot find them.
     expect(items.map((item) => item.click_id).sort()).toEqual(clickIds.slice(0, 3).sort());
+    expect(metricTotals()).toEqual({ ClicksCounted: 3, 'ClicksFiltered[velocity]': 5 });
 
     // The next minute, the visitor counts again.
     nowMs += 60_000;

@@ -30,8 +30,9 @@ describe('NodeFunction', () => {
       Architectures: ['arm64'],
       TracingConfig: { Mode: 'Active' },
       Handler: 'index.handler',
-      Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
-      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^FnLogs') } },
+      // Powertools' service defaults to the construct id; Lambda writes JSON lines at INFO.
+      Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'Fn' } },
+      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^FnLogs') }, LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'INFO' },
     });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });

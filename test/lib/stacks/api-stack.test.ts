@@ -69,7 +69,7 @@ describe('api stack', () => {
       ].sort(),
     );
     expect(Object.keys(functionNamed(api, `${config.stage}-beacon`).properties.Environment.Variables).sort()).toEqual(
-      ['NODE_OPTIONS', envVars.publicBaseUrl, envVars.repeatClickWindowSeconds, tables.clicks.envVar, queues.conversions.envVar].sort(),
+      ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', envVars.publicBaseUrl, envVars.repeatClickWindowSeconds, tables.clicks.envVar, queues.conversions.envVar].sort(),
     );
     for (const key of ['GET /e.gif', 'POST /e', 'OPTIONS /e']) api.resourcePropertiesCountIs('AWS::ApiGatewayV2::Route', { RouteKey: key }, 1);
   });
@@ -80,6 +80,8 @@ describe('api stack', () => {
     expect(variables).toEqual(
       [
         'NODE_OPTIONS',
+        'POWERTOOLS_SERVICE_NAME',
+        'POWERTOOLS_METRICS_NAMESPACE',
         envVars.publicBaseUrl,
         envVars.repeatClickWindowSeconds,
         envVars.originVerifySecretId,

@@ -134,7 +134,7 @@ describe('data stack: migrations on deploy', () => {
     expect(migrate).toBeDefined();
     const [, resource] = migrate!;
     const variables = resource.Properties.Environment.Variables as Record<string, unknown>;
-    expect(Object.keys(variables).sort()).toEqual(['DB_CLUSTER_ARN', 'DB_NAME', 'DB_ROLE_SECRETS', 'DB_SECRET_ARN', 'NODE_OPTIONS']);
+    expect(Object.keys(variables).sort()).toEqual(['DB_CLUSTER_ARN', 'DB_NAME', 'DB_ROLE_SECRETS', 'DB_SECRET_ARN', 'NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME']);
     expect(JSON.stringify(variables.DB_SECRET_ARN)).toMatch(/"Ref":"DatabaseSecretAttachment/);
     const roleLogicalId = resource.Properties.Role['Fn::GetAtt'][0] as string;
     const allowed = grants(statementsOfRole(data, roleLogicalId));

@@ -4,6 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { retryDelaySeconds } from '../../../functions/domain/notifications/index.js';
 import { functions, queues, schedules, tables, visibilityTimeoutSeconds, type QueueName, type TableName } from '../../../lib/resources.js';
 import { oldestMessageAlarmSeconds } from '../../../lib/stacks/monitoring-stack.js';
+import { businessMetricNames } from '../../../functions/ports/business-metrics.js';
 import { synthPlatform, type CfnJson } from './platform-fixture.js';
 
 const { config, templates } = synthPlatform();
@@ -159,6 +160,67 @@ describe('monitoring stack', () => {
     expect(body).toContain('Unsignable vendor notifications');
     expect(body).toContain('Failed scheduled job runs');
     expect(body).toContain('Aurora capacity');
+  });
+});
+
+/** The dashboard as CloudWatch reads it: its JSON body, each CloudFormation reference as `<ref>`. */
+function dashboardBody(): { widgets: { properties: { title?: string; metrics?: unknown[][]; markdown?: string } }[] } {
+  const body = Object.values(monitoring.findResources('AWS::CloudWatch::Dashboard'))[0]!.Properties.DashboardBody as string | { 'Fn::Join': [string, unknown[]] };
+  const text = typeof body === 'string' ? body : body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : '<ref>')).join('');
+  return JSON.parse(text) as ReturnType<typeof dashboardBody>;
+}
+
+describe('monitoring dashboard', () => {
+  const widgets = dashboardBody().widgets;
+  const graphs = widgets.filter((widget) => widget.properties.metrics);
+  const rows = graphs.flatMap((widget) => widget.properties.metrics!.map((row) => ({ title: widget.properties.title!, row })));
+  const expressions = rows.flatMap(({ title, row }) => {
+    const options = row.at(-1) as { expression?: string; region?: string };
+    return options.expression ? [{ title, expression: options.expression, region: options.region }] : [];
+  });
+  /** Rows of plain metrics: [namespace, name, dimension, value, ..., options]. */
+  const metricRows = rows.filter(({ row }) => typeof row[0] === 'string' && row[0] !== '...');
+
+  it.each([...businessMetricNames])('graphs the business metric %s over every dimension set, in the stage namespace', (name) => {
+    const found = expressions.filter((entry) => entry.expression === `SEARCH('Namespace="AffiliatePlatform/${config.stage}" MetricName="${name}"', 'Sum', 300)`);
+    expect(found, name).toHaveLength(1);
+    expect(found[0]!.title.startsWith(name)).toBe(true);
+  });
+
+  it.each(['Errors', 'Throttles', 'Duration'])('graphs Lambda %s of every function', (metric) => {
+    const labels = metricRows
+      .filter(({ row }) => row[0] === 'AWS/Lambda' && row[1] === metric)
+      .map(({ row }) => (row.at(-1) as { label?: string }).label);
+    for (const name of Object.keys(functions)) expect(labels, `${metric} of ${name}`).toContain(name);
+  });
+
+  it('graphs the SQS age, depth and dead letters, DynamoDB throttles, Aurora capacity and CloudFront 5xx (us-east-1)', () => {
+    const names = new Set(metricRows.map(({ row }) => `${String(row[0])} ${String(row[1])}`));
+    for (const metric of [
+      'AWS/SQS ApproximateAgeOfOldestMessage',
+      'AWS/SQS ApproximateNumberOfMessagesVisible',
+      'AWS/DynamoDB ReadThrottleEvents',
+      'AWS/DynamoDB WriteThrottleEvents',
+      'AWS/RDS ServerlessDatabaseCapacity',
+    ]) {
+      expect(names, metric).toContain(metric);
+    }
+    const depth = graphs.find((widget) => widget.properties.title === 'Queue depth (visible messages)')!;
+    expect(depth.properties.metrics!.map((row) => (row.at(-1) as { label?: string }).label).sort()).toEqual(Object.keys(queues).sort());
+    expect(expressions).toContainEqual(
+      expect.objectContaining({ expression: expect.stringContaining('MetricName="5xxErrorRate"') as unknown, region: 'us-east-1' }),
+    );
+  });
+});
+
+describe('Lambda logs: JSON, levels and Powertools settings on every function', () => {
+  const lambdas = [templates.api, templates.workers].flatMap((template) => Object.values(template.findResources('AWS::Lambda::Function')).map((fn) => fn.Properties as CfnJson));
+
+  it.each(Object.keys(functions))('%s logs JSON at INFO, names its service and the stage metrics namespace', (name) => {
+    const fn = lambdas.find((candidate) => candidate.FunctionName === `${config.stage}-${name}`);
+    expect(fn, name).toBeDefined();
+    expect(fn!.LoggingConfig).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'INFO' });
+    expect(fn!.Environment.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: name, POWERTOOLS_METRICS_NAMESPACE: `AffiliatePlatform/${config.stage}` });
   });
 });
 

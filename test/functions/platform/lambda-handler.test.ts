@@ -1,0 +1,80 @@
+/**
+ * The exported `handler` of a function module, as Lambda calls it: Powertools attached once per
+ * cold start, the composition root given the same logger, metrics and (traced functions) tracer.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { NoDatabaseError, platformDepsFromEnv, platformDepsWithoutDatabaseFromEnv } from '../../../functions/platform/composition-root.js';
+import { createLambdaTelemetry } from '../../../functions/platform/lambda-telemetry.js';
+
+const context = (awsRequestId: string) => ({
+  functionName: 'prod-fn',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:prod-fn',
+  memoryLimitInMB: '256',
+  awsRequestId,
+  logGroupName: '/aws/lambda/prod-fn',
+  logStreamName: 'stream',
+  callbackWaitsForEmptyEventLoop: true,
+  getRemainingTimeInMillis: () => 5_000,
+});
+
+let printed: Record<string, unknown>[] = [];
+
+beforeEach(() => {
+  printed = [];
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
+  vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'trackingScript');
+  // Powertools' console writes INFO and DEBUG to stdout, WARN and ERROR to stderr.
+  const capture = (chunk: string | Uint8Array) => {
+    for (const line of String(chunk).split('\n').filter(Boolean)) printed.push(JSON.parse(line) as Record<string, unknown>);
+    return true;
+  };
+  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+  vi.resetModules();
+});
+
+describe('a function module’s exported handler', () => {
+  it('builds Powertools once per cold start and logs every invocation with its request id', async () => {
+    const { handler } = await import('../../../functions/handlers/tracking-script.js');
+    const event = { rawPath: '/js/track.js', pathParameters: { file: 'track.js' }, headers: {}, requestContext: { http: { method: 'GET' } } } as never;
+    expect((await handler(event, context('aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa'))).statusCode).toBe(200);
+    expect((await handler(event, context('bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb'))).statusCode).toBe(200);
+    expect(printed.map((line) => [line.service, line.message, line.function_request_id])).toEqual([
+      ['trackingScript', 'invocation done', 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa'],
+      ['trackingScript', 'invocation done', 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb'],
+    ]);
+  });
+});
+
+describe('platformDepsFromEnv', () => {
+  it("gives the code the function's logger and metrics, and wraps the SDK clients in its tracer", () => {
+    const telemetry = createLambdaTelemetry({ serviceName: 'beacon', namespace: 'AffiliatePlatform/test', logLevel: 'INFO' });
+    const captured: unknown[] = [];
+    telemetry.tracer = { captureAWSv3Client: <T>(client: T): T => (captured.push(client), client) };
+    const deps = platformDepsFromEnv({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }, {}, telemetry);
+    expect(captured).toEqual([deps.dynamodb, deps.sqs]);
+    expect(deps.dynamodb).toBeInstanceOf(DynamoDBClient);
+    expect(deps.sqs).toBeInstanceOf(SQSClient);
+    expect(deps.tracer).toBe(telemetry.tracer);
+
+    deps.logger!.warn('link_destination_refused', { short_code: 'abc' });
+    expect(printed).toEqual([expect.objectContaining({ level: 'WARN', service: 'beacon', message: 'link_destination_refused', short_code: 'abc' })]);
+  });
+
+  it('leaves the clients untraced where the function has no tracer, and refuses SQL where it has no database (the redirect)', async () => {
+    const telemetry = createLambdaTelemetry({ serviceName: 'redirect', logLevel: 'INFO' });
+    const deps = platformDepsWithoutDatabaseFromEnv({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }, {}, telemetry);
+    expect(deps.tracer).toBeUndefined();
+    expect(deps.dynamodb).toBeInstanceOf(DynamoDBClient);
+    expect(deps.metrics).toBeDefined();
+    await expect(deps.sql.query('SELECT 1')).rejects.toBeInstanceOf(NoDatabaseError);
+  });
+});
