@@ -35,7 +35,7 @@ export async function queueConversionNotices(input: {
   }
   // Approvals leave the event type out, whoever approves: the hold-period job may not read event
   // types, and one event's notices keep one shape.
-  const notices = await loadConversionNotices(input.sql, where, { withEventType: input.eventType !== 'conversion.approved' });
+  const notices = await loadConversionNotices(input.sql, where);
   const messages: NotificationMessage[] = notices.map((notice) => ({
     notification_id: notificationIdFor(input.eventType, notice.receipt_id),
     vendor_id: notice.vendor_id,

@@ -24,22 +24,16 @@ export type ConversionNotice = {
   milestone_bonus: boolean;
 };
 
-/**
- * The notices of these conversions (by id) or of the conversion with this receipt, in id order.
- * `withEventType: false` leaves the event type's name out: the hold-period job, which approves,
- * runs as a role that does not read `conversion_event_types` (schema/0013_database_roles.sql).
- */
+/** The notices of these conversions (by id) or of the conversion with this receipt, in id order. */
 export async function loadConversionNotices(
   sql: SqlExecutor,
   where: { ids?: readonly number[]; receiptId?: string },
-  options: { withEventType: boolean },
 ): Promise<ConversionNotice[]> {
-  const eventType = options.withEventType
-    ? `(SELECT t.name FROM conversion_event_types t WHERE t.conversion_event_type_id = ce.conversion_event_type_id) AS event_type,`
-    : '';
   const result = await sql.query<ConversionNotice & { conversion_event_id: number }>(
     `SELECT ce.conversion_event_id, ce.conversion_event_id::text AS conversion_id, ce.receipt_id::text AS receipt_id,
-            ce.vendor_id, ce.partner_id, ce.campaign_version_id, ${eventType} ce.transaction_id, ce.source,
+            ce.vendor_id, ce.partner_id, ce.campaign_version_id,
+            (SELECT t.name FROM conversion_event_types t WHERE t.conversion_event_type_id = ce.conversion_event_type_id) AS event_type,
+            ce.transaction_id, ce.source,
             ce.event_value, ce.currency, ce.commission_amount, ce.status, ce.rejection_reason, ce.attribution_type,
             ce.attribution_confidence, ce.occurred_at, (ce.metadata ->> 'milestone_bonus') IS NOT NULL AS milestone_bonus
      FROM conversion_events ce

@@ -71,8 +71,8 @@ describe('queueConversionNotices', () => {
         }),
       },
     ]);
-    // Approvals leave the event type out (the hold-period job's role does not read event types); the other notices name it.
-    expect(queue.sent[0]!.payload).not.toHaveProperty('event_type');
+    // Every notice names its event type, approvals included (0015 lets the hold-period job's role read it).
+    expect(queue.sent[0]!.payload).toMatchObject({ event_type: 'sale' });
     const rejected = memoryQueue();
     await queueConversionNotices({ sql: db.sql, queue: rejected, eventType: 'conversion.rejected', conversions: { ids: [id] } });
     expect(rejected.sent[0]).toMatchObject({ notification_id: notificationIdFor('conversion.rejected', rows[0]!.receipt_id), payload: { event_type: 'sale' } });
