@@ -51,7 +51,8 @@ export function parseEml(raw: string, file = ''): OutboxMessage {
     const textPart = body.split(`--${boundary}`).find((part) => /content-type:\s*text\/plain/i.test(part)) ?? '';
     const partSplit = textPart.indexOf('\r\n\r\n');
     encoding = /content-transfer-encoding:\s*(\S+)/i.exec(textPart.slice(0, partSplit))?.[1] ?? '8bit';
-    body = textPart.slice(partSplit + 4);
+    // The CRLF before a boundary line belongs to the boundary (RFC 2046 5.1.1).
+    body = textPart.slice(partSplit + 4).replace(/\r\n$/, '');
   }
   const text = encoding.toLowerCase() === 'quoted-printable' ? decodeQuotedPrintable(body) : body.replace(/\r\n/g, '\n');
   return { file, headers, subject: headers.subject ?? '', text, link: /https?:\/\/\S+/.exec(text)?.[0] };

@@ -64,7 +64,8 @@ export function formatEml(message: MailMessage, input: { from: string; date: Dat
     headers.push(['Content-Type', `multipart/alternative; boundary="${boundary}"`]);
     body = [`--${boundary}`, part('text/plain', message.text), `--${boundary}`, part('text/html', message.html), `--${boundary}--`, ''].join('\r\n');
   }
-  return `${headers.map(([name, value]) => `${name}: ${value}`).join('\r\n')}\r\n\r\n${body}\r\n`;
+  // A message ends with a line break; a body that has one already gets no second (it would read as a blank line).
+  return `${headers.map(([name, value]) => `${name}: ${value}`).join('\r\n')}\r\n\r\n${body}${body.endsWith('\r\n') ? '' : '\r\n'}`;
 }
 
 export function createOutboxMailer(input: {
