@@ -333,3 +333,24 @@ describe('POST /v1/auth/sign-up', () => {
     expect(signedIn.body).toMatchObject({ role: 'partner', partner_id: rows[0]!.partner_id });
   });
 });
+
+describe('erasure', () => {
+  it("a partner's erasure ends its sessions and removes its address from the sign-in tables", async () => {
+    const email = unique('gone');
+    const partner = await createPartner(f.api, { email });
+    const { session } = await signIn(email, 'partner');
+    const unused = await linkFor(email, 'partner');
+    const erased = await call('POST', '/v1/admin/erasure', { partner_id: partner.partner_id }, { token: adminToken });
+    expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+    expectProblem(await call('GET', '/v1/auth/session', undefined, { session }), 401);
+    expectProblem(await call('POST', '/v1/auth/session', { token: unused }), 401);
+    for (const table of ['auth_tokens', 'web_sessions']) {
+      const { rows } = await f.db.sql.query<{ email: string; ip: string | null }>(
+        `SELECT email, host(${table === 'auth_tokens' ? 'requested_ip' : 'ip_address'}) AS ip FROM ${table} WHERE partner_id = :id::integer`,
+        { id: partner.partner_id },
+      );
+      expect(rows.length, table).toBeGreaterThan(0);
+      for (const row of rows) expect(row, table).toEqual({ email: `erased+${partner.partner_id}@erased.invalid`, ip: null });
+    }
+  });
+});
