@@ -354,3 +354,22 @@ describe('erasure', () => {
     }
   });
 });
+
+describe('API keys from a session', () => {
+  it('a session issues a key (shown once, working), at most two live; rotate needs the key itself', async () => {
+    const email = unique('keys');
+    const partner = await createPartner(f.api, { email });
+    const { session, csrf } = await signIn(email, 'partner');
+    expectProblem(await call('POST', '/v1/api-keys/rotate', undefined, { session, csrf }), 403);
+    const issued = await call('POST', '/v1/api-keys', undefined, { session, csrf });
+    expect(issued.status, JSON.stringify(issued.body)).toBe(201);
+    expect(issued.body.api_key).toMatch(/^pk_[A-Za-z0-9_-]{43}$/);
+    expect((await call('GET', '/v1/partner/links', undefined, { token: issued.body.api_key })).status).toBe(200);
+    // The partner's first key (from its creation) and this one: a third is refused until one is revoked.
+    expectProblem(await call('POST', '/v1/api-keys', undefined, { session, csrf }), 409);
+    expect((await call('DELETE', `/v1/api-keys/${issued.body.api_key_id}`, undefined, { session, csrf })).status).toBe(204);
+    expect((await call('POST', '/v1/api-keys', undefined, { session, csrf })).status).toBe(201);
+    // A key holder rotates; this route is for sessions.
+    expectProblem(await call('POST', '/v1/api-keys', undefined, { token: partner.key }), 403);
+  });
+});
