@@ -373,3 +373,32 @@ describe('API keys from a session', () => {
     expectProblem(await call('POST', '/v1/api-keys', undefined, { token: partner.key }), 403);
   });
 });
+
+describe('a vendor user of two vendors', () => {
+  it('gets one message with a link per vendor; signing in to the invited one accepts the invitation', async () => {
+    const email = unique('dana');
+    const first = await createVendor(f.api, { email });
+    const second = await createVendor(f.api);
+    const invited = await call('POST', '/v1/vendor-users', { email, name: 'Dana', role: 'manager' }, { token: second.key });
+    expect(invited.status, JSON.stringify(invited.body)).toBe(201);
+    expect(invited.body.status).toBe('pending');
+
+    expect((await call('POST', '/v1/auth/magic-link', { email, role: 'vendor' })).status).toBe(202);
+    const mail = await messagesTo(dataDir, email);
+    expect(mail).toHaveLength(1);
+    const tokens = [...mail[0]!.text.matchAll(/\/app\/sign-in#token=([A-Za-z0-9_-]{43})/g)].map((m) => m[1]!);
+    expect(tokens).toHaveLength(2);
+    expect(mail[0]!.text).toContain('Sign in to the Acme dashboard');
+
+    const sessions = [];
+    for (const token of tokens) sessions.push((await call('POST', '/v1/auth/session', { token })).body);
+    expect(sessions.map((s) => [s.vendor_id, s.vendor_role])).toEqual([
+      [first.vendor_id, 'owner'],
+      [second.vendor_id, 'manager'],
+    ]);
+    const { rows } = await f.db.sql.query<{ status: string }>(`SELECT status FROM vendor_users WHERE vendor_user_id = :id::integer`, { id: invited.body.vendor_user_id });
+    expect(rows[0]!.status).toBe('active');
+    const audit = await f.db.sql.query<{ action: string }>(`SELECT action FROM audit_logs WHERE entity_type = 'vendor_users' AND entity_id = :id::bigint ORDER BY audit_log_id`, { id: invited.body.vendor_user_id });
+    expect(audit.rows.map((r) => r.action)).toEqual(['invite', 'accept_invitation']);
+  });
+});
