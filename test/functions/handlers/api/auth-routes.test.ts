@@ -155,6 +155,18 @@ describe('POST /v1/auth/session', () => {
     expectProblem(await call('POST', '/v1/auth/session', { token: 'x'.repeat(43) }), 401);
   });
 
+  it('another site cannot sign a visitor in (login CSRF): a foreign Origin is 403 and the token stays unused', async () => {
+    const email = unique('pat');
+    await createPartner(f.api, { email });
+    const token = await linkFor(email, 'partner');
+    expectProblem(await call('POST', '/v1/auth/session', { token }, { headers: { origin: 'https://evil.example' } }), 403);
+    expectProblem(await call('POST', '/v1/auth/magic-link', { email, role: 'partner' }, { headers: { origin: 'https://evil.example' } }), 403);
+    expectProblem(await call('POST', '/v1/auth/sign-up', { email, name: 'X' }, { headers: { origin: 'https://evil.example' } }), 403);
+    // The host the request was sent to is same-origin too (the local app at localhost or 127.0.0.1); Origin "null" is not.
+    expectProblem(await call('POST', '/v1/auth/session', { token }, { headers: { origin: 'null' } }), 403);
+    expect((await call('POST', '/v1/auth/session', { token }, { headers: { origin: 'http://api.local' } })).status).toBe(201);
+  });
+
   it('the link expires at 15 minutes: 14:59 works, 15:01 does not', async () => {
     const email = unique('pat');
     await createPartner(f.api, { email });
