@@ -13,7 +13,9 @@ import { silentLogger } from '../platform/silent-telemetry.js';
 import {
   anonymiseClickIps,
   clearOldUnattributedPayloads,
+  deleteEndedWebSessions,
   deleteExpiredCookies,
+  deleteExpiredSignInLinks,
   deleteOldClicks,
   deleteOldJourneys,
   deleteOldNotificationDeliveries,
@@ -42,6 +44,8 @@ export interface RetentionCounts {
   notification_deliveries_deleted: number;
   unattributed_payloads_cleared: number;
   unattributed_conversions_deleted: number;
+  web_sessions_deleted: number;
+  sign_in_links_deleted: number;
 }
 
 /** The cutoff of every age at `now`: rows strictly older than their cutoff go. */
@@ -90,6 +94,9 @@ export async function applyRetention({
     notification_deliveries_deleted: await run(deleteOldNotificationDeliveries, cutoff.notificationDeliveriesDays),
     unattributed_payloads_cleared: await run(clearOldUnattributedPayloads, cutoff.unattributedPayloadDays),
     unattributed_conversions_deleted: await run(deleteOldUnattributedConversions, cutoff.conversionsDays),
+    // The web app's sign-in records hold an address and an IP: they go at the click IPs' age.
+    web_sessions_deleted: await run(deleteEndedWebSessions, cutoff.clickIpDays),
+    sign_in_links_deleted: await run(deleteExpiredSignInLinks, cutoff.clickIpDays),
   };
   logger.info('retention', { ...counts });
   return counts;

@@ -8,6 +8,8 @@ export interface DemoPartner {
   partner_id: number;
   name: string;
   short_code: string;
+  /** Its address (web sign-in). */
+  email?: string;
 }
 
 export interface DemoPartnerTotals {
@@ -52,7 +54,7 @@ export interface DemoPayout {
 export interface DemoReport {
   runId: string;
   baseUrl: string;
-  vendor: { vendor_id: number; name: string };
+  vendor: { vendor_id: number; name: string; /** The owner's address (web sign-in). */ email: string };
   campaign: { campaign_id: number; campaign_version_id: number; name: string; attribution_model: string; tiers: string; rule: string };
   /** The USD campaign's edit between the clicks and their sales. */
   edit: { from_version_id: number; to_version_id: number; version_number: number; change: string };

@@ -21,7 +21,7 @@ export interface DemoIntegration {
 }
 
 export interface DemoProgram {
-  vendor: { vendor_id: number; name: string };
+  vendor: { vendor_id: number; name: string; /** The owner's address (web sign-in). */ email: string };
   vendorKey: string;
   campaign: { campaign_id: number; campaign_version_id: number; name: string; attribution_model: string };
   rule: { commission_rule_id: number; name: string; conditions: { min_event_value?: string }; actions: { bonus_flat?: string } };
@@ -35,13 +35,15 @@ export interface DemoProgram {
 
 /** Sets up run `runId`'s programme; names carry the run id, so runs never collide. */
 export async function setUpDemoProgram({ http, adminToken, runId }: { http: DemoHttp; adminToken: string; runId: string }): Promise<DemoProgram> {
-  const vendor = await http.json<{ vendor_id: number; name: string; api_key: string }>({
+  const vendorEmail = `owner+${runId}@demo-outdoors.example`;
+  const created = await http.json<{ vendor_id: number; name: string; api_key: string }>({
     step: 'create the vendor',
     method: 'POST',
     path: '/v1/admin/vendors',
     token: adminToken,
-    body: { name: `Demo Outdoors ${runId}`, email: `owner+${runId}@demo-outdoors.example`, website_url: 'https://shop.example.com', owner_name: 'Dana Demo' },
+    body: { name: `Demo Outdoors ${runId}`, email: vendorEmail, website_url: 'https://shop.example.com', owner_name: 'Dana Demo' },
   });
+  const vendor = { ...created, email: vendorEmail };
   const vendorKey = vendor.api_key;
 
   const campaign = await http.json<{ campaign_id: number; campaign_version_id: number; name: string; attribution_model: string }>({
@@ -115,7 +117,7 @@ export async function setUpDemoProgram({ http, adminToken, runId }: { http: Demo
       body: { campaign_id: campaign.campaign_id, link_label: 'Review post' },
     });
     if (link.hot_store === 'pending_repair') throw new DemoStepError(`create ${spec.name}'s link: the link was not written to the hot store (run the sync-links job)`);
-    partners.push({ partner_id: partner.partner_id, name: partner.name, short_code: link.short_code, apiKey: partner.api_key });
+    partners.push({ partner_id: partner.partner_id, name: partner.name, short_code: link.short_code, apiKey: partner.api_key, email });
   }
   // The vendor also sells in EUR and in JPY: one campaign per currency (docs/money.md), each
   // promoted by one partner. Alice takes the EUR one, Bob the JPY one.
@@ -180,7 +182,7 @@ export async function setUpDemoProgram({ http, adminToken, runId }: { http: Demo
   const stripeJpy = await createStripeIntegration('create the JPY Stripe integration', 'Stripe checkout (Japan)', jpyCampaign.campaign_id, stripeJpySecret);
 
   return {
-    vendor: { vendor_id: vendor.vendor_id, name: vendor.name },
+    vendor: { vendor_id: vendor.vendor_id, name: vendor.name, email: vendor.email },
     vendorKey,
     campaign,
     rule,

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgExecutor } from '../../functions/adapters/sql/pg-executor.js';
 import type { ClosableSqlExecutor } from '../../functions/ports/sql-executor.js';
-import { isDatabaseUnavailable } from '../../functions/platform/http/sql-errors.js';
+import { isDatabaseUnavailable } from '../../functions/platform/sql-errors.js';
 import { toProblem } from '../../functions/platform/http/problem-response.js';
 import { isPostgresReachable, postgresServerUrl } from '../helpers/database.js';
 import { createFaultDatabase, type FaultDatabase } from './support/fault-database.js';

@@ -4,7 +4,7 @@
  * of the errors that mean the request or the code is wrong.
  */
 import { describe, expect, it } from 'vitest';
-import { isDatabaseUnavailable } from '../../functions/platform/http/sql-errors.js';
+import { isDatabaseUnavailable } from '../../functions/platform/sql-errors.js';
 import { problemResult, toProblem } from '../../functions/platform/http/problem-response.js';
 import { ConflictError } from '../../functions/platform/http/errors.js';
 

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { notifyPartner } from '../../use-cases/send-notice.js';
 import { formatStandardWebhookSecret } from '../../domain/webhooks/standard-webhook.js';
 import { assertWebhookUrl } from './assert-webhook-url.js';
 import { transitionPartner, transitionVendor, type PartnerAction, type VendorAction } from '../../domain/accounts/transition-account.js';
@@ -14,7 +15,7 @@ import { ConflictError, NotFoundError } from '../../platform/http/errors.js';
 import { email, httpUrl, idParams } from '../../platform/http/fields.js';
 import { created, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
-import { isUniqueViolation } from '../../platform/http/sql-errors.js';
+import { isUniqueViolation } from '../../platform/sql-errors.js';
 import { insertApiKey } from '../../repositories/api-keys.js';
 import { writeAuditLog } from '../../repositories/audit-logs.js';
 import { findPartner, listPartners, setPartnerStatus } from '../../repositories/partners.js';
@@ -31,7 +32,7 @@ import {
 } from '../../repositories/vendors.js';
 import { insertVendorUser } from '../../repositories/vendor-users.js';
 import { partnerSchema, vendorSchema } from './account-schemas.js';
-import { registerPartner } from './register-partner.js';
+import { registerPartner } from '../../use-cases/register-partner.js';
 
 const createVendorBody = z.strictObject({
   name: z.string().trim().min(1).max(255),
@@ -97,12 +98,14 @@ function partnerStatusRoute(action: PartnerAction) {
     body: statusReasonBody,
     responses: { 200: { description: 'The partner', schema: partnerSchema } },
     handler: async ({ deps, params, body, actor, now }) => {
+      let changed = false;
       const partner = await deps.sql.transaction(async (tx) => {
         const before = await findPartner(tx, { partner_id: params.partner_id, forUpdate: true });
         if (!before) throw new NotFoundError('Partner not found.');
         const move = transitionPartner({ from: before.status, action });
         if (!move.ok) throw new ConflictError(move.reason);
         if (!move.changed) return before;
+        changed = true;
         const after = await setPartnerStatus(tx, { partner_id: before.partner_id, status: move.to, now });
         await writeAuditLog(tx, {
           entity_type: 'partners',
@@ -117,6 +120,7 @@ function partnerStatusRoute(action: PartnerAction) {
         return after;
       });
       await writeLinksThrough({ sql: deps.sql, linkStore: deps.linkStore, now, selector: { partner_id: partner.partner_id }, logger: deps.logger });
+      if (action === 'approve' && changed) await notifyPartner({ deps, partnerId: partner.partner_id, notice: { kind: 'partner_approved' }, now });
       return ok(partner);
     },
   });

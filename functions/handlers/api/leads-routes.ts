@@ -12,7 +12,7 @@ import { email, idField, idParams } from '../../platform/http/fields.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { created, noContent, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
-import { isUniqueViolation } from '../../platform/http/sql-errors.js';
+import { isUniqueViolation } from '../../platform/sql-errors.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
 import { writeAuditLog } from '../../repositories/audit-logs.js';
 import { deleteLead, findLead, insertLead, listLeads, updateLead, type LeadRow } from '../../repositories/leads.js';

@@ -13,7 +13,7 @@ import { idField, idParam, idParams } from '../../platform/http/fields.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { created, noContent, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
-import { isUniqueViolation } from '../../platform/http/sql-errors.js';
+import { isUniqueViolation } from '../../platform/sql-errors.js';
 import { writeAuditLog } from '../../repositories/audit-logs.js';
 import { findCampaign } from '../../repositories/campaigns.js';
 import { findEnrollmentByCampaign } from '../../repositories/enrollments.js';

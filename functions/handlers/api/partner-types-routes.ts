@@ -8,7 +8,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../platform/ht
 import { idField, idParams } from '../../platform/http/fields.js';
 import { created, noContent, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
-import { isUniqueViolation } from '../../platform/http/sql-errors.js';
+import { isUniqueViolation } from '../../platform/sql-errors.js';
 import type { Actor } from '../../platform/http/principal.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
 import { writeAuditLog } from '../../repositories/audit-logs.js';

@@ -10,7 +10,7 @@ import { email, httpUrl, idParams } from '../../platform/http/fields.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { created, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
-import { isUniqueViolation } from '../../platform/http/sql-errors.js';
+import { isUniqueViolation } from '../../platform/sql-errors.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
 import { writeAuditLog } from '../../repositories/audit-logs.js';
 import { findCampaign, listCampaigns, type CampaignRow } from '../../repositories/campaigns.js';
@@ -22,7 +22,7 @@ import {
   partnerDashboard,
 } from '../../repositories/enrollments.js';
 import { writeLinksThrough } from '../../use-cases/write-links-through.js';
-import { registerPartner } from './register-partner.js';
+import { registerPartner } from '../../use-cases/register-partner.js';
 import { partnerSchema } from './account-schemas.js';
 import { commissionType, tierOut } from './campaign-schemas.js';
 import { campaignViews } from './campaign-views.js';

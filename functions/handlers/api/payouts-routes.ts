@@ -8,6 +8,7 @@
  * replay recorded responses; without any, only wire (manual) payouts can be sent.
  */
 import { z } from 'zod';
+import { notifyPartner } from '../../use-cases/send-notice.js';
 import { WirePayoutProvider } from '../../adapters/payments/wire-payout-provider.js';
 import { formatAmount, parseAmount } from '../../domain/money/currency.js';
 import { NotFoundError } from '../../platform/http/errors.js';
@@ -165,7 +166,10 @@ export const payoutRoutes: AnyRoute[] = [
         logger: deps.logger,
         metrics: deps.metrics,
       });
-      return ok(await onePayout(deps.sql, params.id));
+      const payout = await onePayout(deps.sql, params.id);
+      // A provider that pays at once (Stripe, PayPal) completes here; a wire completes on confirm.
+      if (payout.status === 'completed') await notifyPartner({ deps, partnerId: payout.partner_id, notice: { kind: 'payout_sent', amount: payout.amount, currency: payout.currency, payoutId: payout.payout_id }, now });
+      return ok(payout);
     },
   }),
 
@@ -180,7 +184,9 @@ export const payoutRoutes: AnyRoute[] = [
     responses: { 200: { description: 'The payout', schema: payoutSchema } },
     handler: async ({ deps, params, now, actor }) => {
       await confirmPayout({ sql: deps.sql, payoutId: params.id, now, actor });
-      return ok(await onePayout(deps.sql, params.id));
+      const payout = await onePayout(deps.sql, params.id);
+      await notifyPartner({ deps, partnerId: payout.partner_id, notice: { kind: 'payout_sent', amount: payout.amount, currency: payout.currency, payoutId: payout.payout_id }, now });
+      return ok(payout);
     },
   }),
 

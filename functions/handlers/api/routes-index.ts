@@ -5,12 +5,14 @@
 import type { AnyRoute } from '../../platform/http/route.js';
 import { adminRoutes } from './admin.js';
 import { apiKeyRoutes } from './api-keys.js';
+import { authRoutes } from './auth-routes.js';
 import { auditLogRoutes } from './audit-logs-routes.js';
 import { campaignRoutes } from './campaigns.js';
 import { commissionRuleRoutes } from './commission-rules-routes.js';
 import { contentPieceRoutes } from './content-pieces-routes.js';
 import { conversionRoutes } from './conversions-routes.js';
 import { conversionReviewRoutes } from './conversion-review-routes.js';
+import { emailRoutes } from './email-routes.js';
 import { enrollmentRoutes } from './enrollments.js';
 import { erasureRoutes } from './erasure-routes.js';
 import { jobRoutes } from './jobs-routes.js';
@@ -32,6 +34,8 @@ import { vendorUserRoutes } from './vendor-users.js';
 export const routeModules: Record<string, AnyRoute[]> = {
   openapi: openapiRoutes,
   admin: adminRoutes,
+  auth: authRoutes,
+  email: emailRoutes,
   campaigns: campaignRoutes,
   enrollments: enrollmentRoutes,
   partner: partnerRoutes,

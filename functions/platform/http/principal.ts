@@ -6,31 +6,8 @@ import type { VendorRole } from '../../domain/auth/roles.js';
 
 export type { VendorRole };
 
-export interface OperatorPrincipal {
-  kind: 'operator';
-}
-
-export interface VendorUserPrincipal {
-  kind: 'vendor_user';
-  vendorId: number;
-  vendorUserId: number;
-  /** `inactive`: the vendor left; its keys may read but not write (403). Suspended vendors never authenticate. */
-  vendorStatus?: 'active' | 'inactive';
-  role: VendorRole;
-  apiKeyId: number;
-  keyExpiresAt: string;
-}
-
-export interface PartnerPrincipal {
-  kind: 'partner';
-  partnerId: number;
-  /** Partners authenticate whatever their status; routes that need `active` check it (403). */
-  partnerStatus: string;
-  apiKeyId: number;
-  keyExpiresAt: string;
-}
-
-export type Principal = OperatorPrincipal | VendorUserPrincipal | PartnerPrincipal;
+export type { OperatorPrincipal, PartnerPrincipal, Principal, VendorUserPrincipal } from '../../domain/auth/principal.js';
+import type { Principal } from '../../domain/auth/principal.js';
 
 /**
  * What a route accepts: the operator token, a vendor user's key, a partner's key, any API key, or
@@ -39,7 +16,6 @@ export type Principal = OperatorPrincipal | VendorUserPrincipal | PartnerPrincip
  */
 export type AuthRequirement = 'operator' | 'vendor' | 'partner' | 'api_key' | 'vendor_or_operator' | 'none';
 
-/** The audit actor of a principal: `actor_type` and `actor_id` as `audit_logs` stores them. */
 /** The audit actor lives in the domain: repositories and use cases record it without knowing HTTP. */
 export type { Actor };
 

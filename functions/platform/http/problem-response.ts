@@ -15,7 +15,7 @@ import {
   ValidationError,
   type FieldError,
 } from './errors.js';
-import { isDatabaseUnavailable } from './sql-errors.js';
+import { isDatabaseUnavailable } from '../sql-errors.js';
 import type { Logger } from '../../ports/logger.js';
 import { silentLogger } from '../silent-telemetry.js';
 import { toGatewayResult } from './responses.js';

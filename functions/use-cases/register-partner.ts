@@ -3,15 +3,15 @@
  * `POST /v1/admin/partners` (active at once, the operator the actor) and self-signup
  * `POST /v1/partner/signup` (pending, the new partner its own actor) differ only in those two.
  */
-import { generateApiKey } from '../../domain/auth/api-key.js';
-import { keyExpiresAt } from '../../domain/auth/key-lifetime.js';
-import { ConflictError } from '../../platform/http/errors.js';
-import type { Actor } from '../../platform/http/principal.js';
-import { isUniqueViolation } from '../../platform/http/sql-errors.js';
-import type { SqlExecutor } from '../../ports/sql-executor.js';
-import { insertApiKey } from '../../repositories/api-keys.js';
-import { writeAuditLog } from '../../repositories/audit-logs.js';
-import { insertPartner, partnerEmailTaken, type PartnerRow } from '../../repositories/partners.js';
+import { generateApiKey } from '../domain/auth/api-key.js';
+import { keyExpiresAt } from '../domain/auth/key-lifetime.js';
+import { ConflictError } from '../domain/errors.js';
+import type { Actor } from '../domain/audit/actor.js';
+import { isUniqueViolation } from '../platform/sql-errors.js';
+import type { SqlExecutor } from '../ports/sql-executor.js';
+import { insertApiKey } from '../repositories/api-keys.js';
+import { writeAuditLog } from '../repositories/audit-logs.js';
+import { insertPartner, partnerEmailTaken, type PartnerRow } from '../repositories/partners.js';
 
 export interface RegisteredPartner {
   partner: PartnerRow;
