@@ -21,7 +21,7 @@ import {
   type ScaleParameters,
 } from '../../bench/reports-at-scale.js';
 import { generateScaleData, type GenerateScaleResult } from '../../bench/scale/generate-scale-data.js';
-import { createTestDatabase, isPostgresReachable, postgresServerUrl, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, isPostgresReachable, postgresServerUrl, type TestDatabase } from '../support/database/test-database.js';
 
 const reachable = await isPostgresReachable(postgresServerUrl);
 

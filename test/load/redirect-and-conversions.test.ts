@@ -31,11 +31,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueName } from '../../lib/resources.js';
 import type { LocalLog } from '../../lib/local/local-log.js';
 import { startLocalPlatform, type LocalPlatform } from '../../lib/local/start-local-platform.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { expectBalanced } from '../helpers/reconcile.js';
-import { percentile } from './closed-loop.js';
-import { runTraffic, type LoadLink, type RequestKind } from './traffic.js';
-import { verifyLoad, type VerifiedRows } from './verify-load.js';
+import { createTestDatabase, type TestDatabase } from '../support/database/test-database.js';
+import { expectBalanced } from '../support/books/reconcile.js';
+import { percentile } from '../support/load/closed-loop.js';
+import { runTraffic, type LoadLink, type RequestKind } from '../support/load/traffic.js';
+import { verifyLoad, type VerifiedRows } from '../support/load/verify-load.js';
 
 const loadSeconds = Number(process.env.LOAD_SECONDS ?? 60);
 const concurrency = Number(process.env.LOAD_CONCURRENCY ?? 8);

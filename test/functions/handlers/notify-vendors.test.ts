@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { createHandler, deliveryDeadlineMs } from '../../../functions/handlers/notify-vendors.js';
 import { formatStandardWebhookSecret } from '../../../functions/domain/webhooks/index.js';
 import type { PlatformDeps } from '../../../functions/platform/composition-root.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../../support/database/test-database.js';
 import { createRoleExecutor } from '../../../functions/adapters/sql/role-executor.js';
 import { functions as declaredFunctions, queues as declaredQueues } from '../../../lib/resources.js';
 

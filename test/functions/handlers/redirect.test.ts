@@ -24,7 +24,7 @@ import { platformDepsFromEnv, type PlatformDeps } from '../../../functions/platf
 import type { LinkItem } from '../../../functions/ports/link-store.js';
 import type { OriginVerifySecretVersions } from '../../../functions/ports/origin-verify-secrets.js';
 import type { VelocityLimits } from '../../../functions/domain/clicks/velocity-verdict.js';
-import { startLocalAws, type LocalAws } from '../adapters/aws/local-aws.js';
+import { startLocalAws, type LocalAws } from '../../support/stand-ins/local-aws.js';
 
 const baseEvent = JSON.parse(
   readFileSync(new URL('../../../events/clicks/apigw-v2-redirect-get.json', import.meta.url), 'utf8'),

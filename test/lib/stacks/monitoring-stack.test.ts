@@ -4,7 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { retryDelaySeconds } from '../../../functions/domain/notifications/index.js';
 import { functions, queues, schedules, tables, visibilityTimeoutSeconds, type QueueName, type TableName } from '../../../lib/resources.js';
 import { oldestMessageAlarmSeconds } from '../../../lib/stacks/monitoring-stack.js';
-import { synthPlatform, type CfnJson } from './platform-fixture.js';
+import { synthPlatform, type CfnJson } from '../../support/fixtures/cdk-platform.js';
 
 const { config, templates } = synthPlatform();
 const monitoring = templates.monitoring;

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbClickStore } from '../../../../functions/adapters/aws/dynamodb-click-store.js';
 import { createDynamoDbLinkStore } from '../../../../functions/adapters/aws/dynamodb-link-store.js';
 import type { LinkItem } from '../../../../functions/ports/link-store.js';
-import { clickOn } from '../../domain/clicks/fixtures.js';
-import { startLocalAws, type LocalAws } from './local-aws.js';
+import { clickOn } from '../../../support/messages/clicks.js';
+import { startLocalAws, type LocalAws } from '../../../support/stand-ins/local-aws.js';
 
 const link: LinkItem = {
   short_code: 'store1',

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { PayPalPayoutProvider } from '../../../../functions/adapters/payments/paypal-payout-provider.js';
 import { PayoutProviderError, type PayoutSendRequest } from '../../../../functions/ports/payout-provider.js';
 import { payoutIdempotencyKey } from '../../../../functions/domain/payouts/payout-idempotency-key.js';
-import { recording, replayFetch, type RecordedRequest, type Step } from './replay-fetch.js';
+import { recording, replayFetch, type RecordedRequest, type Step } from '../../../support/stand-ins/replay-fetch.js';
 
 const BASE = 'https://paypal.test';
 

@@ -6,7 +6,7 @@ import {
   nextIdempotencyGeneration,
   payoutIdempotencyKey,
 } from '../../../../functions/domain/payouts/payout-idempotency-key.js';
-import { formBody, recording, replayFetch, type Step } from './replay-fetch.js';
+import { formBody, recording, replayFetch, type Step } from '../../../support/stand-ins/replay-fetch.js';
 
 const BASE = 'https://stripe.test';
 

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIngestClicks, type IngestLogger } from '../../../../functions/handlers/ingest-clicks.js';
 import type { LinkItem } from '../../../../functions/ports/link-store.js';
 import type { SqlExecutor } from '../../../../functions/ports/sql-executor.js';
-import { clickOn, seedLinks, sqsEvent } from './fixtures.js';
+import { clickOn, sqsEvent } from '../../../support/messages/clicks.js';
+import { seedLinks } from '../../../support/fixtures/seed-links.js';
 
 export interface SuiteDatabase {
   sql: SqlExecutor;

@@ -9,8 +9,8 @@ import { ledgerRowsFromRecords } from '../../../../functions/domain/payouts/ledg
 import { reconcile } from '../../../../functions/domain/payouts/reconcile.js';
 import { selectPayableCredits } from '../../../../functions/domain/payouts/select-payable-credits.js';
 import type { SqlExecutor } from '../../../../functions/ports/sql-executor.js';
-import { createTestDatabase, type TestDatabase } from '../../../helpers/database.js';
-import { A, B, balancedLedger } from './ledger-fixture.js';
+import { createTestDatabase, type TestDatabase } from '../../../support/database/test-database.js';
+import { A, B, balancedLedger } from '../../../support/fixtures/ledger-fixture.js';
 
 let db: TestDatabase;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, test } from 'vitest';
 import fc from 'fast-check';
 import { reconcile, type ViolationKind } from '../../../../functions/domain/payouts/reconcile.js';
-import { A, B, balancedLedger } from './ledger-fixture.js';
+import { A, B, balancedLedger } from '../../../support/fixtures/ledger-fixture.js';
 
 type Ledger = ReturnType<typeof balancedLedger>;
 

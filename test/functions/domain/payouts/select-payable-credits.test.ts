@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { selectPayableCredits } from '../../../../functions/domain/payouts/select-payable-credits.js';
 import { conversionsToMarkPaid } from '../../../../functions/domain/payouts/conversions-to-mark-paid.js';
-import { A, B, balancedLedger } from './ledger-fixture.js';
+import { A, B, balancedLedger } from '../../../support/fixtures/ledger-fixture.js';
 
 describe('selectPayableCredits', () => {
   it('in the balanced ledger only B\'s owed clawback is payable: shares are paid, held, pending or rejected', () => {

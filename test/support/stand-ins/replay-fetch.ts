@@ -3,7 +3,7 @@
  * a test scripts them, and records every request it receives. No network.
  */
 import { readFileSync } from 'node:fs';
-import type { FetchFn } from '../../../../functions/adapters/payments/provider-http.js';
+import type { FetchFn } from '../../../functions/adapters/payments/provider-http.js';
 
 export interface Recording {
   _comment?: string;
@@ -32,7 +32,7 @@ export interface RecordedRequest {
 
 /** Loads `events/payments/<name>.json`, cloned so a test may edit it. */
 export function recording(name: string): Recording {
-  const url = new URL(`../../../../events/payments/${name}.json`, import.meta.url);
+  const url = new URL(`../../../events/payments/${name}.json`, import.meta.url);
   return structuredClone(JSON.parse(readFileSync(url, 'utf8')) as Recording);
 }
 
