@@ -41,6 +41,7 @@ import { clickRowCounts, conversionFacts, expectBalanced, expectClicksExactlyOnc
 import { spawnConsumer, type ConsumerHandle, type PausePoint } from '../support/stand-ins/consumer-protocol.js';
 import { createPostgresTestDatabase, isPostgresReachable, postgresServerUrl, type PostgresTestDatabase } from '../support/database/test-database.js';
 import { queueDepth, sendAll, takeAll, waitUntilEmpty } from '../support/messages/queue-tools.js';
+import { reportFigures } from '../support/report-figures.js';
 
 const serverUrl = process.env.TEST_POSTGRES_URL ?? postgresServerUrl;
 const reachable = await isPostgresReachable(serverUrl);
@@ -92,7 +93,7 @@ describe.skipIf(!reachable)(`the consumer process killed mid-batch (PostgreSQL $
     await standIns?.close();
     await db?.close();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
-    if (figures.length > 0) console.log(`[figures] faults/consumer-killed-mid-batch: ${figures.join('; ')}`);
+    if (figures.length > 0) reportFigures(`[figures] faults/consumer-killed-mid-batch: ${figures.join('; ')}`);
   });
 
   /** A consumer process on the given queues; `pause` arms the kill point. Its sessions carry their own application_name. */

@@ -38,6 +38,7 @@ import { createPostgresTestDatabase, isPostgresReachable, postgresServerUrl, typ
 import { httpCall, type HttpAnswer } from '../support/platform/http-call.js';
 import { queueDepth, sendAll, takeAll } from '../support/messages/queue-tools.js';
 import { startTcpProxy, type TcpProxy } from '../support/stand-ins/tcp-proxy.js';
+import { reportFigures } from '../support/report-figures.js';
 
 const serverUrl = process.env.TEST_POSTGRES_URL ?? postgresServerUrl;
 const reachable = await isPostgresReachable(serverUrl);
@@ -265,7 +266,7 @@ describe.skipIf(!reachable)(`PostgreSQL unavailable for ${outageSeconds} s (Post
     expect(refusedRows.rows).toEqual([]);
 
     const counters = { clicks: { ...platform.pollers.clicks.counters }, conversions: { ...platform.pollers.conversions.counters } };
-    console.log(
+    reportFigures(
       `[figures] faults/database-outage: ${clickIds.length} clicks + ${receipts.length} conversions, outage ${(outageMs / 1000).toFixed(1)} s ` +
         `(${proxy.destroyed} live connections cut, retry delay ${retryDelaySeconds} s), failed receives retried: clicks ${counters.clicks.failed}, ` +
         `conversions ${counters.conversions.failed}, dead-lettered ${deadLettered.clicks.size} clicks + ${deadLettered.conversions.size} conversions, ` +

@@ -13,6 +13,7 @@ import { silentLog } from '../../../lib/local/local-log.js';
 import { startLocalPlatform, type LocalPlatform } from '../../../lib/local/start-local-platform.js';
 import { createTestDatabase } from '../database/test-database.js';
 import { describeBody } from './hostile-values.js';
+import { reportFigures } from '../report-figures.js';
 
 /** Runs per route (default 20); `FUZZ_RUNS=500` for a long run. */
 export const fuzzRuns = Number(process.env.FUZZ_RUNS ?? 20);
@@ -236,7 +237,7 @@ export function printFigures(label: string, extra: Record<string, unknown>, figu
     .map(([s, n]) => `${s}:${n}`)
     .join(' ');
   const parts = Object.entries(extra).map(([k, v]) => `${k}=${String(v)}`);
-  console.log(
+  reportFigures(
     `[figures] fuzz ${label}: ${parts.join(' ')} requests=${figures.requests} 2xx=${figures.byClass['2xx'] ?? 0} 3xx=${figures.byClass['3xx'] ?? 0} 4xx=${figures.byClass['4xx'] ?? 0} 5xx=${figures.byClass['5xx'] ?? 0} (${statuses}) runs=${fuzzRuns} seed=${fuzzSeed} wall=${((Date.now() - startedAt) / 1000).toFixed(1)}s`,
   );
 }
