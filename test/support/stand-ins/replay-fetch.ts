@@ -3,7 +3,9 @@
  * a test scripts them, and records every request it receives. No network.
  */
 import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
 import type { FetchFn } from '../../../functions/adapters/payments/provider-http.js';
+import { PayoutProviderError } from '../../../functions/ports/payout-provider.js';
 
 export interface Recording {
   _comment?: string;
@@ -91,3 +93,13 @@ export function replayFetch(script: Step[]) {
 /** The form-encoded body of a Stripe request as a plain object. */
 export const formBody = (request: RecordedRequest): Record<string, string> =>
   Object.fromEntries(new URLSearchParams(request.body).entries());
+
+/** The PayoutProviderError a provider call must reject with (fails the test on anything else). */
+export async function payoutRejection(promise: Promise<unknown>): Promise<PayoutProviderError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(PayoutProviderError);
+  return error as PayoutProviderError;
+}
