@@ -43,6 +43,7 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: proofSuites,
           isolate: false,
+          setupFiles: ['test/support/restore-between-files.ts'],
           // Powertools' logger writes to its own console on process.stdout, which vitest does not
           // capture; in dev mode it writes through the global console, so `silent` applies to it.
           env: showLogs ? {} : { POWERTOOLS_DEV: 'true' },
