@@ -15,6 +15,10 @@ export const proofSuites = [
   'test/integration/end-to-end.test.ts',
   'test/integration/click-pipeline.test.ts',
   'test/integration/database-roles.test.ts',
+  // Whole local platform (gateway, pollers, every Lambda) started per file: end to end, not a
+  // handler test; a quarter of the quick suite's time before they moved here.
+  'test/integration/webhook-concurrency.test.ts',
+  'test/integration/local-vendor-notifications.test.ts',
 ];
 
 // `npm test` is quiet: console output of passing tests is dropped, a failing test's is printed.

@@ -57,6 +57,8 @@ describe('the quick and proof suites', () => {
     ['test/bench/reports-at-scale.test.ts', 'proof'],
     ['test/integration/end-to-end.test.ts', 'proof'],
     ['test/integration/click-pipeline.test.ts', 'proof'],
+    ['test/integration/webhook-concurrency.test.ts', 'proof'],
+    ['test/integration/conversion-before-click.test.ts', 'quick'],
     ['test/functions/domain/money/money.test.ts', 'quick'],
     ['test/functions/handlers/redirect.test.ts', 'quick'],
     ['test/suites.test.ts', 'quick'],
