@@ -11,8 +11,9 @@ import { randomUUID } from 'node:crypto';
 import type { ClickMessage } from '../functions/domain/clicks/click-message.js';
 import { createIngestClicks } from '../functions/handlers/ingest-clicks.js';
 import type { SqlExecutor } from '../functions/ports/sql-executor.js';
-import { createTestDatabase, isPostgresReachable, postgresServerUrl } from '../test/helpers/database.js';
-import { clickOn, seedLinks, sqsEvent } from '../test/functions/domain/clicks/fixtures.js';
+import { createTestDatabase, isPostgresReachable, postgresServerUrl } from '../test/support/database/test-database.js';
+import { clickOn, sqsEvent } from '../test/support/messages/clicks.js';
+import { seedLinks } from '../test/support/fixtures/seed-links.js';
 
 const RAW_INSERT = `
 INSERT INTO bench_raw_clicks (

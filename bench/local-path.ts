@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createDynamoDbLinkStore } from '../functions/adapters/aws/dynamodb-link-store.js';
 import { silentLog } from '../lib/local/local-log.js';
 import { startLocalPlatform } from '../lib/local/start-local-platform.js';
-import { seedLinks } from '../test/functions/domain/clicks/fixtures.js';
+import { seedLinks } from '../test/support/fixtures/seed-links.js';
 import { formatLoad, runLoad, visitorHeaders } from './redirect-load-generator.js';
 
 function arg(name: string, fallback: number): number {

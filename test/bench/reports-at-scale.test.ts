@@ -21,7 +21,8 @@ import {
   type ScaleParameters,
 } from '../../bench/reports-at-scale.js';
 import { generateScaleData, type GenerateScaleResult } from '../../bench/scale/generate-scale-data.js';
-import { createTestDatabase, isPostgresReachable, postgresServerUrl, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, isPostgresReachable, postgresServerUrl, type TestDatabase } from '../support/database/test-database.js';
+import { reportFigures } from '../support/report-figures.js';
 
 const reachable = await isPostgresReachable(postgresServerUrl);
 
@@ -149,7 +150,7 @@ describe.skipIf(!reachable)(`reports at scale on PostgreSQL (${clicks} clicks, $
     slice = await seedSlice(db.sql);
     await db.sql.query('ANALYZE');
     params = await pickParameters(db.sql);
-    console.log(
+    reportFigures(
       `[figures] reports-at-scale test data: ${clicks} clicks, ${conversions} conversions generated in ${generated.seconds.toFixed(1)} s, ` +
         `${(generated.databaseBytes / 1024 ** 2).toFixed(0)} MB`,
     );

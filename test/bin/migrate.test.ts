@@ -8,7 +8,7 @@ import {
   isPostgresReachable,
   postgresServerUrl,
   type TestDatabase,
-} from '../helpers/database.js';
+} from '../support/database/test-database.js';
 
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));

@@ -23,7 +23,7 @@ import { createDemoHttp, type DemoHttp } from '../../lib/demo/demo-http.js';
 import { silentLog } from '../../lib/local/local-log.js';
 import { startLocalPlatform, type LocalPlatform } from '../../lib/local/start-local-platform.js';
 import { routes } from '../../lib/resources.js';
-import { startTestShop, type TestShop } from './support/test-shop.js';
+import { startTestShop, type TestShop } from '../support/stand-ins/test-shop.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const chromiumPresent = existsSync(CHROMIUM);

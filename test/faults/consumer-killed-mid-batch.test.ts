@@ -2,7 +2,7 @@
  * Fault: the queue consumer PROCESS is killed (SIGKILL) in the middle of a batch.
  *
  * The test runs the SQS stand-in and dynalite and owns a PostgreSQL 15 database; a child process
- * (test/faults/support/consumer-process.ts) runs the real ingest-clicks and attribute-conversions
+ * (test/support/stand-ins/consumer-process.ts) runs the real ingest-clicks and attribute-conversions
  * handlers behind the local queue poller. The child stops dead at a chosen point of a chosen batch
  * and says so over IPC; the test SIGKILLs it, checks what the crash left (what is committed,
  * what is still queued), starts a fresh consumer, waits for the queues to empty and asserts that
@@ -34,14 +34,14 @@ import { ensureTables } from '../../lib/local/ensure-tables.js';
 import { silentLog } from '../../lib/local/local-log.js';
 import { startStandIns, type StandIns } from '../../lib/local/stand-ins.js';
 import { queues, tables, type QueueDeclaration, type QueueName } from '../../lib/resources.js';
-import { isPostgresReachable, postgresServerUrl } from '../helpers/database.js';
-import { seedProgram, type SeededProgram } from '../helpers/seed.js';
-import { clickOn } from '../functions/domain/clicks/fixtures.js';
-import { sale } from '../functions/handlers/attribute-conversions-fixture.js';
-import { clickRowCounts, conversionFacts, expectBalanced, expectClicksExactlyOnce, expectConversionsExactlyOnce, expectTotalsMatchRows } from './support/books.js';
-import { spawnConsumer, type ConsumerHandle, type PausePoint } from './support/consumer-protocol.js';
-import { createFaultDatabase, type FaultDatabase } from './support/fault-database.js';
-import { queueDepth, sendAll, takeAll, waitUntilEmpty } from './support/queue-tools.js';
+import { seedProgram, type SeededProgram } from '../support/fixtures/seed.js';
+import { clickOn } from '../support/messages/clicks.js';
+import { sale } from '../support/messages/conversions.js';
+import { clickRowCounts, conversionFacts, expectBalanced, expectClicksExactlyOnce, expectConversionsExactlyOnce, expectTotalsMatchRows } from '../support/books/books.js';
+import { spawnConsumer, type ConsumerHandle, type PausePoint } from '../support/stand-ins/consumer-protocol.js';
+import { createPostgresTestDatabase, isPostgresReachable, postgresServerUrl, type PostgresTestDatabase } from '../support/database/test-database.js';
+import { queueDepth, sendAll, takeAll, waitUntilEmpty } from '../support/messages/queue-tools.js';
+import { reportFigures } from '../support/report-figures.js';
 
 const serverUrl = process.env.TEST_POSTGRES_URL ?? postgresServerUrl;
 const reachable = await isPostgresReachable(serverUrl);
@@ -53,7 +53,7 @@ const region = 'us-east-1';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(!reachable)(`the consumer process killed mid-batch (PostgreSQL ${new URL(serverUrl).host})`, () => {
-  let db: FaultDatabase;
+  let db: PostgresTestDatabase;
   let dataDir: string;
   let standIns: StandIns;
   let sqs: SQSClient;
@@ -66,7 +66,7 @@ describe.skipIf(!reachable)(`the consumer process killed mid-batch (PostgreSQL $
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'faults-kill-'));
-    [db, standIns] = await Promise.all([createFaultDatabase({ serverUrl, prefix: 'faults_kill_' }), startStandIns({ dataDir, region })]);
+    [db, standIns] = await Promise.all([createPostgresTestDatabase({ serverUrl, prefix: 'faults_kill_' }), startStandIns({ dataDir, region })]);
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
     sqs = new SQSClient({ endpoint: standIns.sqsEndpoint, region, credentials });
     dynamodb = new DynamoDBClient({ endpoint: standIns.dynamodbEndpoint, region, credentials });
@@ -93,7 +93,7 @@ describe.skipIf(!reachable)(`the consumer process killed mid-batch (PostgreSQL $
     await standIns?.close();
     await db?.close();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
-    if (figures.length > 0) console.log(`[figures] faults/consumer-killed-mid-batch: ${figures.join('; ')}`);
+    if (figures.length > 0) reportFigures(`[figures] faults/consumer-killed-mid-batch: ${figures.join('; ')}`);
   });
 
   /** A consumer process on the given queues; `pause` arms the kill point. Its sessions carry their own application_name. */

@@ -11,9 +11,8 @@ import { createPgExecutor } from '../../functions/adapters/sql/pg-executor.js';
 import type { ClosableSqlExecutor } from '../../functions/ports/sql-executor.js';
 import { isDatabaseUnavailable } from '../../functions/platform/sql-errors.js';
 import { toProblem } from '../../functions/platform/http/problem-response.js';
-import { isPostgresReachable, postgresServerUrl } from '../helpers/database.js';
-import { createFaultDatabase, type FaultDatabase } from './support/fault-database.js';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
+import { createPostgresTestDatabase, isPostgresReachable, postgresServerUrl, type PostgresTestDatabase } from '../support/database/test-database.js';
+import { startTcpProxy, type TcpProxy } from '../support/stand-ins/tcp-proxy.js';
 
 const serverUrl = process.env.TEST_POSTGRES_URL ?? postgresServerUrl;
 const reachable = await isPostgresReachable(serverUrl);
@@ -31,12 +30,12 @@ async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
 }
 
 describe.skipIf(!reachable)('the pg executor through a PostgreSQL outage', () => {
-  let db: FaultDatabase;
+  let db: PostgresTestDatabase;
   let proxy: TcpProxy;
   let sql: ClosableSqlExecutor;
 
   beforeAll(async () => {
-    db = await createFaultDatabase({ serverUrl, prefix: 'faults_outage_' });
+    db = await createPostgresTestDatabase({ serverUrl, prefix: 'faults_outage_' });
     await db.sql.query(`CREATE TABLE outage_probe (id integer PRIMARY KEY)`);
     const target = new URL(serverUrl);
     proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });

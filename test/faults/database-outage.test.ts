@@ -3,7 +3,7 @@
  *
  * The whole local platform (gateway, redirect, management API, queue pollers with retries and
  * dead-letter queues, the consumers) runs against PostgreSQL 15 through a TCP proxy
- * (support/tcp-proxy.ts). While clicks and conversions flow, the proxy is cut: live connections
+ * (test/support/stand-ins/tcp-proxy.ts). While clicks and conversions flow, the proxy is cut: live connections
  * destroyed, new ones refused, for FAULTS_OUTAGE_SECONDS (default 4); then restored.
  *
  * Asserted:
@@ -33,12 +33,12 @@ import { silentLog } from '../../lib/local/local-log.js';
 import { deadLetterReasonAttribute } from '../../lib/local/queue-poller.js';
 import { startLocalPlatform, type LocalPlatform } from '../../lib/local/start-local-platform.js';
 import { queues } from '../../lib/resources.js';
-import { isPostgresReachable, postgresServerUrl } from '../helpers/database.js';
-import { clickRowCounts, conversionFacts, expectBalanced, expectClicksExactlyOnce, expectConversionsExactlyOnce, expectTotalsMatchRows } from './support/books.js';
-import { createFaultDatabase, type FaultDatabase } from './support/fault-database.js';
-import { httpCall, type HttpAnswer } from './support/http-call.js';
-import { queueDepth, sendAll, takeAll } from './support/queue-tools.js';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
+import { clickRowCounts, conversionFacts, expectBalanced, expectClicksExactlyOnce, expectConversionsExactlyOnce, expectTotalsMatchRows } from '../support/books/books.js';
+import { createPostgresTestDatabase, isPostgresReachable, postgresServerUrl, type PostgresTestDatabase } from '../support/database/test-database.js';
+import { httpCall, type HttpAnswer } from '../support/platform/http-call.js';
+import { queueDepth, sendAll, takeAll } from '../support/messages/queue-tools.js';
+import { startTcpProxy, type TcpProxy } from '../support/stand-ins/tcp-proxy.js';
+import { reportFigures } from '../support/report-figures.js';
 
 const serverUrl = process.env.TEST_POSTGRES_URL ?? postgresServerUrl;
 const reachable = await isPostgresReachable(serverUrl);
@@ -53,14 +53,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const browser = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 
 describe.skipIf(!reachable)(`PostgreSQL unavailable for ${outageSeconds} s (PostgreSQL ${new URL(serverUrl).host} behind a TCP proxy)`, () => {
-  let db: FaultDatabase;
+  let db: PostgresTestDatabase;
   let proxy: TcpProxy;
   let platform: LocalPlatform;
   let dataDir: string;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'faults-outage-'));
-    db = await createFaultDatabase({ serverUrl, prefix: 'faults_outage_' });
+    db = await createPostgresTestDatabase({ serverUrl, prefix: 'faults_outage_' });
     const target = new URL(serverUrl);
     proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
     const viaProxy = new URL(db.urlFor('faults_outage_platform'));
@@ -266,7 +266,7 @@ describe.skipIf(!reachable)(`PostgreSQL unavailable for ${outageSeconds} s (Post
     expect(refusedRows.rows).toEqual([]);
 
     const counters = { clicks: { ...platform.pollers.clicks.counters }, conversions: { ...platform.pollers.conversions.counters } };
-    console.log(
+    reportFigures(
       `[figures] faults/database-outage: ${clickIds.length} clicks + ${receipts.length} conversions, outage ${(outageMs / 1000).toFixed(1)} s ` +
         `(${proxy.destroyed} live connections cut, retry delay ${retryDelaySeconds} s), failed receives retried: clicks ${counters.clicks.failed}, ` +
         `conversions ${counters.conversions.failed}, dead-lettered ${deadLettered.clicks.size} clicks + ${deadLettered.conversions.size} conversions, ` +

@@ -22,10 +22,12 @@ import type { LocalHandler } from '../../lib/local/load-functions.js';
 import { deadLetterReasonAttribute } from '../../lib/local/queue-poller.js';
 import { redriveDeadLetters } from '../../lib/local/redrive-dead-letters.js';
 import { queues } from '../../lib/resources.js';
-import { expectBalanced } from '../helpers/reconcile.js';
-import { seedProgram, type SeededProgram } from '../helpers/seed.js';
-import { clickMessage, conversionMessage, sendBodies } from './support/messages.js';
-import { peekQueue, printFigures, startFaultPlatform, type FaultPlatform } from './support/platform.js';
+import { expectBalanced } from '../support/books/reconcile.js';
+import { seedProgram, type SeededProgram } from '../support/fixtures/seed.js';
+import { clickOn } from '../support/messages/clicks.js';
+import { sale } from '../support/messages/conversions.js';
+import { sendAll } from '../support/messages/queue-tools.js';
+import { peekQueue, printFigures, startFaultPlatform, type FaultPlatform } from '../support/platform/fault-platform.js';
 
 /** Sales per run (a third in EUR); `FAULTS_REDRIVE_SALES=300` for a larger run. */
 const SALES = Number(process.env.FAULTS_REDRIVE_SALES ?? 12);
@@ -94,24 +96,24 @@ describe('a DLQ redrive after the fix', () => {
       `SELECT partner_link_id, campaign_partner_id, short_code, full_url, utm_params::text AS utm, custom_params::text AS custom FROM partner_links WHERE partner_link_id = :id::integer`, { id: c.partner_link_id });
     await platform.deps.sql.query(`DELETE FROM partner_links WHERE partner_link_id = :id::integer`, { id: c.partner_link_id });
 
-    const clicks = Array.from({ length: SALES }, (_, i) => clickMessage(i % 2 === 0 ? a : b, new Date(Date.now() - 600_000 + i)));
-    const orphanClicks = [clickMessage(c, new Date(Date.now() - 500_000)), clickMessage(c, new Date(Date.now() - 400_000))];
+    const clicks = Array.from({ length: SALES }, (_, i) => clickOn(i % 2 === 0 ? a : b, new Date(Date.now() - 600_000 + i)));
+    const orphanClicks = [clickOn(c, new Date(Date.now() - 500_000)), clickOn(c, new Date(Date.now() - 400_000))];
     const clicksBefore = { ...platform.pollers.clicks.counters };
-    await sendBodies(sqs, platform.queues.clicks.url, clicks.map((click) => JSON.stringify(click)));
+    await sendAll(sqs, platform.queues.clicks.url, clicks.map((click) => JSON.stringify(click)));
     await platform.drain(60_000);
 
     // A third name their currency (the campaign's, USD); the rest leave it to the campaign.
     const sales: ConversionMessage[] = clicks.map((click, i) => {
-      const { currency: _named, ...sale } = conversionMessage(program.vendorId, click.click_id);
-      return i % 3 === 2 ? { ...sale, currency: 'USD' } : sale;
+      const message = sale(program.vendorId, { click_id: click.click_id, occurred_at: new Date().toISOString() });
+      return i % 3 === 2 ? { ...message, currency: 'USD' } : message;
     });
     const eur = sales.filter((sale) => sale.currency === 'USD');
     const before = { conversions: { ...platform.pollers.conversions.counters }, clicks: clicksBefore };
     const started = performance.now();
     // The sales and the orphan clicks fail side by side, on their own queues.
     const [sentIds] = await Promise.all([
-      sendBodies(sqs, platform.queues.conversions.url, sales.map((sale) => JSON.stringify(sale))),
-      sendBodies(sqs, platform.queues.clicks.url, orphanClicks.map((click) => JSON.stringify(click))),
+      sendAll(sqs, platform.queues.conversions.url, sales.map((sale) => JSON.stringify(sale))),
+      sendAll(sqs, platform.queues.clicks.url, orphanClicks.map((click) => JSON.stringify(click))),
     ]);
     await platform.drain(120_000);
     figures.dead_lettering_ms = Math.round(performance.now() - started);
@@ -178,8 +180,8 @@ describe('a DLQ redrive after the fix', () => {
     expect(await books()).toEqual(fixed);
 
     // Stray copies of the same dead letters redriven once more (an operator replaying a saved copy): still once.
-    await sendBodies(sqs, platform.queues.conversions.deadLetterUrl, deadConversions.map((message) => message.Body!));
-    await sendBodies(sqs, platform.queues.clicks.deadLetterUrl, deadClicks.map((message) => message.Body!));
+    await sendAll(sqs, platform.queues.conversions.deadLetterUrl, deadConversions.map((message) => message.Body!));
+    await sendAll(sqs, platform.queues.clicks.deadLetterUrl, deadClicks.map((message) => message.Body!));
     const replayed = await Promise.all([redriveDeadLetters({ sqs, queue: platform.queues.conversions }), redriveDeadLetters({ sqs, queue: platform.queues.clicks })]);
     expect(replayed.map((result) => result.moved)).toEqual([eur.length, orphanClicks.length]);
     await platform.drain(60_000);

@@ -17,9 +17,9 @@ import { createHandler as createManagementApi } from '../../functions/handlers/m
 import { createHandler as createRedirect } from '../../functions/handlers/redirect.js';
 import type { LinkStore } from '../../functions/ports/link-store.js';
 import type { LocalHandler } from '../../lib/local/load-functions.js';
-import { httpApi, printFigures, startFaultPlatform, type FaultPlatform } from './support/platform.js';
-import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
-import { recordingLogger } from '../helpers/recording-telemetry.js';
+import { httpApi, printFigures, startFaultPlatform, type FaultPlatform } from '../support/platform/fault-platform.js';
+import { startTcpProxy, type TcpProxy } from '../support/stand-ins/tcp-proxy.js';
+import { recordingLogger } from '../support/fixtures/recording-telemetry.js';
 
 let fp: FaultPlatform;
 let proxy: TcpProxy;

@@ -1,7 +1,7 @@
 /**
  * A payout provider timing out, end to end: the local platform's management API pays through the
  * real Stripe adapter (functions/adapters/payments/) over HTTP to a local server standing in for
- * the Stripe API, with Stripe's idempotency semantics (test/faults/support/stripe-stand-in.ts).
+ * the Stripe API, with Stripe's idempotency semantics (test/support/stand-ins/stripe-stand-in.ts).
  * The stand-in holds requests past the adapter's timeout, before or after executing the transfer.
  *
  * - the adapter's own retry sends the same key and gets the transfer, or Stripe's replay of the
@@ -19,11 +19,11 @@ import { createPayoutProviders } from '../../functions/adapters/payments/create-
 import { payoutIdempotencyKey } from '../../functions/domain/payouts/index.js';
 import { createHandler as createManagementApi } from '../../functions/handlers/management-api.js';
 import type { LocalHandler } from '../../lib/local/load-functions.js';
-import { seedPayableConversion, seedPaymentMethod } from '../helpers/payout-fixtures.js';
-import { expectBalanced } from '../helpers/reconcile.js';
-import { seedCampaignVersion, seedPartner, seedVendor } from '../helpers/seed.js';
-import { httpApi, printFigures, startFaultPlatform, type FaultPlatform, type JsonAnswer } from './support/platform.js';
-import { startStripeStandIn, type StripeStandIn } from './support/stripe-stand-in.js';
+import { seedPayableConversion, seedPaymentMethod } from '../support/fixtures/payout-fixtures.js';
+import { expectBalanced } from '../support/books/reconcile.js';
+import { seedCampaignVersion, seedPartner, seedVendor } from '../support/fixtures/seed.js';
+import { httpApi, printFigures, startFaultPlatform, type FaultPlatform, type JsonAnswer } from '../support/platform/fault-platform.js';
+import { startStripeStandIn, type StripeStandIn } from '../support/stand-ins/stripe-stand-in.js';
 import { amountText } from '../../functions/domain/money/amount-text.js';
 
 /** Per HTTP attempt. Long enough that an answered request never times out on a loaded machine. */

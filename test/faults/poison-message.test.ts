@@ -13,10 +13,12 @@ import type { ConversionMessage } from '../../functions/ports/conversion-message
 import type { LinkItem } from '../../functions/ports/link-store.js';
 import { deadLetterMessageIdAttribute, deadLetterReasonAttribute, type QueuePollerCounters } from '../../lib/local/queue-poller.js';
 import { queues } from '../../lib/resources.js';
-import { expectBalanced } from '../helpers/reconcile.js';
-import { seedProgram, type SeededProgram } from '../helpers/seed.js';
-import { clickMessage, conversionMessage, sendBodies } from './support/messages.js';
-import { peekQueue, printFigures, startFaultPlatform, type FaultPlatform } from './support/platform.js';
+import { expectBalanced } from '../support/books/reconcile.js';
+import { seedProgram, type SeededProgram } from '../support/fixtures/seed.js';
+import { clickOn } from '../support/messages/clicks.js';
+import { sale } from '../support/messages/conversions.js';
+import { sendAll } from '../support/messages/queue-tools.js';
+import { peekQueue, printFigures, startFaultPlatform, type FaultPlatform } from '../support/platform/fault-platform.js';
 
 /** Good clicks and good sales per run; `FAULTS_POISON_GOOD=500` for a larger run. */
 const GOOD = Number(process.env.FAULTS_POISON_GOOD ?? 40);
@@ -98,7 +100,7 @@ function clickCases(now: number): PoisonCase[] {
     { name: 'wrong type', body: JSON.stringify({ ...valid, ...fresh(), partner_link_id: String(valid.partner_link_id) }), reason: 'partner_link_id' },
     { name: 'not a uuid', body: JSON.stringify({ ...valid, click_id: 'not-a-uuid' }), reason: 'click_id' },
     { name: 'unknown key', body: JSON.stringify({ ...valid, ...fresh(), commission: '1000.00' }), reason: 'invalid click message' },
-    { name: 'unknown link', body: JSON.stringify(clickMessage({ ...links[0]!, partner_link_id: 99_999_999 }, new Date(now))), reason: 'partner link unknown to Aurora' },
+    { name: 'unknown link', body: JSON.stringify(clickOn({ ...links[0]!, partner_link_id: 99_999_999 }, new Date(now))), reason: 'partner link unknown to Aurora' },
     { name: '200 KB referrer', body: JSON.stringify({ ...valid, ...fresh(), referrer_url: HUGE }), reason: 'referrer_url' },
   ];
 }
@@ -129,7 +131,7 @@ async function sendMixed(queue: 'clicks' | 'conversions', good: string[], cases:
   const { platform } = fp;
   const bodies = interleave([...good, good[1]!], cases.map((c) => c.body), Math.max(1, Math.floor(good.length / cases.length)));
   const before = { ...platform.pollers[queue].counters };
-  const sentIds = await sendBodies(platform.deps.sqs, platform.queues[queue].url, bodies);
+  const sentIds = await sendAll(platform.deps.sqs, platform.queues[queue].url, bodies);
   return { cases, before, ids: new Map(bodies.map((body, index) => [body, sentIds[index]!])) };
 }
 
@@ -139,16 +141,16 @@ beforeAll(async () => {
   program = await seedProgram(platform.deps.sql, { partners: 2 });
   links = program.partners.map((partner) => partner.links[0]!);
   const now = Date.now();
-  supportClicks = Array.from({ length: GOOD }, (_, i) => clickMessage(links[i % links.length]!, new Date(now - 3_600_000 + i)));
-  await sendBodies(platform.deps.sqs, platform.queues.clicks.url, supportClicks.map((click) => JSON.stringify(click)));
+  supportClicks = Array.from({ length: GOOD }, (_, i) => clickOn(links[i % links.length]!, new Date(now - 3_600_000 + i)));
+  await sendAll(platform.deps.sqs, platform.queues.clicks.url, supportClicks.map((click) => JSON.stringify(click)));
   await platform.drain(60_000);
 
-  goodClicks = Array.from({ length: GOOD }, (_, i) => clickMessage(links[i % links.length]!, new Date(now - 60_000 + i)));
-  goodConversions = supportClicks.map((click) => conversionMessage(program.vendorId, click.click_id));
+  goodClicks = Array.from({ length: GOOD }, (_, i) => clickOn(links[i % links.length]!, new Date(now - 60_000 + i)));
+  goodConversions = supportClicks.map((click) => sale(program.vendorId, { click_id: click.click_id, currency: 'USD', occurred_at: new Date().toISOString() }));
   // Not poison: each stored once as unattributed (a click nobody knows; a campaign that is not the vendor's).
   unattributed = [
-    conversionMessage(program.vendorId, crypto.randomUUID()),
-    conversionMessage(program.vendorId, supportClicks[0]!.click_id, { campaign_id: 99_999_999 }),
+    sale(program.vendorId, { click_id: crypto.randomUUID(), currency: 'USD', occurred_at: new Date().toISOString() }),
+    sale(program.vendorId, { click_id: supportClicks[0]!.click_id, currency: 'USD', occurred_at: new Date().toISOString(), campaign_id: 99_999_999 }),
   ];
   // Both queues at once: the two consumers work side by side, as on AWS.
   const started = performance.now();

@@ -16,11 +16,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allRoutes } from '../../functions/handlers/api/routes-index.js';
 import { routes as gatewayRoutes } from '../../lib/resources.js';
-import type { FuzzContext } from './fuzz-context.js';
-import { createChecker, fuzzRuns, fuzzSeed, printFigures, startFuzzPlatform } from './fuzz-platform.js';
-import { nonApiGatewayRoutes } from './gateway-routes.js';
-import { registerManagementApiFuzz } from './management-api-fuzz.js';
-import { registerWebhooksRedirectFuzz } from './webhooks-redirect-fuzz.js';
+import type { FuzzContext } from '../support/fuzz/fuzz-context.js';
+import { createChecker, fuzzRuns, fuzzSeed, printFigures, startFuzzPlatform } from '../support/fuzz/fuzz-platform.js';
+import { nonApiGatewayRoutes } from '../support/fuzz/gateway-routes.js';
+import { registerManagementApiFuzz } from '../support/fuzz/management-api-fuzz.js';
+import { registerWebhooksRedirectFuzz } from '../support/fuzz/webhooks-redirect-fuzz.js';
 
 const startedAt = Date.now();
 const ctx = { fuzzed: new Set<string>(), notes: {}, spent: {} } as FuzzContext;

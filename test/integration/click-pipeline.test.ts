@@ -26,10 +26,11 @@ import { createIngestClicks } from '../../functions/handlers/ingest-clicks.js';
 import { createRedirect } from '../../functions/handlers/redirect.js';
 import type { ClickMessage } from '../../functions/domain/clicks/click-message.js';
 import { createInMemoryClickQueue, createInMemoryClickStore, createInMemoryLinkStore } from '../../bench/redirect-in-memory-adapters.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../support/database/test-database.js';
 import { silentLog } from '../../lib/local/local-log.js';
 import { startLocalPlatform, type LocalPlatform } from '../../lib/local/start-local-platform.js';
-import { seedLinks, sqsEvent } from '../functions/domain/clicks/fixtures.js';
+import { sqsEvent } from '../support/messages/clicks.js';
+import { seedLinks } from '../support/fixtures/seed-links.js';
 
 const BROWSERS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',

@@ -6,9 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createIngestClicks } from '../../functions/handlers/ingest-clicks.js';
-import { seedProgram } from '../helpers/seed.js';
-import { sqsEvent } from '../functions/domain/clicks/fixtures.js';
-import { conversionOf, sale, useHarness } from '../functions/handlers/attribute-conversions-fixture.js';
+import { seedProgram } from '../support/fixtures/seed.js';
+import { sqsEvent } from '../support/messages/clicks.js';
+import { conversionOf, useHarness } from '../support/platform/attribute-conversions-harness.js';
+import { sale } from '../support/messages/conversions.js';
 
 describe('a conversion before its click reached Aurora', () => {
   const h = useHarness();

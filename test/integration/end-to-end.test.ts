@@ -34,6 +34,7 @@ import { formatDemoReport } from '../../lib/demo/print-demo-report.js';
 import { runDemoScenario } from '../../lib/demo/run-demo-scenario.js';
 import { silentLog } from '../../lib/local/local-log.js';
 import { startLocalPlatform, type LocalPlatform } from '../../lib/local/start-local-platform.js';
+import { reportFigures } from '../support/report-figures.js';
 
 describe('end to end: the demo scenario on the local platform', () => {
   let platform: LocalPlatform;
@@ -54,7 +55,7 @@ describe('end to end: the demo scenario on the local platform', () => {
 
   it('counts clicks, attributes and pays exactly, and the books balance', async () => {
     const report = await runDemoScenario({ http: createDemoHttp({ baseUrl: platform.url }), adminToken: platform.adminToken });
-    console.log(`[figures] end-to-end: platform start ${(startMs / 1000).toFixed(1)} s, scenario ${(report.elapsedMs / 1000).toFixed(1)} s (${report.clicks.fired} redirects, ${report.conversions.length} conversions)`);
+    reportFigures(`[figures] end-to-end: platform start ${(startMs / 1000).toFixed(1)} s, scenario ${(report.elapsedMs / 1000).toFixed(1)} s (${report.clicks.fired} redirects, ${report.conversions.length} conversions)`);
     const text = formatDemoReport(report);
     expect(report.checks.filter((c) => !c.ok), text).toEqual([]);
 

@@ -12,11 +12,11 @@ import { planPayouts, selectPayableCredits } from '../support/payout-oracle/inde
 import { runPayoutStatement } from '../../functions/repositories/payouts.js';
 import { amountText } from '../../functions/domain/money/amount-text.js';
 import { parseAmount } from '../../functions/domain/money/currency.js';
-import { adminToken, createApiFixture, createPartner, type ApiFixture, type PartnerHandle } from '../functions/handlers/api/fixtures.js';
-import { replayFetch, recording, type Step } from '../functions/adapters/payments/replay-fetch.js';
-import { seedCampaignVersion, seedVendor } from '../helpers/seed.js';
-import { expectBalanced, reconcileBooks } from '../helpers/reconcile.js';
-import { loadLedger, seedPayableConversion, seedPaymentMethod, stripeTransferRecording } from '../helpers/payout-fixtures.js';
+import { adminToken, createApiFixture, createPartner, type ApiFixture, type PartnerHandle } from '../support/platform/api-fixture.js';
+import { replayFetch, recording, type Step } from '../support/stand-ins/replay-fetch.js';
+import { seedCampaignVersion, seedVendor } from '../support/fixtures/seed.js';
+import { expectBalanced, reconcileBooks } from '../support/books/reconcile.js';
+import { loadLedger, seedPayableConversion, seedPaymentMethod, stripeTransferRecording } from '../support/fixtures/payout-fixtures.js';
 
 let fx: ApiFixture;
 let script: Step[] = [];

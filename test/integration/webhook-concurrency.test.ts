@@ -14,7 +14,7 @@ import { createDynamoDbLinkStore } from '../../functions/adapters/aws/dynamodb-l
 import { insertIntegration } from '../../functions/repositories/integrations.js';
 import { silentLog } from '../../lib/local/local-log.js';
 import { startLocalPlatform, type LocalPlatform } from '../../lib/local/start-local-platform.js';
-import { seedProgram, type SeededProgram } from '../helpers/seed.js';
+import { seedProgram, type SeededProgram } from '../support/fixtures/seed.js';
 
 const secret = 'whsec_concurrency_test_secret';
 const stripe = new Stripe('sk_test_not_used');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { percentile, runClosedLoop, seededRandom } from './closed-loop.js';
-import { commissionCents, compareKeys } from './verify-load.js';
+import { percentile, runClosedLoop, seededRandom } from '../support/load/closed-loop.js';
+import { commissionCents, compareKeys } from '../support/load/verify-load.js';
 
 describe('percentile (nearest rank)', () => {
   it.each([

@@ -31,11 +31,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueName } from '../../lib/resources.js';
 import type { LocalLog } from '../../lib/local/local-log.js';
 import { startLocalPlatform, type LocalPlatform } from '../../lib/local/start-local-platform.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { expectBalanced } from '../helpers/reconcile.js';
-import { percentile } from './closed-loop.js';
-import { runTraffic, type LoadLink, type RequestKind } from './traffic.js';
-import { verifyLoad, type VerifiedRows } from './verify-load.js';
+import { createTestDatabase, type TestDatabase } from '../support/database/test-database.js';
+import { expectBalanced } from '../support/books/reconcile.js';
+import { percentile } from '../support/load/closed-loop.js';
+import { runTraffic, type LoadLink, type RequestKind } from '../support/load/traffic.js';
+import { verifyLoad, type VerifiedRows } from '../support/load/verify-load.js';
+import { reportFigures } from '../support/report-figures.js';
 
 const loadSeconds = Number(process.env.LOAD_SECONDS ?? 60);
 const concurrency = Number(process.env.LOAD_CONCURRENCY ?? 8);
@@ -252,9 +253,9 @@ describe(`load: redirect and conversion API for ${loadSeconds} s at concurrency 
       await expectBalanced(platform.deps.sql);
       const reconciliation = await call(platform, 'GET', '/v1/admin/reconciliation', platform.adminToken);
       expect(reconciliation).toMatchObject({ balanced: true, violations: [] });
-      console.log(figures(rows));
+      reportFigures(figures(rows));
     } catch (error) {
-      console.log(figures());
+      reportFigures(figures());
       if (log.lines.length > 0) console.log(`[load] local runner said:\n${log.lines.join('\n')}`);
       if (handlerLogs.errors.length > 0) console.log(`[load] handlers logged errors:\n${handlerLogs.errors.join('\n')}`);
       throw error;

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMigrationFiles, runMigrations, type MigrationFile } from '../../functions/adapters/sql/run-migrations.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../support/database/test-database.js';
 
 /** What the platform issued before 0011: whsec_ + base64url of 24 random bytes (fixed seed). */
 const oldKeys = fc.sample(fc.uint8Array({ minLength: 24, maxLength: 24 }), { seed: 12, numRuns: 80 }).map((bytes) => Buffer.from(bytes));

@@ -6,7 +6,7 @@
 import currencyCodes from 'currency-codes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCurrencyCode } from '../../functions/domain/money/currency.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../support/database/test-database.js';
 
 let db: TestDatabase;
 beforeAll(async () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRoleExecutor } from '../../functions/adapters/sql/role-executor.js';
 import type { SqlExecutor } from '../../functions/ports/sql-executor.js';
 import { databaseJobRoles, functions, type DatabaseLoginRole, type FunctionDeclaration } from '../../lib/resources.js';
-import { createTestDatabase, isPostgresReachable, postgresServerUrl, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, isPostgresReachable, postgresServerUrl, type TestDatabase } from '../support/database/test-database.js';
 
 const serverUrl = process.env.TEST_POSTGRES_URL ?? postgresServerUrl;
 const postgresReachable = await isPostgresReachable(serverUrl);

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMigrationFiles, runMigrations } from '../../functions/adapters/sql/run-migrations.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../support/database/test-database.js';
 
 let db: TestDatabase;
 

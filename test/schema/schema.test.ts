@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqlExecutor, SqlParams } from '../../functions/ports/sql-executor.js';
 import { defaultMigrationsDirectory, runMigrations } from '../../functions/adapters/sql/run-migrations.js';
 import { splitSqlStatements } from '../../functions/adapters/sql/split-sql-statements.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../support/database/test-database.js';
 
 const dictionaryTables = [
   'vendors',

@@ -8,9 +8,10 @@ import { describe, expect, it } from 'vitest';
 import type { CampaignTerms } from '../../../functions/domain/campaigns/campaign-terms.js';
 import { rebuildTotals } from '../../../functions/use-cases/rebuild-totals.js';
 import type { SqlExecutor } from '../../../functions/ports/sql-executor.js';
-import { editCampaign } from '../../helpers/edit-campaign.js';
-import { seedOverride, seedProgram, type SeededProgram } from '../../helpers/seed.js';
-import { conversionOf, refund, sale, useHarness } from './attribute-conversions-fixture.js';
+import { editCampaign } from '../../support/fixtures/edit-campaign.js';
+import { seedOverride, seedProgram, type SeededProgram } from '../../support/fixtures/seed.js';
+import { conversionOf, useHarness } from '../../support/platform/attribute-conversions-harness.js';
+import { refund, sale } from '../../support/messages/conversions.js';
 
 async function enrollmentTotals(sql: SqlExecutor, partnerId: number, campaignId: number) {
   const { rows } = await sql.query<Record<string, unknown>>(

@@ -3,8 +3,9 @@ import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
 import { describe, expect, it } from 'vitest';
 import { notificationIdFor } from '../../../functions/domain/notifications/index.js';
 import { notificationMessageSchema } from '../../../functions/ports/notification-message.js';
-import { seedMilestone, seedOverride, seedProgram, seedReward, seedRule } from '../../helpers/seed.js';
-import { conversionOf, sale, useHarness } from './attribute-conversions-fixture.js';
+import { seedMilestone, seedOverride, seedProgram, seedReward, seedRule } from '../../support/fixtures/seed.js';
+import { conversionOf, useHarness } from '../../support/platform/attribute-conversions-harness.js';
+import { sale } from '../../support/messages/conversions.js';
 
 describe('attribute-conversions: commission precedence, fraud, idempotency', () => {
   const h = useHarness();

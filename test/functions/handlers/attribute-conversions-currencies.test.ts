@@ -7,9 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { runPayouts } from '../../../functions/use-cases/run-payouts.js';
 import { reconciliationMoney } from '../../../functions/repositories/reconciliation.js';
 import { partnerDashboard } from '../../../functions/repositories/enrollments.js';
-import { enrollPartner, seedCampaignVersion, seedPartner, seedProgram, seedVendor } from '../../helpers/seed.js';
-import { seedPaymentMethod } from '../../helpers/payout-fixtures.js';
-import { conversionOf, refund, sale, useHarness } from './attribute-conversions-fixture.js';
+import { enrollPartner, seedCampaignVersion, seedPartner, seedProgram, seedVendor } from '../../support/fixtures/seed.js';
+import { seedPaymentMethod } from '../../support/fixtures/payout-fixtures.js';
+import { conversionOf, useHarness } from '../../support/platform/attribute-conversions-harness.js';
+import { refund, sale } from '../../support/messages/conversions.js';
 
 describe('attribute-conversions: currencies', () => {
   const h = useHarness();
@@ -189,7 +190,7 @@ describe('attribute-conversions: currencies', () => {
     await runPayouts({ sql: h.sql, now: new Date('2024-04-01T12:00:00Z'), input: { start_date: '2024-03-01T00:00:00Z', end_date: '2024-04-01T00:00:00Z' } });
     // Corrupt the books: the EUR payout relabelled as dollars.
     await h.sql.query(`UPDATE payouts SET currency = 'USD' WHERE partner_id = :p::integer`, { p: partner.partnerId });
-    const { reconcileBooks } = await import('../../helpers/reconcile.js');
+    const { reconcileBooks } = await import('../../support/books/reconcile.js');
     const violations = await reconcileBooks(h.sql);
     expect(violations.filter((v) => v.partner_id === partner.partnerId).map((v) => v.kind)).toContain('payout_currency_mismatch');
     // Put it back so the suite's balance check holds.

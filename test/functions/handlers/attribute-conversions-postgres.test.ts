@@ -4,10 +4,11 @@
  * conversion, exact totals and one bonus. Skipped, visibly, when no PostgreSQL answers.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isPostgresReachable, postgresServerUrl } from '../../helpers/database.js';
-import { seedMilestone, seedProgram, seedReward } from '../../helpers/seed.js';
-import { sale, startHarness, type Harness } from './attribute-conversions-fixture.js';
-import { expectBalanced } from '../../helpers/reconcile.js';
+import { isPostgresReachable, postgresServerUrl } from '../../support/database/test-database.js';
+import { seedMilestone, seedProgram, seedReward } from '../../support/fixtures/seed.js';
+import { startHarness, type Harness } from '../../support/platform/attribute-conversions-harness.js';
+import { sale } from '../../support/messages/conversions.js';
+import { expectBalanced } from '../../support/books/reconcile.js';
 
 const reachable = await isPostgresReachable(postgresServerUrl);
 

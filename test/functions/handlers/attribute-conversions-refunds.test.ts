@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversionMessage, RefundMessage } from '../../../functions/ports/conversion-message.js';
-import { seedProgram, type SeededProgram } from '../../helpers/seed.js';
-import { cents, conversionOf, refund, sale, useHarness } from './attribute-conversions-fixture.js';
+import { seedProgram, type SeededProgram } from '../../support/fixtures/seed.js';
+import { cents, conversionOf, useHarness } from '../../support/platform/attribute-conversions-harness.js';
+import { refund, sale } from '../../support/messages/conversions.js';
 import { formatAmount, parseAmount } from '../../../functions/domain/money/currency.js';
 
 /** A NUMERIC(13,3) column's text as a USD amount ("6.670" -> "6.67"): these programs price in USD. */

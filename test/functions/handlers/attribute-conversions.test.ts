@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { seedProgram } from '../../helpers/seed.js';
-import { cents, conversionOf, sale, useHarness } from './attribute-conversions-fixture.js';
+import { seedProgram } from '../../support/fixtures/seed.js';
+import { cents, conversionOf, useHarness } from '../../support/platform/attribute-conversions-harness.js';
+import { sale } from '../../support/messages/conversions.js';
 
 describe('attribute-conversions: attribution into rows', () => {
   const h = useHarness();

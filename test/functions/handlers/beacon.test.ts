@@ -12,10 +12,11 @@ import { createBeacon } from '../../../functions/handlers/beacon.js';
 import { createHandler as createManagementApi } from '../../../functions/handlers/management-api.js';
 import type { PlatformDeps } from '../../../functions/platform/composition-root.js';
 import { conversionQueueMessageSchema } from '../../../functions/ports/conversion-message.js';
-import { buildApiEvent, createApiClient, type ApiClient } from '../../helpers/api-client.js';
-import { enrollPartner, seedCampaignVersion, seedPartner, type SeededEnrollment } from '../../helpers/seed.js';
-import { NOW, sale, startHarness, type Harness } from './attribute-conversions-fixture.js';
-import { adminToken, createVendor, type VendorHandle } from './api/fixtures.js';
+import { buildApiEvent, createApiClient, type ApiClient } from '../../support/platform/api-client.js';
+import { enrollPartner, seedCampaignVersion, seedPartner, type SeededEnrollment } from '../../support/fixtures/seed.js';
+import { NOW, startHarness, type Harness } from '../../support/platform/attribute-conversions-harness.js';
+import { sale } from '../../support/messages/conversions.js';
+import { adminToken, createVendor, type VendorHandle } from '../../support/platform/api-fixture.js';
 
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 const SHOP = 'https://shop.example.com';

@@ -1,5 +1,5 @@
 import { describe } from 'vitest';
-import { createTestDatabase, isPostgresReachable, postgresServerUrl } from '../../helpers/database.js';
+import { createTestDatabase, isPostgresReachable, postgresServerUrl } from '../../support/database/test-database.js';
 import { ingestClicksSuite } from '../domain/clicks/ingest-clicks-suite.js';
 
 // The same SQL on a real PostgreSQL 15 whenever one answers; reported as skipped when none does

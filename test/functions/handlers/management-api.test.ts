@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHandler, secretDepsFromEnv } from '../../../functions/handlers/management-api.js';
 import { platformConfigFromEnv } from '../../../functions/platform/composition-root.js';
 import { PayoutProviderError } from '../../../functions/ports/payout-provider.js';
-import { recording, replayFetch } from '../adapters/payments/replay-fetch.js';
+import { recording, replayFetch } from '../../support/stand-ins/replay-fetch.js';
 
 const secretsManager = mockClient(SecretsManagerClient);
 const stripeSecretId = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/affiliate/payouts/stripe-AbCdEf';

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { createHandler, deliveryDeadlineMs } from '../../../functions/handlers/notify-vendors.js';
 import { formatStandardWebhookSecret } from '../../../functions/domain/webhooks/index.js';
 import type { PlatformDeps } from '../../../functions/platform/composition-root.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
-import { recordingLogger, recordingMetrics } from '../../helpers/recording-telemetry.js';
+import { createTestDatabase, type TestDatabase } from '../../support/database/test-database.js';
+import { recordingLogger, recordingMetrics } from '../../support/fixtures/recording-telemetry.js';
 import { createRoleExecutor } from '../../../functions/adapters/sql/role-executor.js';
 import { functions as declaredFunctions, queues as declaredQueues } from '../../../lib/resources.js';
 

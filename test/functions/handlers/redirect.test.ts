@@ -25,7 +25,7 @@ import type { LinkItem } from '../../../functions/ports/link-store.js';
 import type { LogFields, Logger } from '../../../functions/ports/logger.js';
 import type { OriginVerifySecretVersions } from '../../../functions/ports/origin-verify-secrets.js';
 import type { VelocityLimits } from '../../../functions/domain/clicks/velocity-verdict.js';
-import { startLocalAws, type LocalAws } from '../adapters/aws/local-aws.js';
+import { startLocalAws, type LocalAws } from '../../support/stand-ins/local-aws.js';
 
 const baseEvent = JSON.parse(
   readFileSync(new URL('../../../events/clicks/apigw-v2-redirect-get.json', import.meta.url), 'utf8'),

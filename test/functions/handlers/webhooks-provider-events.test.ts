@@ -14,11 +14,11 @@ import { parseScaledDecimal } from '../../../functions/domain/money/index.js';
 import type { PlatformDeps } from '../../../functions/platform/composition-root.js';
 import { conversionQueueMessageSchema, type ConversionQueueMessage } from '../../../functions/ports/conversion-message.js';
 import { insertIntegration } from '../../../functions/repositories/integrations.js';
-import { buildApiEvent } from '../../helpers/api-client.js';
-import { expectBalanced } from '../../helpers/reconcile.js';
-import { seedProgram, type SeededProgram } from '../../helpers/seed.js';
+import { buildApiEvent } from '../../support/platform/api-client.js';
+import { expectBalanced } from '../../support/books/reconcile.js';
+import { seedProgram, type SeededProgram } from '../../support/fixtures/seed.js';
 import { checkoutSession, disputeObject, refundedCharge, refundObject, stripeEvent } from '../../../events/stripe/stripe-events.js';
-import { conversionOf, startHarness, type Harness } from './attribute-conversions-fixture.js';
+import { conversionOf, startHarness, type Harness } from '../../support/platform/attribute-conversions-harness.js';
 
 const stripe = new Stripe('sk_test_not_used');
 const stripeSecret = 'whsec_provider_events_0123456789';

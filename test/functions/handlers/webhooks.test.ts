@@ -8,9 +8,9 @@ import { createHandler } from '../../../functions/handlers/webhooks.js';
 import { conversionReceiptId } from '../../../functions/domain/integrations/index.js';
 import type { PlatformDeps } from '../../../functions/platform/composition-root.js';
 import { insertIntegration, insertMapping } from '../../../functions/repositories/integrations.js';
-import { buildApiEvent } from '../../helpers/api-client.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
-import { startLocalSqs, type LocalSqs } from './local-sqs.js';
+import { buildApiEvent } from '../../support/platform/api-client.js';
+import { createTestDatabase, type TestDatabase } from '../../support/database/test-database.js';
+import { startLocalSqs, type LocalSqs } from '../../support/stand-ins/local-aws.js';
 import { createRoleExecutor } from '../../../functions/adapters/sql/role-executor.js';
 import { functions as declaredFunctions } from '../../../lib/resources.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { platformConfigFromEnv, sqlExecutorFromEnv } from '../../../functions/platform/composition-root.js';
-import { createTestDatabase, isPostgresReachable, postgresServerUrl } from '../../helpers/database.js';
+import { createTestDatabase, isPostgresReachable, postgresServerUrl } from '../../support/database/test-database.js';
 
 const serverUrl = process.env.TEST_POSTGRES_URL ?? postgresServerUrl;
 const postgresReachable = await isPostgresReachable(serverUrl);

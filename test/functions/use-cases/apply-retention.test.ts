@@ -6,10 +6,10 @@ import { applyRetention, retentionCutoffs } from '../../../functions/use-cases/a
 import { defaultRetentionConfig } from '../../../functions/platform/retention-config.js';
 import type { PlatformDeps } from '../../../functions/platform/composition-root.js';
 import type { SqlParamValue } from '../../../functions/ports/sql-executor.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
-import { seedProgram, type SeededProgram } from '../../helpers/seed.js';
-import { seedPayableConversion, seedPaymentMethod } from '../../helpers/payout-fixtures.js';
-import { expectBalanced } from '../../helpers/reconcile.js';
+import { createTestDatabase, type TestDatabase } from '../../support/database/test-database.js';
+import { seedProgram, type SeededProgram } from '../../support/fixtures/seed.js';
+import { seedPayableConversion, seedPaymentMethod } from '../../support/fixtures/payout-fixtures.js';
+import { expectBalanced } from '../../support/books/reconcile.js';
 
 let db: TestDatabase;
 let program: SeededProgram;

@@ -4,11 +4,11 @@
  * the vendor's approve/reject routes with their valid and invalid transitions.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, createApiFixture, createPartner, createVendor, type ApiFixture, type VendorHandle } from '../handlers/api/fixtures.js';
-import { startLocalSqs, type LocalSqs } from '../handlers/local-sqs.js';
-import { seedCampaignVersion } from '../../helpers/seed.js';
-import { seedPayableConversion } from '../../helpers/payout-fixtures.js';
-import { expectBalanced } from '../../helpers/reconcile.js';
+import { adminToken, createApiFixture, createPartner, createVendor, type ApiFixture, type VendorHandle } from '../../support/platform/api-fixture.js';
+import { startLocalSqs, type LocalSqs } from '../../support/stand-ins/local-aws.js';
+import { seedCampaignVersion } from '../../support/fixtures/seed.js';
+import { seedPayableConversion } from '../../support/fixtures/payout-fixtures.js';
+import { expectBalanced } from '../../support/books/reconcile.js';
 
 let fx: ApiFixture;
 let queue: LocalSqs;

@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encryptPaymentMethods } from '../../../functions/use-cases/encrypt-payment-methods.js';
 import type { SealedRecord } from '../../../functions/ports/payment-data-cipher.js';
-import { seedPaymentMethod } from '../../helpers/payout-fixtures.js';
-import { adminToken, auditRows, createApiFixture, createPartner, type ApiFixture } from '../handlers/api/fixtures.js';
+import { seedPaymentMethod } from '../../support/fixtures/payout-fixtures.js';
+import { adminToken, auditRows, createApiFixture, createPartner, type ApiFixture } from '../../support/platform/api-fixture.js';
 
 let f: ApiFixture;
 beforeAll(async () => {

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../../functions/domain/audit/actor.js';
 import { ValidationError } from '../../../functions/domain/errors.js';
 import { erasePerson, erasureSubjectOf } from '../../../functions/use-cases/erase-person.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
-import { recordingLogger } from '../../helpers/recording-telemetry.js';
+import { createTestDatabase, type TestDatabase } from '../../support/database/test-database.js';
+import { recordingLogger } from '../../support/fixtures/recording-telemetry.js';
 
 let db: TestDatabase;
 

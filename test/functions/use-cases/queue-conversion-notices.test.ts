@@ -11,10 +11,10 @@ import type { NotificationMessage } from '../../../functions/ports/notification-
 import type { NotificationQueue } from '../../../functions/ports/notification-queue.js';
 import { queueConversionNotices } from '../../../functions/use-cases/queue-conversion-notices.js';
 import { reviewConversion } from '../../../functions/use-cases/review-conversion.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
-import { seedPayableConversion } from '../../helpers/payout-fixtures.js';
-import { recordingLogger } from '../../helpers/recording-telemetry.js';
-import { seedCampaignVersion, seedPartner, seedVendor } from '../../helpers/seed.js';
+import { createTestDatabase, type TestDatabase } from '../../support/database/test-database.js';
+import { seedPayableConversion } from '../../support/fixtures/payout-fixtures.js';
+import { recordingLogger } from '../../support/fixtures/recording-telemetry.js';
+import { seedCampaignVersion, seedPartner, seedVendor } from '../../support/fixtures/seed.js';
 
 let db: TestDatabase;
 let vendorId: number;

@@ -9,9 +9,10 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuildTotals } from '../../../functions/use-cases/rebuild-totals.js';
 import type { SqlExecutor } from '../../../functions/ports/sql-executor.js';
-import { editCampaign } from '../../helpers/edit-campaign.js';
-import { seedProgram } from '../../helpers/seed.js';
-import { refund, sale, startHarness, type Harness } from '../handlers/attribute-conversions-fixture.js';
+import { editCampaign } from '../../support/fixtures/edit-campaign.js';
+import { seedProgram } from '../../support/fixtures/seed.js';
+import { startHarness, type Harness } from '../../support/platform/attribute-conversions-harness.js';
+import { refund, sale } from '../../support/messages/conversions.js';
 
 type Step =
   | { kind: 'click'; partner: number; newVisitor: boolean }

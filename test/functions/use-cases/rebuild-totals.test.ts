@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScheduledJob } from '../../../functions/handlers/scheduled-job-deps.js';
 import type { PlatformDeps } from '../../../functions/platform/composition-root.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
-import { seedProgram, type SeededProgram } from '../../helpers/seed.js';
-import { seedPayableConversion } from '../../helpers/payout-fixtures.js';
+import { createTestDatabase, type TestDatabase } from '../../support/database/test-database.js';
+import { seedProgram, type SeededProgram } from '../../support/fixtures/seed.js';
+import { seedPayableConversion } from '../../support/fixtures/payout-fixtures.js';
 
 let db: TestDatabase;
 let program: SeededProgram;

@@ -11,9 +11,10 @@ import type { ConversionMessage } from '../../../functions/ports/conversion-mess
 import { notificationMessageSchema } from '../../../functions/ports/notification-message.js';
 import { applyRefund } from '../../../functions/use-cases/apply-refund.js';
 import { recordConversion } from '../../../functions/use-cases/record-conversion.js';
-import { recordingLogger, recordingMetrics } from '../../helpers/recording-telemetry.js';
-import { seedProgram } from '../../helpers/seed.js';
-import { NOW, refund, sale, useHarness } from '../handlers/attribute-conversions-fixture.js';
+import { recordingLogger, recordingMetrics } from '../../support/fixtures/recording-telemetry.js';
+import { seedProgram } from '../../support/fixtures/seed.js';
+import { NOW, useHarness } from '../../support/platform/attribute-conversions-harness.js';
+import { refund, sale } from '../../support/messages/conversions.js';
 
 describe('recordConversion and applyRefund', () => {
   const h = useHarness();

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRoleExecutor } from '../../../functions/adapters/sql/role-executor.js';
 import { applyRetention } from '../../../functions/use-cases/apply-retention.js';
 import { databaseJobRoles } from '../../../lib/resources.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
-import { seedProgram, type SeededProgram } from '../../helpers/seed.js';
+import { createTestDatabase, type TestDatabase } from '../../support/database/test-database.js';
+import { seedProgram, type SeededProgram } from '../../support/fixtures/seed.js';
 
 let db: TestDatabase;
 let program: SeededProgram;

@@ -2,11 +2,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../functions/domain/errors.js';
 import { runPayouts } from '../../../functions/use-cases/run-payouts.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
-import { seedPayableConversion, seedPaymentMethod } from '../../helpers/payout-fixtures.js';
-import { expectBalanced } from '../../helpers/reconcile.js';
-import { seedCampaignVersion, seedPartner, seedVendor } from '../../helpers/seed.js';
-import { recordingLogger, recordingMetrics } from '../../helpers/recording-telemetry.js';
+import { createTestDatabase, type TestDatabase } from '../../support/database/test-database.js';
+import { seedPayableConversion, seedPaymentMethod } from '../../support/fixtures/payout-fixtures.js';
+import { expectBalanced } from '../../support/books/reconcile.js';
+import { seedCampaignVersion, seedPartner, seedVendor } from '../../support/fixtures/seed.js';
+import { recordingLogger, recordingMetrics } from '../../support/fixtures/recording-telemetry.js';
 
 let db: TestDatabase;
 const now = new Date('2026-03-01T12:00:00.000Z');

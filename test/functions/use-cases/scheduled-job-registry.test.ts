@@ -4,8 +4,8 @@ import { databaseJobRoles } from '../../../lib/resources.js';
 import { createRoleExecutor } from '../../../functions/adapters/sql/role-executor.js';
 import { NotFoundError } from '../../../functions/domain/errors.js';
 import { jobs, runJob, type ScheduledJobDeps } from '../../../functions/use-cases/scheduled-job-registry.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
-import { recordingLogger } from '../../helpers/recording-telemetry.js';
+import { createTestDatabase, type TestDatabase } from '../../support/database/test-database.js';
+import { recordingLogger } from '../../support/fixtures/recording-telemetry.js';
 
 let db: TestDatabase;
 const roles: string[] = [];

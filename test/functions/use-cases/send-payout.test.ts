@@ -12,12 +12,12 @@ import { confirmPayout } from '../../../functions/use-cases/confirm-payout.js';
 import { failPayout } from '../../../functions/use-cases/fail-payout.js';
 import { runPayouts } from '../../../functions/use-cases/run-payouts.js';
 import { sendPayout } from '../../../functions/use-cases/send-payout.js';
-import { recording, replayFetch, type Step } from '../adapters/payments/replay-fetch.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
-import { seedPayableConversion, seedPaymentMethod, stripeTransferRecording } from '../../helpers/payout-fixtures.js';
-import { expectBalanced } from '../../helpers/reconcile.js';
-import { seedCampaignVersion, seedPartner, seedVendor } from '../../helpers/seed.js';
-import { recordingLogger, recordingMetrics } from '../../helpers/recording-telemetry.js';
+import { recording, replayFetch, type Step } from '../../support/stand-ins/replay-fetch.js';
+import { createTestDatabase, type TestDatabase } from '../../support/database/test-database.js';
+import { seedPayableConversion, seedPaymentMethod, stripeTransferRecording } from '../../support/fixtures/payout-fixtures.js';
+import { expectBalanced } from '../../support/books/reconcile.js';
+import { seedCampaignVersion, seedPartner, seedVendor } from '../../support/fixtures/seed.js';
+import { recordingLogger, recordingMetrics } from '../../support/fixtures/recording-telemetry.js';
 
 let db: TestDatabase;
 let fake = replayFetch([]);

@@ -5,7 +5,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
 import { queues, tables } from '../../../lib/resources.js';
 import { NodeFunction, tableActions } from '../../../lib/constructs/node-function.js';
-import { grants, statementsOfRole } from '../stacks/platform-fixture.js';
+import { grants, statementsOfRole } from '../../support/fixtures/cdk-platform.js';
 
 // Any handler that exists will do: this one belongs to the infrastructure itself.
 const entry = 'functions/handlers/migrate-on-deploy.ts';

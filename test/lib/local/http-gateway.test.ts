@@ -6,6 +6,7 @@ import { createRedirect } from '../../../functions/handlers/redirect.js';
 import { createHttpGateway, FunctionUnavailableError, type HttpGateway } from '../../../lib/local/http-gateway.js';
 import { silentLog } from '../../../lib/local/local-log.js';
 import { routes, type FunctionName } from '../../../lib/resources.js';
+import { linkItem } from '../../support/fixtures/link-item.js';
 
 type Responder = (event: APIGatewayProxyEventV2) => Promise<unknown>;
 
@@ -165,23 +166,7 @@ describe('http gateway with the real redirect: a spoofed viewer header without t
   const browser = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15';
   const queue = createInMemoryClickQueue();
   const redirect = createRedirect({
-    links: createInMemoryLinkStore([
-      {
-        short_code: 'viewer',
-        partner_link_id: 1,
-        campaign_partner_id: 2,
-        partner_id: 3,
-        vendor_id: 4,
-        campaign_id: 5,
-        campaign_version_id: 6,
-        destination_url: 'https://shop.example.com/',
-        utm_params: {},
-        custom_params: {},
-        cookie_duration_days: 30,
-        status: 'active',
-        updated_at: '2024-03-01T00:00:00.000Z',
-      },
-    ]),
+    links: createInMemoryLinkStore([linkItem({ short_code: 'viewer' })]),
     clicks: createInMemoryClickStore(),
     queue,
     config: { publicBaseUrl: 'http://127.0.0.1:3000', repeatClickWindowSeconds: 0 },

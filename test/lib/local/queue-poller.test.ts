@@ -1,27 +1,21 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { createSqsServer } from 'local-aws-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createIngestClicks } from '../../../functions/handlers/ingest-clicks.js';
 import { ensureQueues } from '../../../lib/local/ensure-queues.js';
 import { silentLog } from '../../../lib/local/local-log.js';
 import { createQueuePoller, deadLetterReasonAttribute, type QueuePoller } from '../../../lib/local/queue-poller.js';
 import type { QueueDeclaration } from '../../../lib/resources.js';
+import { startLocalAws, type LocalAws } from '../../support/stand-ins/local-aws.js';
 
-let server: Server;
+let aws: LocalAws;
 let sqs: SQSClient;
 const running: QueuePoller[] = [];
 
 beforeAll(async () => {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  server = await createSqsServer({ port: 0, hostname: '127.0.0.1', emulateQueueCreationLifecycle: false });
-  sqs = new SQSClient({
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  aws = await startLocalAws({ tables: false, queues: [] });
+  sqs = aws.sqs;
 });
 
 afterEach(async () => {
@@ -29,9 +23,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  sqs.destroy();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await aws.close();
 });
 
 /** Retries are what these tests are about: no batching window keeps them quick. */

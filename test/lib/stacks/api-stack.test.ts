@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { envVars, routes, tables, queues, functions } from '../../../lib/resources.js';
-import { functionNamed, grants, statementsOfRole, synthPlatform } from './platform-fixture.js';
+import { functionNamed, grants, statementsOfRole, synthPlatform } from '../../support/fixtures/cdk-platform.js';
 
 const { config, templates } = synthPlatform();
 const api = templates.api;

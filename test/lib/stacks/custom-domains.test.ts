@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { synthPlatform, type CfnJson } from './platform-fixture.js';
+import { synthPlatform, type CfnJson } from '../../support/fixtures/cdk-platform.js';
 
 // One synthesis with every optional domain setting, for the edge and API stacks.
 const { templates } = synthPlatform({

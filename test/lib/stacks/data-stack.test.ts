@@ -5,7 +5,7 @@ import { functions, queues, tables, visibilityTimeoutSeconds, type QueueName, ty
 import { databaseLoginRoles, databaseRoleSecretId } from '../../../lib/stacks/data-stack.js';
 import { repositoryRoot } from '../../../lib/constructs/node-function.js';
 import { schemaHash } from '../../../lib/constructs/schema-migrations.js';
-import { grants, statementsOfRole, synthPlatform } from './platform-fixture.js';
+import { grants, statementsOfRole, synthPlatform } from '../../support/fixtures/cdk-platform.js';
 
 const { config, templates, stacks } = synthPlatform();
 const data = templates.data;

@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../../lib/resources.js';
 import { pathPattern, redirectForwarded } from '../../../lib/stacks/edge-stack.js';
-import { synthPlatform, type CfnJson } from './platform-fixture.js';
+import { synthPlatform, type CfnJson } from '../../support/fixtures/cdk-platform.js';
 
 const cachingDisabled = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const allViewerExceptHost = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';

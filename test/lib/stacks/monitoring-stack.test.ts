@@ -5,7 +5,7 @@ import { retryDelaySeconds } from '../../../functions/domain/notifications/index
 import { functions, queues, schedules, tables, visibilityTimeoutSeconds, type QueueName, type TableName } from '../../../lib/resources.js';
 import { oldestMessageAlarmSeconds } from '../../../lib/stacks/monitoring-stack.js';
 import { businessMetricNames } from '../../../functions/ports/business-metrics.js';
-import { synthPlatform, type CfnJson } from './platform-fixture.js';
+import { synthPlatform, type CfnJson } from '../../support/fixtures/cdk-platform.js';
 
 const { config, templates } = synthPlatform();
 const monitoring = templates.monitoring;

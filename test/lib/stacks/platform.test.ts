@@ -12,7 +12,7 @@ import { repositoryRoot, tableActions } from '../../../lib/constructs/node-funct
 import { loadStageConfig, StageConfigError } from '../../../lib/stage-config.js';
 import { databaseRoleSecretId } from '../../../lib/stacks/data-stack.js';
 import { scheduledFunctionNames } from '../../../lib/stacks/workers-stack.js';
-import { cdkContext, functionNamed, grants, statementsOfRole, synthPlatform } from './platform-fixture.js';
+import { cdkContext, functionNamed, grants, statementsOfRole, synthPlatform } from '../../support/fixtures/cdk-platform.js';
 
 const { app, config, stacks, templates } = synthPlatform();
 const allTemplates = Object.values(templates);

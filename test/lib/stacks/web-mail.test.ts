@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { envVars } from '../../../lib/resources.js';
 import { loadStageConfig } from '../../../lib/stage-config.js';
-import { cdkContext, functionNamed, grants, statementsOfRole, synthPlatform } from './platform-fixture.js';
+import { cdkContext, functionNamed, grants, statementsOfRole, synthPlatform } from '../../support/fixtures/cdk-platform.js';
 
 describe('web app mail (SES) and sign-in settings', () => {
   const { config, templates } = synthPlatform({ mailDomain: 'mail.example.com', operatorEmails: 'ops@example.com,cto@example.com', appBaseUrl: 'https://app.example.com' });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { functions, queues, retentionEnvVars, schedules, visibilityTimeoutSeconds, type QueueName } from '../../../lib/resources.js';
 import { retentionConfigFromEnv } from '../../../functions/platform/retention-config.js';
 import { consumerMaxConcurrency } from '../../../lib/stacks/workers-stack.js';
-import { functionNamed, grants, statementsOfRole, synthPlatform } from './platform-fixture.js';
+import { functionNamed, grants, statementsOfRole, synthPlatform } from '../../support/fixtures/cdk-platform.js';
 
 const { config, templates } = synthPlatform({
   payoutSchedule: 'cron(0 7 15 * ? *)',

@@ -9,7 +9,7 @@ import { ledgerRowsFromRecords } from './ledger-rows-from-records.js';
 import { reconcile } from './reconcile.js';
 import { selectPayableCredits } from './select-payable-credits.js';
 import type { SqlExecutor } from '../../../functions/ports/sql-executor.js';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../database/test-database.js';
 import { A, B, balancedLedger } from './ledger-fixture.js';
 
 let db: TestDatabase;

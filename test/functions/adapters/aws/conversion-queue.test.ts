@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSqsConversionQueue, ConversionQueueSendError } from '../../../../functions/adapters/aws/conversion-queue.js';
 import type { RefundMessage } from '../../../../functions/ports/conversion-message.js';
-import { startLocalSqs, type LocalSqs } from '../../handlers/local-sqs.js';
+import { startLocalSqs, type LocalSqs } from '../../../support/stand-ins/local-aws.js';
 
 let sqs: LocalSqs;
 beforeAll(async () => {

@@ -5,25 +5,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbClickStore } from '../../../../functions/adapters/aws/dynamodb-click-store.js';
 import { createDynamoDbLinkStore } from '../../../../functions/adapters/aws/dynamodb-link-store.js';
-import type { LinkItem } from '../../../../functions/ports/link-store.js';
-import { clickOn } from '../../domain/clicks/fixtures.js';
-import { startLocalAws, type LocalAws } from './local-aws.js';
+import { clickOn } from '../../../support/messages/clicks.js';
+import { linkItem } from '../../../support/fixtures/link-item.js';
+import { startLocalAws, type LocalAws } from '../../../support/stand-ins/local-aws.js';
 
-const link: LinkItem = {
-  short_code: 'store1',
-  partner_link_id: 1,
-  campaign_partner_id: 2,
-  partner_id: 3,
-  vendor_id: 4,
-  campaign_id: 5,
-  campaign_version_id: 6,
-  destination_url: 'https://shop.example.com/',
-  utm_params: { utm_source: 'x' },
-  custom_params: {},
-  cookie_duration_days: 30,
-  status: 'active',
-  updated_at: '2024-03-01T00:00:00.000Z',
-};
+const link = linkItem({ short_code: 'store1', utm_params: { utm_source: 'x' } });
 
 let aws: LocalAws;
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbRequestRateCounter } from '../../../../functions/adapters/aws/dynamodb-request-rate-counter.js';
-import { startLocalAws, type LocalAws } from './local-aws.js';
+import { startLocalAws, type LocalAws } from '../../../support/stand-ins/local-aws.js';
 
 let aws: LocalAws;
 

@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { noPreviousVersion, secretVersionResponse } from './secrets-manager-responses.js';
+import { noPreviousVersion, secretVersionResponse } from '../../../support/fixtures/secrets-manager-responses.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPowertoolsSecretReader } from '../../../../functions/adapters/aws/powertools-secret-reader.js';
 

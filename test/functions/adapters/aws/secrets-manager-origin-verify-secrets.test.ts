@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { noPreviousVersion, secretVersionResponse } from './secrets-manager-responses.js';
+import { noPreviousVersion, secretVersionResponse } from '../../../support/fixtures/secrets-manager-responses.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSecretsManagerOriginVerifySecrets } from '../../../../functions/adapters/aws/secrets-manager-origin-verify-secrets.js';
 

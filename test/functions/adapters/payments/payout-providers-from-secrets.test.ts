@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createPowertoolsSecretReader } from '../../../../functions/adapters/aws/powertools-secret-reader.js';
 import { payoutProvidersFromSecrets } from '../../../../functions/adapters/payments/payout-providers-from-secrets.js';
 import { PayoutProviderError, type PayoutSendRequest } from '../../../../functions/ports/payout-provider.js';
-import { recording, replayFetch } from './replay-fetch.js';
+import { recording, replayFetch } from '../../../support/stand-ins/replay-fetch.js';
 
 const secretsManager = mockClient(SecretsManagerClient);
 const stripeSecretId = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/affiliate/payouts/stripe-AbCdEf';

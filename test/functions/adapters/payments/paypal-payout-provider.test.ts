@@ -2,9 +2,9 @@
 import { describe, expect, it, test } from 'vitest';
 import fc from 'fast-check';
 import { PayPalPayoutProvider } from '../../../../functions/adapters/payments/paypal-payout-provider.js';
-import { PayoutProviderError, type PayoutSendRequest } from '../../../../functions/ports/payout-provider.js';
+import type { PayoutSendRequest } from '../../../../functions/ports/payout-provider.js';
 import { payoutIdempotencyKey } from '../../../../functions/domain/payouts/payout-idempotency-key.js';
-import { recording, replayFetch, type RecordedRequest, type Step } from './replay-fetch.js';
+import { recording, payoutRejection, replayFetch, type RecordedRequest, type Step } from '../../../support/stand-ins/replay-fetch.js';
 
 const BASE = 'https://paypal.test';
 
@@ -37,14 +37,6 @@ const json = (request: RecordedRequest): unknown => JSON.parse(request.body);
 const payoutPosts = (requests: RecordedRequest[]) =>
   requests.filter((r) => r.method === 'POST' && r.path === '/v1/payments/payouts');
 
-async function rejection(promise: Promise<unknown>): Promise<PayoutProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PayoutProviderError);
-  return error as PayoutProviderError;
-}
 
 describe('PayPalPayoutProvider', () => {
   it('gets a client-credentials token, then creates a one-item batch keyed by the payout', async () => {
@@ -127,7 +119,7 @@ describe('PayPalPayoutProvider', () => {
   it('INSUFFICIENT_FUNDS is a definitive failure: not retried, nothing paid', async () => {
     const { paypal, requests, problems } = provider([recording('paypal-token'), recording('paypal-payout-insufficient-funds')]);
 
-    const error = await rejection(paypal.send(payout43));
+    const error = await payoutRejection(paypal.send(payout43));
 
     expect(error).toMatchObject({
       provider: 'paypal',
@@ -144,7 +136,7 @@ describe('PayPalPayoutProvider', () => {
   it('a batch DENIED at preliminary checks is a definitive failure', async () => {
     const { paypal } = provider([recording('paypal-token'), recording('paypal-payout-denied')]);
 
-    const error = await rejection(paypal.send(payout43));
+    const error = await payoutRejection(paypal.send(payout43));
 
     expect(error).toMatchObject({ reason: 'rejected', retryable: false, outcome: 'not_paid' });
   });
@@ -153,7 +145,7 @@ describe('PayPalPayoutProvider', () => {
     const { paypal } = provider([recording('paypal-token'), recording('paypal-payout-created')]);
     const result = await paypal.send(payout43);
     const failing = provider([recording('paypal-token'), recording('paypal-payout-insufficient-funds')]);
-    const error = await rejection(failing.paypal.send(payout43));
+    const error = await payoutRejection(failing.paypal.send(payout43));
 
     const reported = JSON.stringify([result, error.message, error.providerResponse]);
     expect(reported).not.toContain('client-secret');
@@ -163,7 +155,7 @@ describe('PayPalPayoutProvider', () => {
   it('refused client credentials fail at once without retrying', async () => {
     const { paypal, requests } = provider([recording('paypal-token-invalid-client')]);
 
-    const error = await rejection(paypal.send(payout43));
+    const error = await payoutRejection(paypal.send(payout43));
 
     expect(error).toMatchObject({ reason: 'authentication', retryable: false, httpStatus: 401 });
     expect(requests).toHaveLength(1);
@@ -241,7 +233,7 @@ describe('PayPalPayoutProvider', () => {
       recording('paypal-payout-batch-success'), // $12.30
     ]);
 
-    const error = await rejection(paypal.send({ ...payout43, amountCents: 5000n }));
+    const error = await payoutRejection(paypal.send({ ...payout43, amountCents: 5000n }));
 
     expect(error).toMatchObject({ reason: 'idempotency_conflict', retryable: false, outcome: 'unknown' });
   });
@@ -263,7 +255,7 @@ describe('PayPalPayoutProvider', () => {
       { retries: 1 },
     );
 
-    const error = await rejection(paypal.send(payout43));
+    const error = await payoutRejection(paypal.send(payout43));
 
     expect(error).toMatchObject({ reason: 'provider_unavailable', retryable: true, outcome: 'unknown', httpStatus: 500 });
     expect(payoutPosts(requests)).toHaveLength(2);
@@ -286,7 +278,7 @@ describe('PayPalPayoutProvider', () => {
   it('getStatus reports a returned item as a definitive failure', async () => {
     const { paypal } = provider([recording('paypal-token'), recording('paypal-payout-batch-returned')]);
 
-    const error = await rejection(paypal.getStatus({ payoutId: 43, providerTransactionId: '5UXD2E8A7EBQJ' }));
+    const error = await payoutRejection(paypal.getStatus({ payoutId: 43, providerTransactionId: '5UXD2E8A7EBQJ' }));
 
     expect(error).toMatchObject({ reason: 'rejected', retryable: false, outcome: 'not_paid' });
   });
@@ -340,7 +332,7 @@ describe('PayPalPayoutProvider: the payout currency\'s decimals (docs/money.md)'
 
   it('refuses 123.45 forints (PayPal has no fillér) without calling PayPal', async () => {
     const { paypal, requests } = provider([]);
-    const error = await rejection(paypal.send({ ...payout43, amountCents: 12345n, currency: 'HUF' }));
+    const error = await payoutRejection(paypal.send({ ...payout43, amountCents: 12345n, currency: 'HUF' }));
     expect(error).toMatchObject({ provider: 'paypal', reason: 'invalid_request', retryable: false, outcome: 'not_paid' });
     expect(requests).toHaveLength(0);
   });

@@ -2,12 +2,12 @@
 import { describe, expect, it, test } from 'vitest';
 import fc from 'fast-check';
 import { StripePayoutProvider } from '../../../../functions/adapters/payments/stripe-payout-provider.js';
-import { PayoutProviderError, type PayoutSendRequest } from '../../../../functions/ports/payout-provider.js';
+import type { PayoutSendRequest } from '../../../../functions/ports/payout-provider.js';
 import {
   nextIdempotencyGeneration,
   payoutIdempotencyKey,
 } from '../../../../functions/domain/payouts/payout-idempotency-key.js';
-import { formBody, recording, replayFetch, type Step } from './replay-fetch.js';
+import { formBody, recording, payoutRejection, replayFetch, type Step } from '../../../support/stand-ins/replay-fetch.js';
 
 const BASE = 'https://stripe.test';
 
@@ -34,14 +34,6 @@ function provider(script: Step[], overrides: { retries?: number; timeoutMs?: num
   return { stripe, ...replay };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<PayoutProviderError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(PayoutProviderError);
-  return error as PayoutProviderError;
-}
 
 describe('StripePayoutProvider', () => {
   it('creates one Connect transfer in cents to the partner account, keyed by the payout', async () => {
@@ -81,7 +73,7 @@ describe('StripePayoutProvider', () => {
   ] as const)('%s is a definitive failure: %s, not retried, nothing paid', async (name, reason, httpStatus) => {
     const { stripe, requests, problems } = provider([recording(name)]);
 
-    const error = await rejection(stripe.send(payout42));
+    const error = await payoutRejection(stripe.send(payout42));
 
     expect(error).toMatchObject({ provider: 'stripe', reason, retryable: false, outcome: 'not_paid', httpStatus });
     expect(error.providerResponse).toEqual(recording(name).response.body);
@@ -92,7 +84,7 @@ describe('StripePayoutProvider', () => {
   it('never puts the secret key in what it reports', async () => {
     const { stripe } = provider([recording('stripe-authentication-error')]);
 
-    const error = await rejection(stripe.send(payout42));
+    const error = await payoutRejection(stripe.send(payout42));
 
     expect(JSON.stringify({ message: error.message, response: error.providerResponse })).not.toContain('sk_test_recorded');
   });
@@ -132,7 +124,7 @@ describe('StripePayoutProvider', () => {
     };
     const { stripe, requests } = provider([badGateway, badGateway], { retries: 1 });
 
-    const error = await rejection(stripe.send(payout42));
+    const error = await payoutRejection(stripe.send(payout42));
 
     expect(error).toMatchObject({ reason: 'provider_unavailable', retryable: true, outcome: 'unknown', httpStatus: 502 });
     expect(error.providerResponse).toBe('<html><body>502 Bad Gateway</body></html>');
@@ -149,7 +141,7 @@ describe('StripePayoutProvider', () => {
   it('stops when Stripe says Stripe-Should-Retry: false, and reports the outcome as unknown', async () => {
     const { stripe, requests } = provider([recording('stripe-server-error-do-not-retry')]);
 
-    const error = await rejection(stripe.send(payout42));
+    const error = await payoutRejection(stripe.send(payout42));
 
     // Unknown: the payout must be retried later with the SAME key, never re-issued with a new one.
     expect(error).toMatchObject({ reason: 'provider_unavailable', retryable: false, outcome: 'unknown', httpStatus: 500 });
@@ -162,7 +154,7 @@ describe('StripePayoutProvider', () => {
       { retries: 2 },
     );
 
-    const error = await rejection(stripe.send(payout42));
+    const error = await payoutRejection(stripe.send(payout42));
 
     expect(error).toMatchObject({ reason: 'provider_unavailable', retryable: true, outcome: 'unknown' });
     expect(requests).toHaveLength(3);
@@ -200,9 +192,9 @@ describe('StripePayoutProvider', () => {
     let generation = 0;
     const run = () => stripe.send({ ...payout42, idempotencyKey: payoutIdempotencyKey({ payoutId: 42, generation }), mayHaveBeenSent: false });
 
-    const unknown = await rejection(run());
+    const unknown = await payoutRejection(run());
     generation = nextIdempotencyGeneration({ generation, lastOutcome: unknown.outcome });
-    const refused = await rejection(run());
+    const refused = await payoutRejection(run());
     generation = nextIdempotencyGeneration({ generation, lastOutcome: refused.outcome });
     const paid = await run();
 
@@ -241,7 +233,7 @@ describe('StripePayoutProvider', () => {
     // e.g. a test database reset to payout id 1 sharing the Stripe account with another stack
     const { stripe } = provider([recording('stripe-transfer-replayed')]);
 
-    const error = await rejection(stripe.send({ ...payout42, ...change }));
+    const error = await payoutRejection(stripe.send({ ...payout42, ...change }));
 
     expect(error).toMatchObject({ reason: 'idempotency_conflict', retryable: false, outcome: 'unknown' });
   });
@@ -259,7 +251,7 @@ describe('StripePayoutProvider', () => {
     garbled.response.body = '<html>gateway</html>';
     const { stripe, requests } = provider([garbled]);
 
-    const error = await rejection(stripe.send(payout42));
+    const error = await payoutRejection(stripe.send(payout42));
 
     expect(error).toMatchObject({ reason: 'invalid_response', retryable: false, outcome: 'unknown' });
     expect(requests).toHaveLength(1);
@@ -273,7 +265,7 @@ describe('StripePayoutProvider', () => {
   ] as const)('refuses %s before calling Stripe', async (_label, request, reason) => {
     const { stripe, requests } = provider([]);
 
-    const error = await rejection(stripe.send(request));
+    const error = await payoutRejection(stripe.send(request));
 
     expect(error).toMatchObject({ reason, retryable: false, outcome: 'not_paid' });
     expect(requests).toHaveLength(0);
@@ -328,7 +320,7 @@ describe('StripePayoutProvider: the payout currency in Stripe\'s own minor unit 
 
   it('refuses an amount Stripe\'s unit cannot hold (123.45 ariary) without calling Stripe', async () => {
     const { stripe, requests } = provider([]);
-    const error = await rejection(stripe.send({ ...payout42, amountCents: 12345n, currency: 'MGA' }));
+    const error = await payoutRejection(stripe.send({ ...payout42, amountCents: 12345n, currency: 'MGA' }));
     expect(error).toMatchObject({ provider: 'stripe', reason: 'invalid_request', retryable: false, outcome: 'not_paid' });
     expect(requests).toHaveLength(0);
   });

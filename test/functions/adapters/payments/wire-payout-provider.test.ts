@@ -2,7 +2,7 @@ import { describe, expect, it, test } from 'vitest';
 import { WirePayoutProvider } from '../../../../functions/adapters/payments/wire-payout-provider.js';
 import { createPayoutProviders } from '../../../../functions/adapters/payments/create-payout-providers.js';
 import type { PayoutSendRequest } from '../../../../functions/ports/payout-provider.js';
-import { replayFetch } from './replay-fetch.js';
+import { replayFetch } from '../../../support/stand-ins/replay-fetch.js';
 
 const payout44: PayoutSendRequest = {
   payoutId: 44,

@@ -6,7 +6,7 @@ import {
   isPostgresReachable,
   postgresServerUrl,
   type TestDatabase,
-} from '../../../helpers/database.js';
+} from '../../../support/database/test-database.js';
 import { describeExecutorContract } from './executor-contract.js';
 
 const server = new URL(postgresServerUrl).host;

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRoleExecutor, InvalidRoleNameError } from '../../../../functions/adapters/sql/role-executor.js';
-import { createTestDatabase, type TestDatabase } from '../../../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../../../support/database/test-database.js';
 
 let db: TestDatabase;
 beforeAll(async () => {

@@ -12,7 +12,7 @@ import {
   isPostgresReachable,
   postgresServerUrl,
   type TestDatabase,
-} from '../../../helpers/database.js';
+} from '../../../support/database/test-database.js';
 
 const fixtures = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 

@@ -3,23 +3,9 @@ import { buildClick, cookieMaxAgeSeconds, visitorHashFor } from '../../../../fun
 import { clickMessageSchema } from '../../../../functions/domain/clicks/click-message.js';
 import { hashVisitor } from '../../../../functions/domain/clicks/hash-visitor.js';
 import { readCountryCode } from '../../../../functions/domain/clicks/read-country-code.js';
-import type { LinkItem } from '../../../../functions/ports/link-store.js';
+import { linkItem } from '../../../support/fixtures/link-item.js';
 
-const link: LinkItem = {
-  short_code: 'abc',
-  partner_link_id: 1,
-  campaign_partner_id: 2,
-  partner_id: 3,
-  vendor_id: 4,
-  campaign_id: 5,
-  campaign_version_id: 6,
-  destination_url: 'https://shop.example.com/',
-  utm_params: {},
-  custom_params: {},
-  cookie_duration_days: 14,
-  status: 'active',
-  updated_at: '2024-01-01T00:00:00.000Z',
-};
+const link = linkItem({ cookie_duration_days: 14, updated_at: '2024-01-01T00:00:00.000Z' });
 
 const facts = {
   sourceIp: '2001:db8:85a3:8d3:1319:8a2e:370:7348',

@@ -7,10 +7,11 @@ import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
 import { createIngestClicks } from '../../../../functions/handlers/ingest-clicks.js';
-import { recordingLogger } from '../../../helpers/recording-telemetry.js';
+import { recordingLogger } from '../../../support/fixtures/recording-telemetry.js';
 import type { LinkItem } from '../../../../functions/ports/link-store.js';
 import type { SqlExecutor } from '../../../../functions/ports/sql-executor.js';
-import { clickOn, seedLinks, sqsEvent } from './fixtures.js';
+import { clickOn, sqsEvent } from '../../../support/messages/clicks.js';
+import { seedLinks } from '../../../support/fixtures/seed-links.js';
 
 export interface SuiteDatabase {
   sql: SqlExecutor;

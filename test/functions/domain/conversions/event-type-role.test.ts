@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventTypeRole, isReservedEventType } from '../../../../functions/domain/conversions/index.js';
-import { createTestDatabase, type TestDatabase } from '../../../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../../../support/database/test-database.js';
 
 let db: TestDatabase;
 beforeAll(async () => {

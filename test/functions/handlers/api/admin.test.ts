@@ -1,8 +1,8 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedPaymentMethod } from '../../../helpers/payout-fixtures.js';
-import { seedConversion } from './conversion-seed.js';
-import { adminToken, auditRows, createApiFixture, createPartner, createVendor, expectProblem, type ApiFixture } from './fixtures.js';
+import { seedPaymentMethod } from '../../../support/fixtures/payout-fixtures.js';
+import { seedConversion } from '../../../support/fixtures/conversion-seed.js';
+import { adminToken, auditRows, createApiFixture, createPartner, createVendor, expectProblem, type ApiFixture } from '../../../support/platform/api-fixture.js';
 
 let f: ApiFixture;
 beforeAll(async () => {

@@ -7,8 +7,8 @@
  * creation by the job, send, confirm) leaves its row with the actor.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedPaymentMethod } from '../../../helpers/payout-fixtures.js';
-import { seedConversion } from './conversion-seed.js';
+import { seedPaymentMethod } from '../../../support/fixtures/payout-fixtures.js';
+import { seedConversion } from '../../../support/fixtures/conversion-seed.js';
 import {
   adminToken,
   createApiFixture,
@@ -20,7 +20,7 @@ import {
   type ApiFixture,
   type PartnerHandle,
   type VendorHandle,
-} from './fixtures.js';
+} from '../../../support/platform/api-fixture.js';
 
 let f: ApiFixture;
 let vendor: VendorHandle;

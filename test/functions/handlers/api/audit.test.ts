@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiFixture, createCampaign, createLink, createPartner, createVendor, enroll, type ApiFixture } from './fixtures.js';
+import { createApiFixture, createCampaign, createLink, createPartner, createVendor, enroll, type ApiFixture } from '../../../support/platform/api-fixture.js';
 
 let f: ApiFixture;
 beforeAll(async () => {

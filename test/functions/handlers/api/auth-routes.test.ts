@@ -12,9 +12,9 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOutboxMailer } from '../../../../functions/adapters/mail/outbox-mailer.js';
 import { createHandler } from '../../../../functions/handlers/management-api.js';
-import { buildApiEvent, type RequestOptions } from '../../../helpers/api-client.js';
+import { buildApiEvent, type RequestOptions } from '../../../support/platform/api-client.js';
 import { latestMessageTo, messagesTo } from '../../../support/outbox.js';
-import { adminToken, createApiFixture, createCampaign, createPartner, createVendor, enroll, expectProblem, type ApiFixture } from './fixtures.js';
+import { adminToken, createApiFixture, createCampaign, createPartner, createVendor, enroll, expectProblem, type ApiFixture } from '../../../support/platform/api-fixture.js';
 
 const minute = 60_000;
 let f: ApiFixture;

@@ -2,7 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPowertoolsSecretReader } from '../../../../functions/adapters/aws/powertools-secret-reader.js';
-import { auditRows, createApiFixture, createPartner, createVendor, expectProblem, campaignBody, type ApiFixture } from './fixtures.js';
+import { auditRows, createApiFixture, createPartner, createVendor, expectProblem, campaignBody, type ApiFixture } from '../../../support/platform/api-fixture.js';
 
 const hour = 3_600_000;
 const day = 24 * hour;

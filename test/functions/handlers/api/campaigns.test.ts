@@ -11,7 +11,7 @@ import {
   expectProblem,
   type ApiFixture,
   type VendorHandle,
-} from './fixtures.js';
+} from '../../../support/platform/api-fixture.js';
 
 let f: ApiFixture;
 let vendor: VendorHandle;

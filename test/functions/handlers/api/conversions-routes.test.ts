@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversionReceiptId } from '../../../../functions/domain/integrations/index.js';
-import { startLocalSqs, type LocalSqs } from '../local-sqs.js';
-import { seedConversion } from './conversion-seed.js';
+import { startLocalSqs, type LocalSqs } from '../../../support/stand-ins/local-aws.js';
+import { seedConversion } from '../../../support/fixtures/conversion-seed.js';
 import {
   createApiFixture,
   createCampaign,
@@ -11,7 +11,7 @@ import {
   expectProblem,
   type ApiFixture,
   type VendorHandle,
-} from './fixtures.js';
+} from '../../../support/platform/api-fixture.js';
 
 let f: ApiFixture;
 let sqs: LocalSqs;

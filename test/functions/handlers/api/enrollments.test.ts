@@ -3,8 +3,8 @@ import { createInMemoryClickQueue, createInMemoryClickStore, createInMemoryReque
 import { createIngestClicks } from '../../../../functions/handlers/ingest-clicks.js';
 import { createRedirect } from '../../../../functions/handlers/redirect.js';
 import { computeEnrollmentTotals } from '../../../../functions/repositories/totals.js';
-import { buildApiEvent } from '../../../helpers/api-client.js';
-import { sqsEvent } from '../../domain/clicks/fixtures.js';
+import { buildApiEvent } from '../../../support/platform/api-client.js';
+import { sqsEvent } from '../../../support/messages/clicks.js';
 import {
   adminToken,
   auditRows,
@@ -18,7 +18,7 @@ import {
   publicBaseUrl,
   type ApiFixture,
   type VendorHandle,
-} from './fixtures.js';
+} from '../../../support/platform/api-fixture.js';
 
 const BROWSER = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
 

@@ -1,37 +1,19 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- rows asserted field by field */
 /** GDPR erasure through POST /v1/admin/erasure: what is pseudonymised or deleted, what is kept; the books still balance. */
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, createApiFixture, createCampaign, createLink, createPartner, createVendor, enroll, type ApiFixture } from './fixtures.js';
-import { seedProgram, type SeededProgram } from '../../../helpers/seed.js';
-import { seedPayableConversion, seedPaymentMethod } from '../../../helpers/payout-fixtures.js';
-import { expectBalanced } from '../../../helpers/reconcile.js';
+import { adminToken, createApiFixture, createCampaign, createLink, createPartner, createVendor, enroll, type ApiFixture } from '../../../support/platform/api-fixture.js';
+import { seedProgram, type SeededProgram } from '../../../support/fixtures/seed.js';
+import { seedPayableConversion, seedPaymentMethod } from '../../../support/fixtures/payout-fixtures.js';
+import { expectBalanced } from '../../../support/books/reconcile.js';
 
 let fx: ApiFixture;
 let program: SeededProgram;
 
 beforeAll(async () => {
   fx = await createApiFixture();
-  await fx.deps.dynamodb.send(
-    new CreateTableCommand({
-      TableName: 'clicks',
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'cookie_id', AttributeType: 'S' },
-        { AttributeName: 'clicked_at', AttributeType: 'S' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: 'by_cookie',
-          KeySchema: [{ AttributeName: 'cookie_id', KeyType: 'HASH' }, { AttributeName: 'clicked_at', KeyType: 'RANGE' }],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
-  );
+  // The fixture's dynalite has the platform's tables, the clicks table (by_cookie) among them.
   program = await seedProgram(fx.db.sql, { partners: 1 });
 }, 60_000);
 

@@ -12,7 +12,7 @@ import {
   publicBaseUrl,
   type ApiFixture,
   type VendorHandle,
-} from './fixtures.js';
+} from '../../../support/platform/api-fixture.js';
 
 let f: ApiFixture;
 let vendor: VendorHandle;

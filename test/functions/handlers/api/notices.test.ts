@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutboxMailer } from '../../../../functions/adapters/mail/outbox-mailer.js';
-import { seedPaymentMethod } from '../../../helpers/payout-fixtures.js';
+import { seedPaymentMethod } from '../../../support/fixtures/payout-fixtures.js';
 import { messagesTo, type OutboxMessage } from '../../../support/outbox.js';
-import { seedConversion } from './conversion-seed.js';
-import { adminToken, createApiFixture, createCampaign, createPartner, createVendor, expectProblem, type ApiFixture } from './fixtures.js';
+import { seedConversion } from '../../../support/fixtures/conversion-seed.js';
+import { adminToken, createApiFixture, createCampaign, createPartner, createVendor, expectProblem, type ApiFixture } from '../../../support/platform/api-fixture.js';
 
 let f: ApiFixture;
 let dataDir: string;

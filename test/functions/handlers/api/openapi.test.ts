@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { allRoutes } from '../../../../functions/handlers/api/routes-index.js';
 import { createHandler } from '../../../../functions/handlers/management-api.js';
 import type { PlatformDeps } from '../../../../functions/platform/composition-root.js';
-import { createApiClient } from '../../../helpers/api-client.js';
+import { createApiClient } from '../../../support/platform/api-client.js';
 
 // The document needs no database, key or table: any touch of them fails the test.
 const untouchable = new Proxy({}, { get: () => { throw new Error('the OpenAPI route must not use the database'); } });

@@ -9,7 +9,7 @@ import {
   type ApiFixture,
   type PartnerHandle,
   type VendorHandle,
-} from './fixtures.js';
+} from '../../../support/platform/api-fixture.js';
 
 let f: ApiFixture;
 let vendor: VendorHandle;

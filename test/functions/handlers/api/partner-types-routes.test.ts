@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, auditRows, createApiFixture, createPartner, createVendor, expectProblem, type ApiFixture, type PartnerHandle } from './fixtures.js';
+import { adminToken, auditRows, createApiFixture, createPartner, createVendor, expectProblem, type ApiFixture, type PartnerHandle } from '../../../support/platform/api-fixture.js';
 
 let f: ApiFixture;
 let partner: PartnerHandle;

@@ -9,8 +9,8 @@ import { createHandler } from '../../../../functions/handlers/management-api.js'
 import type { PlatformDeps } from '../../../../functions/platform/composition-root.js';
 import type { SealedRecord } from '../../../../functions/ports/payment-data-cipher.js';
 import type { SqlExecutor } from '../../../../functions/ports/sql-executor.js';
-import { createApiClient } from '../../../helpers/api-client.js';
-import { adminToken, auditRows, createApiFixture, createPartner, expectProblem, type ApiFixture } from './fixtures.js';
+import { createApiClient } from '../../../support/platform/api-client.js';
+import { adminToken, auditRows, createApiFixture, createPartner, expectProblem, type ApiFixture } from '../../../support/platform/api-fixture.js';
 
 let f: ApiFixture;
 beforeAll(async () => {

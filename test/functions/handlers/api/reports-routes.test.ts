@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toCsv } from '../../../../functions/handlers/api/reports-routes.js';
-import { seedConversion } from './conversion-seed.js';
+import { seedConversion } from '../../../support/fixtures/conversion-seed.js';
 import {
   createApiFixture,
   createCampaign,
@@ -11,7 +11,7 @@ import {
   expectProblem,
   type ApiFixture,
   type VendorHandle,
-} from './fixtures.js';
+} from '../../../support/platform/api-fixture.js';
 
 let f: ApiFixture;
 let vendor: VendorHandle;

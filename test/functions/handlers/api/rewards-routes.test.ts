@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditRows, createApiFixture, createVendor, expectProblem, type ApiFixture, type VendorHandle } from './fixtures.js';
+import { auditRows, createApiFixture, createVendor, expectProblem, type ApiFixture, type VendorHandle } from '../../../support/platform/api-fixture.js';
 
 let f: ApiFixture;
 let vendor: VendorHandle;

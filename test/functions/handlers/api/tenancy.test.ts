@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenancyFixture } from './tenancy-fixtures/types.js';
 import { allRoutes } from '../../../../functions/handlers/api/routes-index.js';
-import { campaignBody, createApiFixture, createCampaign, createPartner, createVendor, enroll, type ApiFixture } from './fixtures.js';
+import { campaignBody, createApiFixture, createCampaign, createPartner, createVendor, enroll, type ApiFixture } from '../../../support/platform/api-fixture.js';
 
 let f: ApiFixture;
 const ids: Record<string, number | string> = {};

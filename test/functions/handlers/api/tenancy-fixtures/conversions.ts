@@ -1,5 +1,5 @@
 /** Tenancy objects for the conversions area: one conversion credited within the owning vendor's campaign. */
-import { seedConversion } from '../conversion-seed.js';
+import { seedConversion } from '../../../../support/fixtures/conversion-seed.js';
 import type { TenancyFixture } from './types.js';
 
 export const fixture: TenancyFixture = {

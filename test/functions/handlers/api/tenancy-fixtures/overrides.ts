@@ -1,5 +1,5 @@
 import type { TenancyFixture } from './types.js';
-import { createPartner } from '../fixtures.js';
+import { createPartner } from '../../../../support/platform/api-fixture.js';
 
 export const fixture: TenancyFixture = {
   async setup({ api, ownerKey, ids }) {

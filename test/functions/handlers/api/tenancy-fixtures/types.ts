@@ -12,8 +12,8 @@
  *     bodies: { 'POST /v1/integrations/{integration_id}/mappings': { event_name: 'order.paid' } },
  *   };
  */
-import type { ApiClient } from '../../../../helpers/api-client.js';
-import type { TestDatabase } from '../../../../helpers/database.js';
+import type { ApiClient } from '../../../../support/platform/api-client.js';
+import type { TestDatabase } from '../../../../support/database/test-database.js';
 
 export interface TenancyContext {
   api: ApiClient;

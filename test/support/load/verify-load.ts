@@ -5,8 +5,8 @@
  * totals equal to the rows (recomputed independently and by the platform's own rebuild query).
  */
 import { expect } from 'vitest';
-import { computeEnrollmentTotals } from '../../functions/repositories/totals.js';
-import type { SqlExecutor } from '../../functions/ports/sql-executor.js';
+import { computeEnrollmentTotals } from '../../../functions/repositories/totals.js';
+import type { SqlExecutor } from '../../../functions/ports/sql-executor.js';
 import type { TrafficResult, LoadLink } from './traffic.js';
 
 /** Commission at `basisPoints` of `cents`, half-up to the cent (the platform's one rounding rule). */

@@ -3,7 +3,9 @@
  * a test scripts them, and records every request it receives. No network.
  */
 import { readFileSync } from 'node:fs';
-import type { FetchFn } from '../../../../functions/adapters/payments/provider-http.js';
+import { expect } from 'vitest';
+import type { FetchFn } from '../../../functions/adapters/payments/provider-http.js';
+import { PayoutProviderError } from '../../../functions/ports/payout-provider.js';
 
 export interface Recording {
   _comment?: string;
@@ -32,7 +34,7 @@ export interface RecordedRequest {
 
 /** Loads `events/payments/<name>.json`, cloned so a test may edit it. */
 export function recording(name: string): Recording {
-  const url = new URL(`../../../../events/payments/${name}.json`, import.meta.url);
+  const url = new URL(`../../../events/payments/${name}.json`, import.meta.url);
   return structuredClone(JSON.parse(readFileSync(url, 'utf8')) as Recording);
 }
 
@@ -91,3 +93,13 @@ export function replayFetch(script: Step[]) {
 /** The form-encoded body of a Stripe request as a plain object. */
 export const formBody = (request: RecordedRequest): Record<string, string> =>
   Object.fromEntries(new URLSearchParams(request.body).entries());
+
+/** The PayoutProviderError a provider call must reject with (fails the test on anything else). */
+export async function payoutRejection(promise: Promise<unknown>): Promise<PayoutProviderError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(PayoutProviderError);
+  return error as PayoutProviderError;
+}

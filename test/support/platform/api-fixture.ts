@@ -1,30 +1,27 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are JSON asserted field by field in tests; `any` keeps those assertions terse. */
 /**
  * One management API per test file: a migrated database (PGlite, or PostgreSQL with
- * TEST_DATABASE_URL), dynalite with the links table, a settable clock, and helpers that create
+ * TEST_DATABASE_URL), dynalite with the platform's tables, a settable clock, and helpers that create
  * vendors, partners, campaigns, enrollments and links through the API itself.
  */
 import { mkdtemp } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import dynalite from 'dynalite';
 import { expect } from 'vitest';
-import { createHandler } from '../../../../functions/handlers/management-api.js';
-import { createLinkStore } from '../../../../functions/adapters/aws/link-writer.js';
-import { createEnvelopeCipher } from '../../../../functions/adapters/crypto/create-envelope-cipher.js';
-import { createLocalKeyFileDataKeyProvider } from '../../../../functions/adapters/crypto/create-local-key-file-data-key-provider.js';
-import { createRedirect } from '../../../../functions/handlers/redirect.js';
-import { generateShortCode } from '../../../../functions/domain/enrollments/generate-short-code.js';
-import type { PlatformDeps } from '../../../../functions/platform/composition-root.js';
-import type { LinkItem, LinkStore } from '../../../../functions/ports/link-store.js';
-import { buildApiEvent, createApiClient, type ApiClient } from '../../../helpers/api-client.js';
-import { createTestDatabase, type TestDatabase } from '../../../helpers/database.js';
-import { createRoleExecutor } from '../../../../functions/adapters/sql/role-executor.js';
-import { functions } from '../../../../lib/resources.js';
+import { createHandler } from '../../../functions/handlers/management-api.js';
+import { createLinkStore } from '../../../functions/adapters/aws/link-writer.js';
+import { createEnvelopeCipher } from '../../../functions/adapters/crypto/create-envelope-cipher.js';
+import { createLocalKeyFileDataKeyProvider } from '../../../functions/adapters/crypto/create-local-key-file-data-key-provider.js';
+import { createRedirect } from '../../../functions/handlers/redirect.js';
+import { generateShortCode } from '../../../functions/domain/enrollments/generate-short-code.js';
+import type { PlatformDeps } from '../../../functions/platform/composition-root.js';
+import type { LinkItem, LinkStore } from '../../../functions/ports/link-store.js';
+import { buildApiEvent, createApiClient, type ApiClient } from './api-client.js';
+import { createTestDatabase, type TestDatabase } from '../database/test-database.js';
+import { startLocalAws } from '../stand-ins/local-aws.js';
+import { createRoleExecutor } from '../../../functions/adapters/sql/role-executor.js';
+import { functions } from '../../../lib/resources.js';
 
 const SHOPPER_BROWSER = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 
@@ -48,23 +45,8 @@ export interface ApiFixture {
 }
 
 export async function createApiFixture(): Promise<ApiFixture> {
-  const db = await createTestDatabase();
-  const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  const dynamodb = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: 'links',
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'short_code', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'short_code', AttributeType: 'S' }],
-    }),
-  );
+  const [db, aws] = await Promise.all([createTestDatabase(), startLocalAws({ queues: [] })]);
+  const dynamodb = aws.dynamodb;
   const clock = {
     now: new Date('2026-03-01T12:00:00.000Z'),
     advance(ms: number) {
@@ -73,7 +55,7 @@ export async function createApiFixture(): Promise<ApiFixture> {
   };
   const deps: PlatformDeps = {
     config: {
-      tableNames: { links: 'links', clicks: 'clicks' },
+      tableNames: aws.tableNames,
       queueUrls: { clicks: '', conversions: '', notifications: '' },
       publicBaseUrl,
       adminToken,
@@ -87,7 +69,7 @@ export async function createApiFixture(): Promise<ApiFixture> {
     // The local runner's cipher over a key file in a fresh temporary DATA_DIR.
     paymentDataCipher: createEnvelopeCipher(createLocalKeyFileDataKeyProvider({ dataDir: await mkdtemp(path.join(tmpdir(), 'affiliate-keys-')) })),
   };
-  const real = createLinkStore({ client: dynamodb, tableName: 'links' });
+  const real = createLinkStore({ client: dynamodb, tableName: aws.tableNames.links });
   let failures = 0;
   const linkStore: LinkStore = {
     get: (code) => real.get(code),
@@ -134,9 +116,7 @@ export async function createApiFixture(): Promise<ApiFixture> {
       return { status: result.statusCode ?? 0, location: result.headers?.location as string | undefined };
     },
     async close() {
-      dynamodb.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await db.close();
+      await Promise.all([aws.close(), db.close()]);
     },
   };
 }

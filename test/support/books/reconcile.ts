@@ -5,10 +5,10 @@
  * that there are no violations.
  */
 import { expect } from 'vitest';
-import { reconcile } from '../support/payout-oracle/index.js';
-import type { SqlExecutor } from '../../functions/ports/sql-executor.js';
-import { runReconciliation, type ReconciliationViolation } from '../../functions/repositories/reconciliation.js';
-import { loadLedger } from './payout-fixtures.js';
+import { reconcile } from '../payout-oracle/index.js';
+import type { SqlExecutor } from '../../../functions/ports/sql-executor.js';
+import { runReconciliation, type ReconciliationViolation } from '../../../functions/repositories/reconciliation.js';
+import { loadLedger } from '../fixtures/payout-fixtures.js';
 
 /** Sorted `kind:conversion:partner` keys, comparable between SQL and spec. */
 function keys(list: Array<{ kind: string; conversion: number | null | undefined; partner: number | null | undefined; payout: number | null | undefined }>) {

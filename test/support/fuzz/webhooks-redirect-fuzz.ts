@@ -24,7 +24,7 @@ import { createWorld, type World } from './world.js';
 
 const runs = { numRuns: fuzzRuns * 3, endOnFailure: process.env.FUZZ_SHRINK !== '1' };
 
-const sample = (path: string) => JSON.parse(readFileSync(new URL(`../../events/${path}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+const sample = (path: string) => JSON.parse(readFileSync(new URL(`../../../events/${path}`, import.meta.url), 'utf8')) as Record<string, unknown>;
 const stripeSamples = ['checkout.session.completed', 'charge.refunded.full', 'charge.refunded.partial', 'invoice.paid', 'charge.dispute.created'].map((n) => sample(`stripe/${n}.json`));
 const shopifySamples = [
   { topic: 'orders/paid', body: sample('shopify/orders-paid.json') },

@@ -9,10 +9,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { silentLog } from '../../lib/local/local-log.js';
-import { startLocalPlatform, type LocalPlatform } from '../../lib/local/start-local-platform.js';
-import { createTestDatabase } from '../helpers/database.js';
+import { silentLog } from '../../../lib/local/local-log.js';
+import { startLocalPlatform, type LocalPlatform } from '../../../lib/local/start-local-platform.js';
+import { createTestDatabase } from '../database/test-database.js';
 import { describeBody } from './hostile-values.js';
+import { reportFigures } from '../report-figures.js';
 
 /** Runs per route (default 20); `FUZZ_RUNS=500` for a long run. */
 export const fuzzRuns = Number(process.env.FUZZ_RUNS ?? 20);
@@ -236,7 +237,7 @@ export function printFigures(label: string, extra: Record<string, unknown>, figu
     .map(([s, n]) => `${s}:${n}`)
     .join(' ');
   const parts = Object.entries(extra).map(([k, v]) => `${k}=${String(v)}`);
-  console.log(
+  reportFigures(
     `[figures] fuzz ${label}: ${parts.join(' ')} requests=${figures.requests} 2xx=${figures.byClass['2xx'] ?? 0} 3xx=${figures.byClass['3xx'] ?? 0} 4xx=${figures.byClass['4xx'] ?? 0} 5xx=${figures.byClass['5xx'] ?? 0} (${statuses}) runs=${fuzzRuns} seed=${fuzzSeed} wall=${((Date.now() - startedAt) / 1000).toFixed(1)}s`,
   );
 }
@@ -256,20 +257,25 @@ export interface Checker {
   spent: { send: number; mark: number; snapshot: number; consume: number };
 }
 
-export function createChecker(fp: FuzzPlatform): Checker {
-  let baseline: Snapshot = { mark: '', tables: {} };
-  let baselineSends = fp.sends();
-  let consumedSends = fp.sends();
-  const counters = { rejected: 0, fullCompares: 0, acceptedThatEnqueued: 0 };
-  const spent = { send: 0, mark: 0, snapshot: 0, consume: 0 };
-  async function timed<T>(what: keyof typeof spent, work: () => Promise<T>): Promise<T> {
+/** A `timed(what, work)` that adds each piece of work's wall time (ms) to `spent[what]`. */
+export function stopwatch<K extends string>(spent: Record<K, number>) {
+  return async function timed<T>(what: K, work: () => Promise<T>): Promise<T> {
     const t0 = performance.now();
     try {
       return await work();
     } finally {
       spent[what] += performance.now() - t0;
     }
-  }
+  };
+}
+
+export function createChecker(fp: FuzzPlatform): Checker {
+  let baseline: Snapshot = { mark: '', tables: {} };
+  let baselineSends = fp.sends();
+  let consumedSends = fp.sends();
+  const counters = { rejected: 0, fullCompares: 0, acceptedThatEnqueued: 0 };
+  const spent = { send: 0, mark: 0, snapshot: 0, consume: 0 };
+  const timed = stopwatch(spent);
   const writeMark = () => timed('mark', () => fp.writeMark());
   const snapshot = () => timed('snapshot', () => fp.snapshot());
 

@@ -8,7 +8,7 @@ import type { SqlExecutor } from '../../../functions/ports/sql-executor.js';
 import { computeEnrollmentTotals } from '../../../functions/repositories/totals.js';
 import { formatMoney, parseMoney } from '../../../functions/domain/money/index.js';
 import { amountText } from '../../../functions/domain/money/amount-text.js';
-import { expectBalanced } from '../../helpers/reconcile.js';
+import { expectBalanced } from './reconcile.js';
 
 /** Rows per click id, for the given ids (a lost click is 0, a doubled one 2). */
 export async function clickRowCounts(sql: SqlExecutor, clickIds: readonly string[]): Promise<Map<string, number>> {

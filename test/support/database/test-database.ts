@@ -10,14 +10,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import type { ClosableSqlExecutor } from '../../functions/ports/sql-executor.js';
-import { createPgExecutor } from '../../functions/adapters/sql/pg-executor.js';
-import { createPgliteExecutor } from '../../functions/adapters/sql/pglite-executor.js';
+import type { ClosableSqlExecutor } from '../../../functions/ports/sql-executor.js';
+import { createPgExecutor } from '../../../functions/adapters/sql/pg-executor.js';
+import { createPgliteExecutor } from '../../../functions/adapters/sql/pglite-executor.js';
 import {
   readMigrationFiles,
   runMigrations,
   type MigrationFile,
-} from '../../functions/adapters/sql/run-migrations.js';
+} from '../../../functions/adapters/sql/run-migrations.js';
 
 export interface TestDatabase {
   sql: ClosableSqlExecutor;
@@ -46,7 +46,9 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
   const files =
     options.migrate === false ? [] : (options.files ?? (await readMigrationFiles(options.directory)));
   const database =
-    engine === 'postgres' ? await createPostgresDatabase(requireUrl(serverUrl)) : await createPgliteDatabase(files);
+    engine === 'postgres'
+      ? await createPostgresTestDatabase({ serverUrl: requireUrl(serverUrl), migrate: false })
+      : await createPgliteDatabase(files);
   try {
     // On a PGlite restored from a snapshot this only checks the recorded checksums.
     await runMigrations({ sql: database.sql, files });
@@ -62,7 +64,7 @@ function requireUrl(url: string | undefined): string {
   return url;
 }
 
-const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 // Starting PGlite runs initdb (seconds); restoring a data directory is several times faster. So
 // the first test process to migrate a schema leaves a snapshot in the temp folder, keyed by the
@@ -124,47 +126,90 @@ async function snapshotKey(files: MigrationFile[]): Promise<string> {
   return hash.digest('hex').slice(0, 32);
 }
 
-const databasePrefix = 'sqltest_';
-let staleDatabasesDropped = false;
+export interface PostgresTestDatabase extends TestDatabase {
+  engine: 'postgres';
+  name: string;
+  url: string;
+  /** The database's URL with its sessions tagged by `application_name` (to find them in pg_stat_activity). */
+  urlFor(applicationName: string): string;
+  /** Sessions of `applicationName` still connected to this database. */
+  sessionsOf(applicationName: string): Promise<number>;
+}
 
-async function createPostgresDatabase(serverUrl: string): Promise<TestDatabase> {
-  const name = `${databasePrefix}${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+export interface PostgresTestDatabaseOptions {
+  /** The server to create the database on. */
+  serverUrl: string;
+  /** Name prefix; a suite's own prefix keeps its leftovers apart (default `sqltest_`). */
+  prefix?: string;
+  /** Apply the repository's migrations (default true). */
+  migrate?: boolean;
+}
+
+const sweptPrefixes = new Set<string>();
+
+/**
+ * A new uniquely named database `<prefix><base36 time>_<random>` on a PostgreSQL server, migrated,
+ * dropped by `close()` WITH (FORCE): a killed child process may have left a session behind.
+ */
+export async function createPostgresTestDatabase(options: PostgresTestDatabaseOptions): Promise<PostgresTestDatabase> {
+  const { serverUrl, prefix = 'sqltest_' } = options;
+  const name = `${prefix}${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   await withAdminClient(serverUrl, async (admin) => {
-    if (!staleDatabasesDropped) {
-      staleDatabasesDropped = true;
-      await dropStaleDatabases(admin);
+    if (!sweptPrefixes.has(prefix)) {
+      sweptPrefixes.add(prefix);
+      await dropStaleDatabases(admin, prefix);
     }
     await admin.query(`CREATE DATABASE "${name}"`);
   });
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const urlFor = (applicationName?: string) => {
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    if (applicationName) url.searchParams.set('application_name', applicationName);
+    return url.toString();
+  };
   // Enough connections for the concurrency tests (duplicate deliveries racing) to really race.
-  const sql = createPgExecutor({ connectionString: url.toString(), max: 8 });
+  const sql = createPgExecutor({ connectionString: urlFor(), max: 8 });
   let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await sql.close().catch(() => undefined);
+    await withAdminClient(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  };
+  if (options.migrate !== false) {
+    try {
+      await runMigrations({ sql });
+    } catch (error) {
+      await close();
+      throw error;
+    }
+  }
   return {
     sql,
     engine: 'postgres',
-    url: url.toString(),
-    async close() {
-      if (closed) return;
-      closed = true;
-      await sql.close();
-      await withAdminClient(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    name,
+    url: urlFor(),
+    urlFor,
+    async sessionsOf(applicationName) {
+      const result = await sql.query<{ n: number }>(
+        `SELECT count(*)::integer AS n FROM pg_stat_activity WHERE datname = :db AND application_name = :app`,
+        { db: name, app: applicationName },
+      );
+      return result.rows[0]?.n ?? 0;
     },
+    close,
   };
 }
 
 /**
  * A test process killed mid-run never drops its database. Names carry their creation time, so
- * the next run drops those older than two hours (no suite runs that long).
+ * the next run drops those of the same prefix older than two hours (no suite runs that long).
  */
-async function dropStaleDatabases(admin: pg.Client): Promise<void> {
-  const result = await admin.query<{ datname: string }>(
-    `SELECT datname FROM pg_database WHERE datname LIKE '${databasePrefix}%'`,
-  );
+async function dropStaleDatabases(admin: pg.Client, prefix: string): Promise<void> {
+  const result = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`${prefix}%`]);
   const cutoff = Date.now() - 2 * 3_600_000;
   for (const { datname } of result.rows) {
-    const created = parseInt(datname.slice(databasePrefix.length).split('_')[0] ?? '', 36);
+    const created = parseInt(datname.slice(prefix.length).split('_')[0] ?? '', 36);
     if (Number.isFinite(created) && created < cutoff) {
       await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`).catch(() => undefined);
     }

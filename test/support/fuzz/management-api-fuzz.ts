@@ -13,12 +13,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FuzzContext } from './fuzz-context.js';
-import { allRoutes } from '../../functions/handlers/api/routes-index.js';
-import type { AnyRoute } from '../../functions/platform/http/route.js';
+import { allRoutes } from '../../../functions/handlers/api/routes-index.js';
+import type { AnyRoute } from '../../../functions/platform/http/route.js';
 import {
   diffSnapshots,
   fuzzRuns,
   fuzzSeed,
+  stopwatch,
   testTimeoutMs,
   type FuzzPlatform,
   type Checker,
@@ -37,14 +38,7 @@ type OpenApiDocument = { paths: Record<string, Record<string, OpenApiOperation>>
 const routeKey = (route: Pick<AnyRoute, 'method' | 'path'>) => `${route.method} ${route.path}`;
 /** Where the wall time goes (ms), printed with the figures. */
 const spent = { world: 0, settle: 0, check: 0, route: 0, intact: 0 };
-async function timed<T>(what: keyof typeof spent, work: () => Promise<T>): Promise<T> {
-  const t0 = performance.now();
-  try {
-    return await work();
-  } finally {
-    spent[what] += performance.now() - t0;
-  }
-}
+const timed = stopwatch(spent);
 
 /** Registers the management API's fuzz tests on the shared platform of `ctx`. */
 export function registerManagementApiFuzz(ctx: FuzzContext): void {

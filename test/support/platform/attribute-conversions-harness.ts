@@ -1,22 +1,21 @@
 /** Shared set-up of the attribute-conversions tests: PGlite, dynalite, local SQS, and message builders. */
-import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { expectBalanced } from '../../helpers/reconcile.js';
+import { expectBalanced } from '../books/reconcile.js';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { createDynamoDbClickStore } from '../../../functions/adapters/aws/dynamodb-click-store.js';
 import type { ClickMessage } from '../../../functions/domain/clicks/click-message.js';
 import { createAttributeConversions } from '../../../functions/handlers/attribute-conversions.js';
 import { createSqsNotificationQueue } from '../../../functions/adapters/aws/sqs-notification-queue.js';
-import { recordingLogger, recordingMetrics, type RecordingMetrics } from '../../helpers/recording-telemetry.js';
+import { recordingLogger, recordingMetrics, type RecordingMetrics } from '../fixtures/recording-telemetry.js';
 import type { ClickStore } from '../../../functions/ports/click-store.js';
 import type { ConversionMessage, RefundMessage } from '../../../functions/ports/conversion-message.js';
 import type { LinkItem } from '../../../functions/ports/link-store.js';
 import type { SqlExecutor } from '../../../functions/ports/sql-executor.js';
 import { ingestClickBatch } from '../../../functions/repositories/click-ingestion.js';
-import { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from '../../helpers/database.js';
-import { startLocalAws, type LocalAws } from '../adapters/aws/local-aws.js';
-import { clickOn, sqsEvent } from '../domain/clicks/fixtures.js';
+import { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from '../database/test-database.js';
+import { startLocalAws, type LocalAws } from '../stand-ins/local-aws.js';
+import { clickOn, sqsEvent } from '../messages/clicks.js';
 import { createRoleExecutor } from '../../../functions/adapters/sql/role-executor.js';
 import { functions as declaredFunctions } from '../../../lib/resources.js';
 import { formatAmount, parseAmount } from '../../../functions/domain/money/currency.js';
@@ -80,37 +79,6 @@ export async function startHarness(options: TestDatabaseOptions = {}): Promise<H
     async close() {
       await Promise.all([db.close(), aws.close()]);
     },
-  };
-}
-
-/** A sale message (vendor, transaction and click from the arguments, everything else defaulted). */
-export function sale(
-  vendorId: number,
-  overrides: Partial<ConversionMessage> = {},
-): ConversionMessage {
-  return {
-    kind: 'conversion',
-    vendor_id: vendorId,
-    source: 'api',
-    receipt_id: randomUUID(),
-    event_type: 'sale',
-    transaction_id: `tx-${randomUUID()}`,
-    event_value: '100.00',
-    occurred_at: '2024-03-18T10:00:00.000Z',
-    ...overrides,
-  };
-}
-
-export function refund(vendorId: number, transactionId: string, overrides: Partial<RefundMessage> = {}): RefundMessage {
-  return {
-    kind: 'refund',
-    vendor_id: vendorId,
-    source: 'api',
-    transaction_id: transactionId,
-    reason: 'refund',
-    occurred_at: '2024-03-19T10:00:00.000Z',
-    provider_event_id: `re-${randomUUID()}`,
-    ...overrides,
   };
 }
 
