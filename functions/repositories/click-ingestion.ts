@@ -20,7 +20,9 @@
  * Convergence: first/last are the earliest and latest of the cookie's stored first and last click
  * and the batch's clicks, ordered by (clicked_at, click_uuid); the journey's primary partner moves to an earlier click when one arrives late;
  * `events_sequence` is kept sorted by timestamp; totals only add rows that were inserted and
- * maxima use GREATEST. So any delivery order, with any duplicates, ends in the same rows.
+ * maxima use GREATEST. So any delivery order, with any duplicates, ends in the same rows. Two
+ * consumers creating the same cookie at once: the second waits for the first's commit, finds the
+ * cookie missing from its snapshot and recomputes its first and last click in a second statement.
  *
  * Every statement runs unchanged on PGlite, PostgreSQL 15 and the Data API (named parameters,
  * explicit casts, TIMESTAMP columns written as UTC).
@@ -124,7 +126,8 @@ upserted_cookies AS (
       expires_at = GREATEST(cookies.expires_at, EXCLUDED.expires_at),
       last_seen_at = GREATEST(cookies.last_seen_at, EXCLUDED.last_seen_at),
       updated_at = NOW()
-  RETURNING cookie_id
+  -- xmax is 0 on a row this statement inserted, set on one it updated.
+  RETURNING cookie_id, (xmax = 0) AS created
 ),
 journey_clicks AS (
   SELECT
@@ -206,6 +209,37 @@ UNION ALL
 SELECT batch.click_id::text, 'unknown_link'
 FROM batch
 WHERE NOT EXISTS (SELECT 1 FROM known WHERE known.click_id = batch.click_id)
+UNION ALL
+-- A cookie another consumer created while this statement ran: its clicks were not in this
+-- statement's snapshot, so its first and last are recomputed by the next statement.
+SELECT u.cookie_id::text, 'raced_cookie'
+FROM upserted_cookies u
+WHERE NOT u.created AND NOT EXISTS (SELECT 1 FROM cookies k WHERE k.cookie_id = u.cookie_id)
+`;
+
+/** First and last click of the given cookies from all their clicks (the rare race above). */
+const RECOMPUTE_COOKIE_ENDS = `
+WITH first_clicks AS (
+  SELECT DISTINCT ON (c.cookie_id) c.cookie_id, c.click_id, c.partner_id
+  FROM clicks c
+  WHERE c.cookie_id = ANY(:cookies::uuid[]) AND c.is_deleted IS NOT TRUE
+  ORDER BY c.cookie_id, c.clicked_at, c.click_uuid
+),
+last_clicks AS (
+  SELECT DISTINCT ON (c.cookie_id) c.cookie_id, c.click_id, c.partner_id, c.campaign_version_id
+  FROM clicks c
+  WHERE c.cookie_id = ANY(:cookies::uuid[]) AND c.is_deleted IS NOT TRUE
+  ORDER BY c.cookie_id, c.clicked_at DESC, c.click_uuid DESC
+)
+UPDATE cookies k
+SET first_click_id = f.click_id,
+    first_partner_id = f.partner_id,
+    last_click_id = l.click_id,
+    last_partner_id = l.partner_id,
+    last_campaign_version_id = l.campaign_version_id,
+    updated_at = NOW()
+FROM first_clicks f JOIN last_clicks l ON l.cookie_id = f.cookie_id
+WHERE k.cookie_id = f.cookie_id
 `;
 
 export interface IngestClickBatchResult {
@@ -252,14 +286,20 @@ function batchRow(click: ClickMessage): Record<string, unknown> {
 export async function ingestClickBatch({ sql, clicks }: { sql: SqlExecutor; clicks: readonly ClickMessage[] }): Promise<IngestClickBatchResult> {
   if (clicks.length === 0) return { inserted: [], filtered: [], duplicates: [], unknownLink: [] };
   return sql.transaction(async (tx) => {
-    const outcome = await tx.query<{ click_id: string; outcome: 'inserted' | 'filtered' | 'unknown_link' }>(INGEST_CLICKS, {
+    const outcome = await tx.query<{ click_id: string; outcome: 'inserted' | 'filtered' | 'unknown_link' | 'raced_cookie' }>(INGEST_CLICKS, {
       // JSON text cast in the statement: a JS array would bind as a SQL array, not as jsonb.
       batch: JSON.stringify(clicks.map(batchRow)),
     });
     const counted = new Set<string>();
     const filtered = new Set<string>();
     const unknownLink = new Set<string>();
-    for (const row of outcome.rows) (row.outcome === 'inserted' ? counted : row.outcome === 'filtered' ? filtered : unknownLink).add(row.click_id);
+    const racedCookies: string[] = [];
+    for (const row of outcome.rows) {
+      if (row.outcome === 'raced_cookie') racedCookies.push(row.click_id);
+      else (row.outcome === 'inserted' ? counted : row.outcome === 'filtered' ? filtered : unknownLink).add(row.click_id);
+    }
+    // A new statement sees the other consumer's committed clicks (read committed).
+    if (racedCookies.length > 0) await tx.query(RECOMPUTE_COOKIE_ENDS, { cookies: racedCookies });
     const inserted = new Set([...counted, ...filtered]);
     const duplicates = clicks
       .map((click) => click.click_id)
