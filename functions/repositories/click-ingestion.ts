@@ -84,17 +84,20 @@ batch_cookies AS (
 candidates AS (
   SELECT cookie_id, id, click_uuid, clicked_at, partner_id, campaign_version_id FROM counted
   UNION ALL
-  SELECT c.cookie_id, c.click_id, c.click_uuid, c.clicked_at, c.partner_id, c.campaign_version_id
+  SELECT k.cookie_id, c.click_id, c.click_uuid, c.clicked_at, c.partner_id, c.campaign_version_id
   FROM batch_cookies b
   JOIN cookies k ON k.cookie_id = b.cookie_id
-  JOIN clicks c ON c.click_id IN (k.first_click_id, k.last_click_id)
-  WHERE k.first_click_id IS NOT NULL AND k.last_click_id IS NOT NULL AND c.is_deleted IS NOT TRUE
-  UNION ALL
-  SELECT c.cookie_id, c.click_id, c.click_uuid, c.clicked_at, c.partner_id, c.campaign_version_id
-  FROM batch_cookies b
-  JOIN cookies k ON k.cookie_id = b.cookie_id
-  JOIN clicks c ON c.cookie_id = k.cookie_id
-  WHERE (k.first_click_id IS NULL OR k.last_click_id IS NULL) AND c.is_deleted IS NOT TRUE
+  -- Per cookie, only one branch runs: its conditions on k are tested before any click is read.
+  CROSS JOIN LATERAL (
+    SELECT s.click_id, s.click_uuid, s.clicked_at, s.partner_id, s.campaign_version_id, s.is_deleted
+    FROM clicks s
+    WHERE k.first_click_id IS NOT NULL AND k.last_click_id IS NOT NULL AND s.click_id IN (k.first_click_id, k.last_click_id)
+    UNION ALL
+    SELECT s.click_id, s.click_uuid, s.clicked_at, s.partner_id, s.campaign_version_id, s.is_deleted
+    FROM clicks s
+    WHERE (k.first_click_id IS NULL OR k.last_click_id IS NULL) AND s.cookie_id = k.cookie_id
+  ) c
+  WHERE c.is_deleted IS NOT TRUE
 ),
 first_clicks AS (
   SELECT DISTINCT ON (cookie_id) cookie_id, id, partner_id
