@@ -118,9 +118,7 @@ export function writeLambdaResult(response: ServerResponse, result: unknown): vo
   if (!response.hasHeader('content-type') && body.length > 0) response.setHeader('content-type', 'application/json');
   response.setHeader('content-length', body.length);
   response.writeHead(structured.statusCode ?? 200);
-  // An empty body (a redirect) ends without a chunk: headers go out in one write, not a writev of two.
-  if (body.length === 0) response.end();
-  else response.end(body);
+  response.end(body);
 }
 
 /** A node:http server that plays API Gateway HTTP API in front of the platform's functions. */
