@@ -3,7 +3,9 @@
  * transaction per SQS batch of 100: clicks, cookies, journeys, enrollment totals) into PGlite and
  * PostgreSQL 15, against a raw batched INSERT of the same rows (same batches, same
  * jsonb_to_recordset shape, into a copy of `clicks` with the same indexes and no triggers or
- * foreign keys) in the same database, in the same run.
+ * foreign keys) in the same database, in the same run. A second baseline inserts the same rows into
+ * a copy that also has the five foreign keys of \`clicks\` (link, cookie, vendor, partner, campaign
+ * version; its cookies inserted beforehand): the floor a consumer that writes real clicks pays.
  *
  *   npx tsx bench/ingest-clicks.ts [--clicks=5000] [--engines=pglite,postgres]
  */
@@ -60,11 +62,25 @@ async function measure(sql: SqlExecutor, clicks: ClickMessage[], batchSize: numb
     await sql.query(RAW_INSERT, { batch: JSON.stringify(clicks.slice(i, i + batchSize)) });
   }
   const rawSeconds = (performance.now() - rawStart) / 1000;
+
+  // The same insert with clicks' foreign keys (the cookies already exist, as the consumer made them).
+  await sql.query(`CREATE TABLE bench_fk_clicks (LIKE clicks INCLUDING DEFAULTS INCLUDING INDEXES)`);
+  await sql.query(`ALTER TABLE bench_fk_clicks
+    ADD FOREIGN KEY (partner_link_id) REFERENCES partner_links (partner_link_id),
+    ADD FOREIGN KEY (cookie_id) REFERENCES cookies (cookie_id),
+    ADD FOREIGN KEY (vendor_id) REFERENCES vendors (vendor_id),
+    ADD FOREIGN KEY (partner_id) REFERENCES partners (partner_id),
+    ADD FOREIGN KEY (campaign_version_id) REFERENCES campaign_versions (campaign_version_id)`);
+  const fkStart = performance.now();
+  for (let i = 0; i < clicks.length; i += batchSize) {
+    await sql.query(RAW_INSERT.replace('bench_raw_clicks', 'bench_fk_clicks'), { batch: JSON.stringify(clicks.slice(i, i + batchSize)) });
+  }
+  const fkSeconds = (performance.now() - fkStart) / 1000;
   const check = await sql.query<{ n: number; m: number }>(
     `SELECT (SELECT count(*)::integer FROM clicks) AS n, (SELECT count(*)::integer FROM bench_raw_clicks) AS m`,
   );
   if (check.rows[0]!.n !== clicks.length || check.rows[0]!.m !== clicks.length) throw new Error(`row count mismatch ${JSON.stringify(check.rows[0])}`);
-  return { consumer: clicks.length / consumerSeconds, raw: clicks.length / rawSeconds };
+  return { consumer: clicks.length / consumerSeconds, raw: clicks.length / rawSeconds, withForeignKeys: clicks.length / fkSeconds };
 }
 
 const count = Number(arg('clicks', '5000'));
@@ -80,7 +96,7 @@ for (const engine of engines) {
     const clicks = makeClicks(links, count);
     const result = await measure(db.sql, clicks, 100);
     console.log(
-      `${engine.padEnd(9)} consumer ${result.consumer.toFixed(0).padStart(6)} clicks/s · raw batched INSERT ${result.raw.toFixed(0).padStart(6)} clicks/s · ratio ${(result.consumer / result.raw).toFixed(2)} (${count} clicks, batches of 100)`,
+      `${engine.padEnd(9)} consumer ${result.consumer.toFixed(0).padStart(6)} clicks/s · raw batched INSERT ${result.raw.toFixed(0).padStart(6)} clicks/s · ratio ${(result.consumer / result.raw).toFixed(2)} · raw with clicks' foreign keys ${result.withForeignKeys.toFixed(0).padStart(6)} clicks/s (${(result.withForeignKeys / result.raw).toFixed(2)} of raw) (${count} clicks, batches of 100)`,
     );
   } finally {
     await db.close();
