@@ -11,8 +11,9 @@ import { randomUUID } from 'node:crypto';
 import { createIngestClicks } from '../functions/handlers/ingest-clicks.js';
 import type { SqlExecutor } from '../functions/ports/sql-executor.js';
 import { ingestClickBatch } from '../functions/repositories/click-ingestion.js';
-import { createTestDatabase, postgresServerUrl } from '../test/helpers/database.js';
-import { clickOn, seedLinks, sqsEvent } from '../test/functions/domain/clicks/fixtures.js';
+import { createTestDatabase, postgresServerUrl } from '../test/support/database/test-database.js';
+import { clickOn, sqsEvent } from '../test/support/messages/clicks.js';
+import { seedLinks } from '../test/support/fixtures/seed-links.js';
 
 const RAW = `INSERT INTO raw_clicks (click_uuid, partner_link_id, cookie_id, ip_address, user_agent, clicked_at, vendor_id, partner_id, campaign_version_id)
 SELECT click_id, partner_link_id, cookie_id, ip_address, user_agent, clicked_at AT TIME ZONE 'UTC', vendor_id, partner_id, campaign_version_id
@@ -26,7 +27,7 @@ try {
   await db.sql.query(`CREATE TABLE raw_clicks (LIKE clicks INCLUDING DEFAULTS INCLUDING INDEXES)`);
   // The repository's statement on its own: a "transaction" that is the executor itself.
   const withoutTransaction: SqlExecutor = { query: (sql, params) => db.sql.query(sql, params), transaction: (work) => work(withoutTransaction) };
-  const ingest = createIngestClicks({ sql: db.sql, log: { info: () => {}, error: () => {} } });
+  const ingest = createIngestClicks({ sql: db.sql });
   let offset = 0;
   const batch = () => {
     offset += 10_000_000;

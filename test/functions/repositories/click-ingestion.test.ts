@@ -9,8 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LinkItem } from '../../../functions/ports/link-store.js';
 import { ingestClickBatch } from '../../../functions/repositories/click-ingestion.js';
-import { createTestDatabase, isPostgresReachable, postgresServerUrl, type TestDatabase } from '../../helpers/database.js';
-import { clickOn, seedLinks } from '../domain/clicks/fixtures.js';
+import { createTestDatabase, isPostgresReachable, postgresServerUrl, type TestDatabase } from '../../support/database/test-database.js';
+import { clickOn } from '../../support/messages/clicks.js';
+import { seedLinks } from '../../support/fixtures/seed-links.js';
 
 const reachable = await isPostgresReachable(postgresServerUrl);
 
