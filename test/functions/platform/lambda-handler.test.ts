@@ -23,6 +23,9 @@ const context = (awsRequestId: string) => ({
 let printed: Record<string, unknown>[] = [];
 
 beforeEach(() => {
+  // A fresh module graph: the quick suite runs files one after another in a worker, and another
+  // file may have built this process's telemetry (one per cold start) already.
+  vi.resetModules();
   printed = [];
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
   vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'trackingScript');
