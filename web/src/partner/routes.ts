@@ -1,0 +1,4 @@
+/** The partner portal's pages. */
+import type { AppRoute } from '../routes';
+
+export const partnerRoutes: AppRoute[] = [];
