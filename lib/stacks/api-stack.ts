@@ -193,6 +193,9 @@ export class ApiStack extends Stack {
       managementApi.addEnvironment(envVars.adminTokenSecretId, adminToken.secretArn);
       managementApi.addEnvironment(envVars.adminTokenGraceSeconds, String(DEFAULT_ADMIN_TOKEN_GRACE_SECONDS));
       for (const [variable, secret] of Object.entries(payoutSecrets)) managementApi.addEnvironment(variable, secret.secretArn);
+      // GET /v1/admin/queues: depths of the queues it knows and of their dead-letter queues (found by name).
+      const queueArns = Object.values(data.queues).flatMap((q) => [q.queue.queueArn, q.deadLetterQueue.queueArn]);
+      managementApi.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resources: queueArns }));
     }
 
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();

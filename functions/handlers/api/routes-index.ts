@@ -4,6 +4,7 @@
  */
 import type { AnyRoute } from '../../platform/http/route.js';
 import { adminRoutes } from './admin.js';
+import { adminQueueRoutes } from './admin-queues-routes.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { auditLogRoutes } from './audit-logs-routes.js';
 import { campaignRoutes } from './campaigns.js';
@@ -31,6 +32,7 @@ import { vendorUserRoutes } from './vendor-users.js';
 export const routeModules: Record<string, AnyRoute[]> = {
   openapi: openapiRoutes,
   admin: adminRoutes,
+  adminQueues: adminQueueRoutes,
   campaigns: campaignRoutes,
   enrollments: enrollmentRoutes,
   partner: partnerRoutes,

@@ -6,6 +6,7 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem } from '../api/client';
+import { Money } from '../ui';
 
 /** What an openapi-fetch call resolves to. */
 interface FetchResult<T> {
@@ -102,11 +103,11 @@ export function LabeledField(props: {
   const message = props.errors[props.name];
   const describedBy = [message ? `${id}-error` : '', props.hint ? `${id}-hint` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div class="field">
+    <div class={message ? 'field field-invalid' : 'field'}>
       <label for={id}>{props.label}</label>
       {props.children({ id, describedBy, invalid: Boolean(message) })}
       {props.hint && (
-        <small id={`${id}-hint`} class="field-hint">
+        <small id={`${id}-hint`} class="hint">
           {props.hint}
         </small>
       )}
@@ -239,7 +240,7 @@ export function ActionButton(props: {
   }
   return (
     <span class="action">
-      <button type="button" class={props.variant ? `button-${props.variant}` : undefined} disabled={busy} aria-describedby={props.describedBy} onClick={run}>
+      <button type="button" class={props.variant ? `button ${props.variant}` : 'button'} disabled={busy} aria-describedby={props.describedBy} onClick={run}>
         {props.label}
       </button>
       {error !== undefined && (
@@ -265,12 +266,7 @@ export function ScrollTable({ label, children }: { label: string; children: Comp
 
 /** An amount as the API gives it (a decimal string) with its currency: never recomputed. */
 export function Amount({ amount, currency }: { amount: string | null | undefined; currency: string }) {
-  if (amount === null || amount === undefined) return <span>—</span>;
-  return (
-    <span class="money">
-      {amount} {currency}
-    </span>
-  );
+  return <Money amount={amount} currency={currency} />;
 }
 
 export function when(iso: string | null | undefined): string {
@@ -301,7 +297,7 @@ export function downloadText(filename: string, text: string, type = 'text/csv;ch
 
 export function CsvButton(props: { filename: string; columns: readonly string[]; rows: readonly Record<string, unknown>[]; label?: string }) {
   return (
-    <button type="button" onClick={() => downloadText(props.filename, toCsv(props.columns, props.rows))}>
+    <button type="button" class="button" onClick={() => downloadText(props.filename, toCsv(props.columns, props.rows))}>
       {props.label ?? 'Export CSV'}
     </button>
   );
@@ -324,7 +320,7 @@ export function ShownOnce({ label, value, onDismiss }: { label: string; value: s
       >
         {copied ? 'Copied' : 'Copy'}
       </button>
-      <button type="button" onClick={onDismiss}>
+      <button type="button" class="button" onClick={onDismiss}>
         Done
       </button>
     </div>
@@ -335,14 +331,15 @@ export function ShownOnce({ label, value, onDismiss }: { label: string; value: s
 export function PageHeading({ title, children }: { title: string; children?: ComponentChildren }) {
   const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
+    document.title = `${title} · Affiliate platform`;
     ref.current?.focus();
   }, [title]);
   return (
     <header class="page-header">
-      <h1 ref={ref} tabIndex={-1}>
+      <h1 id="page-title" ref={ref} tabIndex={-1}>
         {title}
       </h1>
-      {children}
+      {children ? <div class="page-actions">{children}</div> : null}
     </header>
   );
 }

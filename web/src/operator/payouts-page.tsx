@@ -40,14 +40,14 @@ function RunPayoutsForm({ onRan }: { onRan: () => void }) {
     }
   }
   return (
-    <form onSubmit={run} class="stack" aria-label="Payout run">
+    <form onSubmit={run} class="form card" aria-label="Payout run">
       <h2>Payout run</h2>
       <SelectInput label="Period" name="period" values={form.values} errors={form.errors} options={['previous month', 'until now']} onChange={form.onChange} />
       <TextInput label="Start date (optional)" name="start_date" type="date" values={form.values} errors={form.errors} onChange={form.onChange} />
       <TextInput label="End date (optional, exclusive)" name="end_date" type="date" values={form.values} errors={form.errors} onChange={form.onChange} />
       <TextInput label="Minimum per payout, major units (optional)" name="minimum" values={form.values} errors={form.errors} onChange={form.onChange} hint="e.g. 50 (50 USD, 50 JPY); empty: the configured thresholds" />
       <ProblemMessage error={form.error} />
-      <button type="submit" class="button-primary" disabled={form.busy}>
+      <button type="submit" class="button primary" disabled={form.busy}>
         Run payouts
       </button>
       {result && (
@@ -66,7 +66,7 @@ function FailButton({ payoutId, onDone }: { payoutId: number; onDone: () => void
   const form = useForm({ failure_reason: '' });
   if (!open)
     return (
-      <button type="button" class="button-danger" onClick={() => setOpen(true)}>
+      <button type="button" class="button danger" onClick={() => setOpen(true)}>
         Fail
       </button>
     );
@@ -83,10 +83,10 @@ function FailButton({ payoutId, onDone }: { payoutId: number; onDone: () => void
     >
       <TextInput label="Failure reason" name="failure_reason" required values={form.values} errors={form.errors} onChange={form.onChange} />
       <ProblemMessage error={form.error} />
-      <button type="submit" class="button-danger" disabled={form.busy}>
+      <button type="submit" class="button danger" disabled={form.busy}>
         Mark failed
       </button>
-      <button type="button" onClick={() => setOpen(false)}>
+      <button type="button" class="button" onClick={() => setOpen(false)}>
         Cancel
       </button>
     </form>
