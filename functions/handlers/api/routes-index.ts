@@ -21,6 +21,7 @@ import { openapiRoutes } from './openapi.js';
 import { overrideRoutes } from './overrides-routes.js';
 import { partnerTypeRoutes } from './partner-types-routes.js';
 import { partnerRoutes } from './partner.js';
+import { partnerActivityRoutes } from './partner-activity-routes.js';
 import { paymentMethodRoutes } from './payment-methods-routes.js';
 import { payoutRoutes } from './payouts-routes.js';
 import { profileRoutes } from './profiles.js';
@@ -34,6 +35,7 @@ export const routeModules: Record<string, AnyRoute[]> = {
   campaigns: campaignRoutes,
   enrollments: enrollmentRoutes,
   partner: partnerRoutes,
+  partnerActivity: partnerActivityRoutes,
   links: linkRoutes,
   vendorUsers: vendorUserRoutes,
   apiKeys: apiKeyRoutes,
