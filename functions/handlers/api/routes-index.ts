@@ -5,6 +5,7 @@
 import type { AnyRoute } from '../../platform/http/route.js';
 import { adminRoutes } from './admin.js';
 import { apiKeyRoutes } from './api-keys.js';
+import { authRoutes } from './auth-routes.js';
 import { auditLogRoutes } from './audit-logs-routes.js';
 import { campaignRoutes } from './campaigns.js';
 import { commissionRuleRoutes } from './commission-rules-routes.js';
@@ -32,6 +33,7 @@ import { vendorUserRoutes } from './vendor-users.js';
 export const routeModules: Record<string, AnyRoute[]> = {
   openapi: openapiRoutes,
   admin: adminRoutes,
+  auth: authRoutes,
   campaigns: campaignRoutes,
   enrollments: enrollmentRoutes,
   partner: partnerRoutes,
