@@ -334,6 +334,12 @@ export const envVars = {
   allowLoopbackWebhooks: 'ALLOW_LOOPBACK_WEBHOOKS',
   /** The KMS key (ARN) that wraps payment-data keys; set on the functions granted it. */
   paymentDataKeyArn: 'PAYMENT_DATA_KEY_ARN',
+  /** The web app's origin (`https://app.example.com`): sign-in links, the session cookie's Secure flag, the CSRF Origin check. @default PUBLIC_BASE_URL */
+  appBaseUrl: 'APP_BASE_URL',
+  /** The From address of every e-mail (an address of the SES identity's domain). */
+  mailFrom: 'MAIL_FROM',
+  /** Comma-separated addresses that may sign in to the operator console. */
+  operatorEmails: 'OPERATOR_EMAILS',
 } as const;
 
 /**

@@ -18,6 +18,9 @@ import { createPowertoolsSecretReader, secretReaderClientConfig } from '../adapt
 import { payoutProvidersFromEnv } from '../adapters/payments/payout-providers-from-env.js';
 import { payoutProvidersFromSecrets } from '../adapters/payments/payout-providers-from-secrets.js';
 import { paymentDataCipherFromEnv } from '../adapters/crypto/payment-data-cipher-from-env.js';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { createSesMailer } from '../adapters/mail/ses-mailer.js';
+import type { Mailer } from '../ports/mailer.js';
 import { createRouter } from './api/router.js';
 import { allRoutes } from './api/routes-index.js';
 
@@ -67,10 +70,17 @@ export function secretDepsFromEnv(env: NodeJS.ProcessEnv, client: SecretsManager
   };
 }
 
+/** SES when MAIL_FROM is set (the CDK app sets it with the identity it grants); else no mail. */
+export function mailerFromEnv(env: NodeJS.ProcessEnv): Mailer | undefined {
+  const from = env[envVars.mailFrom];
+  return from ? createSesMailer({ client: new SESv2Client({}), from }) : undefined;
+}
+
 export const handler = lazyHandler(() =>
   createHandler(
     Object.assign(platformDepsFromEnv(), secretDepsFromEnv(process.env, new SecretsManagerClient(secretReaderClientConfig)), {
       paymentDataCipher: paymentDataCipherFromEnv(process.env),
+      mailer: mailerFromEnv(process.env),
     }),
   ),
 );

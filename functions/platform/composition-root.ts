@@ -8,9 +8,11 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 // zod/mini: every handler's bundle carries this module, the redirect's included.
 import * as z from 'zod/mini';
 import { envVars, queues, tables, type QueueName, type TableName } from '../../lib/resources.js';
+import { parseOperatorEmails } from '../domain/auth/web-session.js';
 import { DEFAULT_VELOCITY_LIMITS, type VelocityLimits } from '../domain/clicks/velocity-verdict.js';
 import type { BusinessMetrics } from '../ports/business-metrics.js';
 import type { Logger } from '../ports/logger.js';
+import type { Mailer } from '../ports/mailer.js';
 import type { OriginVerifySecrets } from '../ports/origin-verify-secrets.js';
 import type { PaymentDataCipher } from '../ports/payment-data-cipher.js';
 import type { PayoutProvider, PayoutProviderName } from '../ports/payout-provider.js';
@@ -49,6 +51,12 @@ export interface PlatformConfig {
   allowLoopbackWebhooks?: boolean;
   /** Retention ages (days) for the retention job; absent: the data dictionary's ages. */
   retention?: RetentionConfig;
+  /** The web app's origin (sign-in links, cookie Secure flag, CSRF Origin check). Absent: `publicBaseUrl`. */
+  appBaseUrl?: string;
+  /** The From address of e-mail. Absent: `no-reply@` the app's host. */
+  mailFrom?: string;
+  /** Lower-case addresses that may sign in as the operator (OPERATOR_EMAILS). Absent or empty: none. */
+  operatorEmails?: readonly string[];
 }
 
 export interface PlatformDeps {
@@ -78,6 +86,8 @@ export interface PlatformDeps {
    * Absent: payment details cannot be written or opened (500), never stored in clear.
    */
   paymentDataCipher?: PaymentDataCipher;
+  /** Outgoing e-mail (SES on AWS, the `$DATA_DIR/outbox/` files locally). Absent: sign-in links and notices are not sent. */
+  mailer?: Mailer;
 }
 
 const optionalString = z.optional(z.string().check(z.minLength(1)));
@@ -99,6 +109,9 @@ const environmentSchema = z.object({
   [envVars.velocityMaxClicksPerIpPerLink]: z.optional(z.coerce.number().check(z.int(), z.minimum(0))),
   [envVars.allowLoopbackWebhooks]: z.optional(z.enum(['true', 'false'])),
   [envVars.dbRole]: optionalString,
+  [envVars.appBaseUrl]: z.optional(z.url()),
+  [envVars.mailFrom]: optionalString,
+  [envVars.operatorEmails]: z.optional(z.string()),
 });
 
 /** Reads the handler configuration from the environment; names the missing variable when one is absent. */
@@ -126,6 +139,9 @@ export function platformConfigFromEnv(env: NodeJS.ProcessEnv): PlatformConfig {
     // Lambda always sets AWS_LAMBDA_FUNCTION_NAME: a stray variable on AWS cannot open SSRF.
     allowLoopbackWebhooks: parsed[envVars.allowLoopbackWebhooks] === 'true' && !env.AWS_LAMBDA_FUNCTION_NAME,
     retention: retentionConfigFromEnv(env),
+    appBaseUrl: parsed[envVars.appBaseUrl]?.replace(/\/+$/, ''),
+    mailFrom: parsed[envVars.mailFrom],
+    operatorEmails: parseOperatorEmails(parsed[envVars.operatorEmails]),
   };
 }
 

@@ -6,6 +6,7 @@ import type { APIGatewayProxyEventV2, SQSBatchResponse, SQSEvent } from 'aws-lam
 import { payoutProvidersFromEnv } from '../../functions/adapters/payments/payout-providers-from-env.js';
 import { createEnvelopeCipher } from '../../functions/adapters/crypto/create-envelope-cipher.js';
 import { createLocalKeyFileDataKeyProvider } from '../../functions/adapters/crypto/create-local-key-file-data-key-provider.js';
+import { createOutboxMailer } from '../../functions/adapters/mail/outbox-mailer.js';
 import { platformConfigFromEnv, type PlatformDeps } from '../../functions/platform/composition-root.js';
 import {
   envVars,
@@ -198,6 +199,8 @@ export async function startLocalPlatform(options: StartLocalPlatformOptions): Pr
       process.env[envVars.adminToken] = adminToken;
       // Development receivers run on this machine (http://127.0.0.1:…); the CDK app never sets this.
       process.env[envVars.allowLoopbackWebhooks] ??= 'true';
+      // The web app's operator console signs in with a link mailed to this address (the outbox).
+      process.env[envVars.operatorEmails] ??= 'operator@localhost';
       for (const table of Object.values(tables)) process.env[table.envVar] = table.name;
       for (const [name, queue] of queueList) process.env[queue.envVar] = created[name]!.url;
       return created;
@@ -225,6 +228,8 @@ export async function startLocalPlatform(options: StartLocalPlatformOptions): Pr
             originVerifySecrets: { read: async () => ({ current: { value: originVerifySecret, createdAt: originVerifyCreatedAt } }) },
             // KMS's stand-in: data keys wrapped by $DATA_DIR/payment-data.key (0600, made on first use).
             paymentDataCipher: createEnvelopeCipher(createLocalKeyFileDataKeyProvider({ dataDir })),
+            // SES's stand-in: every message an .eml file in $DATA_DIR/outbox/, its link in this log.
+            mailer: createOutboxMailer({ dataDir, from: process.env[envVars.mailFrom] ?? 'no-reply@localhost', log: (line) => log.info(line) }),
           };
           return deps;
         },

@@ -46,6 +46,11 @@ const addedTables = [
   'commission_adjustments',
   'webhook_deliveries',
   'notification_deliveries',
+  // 0014_web_sessions.sql: the web app's sign-in links, sessions and e-mail opt-outs.
+  'auth_tokens',
+  'web_sessions',
+  'email_unsubscribe_tokens',
+  'email_opt_outs',
 ];
 
 const dictionaryIndexes = [

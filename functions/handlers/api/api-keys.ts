@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { generateApiKey } from '../../domain/auth/api-key.js';
 import { expiryAfterRotation, keyExpiresAt } from '../../domain/auth/key-lifetime.js';
 import { canManageRole, roleAtLeast, type VendorRole } from '../../domain/auth/roles.js';
-import { ConflictError, NotFoundError } from '../../platform/http/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/http/errors.js';
 import { idParams } from '../../platform/http/fields.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { created, noContent, ok } from '../../platform/http/responses.js';
@@ -53,6 +53,8 @@ export const apiKeyRoutes: AnyRoute[] = [
     handler: async ({ deps, auth, actor, now }) =>
       created(
         await deps.sql.transaction(async (tx) => {
+          // A browser session holds no key: it lists, revokes and (through a key) rotates them.
+          if (auth.apiKeyId === undefined) throw new ForbiddenError('Rotate calls with the key to rotate (Authorization: Bearer); a browser session has no key of its own.');
           const old = await findApiKeyById(tx, auth.apiKeyId);
           if (!old) throw new NotFoundError('Key not found.');
           if (old.replaced_by_api_key_id !== null) throw new ConflictError('This key was already rotated: use (or rotate) its successor.');

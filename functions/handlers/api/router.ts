@@ -106,7 +106,7 @@ export function createRouter(routes: readonly AnyRoute[]): Router {
       const ip = event.requestContext.http.sourceIp ?? null;
       let principal: Principal | undefined;
       if (route.auth !== 'none') {
-        principal = await authenticate({ event, sql: deps.sql, adminTokens: adminTokensOf(deps), now });
+        principal = await authenticate({ event, sql: deps.sql, adminTokens: adminTokensOf(deps), now, web: deps.config });
         if (!authKindAllowed(route, principal)) {
           throw new ForbiddenError(`This route needs ${credentialNames[route.auth]}.`);
         }
@@ -161,7 +161,7 @@ export function createRouter(routes: readonly AnyRoute[]): Router {
         ip,
         now,
       });
-      if (principal && principal.kind !== 'operator') {
+      if (principal && principal.kind !== 'operator' && principal.keyExpiresAt !== undefined) {
         const warn = keyExpiryHeaders({ now, expiresAt: new Date(principal.keyExpiresAt) });
         result.headers = { ...warn, ...result.headers };
       }

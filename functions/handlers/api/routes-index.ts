@@ -6,6 +6,7 @@ import type { AnyRoute } from '../../platform/http/route.js';
 import { adminRoutes } from './admin.js';
 import { adminQueueRoutes } from './admin-queues-routes.js';
 import { apiKeyRoutes } from './api-keys.js';
+import { authRoutes } from './auth-routes.js';
 import { auditLogRoutes } from './audit-logs-routes.js';
 import { campaignRoutes } from './campaigns.js';
 import { commissionRuleRoutes } from './commission-rules-routes.js';
@@ -22,6 +23,7 @@ import { openapiRoutes } from './openapi.js';
 import { overrideRoutes } from './overrides-routes.js';
 import { partnerTypeRoutes } from './partner-types-routes.js';
 import { partnerRoutes } from './partner.js';
+import { partnerActivityRoutes } from './partner-activity-routes.js';
 import { paymentMethodRoutes } from './payment-methods-routes.js';
 import { payoutRoutes } from './payouts-routes.js';
 import { profileRoutes } from './profiles.js';
@@ -32,10 +34,12 @@ import { vendorUserRoutes } from './vendor-users.js';
 export const routeModules: Record<string, AnyRoute[]> = {
   openapi: openapiRoutes,
   admin: adminRoutes,
+  auth: authRoutes,
   adminQueues: adminQueueRoutes,
   campaigns: campaignRoutes,
   enrollments: enrollmentRoutes,
   partner: partnerRoutes,
+  partnerActivity: partnerActivityRoutes,
   links: linkRoutes,
   vendorUsers: vendorUserRoutes,
   apiKeys: apiKeyRoutes,

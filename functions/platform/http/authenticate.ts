@@ -11,7 +11,10 @@ import { vendorRoles, type VendorRole } from '../../domain/auth/roles.js';
 import { findKeyWithOwnerByHash, touchApiKey } from '../../repositories/api-keys.js';
 import { activateInvitedVendorUser } from '../../repositories/vendor-users.js';
 import { writeAuditLog } from '../../repositories/audit-logs.js';
-import { UnauthorizedError } from './errors.js';
+import { csrfTokenMatches } from '../../domain/auth/web-session.js';
+import { resolveWebSession } from '../../use-cases/resolve-web-session.js';
+import { ForbiddenError, UnauthorizedError } from './errors.js';
+import { appBaseUrlOf, sessionCookieOf } from './session-cookie.js';
 import { headerOf } from './parse-request.js';
 import type { Principal } from './principal.js';
 
@@ -25,24 +28,61 @@ export function bearerTokenOf(event: Pick<APIGatewayProxyEventV2, 'headers'>): s
   return match?.[1];
 }
 
+/** Methods that change nothing: a session may call them without the CSRF header. */
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
- * The principal behind `event`'s bearer token; throws 401 when there is none or it is not live
- * at `now`.
+ * CSRF defence of a session-authenticated request: a method that may change state needs the
+ * session's `X-CSRF-Token` (constant-time compare) and, when `Origin` is sent, the app's origin.
+ * @throws ForbiddenError otherwise.
+ */
+export function assertSessionWriteAllowed(input: {
+  event: Pick<APIGatewayProxyEventV2, 'headers'> & { requestContext?: { http?: { method?: string } } };
+  sessionToken: string;
+  web: { appBaseUrl?: string; publicBaseUrl: string };
+}): void {
+  const method = (input.event.requestContext?.http?.method ?? 'GET').toUpperCase();
+  if (safeMethods.has(method)) return;
+  if (!csrfTokenMatches(input.sessionToken, headerOf(input.event, 'x-csrf-token'))) {
+    throw new ForbiddenError('A request with a session cookie that changes state needs the X-CSRF-Token header of its session.');
+  }
+  const origin = headerOf(input.event, 'origin');
+  if (origin !== undefined && origin !== new URL(appBaseUrlOf(input.web)).origin) {
+    throw new ForbiddenError('The request comes from another origin than the app.');
+  }
+}
+
+/**
+ * The principal behind `event`'s bearer token, or else its web session cookie (`aff_session`);
+ * throws 401 when there is neither or it is not live at `now`. A bearer token wins when both are
+ * sent. A session-authenticated request that may change state must carry `X-CSRF-Token` (the
+ * session's, compared in constant time) and, when it sends `Origin`, the app's origin: else 403.
+ * Bearer requests are exempt: a browser never attaches them on its own.
  */
 export async function authenticate({
   event,
   sql,
   adminTokens,
   now,
+  web,
 }: {
-  event: Pick<APIGatewayProxyEventV2, 'headers'> & { requestContext?: { http?: { sourceIp?: string } } };
+  event: Pick<APIGatewayProxyEventV2, 'headers'> & { cookies?: string[]; requestContext?: { http?: { sourceIp?: string; method?: string } } };
   sql: SqlExecutor;
   /** The operator tokens accepted at `now`; asked only for a bearer token that is not an API key. */
   adminTokens: (now: Date) => Promise<readonly string[]>;
   now: Date;
+  /** The web app's settings; absent: session cookies are not accepted. */
+  web?: { appBaseUrl?: string; publicBaseUrl: string; operatorEmails?: readonly string[] };
 }): Promise<Principal> {
   const token = bearerTokenOf(event);
-  if (!token) throw new UnauthorizedError();
+  if (!token) {
+    const sessionToken = web ? sessionCookieOf(event) : undefined;
+    if (!web || !sessionToken) throw new UnauthorizedError('A valid API key (Authorization: Bearer <key>) or a signed-in session is required.');
+    const session = await resolveWebSession({ sql, sessionToken, operatorEmails: web.operatorEmails ?? [], now });
+    if (!session) throw new UnauthorizedError('The session has expired or was signed out: sign in again.');
+    assertSessionWriteAllowed({ event, sessionToken, web });
+    return session.principal;
+  }
   const ownerType = ownerTypeOfKey(token);
   if (!ownerType) {
     const accepted = await adminTokens(now);

@@ -7,6 +7,8 @@ export type { VendorRole };
 
 export interface OperatorPrincipal {
   kind: 'operator';
+  /** Set when a web session (cookie), not the operator token, authenticated the request. */
+  webSessionId?: number;
 }
 
 export interface VendorUserPrincipal {
@@ -16,8 +18,11 @@ export interface VendorUserPrincipal {
   /** `inactive`: the vendor left; its keys may read but not write (403). Suspended vendors never authenticate. */
   vendorStatus?: 'active' | 'inactive';
   role: VendorRole;
-  apiKeyId: number;
-  keyExpiresAt: string;
+  /** The key that authenticated the request; absent for a web session. */
+  apiKeyId?: number;
+  keyExpiresAt?: string;
+  /** Set when a web session (cookie) authenticated the request. */
+  webSessionId?: number;
 }
 
 export interface PartnerPrincipal {
@@ -25,8 +30,11 @@ export interface PartnerPrincipal {
   partnerId: number;
   /** Partners authenticate whatever their status; routes that need `active` check it (403). */
   partnerStatus: string;
-  apiKeyId: number;
-  keyExpiresAt: string;
+  /** The key that authenticated the request; absent for a web session. */
+  apiKeyId?: number;
+  keyExpiresAt?: string;
+  /** Set when a web session (cookie) authenticated the request. */
+  webSessionId?: number;
 }
 
 export type Principal = OperatorPrincipal | VendorUserPrincipal | PartnerPrincipal;

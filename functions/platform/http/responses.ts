@@ -8,6 +8,8 @@ export interface ApiResult {
   /** Serialised as JSON, unless a non-JSON `content-type` header says it is already text (CSV); omitted for 204. */
   body?: unknown;
   headers?: Record<string, string>;
+  /** `Set-Cookie` values (API Gateway v2's `cookies`). */
+  cookies?: string[];
 }
 
 /** 200 (or `status`) with a JSON body. */
@@ -28,14 +30,16 @@ export function noContent(): ApiResult {
 /** Turns an `ApiResult` into the structured result API Gateway HTTP APIs expect. */
 export function toGatewayResult(result: ApiResult, contentType = 'application/json'): APIGatewayProxyStructuredResultV2 {
   const headers: Record<string, string> = { 'cache-control': 'no-store', ...result.headers };
+  const cookies = result.cookies && result.cookies.length > 0 ? { cookies: result.cookies } : {};
   if (result.status === 204 || result.body === undefined) {
-    return { statusCode: result.status, headers };
+    return { statusCode: result.status, headers, ...cookies };
   }
   const declaredType = Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1];
   if (typeof result.body === 'string' && declaredType !== undefined && !/json/i.test(declaredType)) {
-    return { statusCode: result.status, headers, body: result.body };
+    return { statusCode: result.status, headers, body: result.body, ...cookies };
   }
   return {
+    ...cookies,
     statusCode: result.status,
     headers: { 'content-type': contentType, ...headers },
     body: JSON.stringify(result.body),
