@@ -15,7 +15,7 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { DEFAULT_ADMIN_TOKEN_GRACE_SECONDS } from '../../functions/platform/http/admin-tokens-of.js';
-import { envVars, routes, type FunctionName } from '../resources.js';
+import { envVars, queues, routes, type FunctionName } from '../resources.js';
 import type { StageConfig } from '../stage-config.js';
 import { createPlatformFunction, type PlatformData } from '../constructs/platform-function.js';
 import { logRetention } from '../constructs/log-retention.js';
@@ -194,7 +194,9 @@ export class ApiStack extends Stack {
       managementApi.addEnvironment(envVars.adminTokenGraceSeconds, String(DEFAULT_ADMIN_TOKEN_GRACE_SECONDS));
       for (const [variable, secret] of Object.entries(payoutSecrets)) managementApi.addEnvironment(variable, secret.secretArn);
       // GET /v1/admin/queues: depths of the queues it knows and of their dead-letter queues (found by name).
-      const queueArns = Object.values(data.queues).flatMap((q) => [q.queue.queueArn, q.deadLetterQueue.queueArn]);
+      // The dead-letter queues by the name the data stack gives them (`<stage>-<name>`).
+      const deadLetterArns = Object.values(queues).map((q) => this.formatArn({ service: 'sqs', resource: `${config.stage}-${q.deadLetterQueueName}` }));
+      const queueArns = [...Object.values(data.queues).map((q) => q.queue.queueArn), ...deadLetterArns];
       managementApi.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resources: queueArns }));
     }
 
