@@ -12,7 +12,9 @@ export function PaymentMethodsPage() {
   return (
     <section>
       <PageHeading title="Payment methods" />
-      <SelectInput label="Verified" name="verified" values={filter} errors={{}} options={['false', 'true', '']} onChange={(n, v) => setFilter({ [n]: v })} />
+      <div class="filters">
+        <SelectInput label="Verified" name="verified" values={filter} errors={{}} options={['false', 'true', '']} onChange={(n, v) => setFilter({ [n]: v })} />
+      </div>
       <Loading loaded={methods} />
       {methods.data && methods.data.data.length === 0 && <StatusMessage>Nothing {filter.verified === 'false' ? 'awaits verification' : 'here'}.</StatusMessage>}
       {methods.data && methods.data.data.length > 0 && (

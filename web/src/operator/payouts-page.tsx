@@ -104,7 +104,9 @@ export function PayoutsPage() {
       <PageHeading title="Payouts" />
       <RunPayoutsForm onRan={payouts.reload} />
       <h2>Payouts</h2>
-      <SelectInput label="Status" name="status" values={filter} errors={{}} options={statuses} onChange={(n, v) => setFilter({ [n]: v })} />
+      <div class="filters">
+        <SelectInput label="Status" name="status" values={filter} errors={{}} options={statuses} onChange={(n, v) => setFilter({ [n]: v })} />
+      </div>
       <Loading loaded={payouts} />
       {payouts.data && payouts.data.data.length === 0 && <StatusMessage>No payouts.</StatusMessage>}
       {payouts.data && payouts.data.data.length > 0 && (

@@ -24,7 +24,9 @@ export function VendorsPage() {
           <ShownOnce label="The vendor's webhook signing secret" value={created.webhook_secret} onDismiss={() => setCreated(undefined)} />
         </>
       )}
-      <SelectInput label="Status" name="status" values={filter} errors={{}} options={statuses} onChange={(n, v) => setFilter({ [n]: v })} />
+      <div class="filters">
+        <SelectInput label="Status" name="status" values={filter} errors={{}} options={statuses} onChange={(n, v) => setFilter({ [n]: v })} />
+      </div>
       <Loading loaded={vendors} />
       {vendors.data && vendors.data.data.length === 0 && <StatusMessage>No vendors.</StatusMessage>}
       {vendors.data && vendors.data.data.length > 0 && (

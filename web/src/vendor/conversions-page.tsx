@@ -58,7 +58,9 @@ export function ConversionsPage() {
   return (
     <section>
       <PageHeading title="Conversions" />
-      <SelectInput label="Status" name="status" values={filter} errors={{}} options={statuses} onChange={(n, v) => setFilter({ [n]: v })} />
+      <div class="filters">
+        <SelectInput label="Status" name="status" values={filter} errors={{}} options={statuses} onChange={(n, v) => setFilter({ [n]: v })} />
+      </div>
       <Loading loaded={conversions} />
       {conversions.data && conversions.data.data.length === 0 && <StatusMessage>No {filter.status} conversions.</StatusMessage>}
       {conversions.data && conversions.data.data.length > 0 && (
