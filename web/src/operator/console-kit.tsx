@@ -314,6 +314,7 @@ export function ShownOnce({ label, value, onDismiss }: { label: string; value: s
       <code class="secret">{value}</code>
       <button
         type="button"
+        class="button"
         onClick={() => {
           void navigator.clipboard?.writeText(value).then(() => setCopied(true));
         }}

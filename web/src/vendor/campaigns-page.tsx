@@ -180,6 +180,7 @@ export function CampaignPage({ params }: { params: Record<string, string> }) {
             )}
             <button
               type="button"
+              class="button"
               aria-expanded={editing}
               onClick={() => {
                 form.setValues(campaignValuesOf(c));
