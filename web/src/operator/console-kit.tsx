@@ -7,6 +7,9 @@ import type { ComponentChildren, JSX } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem } from '../api/client';
 import { Money } from '../ui';
+import { toCsv } from './csv';
+
+export { toCsv };
 
 /** What an openapi-fetch call resolves to. */
 interface FetchResult<T> {
@@ -272,15 +275,6 @@ export function Amount({ amount, currency }: { amount: string | null | undefined
 export function when(iso: string | null | undefined): string {
   if (!iso) return '—';
   return iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC');
-}
-
-/** RFC 4180: fields with a comma, quote, CR or LF are quoted, quotes doubled; lines end with CRLF. */
-export function toCsv(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
-  const field = (v: unknown): string => {
-    const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v as string | number | boolean);
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [columns.map(field).join(','), ...rows.map((r) => columns.map((c) => field(r[c])).join(','))].join('\r\n') + '\r\n';
 }
 
 /** Saves text as a file through a blob link (no server round trip; allowed by the app's CSP). */

@@ -64,7 +64,7 @@ export function campaignValuesOf(c: CampaignView): CampaignValues {
   };
 }
 
-import type { paths } from '../api/schema';
+import type { paths } from '../api/schema.js';
 
 export type CreateCampaignBody = paths['/v1/campaigns']['post']['requestBody']['content']['application/json'];
 type Tier = NonNullable<CreateCampaignBody['tiers']>[number];

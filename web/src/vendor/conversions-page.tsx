@@ -1,6 +1,7 @@
 /** Vendor: conversions to review (approve / reject) and one conversion with why it earned what it earned. */
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
+import { explainCommission } from './explain-commission';
 import { ActionButton, Amount, Loading, PageHeading, ProblemMessage, ScrollTable, SelectInput, StatusMessage, TextInput, unwrap, useForm, useLoad, when } from '../operator/console-kit';
 
 const statuses = ['pending', 'approved', 'rejected', 'paid', ''] as const;
@@ -195,12 +196,4 @@ export function ConversionPage({ params }: { params: Record<string, string> }) {
       )}
     </section>
   );
-}
-
-/** A sentence from the recorded commission terms (the API's figures, not recomputed). */
-export function explainCommission(c: { commission_type: string | null; commission_value: string | null; commission_amount: string | null; event_value: string | null; currency: string }): string {
-  if (c.commission_amount === null) return 'No commission (not a commissionable event, or not attributed).';
-  if (c.commission_type === 'percentage') return `${c.commission_value ?? '?'} % of ${c.event_value ?? '?'} ${c.currency} = ${c.commission_amount} ${c.currency}.`;
-  if (c.commission_type === 'flat') return `A flat ${c.commission_value ?? '?'} ${c.currency} per conversion = ${c.commission_amount} ${c.currency}.`;
-  return `${c.commission_type ?? 'commission'} ${c.commission_value ?? ''} = ${c.commission_amount} ${c.currency}.`;
 }
