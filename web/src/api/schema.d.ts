@@ -3729,6 +3729,19 @@ export interface paths {
                                 destination_url: string;
                                 default_commission_type: string;
                                 default_commission_value: string | null;
+                                cookie_duration_days: number;
+                                approval_required: boolean;
+                                is_public: boolean;
+                                max_partners: number | null;
+                                attribution_model: string;
+                                approval_hold_days: number;
+                                tiers: {
+                                    label: string;
+                                    min_amount: string;
+                                    max_amount: string;
+                                    reward_type: string;
+                                    reward_value: string;
+                                }[];
                                 created_at: string;
                             }[];
                         };

@@ -16,7 +16,7 @@ import {
   useLoad,
   when,
 } from '../operator/console-kit';
-import { attributionModels, campaignBodyOf, campaignValuesOf, commissionTypes, emptyCampaignValues, versionChanges, type CampaignValues } from './campaign-form';
+import { attributionModels, campaignBodyOf, campaignValuesOf, commissionTypes, emptyCampaignValues, tierChanges, versionChanges, type CampaignValues } from './campaign-form';
 
 function CampaignFields({ form }: { form: ReturnType<typeof useForm> }) {
   const p = { values: form.values, errors: form.errors, onChange: form.onChange };
@@ -127,7 +127,18 @@ export function CampaignsPage() {
   );
 }
 
-const versionFields = ['name', 'destination_url', 'default_commission_type', 'default_commission_value'] as const;
+const versionFields = [
+  'name',
+  'destination_url',
+  'default_commission_type',
+  'default_commission_value',
+  'cookie_duration_days',
+  'approval_hold_days',
+  'attribution_model',
+  'approval_required',
+  'is_public',
+  'max_partners',
+] as const;
 
 export function CampaignPage({ params }: { params: Record<string, string> }) {
   const id = Number(params.campaign_id);
@@ -262,8 +273,8 @@ export function CampaignPage({ params }: { params: Record<string, string> }) {
                     <td>
                       <ul class="plain">
                         {(() => {
-                          const changes = versionChanges(all[i - 1], v, versionFields);
-                          return (changes.length ? changes : ['other terms (cookie, hold, tiers, visibility)']).map((line) => <li key={line}>{line}</li>);
+                          const changes = [...versionChanges(all[i - 1], v, versionFields), ...tierChanges(all[i - 1]?.tiers, v.tiers)];
+                          return (changes.length ? changes : ['no change in these terms (description or guidelines)']).map((line) => <li key={line}>{line}</li>);
                         })()}
                       </ul>
                     </td>

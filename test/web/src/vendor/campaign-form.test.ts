@@ -1,6 +1,6 @@
 /** The campaign form's body and the version history's "what changed". */
 import { describe, expect, it } from 'vitest';
-import { campaignBodyOf, campaignValuesOf, emptyCampaignValues, versionChanges } from '../../../../web/src/vendor/campaign-form.js';
+import { campaignBodyOf, campaignValuesOf, emptyCampaignValues, tierChanges, versionChanges } from '../../../../web/src/vendor/campaign-form.js';
 import { explainCommission } from '../../../../web/src/vendor/explain-commission.js';
 
 describe('campaignBodyOf', () => {
@@ -45,6 +45,17 @@ describe('versionChanges', () => {
     expect(versionChanges({ name: 'A', default_commission_value: '10.00' }, { name: 'A', default_commission_value: '12.50' }, fields)).toEqual(['default_commission_value: 10.00 → 12.50']);
     expect(versionChanges(undefined, { name: 'A', default_commission_value: null }, fields)).toEqual(['first version']);
     expect(versionChanges({ name: 'A', default_commission_value: null }, { name: 'B', default_commission_value: '5' }, fields)).toEqual(['name: A → B', 'default_commission_value: — → 5']);
+  });
+});
+
+describe('tierChanges', () => {
+  const bronze = { label: 'Bronze', min_amount: '0.00', max_amount: '500.00', reward_type: 'percentage', reward_value: '5.00' };
+  const silver = { label: 'Silver', min_amount: '500.00', max_amount: '5000.00', reward_type: 'percentage', reward_value: '8.00' };
+  it('names tiers added, removed and changed, by label', () => {
+    expect(tierChanges([bronze, silver], [bronze, { ...silver, reward_value: '10.00' }])).toEqual(['tier Silver: 500.00–5000.00: percentage 8.00 → 500.00–5000.00: percentage 10.00']);
+    expect(tierChanges([bronze], [bronze, silver])).toEqual(['tier Silver added (500.00–5000.00: percentage 8.00)']);
+    expect(tierChanges([bronze, silver], [silver])).toEqual(['tier Bronze removed']);
+    expect(tierChanges(undefined, [bronze])).toEqual([]);
   });
 });
 
