@@ -31,6 +31,18 @@ const sessionOut = z.object({
   expires_at: z.string().describe('The session ends at this time whatever happens (12 hours after sign-in)'),
 });
 
+/**
+ * Any `local@domain` address: the operator's may be a single-label host (`operator@localhost`, the
+ * local default), which the stricter `email` field refuses. Nothing is sent to an address that
+ * is not already known, so this admits nothing new.
+ */
+const signInEmail = z
+  .string()
+  .trim()
+  .max(255)
+  .regex(/^[^\s@]+@[^\s@]+$/, 'Invalid email address')
+  .transform((value) => value.toLowerCase());
+
 const accepted = z.object({}).describe('Always the same answer, whether or not a link was sent');
 
 const unauthorized = new UnauthorizedError('Not signed in: the session is missing, expired or signed out.');
@@ -48,7 +60,7 @@ export const authRoutes: AnyRoute[] = [
     auth: 'none',
     summary: 'E-mail a single-use sign-in link (15 minutes) to a partner, vendor user or operator address; always 202',
     tags: ['auth'],
-    body: z.strictObject({ email, role: z.enum(webRoles as ['partner', 'vendor', 'operator']) }),
+    body: z.strictObject({ email: signInEmail, role: z.enum(webRoles as ['partner', 'vendor', 'operator']) }),
     responses: { 202: { description: 'Accepted (a link is sent only to an address that may sign in as that role, within the rate limits)', schema: accepted } },
     handler: async ({ deps, body, ip, now }): Promise<ApiResult> => {
       const settings = settingsOf(deps);
