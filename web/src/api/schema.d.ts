@@ -4812,6 +4812,7 @@ export interface paths {
                                 last_conversion_at: string | null;
                                 created_at: string;
                                 updated_at: string;
+                                partner_name: string | null;
                             }[];
                             next_cursor: string | null;
                         };

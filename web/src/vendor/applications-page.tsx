@@ -95,7 +95,7 @@ export function ApplicationsPage() {
             {applications.data.data.map((a) => (
               <tr key={a.campaign_partner_id} data-testid={`application-${a.campaign_partner_id}`}>
                 <th scope="row" id={`application-${a.campaign_partner_id}-label`}>
-                  Partner {a.partner_id}
+                  {a.partner_name ?? `Partner ${a.partner_id}`}
                 </th>
                 <td>{campaignName.get(a.campaign_id) ?? `Campaign ${a.campaign_id}`}</td>
                 <td>{a.application_note ?? '—'}</td>
