@@ -12,8 +12,10 @@ import { SignInPage, SignUpPage } from './partner/sign-in-pages';
 import { appRoutes, matchAppRoute, type AppRole } from './routes';
 import { describeError, Notice, Page } from './ui';
 
-/** Where each role lands after signing in. */
-const HOME: Record<AppRole, string> = { partner: 'partner', vendor: 'vendor', operator: 'operator' };
+/** Where a role lands after signing in: its first page in the navigation. */
+function homeOf(role: AppRole): string {
+  return appRoutes.find((route) => route.role === role && route.nav)?.path ?? '';
+}
 
 function Shell() {
   const path = useAppPath();
@@ -29,12 +31,12 @@ function Shell() {
 
   const onSignedIn = (signedIn: Session) => {
     setSession(signedIn);
-    navigate(HOME[signedIn.role], { replace: true });
+    navigate(homeOf(signedIn.role), { replace: true });
   };
   if (path === 'sign-up') return <Frame><SignUpPage /></Frame>;
   if (path === 'sign-in' || !session) return <Frame><SignInPage onSignedIn={onSignedIn} /></Frame>;
 
-  const target = path === '' ? HOME[session.role] : path;
+  const target = path === '' ? homeOf(session.role) : path;
   const match = matchAppRoute(appRoutes, session.role, target);
   const nav = appRoutes.filter((route) => route.role === session.role && route.nav);
   return (
@@ -52,7 +54,7 @@ function Shell() {
       ) : (
         <Page title="Not found">
           <p>
-            There is no page here. <a href={`/app/${HOME[session.role]}`}>Go to the start page</a>.
+            There is no page here. <a href={`/app/${homeOf(session.role)}`}>Go to the start page</a>.
           </p>
         </Page>
       )}

@@ -72,7 +72,7 @@ export function PartnerPaymentMethodsPage() {
                 <>
                   <Field name="account_holder" label="Account holder" required error={fieldError('account_details.account_holder')} />
                   <Field name="iban" label="IBAN" required error={fieldError('account_details.iban')} />
-                  <Field name="bic" label="BIC" error={fieldError('account_details.bic')} />
+                  <Field name="bic" label="BIC" required hint="The bank's SWIFT code, 8 or 11 characters." error={fieldError('account_details.bic')} />
                 </>
               ) : null}
               {provider === 'stripe' ? (

@@ -31,15 +31,28 @@ function CheckYourEmail(props: { email: string }) {
 }
 
 export function SignInPage(props: { onSignedIn: (session: Session) => void }) {
-  const [token] = useState(takeTokenFromFragment);
+  const [token, setToken] = useState(takeTokenFromFragment);
   const [exchange, setExchange] = useState<'idle' | 'busy' | { error: string }>(token ? 'busy' : 'idle');
   const [sentTo, setSentTo] = useState<string>();
   const initialRole = new URLSearchParams(window.location.search).get('role') ?? 'partner';
 
+  // A link opened in the tab that already shows this page changes only the fragment: no reload.
+  useEffect(() => {
+    const onHashChange = () => {
+      const fresh = takeTokenFromFragment();
+      if (fresh) {
+        setExchange('busy');
+        setToken(fresh);
+      }
+    };
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, []);
+
   useEffect(() => {
     if (!token) return;
     startSession(token).then(props.onSignedIn, (error: unknown) => setExchange({ error: describeError(error) }));
-    // Once: the token is single use.
+    // Once per token: a token is single use.
   }, [token]);
 
   if (exchange === 'busy') {
