@@ -2,8 +2,9 @@
  * The vendor dashboard and operator console in Chromium, on the local platform: the operator
  * approves a pending partner, the vendor accepts the partner's application and approves the
  * partner's conversion (its commission explained), the operator verifies the payout destination,
- * runs payouts and confirms the wire. Every decision is a click on the button a person would press
- * ("Approve", "Verify", "Run payouts", "Confirm"); every outcome is read back through the API.
+ * runs payouts, confirms the wire, then suspends the partner. Every decision is a click on the
+ * button a person would press ("Approve", "Verify", "Run payouts", "Confirm"; a destructive one
+ * asks in the page first: "Yes, suspend"); every outcome is read back through the API.
  * Skipped, loudly, only when /usr/bin/chromium is missing.
  */
 import { existsSync } from 'node:fs';
@@ -204,5 +205,16 @@ describe.skipIf(!chromiumPresent)('vendor dashboard and operator console in Chro
     await payoutRow.getByText('completed').waitFor();
     const paid = await http.json<{ data: { status: string }[] }>({ step: 'read the payout', method: 'GET', path: `/v1/admin/payouts?partner_id=${partnerId}`, token: platform.adminToken });
     expect(paid.data[0]!.status).toBe('completed');
+
+    // A destructive action asks in the page first: Suspend, then "Yes, suspend".
+    await openPage(operator, 'operator/partners', 'Partners');
+    await operator.getByLabel('Status').selectOption('active');
+    const activeRow = operator.getByTestId(`partner-${partnerId}`);
+    await activeRow.getByRole('button', { name: 'Suspend' }).click();
+    await activeRow.getByRole('alert').filter({ hasText: 'links stop at once' }).waitFor();
+    await activeRow.getByRole('button', { name: 'Yes, suspend' }).click();
+    await activeRow.waitFor({ state: 'detached' });
+    const suspended = await http.json<{ status: string }>({ step: 'read the partner', method: 'GET', path: `/v1/admin/partners/${partnerId}`, token: platform.adminToken });
+    expect(suspended.status).toBe('suspended');
   }, 180_000);
 });

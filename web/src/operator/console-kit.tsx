@@ -217,7 +217,11 @@ export function useForm(initial: Record<string, string>) {
   return { values, setValues, onChange, error, setError, busy, submit, errors: fieldErrors(error) };
 }
 
-/** A real button running one call; shows its problem next to it; `confirm` asks first. */
+/**
+ * A real button running one call, its problem shown next to it. With `confirm`, the first press
+ * asks in the page (the question announced, "Yes, <verb>" and "Cancel"), the second runs it: no
+ * browser dialog, so keyboard, screen reader and browser tests see the same page.
+ */
 export function ActionButton(props: {
   label: string;
   onAction: () => Promise<unknown>;
@@ -226,26 +230,35 @@ export function ActionButton(props: {
   describedBy?: string;
   variant?: 'primary' | 'danger';
 }) {
-  const [busy, setBusy] = useState(false);
+  const [stage, setStage] = useState<'idle' | 'asking' | 'busy'>('idle');
   const [error, setError] = useState<unknown>(undefined);
   async function run() {
-    if (props.confirm && !window.confirm(props.confirm)) return;
-    setBusy(true);
+    if (props.confirm && stage === 'idle') {
+      setStage('asking');
+      return;
+    }
+    setStage('busy');
     setError(undefined);
     try {
       await props.onAction();
+      setStage('idle');
       props.onDone?.();
     } catch (e) {
       setError(e);
-    } finally {
-      setBusy(false);
+      setStage('idle');
     }
   }
   return (
     <span class="action">
-      <button type="button" class={props.variant ? `button ${props.variant}` : 'button'} disabled={busy} aria-describedby={props.describedBy} onClick={run}>
-        {props.label}
+      {stage === 'asking' && <span role="alert">{props.confirm}</span>}
+      <button type="button" class={props.variant ? `button ${props.variant}` : 'button'} disabled={stage === 'busy'} aria-describedby={props.describedBy} onClick={run}>
+        {stage === 'asking' ? `Yes, ${props.label.toLowerCase()}` : props.label}
       </button>
+      {stage === 'asking' && (
+        <button type="button" class="button link" onClick={() => setStage('idle')}>
+          Cancel
+        </button>
+      )}
       {error !== undefined && (
         <span class="field-error" role="alert">
           {problemText(error)}
