@@ -4,12 +4,11 @@
  * only references them (no inline script: the CSP allows scripts from 'self' only). Used by
  * `npm start` (built at start) and by the CDK app (built at synth, no Docker).
  */
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
-import { build } from 'esbuild';
+import { build, buildSync, type BuildOptions, type Metafile } from 'esbuild';
 
 const ENTRY = fileURLToPath(new URL('./src/main.tsx', import.meta.url));
 
@@ -58,13 +57,8 @@ function indexHtml(script: string, stylesheet: string): string {
 `;
 }
 
-/** Builds the app into `outDir` (emptied first). */
-export async function buildWebApp(options: { outDir: string; minify?: boolean }): Promise<BuiltWebApp> {
-  const outDir = resolve(options.outDir);
-  const minify = options.minify ?? true;
-  await rm(outDir, { recursive: true, force: true });
-  await mkdir(outDir, { recursive: true });
-  const result = await build({
+function esbuildOptions(outDir: string, minify: boolean): BuildOptions & { metafile: true } {
+  return {
     entryPoints: { app: ENTRY },
     bundle: true,
     minify,
@@ -81,16 +75,20 @@ export async function buildWebApp(options: { outDir: string; minify?: boolean })
     legalComments: 'none',
     logLevel: 'silent',
     define: { 'process.env.NODE_ENV': '"production"' },
-  });
-  const outputs = Object.keys(result.metafile.outputs).map((file) => basename(file));
+  };
+}
+
+/** Writes index.html beside esbuild's outputs and measures them. */
+function finish(outDir: string, metafile: Metafile): BuiltWebApp {
+  const outputs = Object.keys(metafile.outputs).map((file) => basename(file));
   const script = outputs.find((file) => file.endsWith('.js'));
   const stylesheet = outputs.find((file) => file.endsWith('.css'));
   if (!script || !stylesheet) throw new Error(`esbuild produced ${outputs.join(', ')}: expected one .js and one .css`);
-  await writeFile(join(outDir, 'index.html'), indexHtml(script, stylesheet));
+  writeFileSync(join(outDir, 'index.html'), indexHtml(script, stylesheet));
   const gzipBytes = (file: string) => gzipSync(readFileSync(join(outDir, file)), { level: 9 }).length;
   return {
     outDir,
-    files: (await readdir(outDir)).sort(),
+    files: readdirSync(outDir).sort(),
     script,
     stylesheet,
     scriptGzipBytes: gzipBytes(script),
@@ -98,11 +96,29 @@ export async function buildWebApp(options: { outDir: string; minify?: boolean })
   };
 }
 
+/** Builds the app into `outDir` (emptied first). */
+export async function buildWebApp(options: { outDir: string; minify?: boolean }): Promise<BuiltWebApp> {
+  const outDir = resolve(options.outDir);
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const result = await build(esbuildOptions(outDir, options.minify ?? true));
+  return finish(outDir, result.metafile);
+}
+
+/** The same build, synchronously: the CDK app builds its stacks synchronously (at synth, no Docker). */
+export function buildWebAppSync(options: { outDir: string; minify?: boolean }): BuiltWebApp {
+  const outDir = resolve(options.outDir);
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const result = buildSync(esbuildOptions(outDir, options.minify ?? true));
+  return finish(outDir, result.metafile);
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const outDir = process.argv[2] ?? 'dist/web';
   const built = await buildWebApp({ outDir, minify: true });
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
   console.log(
-    `built ${built.files.join(', ')} in ${outDir}: script ${kb((await stat(join(outDir, built.script))).size)} (${kb(built.scriptGzipBytes)} gzipped), stylesheet ${kb(built.stylesheetGzipBytes)} gzipped`,
+    `built ${built.files.join(', ')} in ${outDir}: script ${kb(statSync(join(outDir, built.script)).size)} (${kb(built.scriptGzipBytes)} gzipped), stylesheet ${kb(built.stylesheetGzipBytes)} gzipped`,
   );
 }

@@ -146,7 +146,10 @@ describe.skipIf(!chromiumPresent)('the web app in Chromium', () => {
     await page.setViewportSize({ width: 375, height: 812 });
     await page.waitForTimeout(150); // the charts follow their container's width
     await page.screenshot({ path: join(SCREENSHOTS, `${file}-phone.png`), fullPage: true });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(() => {
+      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    });
     expect(overflow, `${name} is wider than a 375 px phone`).toBeLessThanOrEqual(0);
     await page.setViewportSize({ width: 1280, height: 900 });
   }
