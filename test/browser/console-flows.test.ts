@@ -216,5 +216,17 @@ describe.skipIf(!chromiumPresent)('vendor dashboard and operator console in Chro
     await activeRow.waitFor({ state: 'detached' });
     const suspended = await http.json<{ status: string }>({ step: 'read the partner', method: 'GET', path: `/v1/admin/partners/${partnerId}`, token: platform.adminToken });
     expect(suspended.status).toBe('suspended');
+
+    // A form shows the API's field error under the field it names: a rule condition the schema does not know.
+    await openPage(vendor, 'vendor/rules', 'Commission rules');
+    await vendor.getByLabel('Name', { exact: true }).fill('Gold bonus');
+    await vendor.getByLabel('Conditions (JSON)').fill('{ "partner_tier": ["gold"] }');
+    await vendor.getByRole('button', { name: 'Create rule' }).click();
+    const conditionsError = vendor.locator('#field-conditions-error');
+    await conditionsError.waitFor();
+    await expect(conditionsError.textContent()).resolves.toContain('partner_tier');
+    await expect(vendor.getByLabel('Conditions (JSON)').getAttribute('aria-invalid')).resolves.toBe('true');
+    const rules = await http.json<{ data: unknown[] }>({ step: 'list rules', method: 'GET', path: '/v1/commission-rules', token: vendorKey });
+    expect(rules.data).toHaveLength(0);
   }, 180_000);
 });
