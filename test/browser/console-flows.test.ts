@@ -228,5 +228,20 @@ describe.skipIf(!chromiumPresent)('vendor dashboard and operator console in Chro
     await expect(vendor.getByLabel('Conditions (JSON)').getAttribute('aria-invalid')).resolves.toBe('true');
     const rules = await http.json<{ data: unknown[] }>({ step: 'list rules', method: 'GET', path: '/v1/commission-rules', token: vendorKey });
     expect(rules.data).toHaveLength(0);
+
+    // Fixed, it is created; edited, its actions are replaced.
+    await vendor.getByLabel('Conditions (JSON)').fill('{ "partner_tiers": ["gold"] }');
+    await vendor.getByLabel('Actions (JSON)').fill('{ "bonus_flat": "2.00" }');
+    await vendor.getByRole('button', { name: 'Create rule' }).click();
+    const ruleRow = vendor.getByRole('row').filter({ hasText: 'Gold bonus' });
+    await ruleRow.waitFor();
+    await ruleRow.getByRole('button', { name: 'Edit' }).click();
+    await vendor.getByLabel('Actions (JSON)').fill('{ "bonus_flat": "3.50" }');
+    await vendor.getByRole('button', { name: 'Save rule' }).click();
+    await vendor.getByRole('heading', { name: 'New rule' }).waitFor();
+    const saved = await http.json<{ data: { name: string; conditions: unknown; actions: { bonus_flat?: unknown } }[] }>({ step: 'list rules', method: 'GET', path: '/v1/commission-rules', token: vendorKey });
+    expect(saved.data).toHaveLength(1);
+    expect(saved.data[0]).toMatchObject({ name: 'Gold bonus', conditions: { partner_tiers: ['gold'] } });
+    expect(String(saved.data[0]!.actions.bonus_flat)).toMatch(/^3\.50?$/);
   }, 180_000);
 });
