@@ -243,5 +243,41 @@ describe.skipIf(!chromiumPresent)('vendor dashboard and operator console in Chro
     expect(saved.data).toHaveLength(1);
     expect(saved.data[0]).toMatchObject({ name: 'Gold bonus', conditions: { partner_tiers: ['gold'] } });
     expect(String(saved.data[0]!.actions.bonus_flat)).toMatch(/^3\.50?$/);
-  }, 180_000);
+
+    // Every page fits a 375 px phone: tables scroll inside their region, the page itself never sideways.
+    // The pages of web/src/operator/routes.ts and web/src/vendor/routes.ts (the app's modules are not importable here: DOM and JSX).
+    const pages: [Page, string[]][] = [
+      [operator, ['operator', 'operator/partners', 'operator/vendors', 'operator/payment-methods', 'operator/payouts', 'operator/system', 'operator/audit']],
+      [
+        vendor,
+        [
+          'vendor',
+          'vendor/campaigns',
+          `vendor/campaigns/${campaignId}`,
+          'vendor/applications',
+          'vendor/conversions',
+          `vendor/conversions/${conversion.conversion_event_id}`,
+          'vendor/reports',
+          'vendor/rules',
+          'vendor/integrations',
+          'vendor/team',
+          'vendor/api-keys',
+          'vendor/audit',
+        ],
+      ],
+    ];
+    for (const [page, paths] of pages) {
+      await page.setViewportSize({ width: 375, height: 800 });
+      for (const path of paths) {
+        await page.goto(`${platform.url}/app/${path}`);
+        await page.locator('h1').waitFor();
+        await page.waitForLoadState('networkidle');
+        const overflow = await page.evaluate(() => {
+          const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+          return root.scrollWidth - root.clientWidth;
+        });
+        expect(overflow, `${path} is wider than a 375 px phone`).toBeLessThanOrEqual(0);
+      }
+    }
+  }, 240_000);
 });
