@@ -109,6 +109,17 @@ export const stageConfigSchema = z
     apiBurstLimit: positiveInt.default(2000),
     /** Alarm when the redirect's p99 duration exceeds this (ms). */
     redirectP99Ms: positiveInt.default(500),
+    /**
+     * The domain e-mail is sent from (an SES domain identity is created for it; publish its DKIM
+     * records, or give hostedZoneId/hostedZoneName of that zone). Absent: no mail, so no web sign-in.
+     */
+    mailDomain: optional(domainName),
+    /** The From address. @default no-reply@<mailDomain> */
+    mailFrom: optional(z.email()),
+    /** Addresses that may sign in to the operator console, comma-separated. @default none */
+    operatorEmails: optional(z.string().refine((value) => value.split(',').every((email) => z.email().safeParse(email.trim()).success), 'must be comma-separated e-mail addresses')),
+    /** The web app's origin, e.g. `https://app.example.com` (sign-in links, Secure cookie, CSRF Origin check). @default the API URL */
+    appBaseUrl: optional(z.url().regex(/^https:\/\/[^/]+$/, 'must be an https origin without a path, e.g. https://app.example.com')),
   })
   .superRefine((config, ctx) => {
     if (config.shortLinkDomain && !config.shortLinkCertificateArn) {
@@ -128,6 +139,12 @@ export const stageConfigSchema = z
     }
     if (Boolean(config.hostedZoneId) !== Boolean(config.hostedZoneName)) {
       ctx.addIssue({ code: 'custom', path: ['hostedZoneName'], message: 'hostedZoneId and hostedZoneName go together' });
+    }
+    if (config.mailFrom && !config.mailDomain) {
+      ctx.addIssue({ code: 'custom', path: ['mailFrom'], message: 'needs mailDomain (the SES identity it is sent from)' });
+    }
+    if (config.mailFrom && config.mailDomain && config.mailFrom.split('@')[1]?.toLowerCase() !== config.mailDomain.toLowerCase()) {
+      ctx.addIssue({ code: 'custom', path: ['mailFrom'], message: 'must be an address of mailDomain' });
     }
     if (config.databaseMaxCapacity < config.databaseMinCapacity) {
       ctx.addIssue({ code: 'custom', path: ['databaseMaxCapacity'], message: 'must be >= databaseMinCapacity' });

@@ -148,3 +148,15 @@ export async function listApiKeys(
   );
   return rows;
 }
+
+/** Keys of one owner that authenticate at `now` (not revoked, not expired). */
+export async function countLiveKeys(sql: SqlExecutor, input: { partner_id?: number; vendor_user_id?: number; now: Date }): Promise<number> {
+  const { rows } = await sql.query<{ live: number }>(
+    `SELECT count(*)::integer AS live FROM api_keys
+     WHERE revoked_at IS NULL AND expires_at > :now::timestamptz
+       AND ((:partner_id::integer IS NOT NULL AND partner_id = :partner_id::integer)
+         OR (:vendor_user_id::integer IS NOT NULL AND vendor_user_id = :vendor_user_id::integer))`,
+    { partner_id: input.partner_id ?? null, vendor_user_id: input.vendor_user_id ?? null, now: input.now },
+  );
+  return rows[0]?.live ?? 0;
+}

@@ -120,6 +120,10 @@ export async function erasePartnerIdentity(tx: SqlExecutor, input: { partnerId: 
   if (partner.rowCount === 0) return undefined;
   await tx.query(`SELECT set_config('app.audit_maintenance', 'on', true)`);
   const params = { id: input.partnerId, now: input.now };
+  // The web app's sign-in records (0014) keep the address too: its sessions end, its links die,
+  // and its opt-out follows it to the placeholder (still no notices). Before the partners UPDATE,
+  // which replaces the address these statements look for.
+  await erasePartnerSignIn(tx, params);
   const partners = await tx.query(
     `UPDATE partners SET name = 'erased partner ' || partner_id, email = 'erased+' || partner_id || '@erased.invalid',
             bio = NULL, website_url = NULL, status = CASE WHEN status = 'active' THEN 'suspended' ELSE status END,
@@ -154,4 +158,22 @@ export async function erasePartnerIdentity(tx: SqlExecutor, input: { partnerId: 
     api_keys_revoked: keys.rowCount,
     audit_logs: audits.rowCount,
   };
+}
+
+/** Erasure's part of the web sign-in tables: address and IPs replaced, sessions revoked, links used up. */
+async function erasePartnerSignIn(tx: SqlExecutor, params: { id: number; now: Date }): Promise<void> {
+  const placeholder = `'erased+' || :id::integer || '@erased.invalid'`;
+  const address = `(SELECT lower(email) FROM partners WHERE partner_id = :id::integer)`;
+  await tx.query(
+    `UPDATE web_sessions SET email = ${placeholder}, ip_address = NULL, revoked_at = COALESCE(revoked_at, :now::timestamptz)
+     WHERE partner_id = :id::integer`,
+    params,
+  );
+  await tx.query(
+    `UPDATE auth_tokens SET email = ${placeholder}, requested_ip = NULL, used_at = COALESCE(used_at, :now::timestamptz)
+     WHERE partner_id = :id::integer`,
+    params,
+  );
+  await tx.query(`UPDATE email_unsubscribe_tokens SET email = ${placeholder} WHERE email = ${address}`, { id: params.id });
+  await tx.query(`UPDATE email_opt_outs SET email = ${placeholder} WHERE email = ${address}`, { id: params.id });
 }

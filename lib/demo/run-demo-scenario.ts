@@ -45,6 +45,8 @@ export interface DemoPartner {
   partner_id: number;
   name: string;
   short_code: string;
+  /** Its address (web sign-in). */
+  email?: string;
 }
 
 export interface DemoPartnerTotals {
@@ -89,7 +91,7 @@ export interface DemoPayout {
 export interface DemoReport {
   runId: string;
   baseUrl: string;
-  vendor: { vendor_id: number; name: string };
+  vendor: { vendor_id: number; name: string; /** The owner's address (web sign-in). */ email: string };
   campaign: { campaign_id: number; campaign_version_id: number; name: string; attribution_model: string; tiers: string; rule: string };
   /** The USD campaign's edit between the clicks and their sales. */
   edit: { from_version_id: number; to_version_id: number; version_number: number; change: string };
@@ -242,6 +244,7 @@ export async function runDemoScenario(options: RunDemoScenarioOptions): Promise<
     token: adminToken,
     body: { name: `Demo Outdoors ${runId}`, email: `owner+${runId}@demo-outdoors.example`, website_url: 'https://shop.example.com', owner_name: 'Dana Demo' },
   });
+  const vendorEmail = `owner+${runId}@demo-outdoors.example`;
   const vendorKey = vendor.api_key;
 
   const campaign = await http.json<{ campaign_id: number; campaign_version_id: number; name: string; attribution_model: string }>({
@@ -315,7 +318,7 @@ export async function runDemoScenario(options: RunDemoScenarioOptions): Promise<
       body: { campaign_id: campaign.campaign_id, link_label: 'Review post' },
     });
     if (link.hot_store === 'pending_repair') throw new DemoStepError(`create ${spec.name}'s link: the link was not written to the hot store (run the sync-links job)`);
-    partners.push({ partner_id: partner.partner_id, name: partner.name, short_code: link.short_code, apiKey: partner.api_key });
+    partners.push({ partner_id: partner.partner_id, name: partner.name, short_code: link.short_code, apiKey: partner.api_key, email });
   }
   // The vendor also sells in EUR and in JPY: one campaign per currency (docs/money.md), each
   // promoted by one partner. Alice takes the EUR one, Bob the JPY one.
@@ -741,7 +744,7 @@ export async function runDemoScenario(options: RunDemoScenarioOptions): Promise<
   const report: DemoReport = {
     runId,
     baseUrl: http.baseUrl,
-    vendor: { vendor_id: vendor.vendor_id, name: vendor.name },
+    vendor: { vendor_id: vendor.vendor_id, name: vendor.name, email: vendorEmail },
     campaign: {
       campaign_id: campaign.campaign_id,
       campaign_version_id: campaign.campaign_version_id,

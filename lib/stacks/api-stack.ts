@@ -13,6 +13,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { DEFAULT_ADMIN_TOKEN_GRACE_SECONDS } from '../../functions/platform/http/admin-tokens-of.js';
 import { envVars, routes, type FunctionName } from '../resources.js';
@@ -193,6 +194,23 @@ export class ApiStack extends Stack {
       managementApi.addEnvironment(envVars.adminTokenSecretId, adminToken.secretArn);
       managementApi.addEnvironment(envVars.adminTokenGraceSeconds, String(DEFAULT_ADMIN_TOKEN_GRACE_SECONDS));
       for (const [variable, secret] of Object.entries(payoutSecrets)) managementApi.addEnvironment(variable, secret.secretArn);
+      // The web app: sign-in links and notices by SES, sent only by the management API and only
+      // from the stage's identity (ses:SendEmail on it, nothing else). docs/web-app.md.
+      managementApi.addEnvironment(envVars.appBaseUrl, config.appBaseUrl ?? apiUrl);
+      if (config.operatorEmails) managementApi.addEnvironment(envVars.operatorEmails, config.operatorEmails);
+      if (config.mailDomain) {
+        const zone =
+          config.hostedZoneId && config.hostedZoneName && config.mailDomain.toLowerCase() === config.hostedZoneName.toLowerCase()
+            ? route53.PublicHostedZone.fromPublicHostedZoneAttributes(this, 'MailZone', { hostedZoneId: config.hostedZoneId, zoneName: config.hostedZoneName })
+            : undefined;
+        const mailIdentity = new ses.EmailIdentity(this, 'MailIdentity', {
+          // In the stage's own zone the DKIM records are created too; elsewhere the operator publishes them (output below).
+          identity: zone ? ses.Identity.publicHostedZone(zone) : ses.Identity.domain(config.mailDomain),
+        });
+        managementApi.addToRolePolicy(new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: [mailIdentity.emailIdentityArn] }));
+        managementApi.addEnvironment(envVars.mailFrom, config.mailFrom ?? `no-reply@${config.mailDomain}`);
+        new CfnOutput(this, 'MailIdentityName', { value: mailIdentity.emailIdentityName, description: 'SES identity of sign-in links and notices: publish its DKIM CNAMEs and request production access once' });
+      }
     }
 
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();

@@ -89,6 +89,8 @@ describe('npm run demo (bin/demo.ts)', () => {
         expect(run.stdout).toMatch(/payout #\d+ +Bob Runs Reviews +500 +JPY +wire +completed/);
         expect(run.stdout).toContain('Reconciliation: balanced (0 violations)');
         expect(run.stdout).toContain('Checks: all 7 passed');
+        // Ends with the web app's sign-in links for its vendor and a partner, read from the outbox.
+        expect(run.stdout).toMatch(/Sign in to the web app \(each link works once, within 15 minutes\):\n {2}vendor Demo Outdoors \S+ <owner\+\S+@demo-outdoors\.example>: http:\/\/127\.0\.0\.1:\d+\/app\/sign-in#token=[A-Za-z0-9_-]{43}\n {2}partner Alice Trail Blog <partner1\+\S+@partners\.example>: http:\/\/127\.0\.0\.1:\d+\/app\/sign-in#token=[A-Za-z0-9_-]{43}\n$/);
         runs.push(run.stdout);
       }
       // The second run reports on its own vendor: its own ids, the same figures.

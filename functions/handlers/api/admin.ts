@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { notifyPartner } from '../../use-cases/send-notice.js';
 import { formatStandardWebhookSecret } from '../../domain/webhooks/standard-webhook.js';
 import { assertWebhookUrl } from './assert-webhook-url.js';
 import { transitionPartner, transitionVendor, type PartnerAction, type VendorAction } from '../../domain/accounts/transition-account.js';
@@ -96,12 +97,14 @@ function partnerStatusRoute(action: PartnerAction) {
     body: statusReasonBody,
     responses: { 200: { description: 'The partner', schema: partnerSchema } },
     handler: async ({ deps, params, body, actor, now }) => {
+      let changed = false;
       const partner = await deps.sql.transaction(async (tx) => {
         const before = await findPartner(tx, { partner_id: params.partner_id, forUpdate: true });
         if (!before) throw new NotFoundError('Partner not found.');
         const move = transitionPartner({ from: before.status, action });
         if (!move.ok) throw new ConflictError(move.reason);
         if (!move.changed) return before;
+        changed = true;
         const after = await setPartnerStatus(tx, { partner_id: before.partner_id, status: move.to, now });
         await writeAuditLog(tx, {
           entity_type: 'partners',
@@ -116,6 +119,7 @@ function partnerStatusRoute(action: PartnerAction) {
         return after;
       });
       await writeLinksThrough({ sql: deps.sql, linkStore: deps.linkStore, now, selector: { partner_id: partner.partner_id } });
+      if (action === 'approve' && changed) await notifyPartner({ deps, partnerId: partner.partner_id, notice: { kind: 'partner_approved' }, now });
       return ok(partner);
     },
   });

@@ -11,7 +11,7 @@ import { idParams } from '../../platform/http/fields.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { created, noContent, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
-import { findApiKeyById, insertApiKey, listApiKeys, markKeyRotated, revokeApiKey, type ApiKeyRow } from '../../repositories/api-keys.js';
+import { countLiveKeys, findApiKeyById, insertApiKey, listApiKeys, markKeyRotated, revokeApiKey, type ApiKeyRow } from '../../repositories/api-keys.js';
 import { writeAuditLog } from '../../repositories/audit-logs.js';
 import { findVendorUser } from '../../repositories/vendor-users.js';
 
@@ -97,6 +97,44 @@ export const apiKeyRoutes: AnyRoute[] = [
           };
         }),
       ),
+  }),
+
+  defineRoute({
+    method: 'POST',
+    path: '/v1/api-keys',
+    auth: 'api_key',
+    summary: "From a web session: issue the signed-in person an API key (shown once); at most two live keys per person, as during a rotation",
+    tags: ['api keys'],
+    responses: {
+      201: {
+        description: 'The new key (shown once)',
+        schema: z.object({ api_key: z.string(), api_key_id: z.number().int(), key_prefix: z.string(), expires_at: z.string() }),
+      },
+    },
+    handler: async ({ deps, auth, actor, now }) => {
+      // At most two live keys per person, as during a rotation's grace period; a key holder rotates.
+      if (auth.webSessionId === undefined) throw new ForbiddenError('A key holder rotates its key (POST /v1/api-keys/rotate); this route is for a signed-in session.');
+      const owner = auth.kind === 'partner' ? { partner_id: auth.partnerId } : { vendor_user_id: auth.vendorUserId };
+      return created(
+        await deps.sql.transaction(async (tx) => {
+          if ((await countLiveKeys(tx, { ...owner, now })) >= 2) {
+            throw new ConflictError('Two keys are live already: revoke one first, or rotate one with itself (POST /v1/api-keys/rotate).');
+          }
+          const ownerType = auth.kind === 'partner' ? 'partner' : 'vendor_user';
+          const key = generateApiKey({ ownerType });
+          const fresh = await insertApiKey(tx, { generated: key, owner_type: ownerType, ...owner, now, expires_at: keyExpiresAt(now) });
+          await writeAuditLog(tx, {
+            entity_type: 'api_keys',
+            entity_id: fresh.api_key_id,
+            action: 'create',
+            actor,
+            after: { key_prefix: fresh.key_prefix, owner_type: ownerType, expires_at: fresh.expires_at },
+            now,
+          });
+          return { api_key: key.key, api_key_id: fresh.api_key_id, key_prefix: fresh.key_prefix, expires_at: fresh.expires_at };
+        }),
+      );
+    },
   }),
 
   defineRoute({

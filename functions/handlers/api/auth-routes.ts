@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { webRoles } from '../../domain/auth/web-session.js';
 import { vendorRoles } from '../../domain/auth/roles.js';
-import { assertSessionWriteAllowed } from '../../platform/http/authenticate.js';
+import { assertAppOrigin, assertSessionWriteAllowed } from '../../platform/http/authenticate.js';
 import { UnauthorizedError } from '../../platform/http/errors.js';
 import { email, httpUrl } from '../../platform/http/fields.js';
 import { created, ok, type ApiResult } from '../../platform/http/responses.js';
@@ -31,6 +31,18 @@ const sessionOut = z.object({
   expires_at: z.string().describe('The session ends at this time whatever happens (12 hours after sign-in)'),
 });
 
+/**
+ * Any `local@domain` address: the operator's may be a single-label host (`operator@localhost`, the
+ * local default), which the stricter `email` field refuses. Nothing is sent to an address that
+ * is not already known, so this admits nothing new.
+ */
+const signInEmail = z
+  .string()
+  .trim()
+  .max(255)
+  .regex(/^[^\s@]+@[^\s@]+$/, 'Invalid email address')
+  .transform((value) => value.toLowerCase());
+
 const accepted = z.object({}).describe('Always the same answer, whether or not a link was sent');
 
 const unauthorized = new UnauthorizedError('Not signed in: the session is missing, expired or signed out.');
@@ -48,9 +60,10 @@ export const authRoutes: AnyRoute[] = [
     auth: 'none',
     summary: 'E-mail a single-use sign-in link (15 minutes) to a partner, vendor user or operator address; always 202',
     tags: ['auth'],
-    body: z.strictObject({ email, role: z.enum(webRoles as ['partner', 'vendor', 'operator']) }),
+    body: z.strictObject({ email: signInEmail, role: z.enum(webRoles as ['partner', 'vendor', 'operator']) }),
     responses: { 202: { description: 'Accepted (a link is sent only to an address that may sign in as that role, within the rate limits)', schema: accepted } },
-    handler: async ({ deps, body, ip, now }): Promise<ApiResult> => {
+    handler: async ({ deps, body, event, ip, now }): Promise<ApiResult> => {
+      assertAppOrigin({ event, web: deps.config });
       const settings = settingsOf(deps);
       await requestMagicLink({ sql: deps.sql, mailer: deps.mailer, ...settings, email: body.email, role: body.role, ip, now });
       return ok({}, 202);
@@ -70,7 +83,8 @@ export const authRoutes: AnyRoute[] = [
       bio: z.string().max(5000).optional(),
     }),
     responses: { 202: { description: 'Accepted; the sign-in link is e-mailed', schema: accepted } },
-    handler: async ({ deps, body, ip, now }): Promise<ApiResult> => {
+    handler: async ({ deps, body, event, ip, now }): Promise<ApiResult> => {
+      assertAppOrigin({ event, web: deps.config });
       const { appBaseUrl, logger } = settingsOf(deps);
       await signUpPartner({ sql: deps.sql, mailer: deps.mailer, logger, appBaseUrl, partner: body, ip, now });
       return ok({}, 202);
@@ -88,7 +102,8 @@ export const authRoutes: AnyRoute[] = [
       201: { description: 'Signed in', schema: sessionOut },
       401: { description: 'The token is unknown, already used or expired' },
     },
-    handler: async ({ deps, body, ip, now }): Promise<ApiResult> => {
+    handler: async ({ deps, body, event, ip, now }): Promise<ApiResult> => {
+      assertAppOrigin({ event, web: deps.config });
       const { appBaseUrl, operatorEmails } = settingsOf(deps);
       const started = await startWebSession({ sql: deps.sql, token: body.token, ip, operatorEmails, now });
       if (!started) throw new UnauthorizedError('The sign-in link is invalid, already used or expired: ask for a new one.');

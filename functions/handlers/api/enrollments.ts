@@ -4,6 +4,7 @@
  * the hot store in the same request.
  */
 import { z } from 'zod';
+import { notifyPartner } from '../../use-cases/send-notice.js';
 import { ConflictError, NotFoundError } from '../../platform/http/errors.js';
 import { idField, idParam, idParams } from '../../platform/http/fields.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
@@ -129,19 +130,21 @@ export const enrollmentRoutes: AnyRoute[] = [
     params: enrollmentParams,
     body: z.strictObject({ reason: z.string().max(2000).optional() }),
     responses: { 200: { description: 'The enrollment', schema: enrollmentOut } },
-    handler: async ({ deps, auth, params, body, actor, now }) =>
-      ok(
-        await changeEnrollment({
-          deps,
-          vendorId: auth.vendorId,
-          vendorUserId: auth.vendorUserId,
-          campaignPartnerId: params.campaign_partner_id,
-          action: 'approve',
-          reason: body.reason,
-          actor,
-          now,
-        }),
-      ),
+    handler: async ({ deps, auth, params, body, actor, now }) => {
+      const enrollment = await changeEnrollment({
+        deps,
+        vendorId: auth.vendorId,
+        vendorUserId: auth.vendorUserId,
+        campaignPartnerId: params.campaign_partner_id,
+        action: 'approve',
+        reason: body.reason,
+        actor,
+        now,
+      });
+      // Approving twice is a 409 (transitionEnrollment), so every approval that gets here is news.
+      await notifyPartner({ deps, partnerId: enrollment.partner_id, notice: { kind: 'enrollment_approved', campaignId: enrollment.campaign_id }, now });
+      return ok(enrollment);
+    },
   }),
 
   defineRoute({

@@ -9,6 +9,7 @@
  * partner cannot add methods (403). The audit row commits with the change or not at all.
  */
 import { z } from 'zod';
+import { notifyPartner } from '../../use-cases/send-notice.js';
 import {
   paypalAccountDetailsSchema,
   paypalPayerId,
@@ -135,25 +136,25 @@ export const paymentMethodRoutes: AnyRoute[] = [
           if (frozenStatuses.has(partner.status)) throw new ForbiddenError(`The partner is ${partner.status}: payment methods cannot be added or changed.`);
           const providerId = await findActiveProvider(tx, body.payment_provider);
           if (providerId === undefined) {
-            throw new ValidationError(`Provider ${body.payment_provider} is not available.`, [{ path: 'body.payment_provider', message: 'Not available.' }]);
+        throw new ValidationError(`Provider ${body.payment_provider} is not available.`, [{ path: 'body.payment_provider', message: 'Not available.' }]);
           }
           const inserted = await insertPaymentMethod(tx, {
-            partnerId: auth.partnerId,
-            providerId,
-            providerAccountId,
-            maskedDetails: masked,
-            sealedDetails: sealed,
-            isDefault: body.is_default,
-            now: now.toISOString(),
+        partnerId: auth.partnerId,
+        providerId,
+        providerAccountId,
+        maskedDetails: masked,
+        sealedDetails: sealed,
+        isDefault: body.is_default,
+        now: now.toISOString(),
           });
           await writeAuditLog(tx, {
-            entity_type: 'partner_payment_methods',
-            entity_id: Number(inserted.partner_payment_method_id),
-            action: 'create',
-            actor,
-            // The masked view only: audit rows are kept 7 years and cannot be erased.
-            after: { payment_provider: body.payment_provider, is_default: inserted.is_default, provider_account_id: maskIdentifier(providerAccountId), account_details: masked },
-            now,
+        entity_type: 'partner_payment_methods',
+        entity_id: Number(inserted.partner_payment_method_id),
+        action: 'create',
+        actor,
+        // The masked view only: audit rows are kept 7 years and cannot be erased.
+        after: { payment_provider: body.payment_provider, is_default: inserted.is_default, provider_account_id: maskIdentifier(providerAccountId), account_details: masked },
+        now,
           });
           return inserted;
         });
@@ -183,25 +184,26 @@ export const paymentMethodRoutes: AnyRoute[] = [
     tags: ['payouts'],
     params: idParams('id'),
     responses: { 200: { description: 'The method (masked)', schema: methodSchema } },
-    handler: async ({ deps, params, actor, now }) =>
-      ok(
-        view(
-          await deps.sql.transaction(async (tx) => {
-            const before = await findPaymentMethod(tx, params.id);
-            if (!before) throw new NotFoundError('Payment method not found.');
-            await verifyPaymentMethod(tx, params.id, now.toISOString());
-            await writeAuditLog(tx, {
-              entity_type: 'partner_payment_methods',
-              entity_id: params.id,
-              action: 'verify',
-              actor,
-              before: { is_verified: before.is_verified },
-              after: { is_verified: true },
-              now,
-            });
-            return (await findPaymentMethod(tx, params.id))!;
-          }),
-        ),
-      ),
+    handler: async ({ deps, params, actor, now }) => {
+      let newlyVerified = false;
+      const method = await deps.sql.transaction(async (tx) => {
+        const before = await findPaymentMethod(tx, params.id);
+        if (!before) throw new NotFoundError('Payment method not found.');
+        newlyVerified = !before.is_verified;
+        await verifyPaymentMethod(tx, params.id, now.toISOString());
+        await writeAuditLog(tx, {
+          entity_type: 'partner_payment_methods',
+          entity_id: params.id,
+          action: 'verify',
+          actor,
+          before: { is_verified: before.is_verified },
+          after: { is_verified: true },
+          now,
+        });
+        return (await findPaymentMethod(tx, params.id))!;
+      });
+      if (newlyVerified) await notifyPartner({ deps, partnerId: method.partner_id, notice: { kind: 'payment_method_verified', provider: method.provider }, now });
+      return ok(view(method));
+    },
   }),
 ];

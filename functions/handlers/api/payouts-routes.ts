@@ -9,6 +9,7 @@
  * replay recorded responses; without any, only wire (manual) payouts can be sent.
  */
 import { z } from 'zod';
+import { notifyPartner } from '../../use-cases/send-notice.js';
 import { WirePayoutProvider } from '../../adapters/payments/wire-payout-provider.js';
 import {
   nextIdempotencyGeneration,
@@ -304,7 +305,10 @@ export const payoutRoutes: AnyRoute[] = [
     responses: { 200: { description: 'The payout after the provider answered', schema: payoutSchema } },
     handler: async ({ deps, params, now, actor }) => {
       await sendPayout({ deps, payoutId: params.id, now, actor });
-      return ok(await onePayout(deps.sql, params.id));
+      const payout = await onePayout(deps.sql, params.id);
+      // A provider that pays at once (Stripe, PayPal) completes here; a wire completes on confirm.
+      if (payout.status === 'completed') await notifyPartner({ deps, partnerId: payout.partner_id, notice: { kind: 'payout_sent', amount: payout.amount, currency: payout.currency, payoutId: payout.payout_id }, now });
+      return ok(payout);
     },
   }),
 
@@ -324,7 +328,9 @@ export const payoutRoutes: AnyRoute[] = [
         await recordPayoutCompleted(tx, { payoutId: params.id, providerTransactionId: null, providerResponse: null, now: now.toISOString() });
         await writeAuditLog(tx, { entity_type: 'payouts', entity_id: params.id, action: 'confirm', actor, before: { status: payout.status }, after: { status: 'completed' }, now });
       });
-      return ok(await onePayout(deps.sql, params.id));
+      const payout = await onePayout(deps.sql, params.id);
+      await notifyPartner({ deps, partnerId: payout.partner_id, notice: { kind: 'payout_sent', amount: payout.amount, currency: payout.currency, payoutId: payout.payout_id }, now });
+      return ok(payout);
     },
   }),
 

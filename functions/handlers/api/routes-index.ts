@@ -12,6 +12,7 @@ import { commissionRuleRoutes } from './commission-rules-routes.js';
 import { contentPieceRoutes } from './content-pieces-routes.js';
 import { conversionRoutes } from './conversions-routes.js';
 import { conversionReviewRoutes } from './conversion-review-routes.js';
+import { emailRoutes } from './email-routes.js';
 import { enrollmentRoutes } from './enrollments.js';
 import { erasureRoutes } from './erasure-routes.js';
 import { integrationRoutes } from './integrations-routes.js';
@@ -34,6 +35,7 @@ export const routeModules: Record<string, AnyRoute[]> = {
   openapi: openapiRoutes,
   admin: adminRoutes,
   auth: authRoutes,
+  email: emailRoutes,
   campaigns: campaignRoutes,
   enrollments: enrollmentRoutes,
   partner: partnerRoutes,

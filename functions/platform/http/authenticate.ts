@@ -46,8 +46,26 @@ export function assertSessionWriteAllowed(input: {
   if (!csrfTokenMatches(input.sessionToken, headerOf(input.event, 'x-csrf-token'))) {
     throw new ForbiddenError('A request with a session cookie that changes state needs the X-CSRF-Token header of its session.');
   }
+  assertAppOrigin(input);
+}
+
+/**
+ * A browser request that names its `Origin` must come from the app's (APP_BASE_URL), or from the
+ * host it was sent to (same-origin: `localhost` and `127.0.0.1` are both the local app). Also
+ * guards the sign-in routes themselves, so another site cannot sign a visitor in to its own
+ * account (login CSRF).
+ */
+export function assertAppOrigin(input: { event: Pick<APIGatewayProxyEventV2, 'headers'>; web: { appBaseUrl?: string; publicBaseUrl: string } }): void {
   const origin = headerOf(input.event, 'origin');
-  if (origin !== undefined && origin !== new URL(appBaseUrlOf(input.web)).origin) {
+  if (origin === undefined || origin === new URL(appBaseUrlOf(input.web)).origin) return;
+  let originHost: string | undefined;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    originHost = undefined;
+  }
+  const host = headerOf(input.event, 'host');
+  if (originHost === undefined || host === undefined || originHost.toLowerCase() !== host.toLowerCase()) {
     throw new ForbiddenError('The request comes from another origin than the app.');
   }
 }

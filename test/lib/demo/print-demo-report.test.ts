@@ -7,7 +7,7 @@ function sampleReport(): DemoReport {
   return {
     runId: 'abc12',
     baseUrl: 'http://127.0.0.1:3000',
-    vendor: { vendor_id: 4, name: 'Demo Outdoors abc12' },
+    vendor: { vendor_id: 4, name: 'Demo Outdoors abc12', email: 'owner+abc12@demo-outdoors.example' },
     campaign: { campaign_id: 5, campaign_version_id: 6, name: 'Trail runners abc12', attribution_model: 'linear', tiers: 'Bronze 10 %', rule: 'rule #1 "Big basket bonus"' },
     edit: { from_version_id: 6, to_version_id: 9, version_number: 2, change: 'Silver 20.00 % (was 15.00 %)' },
     otherCampaigns: [

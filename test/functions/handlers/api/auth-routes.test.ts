@@ -155,6 +155,18 @@ describe('POST /v1/auth/session', () => {
     expectProblem(await call('POST', '/v1/auth/session', { token: 'x'.repeat(43) }), 401);
   });
 
+  it('another site cannot sign a visitor in (login CSRF): a foreign Origin is 403 and the token stays unused', async () => {
+    const email = unique('pat');
+    await createPartner(f.api, { email });
+    const token = await linkFor(email, 'partner');
+    expectProblem(await call('POST', '/v1/auth/session', { token }, { headers: { origin: 'https://evil.example' } }), 403);
+    expectProblem(await call('POST', '/v1/auth/magic-link', { email, role: 'partner' }, { headers: { origin: 'https://evil.example' } }), 403);
+    expectProblem(await call('POST', '/v1/auth/sign-up', { email, name: 'X' }, { headers: { origin: 'https://evil.example' } }), 403);
+    // The host the request was sent to is same-origin too (the local app at localhost or 127.0.0.1); Origin "null" is not.
+    expectProblem(await call('POST', '/v1/auth/session', { token }, { headers: { origin: 'null' } }), 403);
+    expect((await call('POST', '/v1/auth/session', { token }, { headers: { origin: 'http://api.local' } })).status).toBe(201);
+  });
+
   it('the link expires at 15 minutes: 14:59 works, 15:01 does not', async () => {
     const email = unique('pat');
     await createPartner(f.api, { email });
@@ -331,5 +343,74 @@ describe('POST /v1/auth/sign-up', () => {
     expect(await messagesTo(dataDir, email)).toHaveLength(2);
     const signedIn = await call('POST', '/v1/auth/session', { token: tokenOf((await latestMessageTo(dataDir, email))!.link) });
     expect(signedIn.body).toMatchObject({ role: 'partner', partner_id: rows[0]!.partner_id });
+  });
+});
+
+describe('erasure', () => {
+  it("a partner's erasure ends its sessions and removes its address from the sign-in tables", async () => {
+    const email = unique('gone');
+    const partner = await createPartner(f.api, { email });
+    const { session } = await signIn(email, 'partner');
+    const unused = await linkFor(email, 'partner');
+    const erased = await call('POST', '/v1/admin/erasure', { partner_id: partner.partner_id }, { token: adminToken });
+    expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+    expectProblem(await call('GET', '/v1/auth/session', undefined, { session }), 401);
+    expectProblem(await call('POST', '/v1/auth/session', { token: unused }), 401);
+    for (const table of ['auth_tokens', 'web_sessions']) {
+      const { rows } = await f.db.sql.query<{ email: string; ip: string | null }>(
+        `SELECT email, host(${table === 'auth_tokens' ? 'requested_ip' : 'ip_address'}) AS ip FROM ${table} WHERE partner_id = :id::integer`,
+        { id: partner.partner_id },
+      );
+      expect(rows.length, table).toBeGreaterThan(0);
+      for (const row of rows) expect(row, table).toEqual({ email: `erased+${partner.partner_id}@erased.invalid`, ip: null });
+    }
+  });
+});
+
+describe('API keys from a session', () => {
+  it('a session issues a key (shown once, working), at most two live; rotate needs the key itself', async () => {
+    const email = unique('keys');
+    const partner = await createPartner(f.api, { email });
+    const { session, csrf } = await signIn(email, 'partner');
+    expectProblem(await call('POST', '/v1/api-keys/rotate', undefined, { session, csrf }), 403);
+    const issued = await call('POST', '/v1/api-keys', undefined, { session, csrf });
+    expect(issued.status, JSON.stringify(issued.body)).toBe(201);
+    expect(issued.body.api_key).toMatch(/^pk_[A-Za-z0-9_-]{43}$/);
+    expect((await call('GET', '/v1/partner/links', undefined, { token: issued.body.api_key })).status).toBe(200);
+    // The partner's first key (from its creation) and this one: a third is refused until one is revoked.
+    expectProblem(await call('POST', '/v1/api-keys', undefined, { session, csrf }), 409);
+    expect((await call('DELETE', `/v1/api-keys/${issued.body.api_key_id}`, undefined, { session, csrf })).status).toBe(204);
+    expect((await call('POST', '/v1/api-keys', undefined, { session, csrf })).status).toBe(201);
+    // A key holder rotates; this route is for sessions.
+    expectProblem(await call('POST', '/v1/api-keys', undefined, { token: partner.key }), 403);
+  });
+});
+
+describe('a vendor user of two vendors', () => {
+  it('gets one message with a link per vendor; signing in to the invited one accepts the invitation', async () => {
+    const email = unique('dana');
+    const first = await createVendor(f.api, { email });
+    const second = await createVendor(f.api);
+    const invited = await call('POST', '/v1/vendor-users', { email, name: 'Dana', role: 'manager' }, { token: second.key });
+    expect(invited.status, JSON.stringify(invited.body)).toBe(201);
+    expect(invited.body.status).toBe('pending');
+
+    expect((await call('POST', '/v1/auth/magic-link', { email, role: 'vendor' })).status).toBe(202);
+    const mail = await messagesTo(dataDir, email);
+    expect(mail).toHaveLength(1);
+    const tokens = [...mail[0]!.text.matchAll(/\/app\/sign-in#token=([A-Za-z0-9_-]{43})/g)].map((m) => m[1]!);
+    expect(tokens).toHaveLength(2);
+    expect(mail[0]!.text).toContain('Sign in to the Acme dashboard');
+
+    const sessions = [];
+    for (const token of tokens) sessions.push((await call('POST', '/v1/auth/session', { token })).body);
+    expect(sessions.map((s) => [s.vendor_id, s.vendor_role])).toEqual([
+      [first.vendor_id, 'owner'],
+      [second.vendor_id, 'manager'],
+    ]);
+    const { rows } = await f.db.sql.query<{ status: string }>(`SELECT status FROM vendor_users WHERE vendor_user_id = :id::integer`, { id: invited.body.vendor_user_id });
+    expect(rows[0]!.status).toBe('active');
+    const audit = await f.db.sql.query<{ action: string }>(`SELECT action FROM audit_logs WHERE entity_type = 'vendor_users' AND entity_id = :id::bigint ORDER BY audit_log_id`, { id: invited.body.vendor_user_id });
+    expect(audit.rows.map((r) => r.action)).toEqual(['invite', 'accept_invitation']);
   });
 });
