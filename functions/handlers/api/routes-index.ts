@@ -4,6 +4,7 @@
  */
 import type { AnyRoute } from '../../platform/http/route.js';
 import { adminRoutes } from './admin.js';
+import { adminQueueRoutes } from './admin-queues-routes.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { authRoutes } from './auth-routes.js';
 import { auditLogRoutes } from './audit-logs-routes.js';
@@ -36,6 +37,7 @@ export const routeModules: Record<string, AnyRoute[]> = {
   admin: adminRoutes,
   auth: authRoutes,
   email: emailRoutes,
+  adminQueues: adminQueueRoutes,
   campaigns: campaignRoutes,
   enrollments: enrollmentRoutes,
   partner: partnerRoutes,

@@ -6,6 +6,10 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem } from '../api/client';
+import { Money } from '../ui';
+import { toCsv } from './csv';
+
+export { toCsv };
 
 /** What an openapi-fetch call resolves to. */
 interface FetchResult<T> {
@@ -102,11 +106,11 @@ export function LabeledField(props: {
   const message = props.errors[props.name];
   const describedBy = [message ? `${id}-error` : '', props.hint ? `${id}-hint` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div class="field">
+    <div class={message ? 'field field-invalid' : 'field'}>
       <label for={id}>{props.label}</label>
       {props.children({ id, describedBy, invalid: Boolean(message) })}
       {props.hint && (
-        <small id={`${id}-hint`} class="field-hint">
+        <small id={`${id}-hint`} class="hint">
           {props.hint}
         </small>
       )}
@@ -213,7 +217,11 @@ export function useForm(initial: Record<string, string>) {
   return { values, setValues, onChange, error, setError, busy, submit, errors: fieldErrors(error) };
 }
 
-/** A real button running one call; shows its problem next to it; `confirm` asks first. */
+/**
+ * A real button running one call, its problem shown next to it. With `confirm`, the first press
+ * asks in the page (the question announced, "Yes, <verb>" and "Cancel"), the second runs it: no
+ * browser dialog, so keyboard, screen reader and browser tests see the same page.
+ */
 export function ActionButton(props: {
   label: string;
   onAction: () => Promise<unknown>;
@@ -222,26 +230,35 @@ export function ActionButton(props: {
   describedBy?: string;
   variant?: 'primary' | 'danger';
 }) {
-  const [busy, setBusy] = useState(false);
+  const [stage, setStage] = useState<'idle' | 'asking' | 'busy'>('idle');
   const [error, setError] = useState<unknown>(undefined);
   async function run() {
-    if (props.confirm && !window.confirm(props.confirm)) return;
-    setBusy(true);
+    if (props.confirm && stage === 'idle') {
+      setStage('asking');
+      return;
+    }
+    setStage('busy');
     setError(undefined);
     try {
       await props.onAction();
+      setStage('idle');
       props.onDone?.();
     } catch (e) {
       setError(e);
-    } finally {
-      setBusy(false);
+      setStage('idle');
     }
   }
   return (
     <span class="action">
-      <button type="button" class={props.variant ? `button-${props.variant}` : undefined} disabled={busy} aria-describedby={props.describedBy} onClick={run}>
-        {props.label}
+      {stage === 'asking' && <span role="alert">{props.confirm}</span>}
+      <button type="button" class={props.variant ? `button ${props.variant}` : 'button'} disabled={stage === 'busy'} aria-describedby={props.describedBy} onClick={run}>
+        {stage === 'asking' ? `Yes, ${props.label.toLowerCase()}` : props.label}
       </button>
+      {stage === 'asking' && (
+        <button type="button" class="button link" onClick={() => setStage('idle')}>
+          Cancel
+        </button>
+      )}
       {error !== undefined && (
         <span class="field-error" role="alert">
           {problemText(error)}
@@ -265,26 +282,12 @@ export function ScrollTable({ label, children }: { label: string; children: Comp
 
 /** An amount as the API gives it (a decimal string) with its currency: never recomputed. */
 export function Amount({ amount, currency }: { amount: string | null | undefined; currency: string }) {
-  if (amount === null || amount === undefined) return <span>—</span>;
-  return (
-    <span class="money">
-      {amount} {currency}
-    </span>
-  );
+  return <Money amount={amount} currency={currency} />;
 }
 
 export function when(iso: string | null | undefined): string {
   if (!iso) return '—';
   return iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC');
-}
-
-/** RFC 4180: fields with a comma, quote, CR or LF are quoted, quotes doubled; lines end with CRLF. */
-export function toCsv(columns: readonly string[], rows: readonly Record<string, unknown>[]): string {
-  const field = (v: unknown): string => {
-    const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v as string | number | boolean);
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return [columns.map(field).join(','), ...rows.map((r) => columns.map((c) => field(r[c])).join(','))].join('\r\n') + '\r\n';
 }
 
 /** Saves text as a file through a blob link (no server round trip; allowed by the app's CSP). */
@@ -301,7 +304,7 @@ export function downloadText(filename: string, text: string, type = 'text/csv;ch
 
 export function CsvButton(props: { filename: string; columns: readonly string[]; rows: readonly Record<string, unknown>[]; label?: string }) {
   return (
-    <button type="button" onClick={() => downloadText(props.filename, toCsv(props.columns, props.rows))}>
+    <button type="button" class="button" onClick={() => downloadText(props.filename, toCsv(props.columns, props.rows))}>
       {props.label ?? 'Export CSV'}
     </button>
   );
@@ -318,13 +321,14 @@ export function ShownOnce({ label, value, onDismiss }: { label: string; value: s
       <code class="secret">{value}</code>
       <button
         type="button"
+        class="button"
         onClick={() => {
           void navigator.clipboard?.writeText(value).then(() => setCopied(true));
         }}
       >
         {copied ? 'Copied' : 'Copy'}
       </button>
-      <button type="button" onClick={onDismiss}>
+      <button type="button" class="button" onClick={onDismiss}>
         Done
       </button>
     </div>
@@ -335,14 +339,15 @@ export function ShownOnce({ label, value, onDismiss }: { label: string; value: s
 export function PageHeading({ title, children }: { title: string; children?: ComponentChildren }) {
   const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
+    document.title = `${title} · Affiliate platform`;
     ref.current?.focus();
   }, [title]);
   return (
     <header class="page-header">
-      <h1 ref={ref} tabIndex={-1}>
+      <h1 id="page-title" ref={ref} tabIndex={-1}>
         {title}
       </h1>
-      {children}
+      {children ? <div class="page-actions">{children}</div> : null}
     </header>
   );
 }

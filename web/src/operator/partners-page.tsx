@@ -17,7 +17,9 @@ export function PartnersPage() {
   return (
     <section>
       <PageHeading title="Partners" />
-      <SelectInput label="Status" name="status" values={filter} errors={{}} options={statuses} onChange={(n, v) => setFilter({ [n]: v })} />
+      <div class="filters">
+        <SelectInput label="Status" name="status" values={filter} errors={{}} options={statuses} onChange={(n, v) => setFilter({ [n]: v })} />
+      </div>
       <Loading loaded={partners} />
       {partners.data && partners.data.data.length === 0 && <StatusMessage>No {filter.status} partners.</StatusMessage>}
       {partners.data && partners.data.data.length > 0 && (

@@ -17,9 +17,12 @@ interface PayoutRunResult {
   skipped: { partner_id: number; currency: string; reason: string; amount: string; minimum: string }[];
 }
 
-/** The end of a run "until now", a minute back so a client clock slightly ahead of the server's is not "in the future". */
+/**
+ * The end of a run "until now": a few seconds back, so a browser clock slightly ahead of the
+ * server's is not "in the future" (further ahead, the API's 400 says so on the form).
+ */
 export function untilNow(now: Date): string {
-  return new Date(now.getTime() - 60_000).toISOString();
+  return new Date(now.getTime() - 5_000).toISOString();
 }
 
 function RunPayoutsForm({ onRan }: { onRan: () => void }) {
@@ -40,14 +43,14 @@ function RunPayoutsForm({ onRan }: { onRan: () => void }) {
     }
   }
   return (
-    <form onSubmit={run} class="stack" aria-label="Payout run">
+    <form onSubmit={run} class="form card" aria-label="Payout run">
       <h2>Payout run</h2>
       <SelectInput label="Period" name="period" values={form.values} errors={form.errors} options={['previous month', 'until now']} onChange={form.onChange} />
       <TextInput label="Start date (optional)" name="start_date" type="date" values={form.values} errors={form.errors} onChange={form.onChange} />
       <TextInput label="End date (optional, exclusive)" name="end_date" type="date" values={form.values} errors={form.errors} onChange={form.onChange} />
       <TextInput label="Minimum per payout, major units (optional)" name="minimum" values={form.values} errors={form.errors} onChange={form.onChange} hint="e.g. 50 (50 USD, 50 JPY); empty: the configured thresholds" />
       <ProblemMessage error={form.error} />
-      <button type="submit" class="button-primary" disabled={form.busy}>
+      <button type="submit" class="button primary" disabled={form.busy}>
         Run payouts
       </button>
       {result && (
@@ -66,7 +69,7 @@ function FailButton({ payoutId, onDone }: { payoutId: number; onDone: () => void
   const form = useForm({ failure_reason: '' });
   if (!open)
     return (
-      <button type="button" class="button-danger" onClick={() => setOpen(true)}>
+      <button type="button" class="button danger" onClick={() => setOpen(true)}>
         Fail
       </button>
     );
@@ -83,10 +86,10 @@ function FailButton({ payoutId, onDone }: { payoutId: number; onDone: () => void
     >
       <TextInput label="Failure reason" name="failure_reason" required values={form.values} errors={form.errors} onChange={form.onChange} />
       <ProblemMessage error={form.error} />
-      <button type="submit" class="button-danger" disabled={form.busy}>
+      <button type="submit" class="button danger" disabled={form.busy}>
         Mark failed
       </button>
-      <button type="button" onClick={() => setOpen(false)}>
+      <button type="button" class="button" onClick={() => setOpen(false)}>
         Cancel
       </button>
     </form>
@@ -104,7 +107,9 @@ export function PayoutsPage() {
       <PageHeading title="Payouts" />
       <RunPayoutsForm onRan={payouts.reload} />
       <h2>Payouts</h2>
-      <SelectInput label="Status" name="status" values={filter} errors={{}} options={statuses} onChange={(n, v) => setFilter({ [n]: v })} />
+      <div class="filters">
+        <SelectInput label="Status" name="status" values={filter} errors={{}} options={statuses} onChange={(n, v) => setFilter({ [n]: v })} />
+      </div>
       <Loading loaded={payouts} />
       {payouts.data && payouts.data.data.length === 0 && <StatusMessage>No payouts.</StatusMessage>}
       {payouts.data && payouts.data.data.length > 0 && (

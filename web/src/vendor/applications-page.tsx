@@ -11,7 +11,7 @@ function RejectButton({ id, onDone }: { id: number; onDone: () => void }) {
   const form = useForm({ rejection_reason: '' });
   if (!open)
     return (
-      <button type="button" class="button-danger" onClick={() => setOpen(true)}>
+      <button type="button" class="button danger" onClick={() => setOpen(true)}>
         Reject
       </button>
     );
@@ -28,10 +28,10 @@ function RejectButton({ id, onDone }: { id: number; onDone: () => void }) {
     >
       <TextInput label="Reason" name="rejection_reason" required values={form.values} errors={form.errors} onChange={form.onChange} />
       <ProblemMessage error={form.error} />
-      <button type="submit" class="button-danger" disabled={form.busy}>
+      <button type="submit" class="button danger" disabled={form.busy}>
         Reject application
       </button>
-      <button type="button" onClick={() => setOpen(false)}>
+      <button type="button" class="button" onClick={() => setOpen(false)}>
         Cancel
       </button>
     </form>
@@ -95,7 +95,7 @@ export function ApplicationsPage() {
             {applications.data.data.map((a) => (
               <tr key={a.campaign_partner_id} data-testid={`application-${a.campaign_partner_id}`}>
                 <th scope="row" id={`application-${a.campaign_partner_id}-label`}>
-                  Partner {a.partner_id}
+                  {a.partner_name ?? `Partner ${a.partner_id}`}
                 </th>
                 <td>{campaignName.get(a.campaign_id) ?? `Campaign ${a.campaign_id}`}</td>
                 <td>{a.application_note ?? '—'}</td>

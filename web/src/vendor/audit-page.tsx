@@ -38,7 +38,7 @@ export function AuditPage() {
       >
         <TextInput label="Entity type" name="entity_type" values={filter} errors={{}} onChange={onChange} hint="e.g. campaign, campaign_partner, conversion_event" />
         <TextInput label="Action" name="action" values={filter} errors={{}} onChange={onChange} />
-        <button type="submit">Apply</button>
+        <button type="submit" class="button">Apply</button>
       </form>
       <Loading loaded={logs} />
       {logs.data && logs.data.data.length === 0 && <StatusMessage>No entries.</StatusMessage>}
@@ -75,7 +75,7 @@ export function AuditPage() {
         </ScrollTable>
       )}
       {logs.data?.next_cursor && (
-        <button type="button" onClick={() => setCursor(logs.data?.next_cursor ?? undefined)}>
+        <button type="button" class="button" onClick={() => setCursor(logs.data?.next_cursor ?? undefined)}>
           Older entries
         </button>
       )}

@@ -64,7 +64,7 @@ export function campaignValuesOf(c: CampaignView): CampaignValues {
   };
 }
 
-import type { paths } from '../api/schema';
+import type { paths } from '../api/schema.js';
 
 export type CreateCampaignBody = paths['/v1/campaigns']['post']['requestBody']['content']['application/json'];
 type Tier = NonNullable<CreateCampaignBody['tiers']>[number];
@@ -103,6 +103,30 @@ export function campaignBodyOf(v: CampaignValues): { body: CreateCampaignBody; e
 export function versionChanges<T extends Record<string, unknown>>(previous: T | undefined, next: T, fields: readonly (keyof T & string)[]): string[] {
   if (!previous) return ['first version'];
   return fields.filter((f) => JSON.stringify(previous[f]) !== JSON.stringify(next[f])).map((f) => `${f}: ${show(previous[f])} → ${show(next[f])}`);
+}
+
+interface VersionTier {
+  label: string;
+  min_amount: string;
+  max_amount: string;
+  reward_type: string;
+  reward_value: string;
+}
+
+/** Tiers added, removed or changed (by label) from one version to the next. */
+export function tierChanges(previous: readonly VersionTier[] | undefined, next: readonly VersionTier[]): string[] {
+  if (!previous) return [];
+  const describe = (t: VersionTier) => `${t.min_amount}–${t.max_amount}: ${t.reward_type} ${t.reward_value}`;
+  const before = new Map(previous.map((t) => [t.label, t]));
+  const after = new Map(next.map((t) => [t.label, t]));
+  const lines: string[] = [];
+  for (const [label, t] of after) {
+    const old = before.get(label);
+    if (!old) lines.push(`tier ${label} added (${describe(t)})`);
+    else if (describe(old) !== describe(t)) lines.push(`tier ${label}: ${describe(old)} → ${describe(t)}`);
+  }
+  for (const label of before.keys()) if (!after.has(label)) lines.push(`tier ${label} removed`);
+  return lines;
 }
 
 function show(v: unknown): string {

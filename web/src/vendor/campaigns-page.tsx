@@ -16,12 +16,12 @@ import {
   useLoad,
   when,
 } from '../operator/console-kit';
-import { attributionModels, campaignBodyOf, campaignValuesOf, commissionTypes, emptyCampaignValues, versionChanges, type CampaignValues } from './campaign-form';
+import { attributionModels, campaignBodyOf, campaignValuesOf, commissionTypes, emptyCampaignValues, tierChanges, versionChanges, type CampaignValues } from './campaign-form';
 
 function CampaignFields({ form }: { form: ReturnType<typeof useForm> }) {
   const p = { values: form.values, errors: form.errors, onChange: form.onChange };
   return (
-    <div class="form-grid">
+    <div class="grid">
       <TextInput label="Name" name="name" required {...p} />
       <TextInput label="Destination URL" name="destination_url" type="url" required {...p} />
       <TextInput label="Currency" name="currency" {...p} hint="ISO 4217, e.g. USD, EUR, JPY" />
@@ -64,13 +64,13 @@ export function CampaignsPage() {
   return (
     <section>
       <PageHeading title="Campaigns">
-        <button type="button" onClick={() => setCreating((c) => !c)} aria-expanded={creating}>
+        <button type="button" class="button" onClick={() => setCreating((c) => !c)} aria-expanded={creating}>
           New campaign
         </button>
       </PageHeading>
       {creating && (
         <form
-          class="stack"
+          class="form card"
           aria-label="New campaign"
           onSubmit={async (e) => {
             e.preventDefault();
@@ -85,7 +85,7 @@ export function CampaignsPage() {
           <h2>New campaign</h2>
           <CampaignFields form={withLocal} />
           <ProblemMessage error={form.error} />
-          <button type="submit" class="button-primary" disabled={form.busy}>
+          <button type="submit" class="button primary" disabled={form.busy}>
             Create campaign
           </button>
         </form>
@@ -127,7 +127,18 @@ export function CampaignsPage() {
   );
 }
 
-const versionFields = ['name', 'destination_url', 'default_commission_type', 'default_commission_value'] as const;
+const versionFields = [
+  'name',
+  'destination_url',
+  'default_commission_type',
+  'default_commission_value',
+  'cookie_duration_days',
+  'approval_hold_days',
+  'attribution_model',
+  'approval_required',
+  'is_public',
+  'max_partners',
+] as const;
 
 export function CampaignPage({ params }: { params: Record<string, string> }) {
   const id = Number(params.campaign_id);
@@ -180,6 +191,7 @@ export function CampaignPage({ params }: { params: Record<string, string> }) {
             )}
             <button
               type="button"
+              class="button"
               aria-expanded={editing}
               onClick={() => {
                 form.setValues(campaignValuesOf(c));
@@ -223,7 +235,7 @@ export function CampaignPage({ params }: { params: Record<string, string> }) {
           )}
           {editing && (
             <form
-              class="stack"
+              class="form card"
               aria-label="Edit terms"
               onSubmit={async (e) => {
                 e.preventDefault();
@@ -237,7 +249,7 @@ export function CampaignPage({ params }: { params: Record<string, string> }) {
               <h2>Edit terms (saves a new version)</h2>
               <CampaignFields form={withLocal} />
               <ProblemMessage error={form.error} />
-              <button type="submit" class="button-primary" disabled={form.busy}>
+              <button type="submit" class="button primary" disabled={form.busy}>
                 Save new version
               </button>
             </form>
@@ -261,8 +273,8 @@ export function CampaignPage({ params }: { params: Record<string, string> }) {
                     <td>
                       <ul class="plain">
                         {(() => {
-                          const changes = versionChanges(all[i - 1], v, versionFields);
-                          return (changes.length ? changes : ['other terms (cookie, hold, tiers, visibility)']).map((line) => <li key={line}>{line}</li>);
+                          const changes = [...versionChanges(all[i - 1], v, versionFields), ...tierChanges(all[i - 1]?.tiers, v.tiers)];
+                          return (changes.length ? changes : ['no change in these terms (description or guidelines)']).map((line) => <li key={line}>{line}</li>);
                         })()}
                       </ul>
                     </td>
@@ -323,7 +335,7 @@ function OverridesSection({ campaignId }: { campaignId: number }) {
         </ScrollTable>
       )}
       <form
-        class="stack"
+        class="form card"
         aria-label="Add an override"
         onSubmit={async (e) => {
           e.preventDefault();
@@ -348,7 +360,7 @@ function OverridesSection({ campaignId }: { campaignId: number }) {
         }}
       >
         <h3>Add an override</h3>
-        <div class="form-grid">
+        <div class="grid">
           <TextInput label="Partner id" name="partner_id" type="number" required {...p} />
           <SelectInput label="Commission type" name="commission_type" options={['percentage', 'flat']} {...p} />
           <TextInput label="Commission value" name="commission_value" required {...p} />
@@ -358,7 +370,7 @@ function OverridesSection({ campaignId }: { campaignId: number }) {
           <TextInput label="Notes" name="notes" {...p} />
         </div>
         <ProblemMessage error={form.error} />
-        <button type="submit" disabled={form.busy}>
+        <button type="submit" class="button" disabled={form.busy}>
           Add override
         </button>
       </form>
@@ -408,7 +420,7 @@ function MilestonesSection({ campaignId }: { campaignId: number }) {
         </ScrollTable>
       )}
       <form
-        class="stack"
+        class="form card"
         aria-label="Add a milestone"
         onSubmit={async (e) => {
           e.preventDefault();
@@ -431,7 +443,7 @@ function MilestonesSection({ campaignId }: { campaignId: number }) {
         }}
       >
         <h3>Add a milestone</h3>
-        <div class="form-grid">
+        <div class="grid">
           <TextInput label="Name" name="name" required {...p} />
           <TextInput label="Event type" name="event_type" required {...p} />
           <TextInput label="Target count" name="target_count" type="number" required {...p} />
@@ -449,7 +461,7 @@ function MilestonesSection({ campaignId }: { campaignId: number }) {
           <TextInput label="Description" name="description" {...p} />
         </div>
         <ProblemMessage error={form.error} />
-        <button type="submit" disabled={form.busy}>
+        <button type="submit" class="button" disabled={form.busy}>
           Add milestone
         </button>
       </form>

@@ -1,6 +1,7 @@
 /** Vendor: conversions to review (approve / reject) and one conversion with why it earned what it earned. */
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
+import { explainCommission } from './explain-commission';
 import { ActionButton, Amount, Loading, PageHeading, ProblemMessage, ScrollTable, SelectInput, StatusMessage, TextInput, unwrap, useForm, useLoad, when } from '../operator/console-kit';
 
 const statuses = ['pending', 'approved', 'rejected', 'paid', ''] as const;
@@ -11,7 +12,7 @@ function RejectConversion({ id, onDone }: { id: number; onDone: () => void }) {
   const form = useForm({ rejection_reason: '' });
   if (!open)
     return (
-      <button type="button" class="button-danger" onClick={() => setOpen(true)}>
+      <button type="button" class="button danger" onClick={() => setOpen(true)}>
         Reject
       </button>
     );
@@ -28,10 +29,10 @@ function RejectConversion({ id, onDone }: { id: number; onDone: () => void }) {
     >
       <TextInput label="Reason" name="rejection_reason" required values={form.values} errors={form.errors} onChange={form.onChange} />
       <ProblemMessage error={form.error} />
-      <button type="submit" class="button-danger" disabled={form.busy}>
+      <button type="submit" class="button danger" disabled={form.busy}>
         Reject conversion
       </button>
-      <button type="button" onClick={() => setOpen(false)}>
+      <button type="button" class="button" onClick={() => setOpen(false)}>
         Cancel
       </button>
     </form>
@@ -58,7 +59,9 @@ export function ConversionsPage() {
   return (
     <section>
       <PageHeading title="Conversions" />
-      <SelectInput label="Status" name="status" values={filter} errors={{}} options={statuses} onChange={(n, v) => setFilter({ [n]: v })} />
+      <div class="filters">
+        <SelectInput label="Status" name="status" values={filter} errors={{}} options={statuses} onChange={(n, v) => setFilter({ [n]: v })} />
+      </div>
       <Loading loaded={conversions} />
       {conversions.data && conversions.data.data.length === 0 && <StatusMessage>No {filter.status} conversions.</StatusMessage>}
       {conversions.data && conversions.data.data.length > 0 && (
@@ -193,12 +196,4 @@ export function ConversionPage({ params }: { params: Record<string, string> }) {
       )}
     </section>
   );
-}
-
-/** A sentence from the recorded commission terms (the API's figures, not recomputed). */
-export function explainCommission(c: { commission_type: string | null; commission_value: string | null; commission_amount: string | null; event_value: string | null; currency: string }): string {
-  if (c.commission_amount === null) return 'No commission (not a commissionable event, or not attributed).';
-  if (c.commission_type === 'percentage') return `${c.commission_value ?? '?'} % of ${c.event_value ?? '?'} ${c.currency} = ${c.commission_amount} ${c.currency}.`;
-  if (c.commission_type === 'flat') return `A flat ${c.commission_value ?? '?'} ${c.currency} per conversion = ${c.commission_amount} ${c.currency}.`;
-  return `${c.commission_type ?? 'commission'} ${c.commission_value ?? ''} = ${c.commission_amount} ${c.currency}.`;
 }

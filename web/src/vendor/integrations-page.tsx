@@ -12,7 +12,7 @@ function CopyText({ value, label }: { value: string; label: string }) {
   return (
     <span class="copy-text">
       <code>{value}</code>{' '}
-      <button type="button" aria-label={`Copy ${label}`} onClick={() => void navigator.clipboard?.writeText(value).then(() => setCopied(true))}>
+      <button type="button" class="button" aria-label={`Copy ${label}`} onClick={() => void navigator.clipboard?.writeText(value).then(() => setCopied(true))}>
         {copied ? 'Copied' : 'Copy'}
       </button>
     </span>
@@ -38,7 +38,7 @@ export function IntegrationsPage() {
             <strong>{created.name}</strong> is ready. Paste this URL as the webhook endpoint in your {form.values.type === 'shopify' ? 'Shopify admin' : 'Stripe dashboard'}:
           </p>
           <CopyText value={created.webhook_url} label="webhook URL" />
-          <button type="button" onClick={() => setCreated(undefined)}>
+          <button type="button" class="button" onClick={() => setCreated(undefined)}>
             Done
           </button>
         </div>
@@ -71,7 +71,7 @@ export function IntegrationsPage() {
         </ScrollTable>
       )}
       <form
-        class="stack"
+        class="form card"
         aria-label="Connect a store"
         onSubmit={async (e) => {
           e.preventDefault();
@@ -96,7 +96,7 @@ export function IntegrationsPage() {
         }}
       >
         <h2>Connect a store</h2>
-        <div class="form-grid">
+        <div class="grid">
           <SelectInput label="Provider" name="type" options={['stripe', 'shopify']} {...p} />
           <TextInput label="Name" name="name" required {...p} />
           <TextInput
@@ -120,7 +120,7 @@ export function IntegrationsPage() {
           </div>
         </div>
         <ProblemMessage error={form.error} />
-        <button type="submit" class="button-primary" disabled={form.busy}>
+        <button type="submit" class="button primary" disabled={form.busy}>
           Connect
         </button>
       </form>
@@ -128,7 +128,7 @@ export function IntegrationsPage() {
       <Loading loaded={vendor} />
       {vendor.data && (
         <form
-          class="stack"
+          class="form card"
           aria-label="Outbound webhooks"
           onSubmit={async (e) => {
             e.preventDefault();
@@ -140,7 +140,7 @@ export function IntegrationsPage() {
           <p>Current endpoint: {vendor.data.webhook_url ?? 'none'}</p>
           <TextInput label="Webhook URL" name="webhook_url" type="url" values={webhookForm.values} errors={webhookForm.errors} onChange={webhookForm.onChange} />
           <ProblemMessage error={webhookForm.error} />
-          <button type="submit" disabled={webhookForm.busy}>
+          <button type="submit" class="button" disabled={webhookForm.busy}>
             Save webhook URL
           </button>
         </form>

@@ -5,7 +5,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { Amount, CsvButton, Loading, PageHeading, ScrollTable, StatusMessage, unwrap, useLoad } from '../operator/console-kit';
-import { BarChartSvg } from './bar-chart';
+import { BarChart } from '../ui';
 
 /** The funnel report's body (the route documents no response schema, so the shape is written here). */
 export interface FunnelReport {
@@ -40,7 +40,13 @@ function TopPartners({ campaignId }: { campaignId: number }) {
           <p>
             {report.data?.from} → {report.data?.to}
           </p>
-          <BarChartSvg title="Revenue by partner" bars={rows.map((r) => ({ label: r.name, value: Number(r.total_revenue), display: `${r.total_revenue} ${r.currency}` }))} />
+          {/* Bar heights only: the exact amounts are in the table and the CSV. */}
+          <BarChart
+            title="Revenue by partner"
+            testId="top-partners-chart"
+            categories={rows.map((r) => `${r.name} (${r.currency})`)}
+            series={[{ label: 'Revenue', values: rows.map((r) => Number(r.total_revenue)) }]}
+          />
           <ScrollTable label="Top partners">
             <thead>
               <tr>
@@ -86,7 +92,15 @@ function Funnel({ campaignId }: { campaignId: number }) {
             {f.journeys} journeys, {f.converted} converted ({String(f.conversion_rate ?? '—')}); average time to conversion{' '}
             {f.avg_seconds_to_conversion === null ? '—' : `${Math.round(Number(f.avg_seconds_to_conversion) / 60)} min`}
           </p>
-          <BarChartSvg title="Journeys reaching each stage" bars={f.stages.map((s) => ({ label: s.stage, value: s.reached, display: String(s.reached) }))} />
+          <BarChart
+            title="Journeys reaching each stage"
+            testId="funnel-chart"
+            categories={f.stages.map((s) => s.stage)}
+            series={[
+              { label: 'Reached', values: f.stages.map((s) => s.reached) },
+              { label: 'Converted', values: f.stages.map((s) => s.converted) },
+            ]}
+          />
           <ScrollTable label="Funnel stages">
             <thead>
               <tr>
@@ -128,10 +142,12 @@ function Attribution({ campaignId }: { campaignId: number }) {
       {a && a.partners.length > 0 && (
         <>
           {a.totals.map((t) => (
-            <BarChartSvg
+            <BarChart
               key={t.currency}
               title={`Total commission by model (${t.currency})`}
-              bars={['actual', ...a.models].map((m) => ({ label: m, value: Number(t[m] ?? 0), display: `${t[m] ?? '—'} ${t.currency}` }))}
+              testId={`attribution-chart-${t.currency}`}
+              categories={['now', ...a.models]}
+              series={[{ label: t.currency, values: ['actual', ...a.models].map((m) => Number(t[m] ?? 0)) }]}
             />
           ))}
           <ScrollTable label="Earnings by partner and model">

@@ -8,8 +8,10 @@ import { IntegrationsPage } from './integrations-page';
 import { ReportsPage } from './reports-page';
 import { RulesPage } from './rules-page';
 import { ApiKeysPage, TeamPage } from './team-page';
+import { VendorHomePage } from './vendor-home-page';
 
 export const vendorRoutes: AppRoute[] = [
+  { path: 'vendor', title: 'Dashboard', role: 'vendor', component: VendorHomePage, nav: true },
   { path: 'vendor/campaigns', title: 'Campaigns', role: 'vendor', component: CampaignsPage, nav: true },
   { path: 'vendor/campaigns/:campaign_id', title: 'Campaign', role: 'vendor', component: CampaignPage },
   { path: 'vendor/applications', title: 'Applications', role: 'vendor', component: ApplicationsPage, nav: true },

@@ -83,7 +83,7 @@ export function RulesPage() {
         </ScrollTable>
       )}
       <form
-        class="stack"
+        class="form card"
         aria-label="New rule"
         onSubmit={async (e) => {
           e.preventDefault();
@@ -106,7 +106,7 @@ export function RulesPage() {
         }}
       >
         <h2>New rule</h2>
-        <div class="form-grid">
+        <div class="grid">
           <TextInput label="Name" name="name" required {...p} />
           <TextInput label="Description" name="description" {...p} />
           <div class="field">
@@ -131,7 +131,7 @@ export function RulesPage() {
           <TextInput label="Actions (JSON)" name="actions" multiline {...p} hint="commission_multiplier, bonus_flat, or commission_type + commission_value" />
         </div>
         <ProblemMessage error={form.error} />
-        <button type="submit" class="button-primary" disabled={form.busy}>
+        <button type="submit" class="button primary" disabled={form.busy}>
           Create rule
         </button>
       </form>
@@ -176,7 +176,7 @@ function RewardsSection() {
         </ScrollTable>
       )}
       <form
-        class="stack"
+        class="form card"
         aria-label="New reward"
         onSubmit={async (e) => {
           e.preventDefault();
@@ -191,13 +191,13 @@ function RewardsSection() {
         }}
       >
         <h3>New reward</h3>
-        <div class="form-grid">
+        <div class="grid">
           <TextInput label="Reward name" name="reward_name" required {...p} />
           <SelectInput label="Reward type" name="reward_type" options={['flat', 'percentage']} {...p} />
           <TextInput label="Reward value" name="reward_value" required {...p} />
         </div>
         <ProblemMessage error={form.error} />
-        <button type="submit" disabled={form.busy}>
+        <button type="submit" class="button" disabled={form.busy}>
           Create reward
         </button>
       </form>

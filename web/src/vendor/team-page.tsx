@@ -27,7 +27,7 @@ function RoleSelect({ userId, role, onDone }: { userId: number; role: Role; onDo
           </option>
         ))}
       </select>
-      <button type="submit" disabled={form.busy || form.values.role === role}>
+      <button type="submit" class="button" disabled={form.busy || form.values.role === role}>
         Change role
       </button>
       <ProblemMessage error={form.error} />
@@ -82,7 +82,7 @@ export function TeamPage() {
         </ScrollTable>
       )}
       <form
-        class="stack"
+        class="form card"
         aria-label="Invite a member"
         onSubmit={async (e) => {
           e.preventDefault();
@@ -96,13 +96,13 @@ export function TeamPage() {
         }}
       >
         <h2>Invite a member</h2>
-        <div class="form-grid">
+        <div class="grid">
           <TextInput label="Email" name="email" type="email" required {...p} />
           <TextInput label="Name" name="name" required {...p} />
           <SelectInput label="Role" name="role" options={roles} {...p} />
         </div>
         <ProblemMessage error={form.error} />
-        <button type="submit" class="button-primary" disabled={form.busy}>
+        <button type="submit" class="button primary" disabled={form.busy}>
           Invite
         </button>
       </form>
@@ -162,7 +162,7 @@ export function ApiKeysPage() {
         </ScrollTable>
       )}
       <form
-        class="stack"
+        class="form card"
         aria-label="Issue a key"
         onSubmit={async (e) => {
           e.preventDefault();
@@ -186,7 +186,7 @@ export function ApiKeysPage() {
           </select>
         </div>
         <ProblemMessage error={form.error} />
-        <button type="submit" disabled={form.busy}>
+        <button type="submit" class="button" disabled={form.busy}>
           Issue key
         </button>
       </form>
