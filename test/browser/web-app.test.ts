@@ -327,18 +327,27 @@ describe.skipIf(!chromiumPresent)('the web app in Chromium', () => {
       .toEqual(['approved 12.00']);
     const approvedAt = Date.now();
 
-    // The payment method's verification is the operator's (through the API here).
-    // (The partner's own session reads the method's id, as the page did.)
+    // The operator verifies the new bank account in the console.
     const methodId = await p.evaluate(async () => {
       const response = await fetch('/v1/partner/payment-methods');
       return ((await response.json()) as { data: { partner_payment_method_id: number }[] }).data[0]!.partner_payment_method_id;
     });
-    const verified = await fetch(`${platform.url}/v1/admin/payment-methods/${methodId}/verify`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${platform.adminToken}`, 'content-type': 'application/json' },
-      body: '{}',
-    });
-    expect(verified.status, await verified.text()).toBe(200);
+    await o.goto(`${platform.url}/app/operator/payment-methods`);
+    await heading(o, 'Payment methods').waitFor();
+    const toVerify = o.getByTestId(`payment-method-${methodId}`);
+    expect(await toVerify.textContent()).not.toContain('DE89370400440532013000'); // masked for the operator too
+    await shoot(o, 'operator-payment-methods');
+    await toVerify.getByRole('button', { name: 'Verify' }).click();
+    const yes = toVerify.getByRole('button', { name: 'Yes, verify' });
+    if (await yes.count()) await yes.click();
+    await expect
+      .poll(() =>
+        p.evaluate(async () => {
+          const response = await fetch('/v1/partner/payment-methods');
+          return ((await response.json()) as { data: { is_verified: boolean }[] }).data[0]!.is_verified;
+        }),
+      )
+      .toBe(true);
 
     // 10. The operator runs the payouts "until now" (a minute back), approves and confirms.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, approvedAt + 62_000 - Date.now())));
