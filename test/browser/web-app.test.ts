@@ -31,9 +31,8 @@ if (!chromiumPresent) {
 }
 
 const SCREENSHOTS = join(process.cwd(), 'test-output', 'screenshots');
-// npm start's default operator@localhost is refused by the API's email check (no dot in the
-// domain): the test names its own operator address, as OPERATOR_EMAILS would on a real machine.
-const OPERATOR_EMAIL = 'operator@platform.example';
+// The local platform's default operator address (OPERATOR_EMAILS unset).
+const OPERATOR_EMAIL = 'operator@localhost';
 // Headless Chromium says "HeadlessChrome", which the redirect rightly counts as a bot.
 const SHOPPER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.6778.85 Safari/537.36';
 
@@ -60,7 +59,7 @@ describe.skipIf(!chromiumPresent)('the web app in Chromium', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'web-app-'));
-    process.env.OPERATOR_EMAILS = OPERATOR_EMAIL;
+    delete process.env.OPERATOR_EMAILS;
     shopServer = createServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       response.end('<!doctype html><title>Shop</title><h1>Trail shoes</h1>');
