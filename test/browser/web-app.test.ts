@@ -66,6 +66,8 @@ describe.skipIf(!chromiumPresent)('the web app in Chromium', () => {
     });
     await new Promise<void>((resolve) => shopServer.listen(0, '127.0.0.1', resolve));
     SHOP = `http://localhost:${(shopServer.address() as AddressInfo).port}`;
+    // This run's shots only: a renumbered page must not leave an older file beside the new one.
+    await rm(SCREENSHOTS, { recursive: true, force: true });
     await mkdir(SCREENSHOTS, { recursive: true });
     [platform, browser] = await Promise.all([
       startLocalPlatform({ port: 0, dataDir, tickerEnabled: false, log: silentLog, retryDelaySeconds: 0, webApp: true }),
