@@ -7,7 +7,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, Token, type StackProps, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -178,6 +178,8 @@ export class WebAppStack extends Stack {
     // The deployment's function is one CDK singleton per stack, beside the deployments.
     const deployer = this.node.children.find((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'));
     if (!deployer) throw new Error('WebAppStack: the BucketDeployment function was not found');
+    // The CDK asset bucket's ARN names the partition and region when the synth knows them (the CLI's region).
+    const known = (value: string, placeholder: string) => (Token.isUnresolved(value) ? placeholder : value);
     const assetReason = 'CDK-owned BucketDeployment function: reads the CDK asset bucket and writes this stack\'s app bucket only, at deploy time.';
     Validations.of(deployer).acknowledge(
       {
@@ -189,7 +191,7 @@ export class WebAppStack extends Stack {
       { id: 'AwsSolutions-IAM5[Action::s3:List*]', reason: assetReason },
       { id: 'AwsSolutions-IAM5[Action::s3:Abort*]', reason: assetReason },
       { id: 'AwsSolutions-IAM5[Action::s3:DeleteObject*]', reason: assetReason },
-      { id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]', reason: assetReason },
+      { id: `AwsSolutions-IAM5[Resource::arn:${known(this.partition, '<AWS::Partition>')}:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${known(this.region, '<AWS::Region>')}/*]`, reason: assetReason },
       { id: `AwsSolutions-IAM5[Resource::<${this.resolve((this.bucket.node.defaultChild as s3.CfnBucket).logicalId)}.Arn>/*]`, reason: assetReason },
       { id: 'AwsSolutions-L1', reason: 'The BucketDeployment function\'s runtime is chosen by CDK and moves with CDK upgrades.' },
     );
