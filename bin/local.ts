@@ -90,6 +90,7 @@ async function main(): Promise<void> {
     adminToken: env.ADMIN_TOKEN,
     publicBaseUrl: env.PUBLIC_BASE_URL,
     tickerEnabled: env.LOCAL_SCHEDULER === 'true',
+    webApp: true,
     log: consoleLog,
   });
   running.platform = platform;
@@ -104,7 +105,8 @@ async function main(): Promise<void> {
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
   // The token is printed (and written to DATA_DIR) only when it was generated: a token from the environment is the user's secret.
   const token = env.ADMIN_TOKEN ? 'admin token from ADMIN_TOKEN' : `admin token: ${platform.adminToken}`;
-  console.log(`affiliate platform ready on ${platform.url} (${token}) in ${seconds} s`);
+  const app = platform.appUrl ? `; web app ${platform.appUrl}` : '';
+  console.log(`affiliate platform ready on ${platform.url} (${token}) in ${seconds} s${app}`);
 }
 
 main().catch((error: unknown) => {

@@ -42,6 +42,10 @@ export const stageConfigSchema = z
     apiDomain: optional(domainName),
     /** Regional ACM certificate (the stack's region) for `apiDomain`. Required when the domain is set. */
     apiCertificateArn: optional(certificateArn),
+    /** The web app's own domain (CloudFront: the app at /app/, the API at /v1/*), e.g. `app.example.com`. @default CloudFront's own domain */
+    appDomain: optional(domainName),
+    /** us-east-1 ACM certificate for `appDomain`. Required when the domain is set. */
+    appCertificateArn: optional(certificateArn),
     /** Who receives alarm notifications (an SNS email subscription to confirm once). */
     alarmEmail: z.email(),
     /** EventBridge Scheduler expression of the payout run (UTC). @default the `payouts` schedule of lib/resources.ts */
@@ -123,6 +127,12 @@ export const stageConfigSchema = z
     }
     if (config.shortLinkCertificateArn && !config.shortLinkCertificateArn.includes(':us-east-1:')) {
       ctx.addIssue({ code: 'custom', path: ['shortLinkCertificateArn'], message: 'must be in us-east-1 (CloudFront)' });
+    }
+    if (config.appDomain && !config.appCertificateArn) {
+      ctx.addIssue({ code: 'custom', path: ['appCertificateArn'], message: 'is required when appDomain is set' });
+    }
+    if (config.appCertificateArn && !config.appCertificateArn.includes(':us-east-1:')) {
+      ctx.addIssue({ code: 'custom', path: ['appCertificateArn'], message: 'must be in us-east-1 (CloudFront)' });
     }
     if (config.apiDomain && !config.apiCertificateArn) {
       ctx.addIssue({ code: 'custom', path: ['apiCertificateArn'], message: 'is required when apiDomain is set' });

@@ -164,12 +164,19 @@ export interface VersionSummaryRow {
   destination_url: string;
   default_commission_type: string;
   default_commission_value: string | null;
+  cookie_duration_days: number;
+  approval_required: boolean;
+  is_public: boolean;
+  max_partners: number | null;
+  attribution_model: string;
+  approval_hold_days: number;
   created_at: string;
 }
 
 export async function listVersions(sql: SqlExecutor, campaignId: number): Promise<VersionSummaryRow[]> {
   const { rows } = await sql.query<VersionSummaryRow & Record<string, unknown>>(
-    `SELECT campaign_version_id, version_number, name, destination_url, default_commission_type, default_commission_value, created_at
+    `SELECT campaign_version_id, version_number, name, destination_url, default_commission_type, default_commission_value,
+            cookie_duration_days, approval_required, is_public, max_partners, attribution_model, approval_hold_days, created_at
      FROM campaign_versions WHERE campaign_id = :id::integer ORDER BY version_number`,
     { id: campaignId },
   );

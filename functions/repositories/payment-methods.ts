@@ -94,6 +94,16 @@ export async function listPaymentMethods(sql: SqlExecutor, partnerId: number): P
   return rows;
 }
 
+/** Every partner's methods for the operator, newest first; `verified: false` is the review queue. */
+export async function listPaymentMethodsForReview(sql: SqlExecutor, input: { verified?: boolean; limit: number }): Promise<PaymentMethodRecord[]> {
+  const { rows } = await sql.query<PaymentMethodRecord>(
+    `${SELECT} WHERE m.is_deleted IS NOT TRUE AND (:verified::boolean IS NULL OR m.is_verified = :verified::boolean)
+     ORDER BY m.partner_payment_method_id DESC LIMIT :limit::integer`,
+    { verified: input.verified ?? null, limit: input.limit },
+  );
+  return rows;
+}
+
 export async function verifyPaymentMethod(sql: SqlExecutor, id: number, now: string): Promise<void> {
   await sql.query(
     `UPDATE partner_payment_methods SET is_verified = TRUE, verified_at = COALESCE(verified_at, :now::timestamptz), updated_at = :now::timestamptz

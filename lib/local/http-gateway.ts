@@ -21,6 +21,8 @@ export interface HttpGatewayOptions {
   log: LocalLog;
   /** Largest request body accepted; API Gateway's limit is 10 MB, one machine needs far less. */
   maxBodyBytes?: number;
+  /** Serves the web app under `/app/` (returns true when it answered); CloudFront's job on AWS. */
+  webApp?: () => ((request: IncomingMessage, response: ServerResponse) => boolean) | undefined;
 }
 
 export interface HttpGateway {
@@ -139,6 +141,8 @@ export function createHttpGateway(options: HttpGatewayOptions): HttpGateway {
       response.end(body);
       return;
     }
+
+    if (options.webApp?.()?.(request, response)) return;
 
     let body: Buffer;
     try {

@@ -35,6 +35,8 @@ import { openDatabase, type LocalDatabase } from './open-database.js';
 import { createQueuePoller, type QueuePoller } from './queue-poller.js';
 import { createSchedulerTicker, type SchedulerTicker } from './scheduler-ticker.js';
 import { startStandIns, type StandIns } from './stand-ins.js';
+import { serveWebApp, type WebAppServer } from './serve-web-app.js';
+import { buildWebApp } from '../../web/build-web-app.js';
 
 export interface StartLocalPlatformOptions {
   /** Gateway port; 0 picks a free one. Default 3000. */
@@ -67,10 +69,14 @@ export interface StartLocalPlatformOptions {
    * Return undefined for a function to give it none.
    */
   functionTelemetry?: (name: FunctionName) => LambdaTelemetry | undefined;
+  /** Build the web app into `<dataDir>/web` at start and serve it at `/app/` (npm start, browser tests). */
+  webApp?: boolean;
 }
 
 export interface LocalPlatform {
   url: string;
+  /** The web app's address (`<url>/app/`) when `webApp` was asked for. */
+  appUrl?: string;
   port: number;
   adminToken: string;
   /**
@@ -128,6 +134,7 @@ export async function startLocalPlatform(options: StartLocalPlatformOptions): Pr
   let loaded: Record<FunctionName, LoadedFunction> | undefined;
   let pollers: Record<QueueName, QueuePoller> | undefined;
   let ticker: SchedulerTicker | undefined;
+  let webApp: WebAppServer | undefined;
 
   async function invoke(name: FunctionName, event: unknown): Promise<unknown> {
     const fn = loaded?.[name];
@@ -150,6 +157,7 @@ export async function startLocalPlatform(options: StartLocalPlatformOptions): Pr
     routes: routeList,
     invoke: (name, event: APIGatewayProxyEventV2) => invoke(name, event),
     log,
+    webApp: () => (ready ? webApp : undefined),
     health: () => ({
       ready: ready && !stopping,
       details: {
@@ -237,6 +245,13 @@ export async function startLocalPlatform(options: StartLocalPlatformOptions): Pr
         },
       }),
       databaseOpened,
+      options.webApp
+        ? (async () => {
+            const built = await buildWebApp({ outDir: resolve(dataDir, 'web'), minify: true });
+            webApp = await serveWebApp({ dir: built.outDir });
+            log.info(`web app built (${(built.scriptGzipBytes / 1024).toFixed(1)} KB script gzipped)`);
+          })()
+        : undefined,
     ]);
     loaded = functionsLoaded;
     // Printed so a developer can point the AWS CLI or a GUI at the stand-ins (--endpoint-url).
@@ -305,6 +320,7 @@ export async function startLocalPlatform(options: StartLocalPlatformOptions): Pr
     ready = true;
     return {
       url,
+      ...(webApp ? { appUrl: `${url}/app/` } : {}),
       port,
       adminToken,
       originVerifySecret,

@@ -16,7 +16,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { DEFAULT_ADMIN_TOKEN_GRACE_SECONDS } from '../../functions/platform/http/admin-tokens-of.js';
-import { envVars, routes, type FunctionName } from '../resources.js';
+import { envVars, queues, routes, type FunctionName } from '../resources.js';
 import type { StageConfig } from '../stage-config.js';
 import { createPlatformFunction, type PlatformData } from '../constructs/platform-function.js';
 import { logRetention } from '../constructs/log-retention.js';
@@ -211,6 +211,11 @@ export class ApiStack extends Stack {
         managementApi.addEnvironment(envVars.mailFrom, config.mailFrom ?? `no-reply@${config.mailDomain}`);
         new CfnOutput(this, 'MailIdentityName', { value: mailIdentity.emailIdentityName, description: 'SES identity of sign-in links and notices: publish its DKIM CNAMEs and request production access once' });
       }
+      // GET /v1/admin/queues: depths of the queues it knows and of their dead-letter queues (found by name).
+      // The dead-letter queues by the name the data stack gives them (`<stage>-<name>`).
+      const deadLetterArns = Object.values(queues).map((q) => this.formatArn({ service: 'sqs', resource: `${config.stage}-${q.deadLetterQueueName}` }));
+      const queueArns = [...Object.values(data.queues).map((q) => q.queue.queueArn), ...deadLetterArns];
+      managementApi.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resources: queueArns }));
     }
 
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();

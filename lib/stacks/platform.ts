@@ -15,12 +15,14 @@ import { cloudFrontMetricsRegion, EdgeAlarmsStack } from './edge-alarms-stack.js
 import { EdgeStack } from './edge-stack.js';
 import { MonitoringStack } from './monitoring-stack.js';
 import { scheduledFunctionNames, WorkersStack } from './workers-stack.js';
+import { WebAppStack } from './web-app-stack.js';
 
 export interface PlatformStacks {
   data: DataStack;
   api: ApiStack;
   workers: WorkersStack;
   edge: EdgeStack;
+  webApp: WebAppStack;
   monitoring: MonitoringStack;
   /** The CloudFront alarm in us-east-1; absent when the account and region are not known at synth. */
   edgeAlarms?: EdgeAlarmsStack;
@@ -75,6 +77,18 @@ export function createPlatformStacks(app: App, config: StageConfig, env?: Enviro
     hostedZone: config.hostedZoneId && config.hostedZoneName ? { hostedZoneId: config.hostedZoneId, zoneName: config.hostedZoneName } : undefined,
     logRetentionDays: config.retention.logsDays,
   });
+  const webApp = new WebAppStack(app, `${prefix}-WebApp`, {
+    ...common,
+    description: 'Affiliate platform: the web app (S3 + CloudFront) with the API on the same domain',
+    stage: config.stage,
+    apiOriginHost: api.originHost,
+    originVerifySecretArn: api.originVerifySecret.secretArn,
+    originVerifySecretVersionId: config.originVerifySecretVersionId,
+    domainName: config.appDomain,
+    certificateArn: config.appCertificateArn,
+    hostedZone: config.hostedZoneId && config.hostedZoneName ? { hostedZoneId: config.hostedZoneId, zoneName: config.hostedZoneName } : undefined,
+    logRetentionDays: config.retention.logsDays,
+  });
   const redirect = api.functions.redirect;
   if (!redirect) throw new Error('The API stack has no redirect function');
   const monitoring = new MonitoringStack(app, `${prefix}-Monitoring`, {
@@ -114,5 +128,5 @@ export function createPlatformStacks(app: App, config: StageConfig, env?: Enviro
       'No CloudFront 5xx alarm: its metrics are in us-east-1 and the cross-region reference needs the account and region (set CDK_DEPLOY_ACCOUNT/CDK_DEPLOY_REGION or deploy with credentials).',
     );
   }
-  return { data, api, workers, edge, monitoring, ...(edgeAlarms ? { edgeAlarms } : {}) };
+  return { data, api, workers, edge, webApp, monitoring, ...(edgeAlarms ? { edgeAlarms } : {}) };
 }

@@ -118,6 +118,12 @@ describe('npm start (bin/local.ts)', () => {
     expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
     const admin = await fetch(`${firstUrl}/v1/admin/vendors`, { headers: { authorization: `Bearer ${printedToken}` } });
     expect(admin.status).toBe(200);
+    // The web app, built at start, on the same port; the ready line names it.
+    expect(first.stdout()).toContain(`; web app ${firstUrl}/app/`);
+    const app = await fetch(`${firstUrl}/app/partner/links`);
+    expect(app.status).toBe(200);
+    expect(app.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await app.text()).toContain('<div id="app"></div>');
 
     const [, firstDynamo] = await waitForOutput(first, /dynamodb (http:\/\/127\.0\.0\.1:\d+)/);
     const dynamodb = dynamodbAt(firstDynamo!);

@@ -31,7 +31,7 @@ import {
 } from '../../repositories/campaigns.js';
 import { writeLinksThrough } from '../../use-cases/write-links-through.js';
 import { campaignOut, createCampaignBody, patchCampaignBody } from './campaign-schemas.js';
-import { assertValidTerms, campaignView, campaignViews, commissionValueOut, termsOf } from './campaign-views.js';
+import { amountOut, assertValidTerms, campaignView, campaignViews, commissionValueOut, termsOf } from './campaign-views.js';
 
 const campaignParams = idParams('campaign_id');
 
@@ -178,6 +178,14 @@ export const campaignRoutes: AnyRoute[] = [
               destination_url: z.string(),
               default_commission_type: z.string(),
               default_commission_value: z.string().nullable(),
+              cookie_duration_days: z.number().int(),
+              approval_required: z.boolean(),
+              is_public: z.boolean(),
+              max_partners: z.number().int().nullable(),
+              attribution_model: z.string(),
+              approval_hold_days: z.number().int(),
+              // Each version's own tiers, so the history can say what changed in them.
+              tiers: z.array(z.object({ label: z.string(), min_amount: z.string(), max_amount: z.string(), reward_type: z.string(), reward_value: z.string() })),
               created_at: z.string(),
             }),
           ),
@@ -188,10 +196,20 @@ export const campaignRoutes: AnyRoute[] = [
       const campaign = await findCampaign(deps.sql, { campaign_id: params.campaign_id, vendor_id: auth.vendorId });
       if (!campaign) throw new NotFoundError('Campaign not found.');
       const versions = await listVersions(deps.sql, campaign.campaign_id);
+      const tiers = await listTiers(deps.sql, versions.map((v) => v.campaign_version_id));
       return ok({
         data: versions.map((v) => ({
           ...v,
           default_commission_value: commissionValueOut(v.default_commission_type, v.default_commission_value, campaign.currency),
+          tiers: tiers
+            .filter((t) => Number(t.campaign_version_id) === Number(v.campaign_version_id))
+            .map((t) => ({
+              label: t.label,
+              min_amount: amountOut(t.min_amount, campaign.currency),
+              max_amount: amountOut(t.max_amount, campaign.currency),
+              reward_type: t.reward_type,
+              reward_value: commissionValueOut(t.reward_type, t.reward_value, campaign.currency),
+            })),
         })),
       });
     },

@@ -15,6 +15,7 @@ import { writeAuditLog } from '../../repositories/audit-logs.js';
 import { findCampaign } from '../../repositories/campaigns.js';
 import { findEnrollment, findEnrollmentByCampaign, insertEnrollment, listEnrollments } from '../../repositories/enrollments.js';
 import { findPartner } from '../../repositories/partners.js';
+import { partnerNames } from '../../repositories/reports.js';
 import { listPartnerLinks } from '../../repositories/partner-links.js';
 import { linkOut, linkView } from './links.js';
 import { enrollmentOut, enrollmentStatus } from './enrollment-schemas.js';
@@ -75,7 +76,13 @@ export const enrollmentRoutes: AnyRoute[] = [
     summary: "List the vendor's enrollments (filter by status and campaign)",
     tags: ['enrollments'],
     query: z.strictObject({ ...pageQueryShape, status: enrollmentStatus.optional(), campaign_id: idParam.optional() }),
-    responses: { 200: { description: 'A page of enrollments', schema: pageSchema(enrollmentOut) } },
+    responses: {
+      200: {
+        description: 'A page of enrollments',
+        // The applicant's name, so a vendor deciding on an application knows who applied.
+        schema: pageSchema(enrollmentOut.extend({ partner_name: z.string().nullable() })),
+      },
+    },
     handler: async ({ deps, auth, query }) => {
       const cursor = decodeCursor(query.cursor, idCursorSchema);
       const rows = await listEnrollments(deps.sql, {
@@ -85,7 +92,8 @@ export const enrollmentRoutes: AnyRoute[] = [
         before_id: cursor?.id,
         limit: query.limit,
       });
-      return ok(toPage(rows, query.limit, (row) => ({ id: row.campaign_partner_id }), (row) => row));
+      const names = await partnerNames(deps.sql, [...new Set(rows.map((row) => Number(row.partner_id)))]);
+      return ok(toPage(rows, query.limit, (row) => ({ id: row.campaign_partner_id }), (row) => ({ ...row, partner_name: names.get(Number(row.partner_id)) ?? null })));
     },
   }),
 

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { buildLinkDestination, type LinkDestinationField } from '../../domain/links/build-link-destination.js';
 import { validateDestinationUrl } from '../../domain/links/validate-destination-url.js';
+import { isReservedShortCode } from '../../domain/enrollments/is-reserved-short-code.js';
 import { generateShortCode } from '../../domain/enrollments/generate-short-code.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/http/errors.js';
 import { idField, idParam, idParams } from '../../platform/http/fields.js';
@@ -163,6 +164,11 @@ export const linkRoutes: AnyRoute[] = [
       let linkId: number | undefined;
       for (let attempt = 1; linkId === undefined; attempt += 1) {
         const shortCode = (deps.newShortCode ?? generateShortCode)();
+        // `/app/` is the web app on the same host: such a code could never be reached, so draw again.
+        if (isReservedShortCode(shortCode)) {
+          if (attempt < maxShortCodeAttempts) continue;
+          throw new ConflictError('Could not allocate a unique short code; retry.');
+        }
         try {
           linkId = await deps.sql.transaction(async (tx) => {
             const id = await insertPartnerLink(tx, {

@@ -9,6 +9,14 @@ import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
 
 let document: unknown;
 
+/** The document's `info`: the served document and the web app's generated types use the same. */
+export const apiDocumentInfo = {
+  title: 'Affiliate platform management API',
+  version: '1.0.0',
+  // SPDX id of package.json's `license`; the test holds them equal.
+  license: { name: 'MIT', identifier: 'MIT' },
+};
+
 export const openapiRoutes: AnyRoute[] = [
   defineRoute({
     method: 'GET',
@@ -21,12 +29,7 @@ export const openapiRoutes: AnyRoute[] = [
     handler: async () => {
       // Deferred import: routes-index lists this module too.
       const { allRoutes } = await import('./routes-index.js');
-      document ??= buildOpenApiDocument(allRoutes, {
-        title: 'Affiliate platform management API',
-        version: '1.0.0',
-        // SPDX id of package.json's `license`; the test holds them equal.
-        license: { name: 'MIT', identifier: 'MIT' },
-      });
+      document ??= buildOpenApiDocument(allRoutes, apiDocumentInfo);
       return ok(document);
     },
   }),

@@ -31,6 +31,7 @@ import {
   findPaymentMethod,
   insertPaymentMethod,
   listPaymentMethods,
+  listPaymentMethodsForReview,
   verifyPaymentMethod,
   type PaymentMethodRecord,
 } from '../../repositories/payment-methods.js';
@@ -176,6 +177,24 @@ export const paymentMethodRoutes: AnyRoute[] = [
     tags: ['payouts'],
     responses: { 200: { description: 'Methods', schema: z.object({ data: z.array(methodSchema) }) } },
     handler: async ({ deps, auth }) => ok({ data: (await listPaymentMethods(deps.sql, auth.partnerId)).map(view) }),
+  }),
+
+  defineRoute({
+    method: 'GET',
+    path: '/v1/admin/payment-methods',
+    operationId: 'listPaymentMethodsForReview',
+    auth: 'operator',
+    summary: "Every partner's payout destinations (masked), newest first; verified=false lists those awaiting verification",
+    tags: ['payouts'],
+    query: z.strictObject({
+      verified: z.enum(['true', 'false']).optional(),
+      limit: z.coerce.number().int().min(1).max(200).default(100),
+    }),
+    responses: { 200: { description: 'Methods', schema: z.object({ data: z.array(methodSchema) }) } },
+    handler: async ({ deps, query }) =>
+      ok({
+        data: (await listPaymentMethodsForReview(deps.sql, { verified: query.verified === undefined ? undefined : query.verified === 'true', limit: query.limit })).map(view),
+      }),
   }),
 
   defineRoute({

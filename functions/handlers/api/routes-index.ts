@@ -4,6 +4,7 @@
  */
 import type { AnyRoute } from '../../platform/http/route.js';
 import { adminRoutes } from './admin.js';
+import { adminQueueRoutes } from './admin-queues-routes.js';
 import { apiKeyRoutes } from './api-keys.js';
 import { authRoutes } from './auth-routes.js';
 import { auditLogRoutes } from './audit-logs-routes.js';
@@ -24,6 +25,7 @@ import { openapiRoutes } from './openapi.js';
 import { overrideRoutes } from './overrides-routes.js';
 import { partnerTypeRoutes } from './partner-types-routes.js';
 import { partnerRoutes } from './partner.js';
+import { partnerActivityRoutes } from './partner-activity-routes.js';
 import { paymentMethodRoutes } from './payment-methods-routes.js';
 import { payoutRoutes } from './payouts-routes.js';
 import { profileRoutes } from './profiles.js';
@@ -36,9 +38,11 @@ export const routeModules: Record<string, AnyRoute[]> = {
   admin: adminRoutes,
   auth: authRoutes,
   email: emailRoutes,
+  adminQueues: adminQueueRoutes,
   campaigns: campaignRoutes,
   enrollments: enrollmentRoutes,
   partner: partnerRoutes,
+  partnerActivity: partnerActivityRoutes,
   links: linkRoutes,
   vendorUsers: vendorUserRoutes,
   apiKeys: apiKeyRoutes,

@@ -64,7 +64,7 @@ describe('the whole app', () => {
 
   it('builds the data, api, workers, edge and monitoring stacks with stage-prefixed names', () => {
     expect(Object.values(stacks).map((stack) => stack.stackName)).toEqual(
-      ['Data', 'Api', 'Workers', 'Edge', 'Monitoring'].map((part) => `Affiliate-${config.stage}-${part}`),
+      ['Data', 'Api', 'Workers', 'Edge', 'WebApp', 'Monitoring'].map((part) => `Affiliate-${config.stage}-${part}`),
     );
     // Stateless stacks depend on the data stack, never the other way round.
     expect(stacks.data.dependencies).toEqual([]);

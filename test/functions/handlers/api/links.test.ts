@@ -160,6 +160,16 @@ describe('short code collisions', () => {
     });
     expect(rows[0]!.n).toBe(1); // the failed attempts left no rows behind
   });
+
+  it('never hands out a code the host serves itself: app (the web app at /app/) is drawn again', async () => {
+    const campaign = await createCampaign(f.api, vendor.key);
+    const partner = await createPartner(f.api);
+    await enroll(f.api, vendor.key, campaign.campaign_id, partner.partner_id);
+    f.queueShortCodes('app', 'APP', 'Fresh003');
+    const link = await createLink(f.api, partner.key, campaign.campaign_id);
+    expect(link.short_code).toBe('Fresh003');
+    expect(await f.linkStore.get('app')).toBeUndefined();
+  });
 });
 
 describe('vendor suspension', () => {
