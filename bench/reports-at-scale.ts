@@ -1,3 +1,4 @@
+// Over 300 lines: one bench (the report queries, their EXPLAIN wrapper, index checks and timing) that its test also imports; split, the wrapper and the query list would drift apart.
 /**
  * Reports at scale: the product's own report and payout queries on a generated dataset
  * (bench/scale/generate-scale-data.ts, 10M clicks / 1M conversions by default), each EXPLAINed

@@ -1,3 +1,4 @@
+// Over 300 lines: one deterministic, set-based generator of the whole reporting dataset; its steps share the same session settings and index rebuild.
 /**
  * Generates a reporting-scale dataset into an EMPTY, migrated PostgreSQL database: vendors,
  * campaigns, partners, enrollments and links, then `clicks` clicks over two years (skewed: a

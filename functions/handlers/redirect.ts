@@ -1,3 +1,4 @@
+// Over 300 lines: the hot path in one module on purpose (one bundle, one cold start): request facts, the failure policy, cookie and 302, each step a small function.
 /**
  * `GET /{short_code}` (and HEAD): the shopper-facing redirect. Budget: one DynamoDB read (usually
  * none, thanks to the warm cache), one counter update (velocity), one conditional write, then one

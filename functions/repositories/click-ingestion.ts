@@ -1,3 +1,4 @@
+// Over 300 lines: one set-based statement per click batch and the reasons it converges under any delivery order, kept beside each other.
 /**
  * Writes a batch of clicks into Aurora, set-based, in ONE statement (inside the caller's transaction):
  *

@@ -1,3 +1,4 @@
+// Over 300 lines: every alarm and the dashboard of the platform in one stack, each alarm with its runbook text; split, the dashboard would repeat the alarms' metrics.
 /**
  * Alarms and the dashboard: a dead-letter queue holding anything, a queue's oldest message too
  * old, a consumer erroring or being throttled, a scheduled job failing, the redirect getting slow,

@@ -1,3 +1,4 @@
+// Over 300 lines: the click pipeline end to end (redirect, queue, ingestion, exact rows), in process and through the local platform, over the same traffic plan.
 /**
  * The click pipeline end to end: new visitors, returning cookies, repeats, bots and HEAD requests
  * fired at the redirect; Aurora must end with exactly the expected clicks, cookies, journeys and

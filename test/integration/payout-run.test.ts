@@ -1,3 +1,4 @@
+// Over 300 lines: the payout run end to end on one seeded ledger (thresholds, currencies, methods, statuses, re-runs, the oracle cross-check); split, each file would seed it again.
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies asserted field by field */
 /**
  * The payout run end to end: conversions in every state, multi-touch, a clawback, partners without

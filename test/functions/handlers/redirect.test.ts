@@ -1,3 +1,4 @@
+// Over 300 lines: the redirect's spec (bots, HEAD, repeats, velocity, cookies, origin-verify, failure policy, metrics) over one set of in-memory adapters.
 import { readFileSync } from 'node:fs';
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';

@@ -1,3 +1,4 @@
+// Over 300 lines: the webhook route's signature, replay, dedupe and queueing rules for Stripe and Shopify over one fixture and the providers' own signing.
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies asserted field by field. */
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';

@@ -1,3 +1,4 @@
+// Over 300 lines: the fuzz suites' one platform (stand-ins, signed provider deliveries, the invariants checked after every case); split, the invariants would leave the world they check.
 /**
  * The fuzz suites' harness: the whole local platform in-process behind its real HTTP gateway,
  * a raw HTTP client (bytes go out as bytes, a hang is a failure), a snapshot of every public

@@ -1,3 +1,4 @@
+// Over 300 lines: the public routes' fuzz cases (Stripe, Shopify, the redirect, the beacon), each a generator and its expected answer over one world.
 /**
  * Fuzz of the gateway's own routes besides the management API (lib/resources.ts):
  * `POST /webhooks/{provider}/{integration_id}` and `GET`/`HEAD /{short_code}`, through the real

@@ -1,3 +1,4 @@
+// Over 300 lines: the payout oracle's one table-driven spec (thresholds, methods, partner statuses, periods, currencies); split, each part would rebuild the same ledger.
 import { describe, expect, it, test } from 'vitest';
 import fc from 'fast-check';
 import {

@@ -1,3 +1,4 @@
+// Over 300 lines: the operator console's shared pieces (tables, confirm-in-page, filters, money and status cells) used by all of its pages.
 /**
  * Small pieces the vendor dashboard and the operator console share: loading a resource, a button
  * that runs one API call, problem+json shown next to the field it names, a scrolling table and

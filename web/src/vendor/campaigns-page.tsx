@@ -1,3 +1,4 @@
+// Over 300 lines: the campaign pages (list, form, version history with its changes, lifecycle actions) that share one form and its validation.
 /** Vendor: campaigns (list, create), one campaign (edit = a new version, history with changes, pause/resume/archive, overrides, milestones). */
 import { useState } from 'preact/hooks';
 import { api } from '../api/client';

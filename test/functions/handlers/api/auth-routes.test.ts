@@ -1,3 +1,4 @@
+// Over 300 lines: the sign-in contract (magic link, sign-up, session, CSRF, expiries, operator addresses) over one platform fixture; split, each file would start it again.
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are JSON asserted field by field. */
 /**
  * The web app's sign-in through the management API: magic links written to a real outbox
