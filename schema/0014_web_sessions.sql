@@ -72,4 +72,6 @@ CREATE TABLE IF NOT EXISTS email_opt_outs (
 GRANT SELECT, INSERT, UPDATE ON auth_tokens, web_sessions, email_unsubscribe_tokens, email_opt_outs TO affiliate_management_api;
 -- A partner's erasure replaces its address here too and ends its sessions (functions/repositories/erasure.ts).
 GRANT SELECT, UPDATE ON auth_tokens, web_sessions, email_unsubscribe_tokens, email_opt_outs TO affiliate_erasure;
+-- The retention job deletes ended sessions and expired links at the click IPs' age (functions/jobs/retention.ts).
+GRANT SELECT, DELETE ON auth_tokens, web_sessions TO affiliate_retention;
 SELECT grant_function_sequence_usage();

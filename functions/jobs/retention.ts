@@ -11,7 +11,9 @@ import { defaultRetentionConfig, type RetentionConfig } from '../platform/retent
 import {
   anonymiseClickIps,
   clearOldUnattributedPayloads,
+  deleteEndedWebSessions,
   deleteExpiredCookies,
+  deleteExpiredSignInLinks,
   deleteOldClicks,
   deleteOldJourneys,
   deleteOldNotificationDeliveries,
@@ -40,6 +42,8 @@ export interface RetentionCounts {
   notification_deliveries_deleted: number;
   unattributed_payloads_cleared: number;
   unattributed_conversions_deleted: number;
+  web_sessions_deleted: number;
+  sign_in_links_deleted: number;
 }
 
 /** The cutoff of every age at `now`: rows strictly older than their cutoff go. */
@@ -77,6 +81,9 @@ export async function runRetentionJob({
     notification_deliveries_deleted: await run(deleteOldNotificationDeliveries, cutoff.notificationDeliveriesDays),
     unattributed_payloads_cleared: await run(clearOldUnattributedPayloads, cutoff.unattributedPayloadDays),
     unattributed_conversions_deleted: await run(deleteOldUnattributedConversions, cutoff.conversionsDays),
+    // The web app's sign-in records hold an address and an IP: they go at the click IPs' age.
+    web_sessions_deleted: await run(deleteEndedWebSessions, cutoff.clickIpDays),
+    sign_in_links_deleted: await run(deleteExpiredSignInLinks, cutoff.clickIpDays),
   };
   console.info(JSON.stringify({ level: 'info', message: 'retention', ...counts }));
   return counts;

@@ -145,6 +145,19 @@ export const deleteOldUnattributedConversions: Batch = (sql, args) =>
      SELECT unattributed_conversion_id FROM unattributed_conversions WHERE received_at < :cutoff::timestamptz
      ORDER BY unattributed_conversion_id LIMIT :limit::integer)`, args);
 
+/** Web sessions that ended (idle, revoked, or at their absolute expiry) before the cutoff: they hold an address and an IP. */
+export const deleteEndedWebSessions: Batch = (sql, args) =>
+  count(sql, `DELETE FROM web_sessions WHERE web_session_id IN (
+     SELECT web_session_id FROM web_sessions WHERE LEAST(idle_expires_at, COALESCE(revoked_at, idle_expires_at)) < :cutoff::timestamptz
+     ORDER BY web_session_id LIMIT :limit::integer)`, args);
+
+/** Sign-in links expired before the cutoff, once no session refers to them (sessions go first). */
+export const deleteExpiredSignInLinks: Batch = (sql, args) =>
+  count(sql, `DELETE FROM auth_tokens WHERE auth_token_id IN (
+     SELECT t.auth_token_id FROM auth_tokens t WHERE t.expires_at < :cutoff::timestamptz
+       AND NOT EXISTS (SELECT 1 FROM web_sessions s WHERE s.auth_token_id = t.auth_token_id)
+     ORDER BY t.auth_token_id LIMIT :limit::integer)`, args);
+
 /** `2026-03-01T12:00:00.000Z` as PostgreSQL reads a TIMESTAMP in UTC sessions (no zone suffix). */
 function toSqlTimestamp(iso: string): string {
   return iso.replace('T', ' ').replace(/Z$/, '');

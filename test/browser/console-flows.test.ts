@@ -216,5 +216,68 @@ describe.skipIf(!chromiumPresent)('vendor dashboard and operator console in Chro
     await activeRow.waitFor({ state: 'detached' });
     const suspended = await http.json<{ status: string }>({ step: 'read the partner', method: 'GET', path: `/v1/admin/partners/${partnerId}`, token: platform.adminToken });
     expect(suspended.status).toBe('suspended');
-  }, 180_000);
+
+    // A form shows the API's field error under the field it names: a rule condition the schema does not know.
+    await openPage(vendor, 'vendor/rules', 'Commission rules');
+    await vendor.getByLabel('Name', { exact: true }).fill('Gold bonus');
+    await vendor.getByLabel('Conditions (JSON)').fill('{ "partner_tier": ["gold"] }');
+    await vendor.getByRole('button', { name: 'Create rule' }).click();
+    const conditionsError = vendor.locator('#field-conditions-error');
+    await conditionsError.waitFor();
+    await expect(conditionsError.textContent()).resolves.toContain('partner_tier');
+    await expect(vendor.getByLabel('Conditions (JSON)').getAttribute('aria-invalid')).resolves.toBe('true');
+    const rules = await http.json<{ data: unknown[] }>({ step: 'list rules', method: 'GET', path: '/v1/commission-rules', token: vendorKey });
+    expect(rules.data).toHaveLength(0);
+
+    // Fixed, it is created; edited, its actions are replaced.
+    await vendor.getByLabel('Conditions (JSON)').fill('{ "partner_tiers": ["gold"] }');
+    await vendor.getByLabel('Actions (JSON)').fill('{ "bonus_flat": "2.00" }');
+    await vendor.getByRole('button', { name: 'Create rule' }).click();
+    const ruleRow = vendor.getByRole('row').filter({ hasText: 'Gold bonus' });
+    await ruleRow.waitFor();
+    await ruleRow.getByRole('button', { name: 'Edit' }).click();
+    await vendor.getByLabel('Actions (JSON)').fill('{ "bonus_flat": "3.50" }');
+    await vendor.getByRole('button', { name: 'Save rule' }).click();
+    await vendor.getByRole('heading', { name: 'New rule' }).waitFor();
+    const saved = await http.json<{ data: { name: string; conditions: unknown; actions: { bonus_flat?: unknown } }[] }>({ step: 'list rules', method: 'GET', path: '/v1/commission-rules', token: vendorKey });
+    expect(saved.data).toHaveLength(1);
+    expect(saved.data[0]).toMatchObject({ name: 'Gold bonus', conditions: { partner_tiers: ['gold'] } });
+    expect(String(saved.data[0]!.actions.bonus_flat)).toMatch(/^3\.50?$/);
+
+    // Every page fits a 375 px phone: tables scroll inside their region, the page itself never sideways.
+    // The pages of web/src/operator/routes.ts and web/src/vendor/routes.ts (the app's modules are not importable here: DOM and JSX).
+    const pages: [Page, string[]][] = [
+      [operator, ['operator', 'operator/partners', 'operator/vendors', 'operator/payment-methods', 'operator/payouts', 'operator/system', 'operator/audit']],
+      [
+        vendor,
+        [
+          'vendor',
+          'vendor/campaigns',
+          `vendor/campaigns/${campaignId}`,
+          'vendor/applications',
+          'vendor/conversions',
+          `vendor/conversions/${conversion.conversion_event_id}`,
+          'vendor/reports',
+          'vendor/rules',
+          'vendor/integrations',
+          'vendor/team',
+          'vendor/api-keys',
+          'vendor/audit',
+        ],
+      ],
+    ];
+    for (const [page, paths] of pages) {
+      await page.setViewportSize({ width: 375, height: 800 });
+      for (const path of paths) {
+        await page.goto(`${platform.url}/app/${path}`);
+        await page.locator('h1').waitFor();
+        await page.waitForLoadState('networkidle');
+        const overflow = await page.evaluate(() => {
+          const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+          return root.scrollWidth - root.clientWidth;
+        });
+        expect(overflow, `${path} is wider than a 375 px phone`).toBeLessThanOrEqual(0);
+      }
+    }
+  }, 240_000);
 });

@@ -2,11 +2,13 @@
  * Vendor: commission rules (conditions and actions edited as JSON, validated by the API's rule
  * schema: its field errors are shown under the editor they name) and rewards.
  */
+import { useState } from 'preact/hooks';
 import { api } from '../api/client';
 import type { paths } from '../api/schema';
 import { ActionButton, Loading, PageHeading, ProblemMessage, ScrollTable, SelectInput, StatusMessage, TextInput, unwrap, useForm, useLoad, when } from '../operator/console-kit';
 
 type RuleBody = paths['/v1/commission-rules']['post']['requestBody']['content']['application/json'];
+type RulePatch = paths['/v1/commission-rules/{commission_rule_id}']['patch']['requestBody']['content']['application/json'];
 
 const conditionsExample = '{ "min_event_value": "100.00", "event_types": ["sale"] }';
 const actionsExample = '{ "commission_multiplier": "1.5" }';
@@ -28,7 +30,10 @@ export function parseRuleJson(values: Record<string, string>): { conditions?: un
 export function RulesPage() {
   const rules = useLoad(() => unwrap(api.GET('/v1/commission-rules', { params: { query: { limit: 100 } } })), 'rules');
   const campaigns = useLoad(() => unwrap(api.GET('/v1/campaigns', { params: { query: { limit: 100 } } })), 'campaigns');
-  const form = useForm({ name: '', description: '', campaign_version_id: '', conditions: conditionsExample, actions: actionsExample, active: 'yes' });
+  const blank = { name: '', description: '', campaign_version_id: '', conditions: conditionsExample, actions: actionsExample, active: 'yes' };
+  const form = useForm(blank);
+  // The rule being edited (its form replaces conditions and actions whole, as PATCH does), or none: a new rule.
+  const [editing, setEditing] = useState<number | undefined>();
   const jsonErrors = (form.error as { errorsByField?: Record<string, string> } | undefined)?.errorsByField ?? {};
   const errors = { ...form.errors, ...jsonErrors };
   const p = { values: form.values, errors, onChange: form.onChange };
@@ -64,6 +69,25 @@ export function RulesPage() {
                 <td>{r.active ? 'yes' : 'no'}</td>
                 <td>{when(r.created_at)}</td>
                 <td class="actions">
+                  <button
+                    type="button"
+                    class="button"
+                    onClick={() => {
+                      setEditing(r.commission_rule_id);
+                      form.setError(undefined);
+                      form.setValues({
+                        name: r.name,
+                        description: r.description ?? '',
+                        campaign_version_id: r.campaign_version_id === null ? '' : String(r.campaign_version_id),
+                        conditions: JSON.stringify(r.conditions, null, 2),
+                        actions: JSON.stringify(r.actions, null, 2),
+                        active: r.active ? 'yes' : 'no',
+                      });
+                      document.getElementById('field-name')?.focus();
+                    }}
+                  >
+                    Edit
+                  </button>
                   <ActionButton
                     label={r.active ? 'Deactivate' : 'Activate'}
                     onAction={() => unwrap(api.PATCH('/v1/commission-rules/{commission_rule_id}', { params: { path: { commission_rule_id: r.commission_rule_id } }, body: { active: !r.active } }))}
@@ -84,7 +108,7 @@ export function RulesPage() {
       )}
       <form
         class="form card"
-        aria-label="New rule"
+        aria-label="Rule"
         onSubmit={async (e) => {
           e.preventDefault();
           const v = form.values;
@@ -101,11 +125,26 @@ export function RulesPage() {
             ...(v.description ? { description: v.description } : {}),
             ...(v.campaign_version_id ? { campaign_version_id: Number(v.campaign_version_id) } : {}),
           } as RuleBody; // conditions/actions are the user's JSON: the API validates them against the rule schema
-          const done = await form.submit(() => unwrap(api.POST('/v1/commission-rules', { body })));
-          if (done) rules.reload();
+          const id = editing;
+          const done =
+            id === undefined
+              ? await form.submit(() => unwrap(api.POST('/v1/commission-rules', { body })))
+              : await form.submit(() =>
+                  unwrap(
+                    api.PATCH('/v1/commission-rules/{commission_rule_id}', {
+                      params: { path: { commission_rule_id: id } },
+                      body: { ...body, description: v.description ? v.description : null, campaign_version_id: v.campaign_version_id ? Number(v.campaign_version_id) : null } as RulePatch,
+                    }),
+                  ),
+                );
+          if (done) {
+            setEditing(undefined);
+            form.setValues(blank);
+            rules.reload();
+          }
         }}
       >
-        <h2>New rule</h2>
+        <h2>{editing === undefined ? 'New rule' : `Edit rule #${editing}`}</h2>
         <div class="grid">
           <TextInput label="Name" name="name" required {...p} />
           <TextInput label="Description" name="description" {...p} />
@@ -131,9 +170,24 @@ export function RulesPage() {
           <TextInput label="Actions (JSON)" name="actions" multiline {...p} hint="commission_multiplier, bonus_flat, or commission_type + commission_value" />
         </div>
         <ProblemMessage error={form.error} />
-        <button type="submit" class="button primary" disabled={form.busy}>
-          Create rule
-        </button>
+        <div class="actions">
+          <button type="submit" class="button primary" disabled={form.busy}>
+            {editing === undefined ? 'Create rule' : 'Save rule'}
+          </button>
+          {editing !== undefined && (
+            <button
+              type="button"
+              class="button link"
+              onClick={() => {
+                setEditing(undefined);
+                form.setError(undefined);
+                form.setValues(blank);
+              }}
+            >
+              Cancel editing
+            </button>
+          )}
+        </div>
       </form>
       <RewardsSection />
     </section>
