@@ -31,10 +31,16 @@ export interface BuiltWebApp {
   outDir: string;
   /** File names in `outDir`: `index.html` and the hashed assets. */
   files: string[];
+  /** The entry script: the shell, sign-in and the shared UI. */
   script: string;
   stylesheet: string;
-  /** gzip -9 size of the script, as a CDN would send it. */
+  /** Loaded on demand: each role's pages and the code only they share. */
+  chunks: string[];
+  /** gzip -9 size of the entry script, as a CDN would send it. */
   scriptGzipBytes: number;
+  chunksGzipBytes: Record<string, number>;
+  /** gzipped JavaScript a signed-in person of each role loads (entry, shared chunks, their pages). */
+  roleLoadGzipBytes: Record<string, number>;
   stylesheetGzipBytes: number;
 }
 
@@ -64,6 +70,9 @@ function esbuildOptions(outDir: string, minify: boolean): BuildOptions & { metaf
     minify,
     sourcemap: false,
     format: 'esm',
+    // Each role's pages (and what only they use, such as uPlot) load as chunks after sign-in.
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
     target: ['es2022'],
     platform: 'browser',
     jsx: 'automatic',
@@ -80,18 +89,41 @@ function esbuildOptions(outDir: string, minify: boolean): BuildOptions & { metaf
 
 /** Writes index.html beside esbuild's outputs and measures them. */
 function finish(outDir: string, metafile: Metafile): BuiltWebApp {
-  const outputs = Object.keys(metafile.outputs).map((file) => basename(file));
-  const script = outputs.find((file) => file.endsWith('.js'));
-  const stylesheet = outputs.find((file) => file.endsWith('.css'));
-  if (!script || !stylesheet) throw new Error(`esbuild produced ${outputs.join(', ')}: expected one .js and one .css`);
+  const entry = Object.entries(metafile.outputs).find(([, output]) => output.entryPoint !== undefined && output.entryPoint.endsWith('main.tsx'));
+  const script = entry ? basename(entry[0]) : undefined;
+  const stylesheet = entry?.[1].cssBundle ? basename(entry[1].cssBundle) : undefined;
+  if (!script || !stylesheet) throw new Error(`esbuild produced ${Object.keys(metafile.outputs).join(', ')}: expected the entry's .js and .css`);
+  const chunks = Object.keys(metafile.outputs)
+    .map((file) => basename(file))
+    .filter((file) => file.startsWith('chunk-') && file.endsWith('.js'));
   writeFileSync(join(outDir, 'index.html'), indexHtml(script, stylesheet));
   const gzipBytes = (file: string) => gzipSync(readFileSync(join(outDir, file)), { level: 9 }).length;
+  // What a browser downloads for one role: the entry, the role's pages and every chunk either
+  // imports statically (the dynamic imports of the other roles are never followed).
+  const staticClosure = (start: string, seen = new Set<string>()): Set<string> => {
+    if (seen.has(start)) return seen;
+    seen.add(start);
+    for (const imported of metafile.outputs[start]?.imports ?? []) {
+      if (imported.kind === 'import-statement' && !imported.external) staticClosure(imported.path, seen);
+    }
+    return seen;
+  };
+  const roleLoadGzipBytes: Record<string, number> = {};
+  for (const [file, output] of Object.entries(metafile.outputs)) {
+    const role = /web\/src\/(\w+)\/routes\.ts$/.exec(output.entryPoint ?? '')?.[1];
+    if (!role || !entry) continue;
+    const files = staticClosure(file, staticClosure(entry[0]));
+    roleLoadGzipBytes[role] = [...files].filter((name) => name.endsWith('.js')).reduce((sum, name) => sum + gzipBytes(basename(name)), 0);
+  }
   return {
     outDir,
     files: readdirSync(outDir).sort(),
     script,
     stylesheet,
+    chunks: chunks.sort(),
     scriptGzipBytes: gzipBytes(script),
+    chunksGzipBytes: Object.fromEntries(chunks.map((chunk) => [chunk, gzipBytes(chunk)])),
+    roleLoadGzipBytes,
     stylesheetGzipBytes: gzipBytes(stylesheet),
   };
 }
@@ -118,7 +150,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const outDir = process.argv[2] ?? 'dist/web';
   const built = await buildWebApp({ outDir, minify: true });
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+  const roles = Object.entries(built.roleLoadGzipBytes).map(([role, bytes]) => `${role} ${kb(bytes)}`).join(', ');
   console.log(
-    `built ${built.files.join(', ')} in ${outDir}: script ${kb(statSync(join(outDir, built.script)).size)} (${kb(built.scriptGzipBytes)} gzipped), stylesheet ${kb(built.stylesheetGzipBytes)} gzipped`,
+    `built ${built.files.length} files in ${outDir}: entry ${kb(statSync(join(outDir, built.script)).size)} (${kb(built.scriptGzipBytes)} gzipped); script per role, gzipped: ${roles}; stylesheet ${kb(built.stylesheetGzipBytes)} gzipped`,
   );
 }

@@ -14,10 +14,12 @@ describe('buildWebApp', () => {
   });
   afterAll(() => rm(outDir, { recursive: true, force: true }));
 
-  it('writes index.html and one content-hashed script and stylesheet', () => {
+  it('writes index.html, one content-hashed entry script and stylesheet, and hashed chunks', () => {
     expect(built.script).toMatch(/^app-[A-Z0-9]{8}\.js$/);
     expect(built.stylesheet).toMatch(/^app-[A-Z0-9]{8}\.css$/);
-    expect(built.files).toEqual(['index.html', built.script, built.stylesheet].sort());
+    expect(built.chunks.length).toBeGreaterThanOrEqual(3); // one per role at least
+    expect(built.chunks.every((chunk) => /^chunk-[A-Z0-9]{8}\.js$/.test(chunk))).toBe(true);
+    expect(built.files).toEqual(['index.html', built.script, built.stylesheet, ...built.chunks].sort());
   });
 
   it('index.html references the hashed files under /app/ and holds no inline script or style', async () => {
@@ -29,16 +31,21 @@ describe('buildWebApp', () => {
     expect(html).not.toMatch(/<style|\sstyle="|\son[a-z]+="/i);
   });
 
-  it('keeps the script under 60 KB gzipped', () => {
-    expect(built.scriptGzipBytes).toBeGreaterThan(5_000);
-    expect(built.scriptGzipBytes).toBeLessThan(60 * 1024);
+  it('keeps what each role downloads under 60 KB of script, gzipped (the other roles’ pages are never loaded)', () => {
+    expect(Object.keys(built.roleLoadGzipBytes).sort()).toEqual(['operator', 'partner', 'vendor']);
+    const total = built.scriptGzipBytes + Object.values(built.chunksGzipBytes).reduce((sum, bytes) => sum + bytes, 0);
+    for (const [role, bytes] of Object.entries(built.roleLoadGzipBytes)) {
+      expect(bytes, role).toBeGreaterThan(10_000);
+      expect(bytes, role).toBeLessThan(60 * 1024);
+      expect(bytes, role).toBeLessThan(total); // some chunk is not this role's
+    }
   });
 
   it('builds the same hashes from the same sources (cacheable across deploys)', async () => {
     const again = await mkdtemp(join(tmpdir(), 'web-build-'));
     try {
       const second = await buildWebApp({ outDir: again, minify: true });
-      expect([second.script, second.stylesheet]).toEqual([built.script, built.stylesheet]);
+      expect([second.script, second.stylesheet, ...second.chunks]).toEqual([built.script, built.stylesheet, ...built.chunks]);
     } finally {
       await rm(again, { recursive: true, force: true });
     }

@@ -6,39 +6,50 @@
 import { render, type ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import './app.css';
+// Here rather than beside the charts: a stylesheet imported from a lazily loaded chunk would be
+// emitted as a file nobody links.
+import 'uplot/dist/uPlot.min.css';
 import { loadSession, signOut, type Session } from './api/session';
 import { interceptAppLinks, navigate, useAppPath } from './navigation';
 import { SignInPage, SignUpPage } from './partner/sign-in-pages';
-import { appRoutes, matchAppRoute, type AppRole } from './routes';
+import { loadRoutes, matchAppRoute, type AppRoute } from './routes';
 import { describeError, Notice, Page } from './ui';
 
 /** Where a role lands after signing in: its first page in the navigation. */
-function homeOf(role: AppRole): string {
-  return appRoutes.find((route) => route.role === role && route.nav)?.path ?? '';
+function homeOf(routes: readonly AppRoute[]): string {
+  return routes.find((route) => route.nav)?.path ?? '';
 }
 
 function Shell() {
   const path = useAppPath();
   const [session, setSession] = useState<Session | undefined | null>(null);
+  const [routes, setRoutes] = useState<AppRoute[]>();
   const [error, setError] = useState<string>();
 
   useEffect(() => {
-    loadSession().then(setSession, (caught: unknown) => setError(describeError(caught)));
+    (async () => {
+      const found = await loadSession();
+      if (found) setRoutes(await loadRoutes(found.role));
+      setSession(found);
+    })().catch((caught: unknown) => setError(describeError(caught)));
   }, []);
 
   if (error) return <Notice kind="error">{error}</Notice>;
   if (session === null) return <p class="muted" aria-busy="true">Loading…</p>;
 
   const onSignedIn = (signedIn: Session) => {
-    setSession(signedIn);
-    navigate(homeOf(signedIn.role), { replace: true });
+    loadRoutes(signedIn.role).then((loaded) => {
+      setRoutes(loaded);
+      setSession(signedIn);
+      navigate(homeOf(loaded), { replace: true });
+    }, (caught: unknown) => setError(describeError(caught)));
   };
   if (path === 'sign-up') return <Frame><SignUpPage /></Frame>;
-  if (path === 'sign-in' || !session) return <Frame><SignInPage onSignedIn={onSignedIn} /></Frame>;
+  if (path === 'sign-in' || !session || !routes) return <Frame><SignInPage onSignedIn={onSignedIn} /></Frame>;
 
-  const target = path === '' ? homeOf(session.role) : path;
-  const match = matchAppRoute(appRoutes, session.role, target);
-  const nav = appRoutes.filter((route) => route.role === session.role && route.nav);
+  const target = path === '' ? homeOf(routes) : path;
+  const match = matchAppRoute(routes, session.role, target);
+  const nav = routes.filter((route) => route.nav);
   return (
     <Frame
       session={session}
@@ -54,7 +65,7 @@ function Shell() {
       ) : (
         <Page title="Not found">
           <p>
-            There is no page here. <a href={`/app/${homeOf(session.role)}`}>Go to the start page</a>.
+            There is no page here. <a href={`/app/${homeOf(routes)}`}>Go to the start page</a>.
           </p>
         </Page>
       )}

@@ -1,11 +1,9 @@
 /**
- * Every page of the app, by role. The shell concatenates the three lists; each area owns its own
- * file. Paths are relative to `/app/` and may hold `:name` parameters.
+ * Every page of the app, by role: each area owns its own list (partner/, vendor/, operator/
+ * routes.ts); the shell loads the signed-in role's. Paths are relative to `/app/` and may hold
+ * `:name` parameters.
  */
 import type { ComponentType } from 'preact';
-import { operatorRoutes } from './operator/routes';
-import { partnerRoutes } from './partner/routes';
-import { vendorRoutes } from './vendor/routes';
 
 export type AppRole = 'partner' | 'vendor' | 'operator';
 
@@ -18,7 +16,20 @@ export interface AppRoute {
   nav?: boolean;
 }
 
-export const appRoutes: AppRoute[] = [...partnerRoutes, ...vendorRoutes, ...operatorRoutes];
+/**
+ * The pages of one role, loaded when someone of that role is signed in: each role's pages are a
+ * chunk of their own, so a partner's phone never downloads the vendor dashboard.
+ */
+export async function loadRoutes(role: AppRole): Promise<AppRoute[]> {
+  switch (role) {
+    case 'partner':
+      return (await import('./partner/routes')).partnerRoutes;
+    case 'vendor':
+      return (await import('./vendor/routes')).vendorRoutes;
+    case 'operator':
+      return (await import('./operator/routes')).operatorRoutes;
+  }
+}
 
 /** The route and its parameters for `path` (relative to `/app/`, no leading slash), for `role`. */
 export function matchAppRoute(

@@ -1,5 +1,4 @@
 import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
 import { useEffect, useRef } from 'preact/hooks';
 
 const PALETTE = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#dc2626'];
