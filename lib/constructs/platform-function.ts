@@ -17,7 +17,7 @@ import { NodeFunction } from './node-function.js';
 /** The stateful resources a function may be bound to (the data stack's). */
 export interface PlatformData {
   readonly tables: Record<TableName, dynamodb.ITable>;
-  readonly queues: Record<QueueName, { readonly queue: sqs.IQueue }>;
+  readonly queues: Record<QueueName, { readonly queue: sqs.IQueue; readonly deadLetterQueue: sqs.IQueue }>;
   readonly cluster: rds.DatabaseCluster;
   readonly databaseName: string;
   /** Wraps the data keys of partners' payment details (envelope encryption). */

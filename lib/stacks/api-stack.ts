@@ -211,10 +211,8 @@ export class ApiStack extends Stack {
         managementApi.addEnvironment(envVars.mailFrom, config.mailFrom ?? `no-reply@${config.mailDomain}`);
         new CfnOutput(this, 'MailIdentityName', { value: mailIdentity.emailIdentityName, description: 'SES identity of sign-in links and notices: publish its DKIM CNAMEs and request production access once' });
       }
-      // GET /v1/admin/queues: depths of the queues it knows and of their dead-letter queues (found by name).
-      // The dead-letter queues by the name the data stack gives them (`<stage>-<name>`).
-      const deadLetterArns = Object.values(queues).map((q) => this.formatArn({ service: 'sqs', resource: `${config.stage}-${q.deadLetterQueueName}` }));
-      const queueArns = [...Object.values(data.queues).map((q) => q.queue.queueArn), ...deadLetterArns];
+      // GET /v1/admin/queues: depths of the queues and of their dead-letter queues (found by the redrive policy).
+      const queueArns = Object.values(data.queues).flatMap((q) => [q.queue.queueArn, q.deadLetterQueue.queueArn]);
       managementApi.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resources: queueArns }));
     }
 

@@ -191,7 +191,7 @@ export class WebAppStack extends Stack {
       { id: 'AwsSolutions-IAM5[Action::s3:List*]', reason: assetReason },
       { id: 'AwsSolutions-IAM5[Action::s3:Abort*]', reason: assetReason },
       { id: 'AwsSolutions-IAM5[Action::s3:DeleteObject*]', reason: assetReason },
-      { id: `AwsSolutions-IAM5[Resource::arn:${known(this.partition, '<AWS::Partition>')}:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${known(this.region, '<AWS::Region>')}/*]`, reason: assetReason },
+      { id: `AwsSolutions-IAM5[Resource::arn:${known(this.partition, '<AWS::Partition>')}:s3:::cdk-hnb659fds-assets-${known(this.account, '<AWS::AccountId>')}-${known(this.region, '<AWS::Region>')}/*]`, reason: assetReason },
       { id: `AwsSolutions-IAM5[Resource::<${this.resolve((this.bucket.node.defaultChild as s3.CfnBucket).logicalId)}.Arn>/*]`, reason: assetReason },
       { id: 'AwsSolutions-L1', reason: 'The BucketDeployment function\'s runtime is chosen by CDK and moves with CDK upgrades.' },
     );

@@ -145,6 +145,15 @@ describe('the whole app', () => {
       if (name === 'redirect') expected.add('secretsmanager:GetSecretValue on OriginVerifySecret');
       // The management API reads the operator token and the payout credentials it sends payouts with, and nothing else does.
       if (name === 'managementApi') for (const secret of ['AdminToken', 'StripePayoutSecret', 'PayPalPayoutSecret']) expected.add(`secretsmanager:GetSecretValue on ${secret}`);
+      // GET /v1/admin/queues: the operator console reads every queue's and dead-letter queue's depth.
+      if (name === 'managementApi') {
+        for (const queue of queueDeclarations) {
+          for (const action of ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl']) {
+            expected.add(`${action} on ${queue.name}Queue`);
+            expected.add(`${action} on ${queue.name}DeadLetterQueue`);
+          }
+        }
+      }
       if (paymentDataKey.includes('seal')) expected.add('kms:GenerateDataKey on PaymentDataKey');
       if (paymentDataKey.includes('open')) expected.add('kms:Decrypt on PaymentDataKey');
       const consumes = queueDeclarations.find((queue) => queue.consumer === name);
