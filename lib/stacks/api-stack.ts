@@ -196,7 +196,9 @@ export class ApiStack extends Stack {
       for (const [variable, secret] of Object.entries(payoutSecrets)) managementApi.addEnvironment(variable, secret.secretArn);
       // The web app: sign-in links and notices by SES, sent only by the management API and only
       // from the stage's identity (ses:SendEmail on it, nothing else). docs/web-app.md.
-      managementApi.addEnvironment(envVars.appBaseUrl, config.appBaseUrl ?? apiUrl);
+      // Sign-in links open the web app: its own domain when the stage has one (the WebApp stack serves
+      // it there, the API behind the same distribution), else an explicit appBaseUrl, else the API's URL.
+      managementApi.addEnvironment(envVars.appBaseUrl, config.appBaseUrl ?? (config.appDomain ? `https://${config.appDomain}` : apiUrl));
       if (config.operatorEmails) managementApi.addEnvironment(envVars.operatorEmails, config.operatorEmails);
       if (config.mailDomain) {
         const zone =
