@@ -103,7 +103,9 @@ export async function loadFunctions(options: {
         return;
       }
       // A view over the deps (their `sql` may be a getter), with this function's logger and metrics.
-      const own = Object.create(base, {
+      // Own properties (not a prototype), so `{ ...deps }` in an override still carries every field.
+      const own = Object.defineProperties({}, {
+        ...Object.getOwnPropertyDescriptors(base),
         logger: { value: powertoolsLogger(telemetry.logger), enumerable: true },
         metrics: { value: powertoolsBusinessMetrics(telemetry.metrics), enumerable: true },
       }) as PlatformDeps;
