@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { createIngestClicks } from '../functions/handlers/ingest-clicks.js';
 import type { SqlExecutor } from '../functions/ports/sql-executor.js';
-import { ingestClickBatch } from '../functions/repositories/click-ingestion.js';
+import { ingestClickBatch } from '../functions/repositories/clicks/click-ingestion.js';
 import { createTestDatabase, postgresServerUrl } from '../test/support/database/test-database.js';
 import { clickOn, sqsEvent } from '../test/support/messages/clicks.js';
 import { seedLinks } from '../test/support/fixtures/seed-links.js';

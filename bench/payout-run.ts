@@ -11,7 +11,7 @@
  */
 import { createPgExecutor } from '../functions/adapters/sql/pg-executor.js';
 import type { SqlExecutor } from '../functions/ports/sql-executor.js';
-import { runPayoutStatement } from '../functions/repositories/payouts.js';
+import { runPayoutStatement } from '../functions/repositories/payouts/payouts.js';
 import { pickParameters } from './reports-at-scale.js';
 
 function arg(name: string, fallback: number): number {

@@ -19,8 +19,8 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { createPgExecutor } from '../functions/adapters/sql/pg-executor.js';
 import type { QueryResult, SqlExecutor, SqlParams, SqlRow } from '../functions/ports/sql-executor.js';
-import { partnerDashboard } from '../functions/repositories/enrollments.js';
-import { runPayoutStatement } from '../functions/repositories/payouts.js';
+import { partnerDashboard } from '../functions/repositories/partners/enrollments.js';
+import { runPayoutStatement } from '../functions/repositories/payouts/payouts.js';
 import { funnelStages, funnelSummary, topPartners } from '../functions/repositories/reports.js';
 import { SCALE_NOW } from './scale/generate-scale-data.js';
 

@@ -10,7 +10,7 @@
  *
  * Consistency with the schema: every CHECK and unique constraint holds (the unique indexes are
  * rebuilt at the end, which would fail otherwise) and the operator's reconciliation query
- * (functions/repositories/reconciliation.ts) returns no rows. Foreign keys are satisfied by
+ * (functions/repositories/payouts/reconciliation.ts) returns no rows. Foreign keys are satisfied by
  * construction; their triggers are skipped while loading (`session_replication_role = replica`,
  * as pg_restore does), and the secondary indexes of the big tables are dropped and rebuilt from
  * their own definitions (pg_indexes), the usual bulk-load practice: loading 10M rows through

@@ -25,7 +25,7 @@ import type { ConversionQueueMessage } from '../ports/conversion-message.js';
 import type { ConversionQueue } from '../ports/conversion-queue.js';
 import type { Logger } from '../ports/logger.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { findIntegrationForWebhook, listMappings, type MappingRow } from '../repositories/integrations.js';
+import { findIntegrationForWebhook, listMappings, type MappingRow } from '../repositories/accounts/integrations.js';
 
 /** One delivery as received: the route's provider and integration, the raw body bytes, its headers. */
 export interface WebhookDelivery {

@@ -2,7 +2,7 @@
  * Applies one refund or dispute message in ONE transaction, under the same advisory lock on
  * (vendor, source, transaction id) as the sale; then, after the commit, tells the vendor of each
  * conversion it rejected (`conversion.rejected`). The decision is the pure `planRefund`; the
- * ledger and the rows are written by `functions/repositories/refunds.ts`.
+ * ledger and the rows are written by `functions/repositories/conversions/refunds.ts`.
  */
 import { ledgerInCurrency, planRefund, refundEventFromMessage } from '../domain/conversions/index.js';
 import { formatAmount } from '../domain/money/currency.js';
@@ -12,10 +12,10 @@ import type { RefundMessage } from '../ports/conversion-message.js';
 import type { Logger } from '../ports/logger.js';
 import type { NotificationQueue } from '../ports/notification-queue.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { lockTransactionKey, recordWebhookDelivery } from '../repositories/attribution-data.js';
-import { writeAuditLog } from '../repositories/audit-logs.js';
-import { lockEnrollments } from '../repositories/conversions-write.js';
-import { applyRefundPlan, loadRefundTargets, recordRefund } from '../repositories/refunds.js';
+import { lockTransactionKey, recordWebhookDelivery } from '../repositories/conversions/attribution-data.js';
+import { writeAuditLog } from '../repositories/governance/audit-logs.js';
+import { lockEnrollments } from '../repositories/conversions/conversions-write.js';
+import { applyRefundPlan, loadRefundTargets, recordRefund } from '../repositories/conversions/refunds.js';
 import { queueConversionNotices } from './queue-conversion-notices.js';
 
 export type ApplyRefundOutcome =

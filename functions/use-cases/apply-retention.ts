@@ -26,7 +26,7 @@ import {
   purgeOldConversions,
   purgeOldPayouts,
   type RetentionBatch,
-} from '../repositories/retention.js';
+} from '../repositories/governance/retention.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const positive = (value: unknown, fallback: number) => (typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : fallback);

@@ -7,7 +7,7 @@ import { silentLogger } from '../platform/silent-telemetry.js';
 import type { Logger } from '../ports/logger.js';
 import type { NotificationQueue } from '../ports/notification-queue.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { approveHeldConversions } from '../repositories/approvals.js';
+import { approveHeldConversions } from '../repositories/conversions/approvals.js';
 import { queueConversionNotices } from './queue-conversion-notices.js';
 
 export async function approveConversions(args: {

@@ -8,8 +8,8 @@ import { NotFoundError } from '../domain/errors.js';
 import { transitionPayout } from '../domain/payouts/transition-payout.js';
 import type { PayoutProviderName } from '../ports/payout-provider.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { writeAuditLog } from '../repositories/audit-logs.js';
-import { findPayout, recordPayoutCompleted } from '../repositories/payouts.js';
+import { writeAuditLog } from '../repositories/governance/audit-logs.js';
+import { findPayout, recordPayoutCompleted } from '../repositories/payouts/payouts.js';
 
 export async function confirmPayout({ sql, payoutId, now, actor }: { sql: SqlExecutor; payoutId: number; now: Date; actor: Actor }): Promise<{ conversions_paid: number[] }> {
   return sql.transaction(async (tx) => {

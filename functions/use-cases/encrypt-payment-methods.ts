@@ -9,8 +9,8 @@
 import { maskAccountDetails } from '../domain/payments/mask-account-details.js';
 import type { PaymentDataCipher } from '../ports/payment-data-cipher.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { writeAuditLog } from '../repositories/audit-logs.js';
-import { listUnsealedPaymentMethods, sealPaymentMethod } from '../repositories/payment-methods.js';
+import { writeAuditLog } from '../repositories/governance/audit-logs.js';
+import { listUnsealedPaymentMethods, sealPaymentMethod } from '../repositories/partners/payment-methods.js';
 
 export class PaymentDataCipherMissingError extends Error {
   constructor() {

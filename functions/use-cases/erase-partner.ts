@@ -10,8 +10,8 @@ import { silentLogger } from '../platform/silent-telemetry.js';
 import type { LinkStore } from '../ports/link-store.js';
 import type { Logger } from '../ports/logger.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { writeAuditLog } from '../repositories/audit-logs.js';
-import { erasePartnerIdentity, type PartnerErasureCounts } from '../repositories/erasure.js';
+import { writeAuditLog } from '../repositories/governance/audit-logs.js';
+import { erasePartnerIdentity, type PartnerErasureCounts } from '../repositories/governance/erasure.js';
 import { writeLinksThrough } from './write-links-through.js';
 
 export async function erasePartner(args: {

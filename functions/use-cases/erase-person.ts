@@ -1,6 +1,6 @@
 /**
  * Erases a person (the `gdpr-erasure` job, also `POST /v1/admin/erasure`): pseudonymises one
- * person's PII in Aurora in one transaction (functions/repositories/erasure.ts), audits the erasure
+ * person's PII in Aurora in one transaction (functions/repositories/governance/erasure.ts), audits the erasure
  * without the identifier itself, then deletes the hot store's click items of that person's cookies.
  * Amounts are never touched.
  */
@@ -11,8 +11,8 @@ import { silentLogger } from '../platform/silent-telemetry.js';
 import type { ClickEraser } from '../ports/click-eraser.js';
 import type { Logger } from '../ports/logger.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { writeAuditLog } from '../repositories/audit-logs.js';
-import { erasePerson as erasePersonRows, type ErasureSubject } from '../repositories/erasure.js';
+import { writeAuditLog } from '../repositories/governance/audit-logs.js';
+import { erasePerson as erasePersonRows, type ErasureSubject } from '../repositories/governance/erasure.js';
 
 /** The person a job input names: `{ email }` or `{ vendor_id, customer_id }`. */
 export function erasureSubjectOf(input: Record<string, unknown>): ErasureSubject {

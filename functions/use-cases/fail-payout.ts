@@ -10,8 +10,8 @@ import { silentMetrics } from '../platform/silent-telemetry.js';
 import type { BusinessMetrics } from '../ports/business-metrics.js';
 import type { PayoutProviderName } from '../ports/payout-provider.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { writeAuditLog } from '../repositories/audit-logs.js';
-import { findPayout, recordPayoutFailed } from '../repositories/payouts.js';
+import { writeAuditLog } from '../repositories/governance/audit-logs.js';
+import { findPayout, recordPayoutFailed } from '../repositories/payouts/payouts.js';
 
 export async function failPayout(args: {
   sql: SqlExecutor;

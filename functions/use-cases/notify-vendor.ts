@@ -16,7 +16,7 @@ import type { Logger } from '../ports/logger.js';
 import type { NotificationMessage } from '../ports/notification-message.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 import { WebhookTargetRefusedError, type WebhookSender } from '../ports/webhook-sender.js';
-import { ensureDelivery, findVendorWebhookTarget, recordAttempt } from '../repositories/notifications.js';
+import { ensureDelivery, findVendorWebhookTarget, recordAttempt } from '../repositories/conversions/notifications.js';
 
 export type NotifyVendorOutcome = 'delivered' | 'retry' | 'unsignable' | 'gave_up' | 'already_delivered';
 

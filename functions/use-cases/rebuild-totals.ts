@@ -9,7 +9,7 @@
 import { silentLogger } from '../platform/silent-telemetry.js';
 import type { Logger } from '../ports/logger.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { computeEnrollmentTotals, fixEnrollmentTotals, fixJourneyCommissions, lockTotalsRebuild } from '../repositories/totals.js';
+import { computeEnrollmentTotals, fixEnrollmentTotals, fixJourneyCommissions, lockTotalsRebuild } from '../repositories/payouts/totals.js';
 
 export async function rebuildTotals({ sql, input, logger = silentLogger }: { sql: SqlExecutor; input: Record<string, unknown>; logger?: Logger }) {
   const versions = Array.isArray(input.campaign_version_ids) ? input.campaign_version_ids.filter((v): v is number => Number.isSafeInteger(v)) : undefined;

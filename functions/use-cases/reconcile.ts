@@ -5,7 +5,7 @@
 import { silentLogger } from '../platform/silent-telemetry.js';
 import type { Logger } from '../ports/logger.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { reconciliationMoney, runReconciliation, type CurrencyBooks, type ReconciliationViolation } from '../repositories/reconciliation.js';
+import { reconciliationMoney, runReconciliation, type CurrencyBooks, type ReconciliationViolation } from '../repositories/payouts/reconciliation.js';
 
 export interface ReconcileResult {
   balanced: boolean;

@@ -28,10 +28,10 @@ import {
   loadVersionTerms,
   lockTransactionKey,
   recordWebhookDelivery,
-} from '../repositories/attribution-data.js';
-import { ingestClickBatch } from '../repositories/click-ingestion.js';
-import { insertUnattributed, lockEnrollments } from '../repositories/conversions-write.js';
-import { addFunnelEvent } from '../repositories/funnel-events.js';
+} from '../repositories/conversions/attribution-data.js';
+import { ingestClickBatch } from '../repositories/clicks/click-ingestion.js';
+import { insertUnattributed, lockEnrollments } from '../repositories/conversions/conversions-write.js';
+import { addFunnelEvent } from '../repositories/clicks/funnel-events.js';
 import { queueConversionNotices } from './queue-conversion-notices.js';
 import { journeyOfEvent, loadHotJourney, loadJourney, type HotJourney } from './record-conversion/load-journey.js';
 import { priceConversion } from './record-conversion/price-conversion.js';

@@ -9,9 +9,9 @@ import { ConflictError } from '../domain/errors.js';
 import type { Actor } from '../domain/audit/actor.js';
 import { isUniqueViolation } from '../platform/sql-errors.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { insertApiKey } from '../repositories/api-keys.js';
-import { writeAuditLog } from '../repositories/audit-logs.js';
-import { insertPartner, partnerEmailTaken, type PartnerRow } from '../repositories/partners.js';
+import { insertApiKey } from '../repositories/accounts/api-keys.js';
+import { writeAuditLog } from '../repositories/governance/audit-logs.js';
+import { insertPartner, partnerEmailTaken, type PartnerRow } from '../repositories/partners/partners.js';
 
 export interface RegisteredPartner {
   partner: PartnerRow;

@@ -13,8 +13,8 @@ import { InvalidDecimalError } from '../domain/money/index.js';
 import type { ConversionMessage } from '../ports/conversion-message.js';
 import type { ConversionQueue } from '../ports/conversion-queue.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { findCampaign } from '../repositories/campaigns.js';
-import { findConversionEventType } from '../repositories/integrations.js';
+import { findCampaign } from '../repositories/campaigns/campaigns.js';
+import { findConversionEventType } from '../repositories/accounts/integrations.js';
 
 /** How far in the future `occurred_at` may be (clock skew between the vendor and us). */
 const maxFutureSkewMs = 5 * 60 * 1000;

@@ -22,7 +22,7 @@ import {
   findVendorUsersByEmail,
   insertAuthToken,
   type WebPrincipalRef,
-} from '../repositories/web-sign-in.js';
+} from '../repositories/accounts/web-sign-in.js';
 
 /** Links sent to one address per 15 minutes, and requested from one IP: beyond, nothing is sent. */
 export const MAGIC_LINKS_PER_EMAIL = 5;

@@ -22,7 +22,7 @@ import {
   findWebSessionByHash,
   touchWebSession,
   type WebPrincipalRef,
-} from '../repositories/web-sign-in.js';
+} from '../repositories/accounts/web-sign-in.js';
 
 /** What `GET /v1/auth/session` answers (and `POST` on sign-in). */
 export interface WebSessionView {

@@ -9,8 +9,8 @@ import { silentLogger } from '../platform/silent-telemetry.js';
 import type { Logger } from '../ports/logger.js';
 import type { NotificationQueue } from '../ports/notification-queue.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { findConversionForReview, heldByLivePayout, setConversionStatus, type ReviewConversion } from '../repositories/approvals.js';
-import { writeAuditLog, type AuditEntry } from '../repositories/audit-logs.js';
+import { findConversionForReview, heldByLivePayout, setConversionStatus, type ReviewConversion } from '../repositories/conversions/approvals.js';
+import { writeAuditLog, type AuditEntry } from '../repositories/governance/audit-logs.js';
 import { queueConversionNotices } from './queue-conversion-notices.js';
 
 /**

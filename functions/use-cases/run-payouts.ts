@@ -14,7 +14,7 @@ import { silentLogger, silentMetrics } from '../platform/silent-telemetry.js';
 import type { BusinessMetrics } from '../ports/business-metrics.js';
 import type { Logger } from '../ports/logger.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { auditCreatedPayouts, lockPayoutRuns, runPayoutStatement } from '../repositories/payouts.js';
+import { auditCreatedPayouts, lockPayoutRuns, runPayoutStatement } from '../repositories/payouts/payouts.js';
 
 const dateLike = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'must be an ISO date or timestamp');
 

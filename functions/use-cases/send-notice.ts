@@ -11,8 +11,8 @@ import { silentLogger } from '../platform/silent-telemetry.js';
 import type { Logger } from '../ports/logger.js';
 import type { Mailer } from '../ports/mailer.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { hasOptedOut, insertUnsubscribeToken } from '../repositories/email-opt-outs.js';
-import { findCampaignName, findPartnerContact } from '../repositories/notice-recipients.js';
+import { hasOptedOut, insertUnsubscribeToken } from '../repositories/accounts/email-opt-outs.js';
+import { findCampaignName, findPartnerContact } from '../repositories/accounts/notice-recipients.js';
 
 export type NoticeOutcome = 'sent' | 'opted_out' | 'no_recipient' | 'no_mailer' | 'failed';
 

@@ -14,8 +14,8 @@ import type { Logger } from '../ports/logger.js';
 import type { PaymentDataCipher } from '../ports/payment-data-cipher.js';
 import { PayoutProviderError, type PayoutProvider, type PayoutProviderName } from '../ports/payout-provider.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { writeAuditLog } from '../repositories/audit-logs.js';
-import { findPayout, markPayoutSending, recordPayoutCompleted, recordPayoutFailed, recordPayoutProcessing, type PayoutRecord } from '../repositories/payouts.js';
+import { writeAuditLog } from '../repositories/governance/audit-logs.js';
+import { findPayout, markPayoutSending, recordPayoutCompleted, recordPayoutFailed, recordPayoutProcessing, type PayoutRecord } from '../repositories/payouts/payouts.js';
 
 /** How long a `processing` payout without any provider answer must wait before a re-send (a crashed send). */
 const RESEND_AFTER_MS = 5 * 60 * 1000;

@@ -10,7 +10,7 @@ import { registerPartner } from './register-partner.js';
 import type { Logger } from '../ports/logger.js';
 import type { Mailer } from '../ports/mailer.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { partnerEmailTaken } from '../repositories/partners.js';
+import { partnerEmailTaken } from '../repositories/partners/partners.js';
 import { requestMagicLink, type MagicLinkOutcome } from './request-magic-link.js';
 
 export async function signUpPartner(input: {

@@ -7,9 +7,9 @@
  */
 import { generateSecretToken, hashSecretToken, isSecretTokenShape, sessionExpiries, csrfTokenFor } from '../domain/auth/web-session.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { writeAuditLog } from '../repositories/audit-logs.js';
-import { activateInvitedVendorUser } from '../repositories/vendor-users.js';
-import { consumeAuthToken, findVendorUserStanding, insertWebSession } from '../repositories/web-sign-in.js';
+import { writeAuditLog } from '../repositories/governance/audit-logs.js';
+import { activateInvitedVendorUser } from '../repositories/accounts/vendor-users.js';
+import { consumeAuthToken, findVendorUserStanding, insertWebSession } from '../repositories/accounts/web-sign-in.js';
 import { principalOfWebRef, type WebSessionView } from './resolve-web-session.js';
 
 export async function startWebSession(input: {

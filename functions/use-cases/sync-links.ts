@@ -12,7 +12,7 @@
  */
 import type { LinkItem, LinkStore } from '../ports/link-store.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { linksMarkedForRepair, loadLinkItems, type LinkSelector } from '../repositories/partner-links.js';
+import { linksMarkedForRepair, loadLinkItems, type LinkSelector } from '../repositories/partners/partner-links.js';
 
 const pageSize = 500;
 const putConcurrency = 16;

@@ -8,8 +8,8 @@ import { silentLogger } from '../platform/silent-telemetry.js';
 import type { LinkStore } from '../ports/link-store.js';
 import type { Logger } from '../ports/logger.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
-import { writeAuditLog } from '../repositories/audit-logs.js';
-import type { LinkSelector } from '../repositories/partner-links.js';
+import { writeAuditLog } from '../repositories/governance/audit-logs.js';
+import type { LinkSelector } from '../repositories/partners/partner-links.js';
 import { syncLinks, type SyncResult } from './sync-links.js';
 
 /**

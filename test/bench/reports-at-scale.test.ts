@@ -8,9 +8,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqlExecutor } from '../../functions/ports/sql-executor.js';
-import { partnerDashboard } from '../../functions/repositories/enrollments.js';
-import { runPayoutStatement } from '../../functions/repositories/payouts.js';
-import { runReconciliation } from '../../functions/repositories/reconciliation.js';
+import { partnerDashboard } from '../../functions/repositories/partners/enrollments.js';
+import { runPayoutStatement } from '../../functions/repositories/payouts/payouts.js';
+import { runReconciliation } from '../../functions/repositories/payouts/reconciliation.js';
 import { funnelStages, funnelSummary, topPartners } from '../../functions/repositories/reports.js';
 import {
   BASELINE,

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StripePayoutProvider } from '../../functions/adapters/payments/stripe-payout-provider.js';
 import { WirePayoutProvider } from '../../functions/adapters/payments/wire-payout-provider.js';
 import { planPayouts, selectPayableCredits } from '../support/payout-oracle/index.js';
-import { runPayoutStatement } from '../../functions/repositories/payouts.js';
+import { runPayoutStatement } from '../../functions/repositories/payouts/payouts.js';
 import { amountText } from '../../functions/domain/money/amount-text.js';
 import { parseAmount } from '../../functions/domain/money/currency.js';
 import { adminToken, createApiFixture, createPartner, type ApiFixture, type PartnerHandle } from '../support/platform/api-fixture.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDbLinkStore } from '../../functions/adapters/aws/dynamodb-link-store.js';
-import { insertIntegration } from '../../functions/repositories/integrations.js';
+import { insertIntegration } from '../../functions/repositories/accounts/integrations.js';
 import { silentLog } from '../../lib/local/local-log.js';
 import { startLocalPlatform, type LocalPlatform } from '../../lib/local/start-local-platform.js';
 import { seedProgram, type SeededProgram } from '../support/fixtures/seed.js';

@@ -80,7 +80,7 @@ describe.each(engines)('database roles on $engine', ({ engine, run }) => {
     for (const table of ['payouts', 'payout_events', 'partner_payment_methods', 'commission_adjustments']) {
       expect(await sqlStateOf(webhooks.query(`SELECT count(*) FROM ${table}`)), table).toBe('42501');
     }
-    // What it does need still works: the integration lookup of functions/repositories/integrations.ts.
+    // What it does need still works: the integration lookup of functions/repositories/accounts/integrations.ts.
     await expect(webhooks.query(`SELECT count(*)::int AS n FROM integrations i JOIN vendors v ON v.vendor_id = i.vendor_id`)).resolves.toMatchObject({
       rows: [{ n: 0 }],
     });

@@ -16,9 +16,9 @@ import { email, httpUrl, idParams } from '../../platform/http/fields.js';
 import { created, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
 import { isUniqueViolation } from '../../platform/sql-errors.js';
-import { insertApiKey } from '../../repositories/api-keys.js';
-import { writeAuditLog } from '../../repositories/audit-logs.js';
-import { findPartner, listPartners, setPartnerStatus } from '../../repositories/partners.js';
+import { insertApiKey } from '../../repositories/accounts/api-keys.js';
+import { writeAuditLog } from '../../repositories/governance/audit-logs.js';
+import { findPartner, listPartners, setPartnerStatus } from '../../repositories/partners/partners.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { writeLinksThrough } from '../../use-cases/write-links-through.js';
 import {
@@ -29,8 +29,8 @@ import {
   setVendorKeyPrefix,
   setVendorStatus,
   vendorEmailTaken,
-} from '../../repositories/vendors.js';
-import { insertVendorUser } from '../../repositories/vendor-users.js';
+} from '../../repositories/accounts/vendors.js';
+import { insertVendorUser } from '../../repositories/accounts/vendor-users.js';
 import { partnerSchema, vendorSchema } from './account-schemas.js';
 import { registerPartner } from '../../use-cases/register-partner.js';
 

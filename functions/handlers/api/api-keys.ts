@@ -11,9 +11,9 @@ import { idParams } from '../../platform/http/fields.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { created, noContent, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
-import { countLiveKeys, findApiKeyById, insertApiKey, listApiKeys, markKeyRotated, revokeApiKey, type ApiKeyRow } from '../../repositories/api-keys.js';
-import { writeAuditLog } from '../../repositories/audit-logs.js';
-import { findVendorUser } from '../../repositories/vendor-users.js';
+import { countLiveKeys, findApiKeyById, insertApiKey, listApiKeys, markKeyRotated, revokeApiKey, type ApiKeyRow } from '../../repositories/accounts/api-keys.js';
+import { writeAuditLog } from '../../repositories/governance/audit-logs.js';
+import { findVendorUser } from '../../repositories/accounts/vendor-users.js';
 
 const keyOut = z.object({
   api_key_id: z.number().int(),

@@ -9,7 +9,7 @@ import { ValidationError } from '../../platform/http/errors.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
-import { listAuditLogs, type AuditLogRow } from '../../repositories/audit-logs.js';
+import { listAuditLogs, type AuditLogRow } from '../../repositories/governance/audit-logs.js';
 
 /** An ISO-8601 timestamp (`2026-03-01T12:00:00Z`) or a date (`2026-03-01`, midnight UTC). */
 const instant = z

@@ -8,7 +8,7 @@ import { validateTiers } from '../../domain/campaigns/validate-tiers.js';
 import { amountValueText, currencyExponent, formatAmount, parseAmount } from '../../domain/money/currency.js';
 import { formatRate, InvalidDecimalError, parseRate } from '../../domain/money/index.js';
 import { ValidationError, type FieldError } from '../../platform/http/errors.js';
-import { listTiers, type CampaignRow, type TierRow } from '../../repositories/campaigns.js';
+import { listTiers, type CampaignRow, type TierRow } from '../../repositories/campaigns/campaigns.js';
 
 export function termsOf(row: CampaignRow, tiers: TierRow[]): CampaignTerms {
   return {

@@ -18,7 +18,7 @@ import { idParams } from '../../platform/http/fields.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { created, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
-import { writeAuditLog } from '../../repositories/audit-logs.js';
+import { writeAuditLog } from '../../repositories/governance/audit-logs.js';
 import {
   findCampaign,
   insertCampaign,
@@ -28,7 +28,7 @@ import {
   listVersions,
   moveToVersion,
   setCampaignStatus,
-} from '../../repositories/campaigns.js';
+} from '../../repositories/campaigns/campaigns.js';
 import { writeLinksThrough } from '../../use-cases/write-links-through.js';
 import { campaignOut, createCampaignBody, patchCampaignBody } from './campaign-schemas.js';
 import { amountOut, assertValidTerms, campaignView, campaignViews, commissionValueOut, termsOf } from './campaign-views.js';

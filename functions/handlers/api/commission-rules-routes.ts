@@ -11,7 +11,7 @@ import { booleanQuery, idField, idParams } from '../../platform/http/fields.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { created, noContent, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
-import { writeAuditLog } from '../../repositories/audit-logs.js';
+import { writeAuditLog } from '../../repositories/governance/audit-logs.js';
 import {
   deleteCommissionRule,
   findCommissionRule,
@@ -20,7 +20,7 @@ import {
   listCommissionRules,
   updateCommissionRule,
   type CommissionRuleRow,
-} from '../../repositories/commission-rules.js';
+} from '../../repositories/campaigns/commission-rules.js';
 
 const instant = z.iso.datetime({ offset: true });
 const { conditions, actions } = commissionRuleSchema.shape;

@@ -9,7 +9,7 @@ import { idParams } from '../../platform/http/fields.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { created, noContent, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
-import { writeAuditLog } from '../../repositories/audit-logs.js';
+import { writeAuditLog } from '../../repositories/governance/audit-logs.js';
 import {
   deleteContentPiece,
   findContentPiece,
@@ -17,7 +17,7 @@ import {
   listContentPieces,
   updateContentPiece,
   type ContentPieceRow,
-} from '../../repositories/content-pieces.js';
+} from '../../repositories/partners/content-pieces.js';
 
 const externalReference = z.string().trim().min(1).max(2048).describe('Where the content lives (a URL or the platform’s id)');
 const metadata = z

@@ -28,7 +28,7 @@ import {
   listUnattributedForVendor,
   type ConversionReadRow,
   type TouchReadRow,
-} from '../../repositories/conversions-read.js';
+} from '../../repositories/conversions/conversions-read.js';
 import { reportConversion } from '../../use-cases/report-conversion.js';
 
 const createConversionBody = z.strictObject({

@@ -9,14 +9,14 @@ import { ConflictError, NotFoundError } from '../../platform/http/errors.js';
 import type { Actor } from '../../platform/http/principal.js';
 import type { ApiDeps } from '../../platform/http/route.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
-import { writeAuditLog } from '../../repositories/audit-logs.js';
-import { findCampaign } from '../../repositories/campaigns.js';
+import { writeAuditLog } from '../../repositories/governance/audit-logs.js';
+import { findCampaign } from '../../repositories/campaigns/campaigns.js';
 import {
   countApprovedEnrollments,
   findEnrollment,
   updateEnrollmentStatus,
   type EnrollmentRow,
-} from '../../repositories/enrollments.js';
+} from '../../repositories/partners/enrollments.js';
 import { writeLinksThrough } from '../../use-cases/write-links-through.js';
 
 /** 409 when the campaign already has `max_partners` approved partners. Call with the campaign row locked. */

@@ -11,12 +11,12 @@ import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from
 import { created, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
 import { isUniqueViolation } from '../../platform/sql-errors.js';
-import { writeAuditLog } from '../../repositories/audit-logs.js';
-import { findCampaign } from '../../repositories/campaigns.js';
-import { findEnrollment, findEnrollmentByCampaign, insertEnrollment, listEnrollments } from '../../repositories/enrollments.js';
-import { findPartner } from '../../repositories/partners.js';
+import { writeAuditLog } from '../../repositories/governance/audit-logs.js';
+import { findCampaign } from '../../repositories/campaigns/campaigns.js';
+import { findEnrollment, findEnrollmentByCampaign, insertEnrollment, listEnrollments } from '../../repositories/partners/enrollments.js';
+import { findPartner } from '../../repositories/partners/partners.js';
 import { partnerNames } from '../../repositories/reports.js';
-import { listPartnerLinks } from '../../repositories/partner-links.js';
+import { listPartnerLinks } from '../../repositories/partners/partner-links.js';
 import { linkOut, linkView } from './links.js';
 import { enrollmentOut, enrollmentStatus } from './enrollment-schemas.js';
 import { assertCampaignHasRoom, changeEnrollment } from './enrollment-service.js';

@@ -16,8 +16,8 @@ import { idField, idParams } from '../../platform/http/fields.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { created, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
-import { writeAuditLog } from '../../repositories/audit-logs.js';
-import { findCampaign } from '../../repositories/campaigns.js';
+import { writeAuditLog } from '../../repositories/governance/audit-logs.js';
+import { findCampaign } from '../../repositories/campaigns/campaigns.js';
 import {
   findConversionEventType,
   findIntegration,
@@ -28,7 +28,7 @@ import {
   listMappings,
   type IntegrationRow,
   type MappingRow,
-} from '../../repositories/integrations.js';
+} from '../../repositories/accounts/integrations.js';
 
 const createIntegrationBody = z.strictObject({
   type: z.enum(integrationProviders),

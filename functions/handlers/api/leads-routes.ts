@@ -14,9 +14,9 @@ import { created, noContent, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
 import { isUniqueViolation } from '../../platform/sql-errors.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
-import { writeAuditLog } from '../../repositories/audit-logs.js';
-import { deleteLead, findLead, insertLead, listLeads, updateLead, type LeadRow } from '../../repositories/leads.js';
-import { findPartner } from '../../repositories/partners.js';
+import { writeAuditLog } from '../../repositories/governance/audit-logs.js';
+import { deleteLead, findLead, insertLead, listLeads, updateLead, type LeadRow } from '../../repositories/conversions/leads.js';
+import { findPartner } from '../../repositories/partners/partners.js';
 
 const leadStatus = z.enum(['new', 'contacted', 'qualified', 'converted', 'lost']);
 const name = z.string().trim().min(1).max(255);

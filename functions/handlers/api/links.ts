@@ -15,16 +15,16 @@ import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from
 import { created, noContent, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
 import { isUniqueViolation } from '../../platform/sql-errors.js';
-import { writeAuditLog } from '../../repositories/audit-logs.js';
-import { findCampaign } from '../../repositories/campaigns.js';
-import { findEnrollmentByCampaign } from '../../repositories/enrollments.js';
+import { writeAuditLog } from '../../repositories/governance/audit-logs.js';
+import { findCampaign } from '../../repositories/campaigns/campaigns.js';
+import { findEnrollmentByCampaign } from '../../repositories/partners/enrollments.js';
 import {
   findPartnerLink,
   insertPartnerLink,
   listPartnerLinks,
   softDeletePartnerLink,
   type PartnerLinkRow,
-} from '../../repositories/partner-links.js';
+} from '../../repositories/partners/partner-links.js';
 import { writeLinksThrough } from '../../use-cases/write-links-through.js';
 
 const utmParams = z.strictObject({

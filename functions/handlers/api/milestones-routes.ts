@@ -9,11 +9,11 @@ import { idField, idParams } from '../../platform/http/fields.js';
 import { created, noContent, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
-import { writeAuditLog } from '../../repositories/audit-logs.js';
-import { findCampaign } from '../../repositories/campaigns.js';
-import { findConversionEventType } from '../../repositories/integrations.js';
-import { deleteMilestone, findMilestone, insertMilestone, listMilestones, updateMilestone, type MilestoneRow } from '../../repositories/milestones.js';
-import { findReward } from '../../repositories/rewards.js';
+import { writeAuditLog } from '../../repositories/governance/audit-logs.js';
+import { findCampaign } from '../../repositories/campaigns/campaigns.js';
+import { findConversionEventType } from '../../repositories/accounts/integrations.js';
+import { deleteMilestone, findMilestone, insertMilestone, listMilestones, updateMilestone, type MilestoneRow } from '../../repositories/campaigns/milestones.js';
+import { findReward } from '../../repositories/campaigns/rewards.js';
 
 const targetCount = z.number().int().positive().max(1_000_000_000);
 const eventType = z.string().trim().min(1).max(50).describe('A conversion event type name (sale, lead, ...)');

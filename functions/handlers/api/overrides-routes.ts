@@ -13,9 +13,9 @@ import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from
 import { created, noContent, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
 import { isUniqueViolation } from '../../platform/sql-errors.js';
-import { writeAuditLog } from '../../repositories/audit-logs.js';
-import { findCampaign } from '../../repositories/campaigns.js';
-import { findConversionEventType } from '../../repositories/integrations.js';
+import { writeAuditLog } from '../../repositories/governance/audit-logs.js';
+import { findCampaign } from '../../repositories/campaigns/campaigns.js';
+import { findConversionEventType } from '../../repositories/accounts/integrations.js';
 import {
   deleteOverride,
   findOverride,
@@ -24,8 +24,8 @@ import {
   listOverrides,
   reviveOverride,
   type OverrideRow,
-} from '../../repositories/overrides.js';
-import { findPartner } from '../../repositories/partners.js';
+} from '../../repositories/campaigns/overrides.js';
+import { findPartner } from '../../repositories/partners/partners.js';
 import { currencyExponent, parseAmount } from '../../domain/money/currency.js';
 import { commissionValueOut } from './campaign-views.js';
 

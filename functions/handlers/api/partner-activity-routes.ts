@@ -8,7 +8,7 @@ import { idField } from '../../platform/http/fields.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
-import { listPartnerConversions, partnerDailyActivity } from '../../repositories/partner-activity.js';
+import { listPartnerConversions, partnerDailyActivity } from '../../repositories/partners/partner-activity.js';
 import { amountOut } from './campaign-views.js';
 
 const partnerConversionOut = z.object({

@@ -11,8 +11,8 @@ import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
 import { isUniqueViolation } from '../../platform/sql-errors.js';
 import type { Actor } from '../../platform/http/principal.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
-import { writeAuditLog } from '../../repositories/audit-logs.js';
-import { findPartner } from '../../repositories/partners.js';
+import { writeAuditLog } from '../../repositories/governance/audit-logs.js';
+import { findPartner } from '../../repositories/partners/partners.js';
 import {
   deletePartnerType,
   findPartnerType,
@@ -21,7 +21,7 @@ import {
   listPartnerTypes,
   replaceAssignedTypes,
   updatePartnerType,
-} from '../../repositories/partner-types.js';
+} from '../../repositories/partners/partner-types.js';
 
 const typeName = z.string().trim().min(1).max(50);
 const createBody = z.strictObject({ name: typeName, description: z.string().max(5000).optional() });

@@ -12,15 +12,15 @@ import { created, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
 import { isUniqueViolation } from '../../platform/sql-errors.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
-import { writeAuditLog } from '../../repositories/audit-logs.js';
-import { findCampaign, listCampaigns, type CampaignRow } from '../../repositories/campaigns.js';
+import { writeAuditLog } from '../../repositories/governance/audit-logs.js';
+import { findCampaign, listCampaigns, type CampaignRow } from '../../repositories/campaigns/campaigns.js';
 import {
   findEnrollment,
   findEnrollmentByCampaign,
   insertEnrollment,
   listEnrollments,
   partnerDashboard,
-} from '../../repositories/enrollments.js';
+} from '../../repositories/partners/enrollments.js';
 import { writeLinksThrough } from '../../use-cases/write-links-through.js';
 import { registerPartner } from '../../use-cases/register-partner.js';
 import { partnerSchema } from './account-schemas.js';

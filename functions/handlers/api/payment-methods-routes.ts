@@ -24,8 +24,8 @@ import { created, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute, type ApiDeps } from '../../platform/http/route.js';
 import { isUniqueViolation } from '../../platform/sql-errors.js';
 import type { PaymentDataCipher } from '../../ports/payment-data-cipher.js';
-import { writeAuditLog } from '../../repositories/audit-logs.js';
-import { findPartner } from '../../repositories/partners.js';
+import { writeAuditLog } from '../../repositories/governance/audit-logs.js';
+import { findPartner } from '../../repositories/partners/partners.js';
 import {
   findActiveProvider,
   findPaymentMethod,
@@ -34,7 +34,7 @@ import {
   listPaymentMethodsForReview,
   verifyPaymentMethod,
   type PaymentMethodRecord,
-} from '../../repositories/payment-methods.js';
+} from '../../repositories/partners/payment-methods.js';
 
 const isDefault = z.boolean().default(false);
 

@@ -18,7 +18,7 @@ import { ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute, type ApiDeps } from '../../platform/http/route.js';
 import type { PayoutProvider, PayoutProviderName } from '../../ports/payout-provider.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
-import { findPayout, listPayouts, payoutEventsOf, type PayoutRecord } from '../../repositories/payouts.js';
+import { findPayout, listPayouts, payoutEventsOf, type PayoutRecord } from '../../repositories/payouts/payouts.js';
 import { confirmPayout } from '../../use-cases/confirm-payout.js';
 import { failPayout } from '../../use-cases/fail-payout.js';
 import { reconcile } from '../../use-cases/reconcile.js';

@@ -11,9 +11,9 @@ import { partnerSchema, vendorSchema } from './account-schemas.js';
 import { httpUrl } from '../../platform/http/fields.js';
 import { created, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
-import { writeAuditLog } from '../../repositories/audit-logs.js';
-import { findPartner, updatePartnerProfile } from '../../repositories/partners.js';
-import { findVendor, findVendorForUpdate, setVendorWebhookSecret, updateVendorProfile } from '../../repositories/vendors.js';
+import { writeAuditLog } from '../../repositories/governance/audit-logs.js';
+import { findPartner, updatePartnerProfile } from '../../repositories/partners/partners.js';
+import { findVendor, findVendorForUpdate, setVendorWebhookSecret, updateVendorProfile } from '../../repositories/accounts/vendors.js';
 
 const nonEmpty = (body: object) => Object.keys(body).length > 0;
 

@@ -18,7 +18,7 @@ import { idParam } from '../../platform/http/fields.js';
 import { headerOf } from '../../platform/http/parse-request.js';
 import { ok, type ApiResult } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
-import { findCampaign } from '../../repositories/campaigns.js';
+import { findCampaign } from '../../repositories/campaigns/campaigns.js';
 import {
   attributionInputs,
   funnelStages,

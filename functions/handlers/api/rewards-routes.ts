@@ -9,9 +9,9 @@ import { idParams, moneyString } from '../../platform/http/fields.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { created, noContent, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
-import { writeAuditLog } from '../../repositories/audit-logs.js';
+import { writeAuditLog } from '../../repositories/governance/audit-logs.js';
 import { formatRate, formatScaledDecimal, parseRate, parseScaledDecimal } from '../../domain/money/index.js';
-import { deleteReward, findReward, insertReward, listRewards, updateReward, type RewardRow } from '../../repositories/rewards.js';
+import { deleteReward, findReward, insertReward, listRewards, updateReward, type RewardRow } from '../../repositories/campaigns/rewards.js';
 
 const rewardType = z.enum(['flat', 'percentage']);
 

@@ -16,8 +16,8 @@ import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
 import { isUniqueViolation } from '../../platform/sql-errors.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
 import type { Actor } from '../../platform/http/principal.js';
-import { insertApiKey, revokeKeysOfVendorUser } from '../../repositories/api-keys.js';
-import { writeAuditLog } from '../../repositories/audit-logs.js';
+import { insertApiKey, revokeKeysOfVendorUser } from '../../repositories/accounts/api-keys.js';
+import { writeAuditLog } from '../../repositories/governance/audit-logs.js';
 import {
   countOwners,
   findVendorUser,
@@ -25,7 +25,7 @@ import {
   listVendorUsers,
   softDeleteVendorUser,
   updateVendorUserRole,
-} from '../../repositories/vendor-users.js';
+} from '../../repositories/accounts/vendor-users.js';
 
 const role = z.enum(vendorRoles as [VendorRole, ...VendorRole[]]);
 

@@ -4,9 +4,9 @@ import { evaluateMilestones } from '../../domain/commissions/index.js';
 import { formatAmount } from '../../domain/money/currency.js';
 import type { ConversionMessage } from '../../ports/conversion-message.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
-import type { EventTypeRow, VersionTermsRow } from '../../repositories/attribution-data.js';
-import { loadMilestones, milestoneProgress } from '../../repositories/commission-inputs.js';
-import { applyEnrollmentTotals, insertConversion, insertSnapshot, insertTouches } from '../../repositories/conversions-write.js';
+import type { EventTypeRow, VersionTermsRow } from '../../repositories/conversions/attribution-data.js';
+import { loadMilestones, milestoneProgress } from '../../repositories/conversions/commission-inputs.js';
+import { applyEnrollmentTotals, insertConversion, insertSnapshot, insertTouches } from '../../repositories/conversions/conversions-write.js';
 
 /**
  * Milestones the partner's count of an event type just reached. The award is a conversion_events

@@ -14,7 +14,7 @@ import {
   findJourneyId,
   listAuroraCookieClicks,
   type AuroraClickRow,
-} from '../../repositories/attribution-data.js';
+} from '../../repositories/conversions/attribution-data.js';
 
 /** The hot store's part of a journey, read before the transaction. */
 export interface HotJourney {

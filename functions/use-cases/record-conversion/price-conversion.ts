@@ -3,7 +3,7 @@ import { parseAmount } from '../../domain/money/currency.js';
 import { planConversion, type ConversionPlan, type JourneyOutcome } from '../../domain/conversions/index.js';
 import type { ConversionMessage } from '../../ports/conversion-message.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
-import type { EventTypeRow, VersionTermsRow } from '../../repositories/attribution-data.js';
+import type { EventTypeRow, VersionTermsRow } from '../../repositories/conversions/attribution-data.js';
 import {
   customerHistory,
   loadOverrides,
@@ -11,8 +11,8 @@ import {
   loadRules,
   loadTiers,
   partnerMonthRevenueCents,
-} from '../../repositories/commission-inputs.js';
-import { loadLedgerRefunds } from '../../repositories/refunds.js';
+} from '../../repositories/conversions/commission-inputs.js';
+import { loadLedgerRefunds } from '../../repositories/conversions/refunds.js';
 
 /** Inside the conversion's transaction, after its enrollments are locked, so the partner's period revenue cannot move under it. */
 export async function priceConversion(

@@ -8,7 +8,7 @@ import { formatScaledDecimal } from '../../domain/money/index.js';
 import type { ConversionPlan, JourneyOutcome, LoadedJourney } from '../../domain/conversions/index.js';
 import type { ConversionMessage } from '../../ports/conversion-message.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
-import { findJourneyId, type EventTypeRow, type VersionTermsRow } from '../../repositories/attribution-data.js';
+import { findJourneyId, type EventTypeRow, type VersionTermsRow } from '../../repositories/conversions/attribution-data.js';
 import {
   applyEnrollmentTotals,
   completeJourney,
@@ -17,7 +17,7 @@ import {
   insertTouches,
   upsertLead,
   type TotalsDelta,
-} from '../../repositories/conversions-write.js';
+} from '../../repositories/conversions/conversions-write.js';
 import { awardMilestones } from './award-milestones.js';
 import type { JourneyClickRef } from './load-journey.js';
 

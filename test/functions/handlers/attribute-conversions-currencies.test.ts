@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runPayouts } from '../../../functions/use-cases/run-payouts.js';
-import { reconciliationMoney } from '../../../functions/repositories/reconciliation.js';
-import { partnerDashboard } from '../../../functions/repositories/enrollments.js';
+import { reconciliationMoney } from '../../../functions/repositories/payouts/reconciliation.js';
+import { partnerDashboard } from '../../../functions/repositories/partners/enrollments.js';
 import { enrollPartner, seedCampaignVersion, seedPartner, seedProgram, seedVendor } from '../../support/fixtures/seed.js';
 import { seedPaymentMethod } from '../../support/fixtures/payout-fixtures.js';
 import { conversionOf, useHarness } from '../../support/platform/attribute-conversions-harness.js';

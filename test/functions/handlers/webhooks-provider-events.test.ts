@@ -13,7 +13,7 @@ import { createHandler } from '../../../functions/handlers/webhooks.js';
 import { parseScaledDecimal } from '../../../functions/domain/money/index.js';
 import type { PlatformDeps } from '../../../functions/platform/composition-root.js';
 import { conversionQueueMessageSchema, type ConversionQueueMessage } from '../../../functions/ports/conversion-message.js';
-import { insertIntegration } from '../../../functions/repositories/integrations.js';
+import { insertIntegration } from '../../../functions/repositories/accounts/integrations.js';
 import { buildApiEvent } from '../../support/platform/api-client.js';
 import { expectBalanced } from '../../support/books/reconcile.js';
 import { seedProgram, type SeededProgram } from '../../support/fixtures/seed.js';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHandler } from '../../../functions/handlers/webhooks.js';
 import { conversionReceiptId } from '../../../functions/domain/integrations/index.js';
 import type { PlatformDeps } from '../../../functions/platform/composition-root.js';
-import { insertIntegration, insertMapping } from '../../../functions/repositories/integrations.js';
+import { insertIntegration, insertMapping } from '../../../functions/repositories/accounts/integrations.js';
 import { buildApiEvent } from '../../support/platform/api-client.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database/test-database.js';
 import { startLocalSqs, type LocalSqs } from '../../support/stand-ins/local-aws.js';

@@ -5,7 +5,7 @@
  */
 import { expect } from 'vitest';
 import type { SqlExecutor } from '../../../functions/ports/sql-executor.js';
-import { computeEnrollmentTotals } from '../../../functions/repositories/totals.js';
+import { computeEnrollmentTotals } from '../../../functions/repositories/payouts/totals.js';
 import { formatMoney, parseMoney } from '../../../functions/domain/money/index.js';
 import { amountText } from '../../../functions/domain/money/amount-text.js';
 import { expectBalanced } from './reconcile.js';

@@ -1,13 +1,13 @@
 /**
  * Reconciliation for test suites: run after each scenario. `reconcileBooks(sql)` runs the
- * operator's one SQL query (functions/repositories/reconciliation.ts) AND the pure spec
+ * operator's one SQL query (functions/repositories/payouts/reconciliation.ts) AND the pure spec
  * `reconcile()` on the same rows, and fails if they disagree; `expectBalanced(sql)` also requires
  * that there are no violations.
  */
 import { expect } from 'vitest';
 import { reconcile } from '../payout-oracle/index.js';
 import type { SqlExecutor } from '../../../functions/ports/sql-executor.js';
-import { runReconciliation, type ReconciliationViolation } from '../../../functions/repositories/reconciliation.js';
+import { runReconciliation, type ReconciliationViolation } from '../../../functions/repositories/payouts/reconciliation.js';
 import { loadLedger } from '../fixtures/payout-fixtures.js';
 
 /** Sorted `kind:conversion:partner` keys, comparable between SQL and spec. */

@@ -5,7 +5,7 @@
  * totals equal to the rows (recomputed independently and by the platform's own rebuild query).
  */
 import { expect } from 'vitest';
-import { computeEnrollmentTotals } from '../../../functions/repositories/totals.js';
+import { computeEnrollmentTotals } from '../../../functions/repositories/payouts/totals.js';
 import type { SqlExecutor } from '../../../functions/ports/sql-executor.js';
 import type { TrafficResult, LoadLink } from './traffic.js';
 

@@ -1,6 +1,6 @@
 /**
  * The payout oracle: a pure TypeScript specification of the payout run, the paid marking and the
- * reconciliation, which production runs as set-based SQL (functions/repositories/payouts.ts and
+ * reconciliation, which production runs as set-based SQL (functions/repositories/payouts/payouts.ts and
  * reconciliation.ts). Tests only: they cross-check the SQL's rows against it (docs/payouts.md).
  */
 export {

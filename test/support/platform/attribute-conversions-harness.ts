@@ -12,7 +12,7 @@ import type { ClickStore } from '../../../functions/ports/click-store.js';
 import type { ConversionMessage, RefundMessage } from '../../../functions/ports/conversion-message.js';
 import type { LinkItem } from '../../../functions/ports/link-store.js';
 import type { SqlExecutor } from '../../../functions/ports/sql-executor.js';
-import { ingestClickBatch } from '../../../functions/repositories/click-ingestion.js';
+import { ingestClickBatch } from '../../../functions/repositories/clicks/click-ingestion.js';
 import { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from '../database/test-database.js';
 import { startLocalAws, type LocalAws } from '../stand-ins/local-aws.js';
 import { clickOn, sqsEvent } from '../messages/clicks.js';

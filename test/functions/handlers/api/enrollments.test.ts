@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInMemoryClickQueue, createInMemoryClickStore, createInMemoryRequestRateCounter } from '../../../../bench/redirect-in-memory-adapters.js';
 import { createIngestClicks } from '../../../../functions/handlers/ingest-clicks.js';
 import { createRedirect } from '../../../../functions/handlers/redirect.js';
-import { computeEnrollmentTotals } from '../../../../functions/repositories/totals.js';
+import { computeEnrollmentTotals } from '../../../../functions/repositories/payouts/totals.js';
 import { buildApiEvent } from '../../../support/platform/api-client.js';
 import { sqsEvent } from '../../../support/messages/clicks.js';
 import {

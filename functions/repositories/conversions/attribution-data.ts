@@ -1,0 +1,215 @@
+/**
+ * Reads the attribute-conversions consumer needs from Aurora: the event type, a campaign
+ * version's attribution terms, a cookie's clicks (after the hot store's clicks were written, so
+ * Aurora holds the whole journey), the customer's earlier attribution, and whether the
+ * conversion was already recorded. Every statement runs on PGlite, PostgreSQL and the Data API.
+ */
+import type { AttributionModel } from '../../domain/attribution/index.js';
+import { normaliseEmail } from '../../domain/fraud/index.js';
+import type { SqlExecutor } from '../../ports/sql-executor.js';
+
+export type EventTypeRow = {
+  conversion_event_type_id: number;
+  name: string;
+  is_commissionable: boolean | null;
+  default_commission_type: 'percentage' | 'flat' | null;
+  default_commission_value: string | null;
+  sort_order: number | null;
+};
+
+export async function findEventType(sql: SqlExecutor, name: string): Promise<EventTypeRow | undefined> {
+  const result = await sql.query<EventTypeRow>(
+    `SELECT conversion_event_type_id, name, is_commissionable, default_commission_type,
+            default_commission_value, sort_order
+     FROM conversion_event_types WHERE name = :name AND is_deleted IS NOT TRUE`,
+    { name },
+  );
+  return result.rows[0];
+}
+
+export type VersionTermsRow = {
+  campaign_version_id: number;
+  campaign_id: number;
+  vendor_id: number;
+  attribution_model: AttributionModel;
+  time_decay_half_life_days: number;
+  cookie_duration_days: number | null;
+  default_commission_type: 'percentage' | 'flat' | 'tiered';
+  default_commission_value: string | null;
+  /** The campaign's ISO 4217 currency: its amounts are in it, and only sales in it earn. */
+  currency: string;
+};
+
+export async function loadVersionTerms(sql: SqlExecutor, campaignVersionId: number): Promise<VersionTermsRow | undefined> {
+  const result = await sql.query<VersionTermsRow>(
+    `SELECT cv.campaign_version_id, cv.campaign_id, c.vendor_id, cv.attribution_model, cv.time_decay_half_life_days,
+            cv.cookie_duration_days, cv.default_commission_type, cv.default_commission_value, c.currency
+     FROM campaign_versions cv JOIN campaigns c ON c.campaign_id = cv.campaign_id
+     WHERE cv.campaign_version_id = :id::integer`,
+    { id: campaignVersionId },
+  );
+  return result.rows[0];
+}
+
+/** A click of a journey as Aurora holds it (click_uuid is the hot store's click id). */
+export type AuroraClickRow = {
+  click_id: number;
+  click_uuid: string;
+  cookie_id: string | null;
+  partner_id: number;
+  campaign_version_id: number;
+  campaign_id: number;
+  vendor_id: number;
+  clicked_at: string;
+  user_agent: string | null;
+};
+
+const CLICK_COLUMNS = `
+  c.click_id, c.click_uuid::text AS click_uuid, c.cookie_id::text AS cookie_id, c.partner_id, c.campaign_version_id,
+  cv.campaign_id, c.vendor_id, c.clicked_at, c.user_agent`;
+
+/** A click by its hot-store id, if Aurora has it. */
+export async function findAuroraClick(sql: SqlExecutor, clickUuid: string): Promise<AuroraClickRow | undefined> {
+  const result = await sql.query<AuroraClickRow>(
+    `SELECT ${CLICK_COLUMNS}
+     FROM clicks c JOIN campaign_versions cv ON cv.campaign_version_id = c.campaign_version_id
+     WHERE c.click_uuid = :id::uuid AND c.is_deleted IS NOT TRUE
+       -- A click the redirect filtered (velocity) earns nothing, even if its id is named.
+       AND c.filter_reason IS NULL`,
+    { id: clickUuid },
+  );
+  return result.rows[0];
+}
+
+/** A cookie's clicks for one vendor, oldest first. */
+export async function listAuroraCookieClicks(sql: SqlExecutor, cookieId: string, vendorId: number): Promise<AuroraClickRow[]> {
+  const result = await sql.query<AuroraClickRow>(
+    `SELECT ${CLICK_COLUMNS}
+     FROM clicks c JOIN campaign_versions cv ON cv.campaign_version_id = c.campaign_version_id
+     WHERE c.cookie_id = :cookie::uuid AND c.vendor_id = :vendor::integer AND c.is_deleted IS NOT TRUE
+     ORDER BY c.clicked_at, c.click_uuid
+     LIMIT 1000`,
+    { cookie: cookieId, vendor: vendorId },
+  );
+  return result.rows;
+}
+
+export async function findJourneyId(sql: SqlExecutor, cookieId: string): Promise<number | null> {
+  const result = await sql.query<{ funnel_journey_id: number }>(
+    `SELECT funnel_journey_id FROM funnel_journeys WHERE cookie_id = :cookie::uuid`,
+    { cookie: cookieId },
+  );
+  return result.rows[0]?.funnel_journey_id ?? null;
+}
+
+/** The customer's first attribution with this vendor (lifetime binding for renewals). */
+export type CustomerBindingRow = {
+  conversion_event_id: number;
+  partner_id: number;
+  campaign_version_id: number;
+  campaign_id: number;
+  click_id: number | null;
+  cookie_id: string | null;
+  customer_id: string | null;
+  customer_email: string | null;
+};
+
+/**
+ * The earliest conversion of this vendor by the same customer id or the same normalised email
+ * (case, `+tags`, Gmail dots). Emails are matched in code after a domain-narrowed read, because
+ * Gmail's rules are not expressible in a plain index lookup. Milestone bonus rows are not
+ * customer conversions and are skipped.
+ */
+export async function findCustomerBinding(
+  sql: SqlExecutor,
+  input: { vendorId: number; customerId?: string; customerEmail?: string; campaignId?: number },
+): Promise<CustomerBindingRow | undefined> {
+  if (!input.customerId && !input.customerEmail) return undefined;
+  const normalised = input.customerEmail ? normaliseEmail(input.customerEmail) : null;
+  const domain = normalised?.split('@')[1] ?? null;
+  const domains = domain === 'gmail.com' ? ['gmail.com', 'googlemail.com'] : domain ? [domain] : [];
+  const result = await sql.query<CustomerBindingRow>(
+    `SELECT ce.conversion_event_id, ce.partner_id, ce.campaign_version_id, cv.campaign_id, ce.click_id,
+            ce.cookie_id::text AS cookie_id, ce.customer_id, ce.customer_email
+     FROM conversion_events ce JOIN campaign_versions cv ON cv.campaign_version_id = ce.campaign_version_id
+     WHERE ce.vendor_id = :vendor::integer
+       AND ce.is_deleted IS NOT TRUE
+       AND (ce.metadata ->> 'milestone_bonus') IS NULL
+       AND (:campaign::integer IS NULL OR cv.campaign_id = :campaign::integer)
+       AND ((:customer::text IS NOT NULL AND ce.customer_id = :customer::text)
+            OR (ce.customer_email IS NOT NULL AND lower(split_part(ce.customer_email, '@', 2)) = ANY(:domains::text[])))
+     ORDER BY ce.occurred_at, ce.conversion_event_id
+     LIMIT 500`,
+    { vendor: input.vendorId, customer: input.customerId ?? null, domains, campaign: input.campaignId ?? null },
+  );
+  return result.rows.find(
+    (row) =>
+      (input.customerId && row.customer_id === input.customerId) ||
+      (normalised && row.customer_email && normaliseEmail(row.customer_email) === normalised),
+  );
+}
+
+/** Whether this conversion key was already handled (recorded, or stored as unattributed). */
+export async function conversionAlreadyRecorded(
+  sql: SqlExecutor,
+  key: { vendorId: number; source: string; transactionId: string; eventTypeId: number | null; eventType: string },
+): Promise<boolean> {
+  const result = await sql.query<{ found: number }>(
+    `SELECT 1 AS found FROM conversion_events
+     WHERE vendor_id = :vendor::integer AND source = :source AND transaction_id = :tx
+       AND conversion_event_type_id = :type::integer
+     UNION ALL
+     SELECT 1 FROM unattributed_conversions
+     WHERE vendor_id = :vendor::integer AND source = :source AND transaction_id = :tx AND event_type = :typeName
+     LIMIT 1`,
+    {
+      vendor: key.vendorId,
+      source: key.source,
+      tx: key.transactionId,
+      type: key.eventTypeId,
+      typeName: key.eventType,
+    },
+  );
+  return result.rows.length > 0;
+}
+
+/**
+ * Serialises everything about one (vendor, source, transaction) - its sale(s), refunds and
+ * redeliveries - for the rest of the transaction, so a refund and its sale arriving at the same
+ * moment cannot both miss each other.
+ */
+export async function lockTransactionKey(sql: SqlExecutor, key: { vendorId: number; source: string; transactionId: string }): Promise<void> {
+  await sql.query(`SELECT pg_advisory_xact_lock(hashtextextended(:key, 0)) AS locked`, {
+    key: `conversion:${key.vendorId}:${key.source}:${key.transactionId}`,
+  });
+}
+
+/** Records a provider event id; false when it was already recorded (a redelivery). */
+export async function recordWebhookDelivery(
+  sql: SqlExecutor,
+  input: { provider: string; providerEventId: string; integrationId?: number },
+): Promise<boolean> {
+  const result = await sql.query(
+    `INSERT INTO webhook_deliveries (provider, provider_event_id, integration_id)
+     VALUES (:provider, :id, :integration::integer)
+     ON CONFLICT (provider, provider_event_id) DO NOTHING
+     RETURNING provider_event_id`,
+    { provider: input.provider, id: input.providerEventId, integration: input.integrationId ?? null },
+  );
+  return result.rows.length > 0;
+}
+
+/** The first of these campaign versions whose campaign prices in a currency other than `currency`. */
+export async function firstOtherCurrency(
+  tx: SqlExecutor,
+  currency: string,
+  versions: readonly { campaign_version_id: number }[],
+): Promise<{ campaign_id: number; currency: string } | undefined> {
+  const { rows } = await tx.query<{ campaign_id: number; currency: string }>(
+    `SELECT c.campaign_id, c.currency FROM campaign_versions cv JOIN campaigns c ON c.campaign_id = cv.campaign_id
+     WHERE cv.campaign_version_id = ANY(:ids::integer[]) AND c.currency <> :currency
+     ORDER BY c.campaign_id LIMIT 1`,
+    { ids: [...new Set(versions.map((v) => v.campaign_version_id))], currency },
+  );
+  return rows[0];
+}

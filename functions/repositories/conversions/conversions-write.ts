@@ -1,0 +1,299 @@
+/**
+ * The attribute-conversions consumer's writes, each one statement (batches travel as one
+ * `::jsonb` parameter). Money travels as decimal strings; every statement runs on PGlite,
+ * PostgreSQL and the Data API. They run inside the caller's transaction.
+ */
+import type { SqlExecutor } from '../../ports/sql-executor.js';
+import { APPEND_JOURNEY_EVENT } from '../clicks/funnel-events.js';
+
+export interface ConversionInsert {
+  vendor_id: number;
+  source: string;
+  receipt_id: string;
+  conversion_event_type_id: number;
+  lead_id: number | null;
+  click_id: number | null;
+  cookie_id: string | null;
+  partner_id: number;
+  campaign_version_id: number;
+  reward_id: number | null;
+  attribution_type: string;
+  attribution_confidence: string;
+  transaction_id: string;
+  customer_email: string | null;
+  customer_id: string | null;
+  event_value: string | null;
+  /** ISO 4217 code of event_value, commission_amount and the touches (the campaign's). */
+  currency: string;
+  commission_amount: string;
+  commission_type: string | null;
+  commission_value: string | null;
+  status: string;
+  occurred_at: string;
+  rejection_reason: string | null;
+  refunded_amount: string;
+  metadata: Record<string, unknown>;
+  funnel_journey_id: number | null;
+  applied_commission_rule_id: number | null;
+}
+
+/**
+ * The idempotency guard: one row per (vendor, source, transaction, event type). Returns the new
+ * id, or undefined when the conversion already exists (a duplicate delivery: write nothing else).
+ */
+export async function insertConversion(sql: SqlExecutor, row: ConversionInsert): Promise<number | undefined> {
+  const result = await sql.query<{ conversion_event_id: number }>(
+    `INSERT INTO conversion_events (
+       vendor_id, source, receipt_id, conversion_event_type_id, lead_id, click_id, cookie_id, partner_id,
+       campaign_version_id, reward_id, attribution_type, attribution_confidence, transaction_id, customer_email,
+       customer_id, event_value, currency, commission_amount, commission_type, commission_value, status, occurred_at,
+       recorded_at, rejected_at, rejection_reason, refunded_amount, metadata, funnel_journey_id, applied_commission_rule_id)
+     VALUES (
+       :vendor_id::integer, :source, :receipt_id::uuid, :conversion_event_type_id::integer, :lead_id::bigint,
+       :click_id::bigint, :cookie_id::uuid, :partner_id::integer, :campaign_version_id::integer, :reward_id::integer,
+       :attribution_type, :attribution_confidence, :transaction_id, :customer_email, :customer_id,
+       :event_value::numeric, :currency, :commission_amount::numeric, :commission_type, :commission_value::numeric, :status::text,
+       :occurred_at::timestamptz, NOW(), CASE WHEN :status::text = 'rejected' THEN NOW() END, :rejection_reason,
+       :refunded_amount::numeric, :metadata::jsonb, :funnel_journey_id::integer, :applied_commission_rule_id::integer)
+     ON CONFLICT (vendor_id, source, transaction_id, conversion_event_type_id) DO NOTHING
+     RETURNING conversion_event_id`,
+    { ...row, metadata: JSON.stringify(row.metadata) },
+  );
+  return result.rows[0]?.conversion_event_id;
+}
+
+export interface TouchInsert {
+  click_id: number | null;
+  cookie_id: string | null;
+  partner_id: number;
+  campaign_version_id: number;
+  touch_type: string;
+  touch_value: string;
+  occurred_at: string;
+  /** Exact weight, basis points and the hot-store click id: refunds re-split by the weight. */
+  metadata: Record<string, unknown>;
+}
+
+export async function insertTouches(
+  sql: SqlExecutor,
+  input: { conversionEventId: number; leadId: number | null; attributionType: string; confidence: string; touches: readonly TouchInsert[] },
+): Promise<void> {
+  if (input.touches.length === 0) return;
+  await sql.query(
+    `INSERT INTO touches (conversion_event_id, lead_id, click_id, cookie_id, partner_id, campaign_version_id, touch_type,
+                          touch_value, attribution_type, attribution_confidence, metadata, occurred_at, recorded_at)
+     SELECT :conversion::bigint, :lead::bigint, t.click_id, t.cookie_id, t.partner_id, t.campaign_version_id, t.touch_type,
+            t.touch_value, :model, :confidence, t.metadata, t.occurred_at AT TIME ZONE 'UTC', NOW()
+     FROM jsonb_to_recordset(:touches::jsonb) AS t(
+       click_id bigint, cookie_id uuid, partner_id integer, campaign_version_id integer, touch_type text,
+       touch_value numeric, occurred_at timestamptz, metadata jsonb, ord bigint)
+     ORDER BY t.ord`,
+    {
+      conversion: input.conversionEventId,
+      lead: input.leadId,
+      model: input.attributionType,
+      confidence: input.confidence,
+      // Inserted in journey order, so touch ids follow the clicks.
+      touches: JSON.stringify(input.touches.map((touch, ord) => ({ ...touch, ord }))),
+    },
+  );
+}
+
+/** The immutable record of what the engine applied (never updated afterwards). */
+export async function insertSnapshot(
+  sql: SqlExecutor,
+  row: {
+    conversion_event_id: number;
+    commission_type: string | null;
+    commission_value: string | null;
+    commission_amount: string;
+    partner_id: number;
+    campaign_version_id: number;
+    reward_id: number | null;
+    commission_rule_id: number | null;
+  },
+): Promise<void> {
+  await sql.query(
+    `INSERT INTO event_commission_snapshots (conversion_event_id, commission_type, commission_value, commission_amount,
+                                             partner_id, campaign_version_id, reward_id, commission_rule_id)
+     VALUES (:conversion_event_id::bigint, :commission_type, :commission_value::numeric, :commission_amount::numeric,
+             :partner_id::integer, :campaign_version_id::integer, :reward_id::integer, :commission_rule_id::integer)`,
+    row,
+  );
+}
+
+/**
+ * Completes the cookie's journey: converted, completed at its earliest conversion, the commission
+ * added, the conversion merged into `events_sequence` in time order, the furthest stage by the
+ * event types' `sort_order`, and the latest attribution map.
+ */
+export async function completeJourney(
+  sql: SqlExecutor,
+  input: {
+    funnelJourneyId: number;
+    occurredAt: string;
+    commission: string;
+    attributionMap: Record<string, unknown>;
+    eventTypeId: number;
+    event: Record<string, unknown>;
+  },
+): Promise<void> {
+  await sql.query(
+    `UPDATE funnel_journeys fj
+     SET journey_completed_at = LEAST(COALESCE(fj.journey_completed_at, :at::timestamptz AT TIME ZONE 'UTC'), :at::timestamptz AT TIME ZONE 'UTC'),
+         is_converted = TRUE,
+         total_commission = COALESCE(fj.total_commission, 0) + :commission::numeric,
+         attribution_map = :map::jsonb,
+         ${APPEND_JOURNEY_EVENT}
+     WHERE fj.funnel_journey_id = :journey::integer`,
+    {
+      journey: input.funnelJourneyId,
+      at: input.occurredAt,
+      commission: input.commission,
+      map: JSON.stringify(input.attributionMap),
+      type: input.eventTypeId,
+      event: JSON.stringify(input.event),
+    },
+  );
+}
+
+export async function addJourneyCommission(sql: SqlExecutor, funnelJourneyId: number, delta: string): Promise<void> {
+  await sql.query(
+    `UPDATE funnel_journeys SET total_commission = COALESCE(total_commission, 0) + :delta::numeric
+     WHERE funnel_journey_id = :journey::integer`,
+    { journey: funnelJourneyId, delta },
+  );
+}
+
+/**
+ * The partner's enrollment of the campaign of each (partner, campaign version) key: an enrollment
+ * follows the campaign to its current version, while touches keep the version they were priced on,
+ * so the two are joined through the campaign (docs/campaign-edits-and-events.md).
+ */
+const ENROLLMENT_OF_CAMPAIGN = `
+  JOIN campaign_versions kv ON kv.campaign_version_id = k.campaign_version_id
+  JOIN campaign_versions ev ON ev.campaign_id = kv.campaign_id
+  JOIN campaign_partners cp ON cp.campaign_version_id = ev.campaign_version_id AND cp.partner_id = k.partner_id`;
+
+/** Locks the enrollments about to move, in id order, so concurrent consumers queue instead of deadlocking. */
+export async function lockEnrollments(
+  sql: SqlExecutor,
+  keys: readonly { partner_id: number; campaign_version_id: number }[],
+): Promise<void> {
+  if (keys.length === 0) return;
+  await sql.query(
+    `SELECT cp.campaign_partner_id
+     FROM jsonb_to_recordset(:keys::jsonb) AS k(partner_id integer, campaign_version_id integer)
+     ${ENROLLMENT_OF_CAMPAIGN}
+     ORDER BY cp.campaign_partner_id
+     FOR UPDATE OF cp`,
+    { keys: JSON.stringify(keys) },
+  );
+}
+
+export interface TotalsDelta {
+  partner_id: number;
+  campaign_version_id: number;
+  conversions: number;
+  revenue: string;
+  commission: string;
+}
+
+/**
+ * Moves `campaign_partners` totals by the given differences (refunds move them back). A delta
+ * names the version its touch was priced on; it lands on the partner's enrollment of that
+ * campaign, wherever the enrollment now is (deltas of one enrollment are summed first: an UPDATE
+ * applies only one joined row per target).
+ */
+export async function applyEnrollmentTotals(
+  sql: SqlExecutor,
+  input: { deltas: readonly TotalsDelta[]; lastConversionAt: string | null },
+): Promise<void> {
+  if (input.deltas.length === 0) return;
+  await sql.query(
+    `UPDATE campaign_partners cp
+     SET total_conversions = GREATEST(0, COALESCE(cp.total_conversions, 0) + d.conversions),
+         total_revenue = COALESCE(cp.total_revenue, 0) + d.revenue,
+         total_commission_earned = COALESCE(cp.total_commission_earned, 0) + d.commission,
+         last_conversion_at = CASE WHEN d.conversions > 0 AND :at::timestamptz IS NOT NULL
+                                   THEN GREATEST(cp.last_conversion_at, :at::timestamptz AT TIME ZONE 'UTC')
+                                   ELSE cp.last_conversion_at END,
+         updated_at = NOW()
+     FROM (
+       SELECT cp.campaign_partner_id, sum(k.conversions)::integer AS conversions, sum(k.revenue) AS revenue,
+              sum(k.commission) AS commission
+       FROM jsonb_to_recordset(:deltas::jsonb) AS k(partner_id integer, campaign_version_id integer, conversions integer,
+                                                    revenue numeric, commission numeric)
+       ${ENROLLMENT_OF_CAMPAIGN}
+       GROUP BY cp.campaign_partner_id
+     ) AS d
+     WHERE cp.campaign_partner_id = d.campaign_partner_id`,
+    { deltas: JSON.stringify(input.deltas), at: input.lastConversionAt },
+  );
+}
+
+/** Upserts the lead by its external id (within the vendor); returns its id, or null if another vendor owns the id. */
+export async function upsertLead(
+  sql: SqlExecutor,
+  lead: {
+    external_lead_id: string;
+    vendor_id: number;
+    partner_id: number | null;
+    first_name?: string;
+    last_name?: string;
+    email?: string;
+    phone?: string;
+    converted: boolean;
+  },
+): Promise<number | null> {
+  const result = await sql.query<{ lead_id: number }>(
+    `INSERT INTO leads (external_lead_id, partner_id, vendor_id, first_name, last_name, email, phone, status)
+     VALUES (:external_lead_id, :partner_id::integer, :vendor_id::integer, :first_name, :last_name, :email, :phone,
+             CASE WHEN :converted::boolean THEN 'converted' ELSE 'new' END)
+     ON CONFLICT (external_lead_id) DO UPDATE
+     SET first_name = COALESCE(EXCLUDED.first_name, leads.first_name),
+         last_name = COALESCE(EXCLUDED.last_name, leads.last_name),
+         email = COALESCE(EXCLUDED.email, leads.email),
+         phone = COALESCE(EXCLUDED.phone, leads.phone),
+         partner_id = COALESCE(leads.partner_id, EXCLUDED.partner_id),
+         status = CASE WHEN :converted::boolean THEN 'converted' ELSE leads.status END,
+         updated_at = NOW()
+     WHERE leads.vendor_id = EXCLUDED.vendor_id
+     RETURNING lead_id`,
+    {
+      ...lead,
+      first_name: lead.first_name ?? null,
+      last_name: lead.last_name ?? null,
+      email: lead.email ?? null,
+      phone: lead.phone ?? null,
+    },
+  );
+  return result.rows[0]?.lead_id ?? null;
+}
+
+/** A conversion nobody can be credited with, kept with its reason (deduplicated like conversions). */
+export async function insertUnattributed(
+  sql: SqlExecutor,
+  row: {
+    vendor_id: number;
+    source: string;
+    transaction_id: string;
+    event_type: string;
+    event_value: string | null;
+    /** The currency the producer named (USD when it named none). */
+    currency: string;
+    payload: Record<string, unknown>;
+    reason: string;
+    occurred_at: string;
+  },
+): Promise<boolean> {
+  const result = await sql.query(
+    `INSERT INTO unattributed_conversions (vendor_id, source, transaction_id, event_type, event_value, currency, payload, reason, occurred_at)
+     VALUES (:vendor_id::integer, :source, :transaction_id, :event_type, :event_value::numeric, :currency, :payload::jsonb, :reason,
+             :occurred_at::timestamptz)
+     ON CONFLICT (vendor_id, source, transaction_id, event_type) DO NOTHING
+     RETURNING unattributed_conversion_id`,
+    { ...row, payload: JSON.stringify(row.payload) },
+  );
+  return result.rows.length > 0;
+}

@@ -1,0 +1,106 @@
+/**
+ * The cookie's first and last click when its stored pointers cannot stand for its clicks: a
+ * pointer emptied by retention (the rest of its clicks are read), and two consumers ingesting clicks of the same new cookie at the same time (PostgreSQL: two
+ * sessions; PGlite has one). The second waits on the first's uncommitted cookie row; after the
+ * first commits, the cookie must point at the earliest and latest of all the clicks, whichever
+ * consumer wrote them.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LinkItem } from '../../../../functions/ports/link-store.js';
+import { ingestClickBatch } from '../../../../functions/repositories/clicks/click-ingestion.js';
+import { createTestDatabase, isPostgresReachable, postgresServerUrl, type TestDatabase } from '../../../support/database/test-database.js';
+import { clickOn } from '../../../support/messages/clicks.js';
+import { seedLinks } from '../../../support/fixtures/seed-links.js';
+
+const reachable = await isPostgresReachable(postgresServerUrl);
+
+describe.skipIf(!reachable)('click ingestion: two consumers on one new cookie (PostgreSQL)', () => {
+  let db: TestDatabase;
+  let links: LinkItem[];
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ engine: 'postgres', serverUrl: postgresServerUrl });
+    links = [...(await seedLinks(db.sql, { partners: 2 }))];
+  });
+
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  async function waitUntilBlocked(): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const waiting = await db.sql.query<{ n: number }>(
+        `SELECT count(*)::integer AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      );
+      if (waiting.rows[0]!.n > 0) return;
+      if (Date.now() > deadline) throw new Error('the second consumer never waited on the first');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  it('points the cookie at the earliest and latest click of both batches', async () => {
+    const cookie = randomUUID();
+    const first = clickOn(links[0]!, '2024-05-01T10:00:00.000Z', { cookie_id: cookie });
+    const middle = clickOn(links[1]!, '2024-05-01T11:00:00.000Z', { cookie_id: cookie });
+    const last = clickOn(links[0]!, '2024-05-01T12:00:00.000Z', { cookie_id: cookie });
+
+    let second: Promise<unknown> | undefined;
+    await db.sql.transaction(async (tx) => {
+      await ingestClickBatch({ sql: tx, clicks: [first, last] });
+      second = ingestClickBatch({ sql: db.sql, clicks: [middle] });
+      await waitUntilBlocked();
+    });
+    await second;
+
+    const cookies = await db.sql.query<{ first_click: string; last_click: string; first_partner_id: number; last_partner_id: number }>(
+      `SELECT f.click_uuid::text AS first_click, l.click_uuid::text AS last_click, k.first_partner_id, k.last_partner_id
+       FROM cookies k JOIN clicks f ON f.click_id = k.first_click_id JOIN clicks l ON l.click_id = k.last_click_id
+       WHERE k.cookie_id = :cookie::uuid`,
+      { cookie },
+    );
+    expect(cookies.rows).toEqual([
+      { first_click: first.click_id, last_click: last.click_id, first_partner_id: links[0]!.partner_id, last_partner_id: links[0]!.partner_id },
+    ]);
+    const journey = await db.sql.query<{ total_events: number; clicks: string[] }>(
+      `SELECT total_events, ARRAY(SELECT e ->> 'click_id' FROM jsonb_array_elements(events_sequence) e) AS clicks
+       FROM funnel_journeys WHERE cookie_id = :cookie::uuid`,
+      { cookie },
+    );
+    expect(journey.rows).toEqual([{ total_events: 3, clicks: [first.click_id, middle.click_id, last.click_id] }]);
+  });
+});
+
+describe('click ingestion: a cookie whose first click retention deleted', () => {
+  let db: TestDatabase;
+  let links: LinkItem[];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    links = [...(await seedLinks(db.sql, { partners: 2 }))];
+  });
+
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('takes the earliest remaining click as the first one when the next click arrives', async () => {
+    const cookie = randomUUID();
+    const [oldest, second, third, next] = ['2024-05-01', '2024-05-02', '2024-05-03', '2024-05-04'].map((day, i) =>
+      clickOn(links[i % 2]!, `${day}T10:00:00.000Z`, { cookie_id: cookie }),
+    );
+    await ingestClickBatch({ sql: db.sql, clicks: [oldest!, second!, third!] });
+    // As retention does: the click row goes, the cookie's pointer to it becomes NULL (ON DELETE SET NULL).
+    await db.sql.query(`DELETE FROM clicks WHERE click_uuid = :id::uuid`, { id: oldest!.click_id });
+    await ingestClickBatch({ sql: db.sql, clicks: [next!] });
+
+    const cookies = await db.sql.query<{ first_click: string; last_click: string; first_partner_id: number }>(
+      `SELECT f.click_uuid::text AS first_click, l.click_uuid::text AS last_click, k.first_partner_id
+       FROM cookies k JOIN clicks f ON f.click_id = k.first_click_id JOIN clicks l ON l.click_id = k.last_click_id
+       WHERE k.cookie_id = :cookie::uuid`,
+      { cookie },
+    );
+    expect(cookies.rows).toEqual([{ first_click: second!.click_id, last_click: next!.click_id, first_partner_id: links[1]!.partner_id }]);
+  });
+});
