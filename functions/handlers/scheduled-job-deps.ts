@@ -9,7 +9,8 @@ import { createSqsNotificationQueue } from '../adapters/aws/sqs-notification-que
 import { createRoleExecutor } from '../adapters/sql/role-executor.js';
 import type { PlatformDeps } from '../platform/composition-root.js';
 import type { LinkStore } from '../ports/link-store.js';
-import { runJob, type ScheduledJobDeps } from '../use-cases/scheduled-job-registry.js';
+import { runRecordedJob, type JobRunTrigger } from '../use-cases/run-recorded-job.js';
+import { jobNamed, runJob, type ScheduledJobDeps } from '../use-cases/scheduled-job-registry.js';
 
 export interface JobPlatformDeps extends PlatformDeps {
   /** Injected by callers that already hold one (the management API, tests). */
@@ -43,7 +44,32 @@ export function scheduledJobDepsOf(deps: JobPlatformDeps, now: Date): ScheduledJ
   };
 }
 
-/** Runs the job called `name` now, with `deps.now()` as its clock; unknown names throw `UnknownJobError` (a NotFoundError). */
-export function runScheduledJob({ name, deps, input = {} }: { name: string; deps: JobPlatformDeps; input?: Record<string, unknown> }): Promise<unknown> {
-  return runJob({ name, deps: scheduledJobDepsOf(deps, deps.now()), input });
+/**
+ * Runs the job called `name` with `now` (default `deps.now()`) as its clock and records the run in
+ * `job_runs` with its trigger (default: the scheduler); unknown names throw `UnknownJobError` (a
+ * NotFoundError) and record nothing. A failing job is recorded `failed` and still throws.
+ */
+export function runScheduledJob({
+  name,
+  deps,
+  input = {},
+  trigger = { trigger: 'schedule' },
+  now = deps.now(),
+}: {
+  name: string;
+  deps: JobPlatformDeps;
+  input?: Record<string, unknown>;
+  trigger?: JobRunTrigger;
+  now?: Date;
+}): Promise<unknown> {
+  jobNamed(name);
+  return runRecordedJob({
+    sql: deps.sql,
+    name,
+    trigger,
+    startedAt: now,
+    clock: deps.now,
+    logger: deps.logger,
+    run: () => runJob({ name, deps: scheduledJobDepsOf(deps, now), input }),
+  });
 }

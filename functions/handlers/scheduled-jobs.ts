@@ -1,8 +1,8 @@
 /**
  * The scheduled-jobs Lambda: EventBridge Scheduler (and the local ticker) invoke it with
  * `{ job, input? }` (functions/ports/scheduled-job-event.ts); it runs the job through the registry
- * in functions/use-cases/scheduled-job-registry.ts and returns the job's result. An invalid event or an unknown job
- * throws, so the scheduler's retry policy and DLQ see the failure.
+ * in functions/use-cases/scheduled-job-registry.ts, recorded in `job_runs` (trigger `schedule`), and returns the
+ * job's result. An invalid event, an unknown job or a failing job throws, so the scheduler's retry policy and DLQ see the failure.
  */
 import { platformDepsFromEnv, type PlatformDeps } from '../platform/composition-root.js';
 import { lazyHandler } from '../platform/lambda-handler.js';
@@ -19,7 +19,7 @@ export function createHandler(deps: PlatformDeps) {
     }
     const { job, input } = parsed.data;
     const started = deps.now();
-    const result = await runScheduledJob({ name: job, deps, input: input ?? {} });
+    const result = await runScheduledJob({ name: job, deps, input: input ?? {}, now: started });
     logger.info('scheduled job done', { job, started_at: started.toISOString(), duration_ms: deps.now().getTime() - started.getTime() });
     return { job, result: result ?? null };
   };

@@ -100,10 +100,16 @@ export class UnknownJobError extends NotFoundError {
   }
 }
 
-/** Runs the job called `name`; throws `UnknownJobError` for a name not in the registry. */
-export async function runJob({ name, deps, input = {} }: { name: string; deps: ScheduledJobDeps; input?: Record<string, unknown> }): Promise<unknown> {
+/** The job called `name`; throws `UnknownJobError` for a name not in the registry (checked before a run is recorded). */
+export function jobNamed(name: string): Job {
   const job = Object.hasOwn(jobs, name) ? jobs[name] : undefined;
   if (!job) throw new UnknownJobError(name);
+  return job;
+}
+
+/** Runs the job called `name`; throws `UnknownJobError` for a name not in the registry. */
+export async function runJob({ name, deps, input = {} }: { name: string; deps: ScheduledJobDeps; input?: Record<string, unknown> }): Promise<unknown> {
+  const job = jobNamed(name);
   const role = Object.hasOwn(jobDatabaseRoles, name) ? jobDatabaseRoles[name] : undefined;
   // Object.create, not a spread: the deps' adapters are built on first use (getters), and a job reads only its own.
   return job({ deps: role ? (Object.create(deps, { sql: { value: deps.sqlAsRole(role) } }) as ScheduledJobDeps) : deps, input });

@@ -52,6 +52,8 @@ const addedTables = [
   'web_sessions',
   'email_unsubscribe_tokens',
   'email_opt_outs',
+  // 0016_job_runs.sql: every run of a scheduled job, for the operator console.
+  'job_runs',
 ];
 
 const dictionaryIndexes = [

@@ -4,6 +4,8 @@ import { createHandler } from '../../../functions/handlers/scheduled-jobs.js';
 import type { PlatformDeps } from '../../../functions/platform/composition-root.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database/test-database.js';
 import { DEFAULT_PAYOUT_MINIMUMS } from '../../../functions/domain/payouts/payout-thresholds.js';
+import { createRoleExecutor } from '../../../functions/adapters/sql/role-executor.js';
+import { functions } from '../../../lib/resources.js';
 
 let db: TestDatabase;
 let handler: ReturnType<typeof createHandler>;
@@ -39,5 +41,54 @@ describe('scheduled-jobs handler', () => {
     await expect(handler({ job: 'nope' })).rejects.toThrow(/Unknown job/);
     await expect(handler({ jobb: 'payouts' })).rejects.toThrow(/Invalid scheduled job event/);
     await expect(handler({ job: 'payouts', input: { end_date: '2027-01-01' } })).rejects.toThrow(/future/);
+  });
+});
+
+describe('scheduled-jobs handler: job runs (schema/0016_job_runs.sql)', () => {
+  // As the function's own database role, so the grants that let it record runs are exercised too.
+  const asScheduledJobs = () => {
+    let clock = new Date('2026-03-01T12:00:00.000Z');
+    const deps = {
+      sql: createRoleExecutor(db.sql, functions.scheduledJobs.databaseRole!),
+      // Each reading 1.5 s later: the run's start, then its end.
+      now: () => (clock = new Date(clock.getTime() + 1_500)),
+    } as unknown as PlatformDeps;
+    return createHandler(deps);
+  };
+  const runsOf = async (job: string) =>
+    (
+      await db.sql.query<{ trigger: string; actor_type: string | null; status: string; started_at: string; finished_at: string | null; summary: unknown; error_message: string | null }>(
+        `SELECT trigger, actor_type, status, started_at, finished_at, summary, error_message FROM job_runs WHERE job_name = :job ORDER BY job_run_id`,
+        { job },
+      )
+    ).rows;
+
+  it('records a scheduled run with its trigger, times, status and a summary that counts the lists', async () => {
+    await db.sql.query(`DELETE FROM job_runs`);
+    expect(await asScheduledJobs()({ job: 'reconciliation' })).toEqual({ job: 'reconciliation', result: { balanced: true, violations: [], money: [] } });
+    expect(await runsOf('reconciliation')).toEqual([
+      {
+        trigger: 'schedule',
+        actor_type: null,
+        status: 'succeeded',
+        started_at: '2026-03-01T12:00:01.500Z',
+        finished_at: '2026-03-01T12:00:03.000Z',
+        summary: { balanced: true, violations: 0, money: 0 },
+        error_message: null,
+      },
+    ]);
+  });
+
+  it('records a failing run as failed with its message and still throws (the scheduler retries and dead-letters)', async () => {
+    await expect(asScheduledJobs()({ job: 'payouts', input: { end_date: '2027-01-01' } })).rejects.toThrow(/future/);
+    const [run] = await runsOf('payouts');
+    expect(run).toMatchObject({ trigger: 'schedule', status: 'failed', summary: null, finished_at: '2026-03-01T12:00:03.000Z' });
+    expect(run!.error_message).toMatch(/end_date must not be in the future/);
+    expect(run!.error_message).not.toMatch(/\n\s+at /);
+  });
+
+  it('records no run for a job that does not exist', async () => {
+    await expect(asScheduledJobs()({ job: 'nope' })).rejects.toThrow(/Unknown job/);
+    expect(await runsOf('nope')).toEqual([]);
   });
 });
