@@ -36,7 +36,14 @@ export function summarizeJobResult(result: unknown): Summary | null {
   if (result === undefined || result === null) return null;
   const summary = typeof result === 'object' && !Array.isArray(result) ? summarizeObject(result as Record<string, unknown>, 1) : { value: summarizeValue(result, 0) ?? null };
   if (byteLength(summary) <= maxSummaryBytes) return summary;
-  // Still too large (many long keys): keep the top-level scalars only, then give up on detail.
-  const flat = summarizeObject(summary, 0);
-  return byteLength(flat) <= maxSummaryBytes ? flat : { truncated: true };
+  // Still too large (many long keys): the top-level scalars, in order, while they fit.
+  const kept: Summary = { truncated: true };
+  for (const [key, value] of Object.entries(summarizeObject(summary, 0))) {
+    kept[key] = value;
+    if (byteLength(kept) > maxSummaryBytes) {
+      delete kept[key];
+      break;
+    }
+  }
+  return kept;
 }
