@@ -17,6 +17,7 @@ import {
   deleteExpiredCookies,
   deleteExpiredSignInLinks,
   deleteOldClicks,
+  deleteOldJobRuns,
   deleteOldJourneys,
   deleteOldNotificationDeliveries,
   deleteOldUnattributedConversions,
@@ -46,6 +47,7 @@ export interface RetentionCounts {
   unattributed_conversions_deleted: number;
   web_sessions_deleted: number;
   sign_in_links_deleted: number;
+  job_runs_deleted: number;
 }
 
 /** The cutoff of every age at `now`: rows strictly older than their cutoff go. */
@@ -97,6 +99,8 @@ export async function applyRetention({
     // The web app's sign-in records hold an address and an IP: they go at the click IPs' age.
     web_sessions_deleted: await run(deleteEndedWebSessions, cutoff.clickIpDays),
     sign_in_links_deleted: await run(deleteExpiredSignInLinks, cutoff.clickIpDays),
+    // Job runs are operational records like outbound notices: they go at the notification deliveries' age.
+    job_runs_deleted: await run(deleteOldJobRuns, cutoff.notificationDeliveriesDays),
   };
   logger.info('retention', { ...counts });
   return counts;

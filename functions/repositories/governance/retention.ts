@@ -159,6 +159,11 @@ export const deleteExpiredSignInLinks: RetentionBatch = (sql, args) =>
        AND NOT EXISTS (SELECT 1 FROM web_sessions s WHERE s.auth_token_id = t.auth_token_id)
      ORDER BY t.auth_token_id LIMIT :limit::integer)`, args);
 
+/** Job runs started before the cutoff (schema/0016_job_runs.sql): the console shows recent runs; older ones are history nobody reads. */
+export const deleteOldJobRuns: RetentionBatch = (sql, args) =>
+  count(sql, `DELETE FROM job_runs WHERE job_run_id IN (
+     SELECT job_run_id FROM job_runs WHERE started_at < :cutoff::timestamptz ORDER BY job_run_id LIMIT :limit::integer)`, args);
+
 /** `2026-03-01T12:00:00.000Z` as PostgreSQL reads a TIMESTAMP in UTC sessions (no zone suffix). */
 function toSqlTimestamp(iso: string): string {
   return iso.replace('T', ' ').replace(/Z$/, '');
