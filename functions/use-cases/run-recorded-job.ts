@@ -7,7 +7,7 @@
  * work is already committed (the row then stays `running`, as after a Lambda timeout).
  */
 import type { Actor } from '../domain/audit/actor.js';
-import { summarizeJobResult } from '../domain/jobs/summarize-job-result.js';
+import { summarizeJobResult } from '../domain/job-runs/summarize-job-result.js';
 import type { Logger } from '../ports/logger.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 import { finishJobRun, insertJobRun } from '../repositories/governance/job-runs.js';

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { maxSummaryBytes, summarizeJobResult } from '../../../../functions/domain/jobs/summarize-job-result.js';
+import { maxSummaryBytes, summarizeJobResult } from '../../../../functions/domain/job-runs/summarize-job-result.js';
 import { createTestDatabase, type TestDatabase } from '../../../support/database/test-database.js';
 
 let db: TestDatabase;
