@@ -206,6 +206,15 @@ describe.skipIf(!chromiumPresent)('vendor dashboard and operator console in Chro
     const paid = await http.json<{ data: { status: string }[] }>({ step: 'read the payout', method: 'GET', path: `/v1/admin/payouts?partner_id=${partnerId}`, token: platform.adminToken });
     expect(paid.data[0]!.status).toBe('completed');
 
+    // Every job run is recorded: the System page lists the payout run started on the Payouts page,
+    // and a run started here appears once it finished (GET /v1/admin/job-runs, reloaded after the run).
+    await openPage(operator, 'operator/system', 'System');
+    const jobRuns = operator.getByRole('region', { name: 'Job runs' });
+    await jobRuns.getByRole('row').filter({ hasText: 'payouts' }).filter({ hasText: 'operator' }).filter({ hasText: 'succeeded' }).first().waitFor();
+    await operator.getByLabel('Job', { exact: true }).selectOption('reconciliation');
+    await operator.getByRole('button', { name: 'Run job' }).click();
+    await jobRuns.getByRole('row').filter({ hasText: 'reconciliation' }).filter({ hasText: 'balanced: true' }).first().waitFor();
+
     // A destructive action asks in the page first: Suspend, then "Yes, suspend".
     await openPage(operator, 'operator/partners', 'Partners');
     await operator.getByLabel('Status').selectOption('active');
