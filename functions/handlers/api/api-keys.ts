@@ -7,14 +7,14 @@ import { generateApiKey } from '../../domain/auth/api-key.js';
 import { expiryAfterRotation, keyExpiresAt } from '../../domain/auth/key-lifetime.js';
 import { canManageRole, roleAtLeast, type VendorRole } from '../../domain/auth/roles.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/http/errors.js';
-import type { Actor, PartnerPrincipal, VendorUserPrincipal } from '../../platform/http/principal.js';
+import type { PartnerPrincipal, VendorUserPrincipal } from '../../platform/http/principal.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
 import { idParams } from '../../platform/http/fields.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { created, noContent, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
 import { countLiveKeys, findApiKeyById, insertApiKey, listApiKeys, markKeyRotated, revokeApiKey, type ApiKeyRow } from '../../repositories/api-keys.js';
-import { writeAuditLog } from '../../repositories/audit-logs.js';
+import { writeApiKeyCreatedAudit, writeAuditLog } from '../../repositories/audit-logs.js';
 import { findVendorUser } from '../../repositories/vendor-users.js';
 
 const keyOut = z.object({
@@ -47,15 +47,6 @@ async function insertKeyFor(sql: SqlExecutor, auth: PartnerPrincipal | VendorUse
   return { key, fresh };
 }
 
-const auditKeyCreated = (sql: SqlExecutor, fresh: ApiKeyRow, actor: Actor, now: Date) =>
-  writeAuditLog(sql, {
-    entity_type: 'api_keys',
-    entity_id: fresh.api_key_id,
-    action: 'create',
-    actor,
-    after: { key_prefix: fresh.key_prefix, owner_type: fresh.owner_type, expires_at: fresh.expires_at },
-    now,
-  });
 
 export const apiKeyRoutes: AnyRoute[] = [
   defineRoute({
@@ -98,7 +89,7 @@ export const apiKeyRoutes: AnyRoute[] = [
             after: { expires_at: previousExpiresAt.toISOString(), replaced_by_api_key_id: fresh.api_key_id },
             now,
           });
-          await auditKeyCreated(tx, fresh, actor, now);
+          await writeApiKeyCreatedAudit(tx, { apiKey: fresh, actor, now });
           return {
             api_key: key.key,
             api_key_id: fresh.api_key_id,
@@ -134,7 +125,7 @@ export const apiKeyRoutes: AnyRoute[] = [
             throw new ConflictError('Two keys are live already: revoke one first, or rotate one with itself (POST /v1/api-keys/rotate).');
           }
           const { key, fresh } = await insertKeyFor(tx, auth, now);
-          await auditKeyCreated(tx, fresh, actor, now);
+          await writeApiKeyCreatedAudit(tx, { apiKey: fresh, actor, now });
           return { api_key: key.key, api_key_id: fresh.api_key_id, key_prefix: fresh.key_prefix, expires_at: fresh.expires_at };
         }),
       );
