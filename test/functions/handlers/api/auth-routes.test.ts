@@ -6,26 +6,20 @@
  * fixture's clock, the session cookie, idle and absolute expiry, sign-out, CSRF, and a session
  * reading exactly what that principal's API key reads.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createOutboxMailer } from '../../../../functions/adapters/mail/outbox-mailer.js';
 import { createHandler } from '../../../../functions/handlers/management-api.js';
 import { buildApiEvent, type RequestOptions } from '../../../support/platform/api-client.js';
-import { latestMessageTo, messagesTo } from '../../../support/outbox.js';
+import { attachOutboxMailer, latestMessageTo, messagesTo, uniqueEmail } from '../../../support/outbox.js';
 import { adminToken, createCampaign, createPartner, createVendor, enroll, expectProblem } from '../../../support/platform/api-fixture.js';
 import { useApiFixture } from '../../../support/platform/use-api-fixture.js';
 
 const minute = 60_000;
 let dataDir: string;
-let counter = 0;
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}${(counter += 1)}@example.com`;
+const unique = uniqueEmail;
 
 const f = useApiFixture(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'affiliate-outbox-'));
-  f.deps.mailer = createOutboxMailer({ dataDir, from: 'no-reply@app.example.test' });
+  dataDir = await attachOutboxMailer(f.deps);
   f.deps.config.operatorEmails = ['ops@example.com'];
 });
 beforeEach(() => {
