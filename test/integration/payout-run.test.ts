@@ -7,7 +7,6 @@
  * adapter over recorded responses; the books reconciled by the pure spec after each step.
  */
 import { describe, expect, it } from 'vitest';
-import { StripePayoutProvider } from '../../functions/adapters/payments/stripe-payout-provider.js';
 import { WirePayoutProvider } from '../../functions/adapters/payments/wire-payout-provider.js';
 import { planPayouts, selectPayableCredits } from '../support/payout-oracle/index.js';
 import { runPayoutStatement } from '../../functions/repositories/payouts.js';
@@ -19,6 +18,7 @@ import { replayFetch, recording, type Step } from '../support/stand-ins/replay-f
 import { seedCampaignVersion, seedVendor } from '../support/fixtures/seed.js';
 import { expectBalanced, reconcileBooks } from '../support/books/reconcile.js';
 import { loadLedger, seedPayableConversion, seedPaymentMethod, stripeTransferRecording } from '../support/fixtures/payout-fixtures.js';
+import { recordedStripeProvider } from '../support/stand-ins/recorded-stripe-provider.js';
 
 let script: Step[] = [];
 let fake = replayFetch([]);
@@ -32,13 +32,7 @@ function useScript(steps: Step[]) {
 }
 
 const fx = useApiFixture(async () => {
-  const stripe = new StripePayoutProvider({
-    fetch: (input, init) => fake.fetch(input, init),
-    baseUrl: 'https://api.stripe.test',
-    apiKey: 'sk_test_recorded',
-    retries: 0,
-    retryMinDelayMs: 0,
-  });
+  const stripe = recordedStripeProvider((input, init) => fake.fetch(input, init));
   Object.assign(fx.deps, { payoutProviders: { stripe, wire: new WirePayoutProvider() } });
   const { vendorId } = await seedVendor(fx.db.sql);
   const { campaignVersionId } = await seedCampaignVersion(fx.db.sql, vendorId);

@@ -4,7 +4,6 @@
  * outcome returned, and `PayoutsSent` / `PayoutsFailed` per provider.
  */
 import { describe, expect, it } from 'vitest';
-import { StripePayoutProvider } from '../../../functions/adapters/payments/stripe-payout-provider.js';
 import { WirePayoutProvider } from '../../../functions/adapters/payments/wire-payout-provider.js';
 import { systemActor } from '../../../functions/domain/audit/actor.js';
 import { ConflictError, NotFoundError } from '../../../functions/domain/errors.js';
@@ -18,18 +17,13 @@ import { seedPayableConversion, seedPaymentMethod, stripeTransferRecording } fro
 import { expectBalanced } from '../../support/books/reconcile.js';
 import { seedCampaignVersion, seedPartner, seedVendor } from '../../support/fixtures/seed.js';
 import { recordingLogger, recordingMetrics } from '../../support/fixtures/recording-telemetry.js';
+import { recordedStripeProvider } from '../../support/stand-ins/recorded-stripe-provider.js';
 
 let fake = replayFetch([]);
 const now = new Date('2026-03-01T12:00:00.000Z');
 const payoutOf: Record<'paid' | 'refused' | 'wire', number> = { paid: 0, refused: 0, wire: 0 };
 const conversionOf: Record<keyof typeof payoutOf, number> = { paid: 0, refused: 0, wire: 0 };
-const stripe = new StripePayoutProvider({
-  fetch: (input, init) => fake.fetch(input, init),
-  baseUrl: 'https://api.stripe.test',
-  apiKey: 'sk_test_recorded',
-  retries: 0,
-  retryMinDelayMs: 0,
-});
+const stripe = recordedStripeProvider((input, init) => fake.fetch(input, init));
 const providers = { stripe, wire: new WirePayoutProvider() };
 
 const db = useTestDatabase(async () => {
