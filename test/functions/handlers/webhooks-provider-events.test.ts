@@ -20,6 +20,7 @@ import { seedProgram, type SeededProgram } from '../../support/fixtures/seed.js'
 import { checkoutSession, disputeObject, refundedCharge, refundObject, stripeEvent } from '../../../events/stripe/stripe-events.js';
 import { conversionOf, startHarness, type Harness } from '../../support/platform/attribute-conversions-harness.js';
 import { payOutShare } from '../../support/fixtures/payout-fixtures.js';
+import { testPlatformConfig } from '../../support/platform/test-platform-config.js';
 
 const stripe = new Stripe('sk_test_not_used');
 const stripeSecret = 'whsec_provider_events_0123456789';
@@ -41,12 +42,7 @@ let handler: ReturnType<typeof createHandler>;
 beforeAll(async () => {
   h = await startHarness();
   const deps = {
-    config: {
-      tableNames: { links: 'links', clicks: 'clicks' },
-      queueUrls: { clicks: '', conversions: '', notifications: '' },
-      publicBaseUrl: 'https://go.example.test',
-      repeatClickWindowSeconds: 3600,
-    },
+    config: testPlatformConfig(),
     sql: h.sql,
     dynamodb: undefined as never,
     sqs: undefined as never,
