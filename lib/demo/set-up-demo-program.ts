@@ -5,6 +5,7 @@
  * Stripe and Shopify integrations whose secrets the shop signs its webhooks with.
  */
 import { randomBytes } from 'node:crypto';
+import { createStripeIntegration } from './create-stripe-integration.js';
 import { DemoStepError, type DemoHttp } from './demo-http.js';
 import type { DemoPartner, DemoReport } from './demo-report.js';
 
@@ -161,15 +162,7 @@ export async function setUpDemoProgram({ http, adminToken, runId }: { http: Demo
   const shopifySecret = randomBytes(32).toString('hex');
   const shopDomain = `demo-outdoors-${runId}.myshopify.com`;
   // One Stripe account, so one integration and signing secret, per shop.
-  const createStripeIntegration = (step: string, name: string, campaignId: number, signingSecret: string) =>
-    http.json<{ integration_id: number }>({
-      step,
-      method: 'POST',
-      path: '/v1/integrations',
-      token: vendorKey,
-      body: { type: 'stripe', name, campaign_id: campaignId, config: { signing_secret: signingSecret } },
-    });
-  const stripe = await createStripeIntegration('create the Stripe integration', 'Stripe checkout', campaign.campaign_id, stripeSecret);
+  const stripe = await createStripeIntegration(http, { vendorKey, name: 'Stripe checkout', campaignId: campaign.campaign_id, signingSecret: stripeSecret });
   const shopify = await http.json<{ integration_id: number }>({
     step: 'create the Shopify integration',
     method: 'POST',
@@ -179,7 +172,13 @@ export async function setUpDemoProgram({ http, adminToken, runId }: { http: Demo
   });
   // The JPY shop has its own Stripe account.
   const stripeJpySecret = `whsec_${randomBytes(24).toString('base64url')}`;
-  const stripeJpy = await createStripeIntegration('create the JPY Stripe integration', 'Stripe checkout (Japan)', jpyCampaign.campaign_id, stripeJpySecret);
+  const stripeJpy = await createStripeIntegration(http, {
+    step: 'create the JPY Stripe integration',
+    vendorKey,
+    name: 'Stripe checkout (Japan)',
+    campaignId: jpyCampaign.campaign_id,
+    signingSecret: stripeJpySecret,
+  });
 
   return {
     vendor: { vendor_id: vendor.vendor_id, name: vendor.name, email: vendor.email },

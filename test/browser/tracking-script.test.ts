@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trackingScriptIntegrity } from '../../functions/tracking-script/tracking-script-bundle.generated.js';
 import { BEACON_PATH } from '../../functions/tracking-script/browser/create-affiliate.js';
 import { TRACKING_SCRIPT_VERSION } from '../../functions/tracking-script/tracking-script-version.js';
+import { createStripeIntegration } from '../../lib/demo/create-stripe-integration.js';
 import type { DemoHttp } from '../../lib/demo/demo-http.js';
 import type { LocalPlatform } from '../../lib/local/start-local-platform.js';
 import { routes } from '../../lib/resources.js';
@@ -112,13 +113,7 @@ describe.skipIf(!chromiumPresent)('the tracking script in Chromium', () => {
       body: { campaign_id: campaignId, link_label: 'Review' },
     });
     shortCode = link.short_code;
-    const stripe = await http.json<{ integration_id: number }>({
-      step: 'create the Stripe integration',
-      method: 'POST',
-      path: '/v1/integrations',
-      token: vendorKey,
-      body: { type: 'stripe', name: 'Stripe', campaign_id: campaignId, config: { signing_secret: stripeSecret } },
-    });
+    const stripe = await createStripeIntegration(http, { vendorKey, name: 'Stripe', campaignId, signingSecret: stripeSecret });
     const shopify = await http.json<{ integration_id: number }>({
       step: 'create the Shopify integration',
       method: 'POST',

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStripeIntegration } from '../../lib/demo/create-stripe-integration.js';
 import type { DemoHttp } from '../../lib/demo/demo-http.js';
 import type { LocalPlatform } from '../../lib/local/start-local-platform.js';
 import { hasChromium, startBrowserPlatform, type BrowserPlatform } from '../support/browser/start-browser-platform.js';
@@ -94,13 +95,7 @@ describe.skipIf(!chromiumPresent)('the web app in Chromium', () => {
       },
     });
     campaignId = campaign.campaign_id;
-    const integration = await http.json<{ integration_id: number }>({
-      step: 'create the Stripe integration',
-      method: 'POST',
-      path: '/v1/integrations',
-      token: vendorKey,
-      body: { type: 'stripe', name: 'Stripe', campaign_id: campaignId, config: { signing_secret: stripeSecret } },
-    });
+    const integration = await createStripeIntegration(http, { vendorKey, name: 'Stripe', campaignId, signingSecret: stripeSecret });
     integrationId = integration.integration_id;
   }, 180_000);
 
