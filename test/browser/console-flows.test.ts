@@ -14,6 +14,7 @@ import type { DemoHttp } from '../../lib/demo/demo-http.js';
 import type { LocalPlatform } from '../../lib/local/start-local-platform.js';
 import { hasChromium, startBrowserPlatform, type BrowserPlatform } from '../support/browser/start-browser-platform.js';
 import { latestMessageTo } from '../support/outbox.js';
+import { createCampaign } from '../../lib/demo/create-campaign.js';
 
 const chromiumPresent = hasChromium('The vendor dashboard and operator console');
 
@@ -56,13 +57,7 @@ describe.skipIf(!chromiumPresent)('vendor dashboard and operator console in Chro
       body: { name: `Console shop ${runId}`, email: vendorEmail },
     });
     vendorKey = vendor.api_key;
-    const campaign = await http.json<{ campaign_id: number }>({
-      step: 'create the campaign',
-      method: 'POST',
-      path: '/v1/campaigns',
-      token: vendorKey,
-      body: { name: `Console campaign ${runId}`, destination_url: 'https://shop.example.com/landing', default_commission_type: 'flat', default_commission_value: '7.50', approval_required: true },
-    });
+    const campaign = await createCampaign(http, vendorKey, { name: `Console campaign ${runId}`, destination_url: 'https://shop.example.com/landing', default_commission_type: 'flat', default_commission_value: '7.50', approval_required: true });
     campaignId = campaign.campaign_id;
   }, 180_000);
 

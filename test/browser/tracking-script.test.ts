@@ -21,6 +21,7 @@ import type { LocalPlatform } from '../../lib/local/start-local-platform.js';
 import { routes } from '../../lib/resources.js';
 import { hasChromium, startBrowserPlatform, type BrowserPlatform } from '../support/browser/start-browser-platform.js';
 import { startTestShop, type TestShop } from '../support/stand-ins/test-shop.js';
+import { createCampaign } from '../../lib/demo/create-campaign.js';
 
 const chromiumPresent = hasChromium('The tracking script');
 // The funnel beacon (issue 12) is another branch's route; this part runs once it is declared.
@@ -80,20 +81,14 @@ describe.skipIf(!chromiumPresent)('the tracking script in Chromium', () => {
       body: { name: `Browser shop ${runId}`, email: `owner+${runId}@shop.example`, website_url: shop.url },
     });
     vendorKey = vendor.api_key;
-    const campaign = await http.json<{ campaign_id: number }>({
-      step: 'create the campaign',
-      method: 'POST',
-      path: '/v1/campaigns',
-      token: vendorKey,
-      body: {
-        name: `Trail runners ${runId}`,
-        destination_url: `${shop.url}/landing`,
-        default_commission_type: 'percentage',
-        default_commission_value: '10.00',
-        attribution_model: 'last_click',
-        cookie_duration_days: COOKIE_WINDOW_DAYS,
-        is_public: false,
-      },
+    const campaign = await createCampaign(http, vendorKey, {
+      name: `Trail runners ${runId}`,
+      destination_url: `${shop.url}/landing`,
+      default_commission_type: 'percentage',
+      default_commission_value: '10.00',
+      attribution_model: 'last_click',
+      cookie_duration_days: COOKIE_WINDOW_DAYS,
+      is_public: false,
     });
     campaignId = campaign.campaign_id;
     const partner = await http.json<{ partner_id: number; api_key: string }>({

@@ -23,6 +23,7 @@ import type { DemoHttp } from '../../lib/demo/demo-http.js';
 import type { LocalPlatform } from '../../lib/local/start-local-platform.js';
 import { hasChromium, startBrowserPlatform, type BrowserPlatform } from '../support/browser/start-browser-platform.js';
 import { latestMessageTo } from '../support/outbox.js';
+import { createCampaign } from '../../lib/demo/create-campaign.js';
 
 const chromiumPresent = hasChromium('The web app');
 
@@ -77,22 +78,16 @@ describe.skipIf(!chromiumPresent)('the web app in Chromium', () => {
     });
     vendorKey = vendor.api_key;
     campaignName = `Trail runners ${runId}`;
-    const campaign = await http.json<{ campaign_id: number }>({
-      step: 'create the campaign',
-      method: 'POST',
-      path: '/v1/campaigns',
-      token: vendorKey,
-      body: {
-        name: campaignName,
-        description: 'Running shoes for trails and mountains.',
-        destination_url: `${SHOP}/landing`,
-        default_commission_type: 'percentage',
-        default_commission_value: '10.00',
-        attribution_model: 'last_click',
-        cookie_duration_days: 30,
-        approval_required: true,
-        is_public: true,
-      },
+    const campaign = await createCampaign(http, vendorKey, {
+      name: campaignName,
+      description: 'Running shoes for trails and mountains.',
+      destination_url: `${SHOP}/landing`,
+      default_commission_type: 'percentage',
+      default_commission_value: '10.00',
+      attribution_model: 'last_click',
+      cookie_duration_days: 30,
+      approval_required: true,
+      is_public: true,
     });
     campaignId = campaign.campaign_id;
     const integration = await createStripeIntegration(http, { vendorKey, name: 'Stripe', campaignId, signingSecret: stripeSecret });
