@@ -16,7 +16,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { DEFAULT_ADMIN_TOKEN_GRACE_SECONDS } from '../../functions/platform/http/admin-tokens-of.js';
-import { envVars, queues, routes, type FunctionName } from '../resources.js';
+import { envVars, routes, type FunctionName } from '../resources.js';
 import type { StageConfig } from '../stage-config.js';
 import { createPlatformFunction, type PlatformData } from '../constructs/platform-function.js';
 import { logRetention } from '../constructs/log-retention.js';
