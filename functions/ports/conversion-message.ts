@@ -15,6 +15,15 @@ export const conversionSources = ['api', 'stripe', 'shopify'] as const;
 export type ConversionSource = (typeof conversionSources)[number];
 
 /** A sale, signup or other conversion to attribute and commission. */
+/** The lead a conversion carries (lead-generation programmes), as the API accepts it and the queue message holds it. */
+export const conversionLeadSchema = z.strictObject({
+  external_lead_id: z.string().min(1).max(255),
+  first_name: z.string().max(255).optional(),
+  last_name: z.string().max(255).optional(),
+  email: z.string().max(255).optional(),
+  phone: z.string().max(50).optional(),
+});
+
 export const conversionMessageSchema = z.strictObject({
   kind: z.literal('conversion'),
   vendor_id: z.number().int().positive(),
@@ -31,15 +40,7 @@ export const conversionMessageSchema = z.strictObject({
   cookie_id: z.uuid().optional(),
   customer_id: z.string().max(255).optional(),
   customer_email: z.string().max(255).optional(),
-  lead: z
-    .strictObject({
-      external_lead_id: z.string().min(1).max(255),
-      first_name: z.string().max(255).optional(),
-      last_name: z.string().max(255).optional(),
-      email: z.string().max(255).optional(),
-      phone: z.string().max(50).optional(),
-    })
-    .optional(),
+  lead: conversionLeadSchema.optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
   /** Restricts attribution to one campaign (integrations bound to a campaign). */
   campaign_id: z.number().int().positive().optional(),

@@ -10,7 +10,7 @@ import type { Actor } from '../domain/audit/actor.js';
 import { isUniqueViolation } from '../platform/sql-errors.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 import { insertApiKey } from '../repositories/accounts/api-keys.js';
-import { writeAuditLog } from '../repositories/governance/audit-logs.js';
+import { writeApiKeyCreatedAudit, writeAuditLog } from '../repositories/governance/audit-logs.js';
 import { insertPartner, partnerEmailTaken, type PartnerRow } from '../repositories/partners/partners.js';
 
 export interface RegisteredPartner {
@@ -41,14 +41,7 @@ export async function registerPartner(input: {
       const apiKey = await insertApiKey(tx, { generated: key, owner_type: 'partner', partner_id: partner.partner_id, now: input.now, expires_at: keyExpiresAt(input.now) });
       const actor: Actor = 'self' in input.actor ? { actor_type: 'partner', actor_id: partner.partner_id, ip_address: input.actor.ip_address } : input.actor;
       await writeAuditLog(tx, { entity_type: 'partners', entity_id: partner.partner_id, action: input.auditAction, actor, after: { ...partner }, now: input.now });
-      await writeAuditLog(tx, {
-        entity_type: 'api_keys',
-        entity_id: apiKey.api_key_id,
-        action: 'create',
-        actor,
-        after: { key_prefix: apiKey.key_prefix, owner_type: apiKey.owner_type, partner_id: partner.partner_id, expires_at: apiKey.expires_at },
-        now: input.now,
-      });
+      await writeApiKeyCreatedAudit(tx, { apiKey, owner: { partner_id: partner.partner_id }, actor, now: input.now });
       return { partner, api_key: key.key, api_key_prefix: key.key_prefix, api_key_expires_at: apiKey.expires_at };
     });
   } catch (error) {

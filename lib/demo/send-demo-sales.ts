@@ -64,6 +64,13 @@ export async function sendDemoSales(args: SendDemoSalesArgs): Promise<{ deliveri
       'x-shopify-shop-domain': integrations.shopify.shopDomain,
     });
 
+  /** A sale the vendor reports through the API itself, now. */
+  const reportSale = async (step: string, sale: { transaction_id: string; event_value: string; currency: string; click_id: string; customer_email?: string }) => {
+    await http.json({ step, method: 'POST', path: '/v1/conversions', token: vendorKey, expect: 202, body: { event_type: 'sale', ...sale, occurred_at: new Date().toISOString() } });
+    deliveries.api += 1;
+    deliveries.enqueued += 1;
+  };
+
   // A sale must not share the second of its click (Stripe's `created` has whole seconds).
   await sleep(1000 - (Date.now() % 1000) + 20);
   const paymentIntent = (buyer: SaleBuyer) => `pi_${runId}_${buyer.replace(/-/g, '_')}`;
@@ -125,24 +132,13 @@ export async function sendDemoSales(args: SendDemoSalesArgs): Promise<{ deliveri
           deliveries.duplicates += 1;
         }
       } else {
-        await http.json({
-          step: `report a conversion through the API (${sale.buyer})`,
-          method: 'POST',
-          path: '/v1/conversions',
-          token: vendorKey,
-          expect: 202,
-          body: {
-            event_type: 'sale',
-            transaction_id: `order-${runId}-${sale.buyer}`,
-            event_value: formatAmount(sale.amount, sale.currency),
-            currency: sale.currency,
-            occurred_at: new Date().toISOString(),
-            click_id: clickId,
-            customer_email: email,
-          },
+        await reportSale(`report a conversion through the API (${sale.buyer})`, {
+          transaction_id: `order-${runId}-${sale.buyer}`,
+          event_value: formatAmount(sale.amount, sale.currency),
+          currency: sale.currency,
+          click_id: clickId,
+          customer_email: email,
         });
-        deliveries.api += 1;
-        deliveries.enqueued += 1;
       }
     }
     if (wave === 3) {
@@ -176,23 +172,12 @@ export async function sendDemoSales(args: SendDemoSalesArgs): Promise<{ deliveri
 
       // A shopper who clicked Carol's USD link pays at the EUR checkout: no commission (amounts are
       // never converted), kept where the vendor sees it with the reason.
-      await http.json({
-        step: 'report a EUR sale on a USD click',
-        method: 'POST',
-        path: '/v1/conversions',
-        token: vendorKey,
-        expect: 202,
-        body: {
-          event_type: 'sale',
-          transaction_id: `order-${runId}-eur-on-usd`,
-          event_value: '45.00',
-          currency: 'EUR',
-          occurred_at: new Date().toISOString(),
-          click_id: clickOf('stripe-refunded'),
-        },
+      await reportSale('report a EUR sale on a USD click', {
+        transaction_id: `order-${runId}-eur-on-usd`,
+        event_value: '45.00',
+        currency: 'EUR',
+        click_id: clickOf('stripe-refunded'),
       });
-      deliveries.api += 1;
-      deliveries.enqueued += 1;
     }
     await waitForConversions(`conversions, wave ${wave}`, enqueuedBefore);
   }

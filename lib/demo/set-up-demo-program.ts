@@ -5,8 +5,10 @@
  * Stripe and Shopify integrations whose secrets the shop signs its webhooks with.
  */
 import { randomBytes } from 'node:crypto';
+import { createStripeIntegration } from './create-stripe-integration.js';
 import { DemoStepError, type DemoHttp } from './demo-http.js';
 import type { DemoPartner, DemoReport } from './demo-report.js';
+import { createCampaign } from './create-campaign.js';
 
 const partnerSpecs = [
   { name: 'Alice Trail Blog', tier: 'gold' },
@@ -46,25 +48,19 @@ export async function setUpDemoProgram({ http, adminToken, runId }: { http: Demo
   const vendor = { ...created, email: vendorEmail };
   const vendorKey = vendor.api_key;
 
-  const campaign = await http.json<{ campaign_id: number; campaign_version_id: number; name: string; attribution_model: string }>({
-    step: 'create the campaign',
-    method: 'POST',
-    path: '/v1/campaigns',
-    token: vendorKey,
-    body: {
-      name: `Trail runners ${runId}`,
-      destination_url: 'https://shop.example.com/trail-runners',
-      default_commission_type: 'tiered',
-      tiers: [
-        { label: 'Bronze', min_amount: '0.00', max_amount: '500.00', reward_type: 'percentage', reward_value: '10.00' },
-        { label: 'Silver', min_amount: '500.00', max_amount: '5000.00', reward_type: 'percentage', reward_value: '15.00' },
-      ],
-      attribution_model: 'linear',
-      cookie_duration_days: 30,
-      // Approved as soon as the approvals job runs: the demo does not wait for a refund window.
-      approval_hold_days: 0,
-      is_public: false,
-    },
+  const campaign = await createCampaign<{ campaign_id: number; campaign_version_id: number; name: string; attribution_model: string }>(http, vendorKey, {
+    name: `Trail runners ${runId}`,
+    destination_url: 'https://shop.example.com/trail-runners',
+    default_commission_type: 'tiered',
+    tiers: [
+      { label: 'Bronze', min_amount: '0.00', max_amount: '500.00', reward_type: 'percentage', reward_value: '10.00' },
+      { label: 'Silver', min_amount: '500.00', max_amount: '5000.00', reward_type: 'percentage', reward_value: '15.00' },
+    ],
+    attribution_model: 'linear',
+    cookie_duration_days: 30,
+    // Approved as soon as the approvals job runs: the demo does not wait for a refund window.
+    approval_hold_days: 0,
+    is_public: false,
   });
   const rule = await http.json<{ commission_rule_id: number; name: string; conditions: { min_event_value?: string }; actions: { bonus_flat?: string } }>({
     step: 'create the commission rule',
@@ -124,23 +120,17 @@ export async function setUpDemoProgram({ http, adminToken, runId }: { http: Demo
   const otherCampaigns: DemoReport['otherCampaigns'] = [];
   const otherCodes: string[] = [];
   for (const [currency, partner] of [['EUR', partners[0]!], ['JPY', partners[1]!]] as const) {
-    const created = await http.json<{ campaign_id: number; name: string; currency: string; default_commission_value: string }>({
-      step: `create the ${currency} campaign`,
-      method: 'POST',
-      path: '/v1/campaigns',
-      token: vendorKey,
-      body: {
-        name: `Trail runners ${currency} ${runId}`,
-        destination_url: `https://shop.example.com/${currency.toLowerCase()}/trail-runners`,
-        currency,
-        default_commission_type: 'percentage',
-        default_commission_value: '10.00',
-        attribution_model: 'last_click',
-        cookie_duration_days: 30,
-        approval_hold_days: 0,
-        is_public: false,
-      },
-    });
+    const created = await createCampaign<{ campaign_id: number; name: string; currency: string; default_commission_value: string }>(http, vendorKey, {
+      name: `Trail runners ${currency} ${runId}`,
+      destination_url: `https://shop.example.com/${currency.toLowerCase()}/trail-runners`,
+      currency,
+      default_commission_type: 'percentage',
+      default_commission_value: '10.00',
+      attribution_model: 'last_click',
+      cookie_duration_days: 30,
+      approval_hold_days: 0,
+      is_public: false,
+    }, `create the ${currency} campaign`);
     await http.json({ step: `enroll ${partner.name} in the ${currency} campaign`, method: 'POST', path: `/v1/campaigns/${created.campaign_id}/partners`, token: vendorKey, body: { partner_id: partner.partner_id } });
     const link = await http.json<{ short_code: string; hot_store: string }>({
       step: `create ${partner.name}'s ${currency} link`,
@@ -161,15 +151,7 @@ export async function setUpDemoProgram({ http, adminToken, runId }: { http: Demo
   const shopifySecret = randomBytes(32).toString('hex');
   const shopDomain = `demo-outdoors-${runId}.myshopify.com`;
   // One Stripe account, so one integration and signing secret, per shop.
-  const createStripeIntegration = (step: string, name: string, campaignId: number, signingSecret: string) =>
-    http.json<{ integration_id: number }>({
-      step,
-      method: 'POST',
-      path: '/v1/integrations',
-      token: vendorKey,
-      body: { type: 'stripe', name, campaign_id: campaignId, config: { signing_secret: signingSecret } },
-    });
-  const stripe = await createStripeIntegration('create the Stripe integration', 'Stripe checkout', campaign.campaign_id, stripeSecret);
+  const stripe = await createStripeIntegration(http, { vendorKey, name: 'Stripe checkout', campaignId: campaign.campaign_id, signingSecret: stripeSecret });
   const shopify = await http.json<{ integration_id: number }>({
     step: 'create the Shopify integration',
     method: 'POST',
@@ -179,7 +161,13 @@ export async function setUpDemoProgram({ http, adminToken, runId }: { http: Demo
   });
   // The JPY shop has its own Stripe account.
   const stripeJpySecret = `whsec_${randomBytes(24).toString('base64url')}`;
-  const stripeJpy = await createStripeIntegration('create the JPY Stripe integration', 'Stripe checkout (Japan)', jpyCampaign.campaign_id, stripeJpySecret);
+  const stripeJpy = await createStripeIntegration(http, {
+    step: 'create the JPY Stripe integration',
+    vendorKey,
+    name: 'Stripe checkout (Japan)',
+    campaignId: jpyCampaign.campaign_id,
+    signingSecret: stripeJpySecret,
+  });
 
   return {
     vendor: { vendor_id: vendor.vendor_id, name: vendor.name, email: vendor.email },

@@ -6,6 +6,7 @@ import type { FunctionName, RouteDeclaration } from '../resources.js';
 import { matchRoute } from './match-route.js';
 import { toApiGatewayEvent } from './to-api-gateway-event.js';
 import type { LocalLog } from './local-log.js';
+import { closeServer } from './close-server.js';
 
 /** What `GET /healthz` reports: 200 only when `ready`. */
 export interface HealthReport {
@@ -233,20 +234,7 @@ export function createHttpGateway(options: HttpGatewayOptions): HttpGateway {
       });
     },
     close(timeoutMs = 10_000) {
-      return new Promise((resolve) => {
-        if (!server.listening) {
-          resolve();
-          return;
-        }
-        // Idle keep-alive sockets would hold close() open; in-flight requests still finish.
-        const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
-        timer.unref();
-        server.close(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-        server.closeIdleConnections();
-      });
+      return server.listening ? closeServer(server, timeoutMs) : Promise.resolve();
     },
   };
 }

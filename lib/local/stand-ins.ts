@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import { createSqsServer } from 'local-aws-sqs';
+import { closeServer } from './close-server.js';
 
 export interface StandIns {
   /** dynalite, a DynamoDB API persisted under `${dataDir}/dynamodb`. */
@@ -11,19 +12,6 @@ export interface StandIns {
   /** local-aws-sqs, an in-memory SQS API: queues are recreated at start, messages do not survive a restart. */
   sqsEndpoint: string;
   close(): Promise<void>;
-}
-
-function closeServer(server: Server, timeoutMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    // SDK clients keep sockets alive; after the grace period they are cut so shutdown never hangs.
-    const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
-    timer.unref();
-    server.close(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-    server.closeIdleConnections();
-  });
 }
 
 /** Starts the DynamoDB and SQS stand-ins on free loopback ports. */

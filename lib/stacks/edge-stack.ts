@@ -3,15 +3,12 @@
  * (the redirect and the inbound webhooks). Nothing is cached: every click must reach the redirect
  * to be counted, and every webhook must reach its handler. The management API is not served here.
  */
-import { CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
-import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
-import * as route53 from 'aws-cdk-lib/aws-route53';
-import * as targets from 'aws-cdk-lib/aws-route53-targets';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { ORIGIN_VERIFY_HEADER } from '../../functions/domain/clicks/read-viewer.js';
+import { accessLogBucket } from '../constructs/access-log-bucket.js';
+import { originVerifiedApiOrigin } from '../constructs/origin-verified-api-origin.js';
+import { publicDistribution } from '../constructs/public-distribution.js';
 import { routes, type RouteDeclaration } from '../resources.js';
 
 export interface EdgeStackProps extends StackProps {
@@ -56,14 +53,7 @@ export class EdgeStack extends Stack {
     super(scope, id, props);
     if (props.domainName && !props.certificateArn) throw new Error('EdgeStack: domainName needs certificateArn');
 
-    const originVerify = SecretValue.secretsManager(props.originVerifySecretArn, { versionId: props.originVerifySecretVersionId });
-    const origin = new origins.HttpOrigin(props.originHost, {
-      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
-      // Proves to the redirect that the request came through this distribution: only then does it
-      // believe CloudFront-Viewer-Address/-Country. A viewer's own header of this name is replaced.
-      customHeaders: { [ORIGIN_VERIFY_HEADER]: originVerify.unsafeUnwrap() },
-    });
+    const origin = originVerifiedApiOrigin(props.originHost, { arn: props.originVerifySecretArn, versionId: props.originVerifySecretVersionId });
     const redirectRequests = new cloudfront.OriginRequestPolicy(this, 'RedirectRequests', {
       originRequestPolicyName: `${props.stage}-affiliate-redirect`,
       comment: 'What the redirect needs: visitor country and address, user agent, referrer, the tracking cookie, all query strings',
@@ -137,47 +127,26 @@ export class EdgeStack extends Stack {
     }
     if (!defaultBehavior) throw new Error('EdgeStack: no catch-all edge route (/{short_code}) in lib/resources.ts');
 
-    const logBucket = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      // CloudFront standard logging writes with ACLs.
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ expiration: Duration.days(props.logRetentionDays ?? 30) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const logBucket = accessLogBucket(this, props.logRetentionDays);
     Validations.of(logBucket).acknowledge(
       { id: 'AwsSolutions-S1', reason: 'This bucket holds the CloudFront access logs; logging it into itself would recurse.' },
     );
 
-    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+    this.distribution = publicDistribution(this, {
       comment: `${props.stage} short links and webhooks`,
       defaultBehavior,
       additionalBehaviors,
-      domainNames: props.domainName ? [props.domainName] : undefined,
-      certificate: props.certificateArn ? acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn) : undefined,
-      // Only meaningful with a custom certificate; the default one is fixed by CloudFront.
-      minimumProtocolVersion: props.certificateArn ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,
-      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
-      priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
-      enableLogging: true,
+      domainName: props.domainName,
+      certificateArn: props.certificateArn,
+      hostedZone: props.hostedZone,
       logBucket,
-      logFilePrefix: 'cloudfront/',
+      reasons: {
+        noGeoRestriction: 'Short links are followed worldwide; vendors restrict audiences in their campaigns, not by geography.',
+        noWaf: 'WAF is an operator option (web ACL per account); the redirect already throttles via API Gateway and ignores bots.',
+        domainLabel: 'a short-link domain',
+        domainSetting: 'shortLinkDomain',
+      },
     });
-    Validations.of(this.distribution).acknowledge(
-      { id: 'AwsSolutions-CFR1', reason: 'Short links are followed worldwide; vendors restrict audiences in their campaigns, not by geography.' },
-      { id: 'AwsSolutions-CFR2', reason: 'WAF is an operator option (web ACL per account); the redirect already throttles via API Gateway and ignores bots.' },
-      ...(props.domainName
-        ? []
-        : [{ id: 'AwsSolutions-CFR4', reason: 'Without a short-link domain the distribution uses the default *.cloudfront.net certificate, which cannot pin TLS 1.2; set shortLinkDomain for production.' }]),
-    );
-
-    if (props.domainName && props.hostedZone) {
-      const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.hostedZone);
-      const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(this.distribution));
-      new route53.ARecord(this, 'AliasA', { zone, recordName: props.domainName, target });
-      new route53.AaaaRecord(this, 'AliasAaaa', { zone, recordName: props.domainName, target });
-    }
 
     this.shortLinkDomain = props.domainName ?? this.distribution.distributionDomainName;
     new CfnOutput(this, 'ShortLinkDomain', { value: this.shortLinkDomain, description: 'Short links: https://<this>/<short_code>' });

@@ -7,16 +7,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, Token, type StackProps, Validations } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Token, type StackProps, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
-import * as route53 from 'aws-cdk-lib/aws-route53';
-import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
-import { ORIGIN_VERIFY_HEADER } from '../../functions/domain/clicks/read-viewer.js';
+import { accessLogBucket } from '../constructs/access-log-bucket.js';
+import { originVerifiedApiOrigin } from '../constructs/origin-verified-api-origin.js';
+import { publicDistribution } from '../constructs/public-distribution.js';
 import { buildWebAppSync, WEB_APP_CSP } from '../../web/build-web-app.js';
 
 export interface WebAppStackProps extends StackProps {
@@ -65,15 +64,7 @@ export class WebAppStack extends Stack {
     super(scope, id, props);
     if (props.domainName && !props.certificateArn) throw new Error('WebAppStack: domainName needs certificateArn');
 
-    const logBucket = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      // CloudFront standard logging and S3 server access logging write with ACLs.
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ expiration: Duration.days(props.logRetentionDays ?? 30) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const logBucket = accessLogBucket(this, props.logRetentionDays);
 
     // Private: only this distribution reads it (OAC signs its requests), nobody writes but the deployment.
     this.bucket = new s3.Bucket(this, 'Assets', {
@@ -106,14 +97,9 @@ export class WebAppStack extends Stack {
       code: cloudfront.FunctionCode.fromInline(SPA_FALLBACK_FUNCTION),
     });
 
-    const originVerify = SecretValue.secretsManager(props.originVerifySecretArn, { versionId: props.originVerifySecretVersionId });
-    const api = new origins.HttpOrigin(props.apiOriginHost, {
-      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
-      customHeaders: { [ORIGIN_VERIFY_HEADER]: originVerify.unsafeUnwrap() },
-    });
+    const api = originVerifiedApiOrigin(props.apiOriginHost, { arn: props.originVerifySecretArn, versionId: props.originVerifySecretVersionId });
 
-    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+    this.distribution = publicDistribution(this, {
       comment: `${props.stage} web app and API`,
       defaultBehavior: {
         origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
@@ -137,22 +123,17 @@ export class WebAppStack extends Stack {
           compress: true,
         },
       },
-      domainNames: props.domainName ? [props.domainName] : undefined,
-      certificate: props.certificateArn ? acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn) : undefined,
-      minimumProtocolVersion: props.certificateArn ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,
-      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
-      priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
-      enableLogging: true,
+      domainName: props.domainName,
+      certificateArn: props.certificateArn,
+      hostedZone: props.hostedZone,
       logBucket,
-      logFilePrefix: 'cloudfront/',
+      reasons: {
+        noGeoRestriction: 'Partners and vendors work from anywhere; access is by sign-in, not geography.',
+        noWaf: 'WAF is an operator option (web ACL per account); sign-in is rate-limited by the API and API Gateway throttles.',
+        domainLabel: 'an app domain',
+        domainSetting: 'appDomain',
+      },
     });
-    Validations.of(this.distribution).acknowledge(
-      { id: 'AwsSolutions-CFR1', reason: 'Partners and vendors work from anywhere; access is by sign-in, not geography.' },
-      { id: 'AwsSolutions-CFR2', reason: 'WAF is an operator option (web ACL per account); sign-in is rate-limited by the API and API Gateway throttles.' },
-      ...(props.domainName
-        ? []
-        : [{ id: 'AwsSolutions-CFR4', reason: 'Without an app domain the distribution uses the default *.cloudfront.net certificate, which cannot pin TLS 1.2; set appDomain for production.' }]),
-    );
 
     const built = props.builtAppDir ?? buildWebAppSync({ outDir: mkdtempSync(join(tmpdir(), 'web-app-')), minify: true }).outDir;
     // Two uploads: the hashed assets cached for a year, index.html revalidated on every load so a
@@ -195,13 +176,6 @@ export class WebAppStack extends Stack {
       { id: `AwsSolutions-IAM5[Resource::<${this.resolve((this.bucket.node.defaultChild as s3.CfnBucket).logicalId)}.Arn>/*]`, reason: assetReason },
       { id: 'AwsSolutions-L1', reason: 'The BucketDeployment function\'s runtime is chosen by CDK and moves with CDK upgrades.' },
     );
-
-    if (props.domainName && props.hostedZone) {
-      const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', props.hostedZone);
-      const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(this.distribution));
-      new route53.ARecord(this, 'AliasA', { zone, recordName: props.domainName, target });
-      new route53.AaaaRecord(this, 'AliasAaaa', { zone, recordName: props.domainName, target });
-    }
 
     this.appBaseUrl = `https://${props.domainName ?? this.distribution.distributionDomainName}`;
     new CfnOutput(this, 'AppUrl', { value: `${this.appBaseUrl}/app/`, description: 'The web app' });

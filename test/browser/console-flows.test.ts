@@ -7,21 +7,16 @@
  * asks in the page first: "Yes, suspend"); every outcome is read back through the API.
  * Skipped, loudly, only when /usr/bin/chromium is missing.
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDemoHttp, type DemoHttp } from '../../lib/demo/demo-http.js';
-import { silentLog } from '../../lib/local/local-log.js';
-import { startLocalPlatform, type LocalPlatform } from '../../lib/local/start-local-platform.js';
+import type { DemoHttp } from '../../lib/demo/demo-http.js';
+import type { LocalPlatform } from '../../lib/local/start-local-platform.js';
+import { hasChromium, startBrowserPlatform, type BrowserPlatform } from '../support/browser/start-browser-platform.js';
 import { latestMessageTo } from '../support/outbox.js';
+import { createCampaign } from '../../lib/demo/create-campaign.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const chromiumPresent = existsSync(CHROMIUM);
-if (!chromiumPresent) console.warn(`\n!!! test/browser/console-flows skipped: ${CHROMIUM} is missing (apt-get install -y chromium). !!!\n`);
+const chromiumPresent = hasChromium('The vendor dashboard and operator console');
 
 const OPERATOR = 'ops@console-flows.example';
 const SHOPPER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
@@ -41,6 +36,7 @@ describe.skipIf(!chromiumPresent)('vendor dashboard and operator console in Chro
   let dataDir: string;
   let http: DemoHttp;
   let browser: Browser;
+  let started: BrowserPlatform | undefined;
   let previousOperators: string | undefined;
   const runId = randomBytes(3).toString('hex');
   const vendorEmail = `owner+${runId}@console-flows.example`;
@@ -49,14 +45,10 @@ describe.skipIf(!chromiumPresent)('vendor dashboard and operator console in Chro
   let campaignId: number;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'console-flows-'));
     previousOperators = process.env.OPERATOR_EMAILS;
     process.env.OPERATOR_EMAILS = OPERATOR;
-    [platform, browser] = await Promise.all([
-      startLocalPlatform({ port: 0, dataDir, tickerEnabled: false, log: silentLog, retryDelaySeconds: 0, webApp: true }),
-      chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] }),
-    ]);
-    http = createDemoHttp({ baseUrl: platform.url });
+    started = await startBrowserPlatform({ dataDirPrefix: 'console-flows-', webApp: true });
+    ({ platform, browser, http, dataDir } = started);
     const vendor = await http.json<{ api_key: string }>({
       step: 'create the vendor',
       method: 'POST',
@@ -65,22 +57,14 @@ describe.skipIf(!chromiumPresent)('vendor dashboard and operator console in Chro
       body: { name: `Console shop ${runId}`, email: vendorEmail },
     });
     vendorKey = vendor.api_key;
-    const campaign = await http.json<{ campaign_id: number }>({
-      step: 'create the campaign',
-      method: 'POST',
-      path: '/v1/campaigns',
-      token: vendorKey,
-      body: { name: `Console campaign ${runId}`, destination_url: 'https://shop.example.com/landing', default_commission_type: 'flat', default_commission_value: '7.50', approval_required: true },
-    });
+    const campaign = await createCampaign(http, vendorKey, { name: `Console campaign ${runId}`, destination_url: 'https://shop.example.com/landing', default_commission_type: 'flat', default_commission_value: '7.50', approval_required: true });
     campaignId = campaign.campaign_id;
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await platform?.stop();
+    await started?.close();
     if (previousOperators === undefined) delete process.env.OPERATOR_EMAILS;
     else process.env.OPERATOR_EMAILS = previousOperators;
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   /** A signed-in page for `email`: the magic link from the outbox, opened in a fresh context. */

@@ -10,26 +10,20 @@
  * Skipped, loudly, only when /usr/bin/chromium is missing (CI installs Debian's `chromium`).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { trackingScriptIntegrity } from '../../functions/tracking-script/tracking-script-bundle.generated.js';
 import { BEACON_PATH } from '../../functions/tracking-script/browser/create-affiliate.js';
 import { TRACKING_SCRIPT_VERSION } from '../../functions/tracking-script/tracking-script-version.js';
-import { createDemoHttp, type DemoHttp } from '../../lib/demo/demo-http.js';
-import { silentLog } from '../../lib/local/local-log.js';
-import { startLocalPlatform, type LocalPlatform } from '../../lib/local/start-local-platform.js';
+import { createStripeIntegration } from '../../lib/demo/create-stripe-integration.js';
+import type { DemoHttp } from '../../lib/demo/demo-http.js';
+import type { LocalPlatform } from '../../lib/local/start-local-platform.js';
 import { routes } from '../../lib/resources.js';
+import { hasChromium, startBrowserPlatform, type BrowserPlatform } from '../support/browser/start-browser-platform.js';
 import { startTestShop, type TestShop } from '../support/stand-ins/test-shop.js';
+import { createCampaign } from '../../lib/demo/create-campaign.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const chromiumPresent = existsSync(CHROMIUM);
-if (!chromiumPresent) {
-  console.warn(`\n!!! test/browser skipped: ${CHROMIUM} is missing (apt-get install -y chromium). The tracking script is NOT tested in a browser. !!!\n`);
-}
+const chromiumPresent = hasChromium('The tracking script');
 // The funnel beacon (issue 12) is another branch's route; this part runs once it is declared.
 const beaconDeclared = routes.some((route) => route.method === 'POST' && route.path === BEACON_PATH);
 if (chromiumPresent && !beaconDeclared) {
@@ -55,22 +49,18 @@ interface Conversion {
 
 describe.skipIf(!chromiumPresent)('the tracking script in Chromium', () => {
   let platform: LocalPlatform;
-  let dataDir: string;
   let http: DemoHttp;
   let shop: TestShop;
   let browser: Browser;
+  let started: BrowserPlatform | undefined;
   let vendorKey: string;
   let partnerId: number;
   let campaignId: number;
   let shortCode: string;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'browser-'));
-    [platform, browser] = await Promise.all([
-      startLocalPlatform({ port: 0, dataDir, tickerEnabled: false, log: silentLog, retryDelaySeconds: 0 }),
-      chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] }),
-    ]);
-    http = createDemoHttp({ baseUrl: platform.url });
+    started = await startBrowserPlatform({ dataDirPrefix: 'browser-' });
+    ({ platform, browser, http } = started);
     const runId = randomBytes(3).toString('hex');
 
     // The shop must exist first: the campaign's destination is its landing page.
@@ -91,20 +81,14 @@ describe.skipIf(!chromiumPresent)('the tracking script in Chromium', () => {
       body: { name: `Browser shop ${runId}`, email: `owner+${runId}@shop.example`, website_url: shop.url },
     });
     vendorKey = vendor.api_key;
-    const campaign = await http.json<{ campaign_id: number }>({
-      step: 'create the campaign',
-      method: 'POST',
-      path: '/v1/campaigns',
-      token: vendorKey,
-      body: {
-        name: `Trail runners ${runId}`,
-        destination_url: `${shop.url}/landing`,
-        default_commission_type: 'percentage',
-        default_commission_value: '10.00',
-        attribution_model: 'last_click',
-        cookie_duration_days: COOKIE_WINDOW_DAYS,
-        is_public: false,
-      },
+    const campaign = await createCampaign(http, vendorKey, {
+      name: `Trail runners ${runId}`,
+      destination_url: `${shop.url}/landing`,
+      default_commission_type: 'percentage',
+      default_commission_value: '10.00',
+      attribution_model: 'last_click',
+      cookie_duration_days: COOKIE_WINDOW_DAYS,
+      is_public: false,
     });
     campaignId = campaign.campaign_id;
     const partner = await http.json<{ partner_id: number; api_key: string }>({
@@ -124,13 +108,7 @@ describe.skipIf(!chromiumPresent)('the tracking script in Chromium', () => {
       body: { campaign_id: campaignId, link_label: 'Review' },
     });
     shortCode = link.short_code;
-    const stripe = await http.json<{ integration_id: number }>({
-      step: 'create the Stripe integration',
-      method: 'POST',
-      path: '/v1/integrations',
-      token: vendorKey,
-      body: { type: 'stripe', name: 'Stripe', campaign_id: campaignId, config: { signing_secret: stripeSecret } },
-    });
+    const stripe = await createStripeIntegration(http, { vendorKey, name: 'Stripe', campaignId, signingSecret: stripeSecret });
     const shopify = await http.json<{ integration_id: number }>({
       step: 'create the Shopify integration',
       method: 'POST',
@@ -143,10 +121,8 @@ describe.skipIf(!chromiumPresent)('the tracking script in Chromium', () => {
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
     await shop?.close();
-    await platform?.stop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await started?.close();
   });
 
   /** A new shopper (fresh cookies) who follows the partner's short link to the shop's landing page. */

@@ -10,25 +10,22 @@
  * Skipped, loudly, only when /usr/bin/chromium is missing (CI installs Debian's `chromium`).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDemoHttp, type DemoHttp } from '../../lib/demo/demo-http.js';
-import { silentLog } from '../../lib/local/local-log.js';
-import { startLocalPlatform, type LocalPlatform } from '../../lib/local/start-local-platform.js';
+import { createStripeIntegration } from '../../lib/demo/create-stripe-integration.js';
+import type { DemoHttp } from '../../lib/demo/demo-http.js';
+import type { LocalPlatform } from '../../lib/local/start-local-platform.js';
+import { hasChromium, startBrowserPlatform, type BrowserPlatform } from '../support/browser/start-browser-platform.js';
 import { latestMessageTo } from '../support/outbox.js';
+import { createCampaign } from '../../lib/demo/create-campaign.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const chromiumPresent = existsSync(CHROMIUM);
-if (!chromiumPresent) {
-  console.warn(`\n!!! test/browser skipped: ${CHROMIUM} is missing (apt-get install -y chromium). The web app is NOT tested in a browser. !!!\n`);
-}
+const chromiumPresent = hasChromium('The web app');
 
 const SCREENSHOTS = join(process.cwd(), 'test-output', 'screenshots');
 // The local platform's default operator address (OPERATOR_EMAILS unset).
@@ -41,6 +38,7 @@ describe.skipIf(!chromiumPresent)('the web app in Chromium', () => {
   let dataDir: string;
   let http: DemoHttp;
   let browser: Browser;
+  let started: BrowserPlatform | undefined;
   const contexts: BrowserContext[] = [];
   const runId = randomBytes(3).toString('hex');
   const partnerEmail = `paula+${runId}@partners.example`;
@@ -58,7 +56,6 @@ describe.skipIf(!chromiumPresent)('the web app in Chromium', () => {
   let SHOP: string;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'web-app-'));
     delete process.env.OPERATOR_EMAILS;
     shopServer = createServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -69,11 +66,8 @@ describe.skipIf(!chromiumPresent)('the web app in Chromium', () => {
     // This run's shots only: a renumbered page must not leave an older file beside the new one.
     await rm(SCREENSHOTS, { recursive: true, force: true });
     await mkdir(SCREENSHOTS, { recursive: true });
-    [platform, browser] = await Promise.all([
-      startLocalPlatform({ port: 0, dataDir, tickerEnabled: false, log: silentLog, retryDelaySeconds: 0, webApp: true }),
-      chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] }),
-    ]);
-    http = createDemoHttp({ baseUrl: platform.url });
+    started = await startBrowserPlatform({ dataDirPrefix: 'web-app-', webApp: true });
+    ({ platform, browser, http, dataDir } = started);
     // The vendor's set-up is not this test's subject: it goes through the API.
     const vendor = await http.json<{ vendor_id: number; api_key: string }>({
       step: 'create the vendor',
@@ -84,40 +78,26 @@ describe.skipIf(!chromiumPresent)('the web app in Chromium', () => {
     });
     vendorKey = vendor.api_key;
     campaignName = `Trail runners ${runId}`;
-    const campaign = await http.json<{ campaign_id: number }>({
-      step: 'create the campaign',
-      method: 'POST',
-      path: '/v1/campaigns',
-      token: vendorKey,
-      body: {
-        name: campaignName,
-        description: 'Running shoes for trails and mountains.',
-        destination_url: `${SHOP}/landing`,
-        default_commission_type: 'percentage',
-        default_commission_value: '10.00',
-        attribution_model: 'last_click',
-        cookie_duration_days: 30,
-        approval_required: true,
-        is_public: true,
-      },
+    const campaign = await createCampaign(http, vendorKey, {
+      name: campaignName,
+      description: 'Running shoes for trails and mountains.',
+      destination_url: `${SHOP}/landing`,
+      default_commission_type: 'percentage',
+      default_commission_value: '10.00',
+      attribution_model: 'last_click',
+      cookie_duration_days: 30,
+      approval_required: true,
+      is_public: true,
     });
     campaignId = campaign.campaign_id;
-    const integration = await http.json<{ integration_id: number }>({
-      step: 'create the Stripe integration',
-      method: 'POST',
-      path: '/v1/integrations',
-      token: vendorKey,
-      body: { type: 'stripe', name: 'Stripe', campaign_id: campaignId, config: { signing_secret: stripeSecret } },
-    });
+    const integration = await createStripeIntegration(http, { vendorKey, name: 'Stripe', campaignId, signingSecret: stripeSecret });
     integrationId = integration.integration_id;
   }, 180_000);
 
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await platform?.stop();
+    await started?.close();
     await new Promise((resolve) => shopServer?.close(resolve));
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   async function newPage(role: string, options: { userAgent?: string } = {}): Promise<{ context: BrowserContext; page: Page }> {

@@ -6,20 +6,20 @@
  * killed half-way, concurrently; the send flow through the approve route with the real Stripe
  * adapter over recorded responses; the books reconciled by the pure spec after each step.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StripePayoutProvider } from '../../functions/adapters/payments/stripe-payout-provider.js';
+import { describe, expect, it } from 'vitest';
 import { WirePayoutProvider } from '../../functions/adapters/payments/wire-payout-provider.js';
 import { planPayouts, selectPayableCredits } from '../support/payout-oracle/index.js';
 import { runPayoutStatement } from '../../functions/repositories/payouts/payouts.js';
 import { amountText } from '../../functions/domain/money/amount-text.js';
 import { parseAmount } from '../../functions/domain/money/currency.js';
-import { adminToken, createApiFixture, createPartner, type ApiFixture, type PartnerHandle } from '../support/platform/api-fixture.js';
+import { adminToken, createPartner, type PartnerHandle } from '../support/platform/api-fixture.js';
+import { useApiFixture } from '../support/platform/use-api-fixture.js';
 import { replayFetch, recording, type Step } from '../support/stand-ins/replay-fetch.js';
 import { seedCampaignVersion, seedVendor } from '../support/fixtures/seed.js';
 import { expectBalanced, reconcileBooks } from '../support/books/reconcile.js';
 import { loadLedger, seedPayableConversion, seedPaymentMethod, stripeTransferRecording } from '../support/fixtures/payout-fixtures.js';
+import { recordedStripeProvider } from '../support/stand-ins/recorded-stripe-provider.js';
 
-let fx: ApiFixture;
 let script: Step[] = [];
 let fake = replayFetch([]);
 const PERIOD = { start_date: '2026-02-01T00:00:00.000Z', end_date: '2026-03-01T00:00:00.000Z' };
@@ -31,15 +31,8 @@ function useScript(steps: Step[]) {
   fake = replayFetch(script);
 }
 
-beforeAll(async () => {
-  fx = await createApiFixture();
-  const stripe = new StripePayoutProvider({
-    fetch: (input, init) => fake.fetch(input, init),
-    baseUrl: 'https://api.stripe.test',
-    apiKey: 'sk_test_recorded',
-    retries: 0,
-    retryMinDelayMs: 0,
-  });
+const fx = useApiFixture(async () => {
+  const stripe = recordedStripeProvider((input, init) => fake.fetch(input, init));
   Object.assign(fx.deps, { payoutProviders: { stripe, wire: new WirePayoutProvider() } });
   const { vendorId } = await seedVendor(fx.db.sql);
   const { campaignVersionId } = await seedCampaignVersion(fx.db.sql, vendorId);
@@ -76,10 +69,6 @@ beforeAll(async () => {
   await seedPaymentMethod(sql, { partnerId: p.e.partner_id, provider: 'stripe', accountId: 'acct_1PartnerE' });
   await seedPaymentMethod(sql, { partnerId: p.f.partner_id, provider: 'stripe', accountId: 'acct_1PartnerF' });
 }, 60_000);
-
-afterAll(async () => {
-  await fx?.close();
-});
 
 const runJob = (body: Record<string, unknown> = PERIOD) => fx.api.post('/v1/admin/jobs/payouts', body, { token: adminToken });
 const payoutRows = async () =>

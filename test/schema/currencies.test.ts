@@ -4,17 +4,11 @@
  * foreign keys: a currency column takes only those codes.
  */
 import currencyCodes from 'currency-codes';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isCurrencyCode } from '../../functions/domain/money/currency.js';
-import { createTestDatabase, type TestDatabase } from '../support/database/test-database.js';
+import { useTestDatabase } from '../support/database/use-test-database.js';
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db?.close();
-});
+const db = useTestDatabase();
 
 describe('currencies', () => {
   it('holds every ISO 4217 currency the code accepts, with its published minor unit', async () => {

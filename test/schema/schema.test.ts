@@ -1,11 +1,11 @@
 // 642 lines: one migrated database checked against the data dictionary (tables, indexes, uniques, CHECKs, triggers, migration files); split by table, each file would repeat the migration run and the seeding helpers.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SqlExecutor, SqlParams } from '../../functions/ports/sql-executor.js';
 import { defaultMigrationsDirectory, runMigrations } from '../../functions/adapters/sql/run-migrations.js';
 import { splitSqlStatements } from '../../functions/adapters/sql/split-sql-statements.js';
-import { createTestDatabase, type TestDatabase } from '../support/database/test-database.js';
+import { useTestDatabase } from '../support/database/use-test-database.js';
 
 const dictionaryTables = [
   'vendors',
@@ -85,16 +85,10 @@ const dictionaryIndexes = [
   'idx_touches_lead_campaign',
 ];
 
-let db: TestDatabase;
 let sql: SqlExecutor;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
+const db = useTestDatabase(async () => {
   sql = db.sql;
-});
-
-afterAll(async () => {
-  await db?.close();
 });
 
 /** Runs one statement expected to fail, and returns the SQLSTATE it failed with. */

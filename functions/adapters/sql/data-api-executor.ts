@@ -21,6 +21,7 @@ import { assertSingleStatement, compileNamedParameters, pickParameters } from '.
 import { parseInt8, parseTimestamp } from './parse-results.js';
 import { assertIntegerNumber } from './to-driver-value.js';
 import { isTypedSqlValue, type TypedSqlValue } from './typed-values.js';
+import { joinedTransactionExecutor } from './joined-transaction-executor.js';
 
 export { decimal, uuid } from './typed-values.js';
 
@@ -59,13 +60,7 @@ export function createDataApiExecutor(options: DataApiExecutorOptions): SqlExecu
     return mapExecuteStatementOutput<Row>(output);
   };
 
-  const transactionExecutor = (transactionId: string): SqlExecutor => {
-    const executor: SqlExecutor = {
-      query: (sql, params) => execute(sql, params, transactionId),
-      transaction: (work) => work(executor),
-    };
-    return executor;
-  };
+  const transactionExecutor = (transactionId: string): SqlExecutor => joinedTransactionExecutor((sql, params) => execute(sql, params, transactionId));
 
   return {
     query: (sql, params) => execute(sql, params),

@@ -11,9 +11,9 @@ import type {
   SqlParams,
   SqlRow,
 } from '../../ports/sql-executor.js';
-import { assertSingleStatement, compileNamedParameters, pickParameters } from './named-parameters.js';
+import { joinedTransactionExecutor } from './joined-transaction-executor.js';
 import { textParserFor } from './parse-results.js';
-import { toDriverValue } from './to-driver-value.js';
+import { positionalStatement } from './positional-statement.js';
 
 export type PgExecutorOptions =
   | {
@@ -108,11 +108,7 @@ export function createPgExecutor(options: PgExecutorOptions): ClosableSqlExecuto
 
 /** The executor inside one transaction: every statement on the same client; nesting joins. */
 function clientExecutor(client: Queryable): SqlExecutor {
-  const executor: SqlExecutor = {
-    query: <Row extends SqlRow = SqlRow>(sql: string, params?: SqlParams) => runQuery<Row>(client, sql, params),
-    transaction: (work) => work(executor),
-  };
-  return executor;
+  return joinedTransactionExecutor(<Row extends SqlRow = SqlRow>(sql: string, params?: SqlParams) => runQuery<Row>(client, sql, params));
 }
 
 async function runQuery<Row extends SqlRow>(
@@ -120,10 +116,7 @@ async function runQuery<Row extends SqlRow>(
   sql: string,
   params: SqlParams | undefined,
 ): Promise<QueryResult<Row>> {
-  const compiled = compileNamedParameters(sql);
-  assertSingleStatement(compiled);
-  const { text, names } = compiled;
-  const values = pickParameters(names, params).map((value, index) => toDriverValue(value, names[index]));
+  const { text, values } = positionalStatement(sql, params);
   const result = await (target as Queryable).query<Row>({ text, values, types: typeParsers });
   return { rows: result.rows, rowCount: result.rowCount ?? result.rows.length };
 }

@@ -10,9 +10,9 @@ import type {
   SqlParams,
   SqlRow,
 } from '../../ports/sql-executor.js';
-import { assertSingleStatement, compileNamedParameters, pickParameters } from './named-parameters.js';
+import { joinedTransactionExecutor } from './joined-transaction-executor.js';
 import { allTextParsers } from './parse-results.js';
-import { toDriverValue } from './to-driver-value.js';
+import { positionalStatement } from './positional-statement.js';
 
 type Queryable = Pick<PGlite | Transaction, 'query'>;
 
@@ -40,11 +40,7 @@ export function createPgliteExecutor(db: PGlite): ClosableSqlExecutor {
 }
 
 function transactionExecutor(tx: Transaction): SqlExecutor {
-  const executor: SqlExecutor = {
-    query: <Row extends SqlRow = SqlRow>(sql: string, params?: SqlParams) => runQuery<Row>(tx, sql, params),
-    transaction: (work) => work(executor),
-  };
-  return executor;
+  return joinedTransactionExecutor(<Row extends SqlRow = SqlRow>(sql: string, params?: SqlParams) => runQuery<Row>(tx, sql, params));
 }
 
 async function runQuery<Row extends SqlRow>(
@@ -52,10 +48,7 @@ async function runQuery<Row extends SqlRow>(
   sql: string,
   params: SqlParams | undefined,
 ): Promise<QueryResult<Row>> {
-  const compiled = compileNamedParameters(sql);
-  assertSingleStatement(compiled);
-  const { text, names } = compiled;
-  const values = pickParameters(names, params).map((value, index) => toDriverValue(value, names[index]));
+  const { text, values } = positionalStatement(sql, params);
   const result = await target.query<Row>(text, values, { parsers });
   const rowCount = result.fields.length > 0 ? result.rows.length : (result.affectedRows ?? 0);
   return { rows: result.rows, rowCount };

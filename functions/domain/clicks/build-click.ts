@@ -4,6 +4,7 @@ import { hashVisitor } from './hash-visitor.js';
 import { parseUserAgent } from './parse-user-agent.js';
 import { readCountryCode } from './read-country-code.js';
 import { truncateIp } from './truncate-ip.js';
+import { linkFieldsOfClick } from './link-fields-of-click.js';
 
 const DAY_SECONDS = 86_400;
 
@@ -58,13 +59,7 @@ export function buildClick(input: {
     v: 1,
     click_id: clickId,
     cookie_id: cookieId,
-    short_code: link.short_code,
-    partner_link_id: link.partner_link_id,
-    campaign_partner_id: link.campaign_partner_id,
-    partner_id: link.partner_id,
-    vendor_id: link.vendor_id,
-    campaign_id: link.campaign_id,
-    campaign_version_id: link.campaign_version_id,
+    ...linkFieldsOfClick(link),
     clicked_at: now.toISOString(),
     cookie_expires_at: new Date(now.getTime() + cookieMaxAgeSeconds(link) * 1000).toISOString(),
     ip_address: ip,

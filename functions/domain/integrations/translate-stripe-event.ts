@@ -92,6 +92,16 @@ function baseConversion(event: StripeEvent, integration: IntegrationContext): Pi
   };
 }
 
+/** A sale keyed by `transactionId`; its receipt id is set when the message is queued. */
+function baseSale(event: StripeEvent, integration: IntegrationContext, transactionId: string) {
+  return {
+    ...baseConversion(event, integration),
+    receipt_id: '00000000-0000-0000-0000-000000000000',
+    event_type: 'sale',
+    transaction_id: transactionId,
+  } as const;
+}
+
 function tagsOf(metadata: unknown): string[] {
   const tags = isRecord(metadata) ? metadata.tags : undefined;
   return typeof tags === 'string' ? tags.split(',').map((t) => t.trim()).filter(Boolean) : [];
@@ -113,12 +123,8 @@ function checkoutSession(event: StripeEvent, integration: IntegrationContext): W
   const email = optionalString(customerDetails.email) ?? optionalString(session.customer_email);
   const clickId = asClickId(session.client_reference_id) ?? asClickId(metadata.aff_click_id);
   const message: ConversionMessage = {
-    ...baseConversion(event, integration),
-    kind: 'conversion',
-    receipt_id: '00000000-0000-0000-0000-000000000000',
     // completed (paid) and async_payment_succeeded of one session share this key: one sale.
-    event_type: 'sale',
-    transaction_id: transactionId,
+    ...baseSale(event, integration, transactionId),
     event_value: stripeAmountToDecimal(session.amount_total, currency, 'data.object.amount_total'),
     currency,
     ...(clickId ? { click_id: clickId } : {}),
@@ -159,11 +165,7 @@ function invoicePaid(event: StripeEvent, integration: IntegrationContext): Webho
   // expanded) the invoice is its own transaction: the sale counts, refunds meet it only by the invoice id.
   const transactionId = invoicePaymentIntent(invoice) ?? requireString(invoice.id, 'data.object.id');
   const message: ConversionMessage = {
-    ...baseConversion(event, integration),
-    kind: 'conversion',
-    receipt_id: '00000000-0000-0000-0000-000000000000',
-    event_type: 'sale',
-    transaction_id: transactionId,
+    ...baseSale(event, integration, transactionId),
     event_value: value,
     currency,
     ...(idOf(invoice.customer) ? { customer_id: idOf(invoice.customer) } : {}),

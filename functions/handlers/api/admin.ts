@@ -17,7 +17,7 @@ import { created, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
 import { isUniqueViolation } from '../../platform/sql-errors.js';
 import { insertApiKey } from '../../repositories/accounts/api-keys.js';
-import { writeAuditLog } from '../../repositories/governance/audit-logs.js';
+import { writeApiKeyCreatedAudit, writeAuditLog } from '../../repositories/governance/audit-logs.js';
 import { findPartner, listPartners, setPartnerStatus } from '../../repositories/partners/partners.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { writeLinksThrough } from '../../use-cases/write-links-through.js';
@@ -198,14 +198,7 @@ export const adminRoutes: AnyRoute[] = [
           await setVendorKeyPrefix(tx, { vendor_id: vendor.vendor_id, key_prefix: key.key_prefix });
           await writeAuditLog(tx, { entity_type: 'vendors', entity_id: vendor.vendor_id, action: 'create', actor, after: { ...vendor }, now });
           await writeAuditLog(tx, { entity_type: 'vendor_users', entity_id: owner.vendor_user_id, action: 'create', actor, after: { ...owner }, now });
-          await writeAuditLog(tx, {
-            entity_type: 'api_keys',
-            entity_id: apiKey.api_key_id,
-            action: 'create',
-            actor,
-            after: { key_prefix: apiKey.key_prefix, owner_type: apiKey.owner_type, vendor_user_id: owner.vendor_user_id, expires_at: apiKey.expires_at },
-            now,
-          });
+          await writeApiKeyCreatedAudit(tx, { apiKey, owner: { vendor_user_id: owner.vendor_user_id }, actor, now });
           return { vendor, owner, apiKey };
         });
         return created({

@@ -7,12 +7,14 @@ import { generateApiKey } from '../../domain/auth/api-key.js';
 import { expiryAfterRotation, keyExpiresAt } from '../../domain/auth/key-lifetime.js';
 import { canManageRole, roleAtLeast, type VendorRole } from '../../domain/auth/roles.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../platform/http/errors.js';
+import type { PartnerPrincipal, VendorUserPrincipal } from '../../platform/http/principal.js';
+import type { SqlExecutor } from '../../ports/sql-executor.js';
 import { idParams } from '../../platform/http/fields.js';
 import { decodeCursor, idCursorSchema, pageQueryShape, pageSchema, toPage } from '../../platform/http/pagination.js';
 import { created, noContent, ok } from '../../platform/http/responses.js';
 import { defineRoute, type AnyRoute } from '../../platform/http/route.js';
 import { countLiveKeys, findApiKeyById, insertApiKey, listApiKeys, markKeyRotated, revokeApiKey, type ApiKeyRow } from '../../repositories/accounts/api-keys.js';
-import { writeAuditLog } from '../../repositories/governance/audit-logs.js';
+import { writeApiKeyCreatedAudit, writeAuditLog } from '../../repositories/governance/audit-logs.js';
 import { findVendorUser } from '../../repositories/accounts/vendor-users.js';
 
 const keyOut = z.object({
@@ -29,6 +31,22 @@ const keyOut = z.object({
 });
 
 const view = (row: ApiKeyRow) => row;
+
+/** A new key for the caller (its own partner or vendor user), expiring after a key's lifetime; the secret is in `key` only. */
+async function insertKeyFor(sql: SqlExecutor, auth: PartnerPrincipal | VendorUserPrincipal, now: Date) {
+  const ownerType = auth.kind === 'partner' ? 'partner' : 'vendor_user';
+  const key = generateApiKey({ ownerType });
+  const fresh = await insertApiKey(sql, {
+    generated: key,
+    owner_type: ownerType,
+    vendor_user_id: auth.kind === 'vendor_user' ? auth.vendorUserId : null,
+    partner_id: auth.kind === 'partner' ? auth.partnerId : null,
+    now,
+    expires_at: keyExpiresAt(now),
+  });
+  return { key, fresh };
+}
+
 
 export const apiKeyRoutes: AnyRoute[] = [
   defineRoute({
@@ -59,16 +77,7 @@ export const apiKeyRoutes: AnyRoute[] = [
           const old = await findApiKeyById(tx, auth.apiKeyId);
           if (!old) throw new NotFoundError('Key not found.');
           if (old.replaced_by_api_key_id !== null) throw new ConflictError('This key was already rotated: use (or rotate) its successor.');
-          const ownerType = auth.kind === 'partner' ? 'partner' : 'vendor_user';
-          const key = generateApiKey({ ownerType });
-          const fresh = await insertApiKey(tx, {
-            generated: key,
-            owner_type: ownerType,
-            vendor_user_id: auth.kind === 'vendor_user' ? auth.vendorUserId : null,
-            partner_id: auth.kind === 'partner' ? auth.partnerId : null,
-            now,
-            expires_at: keyExpiresAt(now),
-          });
+          const { key, fresh } = await insertKeyFor(tx, auth, now);
           const previousExpiresAt = expiryAfterRotation({ now, currentExpiresAt: new Date(old.expires_at) });
           await markKeyRotated(tx, { api_key_id: old.api_key_id, replaced_by_api_key_id: fresh.api_key_id, expires_at: previousExpiresAt });
           await writeAuditLog(tx, {
@@ -80,14 +89,7 @@ export const apiKeyRoutes: AnyRoute[] = [
             after: { expires_at: previousExpiresAt.toISOString(), replaced_by_api_key_id: fresh.api_key_id },
             now,
           });
-          await writeAuditLog(tx, {
-            entity_type: 'api_keys',
-            entity_id: fresh.api_key_id,
-            action: 'create',
-            actor,
-            after: { key_prefix: fresh.key_prefix, owner_type: ownerType, expires_at: fresh.expires_at },
-            now,
-          });
+          await writeApiKeyCreatedAudit(tx, { apiKey: fresh, actor, now });
           return {
             api_key: key.key,
             api_key_id: fresh.api_key_id,
@@ -122,17 +124,8 @@ export const apiKeyRoutes: AnyRoute[] = [
           if ((await countLiveKeys(tx, { ...owner, now })) >= 2) {
             throw new ConflictError('Two keys are live already: revoke one first, or rotate one with itself (POST /v1/api-keys/rotate).');
           }
-          const ownerType = auth.kind === 'partner' ? 'partner' : 'vendor_user';
-          const key = generateApiKey({ ownerType });
-          const fresh = await insertApiKey(tx, { generated: key, owner_type: ownerType, ...owner, now, expires_at: keyExpiresAt(now) });
-          await writeAuditLog(tx, {
-            entity_type: 'api_keys',
-            entity_id: fresh.api_key_id,
-            action: 'create',
-            actor,
-            after: { key_prefix: fresh.key_prefix, owner_type: ownerType, expires_at: fresh.expires_at },
-            now,
-          });
+          const { key, fresh } = await insertKeyFor(tx, auth, now);
+          await writeApiKeyCreatedAudit(tx, { apiKey: fresh, actor, now });
           return { api_key: key.key, api_key_id: fresh.api_key_id, key_prefix: fresh.key_prefix, expires_at: fresh.expires_at };
         }),
       );

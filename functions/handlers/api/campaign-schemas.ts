@@ -77,26 +77,9 @@ export const createCampaignBody = z.strictObject({
   tiers: termFields.tiers.optional(),
 });
 
-export const patchCampaignBody = z
-  .strictObject({
-    /** Accepted only when it is the campaign's currency already (a currency never changes). */
-    currency: currencyCode.optional(),
-    name: termFields.name.optional(),
-    description: termFields.description.optional(),
-    destination_url: termFields.destination_url.optional(),
-    default_commission_type: termFields.default_commission_type.optional(),
-    default_commission_value: termFields.default_commission_value.optional(),
-    cookie_duration_days: termFields.cookie_duration_days.optional(),
-    approval_required: termFields.approval_required.optional(),
-    is_public: termFields.is_public.optional(),
-    max_partners: termFields.max_partners.optional(),
-    terms_url: termFields.terms_url.optional(),
-    promotional_guidelines: termFields.promotional_guidelines.optional(),
-    attribution_model: termFields.attribution_model.optional(),
-    time_decay_half_life_days: termFields.time_decay_half_life_days.optional(),
-    approval_hold_days: termFields.approval_hold_days.optional(),
-    tiers: termFields.tiers.optional(),
-  })
+// Any field of the create body; `currency` only when it is the campaign's currency already (a currency never changes).
+export const patchCampaignBody = createCampaignBody
+  .partial()
   .refine((body) => Object.keys(body).length > 0, { message: 'Send at least one field to change.' });
 
 export const tierOut = z.object({

@@ -30,6 +30,7 @@ import {
   type TouchReadRow,
 } from '../../repositories/conversions/conversions-read.js';
 import { reportConversion } from '../../use-cases/report-conversion.js';
+import { conversionLeadSchema } from '../../ports/conversion-message.js';
 
 const createConversionBody = z.strictObject({
   event_type: z.string().trim().min(1).max(100),
@@ -52,15 +53,7 @@ const createConversionBody = z.strictObject({
   customer_id: z.string().trim().min(1).max(255).optional(),
   customer_email: z.email().max(255).optional(),
   campaign_id: idField.optional(),
-  lead: z
-    .strictObject({
-      external_lead_id: z.string().min(1).max(255),
-      first_name: z.string().max(255).optional(),
-      last_name: z.string().max(255).optional(),
-      email: z.string().max(255).optional(),
-      phone: z.string().max(50).optional(),
-    })
-    .optional(),
+  lead: conversionLeadSchema.optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 

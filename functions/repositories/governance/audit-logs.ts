@@ -38,6 +38,30 @@ export async function writeAuditLog(sql: SqlExecutor, entry: AuditEntry): Promis
   );
 }
 
+/**
+ * The audit row of a new API key: its prefix, owner type and expiry (never the secret), with the
+ * owner's id where the writer names it (`owner`).
+ */
+export async function writeApiKeyCreatedAudit(
+  sql: SqlExecutor,
+  entry: {
+    apiKey: { api_key_id: number; key_prefix: string; owner_type: string; expires_at: string };
+    owner?: { partner_id: number } | { vendor_user_id: number };
+    actor: Actor;
+    now: Date;
+  },
+): Promise<void> {
+  const { apiKey } = entry;
+  await writeAuditLog(sql, {
+    entity_type: 'api_keys',
+    entity_id: apiKey.api_key_id,
+    action: 'create',
+    actor: entry.actor,
+    after: { key_prefix: apiKey.key_prefix, owner_type: apiKey.owner_type, ...entry.owner, expires_at: apiKey.expires_at },
+    now: entry.now,
+  });
+}
+
 export interface AuditLogRow {
   audit_log_id: number;
   entity_type: string;

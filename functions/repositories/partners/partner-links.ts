@@ -103,14 +103,9 @@ export interface LinkSelector {
   vendor_id?: number;
 }
 
-interface LinkItemRow {
-  short_code: string;
-  partner_link_id: number;
-  campaign_partner_id: number;
-  partner_id: number;
-  vendor_id: number;
-  campaign_id: number;
-  campaign_version_id: number;
+/** The link item's ids as they are, its URL, parameters and cookie window as stored. */
+interface LinkItemRow
+  extends Pick<LinkItem, 'short_code' | 'partner_link_id' | 'campaign_partner_id' | 'partner_id' | 'vendor_id' | 'campaign_id' | 'campaign_version_id'> {
   full_url: string;
   utm_params: Record<string, string> | null;
   custom_params: Record<string, string> | null;

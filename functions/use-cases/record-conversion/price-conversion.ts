@@ -1,9 +1,7 @@
 /** Reads everything the commission engine needs for a conversion and returns its plan (the decision itself is pure: `planConversion`). */
 import { parseAmount } from '../../domain/money/currency.js';
 import { planConversion, type ConversionPlan, type JourneyOutcome } from '../../domain/conversions/index.js';
-import type { ConversionMessage } from '../../ports/conversion-message.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
-import type { EventTypeRow, VersionTermsRow } from '../../repositories/conversions/attribution-data.js';
 import {
   customerHistory,
   loadOverrides,
@@ -13,16 +11,12 @@ import {
   partnerMonthRevenueCents,
 } from '../../repositories/conversions/commission-inputs.js';
 import { loadLedgerRefunds } from '../../repositories/conversions/refunds.js';
+import type { OwnedConversion } from './owned-conversion.js';
 
 /** Inside the conversion's transaction, after its enrollments are locked, so the partner's period revenue cannot move under it. */
 export async function priceConversion(
   tx: SqlExecutor,
-  input: {
-    message: ConversionMessage;
-    currency: string;
-    eventType: EventTypeRow;
-    ownerPartnerId: number;
-    ownerTerms: VersionTermsRow;
+  input: OwnedConversion & {
     attribution: Exclude<JourneyOutcome, { kind: 'unattributed' }>;
     credited: readonly { partnerId: unknown }[];
   },

@@ -6,9 +6,8 @@
 import { formatAmount, parseAmount } from '../../domain/money/currency.js';
 import { formatScaledDecimal } from '../../domain/money/index.js';
 import type { ConversionPlan, JourneyOutcome, LoadedJourney } from '../../domain/conversions/index.js';
-import type { ConversionMessage } from '../../ports/conversion-message.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
-import { findJourneyId, type EventTypeRow, type VersionTermsRow } from '../../repositories/conversions/attribution-data.js';
+import { findJourneyId } from '../../repositories/conversions/attribution-data.js';
 import {
   applyEnrollmentTotals,
   completeJourney,
@@ -20,6 +19,7 @@ import {
 } from '../../repositories/conversions/conversions-write.js';
 import { awardMilestones } from './award-milestones.js';
 import type { JourneyClickRef } from './load-journey.js';
+import type { OwnedConversion } from './owned-conversion.js';
 
 /**
  * The conversion's ids (the sale's, then its milestone bonuses') and the commission they carry,
@@ -27,12 +27,7 @@ import type { JourneyClickRef } from './load-journey.js';
  */
 export async function writeConversion(
   tx: SqlExecutor,
-  input: {
-    message: ConversionMessage;
-    currency: string;
-    eventType: EventTypeRow;
-    ownerPartnerId: number;
-    ownerTerms: VersionTermsRow;
+  input: OwnedConversion & {
     ownerClickId: string;
     outcome: Exclude<JourneyOutcome, { kind: 'unattributed' }>;
     journey: { journey: LoadedJourney; refs: ReadonlyMap<string, JourneyClickRef> };

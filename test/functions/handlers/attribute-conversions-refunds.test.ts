@@ -4,6 +4,7 @@ import { seedProgram, type SeededProgram } from '../../support/fixtures/seed.js'
 import { cents, conversionOf, useHarness } from '../../support/platform/attribute-conversions-harness.js';
 import { refund, sale } from '../../support/messages/conversions.js';
 import { formatAmount, parseAmount } from '../../../functions/domain/money/currency.js';
+import { payOutShare } from '../../support/fixtures/payout-fixtures.js';
 
 /** A NUMERIC(13,3) column's text as a USD amount ("6.670" -> "6.67"): these programs price in USD. */
 const usd = (value: string | null | undefined) => (value === null || value === undefined ? value : formatAmount(parseAmount(value, 'USD'), 'USD'));
@@ -103,18 +104,7 @@ describe('attribute-conversions: refunds and disputes', () => {
     const conversion = (await conversionOf(h.sql, program.vendorId, message.transaction_id))!;
     // Both shares paid out by completed payouts, as the payout job and the provider would leave them.
     for (const partner of program.partners.slice(0, 2)) {
-      await h.sql.query(
-        `WITH method AS (
-           INSERT INTO partner_payment_methods (partner_id, payment_provider_id, provider_account_id, is_default, is_verified)
-           SELECT :p::integer, payment_provider_id, 'acct', TRUE, TRUE FROM payment_providers WHERE name = 'wire'
-           RETURNING partner_payment_method_id, payment_provider_id),
-         payout AS (
-           INSERT INTO payouts (partner_id, partner_payment_method_id, amount, payment_provider_id, status, start_date, end_date)
-           SELECT :p::integer, partner_payment_method_id, 5.00, payment_provider_id, 'completed', '2024-03-01', '2024-03-31' FROM method
-           RETURNING payout_id)
-         INSERT INTO payout_events (payout_id, conversion_event_id, commission_amount) SELECT payout_id, :id::bigint, 5.00 FROM payout`,
-        { p: partner.partnerId, id: conversion.conversion_event_id },
-      );
+      await payOutShare(h.sql, { partnerId: partner.partnerId, conversionEventId: conversion.conversion_event_id, amount: '5.00' });
     }
     await h.sql.query(`UPDATE conversion_events SET status = 'paid' WHERE conversion_event_id = :id::bigint`, { id: conversion.conversion_event_id });
     const partial = refund(program.vendorId, message.transaction_id, { amount: '25.00' });

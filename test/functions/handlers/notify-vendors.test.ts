@@ -12,6 +12,7 @@ import { createTestDatabase, type TestDatabase } from '../../support/database/te
 import { recordingLogger, recordingMetrics } from '../../support/fixtures/recording-telemetry.js';
 import { createRoleExecutor } from '../../../functions/adapters/sql/role-executor.js';
 import { functions as declaredFunctions, queues as declaredQueues } from '../../../lib/resources.js';
+import { testPlatformConfig } from '../../support/platform/test-platform-config.js';
 
 const now = new Date('2026-03-01T12:00:00.000Z');
 const secret = formatStandardWebhookSecret(Buffer.alloc(32, 7));
@@ -79,12 +80,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   deps = {
-    config: {
-      tableNames: { links: 'links', clicks: 'clicks' },
-      queueUrls: { clicks: '', conversions: '', notifications: '' },
-      publicBaseUrl: 'https://go.example.test',
-      repeatClickWindowSeconds: 3600,
-    },
+    config: testPlatformConfig(),
     // As on AWS: the notifier's statements run as its own role (schema/0013_database_roles.sql).
     sql: createRoleExecutor(db.sql, declaredFunctions.notifyVendors.databaseRole),
     dynamodb: undefined as never,

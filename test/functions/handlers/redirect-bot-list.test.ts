@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { createInMemoryClickQueue, createInMemoryClickStore, createInMemoryLinkStore } from '../../../bench/redirect-in-memory-adapters.js';
 import { createRedirect } from '../../../functions/handlers/redirect.js';
 import type { LinkItem } from '../../../functions/ports/link-store.js';
+import { linkItem } from '../../support/fixtures/link-item.js';
 
 const baseEvent = JSON.parse(
   readFileSync(new URL('../../../events/clicks/apigw-v2-redirect-get.json', import.meta.url), 'utf8'),
@@ -32,21 +33,7 @@ const IN_APP_BROWSERS = [
   'Mozilla/5.0 (Linux; Android 12; SM-A525F Build/SP1A.210812.016; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/117.0.0.0 Mobile Safari/537.36 trill_330504 JsSdk/1.0 NetType/WIFI Channel/googleplay AppName/trill app_version/33.5.4 ByteLocale/en ByteFullLocale/en Region/US AppId/1180 Spark/1.4.6.3-bugfix AppVersion/33.5.4 BytedanceWebview/d8a21c6',
 ];
 
-const LINK: LinkItem = {
-  short_code: 'botlist',
-  partner_link_id: 11,
-  campaign_partner_id: 7,
-  partner_id: 3,
-  vendor_id: 1,
-  campaign_id: 2,
-  campaign_version_id: 5,
-  destination_url: 'https://shop.example.com/running',
-  utm_params: {},
-  custom_params: {},
-  cookie_duration_days: 30,
-  status: 'active',
-  updated_at: '2024-03-01T00:00:00.000Z',
-};
+const LINK: LinkItem = linkItem({ short_code: 'botlist', partner_link_id: 11, campaign_partner_id: 7, partner_id: 3, vendor_id: 1, campaign_id: 2, campaign_version_id: 5, destination_url: 'https://shop.example.com/running' });
 
 /** Fires each user agent once (each from its own address, so no repeat or rate rule applies) and returns the ones counted. */
 async function fire(userAgents: readonly string[]): Promise<{ fired: number; counted: Set<string>; countedCount: number; non302: number }> {

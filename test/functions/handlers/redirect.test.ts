@@ -23,6 +23,7 @@ import {
 import { platformDepsFromEnv, type PlatformDeps } from '../../../functions/platform/composition-root.js';
 import type { BusinessMetricName, BusinessMetrics } from '../../../functions/ports/business-metrics.js';
 import type { LinkItem } from '../../../functions/ports/link-store.js';
+import { linkItem } from '../../support/fixtures/link-item.js';
 import type { LogFields, Logger } from '../../../functions/ports/logger.js';
 import type { OriginVerifySecretVersions } from '../../../functions/ports/origin-verify-secrets.js';
 import type { VelocityLimits } from '../../../functions/domain/clicks/velocity-verdict.js';
@@ -40,7 +41,7 @@ const viaCloudFront = { 'x-origin-verify': ORIGIN_SECRET };
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 
 function link(overrides: Partial<LinkItem> = {}): LinkItem {
-  return {
+  return linkItem({
     short_code: 'spring24',
     partner_link_id: 11,
     campaign_partner_id: 7,
@@ -51,11 +52,8 @@ function link(overrides: Partial<LinkItem> = {}): LinkItem {
     destination_url: 'https://shop.example.com/running?ref=home&utm_source=old',
     utm_params: { utm_source: 'partner_blog', utm_medium: 'referral', utm_campaign: 'spring' },
     custom_params: { placement: 'hero' },
-    cookie_duration_days: 30,
-    status: 'active',
-    updated_at: '2024-03-01T00:00:00.000Z',
     ...overrides,
-  };
+  });
 }
 
 function request(

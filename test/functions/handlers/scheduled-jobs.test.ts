@@ -1,23 +1,17 @@
 /** The scheduled-jobs Lambda: `{ job, input? }` runs the job by name; bad events and unknown jobs throw. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHandler } from '../../../functions/handlers/scheduled-jobs.js';
 import type { PlatformDeps } from '../../../functions/platform/composition-root.js';
-import { createTestDatabase, type TestDatabase } from '../../support/database/test-database.js';
+import { useTestDatabase } from '../../support/database/use-test-database.js';
 import { DEFAULT_PAYOUT_MINIMUMS } from '../../../functions/domain/payouts/payout-thresholds.js';
 import { createRoleExecutor } from '../../../functions/adapters/sql/role-executor.js';
 import { functions } from '../../../lib/resources.js';
 
-let db: TestDatabase;
 let handler: ReturnType<typeof createHandler>;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
+const db = useTestDatabase(async () => {
   handler = createHandler({ sql: db.sql, now: () => new Date('2026-03-01T12:00:00.000Z') } as unknown as PlatformDeps);
 }, 60_000);
-
-afterAll(async () => {
-  await db?.close();
-});
 
 describe('scheduled-jobs handler', () => {
   it('runs the payouts job with the default period (last month) and the reconciliation job', async () => {

@@ -19,6 +19,8 @@ import { expectBalanced } from '../../support/books/reconcile.js';
 import { seedProgram, type SeededProgram } from '../../support/fixtures/seed.js';
 import { checkoutSession, disputeObject, refundedCharge, refundObject, stripeEvent } from '../../../events/stripe/stripe-events.js';
 import { conversionOf, startHarness, type Harness } from '../../support/platform/attribute-conversions-harness.js';
+import { payOutShare } from '../../support/fixtures/payout-fixtures.js';
+import { testPlatformConfig } from '../../support/platform/test-platform-config.js';
 
 const stripe = new Stripe('sk_test_not_used');
 const stripeSecret = 'whsec_provider_events_0123456789';
@@ -40,12 +42,7 @@ let handler: ReturnType<typeof createHandler>;
 beforeAll(async () => {
   h = await startHarness();
   const deps = {
-    config: {
-      tableNames: { links: 'links', clicks: 'clicks' },
-      queueUrls: { clicks: '', conversions: '', notifications: '' },
-      publicBaseUrl: 'https://go.example.test',
-      repeatClickWindowSeconds: 3600,
-    },
+    config: testPlatformConfig(),
     sql: h.sql,
     dynamodb: undefined as never,
     sqs: undefined as never,
@@ -125,18 +122,7 @@ async function adjustments(conversionEventId: number) {
 
 /** The conversion paid out to its partner by a completed payout, as the payout job would leave it. */
 async function payOut(s: Shop, conversionEventId: number, amount: string) {
-  await h.sql.query(
-    `WITH method AS (
-       INSERT INTO partner_payment_methods (partner_id, payment_provider_id, provider_account_id, is_default, is_verified)
-       SELECT :p::integer, payment_provider_id, 'acct', TRUE, TRUE FROM payment_providers WHERE name = 'wire'
-       RETURNING partner_payment_method_id, payment_provider_id),
-     payout AS (
-       INSERT INTO payouts (partner_id, partner_payment_method_id, amount, payment_provider_id, status, start_date, end_date)
-       SELECT :p::integer, partner_payment_method_id, :amount::numeric, payment_provider_id, 'completed', '2024-03-01', '2024-03-31' FROM method
-       RETURNING payout_id)
-     INSERT INTO payout_events (payout_id, conversion_event_id, commission_amount) SELECT payout_id, :id::bigint, :amount::numeric FROM payout`,
-    { p: s.program.partners[0]!.partnerId, id: conversionEventId, amount },
-  );
+  await payOutShare(h.sql, { partnerId: s.program.partners[0]!.partnerId, conversionEventId, amount });
   await h.sql.query(`UPDATE conversion_events SET status = 'paid' WHERE conversion_event_id = :id::bigint`, { id: conversionEventId });
 }
 

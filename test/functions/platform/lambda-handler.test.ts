@@ -5,20 +5,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { capturePrintedLines } from '../../support/platform/capture-printed-lines.js';
+import { lambdaContext } from '../../support/platform/lambda-context.js';
 import { NoDatabaseError, platformDepsFromEnv, platformDepsWithoutDatabaseFromEnv } from '../../../functions/platform/composition-root.js';
 import { createLambdaTelemetry } from '../../../functions/platform/lambda-telemetry.js';
 
-const context = (awsRequestId: string) => ({
-  functionName: 'prod-fn',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:prod-fn',
-  memoryLimitInMB: '256',
-  awsRequestId,
-  logGroupName: '/aws/lambda/prod-fn',
-  logStreamName: 'stream',
-  callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 5_000,
-});
+const context = (awsRequestId: string) => lambdaContext('prod-fn', awsRequestId);
 
 let printed: Record<string, unknown>[] = [];
 
@@ -29,13 +21,7 @@ beforeEach(() => {
   printed = [];
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
   vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'trackingScript');
-  // Powertools' console writes INFO and DEBUG to stdout, WARN and ERROR to stderr.
-  const capture = (chunk: string | Uint8Array) => {
-    for (const line of String(chunk).split('\n').filter(Boolean)) printed.push(JSON.parse(line) as Record<string, unknown>);
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  capturePrintedLines((line) => printed.push(JSON.parse(line) as Record<string, unknown>));
 });
 
 afterEach(() => {

@@ -4,35 +4,22 @@
  * business metrics as EMF in the namespace, the uncaught error as a JSON line.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { capturePrintedLines } from '../../support/platform/capture-printed-lines.js';
+import { lambdaContext } from '../../support/platform/lambda-context.js';
 import { powertoolsBusinessMetrics } from '../../../functions/adapters/aws/powertools-business-metrics.js';
 import { powertoolsLogger } from '../../../functions/adapters/aws/powertools-logger.js';
 import { createLambdaTelemetry } from '../../../functions/platform/lambda-telemetry.js';
 import { WholeBatchFailedError } from '../../../functions/platform/whole-batch-failure.js';
 import { withTelemetry } from '../../../functions/platform/with-telemetry.js';
 
-const context = (awsRequestId: string) => ({
-  functionName: 'prod-redirect',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:prod-redirect',
-  memoryLimitInMB: '256',
-  awsRequestId,
-  logGroupName: '/aws/lambda/prod-redirect',
-  logStreamName: 'stream',
-  callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 5_000,
-});
+const context = (awsRequestId: string) => lambdaContext('prod-redirect', awsRequestId);
 
 let printed: Record<string, unknown>[] = [];
 
 beforeEach(() => {
   printed = [];
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
-  const capture = (chunk: string | Uint8Array) => {
-    for (const line of String(chunk).split('\n').filter(Boolean)) printed.push(JSON.parse(line) as Record<string, unknown>);
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  capturePrintedLines((line) => printed.push(JSON.parse(line) as Record<string, unknown>));
 });
 
 afterEach(() => {

@@ -1,28 +1,22 @@
 /** retention: what is removed (old clicks, journeys, expired cookies, full IPs) and what is kept (money); the books still balance. */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runScheduledJob } from '../../../functions/handlers/scheduled-job-deps.js';
 import { applyRetention, retentionCutoffs } from '../../../functions/use-cases/apply-retention.js';
 import { defaultRetentionConfig } from '../../../functions/platform/retention-config.js';
 import type { PlatformDeps } from '../../../functions/platform/composition-root.js';
 import type { SqlParamValue } from '../../../functions/ports/sql-executor.js';
-import { createTestDatabase, type TestDatabase } from '../../support/database/test-database.js';
+import { useTestDatabase } from '../../support/database/use-test-database.js';
 import { seedProgram, type SeededProgram } from '../../support/fixtures/seed.js';
 import { seedPayableConversion, seedPaymentMethod } from '../../support/fixtures/payout-fixtures.js';
 import { expectBalanced } from '../../support/books/reconcile.js';
 
-let db: TestDatabase;
 let program: SeededProgram;
 const deps = () => ({ sql: db.sql, now: () => new Date('2026-03-01T12:00:00.000Z') }) as unknown as PlatformDeps;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
+const db = useTestDatabase(async () => {
   program = await seedProgram(db.sql, { partners: 1 });
 }, 60_000);
-
-afterAll(async () => {
-  await db?.close();
-});
 
 async function click(clickedAt: string, ip: string, cookieId: string | null = null): Promise<number> {
   const { rows } = await db.sql.query<{ id: number }>(
@@ -81,16 +75,10 @@ describe('retention job: every age of the dictionary, rows just inside and just 
   const cutoff = retentionCutoffs(now, defaultRetentionConfig);
   const shift = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
   const MIN = 60_000;
-  let edge: TestDatabase;
   let prog: SeededProgram;
-
-  beforeAll(async () => {
-    edge = await createTestDatabase();
+  const edge = useTestDatabase(async () => {
     prog = await seedProgram(edge.sql, { partners: 1 });
   }, 60_000);
-  afterAll(async () => {
-    await edge?.close();
-  });
 
   const q = async <T extends Record<string, unknown>>(text: string, params: Record<string, SqlParamValue> = {}) => (await edge.sql.query<T>(text, params)).rows;
 

@@ -3,14 +3,14 @@
  * Approvals: the hold-period job (set-based, audited, vendor notified on the real local SQS) and
  * the vendor's approve/reject routes with their valid and invalid transitions.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, createApiFixture, createPartner, createVendor, type ApiFixture, type VendorHandle } from '../../support/platform/api-fixture.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { adminToken, createPartner, createVendor, type VendorHandle } from '../../support/platform/api-fixture.js';
+import { useApiFixture } from '../../support/platform/use-api-fixture.js';
 import { startLocalSqs, type LocalSqs } from '../../support/stand-ins/local-aws.js';
 import { seedCampaignVersion } from '../../support/fixtures/seed.js';
 import { seedPayableConversion } from '../../support/fixtures/payout-fixtures.js';
 import { expectBalanced } from '../../support/books/reconcile.js';
 
-let fx: ApiFixture;
 let queue: LocalSqs;
 let vendor: VendorHandle;
 let other: VendorHandle;
@@ -18,14 +18,9 @@ let partnerId: number;
 let versionHold10: number;
 let versionHold30: number;
 
-beforeAll(async () => {
-  fx = await createApiFixture();
+const fx = useApiFixture(async () => {
   queue = await startLocalSqs('notifications');
   Object.assign(fx.deps.config.queueUrls, { notifications: queue.queueUrl });
-// Every scenario leaves the books balanced: touches = commission, payout events = payouts.
-afterEach(async () => {
-  await expectBalanced(fx.db.sql);
-});
   Object.assign(fx.deps, { sqs: queue.sqs });
   vendor = await createVendor(fx.api);
   other = await createVendor(fx.api);
@@ -35,7 +30,6 @@ afterEach(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await fx?.close();
   await queue?.close();
 });
 
@@ -45,6 +39,12 @@ const statusOf = async (id: number) =>
   (await fx.db.sql.query<any>(`SELECT status, approved_at, rejection_reason FROM conversion_events WHERE conversion_event_id = :id::bigint`, { id })).rows[0];
 
 describe('approve-conversions job', () => {
+  // The job leaves the books balanced: touches = commission, payout events = payouts. (Not the
+  // route scenario below: it seeds a 'paid' conversion with no payout, to see it refused.)
+  afterEach(async () => {
+    await expectBalanced(fx.db.sql);
+  });
+
   it('approves pending conversions past their version hold only, audits and notifies each', async () => {
     // fixture clock: 2026-03-01T12:00Z
     const due10 = await seed(versionHold10, '2026-02-15T12:00:00.000Z'); // 14 days > 10

@@ -2,19 +2,14 @@
  * The migration path for payment details stored in clear before 0011: the job, run as the
  * operator runs it (through the management API, where the key is), seals and masks each row once.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encryptPaymentMethods } from '../../../functions/use-cases/encrypt-payment-methods.js';
 import type { SealedRecord } from '../../../functions/ports/payment-data-cipher.js';
 import { seedPaymentMethod } from '../../support/fixtures/payout-fixtures.js';
-import { adminToken, auditRows, createApiFixture, createPartner, type ApiFixture } from '../../support/platform/api-fixture.js';
+import { adminToken, auditRows, createPartner } from '../../support/platform/api-fixture.js';
+import { useApiFixture } from '../../support/platform/use-api-fixture.js';
 
-let f: ApiFixture;
-beforeAll(async () => {
-  f = await createApiFixture();
-});
-afterAll(async () => {
-  await f?.close();
-});
+const f = useApiFixture();
 
 async function row(id: number) {
   const { rows } = await f.db.sql.query<{ account_details: Record<string, unknown>; account_details_encrypted: SealedRecord | null }>(

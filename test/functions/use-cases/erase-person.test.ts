@@ -4,22 +4,14 @@
  * (The whole erasure, row by row, is tested through its route: test/functions/handlers/api/erasure-routes.test.ts.)
  */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { systemActor } from '../../../functions/domain/audit/actor.js';
 import { ValidationError } from '../../../functions/domain/errors.js';
 import { erasePerson, erasureSubjectOf } from '../../../functions/use-cases/erase-person.js';
-import { createTestDatabase, type TestDatabase } from '../../support/database/test-database.js';
+import { useTestDatabase } from '../../support/database/use-test-database.js';
 import { recordingLogger } from '../../support/fixtures/recording-telemetry.js';
 
-let db: TestDatabase;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-}, 60_000);
-
-afterAll(async () => {
-  await db?.close();
-});
+const db = useTestDatabase(undefined, 60_000);
 
 describe('erasureSubjectOf', () => {
   it.each([

@@ -4,19 +4,18 @@
  * same for the same event of the same conversion. The vendor's review is one use case that moves
  * the conversion, audits it and then queues its notice.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../../functions/domain/errors.js';
 import { notificationIdFor } from '../../../functions/domain/notifications/index.js';
 import type { NotificationMessage } from '../../../functions/ports/notification-message.js';
 import type { NotificationQueue } from '../../../functions/ports/notification-queue.js';
 import { queueConversionNotices } from '../../../functions/use-cases/queue-conversion-notices.js';
 import { reviewConversion } from '../../../functions/use-cases/review-conversion.js';
-import { createTestDatabase, type TestDatabase } from '../../support/database/test-database.js';
+import { useTestDatabase } from '../../support/database/use-test-database.js';
 import { seedPayableConversion } from '../../support/fixtures/payout-fixtures.js';
 import { recordingLogger } from '../../support/fixtures/recording-telemetry.js';
 import { seedCampaignVersion, seedPartner, seedVendor } from '../../support/fixtures/seed.js';
 
-let db: TestDatabase;
 let vendorId: number;
 let otherVendorId: number;
 let partnerId: number;
@@ -28,17 +27,12 @@ function memoryQueue(): NotificationQueue & { sent: NotificationMessage[] } {
   return { sent, send: async (messages) => void sent.push(...messages) };
 }
 
-beforeAll(async () => {
-  db = await createTestDatabase();
+const db = useTestDatabase(async () => {
   vendorId = (await seedVendor(db.sql)).vendorId;
   otherVendorId = (await seedVendor(db.sql)).vendorId;
   partnerId = (await seedPartner(db.sql)).partnerId;
   campaignVersionId = (await seedCampaignVersion(db.sql, vendorId)).campaignVersionId;
 }, 60_000);
-
-afterAll(async () => {
-  await db?.close();
-});
 
 const seed = (status: 'pending' | 'approved' = 'pending') =>
   seedPayableConversion(db.sql, { vendorId, campaignVersionId, status, shares: [[partnerId, '12.50']], approvedAt: status === 'pending' ? null : undefined });

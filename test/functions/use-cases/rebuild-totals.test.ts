@@ -1,18 +1,16 @@
 /** rebuild-totals: recomputes campaign_partners totals from clicks, conversions and touches and fixes injected drift. */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runScheduledJob } from '../../../functions/handlers/scheduled-job-deps.js';
 import type { PlatformDeps } from '../../../functions/platform/composition-root.js';
-import { createTestDatabase, type TestDatabase } from '../../support/database/test-database.js';
+import { useTestDatabase } from '../../support/database/use-test-database.js';
 import { seedProgram, type SeededProgram } from '../../support/fixtures/seed.js';
 import { seedPayableConversion } from '../../support/fixtures/payout-fixtures.js';
 
-let db: TestDatabase;
 let program: SeededProgram;
 let deps: PlatformDeps;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
+const db = useTestDatabase(async () => {
   deps = { sql: db.sql, now: () => new Date('2026-03-01T12:00:00.000Z') } as unknown as PlatformDeps;
   program = await seedProgram(db.sql, { partners: 2 });
   const [a, b] = program.partners as [SeededProgram['partners'][number], SeededProgram['partners'][number]];
@@ -27,10 +25,6 @@ beforeAll(async () => {
   await seedPayableConversion(db.sql, { ...base, status: 'pending', shares: [[a.partnerId, '7.50']] });
   await seedPayableConversion(db.sql, { ...base, status: 'rejected', shares: [[b.partnerId, '9.00']] });
 }, 60_000);
-
-afterAll(async () => {
-  await db?.close();
-});
 
 const totals = async () =>
   (

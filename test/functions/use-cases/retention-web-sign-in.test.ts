@@ -3,24 +3,19 @@
  * than the click IPs' age ago (90 days by default) are deleted, as the retention role; recent
  * ones stay, and a link is kept while a session refers to it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRoleExecutor } from '../../../functions/adapters/sql/role-executor.js';
 import { applyRetention } from '../../../functions/use-cases/apply-retention.js';
 import { databaseJobRoles } from '../../../lib/resources.js';
-import { createTestDatabase, type TestDatabase } from '../../support/database/test-database.js';
+import { useTestDatabase } from '../../support/database/use-test-database.js';
 import { seedProgram, type SeededProgram } from '../../support/fixtures/seed.js';
 
-let db: TestDatabase;
 let program: SeededProgram;
 const now = new Date('2026-03-01T12:00:00.000Z');
 
-beforeAll(async () => {
-  db = await createTestDatabase();
+const db = useTestDatabase(async () => {
   program = await seedProgram(db.sql, { partners: 1 });
 }, 60_000);
-afterAll(async () => {
-  await db?.close();
-});
 
 async function link(hash: string, expiresAt: string): Promise<number> {
   const { rows } = await db.sql.query<{ id: number }>(

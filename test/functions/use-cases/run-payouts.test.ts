@@ -1,19 +1,17 @@
 /** The payout run as a use case: one payout per partner and currency, counted per currency in `PayoutsCreated`. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../functions/domain/errors.js';
 import { runPayouts } from '../../../functions/use-cases/run-payouts.js';
-import { createTestDatabase, type TestDatabase } from '../../support/database/test-database.js';
+import { useTestDatabase } from '../../support/database/use-test-database.js';
 import { seedPayableConversion, seedPaymentMethod } from '../../support/fixtures/payout-fixtures.js';
 import { expectBalanced } from '../../support/books/reconcile.js';
 import { seedCampaignVersion, seedPartner, seedVendor } from '../../support/fixtures/seed.js';
 import { recordingLogger, recordingMetrics } from '../../support/fixtures/recording-telemetry.js';
 
-let db: TestDatabase;
 const now = new Date('2026-03-01T12:00:00.000Z');
 const partners: Record<'usd' | 'both' | 'small', number> = { usd: 0, both: 0, small: 0 };
 
-beforeAll(async () => {
-  db = await createTestDatabase();
+const db = useTestDatabase(async () => {
   const sql = db.sql;
   const { vendorId } = await seedVendor(sql);
   const { campaignVersionId } = await seedCampaignVersion(sql, vendorId);
@@ -28,10 +26,6 @@ beforeAll(async () => {
   await sql.query(`UPDATE conversion_events SET currency = 'EUR' WHERE conversion_event_id = :id::bigint`, { id: euro });
   await seed(partners.small, '20.00'); // $20.00: below the $50.00 threshold
 }, 60_000);
-
-afterAll(async () => {
-  await db?.close();
-});
 
 describe('runPayouts', () => {
   it('creates one payout per partner and currency, skips one below its threshold, and counts them per currency', async () => {

@@ -1,23 +1,16 @@
 /** Jobs by name: each runs its use case, the audit-changing ones under their own database role, an unknown name is not found. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { databaseJobRoles } from '../../../lib/resources.js';
 import { createRoleExecutor } from '../../../functions/adapters/sql/role-executor.js';
 import { NotFoundError } from '../../../functions/domain/errors.js';
 import { jobs, runJob, type ScheduledJobDeps } from '../../../functions/use-cases/scheduled-job-registry.js';
-import { createTestDatabase, type TestDatabase } from '../../support/database/test-database.js';
+import { useTestDatabase } from '../../support/database/use-test-database.js';
 import { recordingLogger } from '../../support/fixtures/recording-telemetry.js';
 
-let db: TestDatabase;
 const roles: string[] = [];
 const logger = recordingLogger();
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-}, 60_000);
-
-afterAll(async () => {
-  await db?.close();
-});
+const db = useTestDatabase(undefined, 60_000);
 
 const deps = (): ScheduledJobDeps => ({
   sql: db.sql,

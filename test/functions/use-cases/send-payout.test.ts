@@ -3,8 +3,7 @@
  * recorded responses (events/payments/) and the wire provider: the payout and conversion rows, the
  * outcome returned, and `PayoutsSent` / `PayoutsFailed` per provider.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StripePayoutProvider } from '../../../functions/adapters/payments/stripe-payout-provider.js';
+import { describe, expect, it } from 'vitest';
 import { WirePayoutProvider } from '../../../functions/adapters/payments/wire-payout-provider.js';
 import { systemActor } from '../../../functions/domain/audit/actor.js';
 import { ConflictError, NotFoundError } from '../../../functions/domain/errors.js';
@@ -13,28 +12,21 @@ import { failPayout } from '../../../functions/use-cases/fail-payout.js';
 import { runPayouts } from '../../../functions/use-cases/run-payouts.js';
 import { sendPayout } from '../../../functions/use-cases/send-payout.js';
 import { recording, replayFetch, type Step } from '../../support/stand-ins/replay-fetch.js';
-import { createTestDatabase, type TestDatabase } from '../../support/database/test-database.js';
+import { useTestDatabase } from '../../support/database/use-test-database.js';
 import { seedPayableConversion, seedPaymentMethod, stripeTransferRecording } from '../../support/fixtures/payout-fixtures.js';
 import { expectBalanced } from '../../support/books/reconcile.js';
 import { seedCampaignVersion, seedPartner, seedVendor } from '../../support/fixtures/seed.js';
 import { recordingLogger, recordingMetrics } from '../../support/fixtures/recording-telemetry.js';
+import { recordedStripeProvider } from '../../support/stand-ins/recorded-stripe-provider.js';
 
-let db: TestDatabase;
 let fake = replayFetch([]);
 const now = new Date('2026-03-01T12:00:00.000Z');
 const payoutOf: Record<'paid' | 'refused' | 'wire', number> = { paid: 0, refused: 0, wire: 0 };
 const conversionOf: Record<keyof typeof payoutOf, number> = { paid: 0, refused: 0, wire: 0 };
-const stripe = new StripePayoutProvider({
-  fetch: (input, init) => fake.fetch(input, init),
-  baseUrl: 'https://api.stripe.test',
-  apiKey: 'sk_test_recorded',
-  retries: 0,
-  retryMinDelayMs: 0,
-});
+const stripe = recordedStripeProvider((input, init) => fake.fetch(input, init));
 const providers = { stripe, wire: new WirePayoutProvider() };
 
-beforeAll(async () => {
-  db = await createTestDatabase();
+const db = useTestDatabase(async () => {
   const sql = db.sql;
   const { vendorId } = await seedVendor(sql);
   const { campaignVersionId } = await seedCampaignVersion(sql, vendorId);
@@ -51,10 +43,6 @@ beforeAll(async () => {
     payoutOf[key] = run.created.find((c) => c.partner_id === partnerIds[key])!.payout_id;
   }
 }, 60_000);
-
-afterAll(async () => {
-  await db?.close();
-});
 
 const row = async (payoutId: number) =>
   (await db.sql.query<{ status: string; failure_reason: string | null; idempotency_key: string | null }>(

@@ -11,6 +11,8 @@ import { createDynamoDbLinkStore } from '../../../functions/adapters/aws/dynamod
 import { silentLog } from '../../../lib/local/local-log.js';
 import { startLocalPlatform, type LocalPlatform } from '../../../lib/local/start-local-platform.js';
 import { functions, type FunctionName } from '../../../lib/resources.js';
+import { capturePrintedLines } from '../../support/platform/capture-printed-lines.js';
+import { linkItem } from '../../support/fixtures/link-item.js';
 
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -29,30 +31,12 @@ describe('local run: function logs and metrics', () => {
     // The suite runs Powertools silent (vitest.config.ts); this test turns it up, as `npm start` runs.
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
     vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
-    // Powertools writes INFO, DEBUG and EMF to stdout, WARN and ERROR to stderr (as Lambda ships both).
-    const capture = (chunk: string | Uint8Array) => {
-      printed.push(...String(chunk).split('\n').filter(Boolean));
-      return true;
-    };
-    vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-    vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+    capturePrintedLines((line) => printed.push(line));
     dataDir = await mkdtemp(join(tmpdir(), 'local-telemetry-'));
     platform = await startLocalPlatform({ port: 0, dataDir, log: silentLog, tickerEnabled: false, retryDelaySeconds: 0.1, drainTimeoutMs: 2_000 });
-    await createDynamoDbLinkStore({ client: platform.deps.dynamodb, tableName: platform.deps.config.tableNames.links }).put({
-      short_code: 'emf1',
-      partner_link_id: 11,
-      campaign_partner_id: 7,
-      partner_id: 3,
-      vendor_id: 1,
-      campaign_id: 2,
-      campaign_version_id: 5,
-      destination_url: 'https://shop.example.com/',
-      utm_params: {},
-      custom_params: {},
-      cookie_duration_days: 30,
-      status: 'active',
-      updated_at: '2024-03-01T00:00:00.000Z',
-    });
+    await createDynamoDbLinkStore({ client: platform.deps.dynamodb, tableName: platform.deps.config.tableNames.links }).put(
+      linkItem({ short_code: 'emf1', partner_link_id: 11, campaign_partner_id: 7, partner_id: 3, vendor_id: 1, campaign_id: 2, campaign_version_id: 5 }),
+    );
   });
 
   afterAll(async () => {

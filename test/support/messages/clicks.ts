@@ -4,6 +4,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { v7 as uuidv7 } from 'uuid';
 import type { ClickMessage } from '../../../functions/domain/clicks/click-message.js';
 import type { LinkItem } from '../../../functions/ports/link-store.js';
+import { linkFieldsOfClick } from '../../../functions/domain/clicks/link-fields-of-click.js';
 
 /** A valid click message on `link` at `at` (its id is a UUIDv7 of that instant, as the redirect mints it). */
 export function clickOn(link: LinkItem, at: string | Date, overrides: Partial<ClickMessage> = {}): ClickMessage {
@@ -13,13 +14,7 @@ export function clickOn(link: LinkItem, at: string | Date, overrides: Partial<Cl
     v: 1,
     click_id: uuidv7({ msecs: Date.parse(clickedAt) }),
     cookie_id: randomUUID(),
-    short_code: link.short_code,
-    partner_link_id: link.partner_link_id,
-    campaign_partner_id: link.campaign_partner_id,
-    partner_id: link.partner_id,
-    vendor_id: link.vendor_id,
-    campaign_id: link.campaign_id,
-    campaign_version_id: link.campaign_version_id,
+    ...linkFieldsOfClick(link),
     clicked_at: clickedAt,
     cookie_expires_at: expires,
     ip_address: '203.0.113.0',

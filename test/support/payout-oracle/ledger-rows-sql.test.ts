@@ -3,16 +3,15 @@
  * is written with SQL, read back with `SELECT *` through the platform's executor, mapped by
  * `ledgerRowsFromRecords` and checked. This is how the SQL jobs' tests cross-check themselves.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatMoney } from '../../../functions/domain/money/index.js';
 import { ledgerRowsFromRecords } from './ledger-rows-from-records.js';
 import { reconcile } from './reconcile.js';
 import { selectPayableCredits } from './select-payable-credits.js';
 import type { SqlExecutor } from '../../../functions/ports/sql-executor.js';
-import { createTestDatabase, type TestDatabase } from '../database/test-database.js';
+import { useTestDatabase } from '../database/use-test-database.js';
 import { A, B, balancedLedger } from './ledger-fixture.js';
 
-let db: TestDatabase;
 
 async function writeLedger(sql: SqlExecutor) {
   const ledger = balancedLedger();
@@ -94,13 +93,8 @@ async function readLedger(sql: SqlExecutor) {
   });
 }
 
-beforeAll(async () => {
-  db = await createTestDatabase();
+const db = useTestDatabase(async () => {
   await writeLedger(db.sql);
-});
-
-afterAll(async () => {
-  await db?.close();
 });
 
 describe('ledger rows read from the schema', () => {

@@ -3,17 +3,11 @@
  * the role ends with its transaction (PGlite is one session shared by every function; a pooled
  * PostgreSQL connection is reused), and a job role nests inside a function role.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRoleExecutor, InvalidRoleNameError } from '../../../../functions/adapters/sql/role-executor.js';
-import { createTestDatabase, type TestDatabase } from '../../../support/database/test-database.js';
+import { useTestDatabase } from '../../../support/database/use-test-database.js';
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db?.close();
-});
+const db = useTestDatabase();
 
 const whoAmI = `SELECT current_user AS who`;
 

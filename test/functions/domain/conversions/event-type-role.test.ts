@@ -2,17 +2,11 @@
  * Which event types make conversions, judged on the seeded catalogue itself (schema/0005 and
  * 0009 on a migrated database) and on the dictionary's "Common Event Types" list.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventTypeRole, isReservedEventType } from '../../../../functions/domain/conversions/index.js';
-import { createTestDatabase, type TestDatabase } from '../../../support/database/test-database.js';
+import { useTestDatabase } from '../../../support/database/use-test-database.js';
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-}, 60_000);
-afterAll(async () => {
-  await db?.close();
-});
+const db = useTestDatabase(undefined, 60_000);
 
 describe('eventTypeRole', () => {
   it('on the seeded catalogue: the dictionary\'s commissionable types earn, page_view and add_to_cart are funnel stages, click/refund/dispute are the platform\'s own', async () => {

@@ -7,18 +7,17 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createSqsServer } from 'local-aws-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { queues } from '../../../../lib/resources.js';
 import { ensureQueues } from '../../../../lib/local/ensure-queues.js';
 import { createHandler } from '../../../../functions/handlers/management-api.js';
 import { createApiClient } from '../../../support/platform/api-client.js';
-import { adminToken, createApiFixture, createPartner, type ApiFixture } from '../../../support/platform/api-fixture.js';
+import { adminToken, createPartner } from '../../../support/platform/api-fixture.js';
+import { useApiFixture } from '../../../support/platform/use-api-fixture.js';
 
-let f: ApiFixture;
 let sqsServer: Server;
 let sqs: SQSClient;
-beforeAll(async () => {
-  f = await createApiFixture();
+const f = useApiFixture(async () => {
   sqsServer = await createSqsServer({ port: 0, hostname: '127.0.0.1', emulateQueueCreationLifecycle: false });
   sqs = new SQSClient({
     endpoint: `http://127.0.0.1:${(sqsServer.address() as AddressInfo).port}`,
@@ -29,7 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   sqs?.destroy();
   await new Promise<void>((resolve) => (sqsServer ? sqsServer.close(() => resolve()) : resolve()));
-  await f?.close();
 });
 
 describe('GET /v1/admin/queues', () => {

@@ -1,16 +1,11 @@
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seedPaymentMethod } from '../../../support/fixtures/payout-fixtures.js';
 import { seedConversion } from '../../../support/fixtures/conversion-seed.js';
-import { adminToken, auditRows, createApiFixture, createPartner, createVendor, expectProblem, type ApiFixture } from '../../../support/platform/api-fixture.js';
+import { adminToken, auditRows, createPartner, createVendor, expectProblem } from '../../../support/platform/api-fixture.js';
+import { useApiFixture } from '../../../support/platform/use-api-fixture.js';
 
-let f: ApiFixture;
-beforeAll(async () => {
-  f = await createApiFixture();
-});
-afterAll(async () => {
-  await f?.close();
-});
+const f = useApiFixture();
 
 describe('POST /v1/admin/vendors', () => {
   it('creates a vendor, its owner user and a key shown once, stored only as a hash', async () => {

@@ -6,23 +6,21 @@
  * operator everything; every change of money state (approval by the vendor and by the job, payout
  * creation by the job, send, confirm) leaves its row with the actor.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seedPaymentMethod } from '../../../support/fixtures/payout-fixtures.js';
 import { seedConversion } from '../../../support/fixtures/conversion-seed.js';
 import {
   adminToken,
-  createApiFixture,
   createCampaign,
   createPartner,
   createVendor,
   enroll,
   expectProblem,
-  type ApiFixture,
   type PartnerHandle,
   type VendorHandle,
 } from '../../../support/platform/api-fixture.js';
+import { useApiFixture } from '../../../support/platform/use-api-fixture.js';
 
-let f: ApiFixture;
 let vendor: VendorHandle;
 let other: VendorHandle;
 let partner: PartnerHandle;
@@ -59,8 +57,7 @@ const sqlRows = async (text: string, params: Record<string, number> = {}) =>
 
 const shape = (rows: any[]) => rows.map((r) => ({ audit_log_id: r.audit_log_id, action: r.action, actor_type: r.actor_type, actor_id: r.actor_id }));
 
-beforeAll(async () => {
-  f = await createApiFixture();
+const f = useApiFixture(async () => {
   vendor = await createVendor(f.api);
   other = await createVendor(f.api);
   partner = await createPartner(f.api);
@@ -120,10 +117,6 @@ beforeAll(async () => {
   f.clock.advance(1000);
   expect((await f.api.post(`/v1/admin/payouts/${payoutId}/confirm`, undefined, { token: adminToken })).status).toBe(200);
 }, 120_000);
-
-afterAll(async () => {
-  await f?.close();
-});
 
 describe('GET /v1/audit-logs: the dictionary audit queries', () => {
   it('"Who approved this conversion?" answers the vendor user, and the system for the hold-period job', async () => {

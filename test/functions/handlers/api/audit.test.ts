@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiFixture, createCampaign, createLink, createPartner, createVendor, enroll, type ApiFixture } from '../../../support/platform/api-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { createCampaign, createLink, createPartner, createVendor, enroll } from '../../../support/platform/api-fixture.js';
+import { useApiFixture } from '../../../support/platform/use-api-fixture.js';
 
-let f: ApiFixture;
-beforeAll(async () => {
-  f = await createApiFixture();
-});
-afterAll(async () => {
-  await f?.close();
-});
+const f = useApiFixture();
 
 describe('audit_logs', () => {
   it('records every mutation with actor, changes and the caller IP', async () => {

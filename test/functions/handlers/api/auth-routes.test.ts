@@ -6,34 +6,24 @@
  * fixture's clock, the session cookie, idle and absolute expiry, sign-out, CSRF, and a session
  * reading exactly what that principal's API key reads.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createOutboxMailer } from '../../../../functions/adapters/mail/outbox-mailer.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createHandler } from '../../../../functions/handlers/management-api.js';
 import { buildApiEvent, type RequestOptions } from '../../../support/platform/api-client.js';
-import { latestMessageTo, messagesTo } from '../../../support/outbox.js';
-import { adminToken, createApiFixture, createCampaign, createPartner, createVendor, enroll, expectProblem, type ApiFixture } from '../../../support/platform/api-fixture.js';
+import { attachOutboxMailer, latestMessageTo, messagesTo, uniqueEmail } from '../../../support/outbox.js';
+import { adminToken, createCampaign, createPartner, createVendor, enroll, expectProblem } from '../../../support/platform/api-fixture.js';
+import { useApiFixture } from '../../../support/platform/use-api-fixture.js';
 
 const minute = 60_000;
-let f: ApiFixture;
 let dataDir: string;
-let counter = 0;
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}${(counter += 1)}@example.com`;
+const unique = uniqueEmail;
 
-beforeAll(async () => {
-  f = await createApiFixture();
-  dataDir = await mkdtemp(path.join(tmpdir(), 'affiliate-outbox-'));
-  f.deps.mailer = createOutboxMailer({ dataDir, from: 'no-reply@app.example.test' });
+const f = useApiFixture(async () => {
+  dataDir = await attachOutboxMailer(f.deps);
   f.deps.config.operatorEmails = ['ops@example.com'];
 });
 beforeEach(() => {
   f.deps.config.appBaseUrl = 'http://127.0.0.1:3000';
-});
-afterAll(async () => {
-  await f?.close();
 });
 
 /** A raw call, so Set-Cookie (API Gateway v2 `cookies`) is visible. */

@@ -1,19 +1,14 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createPowertoolsSecretReader } from '../../../../functions/adapters/aws/powertools-secret-reader.js';
-import { auditRows, createApiFixture, createPartner, createVendor, expectProblem, campaignBody, type ApiFixture } from '../../../support/platform/api-fixture.js';
+import { auditRows, createPartner, createVendor, expectProblem, campaignBody } from '../../../support/platform/api-fixture.js';
+import { useApiFixture } from '../../../support/platform/use-api-fixture.js';
 
 const hour = 3_600_000;
 const day = 24 * hour;
 
-let f: ApiFixture;
-beforeAll(async () => {
-  f = await createApiFixture();
-});
-afterAll(async () => {
-  await f?.close();
-});
+const f = useApiFixture();
 
 describe('authentication', () => {
   it('answers 401 problem+json for missing, malformed, unknown and revoked keys', async () => {

@@ -3,16 +3,11 @@
  * `GET /v1/campaigns/{id}/versions` carries each version's own terms and tiers, so the vendor
  * dashboard can say what changed between versions (amounts in the campaign currency's format).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { campaignBody, createApiFixture, createVendor, type ApiFixture } from '../../../support/platform/api-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { campaignBody, createVendor } from '../../../support/platform/api-fixture.js';
+import { useApiFixture } from '../../../support/platform/use-api-fixture.js';
 
-let f: ApiFixture;
-beforeAll(async () => {
-  f = await createApiFixture();
-});
-afterAll(async () => {
-  await f?.close();
-});
+const f = useApiFixture();
 
 describe('GET /v1/campaigns/{id}/versions', () => {
   it("lists every version with its own terms and tiers, oldest first", async () => {

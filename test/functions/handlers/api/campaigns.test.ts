@@ -1,26 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   auditRows,
   campaignBody,
-  createApiFixture,
   createCampaign,
   createLink,
   createPartner,
   createVendor,
   enroll,
   expectProblem,
-  type ApiFixture,
   type VendorHandle,
 } from '../../../support/platform/api-fixture.js';
+import { useApiFixture } from '../../../support/platform/use-api-fixture.js';
 
-let f: ApiFixture;
 let vendor: VendorHandle;
-beforeAll(async () => {
-  f = await createApiFixture();
+const f = useApiFixture(async () => {
   vendor = await createVendor(f.api);
-});
-afterAll(async () => {
-  await f?.close();
 });
 
 const tiers = [

@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditRows, createApiFixture, createCampaign, createVendor, expectProblem, type ApiFixture, type VendorHandle } from '../../../support/platform/api-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { auditRows, createCampaign, createVendor, expectProblem, type VendorHandle } from '../../../support/platform/api-fixture.js';
+import { useApiFixture } from '../../../support/platform/use-api-fixture.js';
 
-let f: ApiFixture;
 let vendor: VendorHandle;
 let other: VendorHandle;
 let campaign: { campaign_id: number; campaign_version_id: number };
 
-beforeAll(async () => {
-  f = await createApiFixture();
+const f = useApiFixture(async () => {
   vendor = await createVendor(f.api);
   other = await createVendor(f.api);
   campaign = await createCampaign(f.api, vendor.key);
-});
-afterAll(async () => {
-  await f?.close();
 });
 
 const rule = (extra: Record<string, unknown> = {}) => ({

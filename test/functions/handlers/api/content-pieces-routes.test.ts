@@ -1,30 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   auditRows,
-  createApiFixture,
   createCampaign,
   createPartner,
   createVendor,
   enroll,
   expectProblem,
-  type ApiFixture,
   type PartnerHandle,
   type VendorHandle,
 } from '../../../support/platform/api-fixture.js';
+import { useApiFixture } from '../../../support/platform/use-api-fixture.js';
 
-let f: ApiFixture;
 let vendor: VendorHandle;
 let partner: PartnerHandle;
 let intruder: PartnerHandle;
 
-beforeAll(async () => {
-  f = await createApiFixture();
+const f = useApiFixture(async () => {
   vendor = await createVendor(f.api);
   partner = await createPartner(f.api);
   intruder = await createPartner(f.api);
-});
-afterAll(async () => {
-  await f?.close();
 });
 
 describe('content pieces', () => {

@@ -3,23 +3,20 @@ import { conversionReceiptId } from '../../../../functions/domain/integrations/i
 import { startLocalSqs, type LocalSqs } from '../../../support/stand-ins/local-aws.js';
 import { seedConversion } from '../../../support/fixtures/conversion-seed.js';
 import {
-  createApiFixture,
   createCampaign,
   createPartner,
   createVendor,
   enroll,
   expectProblem,
-  type ApiFixture,
   type VendorHandle,
 } from '../../../support/platform/api-fixture.js';
+import { useApiFixture } from '../../../support/platform/use-api-fixture.js';
 
-let f: ApiFixture;
 let sqs: LocalSqs;
 let vendor: VendorHandle;
 let other: VendorHandle;
 
-beforeAll(async () => {
-  f = await createApiFixture();
+const f = useApiFixture(async () => {
   sqs = await startLocalSqs();
   f.deps.sqs = sqs.sqs;
   f.deps.config.queueUrls.conversions = sqs.queueUrl;
@@ -28,7 +25,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await sqs?.close();
-  await f?.close();
 });
 
 describe('POST /v1/conversions', () => {

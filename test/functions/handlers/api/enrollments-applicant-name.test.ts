@@ -3,16 +3,11 @@
  * `GET /v1/campaign-partners` names each applicant (`partner_name`), so the vendor dashboard can
  * show who applied; the partner's email stays private.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiFixture, createCampaign, createPartner, createVendor, type ApiFixture } from '../../../support/platform/api-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { createCampaign, createPartner, createVendor } from '../../../support/platform/api-fixture.js';
+import { useApiFixture } from '../../../support/platform/use-api-fixture.js';
 
-let f: ApiFixture;
-beforeAll(async () => {
-  f = await createApiFixture();
-});
-afterAll(async () => {
-  await f?.close();
-});
+const f = useApiFixture();
 
 describe('GET /v1/campaign-partners', () => {
   it("names each applicant and shows no partner's email", async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createInMemoryClickQueue, createInMemoryClickStore, createInMemoryRequestRateCounter } from '../../../../bench/redirect-in-memory-adapters.js';
 import { createIngestClicks } from '../../../../functions/handlers/ingest-clicks.js';
 import { createRedirect } from '../../../../functions/handlers/redirect.js';
@@ -8,7 +8,6 @@ import { sqsEvent } from '../../../support/messages/clicks.js';
 import {
   adminToken,
   auditRows,
-  createApiFixture,
   createCampaign,
   createLink,
   createPartner,
@@ -16,20 +15,15 @@ import {
   enroll,
   expectProblem,
   publicBaseUrl,
-  type ApiFixture,
   type VendorHandle,
 } from '../../../support/platform/api-fixture.js';
+import { useApiFixture } from '../../../support/platform/use-api-fixture.js';
 
 const BROWSER = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
 
-let f: ApiFixture;
 let vendor: VendorHandle;
-beforeAll(async () => {
-  f = await createApiFixture();
+const f = useApiFixture(async () => {
   vendor = await createVendor(f.api);
-});
-afterAll(async () => {
-  await f?.close();
 });
 
 describe('POST /v1/campaigns/{campaign_id}/partners', () => {

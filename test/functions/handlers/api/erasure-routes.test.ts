@@ -2,24 +2,19 @@
 /** GDPR erasure through POST /v1/admin/erasure: what is pseudonymised or deleted, what is kept; the books still balance. */
 import { randomUUID } from 'node:crypto';
 import { PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, createApiFixture, createCampaign, createLink, createPartner, createVendor, enroll, type ApiFixture } from '../../../support/platform/api-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { adminToken, createCampaign, createLink, createPartner, createVendor, enroll } from '../../../support/platform/api-fixture.js';
+import { useApiFixture } from '../../../support/platform/use-api-fixture.js';
 import { seedProgram, type SeededProgram } from '../../../support/fixtures/seed.js';
 import { seedPayableConversion, seedPaymentMethod } from '../../../support/fixtures/payout-fixtures.js';
 import { expectBalanced } from '../../../support/books/reconcile.js';
 
-let fx: ApiFixture;
 let program: SeededProgram;
 
-beforeAll(async () => {
-  fx = await createApiFixture();
+const fx = useApiFixture(async () => {
   // The fixture's dynalite has the platform's tables, the clicks table (by_cookie) among them.
   program = await seedProgram(fx.db.sql, { partners: 1 });
 }, 60_000);
-
-afterAll(async () => {
-  await fx?.close();
-});
 
 async function person(emailAddress: string) {
   const sql = fx.db.sql;

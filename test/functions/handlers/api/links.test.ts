@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   adminToken,
   auditRows,
-  createApiFixture,
   createCampaign,
   createLink,
   createPartner,
@@ -10,18 +9,13 @@ import {
   enroll,
   expectProblem,
   publicBaseUrl,
-  type ApiFixture,
   type VendorHandle,
 } from '../../../support/platform/api-fixture.js';
+import { useApiFixture } from '../../../support/platform/use-api-fixture.js';
 
-let f: ApiFixture;
 let vendor: VendorHandle;
-beforeAll(async () => {
-  f = await createApiFixture();
+const f = useApiFixture(async () => {
   vendor = await createVendor(f.api);
-});
-afterAll(async () => {
-  await f?.close();
 });
 
 describe('POST /v1/partner/links', () => {

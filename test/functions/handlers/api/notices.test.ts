@@ -5,31 +5,21 @@
  * method verified, payout sent. Each carries the RFC 8058 unsubscribe headers and link; the
  * one-click POST records the opt-out and the next notice is not sent; a GET changes nothing.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOutboxMailer } from '../../../../functions/adapters/mail/outbox-mailer.js';
+import { describe, expect, it } from 'vitest';
 import { seedPaymentMethod } from '../../../support/fixtures/payout-fixtures.js';
-import { messagesTo, type OutboxMessage } from '../../../support/outbox.js';
+import { attachOutboxMailer, messagesTo, uniqueEmail, type OutboxMessage } from '../../../support/outbox.js';
 import { seedConversion } from '../../../support/fixtures/conversion-seed.js';
-import { adminToken, createApiFixture, createCampaign, createPartner, createVendor, expectProblem, type ApiFixture } from '../../../support/platform/api-fixture.js';
+import { adminToken, createCampaign, createPartner, createVendor, expectProblem } from '../../../support/platform/api-fixture.js';
+import { useApiFixture } from '../../../support/platform/use-api-fixture.js';
 
-let f: ApiFixture;
 let dataDir: string;
-let counter = 0;
-const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}${(counter += 1)}@example.com`;
+const unique = uniqueEmail;
 
-beforeAll(async () => {
-  f = await createApiFixture();
-  dataDir = await mkdtemp(path.join(tmpdir(), 'affiliate-outbox-'));
-  f.deps.mailer = createOutboxMailer({ dataDir, from: 'no-reply@app.example.test' });
+const f = useApiFixture(async () => {
+  dataDir = await attachOutboxMailer(f.deps);
   f.deps.config.appBaseUrl = 'https://app.example.test';
   // A notice that fails is logged, never thrown: the test fails on any such line.
   f.deps.logger = { debug: () => {}, info: () => {}, warn: () => {}, error: (message, ...extra) => { throw new Error(`${message} ${JSON.stringify(extra)}`); } };
-});
-afterAll(async () => {
-  await f?.close();
 });
 
 function expectUnsubscribable(message: OutboxMessage): string {

@@ -11,16 +11,12 @@ import { allRoutes } from '../../../../functions/handlers/api/routes-index.js';
 import { createHandler } from '../../../../functions/handlers/management-api.js';
 import type { PlatformDeps } from '../../../../functions/platform/composition-root.js';
 import { createApiClient } from '../../../support/platform/api-client.js';
+import { testPlatformConfig } from '../../../support/platform/test-platform-config.js';
 
 // The document needs no database, key or table: any touch of them fails the test.
 const untouchable = new Proxy({}, { get: () => { throw new Error('the OpenAPI route must not use the database'); } });
 const deps = {
-  config: {
-    tableNames: { links: 'links', clicks: 'clicks' },
-    queueUrls: { clicks: '', conversions: '', notifications: '' },
-    publicBaseUrl: 'https://go.example.test',
-    repeatClickWindowSeconds: 3600,
-  },
+  config: testPlatformConfig(),
   sql: untouchable,
   dynamodb: new DynamoDBClient({ region: 'us-east-1' }),
   sqs: new SQSClient({ region: 'us-east-1' }),

@@ -1,31 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   auditRows,
-  createApiFixture,
   createCampaign,
   createPartner,
   createVendor,
   expectProblem,
-  type ApiFixture,
   type PartnerHandle,
   type VendorHandle,
 } from '../../../support/platform/api-fixture.js';
+import { useApiFixture } from '../../../support/platform/use-api-fixture.js';
 
-let f: ApiFixture;
 let vendor: VendorHandle;
 let other: VendorHandle;
 let partner: PartnerHandle;
 let campaign: { campaign_id: number; campaign_version_id: number };
 
-beforeAll(async () => {
-  f = await createApiFixture();
+const f = useApiFixture(async () => {
   vendor = await createVendor(f.api);
   other = await createVendor(f.api);
   partner = await createPartner(f.api);
   campaign = await createCampaign(f.api, vendor.key);
-});
-afterAll(async () => {
-  await f?.close();
 });
 
 const path = () => `/v1/campaigns/${campaign.campaign_id}/overrides`;

@@ -2,11 +2,11 @@
  * The partner's own conversions (status, their part of a split sale) and their activity per UTC
  * day: exact amounts per currency, other partners' shares and filtered clicks never counted.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seedConversion } from '../../../support/fixtures/conversion-seed.js';
-import { createApiFixture, createCampaign, createLink, createPartner, createVendor, enroll, expectProblem, type ApiFixture } from '../../../support/platform/api-fixture.js';
+import { createCampaign, createLink, createPartner, createVendor, enroll, expectProblem } from '../../../support/platform/api-fixture.js';
+import { useApiFixture } from '../../../support/platform/use-api-fixture.js';
 
-let f: ApiFixture;
 let alice: { partner_id: number; key: string };
 let bob: { partner_id: number; key: string };
 let campaign: { campaign_id: number; campaign_version_id: number };
@@ -19,8 +19,7 @@ async function seedClick(partnerLinkId: number, clickedAt: string, filterReason:
   );
 }
 
-beforeAll(async () => {
-  f = await createApiFixture(); // the clock reads 2026-03-01T12:00:00Z
+const f = useApiFixture(async () => {
   const vendor = await createVendor(f.api);
   vendorId = vendor.vendor_id;
   campaign = await createCampaign(f.api, vendor.key);
@@ -83,10 +82,6 @@ beforeAll(async () => {
     commission_amount: '5.00',
     occurred_at: '2026-03-01T10:00:00Z',
   });
-});
-
-afterAll(async () => {
-  await f?.close();
 });
 
 describe('GET /v1/partner/conversions', () => {

@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, auditRows, createApiFixture, createPartner, createVendor, expectProblem, type ApiFixture, type PartnerHandle } from '../../../support/platform/api-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { adminToken, auditRows, createPartner, createVendor, expectProblem, type PartnerHandle } from '../../../support/platform/api-fixture.js';
+import { useApiFixture } from '../../../support/platform/use-api-fixture.js';
 
-let f: ApiFixture;
 let partner: PartnerHandle;
 
-beforeAll(async () => {
-  f = await createApiFixture();
+const f = useApiFixture(async () => {
   partner = await createPartner(f.api);
-});
-afterAll(async () => {
-  await f?.close();
 });
 
 const admin = { token: adminToken };

@@ -3,16 +3,11 @@
  * `GET /v1/admin/payment-methods`: the operator console's list of payout destinations, masked,
  * with `verified=false` as the verification queue.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, createApiFixture, createPartner, type ApiFixture } from '../../../support/platform/api-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { adminToken, createPartner } from '../../../support/platform/api-fixture.js';
+import { useApiFixture } from '../../../support/platform/use-api-fixture.js';
 
-let f: ApiFixture;
-beforeAll(async () => {
-  f = await createApiFixture();
-});
-afterAll(async () => {
-  await f?.close();
-});
+const f = useApiFixture();
 
 describe('GET /v1/admin/payment-methods', () => {
   it('lists methods awaiting verification, masked; a verified one leaves that list; a partner gets 403', async () => {

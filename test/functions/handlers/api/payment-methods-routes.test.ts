@@ -4,21 +4,16 @@
  * ibantools, ABA routing checksum), envelope encryption at rest, masked reads everywhere, the
  * suspended-partner rule and the audit row in the change's transaction.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createHandler } from '../../../../functions/handlers/management-api.js';
 import type { PlatformDeps } from '../../../../functions/platform/composition-root.js';
 import type { SealedRecord } from '../../../../functions/ports/payment-data-cipher.js';
 import type { SqlExecutor } from '../../../../functions/ports/sql-executor.js';
 import { createApiClient } from '../../../support/platform/api-client.js';
-import { adminToken, auditRows, createApiFixture, createPartner, expectProblem, type ApiFixture } from '../../../support/platform/api-fixture.js';
+import { adminToken, auditRows, createPartner, expectProblem } from '../../../support/platform/api-fixture.js';
+import { useApiFixture } from '../../../support/platform/use-api-fixture.js';
 
-let f: ApiFixture;
-beforeAll(async () => {
-  f = await createApiFixture();
-});
-afterAll(async () => {
-  await f?.close();
-});
+const f = useApiFixture();
 
 const post = (key: string, body: unknown) => f.api.post('/v1/partner/payment-methods', body, { token: key });
 

@@ -1,19 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toCsv } from '../../../../functions/handlers/api/reports-routes.js';
 import { seedConversion } from '../../../support/fixtures/conversion-seed.js';
 import {
-  createApiFixture,
   createCampaign,
   createPartner,
   createVendor,
   enroll,
   expectProblem,
-  type ApiFixture,
   type VendorHandle,
 } from '../../../support/platform/api-fixture.js';
+import { useApiFixture } from '../../../support/platform/use-api-fixture.js';
 
-let f: ApiFixture;
 let vendor: VendorHandle;
 let other: VendorHandle;
 let campaign: { campaign_id: number; campaign_version_id: number };
@@ -33,8 +31,7 @@ async function journey(partnerId: number, stage: string | null, converted: boole
   );
 }
 
-beforeAll(async () => {
-  f = await createApiFixture();
+const f = useApiFixture(async () => {
   vendor = await createVendor(f.api);
   other = await createVendor(f.api);
   campaign = await createCampaign(f.api, vendor.key);
@@ -76,9 +73,6 @@ beforeAll(async () => {
   await journey(A, 'signup', false, '2026-02-01T00:00:00Z', null);
   await journey(C, null, false, '2026-02-01T00:00:00Z', null);
   await journey(C, null, false, '2026-02-02T00:00:00Z', null);
-});
-afterAll(async () => {
-  await f?.close();
 });
 
 /** The CSV exactly as a client receives it through the management API handler. */

@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditRows, createApiFixture, createVendor, expectProblem, type ApiFixture, type VendorHandle } from '../../../support/platform/api-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { auditRows, createVendor, expectProblem, type VendorHandle } from '../../../support/platform/api-fixture.js';
+import { useApiFixture } from '../../../support/platform/use-api-fixture.js';
 
-let f: ApiFixture;
 let vendor: VendorHandle;
 let other: VendorHandle;
 
-beforeAll(async () => {
-  f = await createApiFixture();
+const f = useApiFixture(async () => {
   vendor = await createVendor(f.api);
   other = await createVendor(f.api);
-});
-afterAll(async () => {
-  await f?.close();
 });
 
 describe('rewards', () => {

@@ -5,12 +5,12 @@
  * area adds `tenancy-fixtures/<area>.ts` (see tenancy-fixtures/types.ts), never edits this file.
  */
 import { readdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TenancyFixture } from './tenancy-fixtures/types.js';
 import { allRoutes } from '../../../../functions/handlers/api/routes-index.js';
-import { campaignBody, createApiFixture, createCampaign, createPartner, createVendor, enroll, type ApiFixture } from '../../../support/platform/api-fixture.js';
+import { campaignBody, createCampaign, createPartner, createVendor, enroll } from '../../../support/platform/api-fixture.js';
+import { useApiFixture } from '../../../support/platform/use-api-fixture.js';
 
-let f: ApiFixture;
 const ids: Record<string, number | string> = {};
 let intruderKey = '';
 let ownerKey = '';
@@ -28,8 +28,7 @@ const sampleBodies: Record<string, unknown> = {
   'PATCH /v1/vendor-users/{vendor_user_id}': { role: 'member' },
 };
 
-beforeAll(async () => {
-  f = await createApiFixture();
+const f = useApiFixture(async () => {
   const owner = await createVendor(f.api);
   const intruder = await createVendor(f.api);
   ownerKey = owner.key;
@@ -53,9 +52,6 @@ beforeAll(async () => {
     Object.assign(ids, await fixture.setup({ api: f.api, db: f.db, ownerKey: owner.key, ownerVendorId: owner.vendor_id, ids: { ...ids } }));
     Object.assign(sampleBodies, fixture.bodies ?? {});
   }
-});
-afterAll(async () => {
-  await f?.close();
 });
 
 const vendorScoped = allRoutes.filter((route) => (route.auth === 'vendor' || route.auth === 'api_key') && route.path.includes('{'));
