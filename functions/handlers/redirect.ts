@@ -150,7 +150,17 @@ function readCookieId(cookies: string[] | undefined, cookieHeader: string | unde
   return undefined;
 }
 
+/** The headers by lower-case name; `headers` itself (already a parsed copy, never written) when they are so already, as API Gateway sends them. */
 function lowerCaseHeaders(headers: Record<string, string | undefined> | undefined): Record<string, string | undefined> {
+  if (headers === undefined) return {};
+  let lowerCase = true;
+  for (const name in headers) {
+    if (name !== name.toLowerCase()) {
+      lowerCase = false;
+      break;
+    }
+  }
+  if (lowerCase) return headers;
   const out: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(headers ?? {})) out[name.toLowerCase()] = value;
   return out;
