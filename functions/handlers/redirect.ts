@@ -31,7 +31,7 @@
 import { randomUUID } from 'node:crypto';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { v7 as uuidv7, validate as uuidValidate, version as uuidVersion } from 'uuid';
+import { validate as uuidValidate, version as uuidVersion } from 'uuid';
 // zod/mini: tree-shakable, so the redirect bundle carries only the validators it uses.
 import * as z from 'zod/mini';
 import { createDynamoDbClickStore } from '../adapters/aws/dynamodb-click-store.js';
@@ -45,17 +45,17 @@ import { isBotUserAgent } from '../domain/clicks/is-bot-user-agent.js';
 import { ORIGIN_VERIFY_HEADER, readViewer, type Viewer } from '../domain/clicks/read-viewer.js';
 import { truncateIp } from '../domain/clicks/truncate-ip.js';
 import { DEFAULT_VELOCITY_LIMITS, velocityVerdict, type VelocityLimits } from '../domain/clicks/velocity-verdict.js';
-import { buildDestinationUrl } from '../domain/links/build-destination-url.js';
-import { buildLinkDestination } from '../domain/links/build-link-destination.js';
+import { prepareLinkDestination, type PrepareLinkDestinationResult } from '../domain/links/prepare-link-destination.js';
 import { createCachedLinkStore } from '../domain/links/create-cached-link-store.js';
 import { platformDepsWithoutDatabaseFromEnv, type AwsClientConfig, type PlatformConfig, type PlatformDeps } from '../platform/composition-root.js';
 import { lazyUntracedHandler } from '../platform/lazy-untraced-handler.js';
+import { newUuidV7 } from '../platform/new-uuid-v7.js';
 import { silentLogger, silentMetrics } from '../platform/silent-telemetry.js';
 import type { BusinessMetrics } from '../ports/business-metrics.js';
 import type { Logger } from '../ports/logger.js';
 import type { ClickQueue } from '../ports/click-queue.js';
 import type { ClickStore } from '../ports/click-store.js';
-import type { LinkStore } from '../ports/link-store.js';
+import type { LinkItem, LinkStore } from '../ports/link-store.js';
 import type { OriginVerifySecrets } from '../ports/origin-verify-secrets.js';
 import type { RequestRateCounter } from '../ports/request-rate-counter.js';
 
@@ -150,10 +150,30 @@ function readCookieId(cookies: string[] | undefined, cookieHeader: string | unde
   return undefined;
 }
 
+/** The headers by lower-case name; `headers` itself (already a parsed copy, never written) when they are so already, as API Gateway sends them. */
 function lowerCaseHeaders(headers: Record<string, string | undefined> | undefined): Record<string, string | undefined> {
+  if (headers === undefined) return {};
+  let lowerCase = true;
+  for (const name in headers) {
+    if (name !== name.toLowerCase()) {
+      lowerCase = false;
+      break;
+    }
+  }
+  if (lowerCase) return headers;
   const out: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(headers ?? {})) out[name.toLowerCase()] = value;
   return out;
+}
+
+type DestinationFields = Pick<LinkItem, 'destination_url' | 'utm_params' | 'custom_params' | 'cookie_duration_days'>;
+
+function destinationFields(link: LinkItem): DestinationFields {
+  return { destination_url: link.destination_url, utm_params: link.utm_params, custom_params: link.custom_params, cookie_duration_days: link.cookie_duration_days };
+}
+
+function sameDestinationFields(a: DestinationFields, b: LinkItem): boolean {
+  return a.destination_url === b.destination_url && a.utm_params === b.utm_params && a.custom_params === b.custom_params && a.cookie_duration_days === b.cookie_duration_days;
 }
 
 function errorFields(error: unknown): Record<string, unknown> {
@@ -165,10 +185,31 @@ export function createRedirect(deps: RedirectDeps): (event: RedirectEvent) => Pr
   const log = deps.log ?? silentLogger;
   const metrics = deps.metrics ?? silentMetrics;
   const filtered = (reason: ClickFilterReason) => metrics.add('ClicksFiltered', 1, { reason });
-  const newClickId = deps.newClickId ?? (() => uuidv7());
+  const newClickId = deps.newClickId ?? (() => newUuidV7());
   const newCookieId = deps.newCookieId ?? (() => randomUUID());
   const secure = deps.config.publicBaseUrl.startsWith('https:');
   const windowSeconds = deps.config.repeatClickWindowSeconds;
+  /**
+   * Each link's checked destination, kept beside the link object: the cached link store hands back
+   * the same object while it serves it from memory, so the work is done once per link and cache
+   * period, and forgotten with the object. The fields it came from are compared as well, so an
+   * item changed in place is prepared again.
+   */
+  const prepared = new WeakMap<LinkItem, { fields: DestinationFields; result: PrepareLinkDestinationResult }>();
+
+  function destinationOf(link: LinkItem): PrepareLinkDestinationResult {
+    const known = prepared.get(link);
+    if (known && sameDestinationFields(known.fields, link)) return known.result;
+    const fields = destinationFields(link);
+    const result = prepareLinkDestination({
+      destinationUrl: link.destination_url,
+      utmParams: link.utm_params,
+      customParams: link.custom_params,
+      cookieWindowDays: link.cookie_duration_days,
+    });
+    prepared.set(link, { fields, result });
+    return result;
+  }
 
   function cookieHeader(cookieId: string, maxAgeSeconds: number): string {
     return `${COOKIE_NAME}=${cookieId}; Max-Age=${maxAgeSeconds}; Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
@@ -227,19 +268,19 @@ export function createRedirect(deps: RedirectDeps): (event: RedirectEvent) => Pr
     if (!link || link.status !== 'active') return notFound();
     // The same rule the API applied when the link was created: a bad value that reached the hot
     // store by any route is still refused.
-    const destination = buildLinkDestination({ destinationUrl: link.destination_url, utmParams: link.utm_params, customParams: link.custom_params });
-    if (!destination.ok) {
-      log.warn('link_destination_refused', { short_code: shortCode, reason: destination.reason });
+    const checked = destinationOf(link);
+    if (!checked.ok) {
+      log.warn('link_destination_refused', { short_code: shortCode, reason: checked.reason });
       return notFound();
     }
+    const destination = checked.destination;
 
     const headers = lowerCaseHeaders(event.headers);
     const userAgent = headers['user-agent'] ?? null;
-    const params = { destinationUrl: destination.url };
     // HEAD requests are link previews and health checks, not clicks; bots are never counted.
     if (method === 'HEAD' || isBotUserAgent(userAgent)) {
       filtered(method === 'HEAD' ? 'head' : 'bot');
-      return found(buildDestinationUrl(params));
+      return found(destination.withoutClick);
     }
 
     const viewer = await viewerOf(headers, event.requestContext.http.sourceIp);
@@ -255,13 +296,18 @@ export function createRedirect(deps: RedirectDeps): (event: RedirectEvent) => Pr
     const clickId = newClickId();
     const maxAge = cookieMaxAgeSeconds(link);
     const visitorHash = visitorHashFor(facts, shortCode);
+    // The click's own visitor hash is taken over the link's short code: the same one, reused.
+    const clickVisitorHash = link.short_code === shortCode ? visitorHash : undefined;
 
     const rule = await velocityBroken(shortCode, facts, visitorHash, now);
     if (rule) {
       // Redirected like a bot (no click id, no cookie, nothing in the hot store), but recorded
       // with its reason so the flood is countable in Aurora.
-      const location = buildDestinationUrl(params);
-      const flood = { ...buildClick({ link, facts, clickId, cookieId, destination: new URL(location), now }), filter_reason: 'velocity' as const };
+      const location = destination.withoutClick;
+      const flood = {
+        ...buildClick({ link, facts, clickId, cookieId, destination: destination.utm, now, visitorHash: clickVisitorHash }),
+        filter_reason: 'velocity' as const,
+      };
       filtered('velocity');
       try {
         await deps.queue.send(flood);
@@ -283,16 +329,15 @@ export function createRedirect(deps: RedirectDeps): (event: RedirectEvent) => Pr
       if (!visit.firstInWindow) {
         filtered('repeat');
         cookieId = browserCookieId ?? (isUuidV4(visit.cookieId) ? visit.cookieId : cookieId);
-        const location = buildDestinationUrl({ ...params, clickId: visit.clickId ?? clickId, cookieWindowDays: link.cookie_duration_days });
-        return found(location, cookieHeader(cookieId, maxAge));
+        return found(destination.withClick(visit.clickId ?? clickId), cookieHeader(cookieId, maxAge));
       }
     } catch (error) {
       // Without the marker we cannot tell a repeat: count the click rather than lose it.
       log.error('visit_marker_failed', { short_code: shortCode, ...errorFields(error) });
     }
 
-    const location = buildDestinationUrl({ ...params, clickId, cookieWindowDays: link.cookie_duration_days });
-    const click = buildClick({ link, facts, clickId, cookieId, destination: new URL(location), now });
+    const location = destination.withClick(clickId);
+    const click = buildClick({ link, facts, clickId, cookieId, destination: destination.utm, now, visitorHash: clickVisitorHash });
     const expiresAt = new Date(now.getTime() + (maxAge + HOT_STORE_GRACE_SECONDS) * 1000);
     const [stored, sent] = await Promise.allSettled([deps.clicks.put(click, { expiresAt }), deps.queue.send(click)]);
     if (stored.status === 'rejected') log.error('click_store_failed', { click_id: clickId, correlation_id: clickId, ...errorFields(stored.reason) });

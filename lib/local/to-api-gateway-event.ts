@@ -22,10 +22,15 @@ const textContentTypes = [
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function pad(value: number): string {
+  return value < 10 ? `0${value}` : String(value);
+}
+
 /** API Gateway's `requestContext.time` format: `12/Mar/2020:19:03:58 +0000`. */
 function formatRequestTime(date: Date): string {
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  const pad = (value: number) => String(value).padStart(2, '0');
+  const months = MONTHS;
   return (
     `${pad(date.getUTCDate())}/${months[date.getUTCMonth()]}/${date.getUTCFullYear()}:` +
     `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`
@@ -104,6 +109,7 @@ export function toApiGatewayEvent(request: GatewayRequest, match: RouteMatch): A
   }
 
   const encoded = encodeBody(request.body, headers['content-type']);
+  const queryStringParameters = parseQuery(rawQueryString);
   const event: APIGatewayProxyEventV2 = {
     version: '2.0',
     routeKey: match.routeKey,
@@ -111,7 +117,7 @@ export function toApiGatewayEvent(request: GatewayRequest, match: RouteMatch): A
     rawQueryString,
     ...(cookies && cookies.length > 0 ? { cookies } : {}),
     headers,
-    ...(parseQuery(rawQueryString) ? { queryStringParameters: parseQuery(rawQueryString) } : {}),
+    ...(queryStringParameters ? { queryStringParameters } : {}),
     ...(Object.keys(match.pathParameters).length > 0 ? { pathParameters: { ...match.pathParameters } } : {}),
     requestContext: {
       accountId: '123456789012',

@@ -1,4 +1,5 @@
 import type { LinkItem } from '../../ports/link-store.js';
+import { destinationUtm, type DestinationUtm } from '../links/prepare-link-destination.js';
 import type { ClickMessage } from './click-message.js';
 import { hashVisitor } from './hash-visitor.js';
 import { parseUserAgent } from './parse-user-agent.js';
@@ -26,11 +27,6 @@ function trimmedUserAgent(userAgent: string | null): string | null {
   return ua ? ua.slice(0, 512) : null;
 }
 
-function utmValue(destination: URL, name: string): string | null {
-  const value = destination.searchParams.get(name);
-  return value ? value.slice(0, 255) : null;
-}
-
 /** Seconds a cookie set for this link lives: the campaign version's cookie window. */
 export function cookieMaxAgeSeconds(link: Pick<LinkItem, 'cookie_duration_days'>): number {
   return Math.max(0, Math.trunc(link.cookie_duration_days)) * DAY_SECONDS;
@@ -46,15 +42,18 @@ export function buildClick(input: {
   facts: ClickRequestFacts;
   clickId: string;
   cookieId: string;
-  /** The final destination (after parameter merging). */
-  destination: URL;
+  /** The final destination (after parameter merging), or its UTM values already read (`destinationUtm`). */
+  destination: URL | DestinationUtm;
   now: Date;
+  /** `visitorHashFor(facts, link.short_code)` when the caller already computed it for this request. */
+  visitorHash?: string;
 }): ClickMessage {
   const { link, facts, clickId, cookieId, destination, now } = input;
   const userAgent = trimmedUserAgent(facts.userAgent);
   const ip = truncateIp(facts.sourceIp);
   const details = parseUserAgent(userAgent);
   const referrer = facts.referrer?.trim();
+  const utm = destination instanceof URL ? destinationUtm(destination) : destination;
   return {
     v: 1,
     click_id: clickId,
@@ -63,14 +62,14 @@ export function buildClick(input: {
     clicked_at: now.toISOString(),
     cookie_expires_at: new Date(now.getTime() + cookieMaxAgeSeconds(link) * 1000).toISOString(),
     ip_address: ip,
-    visitor_hash: hashVisitor({ truncatedIp: ip, userAgent, shortCode: link.short_code }),
+    visitor_hash: input.visitorHash ?? hashVisitor({ truncatedIp: ip, userAgent, shortCode: link.short_code }),
     user_agent: userAgent,
     referrer_url: referrer ? referrer.slice(0, 2048) : null,
-    utm_source: utmValue(destination, 'utm_source'),
-    utm_medium: utmValue(destination, 'utm_medium'),
-    utm_campaign: utmValue(destination, 'utm_campaign'),
-    utm_content: utmValue(destination, 'utm_content'),
-    utm_term: utmValue(destination, 'utm_term'),
+    utm_source: utm.utm_source,
+    utm_medium: utm.utm_medium,
+    utm_campaign: utm.utm_campaign,
+    utm_content: utm.utm_content,
+    utm_term: utm.utm_term,
     country_code: readCountryCode(facts.viewerCountry),
     device_type: details.deviceType,
     browser: details.browser,

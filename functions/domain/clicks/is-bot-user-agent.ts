@@ -16,5 +16,18 @@ export function isBotUserAgent(userAgent: string | undefined | null): boolean {
   if (userAgent === undefined || userAgent === null) return true;
   const ua = userAgent.trim();
   if (ua.length === 0) return true;
-  return isbot(ua);
+  const known = memo.get(ua);
+  if (known !== undefined) return known;
+  const verdict = isbot(ua);
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(ua, verdict);
+  return verdict;
 }
+
+/**
+ * isbot's pattern is one large regular expression run on every click, and a few hundred user
+ * agents make most of the traffic: verdicts are memoised, bounded like `parseUserAgent`'s (a full
+ * memo starts over). The verdict depends only on the string, so this keeps the function pure.
+ */
+const MEMO_LIMIT = 1_000;
+const memo = new Map<string, boolean>();

@@ -16,11 +16,24 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
+/** The accepted values are the same one or two secrets on every request: their digests are kept. */
+const acceptedDigests = new Map<string, Buffer>();
+const ACCEPTED_DIGESTS_LIMIT = 8;
+
+function acceptedDigest(value: string): Buffer {
+  const known = acceptedDigests.get(value);
+  if (known) return known;
+  const computed = digest(value);
+  if (acceptedDigests.size >= ACCEPTED_DIGESTS_LIMIT) acceptedDigests.clear();
+  acceptedDigests.set(value, computed);
+  return computed;
+}
+
 /** Constant-time comparison (equal-length digests), so the secret cannot be guessed byte by byte. */
 function matchesAny(candidate: string, accepted: readonly string[]): boolean {
   const presented = digest(candidate);
   let matched = false;
-  for (const value of accepted) matched = timingSafeEqual(presented, digest(value)) || matched;
+  for (const value of accepted) matched = timingSafeEqual(presented, acceptedDigest(value)) || matched;
   return matched;
 }
 

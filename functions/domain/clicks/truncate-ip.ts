@@ -8,6 +8,17 @@ import ipaddr from 'ipaddr.js';
  */
 export function truncateIp(ip: string | undefined | null): string | null {
   if (!ip) return null;
+  // One click truncates the same address two or three times (visitor hash, velocity, the record).
+  if (ip === last.ip) return last.truncated;
+  const truncated = truncate(ip);
+  last.ip = ip;
+  last.truncated = truncated;
+  return truncated;
+}
+
+const last: { ip: string | undefined; truncated: string | null } = { ip: undefined, truncated: null };
+
+function truncate(ip: string): string | null {
   const candidate = ip.trim();
   if (!ipaddr.isValid(candidate)) return null;
   let address = ipaddr.parse(candidate);
