@@ -14,12 +14,15 @@ export interface RoundTripCounter {
   readonly roundTrips: number;
   readonly statements: number;
   readonly transactions: number;
+  /** The first line of every statement, in order (to see which ones a change removed). */
+  readonly log: readonly string[];
   reset(): void;
 }
 
 export function countRoundTrips(inner: SqlExecutor, options: { latencyMs?: number } = {}): RoundTripCounter {
   const latencyMs = options.latencyMs ?? 0;
   const counts = { statements: 0, transactions: 0 };
+  const log: string[] = [];
   const call = async () => {
     if (latencyMs > 0) await sleep(latencyMs);
   };
@@ -27,6 +30,7 @@ export function countRoundTrips(inner: SqlExecutor, options: { latencyMs?: numbe
   const wrap = (executor: SqlExecutor, inTransaction: boolean): SqlExecutor => ({
     async query(text, params) {
       counts.statements += 1;
+      log.push(text.trim().split('\n')[0]!.slice(0, 120));
       await call();
       return executor.query(text, params);
     },
@@ -53,7 +57,9 @@ export function countRoundTrips(inner: SqlExecutor, options: { latencyMs?: numbe
     get transactions() {
       return counts.transactions;
     },
+    log,
     reset() {
+      log.length = 0;
       counts.statements = 0;
       counts.transactions = 0;
     },
