@@ -22,8 +22,7 @@ import type { Logger } from '../ports/logger.js';
 import type { NotificationQueue } from '../ports/notification-queue.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 import {
-  conversionAlreadyRecorded,
-  findEventType,
+  findEventTypeAndRecorded,
   firstOtherCurrency,
   loadVersionTerms,
   lockTransactionKey,
@@ -110,16 +109,8 @@ function recordInTransaction(sql: SqlExecutor, message: ConversionMessage, hot: 
       });
       if (!first) return { kind: 'duplicate' } as const;
     }
-    const eventType = await findEventType(tx, message.event_type);
-    if (
-      await conversionAlreadyRecorded(tx, {
-        ...key,
-        eventTypeId: eventType?.conversion_event_type_id ?? null,
-        eventType: message.event_type,
-      })
-    ) {
-      return { kind: 'duplicate' } as const;
-    }
+    const { eventType, alreadyRecorded } = await findEventTypeAndRecorded(tx, { ...key, eventType: message.event_type });
+    if (alreadyRecorded) return { kind: 'duplicate' } as const;
     const namedCurrency = message.currency === undefined ? undefined : normaliseCurrency(message.currency);
     const unattributed = async (reason: UnattributedReason, refusal?: string): Promise<RecordConversionOutcome> => {
       const inserted = await insertUnattributed(tx, {

@@ -174,6 +174,34 @@ export async function conversionAlreadyRecorded(
 }
 
 /**
+ * `findEventType` and `conversionAlreadyRecorded` in one round trip: the event type named by the
+ * message (undefined when unknown) and whether this conversion key was already handled.
+ */
+export async function findEventTypeAndRecorded(
+  sql: SqlExecutor,
+  key: { vendorId: number; source: string; transactionId: string; eventType: string },
+): Promise<{ eventType: EventTypeRow | undefined; alreadyRecorded: boolean }> {
+  const result = await sql.query<EventTypeRow & { already_recorded: boolean }>(
+    `WITH event_type AS (
+       SELECT conversion_event_type_id, name, is_commissionable, default_commission_type,
+              default_commission_value, sort_order
+       FROM conversion_event_types WHERE name = :typeName AND is_deleted IS NOT TRUE
+     )
+     SELECT et.*,
+            (EXISTS (SELECT 1 FROM conversion_events
+                     WHERE vendor_id = :vendor::integer AND source = :source AND transaction_id = :tx
+                       AND conversion_event_type_id = et.conversion_event_type_id)
+             OR EXISTS (SELECT 1 FROM unattributed_conversions
+                        WHERE vendor_id = :vendor::integer AND source = :source AND transaction_id = :tx
+                          AND event_type = :typeName)) AS already_recorded
+     FROM (SELECT 1) AS one LEFT JOIN event_type et ON true`,
+    { vendor: key.vendorId, source: key.source, tx: key.transactionId, typeName: key.eventType },
+  );
+  const { already_recorded: alreadyRecorded, ...row } = result.rows[0]!;
+  return { eventType: row.conversion_event_type_id === null ? undefined : row, alreadyRecorded: alreadyRecorded === true };
+}
+
+/**
  * Serialises everything about one (vendor, source, transaction) - its sale(s), refunds and
  * redeliveries - for the rest of the transaction, so a refund and its sale arriving at the same
  * moment cannot both miss each other.

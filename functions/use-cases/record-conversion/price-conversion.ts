@@ -4,15 +4,7 @@ import { planConversion, type ConversionPlan, type JourneyOutcome } from '../../
 import type { ConversionMessage } from '../../ports/conversion-message.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
 import type { EventTypeRow, VersionTermsRow } from '../../repositories/conversions/attribution-data.js';
-import {
-  customerHistory,
-  loadOverrides,
-  loadPartners,
-  loadRules,
-  loadTiers,
-  partnerMonthRevenueCents,
-} from '../../repositories/conversions/commission-inputs.js';
-import { loadLedgerRefunds } from '../../repositories/conversions/refunds.js';
+import { loadCommissionInputs } from '../../repositories/conversions/commission-inputs.js';
 
 /** Inside the conversion's transaction, after its enrollments are locked, so the partner's period revenue cannot move under it. */
 export async function priceConversion(
@@ -33,22 +25,18 @@ export async function priceConversion(
   // the currency: the API already answers 400 for it, and a rounded amount is not the sale.
   const eventValueCents = message.event_value === undefined ? null : parseAmount(message.event_value, currency);
   const partnerIds = [...new Set([ownerPartnerId, ...input.credited.map((t) => Number(t.partnerId))])];
-  const [partners, overrides, rules, tiers, revenue, history, heldRefunds] = [
-    await loadPartners(tx, partnerIds),
-    await loadOverrides(tx, ownerPartnerId, ownerTerms.campaign_version_id),
-    await loadRules(tx, message.vendor_id, ownerTerms.campaign_version_id),
-    await loadTiers(tx, ownerTerms.campaign_version_id),
-    await partnerMonthRevenueCents(tx, { partnerId: ownerPartnerId, vendorId: message.vendor_id, occurredAt, currency }),
-    await customerHistory(tx, {
-      vendorId: message.vendor_id,
-      customerId: message.customer_id,
-      customerEmail: message.customer_email,
-      occurredAt,
-      eventValueCents: eventValueCents ?? 0n,
-      currency,
-    }),
-    await loadLedgerRefunds(tx, { vendorId: message.vendor_id, source: message.source, transactionId: message.transaction_id }, currency),
-  ];
+  const { partners, overrides, rules, tiers, partnerPeriodRevenueCents: revenue, history, heldRefunds } = await loadCommissionInputs(tx, {
+    partnerIds,
+    ownerPartnerId,
+    vendorId: message.vendor_id,
+    campaignVersionId: ownerTerms.campaign_version_id,
+    occurredAt,
+    currency,
+    ...(message.customer_id !== undefined ? { customerId: message.customer_id } : {}),
+    ...(message.customer_email !== undefined ? { customerEmail: message.customer_email } : {}),
+    eventValueCents: eventValueCents ?? 0n,
+    transaction: { source: message.source, transactionId: message.transaction_id },
+  });
   const declaredFirst = message.metadata?.is_first_purchase;
   return planConversion({
     attribution: input.attribution.attribution,
