@@ -276,27 +276,32 @@ export interface MilestoneRow extends Milestone {
   conversionEventTypeId: number | null;
 }
 
-export async function loadMilestones(sql: SqlExecutor, campaignVersionId: number): Promise<MilestoneRow[]> {
-  const result = await sql.query<{
-    campaign_milestone_id: number;
-    event_type: string | null;
-    target_count: number | null;
-    reward_id: number | null;
-    name: string;
-    reward_type: string | null;
-    reward_value: string | null;
-    conversion_event_type_id: number | null;
-  }>(
-    `SELECT m.campaign_milestone_id, m.event_type, m.target_count, m.reward_id, m.name, r.reward_type, r.reward_value,
-            t.conversion_event_type_id
+type MilestoneSqlRow = {
+  campaign_milestone_id: number;
+  event_type: string | null;
+  target_count: number | null;
+  reward_id: number | null;
+  name: string;
+  reward_type: string | null;
+  reward_value: string | null;
+  conversion_event_type_id: number | null;
+};
+
+const MILESTONES_SQL = `SELECT m.campaign_milestone_id, m.event_type, m.target_count, m.reward_id, m.name, r.reward_type,
+            r.reward_value::text AS reward_value, t.conversion_event_type_id
      FROM campaign_milestones m
      LEFT JOIN rewards r ON r.reward_id = m.reward_id AND r.is_deleted IS NOT TRUE
      LEFT JOIN conversion_event_types t ON t.name = m.event_type
      WHERE m.campaign_version_id = :version::integer AND m.is_deleted IS NOT TRUE
-     ORDER BY m.campaign_milestone_id`,
-    { version: campaignVersionId },
-  );
-  return result.rows
+     ORDER BY m.campaign_milestone_id`;
+
+export async function loadMilestones(sql: SqlExecutor, campaignVersionId: number): Promise<MilestoneRow[]> {
+  const result = await sql.query<MilestoneSqlRow>(MILESTONES_SQL, { version: campaignVersionId });
+  return toMilestones(result.rows);
+}
+
+function toMilestones(rows: readonly MilestoneSqlRow[]): MilestoneRow[] {
+  return rows
     .filter((row) => row.event_type && row.target_count)
     .map((row) => ({
       campaignMilestoneId: row.campaign_milestone_id,
@@ -315,21 +320,44 @@ export async function milestoneProgress(
   sql: SqlExecutor,
   input: { partnerId: number; campaignVersionId: number; vendorId: number },
 ): Promise<{ counts: Record<string, number>; awarded: string[] }> {
-  const counts = await sql.query<{ name: string; n: number }>(
-    `SELECT t.name, count(*)::integer AS n
-     FROM conversion_events ce JOIN conversion_event_types t ON t.conversion_event_type_id = ce.conversion_event_type_id
-     WHERE ce.partner_id = :partner::integer AND ce.campaign_version_id = :version::integer
-       AND ce.status <> 'rejected' AND ce.is_deleted IS NOT TRUE AND (ce.metadata ->> 'milestone_bonus') IS NULL
-     GROUP BY t.name`,
-    { partner: input.partnerId, version: input.campaignVersionId },
-  );
-  const awarded = await sql.query<{ id: string }>(
-    `SELECT metadata ->> 'campaign_milestone_id' AS id FROM conversion_events
-     WHERE vendor_id = :vendor::integer AND partner_id = :partner::integer AND (metadata ->> 'milestone_bonus') = 'true'`,
-    { vendor: input.vendorId, partner: input.partnerId },
-  );
+  const counts = await sql.query<{ name: string; n: number }>(MILESTONE_COUNTS_SQL, { partner: input.partnerId, version: input.campaignVersionId });
+  const awarded = await sql.query<{ id: string }>(MILESTONES_AWARDED_SQL, { vendor: input.vendorId, partner: input.partnerId });
   return {
     counts: Object.fromEntries(counts.rows.map((row) => [row.name, row.n])),
     awarded: awarded.rows.map((row) => row.id),
+  };
+}
+
+const MILESTONE_COUNTS_SQL = `SELECT t.name, count(*)::integer AS n
+     FROM conversion_events ce JOIN conversion_event_types t ON t.conversion_event_type_id = ce.conversion_event_type_id
+     WHERE ce.partner_id = :partner::integer AND ce.campaign_version_id = :version::integer
+       AND ce.status <> 'rejected' AND ce.is_deleted IS NOT TRUE AND (ce.metadata ->> 'milestone_bonus') IS NULL
+     GROUP BY t.name`;
+
+const MILESTONES_AWARDED_SQL = `SELECT metadata ->> 'campaign_milestone_id' AS id FROM conversion_events
+     WHERE vendor_id = :vendor::integer AND partner_id = :partner::integer AND (metadata ->> 'milestone_bonus') = 'true'`;
+
+/**
+ * `loadMilestones` and `milestoneProgress` in one statement (one Data API call): the version's
+ * milestones, the partner's counts per event type (this conversion included) and the milestones
+ * already awarded to the partner.
+ */
+export async function loadMilestonesWithProgress(
+  sql: SqlExecutor,
+  input: { partnerId: number; campaignVersionId: number; vendorId: number },
+): Promise<{ milestones: MilestoneRow[]; counts: Record<string, number>; awarded: string[] }> {
+  // The partner's counts are only read when the version has a milestone (most have none).
+  const rows = (select: string, gate = 'true') => `(SELECT COALESCE(jsonb_agg(q), '[]'::jsonb) FROM (${select}) q WHERE ${gate})`;
+  const anyMilestone = `EXISTS (SELECT 1 FROM campaign_milestones WHERE campaign_version_id = :version::integer AND is_deleted IS NOT TRUE)`;
+  const result = await sql.query<{ milestones: MilestoneSqlRow[]; counts: { name: string; n: number }[]; awarded: { id: string }[] }>(
+    `SELECT ${rows(MILESTONES_SQL)} AS milestones, ${rows(MILESTONE_COUNTS_SQL, anyMilestone)} AS counts,
+            ${rows(MILESTONES_AWARDED_SQL, anyMilestone)} AS awarded`,
+    { version: input.campaignVersionId, partner: input.partnerId, vendor: input.vendorId },
+  );
+  const row = result.rows[0]!;
+  return {
+    milestones: toMilestones(row.milestones),
+    counts: Object.fromEntries(row.counts.map((c) => [c.name, c.n])),
+    awarded: row.awarded.map((a) => a.id),
   };
 }

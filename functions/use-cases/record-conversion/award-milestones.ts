@@ -5,7 +5,7 @@ import { formatAmount } from '../../domain/money/currency.js';
 import type { ConversionMessage } from '../../ports/conversion-message.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
 import type { EventTypeRow, VersionTermsRow } from '../../repositories/conversions/attribution-data.js';
-import { loadMilestones, milestoneProgress } from '../../repositories/conversions/commission-inputs.js';
+import { loadMilestonesWithProgress } from '../../repositories/conversions/commission-inputs.js';
 import { applyEnrollmentTotals, insertConversion, insertSnapshot, insertTouches } from '../../repositories/conversions/conversions-write.js';
 
 /**
@@ -19,13 +19,12 @@ export async function awardMilestones(
   tx: SqlExecutor,
   input: { message: ConversionMessage; eventType: EventTypeRow; partnerId: number; terms: VersionTermsRow; triggeredBy: number },
 ): Promise<{ conversionEventId: number; bonusCents: bigint }[]> {
-  const milestones = await loadMilestones(tx, input.terms.campaign_version_id);
-  if (milestones.length === 0) return [];
-  const progress = await milestoneProgress(tx, {
+  const { milestones, ...progress } = await loadMilestonesWithProgress(tx, {
     partnerId: input.partnerId,
     campaignVersionId: input.terms.campaign_version_id,
     vendorId: input.message.vendor_id,
   });
+  if (milestones.length === 0) return [];
   const countsBefore = { ...progress.counts, [input.eventType.name]: (progress.counts[input.eventType.name] ?? 1) - 1 };
   const currency = input.terms.currency;
   const reached = evaluateMilestones({
