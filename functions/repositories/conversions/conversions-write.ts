@@ -232,6 +232,113 @@ export async function applyEnrollmentTotals(
   );
 }
 
+/**
+ * An attributed conversion's writes in ONE statement (each statement is a Data API call on AWS),
+ * the same SQL as insertConversion, insertTouches, insertSnapshot, completeJourney and
+ * applyEnrollmentTotals chained by data-modifying CTEs: the conversion row (its funnel journey
+ * found by its cookie), then - only when the row was inserted, i.e. not a duplicate - its touches,
+ * its snapshot, the journey's completion (the journey event carries the new id) and the
+ * enrollment totals. Returns the new id, or undefined when the conversion key was already taken.
+ */
+export async function writeAttributedConversion(
+  sql: SqlExecutor,
+  input: {
+    conversion: Omit<ConversionInsert, 'funnel_journey_id'>;
+    touches: readonly TouchInsert[];
+    /** The snapshot's amount: the commission before any held refund. */
+    snapshotAmount: string;
+    journey: { attributionMap: Record<string, unknown>; event: Record<string, unknown> };
+    deltas: readonly TotalsDelta[];
+  },
+): Promise<{ conversionEventId: number; funnelJourneyId: number | null } | undefined> {
+  const { conversion } = input;
+  const result = await sql.query<{ conversion_event_id: number; funnel_journey_id: number | null }>(
+    `WITH conversion AS (
+       INSERT INTO conversion_events (
+         vendor_id, source, receipt_id, conversion_event_type_id, lead_id, click_id, cookie_id, partner_id,
+         campaign_version_id, reward_id, attribution_type, attribution_confidence, transaction_id, customer_email,
+         customer_id, event_value, currency, commission_amount, commission_type, commission_value, status, occurred_at,
+         recorded_at, rejected_at, rejection_reason, refunded_amount, metadata, funnel_journey_id, applied_commission_rule_id)
+       VALUES (
+         :vendor_id::integer, :source, :receipt_id::uuid, :conversion_event_type_id::integer, :lead_id::bigint,
+         :click_id::bigint, :cookie_id::uuid, :partner_id::integer, :campaign_version_id::integer, :reward_id::integer,
+         :attribution_type, :attribution_confidence, :transaction_id, :customer_email, :customer_id,
+         :event_value::numeric, :currency, :commission_amount::numeric, :commission_type, :commission_value::numeric, :status::text,
+         :occurred_at::timestamptz, NOW(), CASE WHEN :status::text = 'rejected' THEN NOW() END, :rejection_reason,
+         :refunded_amount::numeric, :metadata::jsonb,
+         (SELECT funnel_journey_id FROM funnel_journeys WHERE cookie_id = :cookie_id::uuid),
+         :applied_commission_rule_id::integer)
+       ON CONFLICT (vendor_id, source, transaction_id, conversion_event_type_id) DO NOTHING
+       RETURNING conversion_event_id, funnel_journey_id
+     ),
+     new_touches AS (
+       INSERT INTO touches (conversion_event_id, lead_id, click_id, cookie_id, partner_id, campaign_version_id, touch_type,
+                            touch_value, attribution_type, attribution_confidence, metadata, occurred_at, recorded_at)
+       SELECT c.conversion_event_id, :lead_id::bigint, t.click_id, t.cookie_id, t.partner_id, t.campaign_version_id, t.touch_type,
+              t.touch_value, :attribution_type, :attribution_confidence, t.metadata, t.occurred_at AT TIME ZONE 'UTC', NOW()
+       FROM conversion c CROSS JOIN jsonb_to_recordset(:touches::jsonb) AS t(
+         click_id bigint, cookie_id uuid, partner_id integer, campaign_version_id integer, touch_type text,
+         touch_value numeric, occurred_at timestamptz, metadata jsonb, ord bigint)
+       ORDER BY t.ord
+       RETURNING 1
+     ),
+     snapshot AS (
+       INSERT INTO event_commission_snapshots (conversion_event_id, commission_type, commission_value, commission_amount,
+                                               partner_id, campaign_version_id, reward_id, commission_rule_id)
+       SELECT c.conversion_event_id, :commission_type, :commission_value::numeric, :snapshot_amount::numeric,
+              :partner_id::integer, :campaign_version_id::integer, :reward_id::integer, :applied_commission_rule_id::integer
+       FROM conversion c
+       RETURNING 1
+     ),
+     journey AS (
+       UPDATE funnel_journeys fj
+       SET journey_completed_at = LEAST(COALESCE(fj.journey_completed_at, :at::timestamptz AT TIME ZONE 'UTC'), :at::timestamptz AT TIME ZONE 'UTC'),
+           is_converted = TRUE,
+           total_commission = COALESCE(fj.total_commission, 0) + :commission_amount::numeric,
+           attribution_map = :map::jsonb,
+           ${APPEND_JOURNEY_EVENT.replace(':event::jsonb', `(:event::jsonb || jsonb_build_object('conversion_event_id', c.conversion_event_id))`)}
+       FROM conversion c
+       WHERE fj.funnel_journey_id = c.funnel_journey_id
+       RETURNING 1
+     ),
+     totals AS (
+       UPDATE campaign_partners cp
+       SET total_conversions = GREATEST(0, COALESCE(cp.total_conversions, 0) + d.conversions),
+           total_revenue = COALESCE(cp.total_revenue, 0) + d.revenue,
+           total_commission_earned = COALESCE(cp.total_commission_earned, 0) + d.commission,
+           last_conversion_at = CASE WHEN d.conversions > 0 AND :at::timestamptz IS NOT NULL
+                                     THEN GREATEST(cp.last_conversion_at, :at::timestamptz AT TIME ZONE 'UTC')
+                                     ELSE cp.last_conversion_at END,
+           updated_at = NOW()
+       FROM (
+         SELECT cp.campaign_partner_id, sum(k.conversions)::integer AS conversions, sum(k.revenue) AS revenue,
+                sum(k.commission) AS commission
+         FROM jsonb_to_recordset(:deltas::jsonb) AS k(partner_id integer, campaign_version_id integer, conversions integer,
+                                                      revenue numeric, commission numeric)
+         ${ENROLLMENT_OF_CAMPAIGN}
+         GROUP BY cp.campaign_partner_id
+       ) AS d
+       WHERE cp.campaign_partner_id = d.campaign_partner_id AND EXISTS (SELECT 1 FROM conversion)
+       RETURNING 1
+     )
+     SELECT conversion_event_id, funnel_journey_id FROM conversion`,
+    {
+      ...conversion,
+      metadata: JSON.stringify(conversion.metadata),
+      // Inserted in journey order, so touch ids follow the clicks.
+      touches: JSON.stringify(input.touches.map((touch, ord) => ({ ...touch, ord }))),
+      snapshot_amount: input.snapshotAmount,
+      at: conversion.occurred_at,
+      map: JSON.stringify(input.journey.attributionMap),
+      type: conversion.conversion_event_type_id,
+      event: JSON.stringify(input.journey.event),
+      deltas: JSON.stringify(input.deltas),
+    },
+  );
+  const row = result.rows[0];
+  return row ? { conversionEventId: row.conversion_event_id, funnelJourneyId: row.funnel_journey_id } : undefined;
+}
+
 /** Upserts the lead by its external id (within the vendor); returns its id, or null if another vendor owns the id. */
 export async function upsertLead(
   sql: SqlExecutor,
