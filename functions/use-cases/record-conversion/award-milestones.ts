@@ -6,7 +6,7 @@ import type { ConversionMessage } from '../../ports/conversion-message.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
 import type { EventTypeRow, VersionTermsRow } from '../../repositories/conversions/attribution-data.js';
 import { loadMilestonesWithProgress } from '../../repositories/conversions/commission-inputs.js';
-import { applyEnrollmentTotals, insertConversion, insertSnapshot, insertTouches } from '../../repositories/conversions/conversions-write.js';
+import { writeAttributedConversion } from '../../repositories/conversions/conversions-write.js';
 
 /**
  * Milestones the partner's count of an event type just reached. The award is a conversion_events
@@ -40,48 +40,43 @@ export async function awardMilestones(
     const zero = formatAmount(0n, currency);
     const rewardId = milestone.rewardId === null || milestone.rewardId === undefined ? null : Number(milestone.rewardId);
     const found = milestones.find((m) => m.campaignMilestoneId === milestone.campaignMilestoneId);
-    const id = await insertConversion(tx, {
-      vendor_id: input.message.vendor_id,
-      source: 'api',
-      receipt_id: randomUUID(),
-      conversion_event_type_id: found?.conversionEventTypeId ?? input.eventType.conversion_event_type_id,
-      lead_id: null,
-      click_id: null,
-      cookie_id: null,
-      partner_id: input.partnerId,
-      campaign_version_id: input.terms.campaign_version_id,
-      reward_id: rewardId,
-      attribution_type: input.terms.attribution_model,
-      attribution_confidence: 'high',
-      transaction_id: `milestone:${milestone.campaignMilestoneId}:partner:${input.partnerId}`,
-      customer_email: null,
-      customer_id: null,
-      event_value: zero,
-      currency,
-      commission_amount: bonus,
-      commission_type: 'flat',
-      commission_value: bonus,
-      status: 'pending',
-      occurred_at: input.message.occurred_at,
-      rejection_reason: null,
-      refunded_amount: zero,
-      metadata: {
-        milestone_bonus: true,
-        campaign_milestone_id: String(milestone.campaignMilestoneId),
-        milestone_name: milestone.name ?? null,
-        target_count: milestone.targetCount,
-        triggered_by_conversion_event_id: input.triggeredBy,
+    // The bonus's rows in one statement: no cookie, so no journey; its enrollment's commission
+    // moves, its conversion count does not (the sale already counted).
+    const written = await writeAttributedConversion(tx, {
+      conversion: {
+        vendor_id: input.message.vendor_id,
+        source: 'api',
+        receipt_id: randomUUID(),
+        conversion_event_type_id: found?.conversionEventTypeId ?? input.eventType.conversion_event_type_id,
+        lead_id: null,
+        click_id: null,
+        cookie_id: null,
+        partner_id: input.partnerId,
+        campaign_version_id: input.terms.campaign_version_id,
+        reward_id: rewardId,
+        attribution_type: input.terms.attribution_model,
+        attribution_confidence: 'high',
+        transaction_id: `milestone:${milestone.campaignMilestoneId}:partner:${input.partnerId}`,
+        customer_email: null,
+        customer_id: null,
+        event_value: zero,
+        currency,
+        commission_amount: bonus,
+        commission_type: 'flat',
+        commission_value: bonus,
+        status: 'pending',
+        occurred_at: input.message.occurred_at,
+        rejection_reason: null,
+        refunded_amount: zero,
+        metadata: {
+          milestone_bonus: true,
+          campaign_milestone_id: String(milestone.campaignMilestoneId),
+          milestone_name: milestone.name ?? null,
+          target_count: milestone.targetCount,
+          triggered_by_conversion_event_id: input.triggeredBy,
+        },
+        applied_commission_rule_id: null,
       },
-      funnel_journey_id: null,
-      applied_commission_rule_id: null,
-    });
-    if (id === undefined) continue;
-    awarded.push({ conversionEventId: id, bonusCents: bonusCents ?? 0n });
-    await insertTouches(tx, {
-      conversionEventId: id,
-      leadId: null,
-      attributionType: input.terms.attribution_model,
-      confidence: 'high',
       touches: [
         {
           click_id: null,
@@ -94,21 +89,12 @@ export async function awardMilestones(
           metadata: { weight: '1', weight_share: '1.0000', campaign_milestone_id: String(milestone.campaignMilestoneId) },
         },
       ],
-    });
-    await insertSnapshot(tx, {
-      conversion_event_id: id,
-      commission_type: 'flat',
-      commission_value: bonus,
-      commission_amount: bonus,
-      partner_id: input.partnerId,
-      campaign_version_id: input.terms.campaign_version_id,
-      reward_id: rewardId,
-      commission_rule_id: null,
-    });
-    await applyEnrollmentTotals(tx, {
+      snapshotAmount: bonus,
+      journey: { attributionMap: {}, event: {} },
       deltas: [{ partner_id: input.partnerId, campaign_version_id: input.terms.campaign_version_id, conversions: 0, revenue: zero, commission: bonus }],
-      lastConversionAt: null,
     });
+    if (written === undefined) continue;
+    awarded.push({ conversionEventId: written.conversionEventId, bonusCents: bonusCents ?? 0n });
   }
   return awarded;
 }
