@@ -202,7 +202,7 @@ function recordInTransaction(sql: SqlExecutor, message: ConversionMessage, hot: 
       { partner_id: ownerPartnerId, campaign_version_id: ownerTerms.campaign_version_id },
       ...credited.map((t) => ({ partner_id: Number(t.partnerId), campaign_version_id: Number(t.campaignVersionId) })),
     ]);
-    const plan = await priceConversion(tx, { message, currency, eventType, ownerPartnerId, ownerTerms, attribution: outcome, credited });
+    const { plan, milestones } = await priceConversion(tx, { message, currency, eventType, ownerPartnerId, ownerTerms, attribution: outcome, credited });
     const written = await writeConversion(tx, {
       message,
       currency,
@@ -213,6 +213,7 @@ function recordInTransaction(sql: SqlExecutor, message: ConversionMessage, hot: 
       outcome,
       journey,
       plan,
+      milestones,
     });
     if (!written) return { kind: 'duplicate' } as const;
     return { kind: 'created', ...written, status: plan.status, currency } as const;

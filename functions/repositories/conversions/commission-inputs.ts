@@ -163,6 +163,15 @@ export interface CommissionInputs {
   partnerPeriodRevenueCents: bigint;
   history: { isFirstPurchase: boolean | null; lifetimeValueCents: bigint | null };
   heldRefunds: RefundEvent[];
+  /** The version's milestones and the owner's progress BEFORE this conversion (see MilestoneProgress). */
+  milestones: MilestoneProgress;
+}
+
+/** Milestones of a version, the partner's counted conversions per event type, and the milestones already awarded to it. */
+export interface MilestoneProgress {
+  milestones: MilestoneRow[];
+  counts: Record<string, number>;
+  awarded: string[];
 }
 
 /**
@@ -186,7 +195,7 @@ export async function loadCommissionInputs(
     transaction: { source: string; transactionId: string };
   },
 ): Promise<CommissionInputs> {
-  const rows = (select: string) => `(SELECT COALESCE(jsonb_agg(q), '[]'::jsonb) FROM (${select}) q)`;
+  const rows = (select: string, gate = 'true') => `(SELECT COALESCE(jsonb_agg(q), '[]'::jsonb) FROM (${select}) q WHERE ${gate})`;
   const hasCustomer = Boolean(input.customerId || input.customerEmail);
   const result = await sql.query<{
     partners: PartnerRow[];
@@ -196,10 +205,15 @@ export async function loadCommissionInputs(
     revenue: string;
     history: { purchases: number; value: string }[];
     ledger: { payload: LedgerPayload | null }[];
+    milestones: MilestoneSqlRow[];
+    milestone_counts: { name: string; n: number }[];
+    milestones_awarded: { id: string }[];
   }>(
     `SELECT ${rows(PARTNERS_SQL)} AS partners, ${rows(OVERRIDES_SQL)} AS overrides, ${rows(RULES_SQL)} AS rules,
             ${rows(TIERS_SQL)} AS tiers, (${REVENUE_SQL}) AS revenue,
-            ${rows(`${HISTORY_SQL} AND :hasCustomer::boolean`)} AS history, ${rows(LEDGER_PAYLOAD_SQL)} AS ledger`,
+            ${rows(`${HISTORY_SQL} AND :hasCustomer::boolean`)} AS history, ${rows(LEDGER_PAYLOAD_SQL)} AS ledger,
+            ${rows(MILESTONES_SQL)} AS milestones, ${rows(MILESTONE_COUNTS_SQL, ANY_MILESTONE_SQL)} AS milestone_counts,
+            ${rows(MILESTONES_AWARDED_SQL, ANY_MILESTONE_SQL)} AS milestones_awarded`,
     {
       ids: [...input.partnerIds],
       version: input.campaignVersionId,
@@ -220,6 +234,11 @@ export async function loadCommissionInputs(
       ? historyOf(row.history[0], input.currency, input.eventValueCents)
       : { isFirstPurchase: null, lifetimeValueCents: null },
     heldRefunds: ledgerRefundsOf(row.ledger[0]?.payload ?? null, input.currency),
+    milestones: {
+      milestones: toMilestones(row.milestones),
+      counts: Object.fromEntries(row.milestone_counts.map((c) => [c.name, c.n])),
+      awarded: row.milestones_awarded.map((a) => a.id),
+    },
   };
 }
 
@@ -337,27 +356,4 @@ const MILESTONE_COUNTS_SQL = `SELECT t.name, count(*)::integer AS n
 const MILESTONES_AWARDED_SQL = `SELECT metadata ->> 'campaign_milestone_id' AS id FROM conversion_events
      WHERE vendor_id = :vendor::integer AND partner_id = :partner::integer AND (metadata ->> 'milestone_bonus') = 'true'`;
 
-/**
- * `loadMilestones` and `milestoneProgress` in one statement (one Data API call): the version's
- * milestones, the partner's counts per event type (this conversion included) and the milestones
- * already awarded to the partner.
- */
-export async function loadMilestonesWithProgress(
-  sql: SqlExecutor,
-  input: { partnerId: number; campaignVersionId: number; vendorId: number },
-): Promise<{ milestones: MilestoneRow[]; counts: Record<string, number>; awarded: string[] }> {
-  // The partner's counts are only read when the version has a milestone (most have none).
-  const rows = (select: string, gate = 'true') => `(SELECT COALESCE(jsonb_agg(q), '[]'::jsonb) FROM (${select}) q WHERE ${gate})`;
-  const anyMilestone = `EXISTS (SELECT 1 FROM campaign_milestones WHERE campaign_version_id = :version::integer AND is_deleted IS NOT TRUE)`;
-  const result = await sql.query<{ milestones: MilestoneSqlRow[]; counts: { name: string; n: number }[]; awarded: { id: string }[] }>(
-    `SELECT ${rows(MILESTONES_SQL)} AS milestones, ${rows(MILESTONE_COUNTS_SQL, anyMilestone)} AS counts,
-            ${rows(MILESTONES_AWARDED_SQL, anyMilestone)} AS awarded`,
-    { version: input.campaignVersionId, partner: input.partnerId, vendor: input.vendorId },
-  );
-  const row = result.rows[0]!;
-  return {
-    milestones: toMilestones(row.milestones),
-    counts: Object.fromEntries(row.counts.map((c) => [c.name, c.n])),
-    awarded: row.awarded.map((a) => a.id),
-  };
-}
+const ANY_MILESTONE_SQL = `EXISTS (SELECT 1 FROM campaign_milestones WHERE campaign_version_id = :version::integer AND is_deleted IS NOT TRUE)`;

@@ -5,7 +5,7 @@ import { formatAmount } from '../../domain/money/currency.js';
 import type { ConversionMessage } from '../../ports/conversion-message.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
 import type { EventTypeRow, VersionTermsRow } from '../../repositories/conversions/attribution-data.js';
-import { loadMilestonesWithProgress } from '../../repositories/conversions/commission-inputs.js';
+import type { MilestoneProgress } from '../../repositories/conversions/commission-inputs.js';
 import { writeAttributedConversion } from '../../repositories/conversions/conversions-write.js';
 
 /**
@@ -17,21 +17,28 @@ import { writeAttributedConversion } from '../../repositories/conversions/conver
  */
 export async function awardMilestones(
   tx: SqlExecutor,
-  input: { message: ConversionMessage; eventType: EventTypeRow; partnerId: number; terms: VersionTermsRow; triggeredBy: number },
+  input: {
+    message: ConversionMessage;
+    eventType: EventTypeRow;
+    partnerId: number;
+    terms: VersionTermsRow;
+    triggeredBy: number;
+    /** Read before the conversion was written, under its enrollment lock: this conversion is not counted yet. */
+    progressBefore: MilestoneProgress;
+  },
 ): Promise<{ conversionEventId: number; bonusCents: bigint }[]> {
-  const { milestones, ...progress } = await loadMilestonesWithProgress(tx, {
-    partnerId: input.partnerId,
-    campaignVersionId: input.terms.campaign_version_id,
-    vendorId: input.message.vendor_id,
-  });
+  const { milestones, counts, awarded: alreadyAwarded } = input.progressBefore;
   if (milestones.length === 0) return [];
-  const countsBefore = { ...progress.counts, [input.eventType.name]: (progress.counts[input.eventType.name] ?? 1) - 1 };
+  const name = input.eventType.name;
+  const countsBefore = { ...counts, [name]: counts[name] ?? 0 };
+  // Counted like the read counts: this conversion is not rejected (no milestone otherwise).
+  const countsAfter = { ...counts, [name]: (counts[name] ?? 0) + 1 };
   const currency = input.terms.currency;
   const reached = evaluateMilestones({
     milestones,
     countsBefore,
-    countsAfter: progress.counts,
-    alreadyAwarded: progress.awarded,
+    countsAfter,
+    alreadyAwarded,
     currency,
   });
   const awarded: { conversionEventId: number; bonusCents: bigint }[] = [];

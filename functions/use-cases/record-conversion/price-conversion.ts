@@ -4,9 +4,13 @@ import { planConversion, type ConversionPlan, type JourneyOutcome } from '../../
 import type { ConversionMessage } from '../../ports/conversion-message.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
 import type { EventTypeRow, VersionTermsRow } from '../../repositories/conversions/attribution-data.js';
-import { loadCommissionInputs } from '../../repositories/conversions/commission-inputs.js';
+import { loadCommissionInputs, type MilestoneProgress } from '../../repositories/conversions/commission-inputs.js';
 
-/** Inside the conversion's transaction, after its enrollments are locked, so the partner's period revenue cannot move under it. */
+/**
+ * Inside the conversion's transaction, after its enrollments are locked, so the partner's period
+ * revenue and milestone counts cannot move under it. Also returns the owner's milestone progress
+ * before this conversion, read in the same statement (awardMilestones needs it after the write).
+ */
 export async function priceConversion(
   tx: SqlExecutor,
   input: {
@@ -18,14 +22,14 @@ export async function priceConversion(
     attribution: Exclude<JourneyOutcome, { kind: 'unattributed' }>;
     credited: readonly { partnerId: unknown }[];
   },
-): Promise<ConversionPlan> {
+): Promise<{ plan: ConversionPlan; milestones: MilestoneProgress }> {
   const { message, currency, eventType, ownerPartnerId, ownerTerms } = input;
   const occurredAt = new Date(message.occurred_at);
   // Refused (the message fails and dead-letters with the reason) when it has more decimals than
   // the currency: the API already answers 400 for it, and a rounded amount is not the sale.
   const eventValueCents = message.event_value === undefined ? null : parseAmount(message.event_value, currency);
   const partnerIds = [...new Set([ownerPartnerId, ...input.credited.map((t) => Number(t.partnerId))])];
-  const { partners, overrides, rules, tiers, partnerPeriodRevenueCents: revenue, history, heldRefunds } = await loadCommissionInputs(tx, {
+  const { partners, overrides, rules, tiers, partnerPeriodRevenueCents: revenue, history, heldRefunds, milestones } = await loadCommissionInputs(tx, {
     partnerIds,
     ownerPartnerId,
     vendorId: message.vendor_id,
@@ -38,7 +42,7 @@ export async function priceConversion(
     transaction: { source: message.source, transactionId: message.transaction_id },
   });
   const declaredFirst = message.metadata?.is_first_purchase;
-  return planConversion({
+  const plan = planConversion({
     attribution: input.attribution.attribution,
     botOnly: input.attribution.kind === 'bot_only',
     partnerEmails: new Map([...partners.entries()].map(([id, row]) => [id, row.email])),
@@ -72,4 +76,5 @@ export async function priceConversion(
       currency,
     },
   });
+  return { plan, milestones };
 }

@@ -9,6 +9,7 @@ import type { ConversionPlan, JourneyOutcome, LoadedJourney } from '../../domain
 import type { ConversionMessage } from '../../ports/conversion-message.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
 import type { EventTypeRow, VersionTermsRow } from '../../repositories/conversions/attribution-data.js';
+import type { MilestoneProgress } from '../../repositories/conversions/commission-inputs.js';
 import { upsertLead, writeAttributedConversion, type TotalsDelta } from '../../repositories/conversions/conversions-write.js';
 import { awardMilestones } from './award-milestones.js';
 import type { JourneyClickRef } from './load-journey.js';
@@ -29,9 +30,11 @@ export async function writeConversion(
     outcome: Exclude<JourneyOutcome, { kind: 'unattributed' }>;
     journey: { journey: LoadedJourney; refs: ReadonlyMap<string, JourneyClickRef> };
     plan: ConversionPlan;
+    /** The owner's milestone progress before this conversion (read with the commission inputs). */
+    milestones: MilestoneProgress;
   },
 ): Promise<{ conversionEventIds: number[]; commissionCents: bigint } | undefined> {
-  const { message, currency, eventType, ownerPartnerId, ownerTerms, ownerClickId, outcome, journey, plan } = input;
+  const { message, currency, eventType, ownerPartnerId, ownerTerms, ownerClickId, outcome, journey, plan, milestones } = input;
   const leadId = message.lead
     ? await upsertLead(tx, {
         ...message.lead,
@@ -131,6 +134,7 @@ export async function writeConversion(
           partnerId: ownerPartnerId,
           terms: ownerTerms,
           triggeredBy: conversionEventId,
+          progressBefore: milestones,
         });
   return {
     conversionEventIds: [conversionEventId, ...bonuses.map((b) => b.conversionEventId)],
