@@ -23,10 +23,10 @@ import type { NotificationQueue } from '../ports/notification-queue.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 import {
   findEventTypeAndRecorded,
-  firstOtherCurrency,
-  loadVersionTerms,
+  loadVersionsTerms,
   lockTransactionKey,
   recordWebhookDelivery,
+  type VersionTermsRow,
 } from '../repositories/conversions/attribution-data.js';
 import { ingestClickBatch } from '../repositories/clicks/click-ingestion.js';
 import { insertUnattributed, lockEnrollments } from '../repositories/conversions/conversions-write.js';
@@ -155,7 +155,10 @@ function recordInTransaction(sql: SqlExecutor, message: ConversionMessage, hot: 
     const conversionAt = new Date(message.occurred_at);
     const anchor = anchorClick({ clicks: journey.journey.clicks, conversionAt, clickId: message.click_id?.toLowerCase() });
     if (!anchor) return unattributed('no_click_in_window');
-    const anchorTerms = await loadVersionTerms(tx, Number(anchor.campaignVersionId));
+    // The terms of every version the journey touches, in one read: the anchor's, the owner's and
+    // the credited touches' (whose campaigns must all price in the sale's currency).
+    const terms = await loadVersionsTerms(tx, journey.journey.clicks.map((c) => Number(c.campaignVersionId)));
+    const anchorTerms = terms.get(Number(anchor.campaignVersionId));
     if (!anchorTerms) return unattributed('no_click_in_window');
     const outcome = resolveJourney({
       journey: journey.journey,
@@ -174,10 +177,7 @@ function recordInTransaction(sql: SqlExecutor, message: ConversionMessage, hot: 
         ? { partnerId: outcome.partnerId, campaignVersionId: outcome.campaignVersionId, clickId: outcome.clickId }
         : outcome.attribution.winner!;
     const ownerPartnerId = Number(owner.partnerId);
-    const ownerTerms =
-      Number(owner.campaignVersionId) === anchorTerms.campaign_version_id
-        ? anchorTerms
-        : ((await loadVersionTerms(tx, Number(owner.campaignVersionId))) ?? anchorTerms);
+    const ownerTerms = terms.get(Number(owner.campaignVersionId)) ?? anchorTerms;
 
     const credited = outcome.attribution.touches.filter((t) => t.weight > 0n);
     // A sale is priced in its campaign's currency; one in another currency is refused rather than
@@ -188,10 +188,9 @@ function recordInTransaction(sql: SqlExecutor, message: ConversionMessage, hot: 
     if (message.event_value !== undefined && !fitsCurrency(message.event_value, currency)) {
       return unattributed('amount_exceeds_currency_decimals', `${message.event_value} is not an amount in ${currency} (too many decimals).`);
     }
-    const mismatch = await firstOtherCurrency(tx, currency, [
-      ownerTerms,
-      ...credited.map((t) => ({ campaign_version_id: Number(t.campaignVersionId) })),
-    ]);
+    const mismatch = [ownerTerms, ...credited.map((t) => terms.get(Number(t.campaignVersionId)))]
+      .filter((t): t is VersionTermsRow => t !== undefined && t.currency !== currency)
+      .sort((a, b) => a.campaign_id - b.campaign_id)[0];
     if (mismatch) {
       return unattributed(
         'currency_mismatch',

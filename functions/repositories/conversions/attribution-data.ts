@@ -51,6 +51,18 @@ export async function loadVersionTerms(sql: SqlExecutor, campaignVersionId: numb
   return result.rows[0];
 }
 
+/** `loadVersionTerms` of several versions in one statement (one Data API call), by id. */
+export async function loadVersionsTerms(sql: SqlExecutor, campaignVersionIds: readonly number[]): Promise<Map<number, VersionTermsRow>> {
+  const result = await sql.query<VersionTermsRow>(
+    `SELECT cv.campaign_version_id, cv.campaign_id, c.vendor_id, cv.attribution_model, cv.time_decay_half_life_days,
+            cv.cookie_duration_days, cv.default_commission_type, cv.default_commission_value, c.currency
+     FROM campaign_versions cv JOIN campaigns c ON c.campaign_id = cv.campaign_id
+     WHERE cv.campaign_version_id = ANY(:ids::integer[])`,
+    { ids: [...new Set(campaignVersionIds)] },
+  );
+  return new Map(result.rows.map((row) => [Number(row.campaign_version_id), row]));
+}
+
 /** A click of a journey as Aurora holds it (click_uuid is the hot store's click id). */
 export type AuroraClickRow = {
   click_id: number;
