@@ -100,8 +100,10 @@ export async function recordConversion(input: {
 function recordInTransaction(sql: SqlExecutor, message: ConversionMessage, hot: HotJourney): Promise<RecordConversionOutcome> {
   const key = { vendorId: message.vendor_id, source: message.source, transactionId: message.transaction_id };
   return sql.transaction(async (tx) => {
-    await lockTransactionKey(tx, key);
+    // A provider event is recorded under the lock before anything is read; otherwise the lock is
+    // taken by the statement that reads the event type.
     if (message.provider_event_id) {
+      await lockTransactionKey(tx, key);
       const first = await recordWebhookDelivery(tx, {
         provider: message.source,
         providerEventId: message.provider_event_id,
@@ -109,7 +111,7 @@ function recordInTransaction(sql: SqlExecutor, message: ConversionMessage, hot: 
       });
       if (!first) return { kind: 'duplicate' } as const;
     }
-    const { eventType, alreadyRecorded } = await findEventTypeAndRecorded(tx, { ...key, eventType: message.event_type });
+    const { eventType, alreadyRecorded } = await findEventTypeAndRecorded(tx, { ...key, eventType: message.event_type }, { lock: !message.provider_event_id });
     if (alreadyRecorded) return { kind: 'duplicate' } as const;
     const namedCurrency = message.currency === undefined ? undefined : normaliseCurrency(message.currency);
     const unattributed = async (reason: UnattributedReason, refusal?: string): Promise<RecordConversionOutcome> => {

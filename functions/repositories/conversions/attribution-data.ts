@@ -187,11 +187,16 @@ export async function conversionAlreadyRecorded(
 
 /**
  * `findEventType` and `conversionAlreadyRecorded` in one round trip: the event type named by the
- * message (undefined when unknown) and whether this conversion key was already handled.
+ * message (undefined when unknown) and whether this conversion key was already handled. With
+ * `lock`, the same statement first takes `lockTransactionKey`'s lock. Its reads then use the
+ * snapshot taken before the lock was granted, so a duplicate committed while it waited is missed
+ * here; the writes' unique keys (ON CONFLICT DO NOTHING) still make that one a duplicate, and
+ * every later statement of the transaction reads after the lock.
  */
 export async function findEventTypeAndRecorded(
   sql: SqlExecutor,
   key: { vendorId: number; source: string; transactionId: string; eventType: string },
+  options: { lock?: boolean } = {},
 ): Promise<{ eventType: EventTypeRow | undefined; alreadyRecorded: boolean }> {
   const result = await sql.query<EventTypeRow & { already_recorded: boolean }>(
     `WITH event_type AS (
@@ -199,17 +204,24 @@ export async function findEventTypeAndRecorded(
               default_commission_value, sort_order
        FROM conversion_event_types WHERE name = :typeName AND is_deleted IS NOT TRUE
      )
-     SELECT et.*,
+     SELECT et.*, one.locked,
             (EXISTS (SELECT 1 FROM conversion_events
                      WHERE vendor_id = :vendor::integer AND source = :source AND transaction_id = :tx
                        AND conversion_event_type_id = et.conversion_event_type_id)
              OR EXISTS (SELECT 1 FROM unattributed_conversions
                         WHERE vendor_id = :vendor::integer AND source = :source AND transaction_id = :tx
                           AND event_type = :typeName)) AS already_recorded
-     FROM (SELECT 1) AS one LEFT JOIN event_type et ON true`,
-    { vendor: key.vendorId, source: key.source, tx: key.transactionId, typeName: key.eventType },
+     FROM (SELECT ${options.lock ? 'pg_advisory_xact_lock(hashtextextended(:key, 0))' : '1'} AS locked) AS one
+     LEFT JOIN event_type et ON true`,
+    {
+      vendor: key.vendorId,
+      source: key.source,
+      tx: key.transactionId,
+      typeName: key.eventType,
+      ...(options.lock ? { key: transactionLockKey(key) } : {}),
+    },
   );
-  const { already_recorded: alreadyRecorded, ...row } = result.rows[0]!;
+  const { already_recorded: alreadyRecorded, locked: _locked, ...row } = result.rows[0]! as EventTypeRow & { already_recorded: boolean; locked: unknown };
   return { eventType: row.conversion_event_type_id === null ? undefined : row, alreadyRecorded: alreadyRecorded === true };
 }
 
@@ -219,10 +231,11 @@ export async function findEventTypeAndRecorded(
  * moment cannot both miss each other.
  */
 export async function lockTransactionKey(sql: SqlExecutor, key: { vendorId: number; source: string; transactionId: string }): Promise<void> {
-  await sql.query(`SELECT pg_advisory_xact_lock(hashtextextended(:key, 0)) AS locked`, {
-    key: `conversion:${key.vendorId}:${key.source}:${key.transactionId}`,
-  });
+  await sql.query(`SELECT pg_advisory_xact_lock(hashtextextended(:key, 0)) AS locked`, { key: transactionLockKey(key) });
 }
+
+const transactionLockKey = (key: { vendorId: number; source: string; transactionId: string }) =>
+  `conversion:${key.vendorId}:${key.source}:${key.transactionId}`;
 
 /** Records a provider event id; false when it was already recorded (a redelivery). */
 export async function recordWebhookDelivery(
