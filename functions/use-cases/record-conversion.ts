@@ -159,7 +159,10 @@ function recordInTransaction(sql: SqlExecutor, message: ConversionMessage, hot: 
     if (!anchor) return unattributed('no_click_in_window');
     // The terms of every version the journey touches, in one read: the anchor's, the owner's and
     // the credited touches' (whose campaigns must all price in the sale's currency).
-    const terms = await loadVersionsTerms(tx, journey.journey.clicks.map((c) => Number(c.campaignVersionId)));
+    // Those of the journey's Aurora clicks came with them; only the others are read.
+    const terms = new Map(journey.terms);
+    const unread = journey.journey.clicks.map((c) => Number(c.campaignVersionId)).filter((id) => !terms.has(id));
+    if (unread.length > 0) for (const [id, row] of await loadVersionsTerms(tx, unread)) terms.set(id, row);
     const anchorTerms = terms.get(Number(anchor.campaignVersionId));
     if (!anchorTerms) return unattributed('no_click_in_window');
     const outcome = resolveJourney({

@@ -74,15 +74,59 @@ export type AuroraClickRow = {
   vendor_id: number;
   clicked_at: string;
   user_agent: string | null;
+  /** The click's campaign version's terms, read with it (saves a round trip for the attribution). */
+  terms: VersionTermsRow;
 };
 
 const CLICK_COLUMNS = `
   c.click_id, c.click_uuid::text AS click_uuid, c.cookie_id::text AS cookie_id, c.partner_id, c.campaign_version_id,
-  cv.campaign_id, c.vendor_id, c.clicked_at, c.user_agent`;
+  cv.campaign_id, c.vendor_id, c.clicked_at, c.user_agent,
+  cv.attribution_model AS terms_attribution_model, cv.time_decay_half_life_days AS terms_time_decay_half_life_days,
+  cv.cookie_duration_days AS terms_cookie_duration_days, cv.default_commission_type AS terms_default_commission_type,
+  cv.default_commission_value AS terms_default_commission_value,
+  (SELECT cc.currency FROM campaigns cc WHERE cc.campaign_id = cv.campaign_id) AS terms_currency,
+  (SELECT cc.vendor_id FROM campaigns cc WHERE cc.campaign_id = cv.campaign_id) AS terms_vendor_id`;
+
+type ClickSqlRow = Omit<AuroraClickRow, 'terms'> & {
+  terms_attribution_model: AttributionModel;
+  terms_time_decay_half_life_days: number;
+  terms_cookie_duration_days: number | null;
+  terms_default_commission_type: VersionTermsRow['default_commission_type'];
+  terms_default_commission_value: string | null;
+  terms_currency: string;
+  terms_vendor_id: number;
+};
+
+function toClickRow(row: ClickSqlRow): AuroraClickRow {
+  const {
+    terms_attribution_model,
+    terms_time_decay_half_life_days,
+    terms_cookie_duration_days,
+    terms_default_commission_type,
+    terms_default_commission_value,
+    terms_currency,
+    terms_vendor_id,
+    ...click
+  } = row;
+  return {
+    ...click,
+    terms: {
+      campaign_version_id: row.campaign_version_id,
+      campaign_id: row.campaign_id,
+      vendor_id: terms_vendor_id,
+      attribution_model: terms_attribution_model,
+      time_decay_half_life_days: terms_time_decay_half_life_days,
+      cookie_duration_days: terms_cookie_duration_days,
+      default_commission_type: terms_default_commission_type,
+      default_commission_value: terms_default_commission_value,
+      currency: terms_currency,
+    },
+  };
+}
 
 /** A click by its hot-store id, if Aurora has it. */
 export async function findAuroraClick(sql: SqlExecutor, clickUuid: string): Promise<AuroraClickRow | undefined> {
-  const result = await sql.query<AuroraClickRow>(
+  const result = await sql.query<ClickSqlRow>(
     `SELECT ${CLICK_COLUMNS}
      FROM clicks c JOIN campaign_versions cv ON cv.campaign_version_id = c.campaign_version_id
      WHERE c.click_uuid = :id::uuid AND c.is_deleted IS NOT TRUE
@@ -90,12 +134,13 @@ export async function findAuroraClick(sql: SqlExecutor, clickUuid: string): Prom
        AND c.filter_reason IS NULL`,
     { id: clickUuid },
   );
-  return result.rows[0];
+  const row = result.rows[0];
+  return row ? toClickRow(row) : undefined;
 }
 
 /** A cookie's clicks for one vendor, oldest first. */
 export async function listAuroraCookieClicks(sql: SqlExecutor, cookieId: string, vendorId: number): Promise<AuroraClickRow[]> {
-  const result = await sql.query<AuroraClickRow>(
+  const result = await sql.query<ClickSqlRow>(
     `SELECT ${CLICK_COLUMNS}
      FROM clicks c JOIN campaign_versions cv ON cv.campaign_version_id = c.campaign_version_id
      WHERE c.cookie_id = :cookie::uuid AND c.vendor_id = :vendor::integer AND c.is_deleted IS NOT TRUE
@@ -103,7 +148,7 @@ export async function listAuroraCookieClicks(sql: SqlExecutor, cookieId: string,
      LIMIT 1000`,
     { cookie: cookieId, vendor: vendorId },
   );
-  return result.rows;
+  return result.rows.map(toClickRow);
 }
 
 export async function findJourneyId(sql: SqlExecutor, cookieId: string): Promise<number | null> {

@@ -14,6 +14,7 @@ import {
   findJourneyId,
   listAuroraCookieClicks,
   type AuroraClickRow,
+  type VersionTermsRow,
 } from '../../repositories/conversions/attribution-data.js';
 
 /** The hot store's part of a journey, read before the transaction. */
@@ -84,7 +85,13 @@ export async function journeyOfEvent(
 
 export type LoadedJourneyResult =
   | { kind: 'none'; reason: UnattributedReason }
-  | { kind: 'found'; journey: LoadedJourney; refs: Map<string, JourneyClickRef> };
+  | {
+      kind: 'found';
+      journey: LoadedJourney;
+      refs: Map<string, JourneyClickRef>;
+      /** The terms of the versions of the journey's Aurora clicks, read with them. */
+      terms?: Map<number, VersionTermsRow>;
+    };
 
 /**
  * The journey, in order of evidence: the carried click's cookie, the cookie id, the customer's
@@ -135,7 +142,8 @@ export async function loadJourney(tx: SqlExecutor, message: ConversionMessage, h
     clicks.push(toJourneyClick({ ...click, click_uuid: click.click_id }));
   }
   if (clicks.length > 0) {
-    return { kind: 'found', journey: { binding: carriedFound ? 'click_id' : 'cookie', clicks }, refs };
+    const terms = new Map(rows.map((row) => [Number(row.campaign_version_id), row.terms]));
+    return { kind: 'found', journey: { binding: carriedFound ? 'click_id' : 'cookie', clicks }, refs, terms };
   }
   const bound = message.recurring ? undefined : await byCustomer();
   if (bound) return bound;
