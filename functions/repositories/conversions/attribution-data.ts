@@ -17,16 +17,6 @@ export type EventTypeRow = {
   sort_order: number | null;
 };
 
-export async function findEventType(sql: SqlExecutor, name: string): Promise<EventTypeRow | undefined> {
-  const result = await sql.query<EventTypeRow>(
-    `SELECT conversion_event_type_id, name, is_commissionable, default_commission_type,
-            default_commission_value, sort_order
-     FROM conversion_event_types WHERE name = :name AND is_deleted IS NOT TRUE`,
-    { name },
-  );
-  return result.rows[0];
-}
-
 export type VersionTermsRow = {
   campaign_version_id: number;
   campaign_id: number;
@@ -40,18 +30,7 @@ export type VersionTermsRow = {
   currency: string;
 };
 
-export async function loadVersionTerms(sql: SqlExecutor, campaignVersionId: number): Promise<VersionTermsRow | undefined> {
-  const result = await sql.query<VersionTermsRow>(
-    `SELECT cv.campaign_version_id, cv.campaign_id, c.vendor_id, cv.attribution_model, cv.time_decay_half_life_days,
-            cv.cookie_duration_days, cv.default_commission_type, cv.default_commission_value, c.currency
-     FROM campaign_versions cv JOIN campaigns c ON c.campaign_id = cv.campaign_id
-     WHERE cv.campaign_version_id = :id::integer`,
-    { id: campaignVersionId },
-  );
-  return result.rows[0];
-}
-
-/** `loadVersionTerms` of several versions in one statement (one Data API call), by id. */
+/** Campaign versions' attribution and commission terms and their campaign's currency, by id, in one statement. */
 export async function loadVersionsTerms(sql: SqlExecutor, campaignVersionIds: readonly number[]): Promise<Map<number, VersionTermsRow>> {
   const result = await sql.query<VersionTermsRow>(
     `SELECT cv.campaign_version_id, cv.campaign_id, c.vendor_id, cv.attribution_model, cv.time_decay_half_life_days,
@@ -206,33 +185,9 @@ export async function findCustomerBinding(
   );
 }
 
-/** Whether this conversion key was already handled (recorded, or stored as unattributed). */
-export async function conversionAlreadyRecorded(
-  sql: SqlExecutor,
-  key: { vendorId: number; source: string; transactionId: string; eventTypeId: number | null; eventType: string },
-): Promise<boolean> {
-  const result = await sql.query<{ found: number }>(
-    `SELECT 1 AS found FROM conversion_events
-     WHERE vendor_id = :vendor::integer AND source = :source AND transaction_id = :tx
-       AND conversion_event_type_id = :type::integer
-     UNION ALL
-     SELECT 1 FROM unattributed_conversions
-     WHERE vendor_id = :vendor::integer AND source = :source AND transaction_id = :tx AND event_type = :typeName
-     LIMIT 1`,
-    {
-      vendor: key.vendorId,
-      source: key.source,
-      tx: key.transactionId,
-      type: key.eventTypeId,
-      typeName: key.eventType,
-    },
-  );
-  return result.rows.length > 0;
-}
-
 /**
- * `findEventType` and `conversionAlreadyRecorded` in one round trip: the event type named by the
- * message (undefined when unknown) and whether this conversion key was already handled. With
+ * In one round trip: the event type named by the message (undefined when unknown) and whether
+ * this conversion key was already handled (recorded, or stored as unattributed). With
  * `lock`, the same statement first takes `lockTransactionKey`'s lock. Its reads then use the
  * snapshot taken before the lock was granted, so a duplicate committed while it waited is missed
  * here; the writes' unique keys (ON CONFLICT DO NOTHING) still make that one a duplicate, and
@@ -297,17 +252,3 @@ export async function recordWebhookDelivery(
   return result.rows.length > 0;
 }
 
-/** The first of these campaign versions whose campaign prices in a currency other than `currency`. */
-export async function firstOtherCurrency(
-  tx: SqlExecutor,
-  currency: string,
-  versions: readonly { campaign_version_id: number }[],
-): Promise<{ campaign_id: number; currency: string } | undefined> {
-  const { rows } = await tx.query<{ campaign_id: number; currency: string }>(
-    `SELECT c.campaign_id, c.currency FROM campaign_versions cv JOIN campaigns c ON c.campaign_id = cv.campaign_id
-     WHERE cv.campaign_version_id = ANY(:ids::integer[]) AND c.currency <> :currency
-     ORDER BY c.campaign_id LIMIT 1`,
-    { ids: [...new Set(versions.map((v) => v.campaign_version_id))], currency },
-  );
-  return rows[0];
-}

@@ -74,89 +74,6 @@ export interface TouchInsert {
   metadata: Record<string, unknown>;
 }
 
-export async function insertTouches(
-  sql: SqlExecutor,
-  input: { conversionEventId: number; leadId: number | null; attributionType: string; confidence: string; touches: readonly TouchInsert[] },
-): Promise<void> {
-  if (input.touches.length === 0) return;
-  await sql.query(
-    `INSERT INTO touches (conversion_event_id, lead_id, click_id, cookie_id, partner_id, campaign_version_id, touch_type,
-                          touch_value, attribution_type, attribution_confidence, metadata, occurred_at, recorded_at)
-     SELECT :conversion::bigint, :lead::bigint, t.click_id, t.cookie_id, t.partner_id, t.campaign_version_id, t.touch_type,
-            t.touch_value, :model, :confidence, t.metadata, t.occurred_at AT TIME ZONE 'UTC', NOW()
-     FROM jsonb_to_recordset(:touches::jsonb) AS t(
-       click_id bigint, cookie_id uuid, partner_id integer, campaign_version_id integer, touch_type text,
-       touch_value numeric, occurred_at timestamptz, metadata jsonb, ord bigint)
-     ORDER BY t.ord`,
-    {
-      conversion: input.conversionEventId,
-      lead: input.leadId,
-      model: input.attributionType,
-      confidence: input.confidence,
-      // Inserted in journey order, so touch ids follow the clicks.
-      touches: JSON.stringify(input.touches.map((touch, ord) => ({ ...touch, ord }))),
-    },
-  );
-}
-
-/** The immutable record of what the engine applied (never updated afterwards). */
-export async function insertSnapshot(
-  sql: SqlExecutor,
-  row: {
-    conversion_event_id: number;
-    commission_type: string | null;
-    commission_value: string | null;
-    commission_amount: string;
-    partner_id: number;
-    campaign_version_id: number;
-    reward_id: number | null;
-    commission_rule_id: number | null;
-  },
-): Promise<void> {
-  await sql.query(
-    `INSERT INTO event_commission_snapshots (conversion_event_id, commission_type, commission_value, commission_amount,
-                                             partner_id, campaign_version_id, reward_id, commission_rule_id)
-     VALUES (:conversion_event_id::bigint, :commission_type, :commission_value::numeric, :commission_amount::numeric,
-             :partner_id::integer, :campaign_version_id::integer, :reward_id::integer, :commission_rule_id::integer)`,
-    row,
-  );
-}
-
-/**
- * Completes the cookie's journey: converted, completed at its earliest conversion, the commission
- * added, the conversion merged into `events_sequence` in time order, the furthest stage by the
- * event types' `sort_order`, and the latest attribution map.
- */
-export async function completeJourney(
-  sql: SqlExecutor,
-  input: {
-    funnelJourneyId: number;
-    occurredAt: string;
-    commission: string;
-    attributionMap: Record<string, unknown>;
-    eventTypeId: number;
-    event: Record<string, unknown>;
-  },
-): Promise<void> {
-  await sql.query(
-    `UPDATE funnel_journeys fj
-     SET journey_completed_at = LEAST(COALESCE(fj.journey_completed_at, :at::timestamptz AT TIME ZONE 'UTC'), :at::timestamptz AT TIME ZONE 'UTC'),
-         is_converted = TRUE,
-         total_commission = COALESCE(fj.total_commission, 0) + :commission::numeric,
-         attribution_map = :map::jsonb,
-         ${APPEND_JOURNEY_EVENT}
-     WHERE fj.funnel_journey_id = :journey::integer`,
-    {
-      journey: input.funnelJourneyId,
-      at: input.occurredAt,
-      commission: input.commission,
-      map: JSON.stringify(input.attributionMap),
-      type: input.eventTypeId,
-      event: JSON.stringify(input.event),
-    },
-  );
-}
-
 export async function addJourneyCommission(sql: SqlExecutor, funnelJourneyId: number, delta: string): Promise<void> {
   await sql.query(
     `UPDATE funnel_journeys SET total_commission = COALESCE(total_commission, 0) + :delta::numeric
@@ -234,11 +151,12 @@ export async function applyEnrollmentTotals(
 
 /**
  * An attributed conversion's writes in ONE statement (each statement is a Data API call on AWS),
- * the same SQL as insertConversion, insertTouches, insertSnapshot, completeJourney and
- * applyEnrollmentTotals chained by data-modifying CTEs: the conversion row (its funnel journey
- * found by its cookie), then - only when the row was inserted, i.e. not a duplicate - its touches,
- * its snapshot, the journey's completion (the journey event carries the new id) and the
- * enrollment totals. Returns the new id, or undefined when the conversion key was already taken.
+ * chained by data-modifying CTEs: the conversion row (its funnel journey found by its cookie;
+ * the idempotency guard: one row per vendor, source, transaction and event type), then - only
+ * when the row was inserted, i.e. not a duplicate - its touches in journey order, its immutable
+ * commission snapshot, the journey's completion (converted, completed at its earliest
+ * conversion, commission added, the event merged into `events_sequence` carrying the new id, the
+ * furthest stage, the latest attribution map) and the enrollment totals (as applyEnrollmentTotals). Returns the new id, or undefined when the conversion key was already taken.
  */
 export async function writeAttributedConversion(
   sql: SqlExecutor,
