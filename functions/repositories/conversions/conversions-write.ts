@@ -108,6 +108,19 @@ export async function lockEnrollments(
   );
 }
 
+/** A milestone bonus: its conversion row (no click, cookie, customer or lead), its one touch, snapshot and totals delta. */
+export interface MilestoneBonusInsert {
+  conversion: Pick<
+    ConversionInsert,
+    | 'vendor_id' | 'source' | 'receipt_id' | 'conversion_event_type_id' | 'partner_id' | 'campaign_version_id' | 'reward_id'
+    | 'attribution_type' | 'attribution_confidence' | 'transaction_id' | 'event_value' | 'currency' | 'commission_amount'
+    | 'commission_type' | 'commission_value' | 'status' | 'occurred_at' | 'refunded_amount' | 'metadata'
+  >;
+  touch: { touch_value: string; metadata: Record<string, unknown> };
+  snapshotAmount: string;
+  delta: TotalsDelta;
+}
+
 export interface TotalsDelta {
   partner_id: number;
   campaign_version_id: number;
@@ -156,7 +169,10 @@ export async function applyEnrollmentTotals(
  * when the row was inserted, i.e. not a duplicate - its touches in journey order, its immutable
  * commission snapshot, the journey's completion (converted, completed at its earliest
  * conversion, commission added, the event merged into `events_sequence` carrying the new id, the
- * furthest stage, the latest attribution map) and the enrollment totals (as applyEnrollmentTotals). Returns the new id, or undefined when the conversion key was already taken.
+ * furthest stage, the latest attribution map), the enrollment totals (as applyEnrollmentTotals)
+ * and the milestone bonuses it triggers (each its own conversion, once ever by its key, with one
+ * touch and a snapshot; its commission joins the totals only when its row was inserted).
+ * Returns the new ids, or undefined when the conversion key was already taken.
  */
 export async function writeAttributedConversion(
   sql: SqlExecutor,
@@ -167,10 +183,13 @@ export async function writeAttributedConversion(
     snapshotAmount: string;
     journey: { attributionMap: Record<string, unknown>; event: Record<string, unknown> };
     deltas: readonly TotalsDelta[];
+    /** Milestone bonuses this conversion reaches; `metadata.triggered_by_conversion_event_id` is added. */
+    bonuses?: readonly MilestoneBonusInsert[];
   },
-): Promise<{ conversionEventId: number; funnelJourneyId: number | null } | undefined> {
+): Promise<{ conversionEventId: number; funnelJourneyId: number | null; bonusIds: Map<string, number> } | undefined> {
   const { conversion } = input;
-  const result = await sql.query<{ conversion_event_id: number; funnel_journey_id: number | null }>(
+  const bonuses = input.bonuses ?? [];
+  const result = await sql.query<{ kind: 'sale' | 'bonus'; conversion_event_id: number; funnel_journey_id: number | null; transaction_id: string | null }>(
     `WITH conversion AS (
        INSERT INTO conversion_events (
          vendor_id, source, receipt_id, conversion_event_type_id, lead_id, click_id, cookie_id, partner_id,
@@ -219,6 +238,44 @@ export async function writeAttributedConversion(
        WHERE fj.funnel_journey_id = c.funnel_journey_id
        RETURNING 1
      ),
+     bonus AS (
+       INSERT INTO conversion_events (
+         vendor_id, source, receipt_id, conversion_event_type_id, partner_id, campaign_version_id, reward_id,
+         attribution_type, attribution_confidence, transaction_id, event_value, currency, commission_amount, commission_type,
+         commission_value, status, occurred_at, recorded_at, refunded_amount, metadata)
+       SELECT b.vendor_id, b.source, b.receipt_id, b.conversion_event_type_id, b.partner_id, b.campaign_version_id, b.reward_id,
+              b.attribution_type, b.attribution_confidence, b.transaction_id, b.event_value, b.currency, b.commission_amount,
+              b.commission_type, b.commission_value, b.status, b.occurred_at, NOW(), b.refunded_amount,
+              b.metadata || jsonb_build_object('triggered_by_conversion_event_id', c.conversion_event_id)
+       FROM conversion c CROSS JOIN jsonb_to_recordset(:bonuses::jsonb) AS b(
+         vendor_id integer, source text, receipt_id uuid, conversion_event_type_id integer, partner_id integer,
+         campaign_version_id integer, reward_id integer, attribution_type text, attribution_confidence text, transaction_id text,
+         event_value numeric, currency text, commission_amount numeric, commission_type text, commission_value numeric,
+         status text, occurred_at timestamptz, refunded_amount numeric, metadata jsonb, ord integer)
+       ORDER BY b.ord
+       ON CONFLICT (vendor_id, source, transaction_id, conversion_event_type_id) DO NOTHING
+       RETURNING conversion_event_id, transaction_id
+     ),
+     bonus_touches AS (
+       INSERT INTO touches (conversion_event_id, lead_id, click_id, cookie_id, partner_id, campaign_version_id, touch_type,
+                            touch_value, attribution_type, attribution_confidence, metadata, occurred_at, recorded_at)
+       SELECT bo.conversion_event_id, NULL, NULL, NULL, t.partner_id, t.campaign_version_id, 'only', t.touch_value,
+              t.attribution_type, t.attribution_confidence, t.touch_metadata, t.occurred_at AT TIME ZONE 'UTC', NOW()
+       FROM bonus bo JOIN jsonb_to_recordset(:bonuses::jsonb) AS t(
+         transaction_id text, partner_id integer, campaign_version_id integer, touch_value numeric, attribution_type text,
+         attribution_confidence text, touch_metadata jsonb, occurred_at timestamptz) ON t.transaction_id = bo.transaction_id
+       RETURNING 1
+     ),
+     bonus_snapshots AS (
+       INSERT INTO event_commission_snapshots (conversion_event_id, commission_type, commission_value, commission_amount,
+                                               partner_id, campaign_version_id, reward_id, commission_rule_id)
+       SELECT bo.conversion_event_id, s.commission_type, s.commission_value, s.commission_amount, s.partner_id,
+              s.campaign_version_id, s.reward_id, NULL
+       FROM bonus bo JOIN jsonb_to_recordset(:bonuses::jsonb) AS s(
+         transaction_id text, commission_type text, commission_value numeric, commission_amount numeric, partner_id integer,
+         campaign_version_id integer, reward_id integer) ON s.transaction_id = bo.transaction_id
+       RETURNING 1
+     ),
      totals AS (
        UPDATE campaign_partners cp
        SET total_conversions = GREATEST(0, COALESCE(cp.total_conversions, 0) + d.conversions),
@@ -232,14 +289,18 @@ export async function writeAttributedConversion(
          SELECT cp.campaign_partner_id, sum(k.conversions)::integer AS conversions, sum(k.revenue) AS revenue,
                 sum(k.commission) AS commission
          FROM jsonb_to_recordset(:deltas::jsonb) AS k(partner_id integer, campaign_version_id integer, conversions integer,
-                                                      revenue numeric, commission numeric)
+                                                      revenue numeric, commission numeric, bonus text)
          ${ENROLLMENT_OF_CAMPAIGN}
+         -- One UPDATE per row and statement: a bonus's commission is summed in here, when its row was inserted.
+         WHERE k.bonus IS NULL OR k.bonus IN (SELECT transaction_id FROM bonus)
          GROUP BY cp.campaign_partner_id
        ) AS d
        WHERE cp.campaign_partner_id = d.campaign_partner_id AND EXISTS (SELECT 1 FROM conversion)
        RETURNING 1
      )
-     SELECT conversion_event_id, funnel_journey_id FROM conversion`,
+     SELECT 'sale' AS kind, conversion_event_id, funnel_journey_id, NULL::text AS transaction_id FROM conversion
+     UNION ALL
+     SELECT 'bonus', conversion_event_id, NULL, transaction_id FROM bonus`,
     {
       ...conversion,
       metadata: JSON.stringify(conversion.metadata),
@@ -250,11 +311,26 @@ export async function writeAttributedConversion(
       map: JSON.stringify(input.journey.attributionMap),
       type: conversion.conversion_event_type_id,
       event: JSON.stringify(input.journey.event),
-      deltas: JSON.stringify(input.deltas),
+      deltas: JSON.stringify([
+        ...input.deltas,
+        ...bonuses.map((b) => ({ ...b.delta, bonus: b.conversion.transaction_id })),
+      ]),
+      bonuses: JSON.stringify(
+        bonuses.map((b, ord) => ({
+          ...b.conversion,
+          metadata: b.conversion.metadata,
+          ord,
+          touch_value: b.touch.touch_value,
+          touch_metadata: b.touch.metadata,
+          commission_amount: b.snapshotAmount,
+        })),
+      ),
     },
   );
-  const row = result.rows[0];
-  return row ? { conversionEventId: row.conversion_event_id, funnelJourneyId: row.funnel_journey_id } : undefined;
+  const sale = result.rows.find((row) => row.kind === 'sale');
+  if (!sale) return undefined;
+  const bonusIds = new Map(result.rows.filter((row) => row.kind === 'bonus').map((row) => [row.transaction_id!, row.conversion_event_id]));
+  return { conversionEventId: sale.conversion_event_id, funnelJourneyId: sale.funnel_journey_id, bonusIds };
 }
 
 /** Upserts the lead by its external id (within the vendor); returns its id, or null if another vendor owns the id. */

@@ -11,7 +11,7 @@ import type { SqlExecutor } from '../../ports/sql-executor.js';
 import type { EventTypeRow, VersionTermsRow } from '../../repositories/conversions/attribution-data.js';
 import type { MilestoneProgress } from '../../repositories/conversions/commission-inputs.js';
 import { upsertLead, writeAttributedConversion, type TotalsDelta } from '../../repositories/conversions/conversions-write.js';
-import { awardMilestones } from './award-milestones.js';
+import { planMilestoneBonuses } from './award-milestones.js';
 import type { JourneyClickRef } from './load-journey.js';
 
 /**
@@ -46,6 +46,11 @@ export async function writeConversion(
   const ownerRef = journey.refs.get(ownerClickId);
   const cookieId = ownerRef?.cookieId ?? null;
   const calculated = plan.calculated;
+  // A rejected conversion reaches no milestone.
+  const bonuses =
+    plan.status === 'rejected'
+      ? []
+      : planMilestoneBonuses({ message, eventType, partnerId: ownerPartnerId, terms: ownerTerms, progressBefore: milestones });
   const written = await writeAttributedConversion(tx, {
     conversion: {
       vendor_id: message.vendor_id,
@@ -122,23 +127,14 @@ export async function writeConversion(
       },
     },
     deltas: plan.contributions.map((c) => totalsDelta(c, currency)),
+    bonuses: bonuses.map((b) => b.insert),
   });
   if (written === undefined) return undefined;
   const { conversionEventId } = written;
-  const bonuses =
-    plan.status === 'rejected'
-      ? []
-      : await awardMilestones(tx, {
-          message,
-          eventType,
-          partnerId: ownerPartnerId,
-          terms: ownerTerms,
-          triggeredBy: conversionEventId,
-          progressBefore: milestones,
-        });
+  const awarded = bonuses.filter((b) => written.bonusIds.has(b.insert.conversion.transaction_id));
   return {
-    conversionEventIds: [conversionEventId, ...bonuses.map((b) => b.conversionEventId)],
-    commissionCents: bonuses.reduce((sum, b) => sum + b.bonusCents, plan.commissionCents),
+    conversionEventIds: [conversionEventId, ...awarded.map((b) => written.bonusIds.get(b.insert.conversion.transaction_id)!)],
+    commissionCents: awarded.reduce((sum, b) => sum + b.bonusCents, plan.commissionCents),
   };
 }
 

@@ -52,13 +52,21 @@ describe('recordConversion round trips', () => {
       { v: program.vendorId },
     );
     expect(rows.rows.map((r) => [r.commission_amount, r.touches])).toEqual([['12.000', 3], ['50.000', 1]]);
+    const bonusRow = await h.sql.query<{ triggered_by: string; sale: string }>(
+      `SELECT b.metadata ->> 'triggered_by_conversion_event_id' AS triggered_by, s.conversion_event_id::text AS sale
+       FROM conversion_events b JOIN conversion_events s ON s.transaction_id = :tx AND s.vendor_id = b.vendor_id
+       WHERE b.vendor_id = :v::integer AND b.metadata ->> 'milestone_bonus' = 'true'`,
+      { v: program.vendorId, tx: message.transaction_id },
+    );
+    expect(bonusRow.rows).toHaveLength(1);
+    expect(bonusRow.rows[0]!.triggered_by).toBe(bonusRow.rows[0]!.sale);
     const notices = (await h.aws.drain(h.notificationsQueueUrl)).map((m) => notificationMessageSchema.parse(JSON.parse(m.Body!)));
     expect(notices.map((n) => n.payload.receipt_id)).toContain(message.receipt_id);
 
     // Before issue 16's reduction: 28 statements in one transaction (BEGIN and COMMIT made 30).
     expect({ roundTrips: counter.roundTrips, statements: counter.statements, transactions: counter.transactions }, counter.log.join('\n')).toEqual({
-      roundTrips: 10,
-      statements: 8,
+      roundTrips: 9,
+      statements: 7,
       transactions: 1,
     });
   });
