@@ -141,7 +141,7 @@ function recordInTransaction(sql: SqlExecutor, message: ConversionMessage, hot: 
     // touches can reference them and the journey is whole.
     if (hot.clicks.length > 0) await ingestClickBatch({ sql: tx, clicks: hot.clicks });
 
-    const journey = await loadJourney(tx, message, hot);
+    const journey = await loadJourney(tx, message, hot, { lockEnrollments: role === 'commissionable' });
     if (journey.kind === 'none') return unattributed(journey.reason);
     if (role !== 'commissionable') {
       const funnelJourneyId = await journeyOfEvent(tx, message, journey.journey, journey.refs);
@@ -202,10 +202,14 @@ function recordInTransaction(sql: SqlExecutor, message: ConversionMessage, hot: 
         `The sale is in ${currency} but campaign ${mismatch.campaign_id} prices in ${mismatch.currency}: no commission (amounts are never converted).`,
       );
     }
-    await lockEnrollments(tx, [
+    const enrollments = [
       { partner_id: ownerPartnerId, campaign_version_id: ownerTerms.campaign_version_id },
       ...credited.map((t) => ({ partner_id: Number(t.partnerId), campaign_version_id: Number(t.campaignVersionId) })),
-    ]);
+    ];
+    // Usually the journey read already locked them all (its clicks' enrollments).
+    if (!enrollments.every((e) => journey.lockedEnrollments?.has(`${e.partner_id}:${e.campaign_version_id}`))) {
+      await lockEnrollments(tx, enrollments);
+    }
     const { plan, milestones } = await priceConversion(tx, { message, currency, eventType, ownerPartnerId, ownerTerms, attribution: outcome, credited });
     const written = await writeConversion(tx, {
       message,

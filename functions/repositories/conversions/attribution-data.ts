@@ -118,11 +118,35 @@ export async function findAuroraClick(sql: SqlExecutor, clickUuid: string): Prom
 }
 
 /** A cookie's clicks for one vendor, oldest first. */
-export async function listAuroraCookieClicks(sql: SqlExecutor, cookieId: string, vendorId: number): Promise<AuroraClickRow[]> {
+/**
+ * With `lockEnrollments`, the same statement also locks (in id order, as `lockEnrollments` does)
+ * each clicked partner's enrollment of the clicked campaign: the attribution will credit some of
+ * them, and locking them here saves the round trip of locking them afterwards.
+ */
+export async function listAuroraCookieClicks(
+  sql: SqlExecutor,
+  cookieId: string,
+  vendorId: number,
+  options: { lockEnrollments?: boolean } = {},
+): Promise<AuroraClickRow[]> {
+  const lock = options.lockEnrollments
+    ? `WITH locked AS (
+         SELECT cp.campaign_partner_id FROM campaign_partners cp
+         WHERE EXISTS (
+           SELECT 1 FROM clicks lc
+           JOIN campaign_versions kv ON kv.campaign_version_id = lc.campaign_version_id
+           JOIN campaign_versions ev ON ev.campaign_id = kv.campaign_id
+           WHERE lc.cookie_id = :cookie::uuid AND lc.vendor_id = :vendor::integer AND lc.is_deleted IS NOT TRUE
+             AND ev.campaign_version_id = cp.campaign_version_id AND lc.partner_id = cp.partner_id)
+         ORDER BY cp.campaign_partner_id
+         FOR UPDATE OF cp)`
+    : '';
   const result = await sql.query<ClickSqlRow>(
-    `SELECT ${CLICK_COLUMNS}
+    `${lock}
+     SELECT ${CLICK_COLUMNS}
      FROM clicks c JOIN campaign_versions cv ON cv.campaign_version_id = c.campaign_version_id
      WHERE c.cookie_id = :cookie::uuid AND c.vendor_id = :vendor::integer AND c.is_deleted IS NOT TRUE
+       ${options.lockEnrollments ? 'AND (SELECT count(*) FROM locked) >= 0' : ''}
      ORDER BY c.clicked_at, c.click_uuid
      LIMIT 1000`,
     { cookie: cookieId, vendor: vendorId },

@@ -65,8 +65,8 @@ describe('recordConversion round trips', () => {
 
     // Before issue 16's reduction: 28 statements in one transaction (BEGIN and COMMIT made 30).
     expect({ roundTrips: counter.roundTrips, statements: counter.statements, transactions: counter.transactions }, counter.log.join('\n')).toEqual({
-      roundTrips: 9,
-      statements: 7,
+      roundTrips: 8,
+      statements: 6,
       transactions: 1,
     });
   });
