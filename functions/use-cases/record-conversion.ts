@@ -22,12 +22,11 @@ import type { Logger } from '../ports/logger.js';
 import type { NotificationQueue } from '../ports/notification-queue.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 import {
-  conversionAlreadyRecorded,
-  findEventType,
-  firstOtherCurrency,
-  loadVersionTerms,
+  findEventTypeAndRecorded,
+  loadVersionsTerms,
   lockTransactionKey,
   recordWebhookDelivery,
+  type VersionTermsRow,
 } from '../repositories/conversions/attribution-data.js';
 import { ingestClickBatch } from '../repositories/clicks/click-ingestion.js';
 import { insertUnattributed, lockEnrollments } from '../repositories/conversions/conversions-write.js';
@@ -101,8 +100,10 @@ export async function recordConversion(input: {
 function recordInTransaction(sql: SqlExecutor, message: ConversionMessage, hot: HotJourney): Promise<RecordConversionOutcome> {
   const key = { vendorId: message.vendor_id, source: message.source, transactionId: message.transaction_id };
   return sql.transaction(async (tx) => {
-    await lockTransactionKey(tx, key);
+    // A provider event is recorded under the lock before anything is read; otherwise the lock is
+    // taken by the statement that reads the event type.
     if (message.provider_event_id) {
+      await lockTransactionKey(tx, key);
       const first = await recordWebhookDelivery(tx, {
         provider: message.source,
         providerEventId: message.provider_event_id,
@@ -110,16 +111,8 @@ function recordInTransaction(sql: SqlExecutor, message: ConversionMessage, hot: 
       });
       if (!first) return { kind: 'duplicate' } as const;
     }
-    const eventType = await findEventType(tx, message.event_type);
-    if (
-      await conversionAlreadyRecorded(tx, {
-        ...key,
-        eventTypeId: eventType?.conversion_event_type_id ?? null,
-        eventType: message.event_type,
-      })
-    ) {
-      return { kind: 'duplicate' } as const;
-    }
+    const { eventType, alreadyRecorded } = await findEventTypeAndRecorded(tx, { ...key, eventType: message.event_type }, { lock: !message.provider_event_id });
+    if (alreadyRecorded) return { kind: 'duplicate' } as const;
     const namedCurrency = message.currency === undefined ? undefined : normaliseCurrency(message.currency);
     const unattributed = async (reason: UnattributedReason, refusal?: string): Promise<RecordConversionOutcome> => {
       const inserted = await insertUnattributed(tx, {
@@ -148,7 +141,7 @@ function recordInTransaction(sql: SqlExecutor, message: ConversionMessage, hot: 
     // touches can reference them and the journey is whole.
     if (hot.clicks.length > 0) await ingestClickBatch({ sql: tx, clicks: hot.clicks });
 
-    const journey = await loadJourney(tx, message, hot);
+    const journey = await loadJourney(tx, message, hot, { lockEnrollments: role === 'commissionable' });
     if (journey.kind === 'none') return unattributed(journey.reason);
     if (role !== 'commissionable') {
       const funnelJourneyId = await journeyOfEvent(tx, message, journey.journey, journey.refs);
@@ -164,7 +157,13 @@ function recordInTransaction(sql: SqlExecutor, message: ConversionMessage, hot: 
     const conversionAt = new Date(message.occurred_at);
     const anchor = anchorClick({ clicks: journey.journey.clicks, conversionAt, clickId: message.click_id?.toLowerCase() });
     if (!anchor) return unattributed('no_click_in_window');
-    const anchorTerms = await loadVersionTerms(tx, Number(anchor.campaignVersionId));
+    // The terms of every version the journey touches, in one read: the anchor's, the owner's and
+    // the credited touches' (whose campaigns must all price in the sale's currency).
+    // Those of the journey's Aurora clicks came with them; only the others are read.
+    const terms = new Map(journey.terms);
+    const unread = journey.journey.clicks.map((c) => Number(c.campaignVersionId)).filter((id) => !terms.has(id));
+    if (unread.length > 0) for (const [id, row] of await loadVersionsTerms(tx, unread)) terms.set(id, row);
+    const anchorTerms = terms.get(Number(anchor.campaignVersionId));
     if (!anchorTerms) return unattributed('no_click_in_window');
     const outcome = resolveJourney({
       journey: journey.journey,
@@ -183,10 +182,7 @@ function recordInTransaction(sql: SqlExecutor, message: ConversionMessage, hot: 
         ? { partnerId: outcome.partnerId, campaignVersionId: outcome.campaignVersionId, clickId: outcome.clickId }
         : outcome.attribution.winner!;
     const ownerPartnerId = Number(owner.partnerId);
-    const ownerTerms =
-      Number(owner.campaignVersionId) === anchorTerms.campaign_version_id
-        ? anchorTerms
-        : ((await loadVersionTerms(tx, Number(owner.campaignVersionId))) ?? anchorTerms);
+    const ownerTerms = terms.get(Number(owner.campaignVersionId)) ?? anchorTerms;
 
     const credited = outcome.attribution.touches.filter((t) => t.weight > 0n);
     // A sale is priced in its campaign's currency; one in another currency is refused rather than
@@ -197,21 +193,24 @@ function recordInTransaction(sql: SqlExecutor, message: ConversionMessage, hot: 
     if (message.event_value !== undefined && !fitsCurrency(message.event_value, currency)) {
       return unattributed('amount_exceeds_currency_decimals', `${message.event_value} is not an amount in ${currency} (too many decimals).`);
     }
-    const mismatch = await firstOtherCurrency(tx, currency, [
-      ownerTerms,
-      ...credited.map((t) => ({ campaign_version_id: Number(t.campaignVersionId) })),
-    ]);
+    const mismatch = [ownerTerms, ...credited.map((t) => terms.get(Number(t.campaignVersionId)))]
+      .filter((t): t is VersionTermsRow => t !== undefined && t.currency !== currency)
+      .sort((a, b) => a.campaign_id - b.campaign_id)[0];
     if (mismatch) {
       return unattributed(
         'currency_mismatch',
         `The sale is in ${currency} but campaign ${mismatch.campaign_id} prices in ${mismatch.currency}: no commission (amounts are never converted).`,
       );
     }
-    await lockEnrollments(tx, [
+    const enrollments = [
       { partner_id: ownerPartnerId, campaign_version_id: ownerTerms.campaign_version_id },
       ...credited.map((t) => ({ partner_id: Number(t.partnerId), campaign_version_id: Number(t.campaignVersionId) })),
-    ]);
-    const plan = await priceConversion(tx, { message, currency, eventType, ownerPartnerId, ownerTerms, attribution: outcome, credited });
+    ];
+    // Usually the journey read already locked them all (its clicks' enrollments).
+    if (!enrollments.every((e) => journey.lockedEnrollments?.has(`${e.partner_id}:${e.campaign_version_id}`))) {
+      await lockEnrollments(tx, enrollments);
+    }
+    const { plan, milestones } = await priceConversion(tx, { message, currency, eventType, ownerPartnerId, ownerTerms, attribution: outcome, credited });
     const written = await writeConversion(tx, {
       message,
       currency,
@@ -222,6 +221,7 @@ function recordInTransaction(sql: SqlExecutor, message: ConversionMessage, hot: 
       outcome,
       journey,
       plan,
+      milestones,
     });
     if (!written) return { kind: 'duplicate' } as const;
     return { kind: 'created', ...written, status: plan.status, currency } as const;

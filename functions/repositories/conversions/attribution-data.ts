@@ -17,16 +17,6 @@ export type EventTypeRow = {
   sort_order: number | null;
 };
 
-export async function findEventType(sql: SqlExecutor, name: string): Promise<EventTypeRow | undefined> {
-  const result = await sql.query<EventTypeRow>(
-    `SELECT conversion_event_type_id, name, is_commissionable, default_commission_type,
-            default_commission_value, sort_order
-     FROM conversion_event_types WHERE name = :name AND is_deleted IS NOT TRUE`,
-    { name },
-  );
-  return result.rows[0];
-}
-
 export type VersionTermsRow = {
   campaign_version_id: number;
   campaign_id: number;
@@ -40,15 +30,16 @@ export type VersionTermsRow = {
   currency: string;
 };
 
-export async function loadVersionTerms(sql: SqlExecutor, campaignVersionId: number): Promise<VersionTermsRow | undefined> {
+/** Campaign versions' attribution and commission terms and their campaign's currency, by id, in one statement. */
+export async function loadVersionsTerms(sql: SqlExecutor, campaignVersionIds: readonly number[]): Promise<Map<number, VersionTermsRow>> {
   const result = await sql.query<VersionTermsRow>(
     `SELECT cv.campaign_version_id, cv.campaign_id, c.vendor_id, cv.attribution_model, cv.time_decay_half_life_days,
             cv.cookie_duration_days, cv.default_commission_type, cv.default_commission_value, c.currency
      FROM campaign_versions cv JOIN campaigns c ON c.campaign_id = cv.campaign_id
-     WHERE cv.campaign_version_id = :id::integer`,
-    { id: campaignVersionId },
+     WHERE cv.campaign_version_id = ANY(:ids::integer[])`,
+    { ids: [...new Set(campaignVersionIds)] },
   );
-  return result.rows[0];
+  return new Map(result.rows.map((row) => [Number(row.campaign_version_id), row]));
 }
 
 /** A click of a journey as Aurora holds it (click_uuid is the hot store's click id). */
@@ -62,15 +53,59 @@ export type AuroraClickRow = {
   vendor_id: number;
   clicked_at: string;
   user_agent: string | null;
+  /** The click's campaign version's terms, read with it (saves a round trip for the attribution). */
+  terms: VersionTermsRow;
 };
 
 const CLICK_COLUMNS = `
   c.click_id, c.click_uuid::text AS click_uuid, c.cookie_id::text AS cookie_id, c.partner_id, c.campaign_version_id,
-  cv.campaign_id, c.vendor_id, c.clicked_at, c.user_agent`;
+  cv.campaign_id, c.vendor_id, c.clicked_at, c.user_agent,
+  cv.attribution_model AS terms_attribution_model, cv.time_decay_half_life_days AS terms_time_decay_half_life_days,
+  cv.cookie_duration_days AS terms_cookie_duration_days, cv.default_commission_type AS terms_default_commission_type,
+  cv.default_commission_value AS terms_default_commission_value,
+  (SELECT cc.currency FROM campaigns cc WHERE cc.campaign_id = cv.campaign_id) AS terms_currency,
+  (SELECT cc.vendor_id FROM campaigns cc WHERE cc.campaign_id = cv.campaign_id) AS terms_vendor_id`;
+
+type ClickSqlRow = Omit<AuroraClickRow, 'terms'> & {
+  terms_attribution_model: AttributionModel;
+  terms_time_decay_half_life_days: number;
+  terms_cookie_duration_days: number | null;
+  terms_default_commission_type: VersionTermsRow['default_commission_type'];
+  terms_default_commission_value: string | null;
+  terms_currency: string;
+  terms_vendor_id: number;
+};
+
+function toClickRow(row: ClickSqlRow): AuroraClickRow {
+  const {
+    terms_attribution_model,
+    terms_time_decay_half_life_days,
+    terms_cookie_duration_days,
+    terms_default_commission_type,
+    terms_default_commission_value,
+    terms_currency,
+    terms_vendor_id,
+    ...click
+  } = row;
+  return {
+    ...click,
+    terms: {
+      campaign_version_id: row.campaign_version_id,
+      campaign_id: row.campaign_id,
+      vendor_id: terms_vendor_id,
+      attribution_model: terms_attribution_model,
+      time_decay_half_life_days: terms_time_decay_half_life_days,
+      cookie_duration_days: terms_cookie_duration_days,
+      default_commission_type: terms_default_commission_type,
+      default_commission_value: terms_default_commission_value,
+      currency: terms_currency,
+    },
+  };
+}
 
 /** A click by its hot-store id, if Aurora has it. */
 export async function findAuroraClick(sql: SqlExecutor, clickUuid: string): Promise<AuroraClickRow | undefined> {
-  const result = await sql.query<AuroraClickRow>(
+  const result = await sql.query<ClickSqlRow>(
     `SELECT ${CLICK_COLUMNS}
      FROM clicks c JOIN campaign_versions cv ON cv.campaign_version_id = c.campaign_version_id
      WHERE c.click_uuid = :id::uuid AND c.is_deleted IS NOT TRUE
@@ -78,20 +113,45 @@ export async function findAuroraClick(sql: SqlExecutor, clickUuid: string): Prom
        AND c.filter_reason IS NULL`,
     { id: clickUuid },
   );
-  return result.rows[0];
+  const row = result.rows[0];
+  return row ? toClickRow(row) : undefined;
 }
 
 /** A cookie's clicks for one vendor, oldest first. */
-export async function listAuroraCookieClicks(sql: SqlExecutor, cookieId: string, vendorId: number): Promise<AuroraClickRow[]> {
-  const result = await sql.query<AuroraClickRow>(
-    `SELECT ${CLICK_COLUMNS}
+/**
+ * With `lockEnrollments`, the same statement also locks (in id order, as `lockEnrollments` does)
+ * each clicked partner's enrollment of the clicked campaign: the attribution will credit some of
+ * them, and locking them here saves the round trip of locking them afterwards.
+ */
+export async function listAuroraCookieClicks(
+  sql: SqlExecutor,
+  cookieId: string,
+  vendorId: number,
+  options: { lockEnrollments?: boolean } = {},
+): Promise<AuroraClickRow[]> {
+  const lock = options.lockEnrollments
+    ? `WITH locked AS (
+         SELECT cp.campaign_partner_id FROM campaign_partners cp
+         WHERE EXISTS (
+           SELECT 1 FROM clicks lc
+           JOIN campaign_versions kv ON kv.campaign_version_id = lc.campaign_version_id
+           JOIN campaign_versions ev ON ev.campaign_id = kv.campaign_id
+           WHERE lc.cookie_id = :cookie::uuid AND lc.vendor_id = :vendor::integer AND lc.is_deleted IS NOT TRUE
+             AND ev.campaign_version_id = cp.campaign_version_id AND lc.partner_id = cp.partner_id)
+         ORDER BY cp.campaign_partner_id
+         FOR UPDATE OF cp)`
+    : '';
+  const result = await sql.query<ClickSqlRow>(
+    `${lock}
+     SELECT ${CLICK_COLUMNS}
      FROM clicks c JOIN campaign_versions cv ON cv.campaign_version_id = c.campaign_version_id
      WHERE c.cookie_id = :cookie::uuid AND c.vendor_id = :vendor::integer AND c.is_deleted IS NOT TRUE
+       ${options.lockEnrollments ? 'AND (SELECT count(*) FROM locked) >= 0' : ''}
      ORDER BY c.clicked_at, c.click_uuid
      LIMIT 1000`,
     { cookie: cookieId, vendor: vendorId },
   );
-  return result.rows;
+  return result.rows.map(toClickRow);
 }
 
 export async function findJourneyId(sql: SqlExecutor, cookieId: string): Promise<number | null> {
@@ -149,28 +209,44 @@ export async function findCustomerBinding(
   );
 }
 
-/** Whether this conversion key was already handled (recorded, or stored as unattributed). */
-export async function conversionAlreadyRecorded(
+/**
+ * In one round trip: the event type named by the message (undefined when unknown) and whether
+ * this conversion key was already handled (recorded, or stored as unattributed). With
+ * `lock`, the same statement first takes `lockTransactionKey`'s lock. Its reads then use the
+ * snapshot taken before the lock was granted, so a duplicate committed while it waited is missed
+ * here; the writes' unique keys (ON CONFLICT DO NOTHING) still make that one a duplicate, and
+ * every later statement of the transaction reads after the lock.
+ */
+export async function findEventTypeAndRecorded(
   sql: SqlExecutor,
-  key: { vendorId: number; source: string; transactionId: string; eventTypeId: number | null; eventType: string },
-): Promise<boolean> {
-  const result = await sql.query<{ found: number }>(
-    `SELECT 1 AS found FROM conversion_events
-     WHERE vendor_id = :vendor::integer AND source = :source AND transaction_id = :tx
-       AND conversion_event_type_id = :type::integer
-     UNION ALL
-     SELECT 1 FROM unattributed_conversions
-     WHERE vendor_id = :vendor::integer AND source = :source AND transaction_id = :tx AND event_type = :typeName
-     LIMIT 1`,
+  key: { vendorId: number; source: string; transactionId: string; eventType: string },
+  options: { lock?: boolean } = {},
+): Promise<{ eventType: EventTypeRow | undefined; alreadyRecorded: boolean }> {
+  const result = await sql.query<EventTypeRow & { already_recorded: boolean }>(
+    `WITH event_type AS (
+       SELECT conversion_event_type_id, name, is_commissionable, default_commission_type,
+              default_commission_value, sort_order
+       FROM conversion_event_types WHERE name = :typeName AND is_deleted IS NOT TRUE
+     )
+     SELECT et.*, one.locked,
+            (EXISTS (SELECT 1 FROM conversion_events
+                     WHERE vendor_id = :vendor::integer AND source = :source AND transaction_id = :tx
+                       AND conversion_event_type_id = et.conversion_event_type_id)
+             OR EXISTS (SELECT 1 FROM unattributed_conversions
+                        WHERE vendor_id = :vendor::integer AND source = :source AND transaction_id = :tx
+                          AND event_type = :typeName)) AS already_recorded
+     FROM (SELECT ${options.lock ? 'pg_advisory_xact_lock(hashtextextended(:key, 0))' : '1'} AS locked) AS one
+     LEFT JOIN event_type et ON true`,
     {
       vendor: key.vendorId,
       source: key.source,
       tx: key.transactionId,
-      type: key.eventTypeId,
       typeName: key.eventType,
+      ...(options.lock ? { key: transactionLockKey(key) } : {}),
     },
   );
-  return result.rows.length > 0;
+  const { already_recorded: alreadyRecorded, locked: _locked, ...row } = result.rows[0]! as EventTypeRow & { already_recorded: boolean; locked: unknown };
+  return { eventType: row.conversion_event_type_id === null ? undefined : row, alreadyRecorded: alreadyRecorded === true };
 }
 
 /**
@@ -179,10 +255,11 @@ export async function conversionAlreadyRecorded(
  * moment cannot both miss each other.
  */
 export async function lockTransactionKey(sql: SqlExecutor, key: { vendorId: number; source: string; transactionId: string }): Promise<void> {
-  await sql.query(`SELECT pg_advisory_xact_lock(hashtextextended(:key, 0)) AS locked`, {
-    key: `conversion:${key.vendorId}:${key.source}:${key.transactionId}`,
-  });
+  await sql.query(`SELECT pg_advisory_xact_lock(hashtextextended(:key, 0)) AS locked`, { key: transactionLockKey(key) });
 }
+
+const transactionLockKey = (key: { vendorId: number; source: string; transactionId: string }) =>
+  `conversion:${key.vendorId}:${key.source}:${key.transactionId}`;
 
 /** Records a provider event id; false when it was already recorded (a redelivery). */
 export async function recordWebhookDelivery(
@@ -199,17 +276,3 @@ export async function recordWebhookDelivery(
   return result.rows.length > 0;
 }
 
-/** The first of these campaign versions whose campaign prices in a currency other than `currency`. */
-export async function firstOtherCurrency(
-  tx: SqlExecutor,
-  currency: string,
-  versions: readonly { campaign_version_id: number }[],
-): Promise<{ campaign_id: number; currency: string } | undefined> {
-  const { rows } = await tx.query<{ campaign_id: number; currency: string }>(
-    `SELECT c.campaign_id, c.currency FROM campaign_versions cv JOIN campaigns c ON c.campaign_id = cv.campaign_id
-     WHERE cv.campaign_version_id = ANY(:ids::integer[]) AND c.currency <> :currency
-     ORDER BY c.campaign_id LIMIT 1`,
-    { ids: [...new Set(versions.map((v) => v.campaign_version_id))], currency },
-  );
-  return rows[0];
-}

@@ -63,12 +63,25 @@ const toEntry = (e: RefundEvent): LedgerEntry => ({
  * `currency` when given, else in the ledger's thousandths.
  */
 export async function loadLedgerRefunds(sql: SqlExecutor, key: TransactionKey, currency?: string): Promise<RefundEvent[]> {
-  const result = await sql.query<{ payload: { refunds?: LedgerEntry[] } | null }>(
-    `SELECT payload FROM unattributed_conversions
-     WHERE vendor_id = :vendor::integer AND source = :source AND transaction_id = :tx AND event_type = :type`,
-    { vendor: key.vendorId, source: key.source, tx: key.transactionId, type: REFUND_LEDGER_EVENT_TYPE },
-  );
-  const events = (result.rows[0]?.payload?.refunds ?? []).map(toEvent);
+  const result = await sql.query<{ payload: LedgerPayload | null }>(LEDGER_PAYLOAD_SQL, ledgerParams(key));
+  return ledgerRefundsOf(result.rows[0]?.payload ?? null, currency);
+}
+
+export type LedgerPayload = { refunds?: LedgerEntry[] };
+
+/** The ledger row's payload; parameters `ledgerParams` (also read inside loadCommissionInputs' statement). */
+export const LEDGER_PAYLOAD_SQL = `SELECT payload FROM unattributed_conversions
+     WHERE vendor_id = :vendor::integer AND source = :source AND transaction_id = :tx AND event_type = :ledgerType`;
+
+export const ledgerParams = (key: TransactionKey) => ({
+  vendor: key.vendorId,
+  source: key.source,
+  tx: key.transactionId,
+  ledgerType: REFUND_LEDGER_EVENT_TYPE,
+});
+
+export function ledgerRefundsOf(payload: LedgerPayload | null, currency?: string): RefundEvent[] {
+  const events = (payload?.refunds ?? []).map(toEvent);
   return currency === undefined ? events : ledgerInCurrency(events, currency);
 }
 

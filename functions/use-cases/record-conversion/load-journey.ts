@@ -14,6 +14,7 @@ import {
   findJourneyId,
   listAuroraCookieClicks,
   type AuroraClickRow,
+  type VersionTermsRow,
 } from '../../repositories/conversions/attribution-data.js';
 
 /** The hot store's part of a journey, read before the transaction. */
@@ -84,7 +85,15 @@ export async function journeyOfEvent(
 
 export type LoadedJourneyResult =
   | { kind: 'none'; reason: UnattributedReason }
-  | { kind: 'found'; journey: LoadedJourney; refs: Map<string, JourneyClickRef> };
+  | {
+      kind: 'found';
+      journey: LoadedJourney;
+      refs: Map<string, JourneyClickRef>;
+      /** The terms of the versions of the journey's Aurora clicks, read with them. */
+      terms?: Map<number, VersionTermsRow>;
+      /** `partner:version` of the Aurora clicks whose enrollments the read locked (with `lockEnrollments`). */
+      lockedEnrollments?: Set<string>;
+    };
 
 /**
  * The journey, in order of evidence: the carried click's cookie, the cookie id, the customer's
@@ -92,7 +101,12 @@ export type LoadedJourneyResult =
  * Aurora's rows (now holding the hot store's clicks) are merged with hot-store clicks Aurora
  * could not take (link unknown to it yet), so no click of the journey is dropped.
  */
-export async function loadJourney(tx: SqlExecutor, message: ConversionMessage, hot: HotJourney): Promise<LoadedJourneyResult> {
+export async function loadJourney(
+  tx: SqlExecutor,
+  message: ConversionMessage,
+  hot: HotJourney,
+  options: { lockEnrollments?: boolean } = {},
+): Promise<LoadedJourneyResult> {
   const inCampaign = (click: { campaign_id: number }) => message.campaign_id === undefined || click.campaign_id === message.campaign_id;
   const byCustomer = async (): Promise<LoadedJourneyResult | undefined> => {
     const bound = await findCustomerBinding(tx, {
@@ -119,7 +133,8 @@ export async function loadJourney(tx: SqlExecutor, message: ConversionMessage, h
   const carriedAurora = message.click_id && !hot.carried ? await findAuroraClick(tx, message.click_id.toLowerCase()) : undefined;
   const carriedFound = hot.carried !== undefined || (carriedAurora !== undefined && carriedAurora.vendor_id === message.vendor_id);
   const cookieId = hot.cookieId ?? carriedAurora?.cookie_id ?? message.cookie_id?.toLowerCase();
-  const rows: AuroraClickRow[] = cookieId ? await listAuroraCookieClicks(tx, cookieId, message.vendor_id) : [];
+  const rows: AuroraClickRow[] = cookieId ? await listAuroraCookieClicks(tx, cookieId, message.vendor_id, options) : [];
+  const lockedEnrollments = new Set(cookieId && options.lockEnrollments ? rows.map((r) => `${r.partner_id}:${r.campaign_version_id}`) : []);
   if (carriedAurora && carriedAurora.vendor_id === message.vendor_id && !rows.some((r) => r.click_uuid === carriedAurora.click_uuid)) {
     rows.push(carriedAurora);
   }
@@ -135,7 +150,8 @@ export async function loadJourney(tx: SqlExecutor, message: ConversionMessage, h
     clicks.push(toJourneyClick({ ...click, click_uuid: click.click_id }));
   }
   if (clicks.length > 0) {
-    return { kind: 'found', journey: { binding: carriedFound ? 'click_id' : 'cookie', clicks }, refs };
+    const terms = new Map(rows.map((row) => [Number(row.campaign_version_id), row.terms]));
+    return { kind: 'found', journey: { binding: carriedFound ? 'click_id' : 'cookie', clicks }, refs, terms, lockedEnrollments };
   }
   const bound = message.recurring ? undefined : await byCustomer();
   if (bound) return bound;

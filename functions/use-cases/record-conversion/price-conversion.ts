@@ -2,49 +2,41 @@
 import { parseAmount } from '../../domain/money/currency.js';
 import { planConversion, type ConversionPlan, type JourneyOutcome } from '../../domain/conversions/index.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
-import {
-  customerHistory,
-  loadOverrides,
-  loadPartners,
-  loadRules,
-  loadTiers,
-  partnerMonthRevenueCents,
-} from '../../repositories/conversions/commission-inputs.js';
-import { loadLedgerRefunds } from '../../repositories/conversions/refunds.js';
 import type { OwnedConversion } from './owned-conversion.js';
+import { loadCommissionInputs, type MilestoneProgress } from '../../repositories/conversions/commission-inputs.js';
 
-/** Inside the conversion's transaction, after its enrollments are locked, so the partner's period revenue cannot move under it. */
+/**
+ * Inside the conversion's transaction, after its enrollments are locked, so the partner's period
+ * revenue and milestone counts cannot move under it. Also returns the owner's milestone progress
+ * before this conversion, read in the same statement (awardMilestones needs it after the write).
+ */
 export async function priceConversion(
   tx: SqlExecutor,
   input: OwnedConversion & {
     attribution: Exclude<JourneyOutcome, { kind: 'unattributed' }>;
     credited: readonly { partnerId: unknown }[];
   },
-): Promise<ConversionPlan> {
+): Promise<{ plan: ConversionPlan; milestones: MilestoneProgress }> {
   const { message, currency, eventType, ownerPartnerId, ownerTerms } = input;
   const occurredAt = new Date(message.occurred_at);
   // Refused (the message fails and dead-letters with the reason) when it has more decimals than
   // the currency: the API already answers 400 for it, and a rounded amount is not the sale.
   const eventValueCents = message.event_value === undefined ? null : parseAmount(message.event_value, currency);
   const partnerIds = [...new Set([ownerPartnerId, ...input.credited.map((t) => Number(t.partnerId))])];
-  const [partners, overrides, rules, tiers, revenue, history, heldRefunds] = [
-    await loadPartners(tx, partnerIds),
-    await loadOverrides(tx, ownerPartnerId, ownerTerms.campaign_version_id),
-    await loadRules(tx, message.vendor_id, ownerTerms.campaign_version_id),
-    await loadTiers(tx, ownerTerms.campaign_version_id),
-    await partnerMonthRevenueCents(tx, { partnerId: ownerPartnerId, vendorId: message.vendor_id, occurredAt, currency }),
-    await customerHistory(tx, {
-      vendorId: message.vendor_id,
-      customerId: message.customer_id,
-      customerEmail: message.customer_email,
-      occurredAt,
-      eventValueCents: eventValueCents ?? 0n,
-      currency,
-    }),
-    await loadLedgerRefunds(tx, { vendorId: message.vendor_id, source: message.source, transactionId: message.transaction_id }, currency),
-  ];
+  const { partners, overrides, rules, tiers, partnerPeriodRevenueCents: revenue, history, heldRefunds, milestones } = await loadCommissionInputs(tx, {
+    partnerIds,
+    ownerPartnerId,
+    vendorId: message.vendor_id,
+    campaignVersionId: ownerTerms.campaign_version_id,
+    occurredAt,
+    currency,
+    ...(message.customer_id !== undefined ? { customerId: message.customer_id } : {}),
+    ...(message.customer_email !== undefined ? { customerEmail: message.customer_email } : {}),
+    eventValueCents: eventValueCents ?? 0n,
+    transaction: { source: message.source, transactionId: message.transaction_id },
+  });
   const declaredFirst = message.metadata?.is_first_purchase;
-  return planConversion({
+  const plan = planConversion({
     attribution: input.attribution.attribution,
     botOnly: input.attribution.kind === 'bot_only',
     partnerEmails: new Map([...partners.entries()].map(([id, row]) => [id, row.email])),
@@ -78,4 +70,5 @@ export async function priceConversion(
       currency,
     },
   });
+  return { plan, milestones };
 }

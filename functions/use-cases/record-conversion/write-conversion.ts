@@ -7,17 +7,9 @@ import { formatAmount, parseAmount } from '../../domain/money/currency.js';
 import { formatScaledDecimal } from '../../domain/money/index.js';
 import type { ConversionPlan, JourneyOutcome, LoadedJourney } from '../../domain/conversions/index.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
-import { findJourneyId } from '../../repositories/conversions/attribution-data.js';
-import {
-  applyEnrollmentTotals,
-  completeJourney,
-  insertConversion,
-  insertSnapshot,
-  insertTouches,
-  upsertLead,
-  type TotalsDelta,
-} from '../../repositories/conversions/conversions-write.js';
-import { awardMilestones } from './award-milestones.js';
+import type { MilestoneProgress } from '../../repositories/conversions/commission-inputs.js';
+import { upsertLead, writeAttributedConversion, type TotalsDelta } from '../../repositories/conversions/conversions-write.js';
+import { planMilestoneBonuses } from './award-milestones.js';
 import type { JourneyClickRef } from './load-journey.js';
 import type { OwnedConversion } from './owned-conversion.js';
 
@@ -32,9 +24,11 @@ export async function writeConversion(
     outcome: Exclude<JourneyOutcome, { kind: 'unattributed' }>;
     journey: { journey: LoadedJourney; refs: ReadonlyMap<string, JourneyClickRef> };
     plan: ConversionPlan;
+    /** The owner's milestone progress before this conversion (read with the commission inputs). */
+    milestones: MilestoneProgress;
   },
 ): Promise<{ conversionEventIds: number[]; commissionCents: bigint } | undefined> {
-  const { message, currency, eventType, ownerPartnerId, ownerTerms, ownerClickId, outcome, journey, plan } = input;
+  const { message, currency, eventType, ownerPartnerId, ownerTerms, ownerClickId, outcome, journey, plan, milestones } = input;
   const leadId = message.lead
     ? await upsertLead(tx, {
         ...message.lead,
@@ -45,55 +39,52 @@ export async function writeConversion(
     : null;
   const ownerRef = journey.refs.get(ownerClickId);
   const cookieId = ownerRef?.cookieId ?? null;
-  const funnelJourneyId = cookieId ? await findJourneyId(tx, cookieId) : null;
   const calculated = plan.calculated;
-  const conversionEventId = await insertConversion(tx, {
-    vendor_id: message.vendor_id,
-    source: message.source,
-    receipt_id: message.receipt_id,
-    conversion_event_type_id: eventType.conversion_event_type_id,
-    lead_id: leadId,
-    click_id: ownerRef?.auroraClickId ?? null,
-    cookie_id: cookieId,
-    partner_id: ownerPartnerId,
-    campaign_version_id: ownerTerms.campaign_version_id,
-    reward_id: calculated.rewardId === null ? null : Number(calculated.rewardId),
-    attribution_type: outcome.attribution.model,
-    attribution_confidence: outcome.attribution.confidence,
-    transaction_id: message.transaction_id,
-    customer_email: message.customer_email ?? null,
-    customer_id: message.customer_id ?? null,
-    event_value: message.event_value === undefined ? null : formatAmount(parseAmount(message.event_value, currency), currency),
-    currency,
-    commission_amount: formatAmount(plan.commissionCents, currency),
-    commission_type: calculated.commissionType,
-    commission_value: calculated.commissionValue,
-    status: plan.status,
-    occurred_at: message.occurred_at,
-    rejection_reason: plan.rejectionReason,
-    refunded_amount: formatAmount(plan.refundedCents, currency),
-    metadata: {
-      ...(message.metadata ?? {}),
-      attribution_details: {
-        binding: journey.journey.binding,
-        commission_source: calculated.source,
-        explanation: calculated.explanation,
-        partner_campaign_override_id: calculated.partnerCampaignOverrideId,
-        campaign_tier_id: calculated.campaignTierId,
-        excluded_clicks: outcome.attribution.excluded.map((e) => ({ click_id: String(e.clickId), reason: e.reason })),
-        ...(message.currency ? { currency: message.currency } : {}),
+  // A rejected conversion reaches no milestone.
+  const bonuses =
+    plan.status === 'rejected'
+      ? []
+      : planMilestoneBonuses({ message, eventType, partnerId: ownerPartnerId, terms: ownerTerms, progressBefore: milestones });
+  const written = await writeAttributedConversion(tx, {
+    conversion: {
+      vendor_id: message.vendor_id,
+      source: message.source,
+      receipt_id: message.receipt_id,
+      conversion_event_type_id: eventType.conversion_event_type_id,
+      lead_id: leadId,
+      click_id: ownerRef?.auroraClickId ?? null,
+      cookie_id: cookieId,
+      partner_id: ownerPartnerId,
+      campaign_version_id: ownerTerms.campaign_version_id,
+      reward_id: calculated.rewardId === null ? null : Number(calculated.rewardId),
+      attribution_type: outcome.attribution.model,
+      attribution_confidence: outcome.attribution.confidence,
+      transaction_id: message.transaction_id,
+      customer_email: message.customer_email ?? null,
+      customer_id: message.customer_id ?? null,
+      event_value: message.event_value === undefined ? null : formatAmount(parseAmount(message.event_value, currency), currency),
+      currency,
+      commission_amount: formatAmount(plan.commissionCents, currency),
+      commission_type: calculated.commissionType,
+      commission_value: calculated.commissionValue,
+      status: plan.status,
+      occurred_at: message.occurred_at,
+      rejection_reason: plan.rejectionReason,
+      refunded_amount: formatAmount(plan.refundedCents, currency),
+      metadata: {
+        ...(message.metadata ?? {}),
+        attribution_details: {
+          binding: journey.journey.binding,
+          commission_source: calculated.source,
+          explanation: calculated.explanation,
+          partner_campaign_override_id: calculated.partnerCampaignOverrideId,
+          campaign_tier_id: calculated.campaignTierId,
+          excluded_clicks: outcome.attribution.excluded.map((e) => ({ click_id: String(e.clickId), reason: e.reason })),
+          ...(message.currency ? { currency: message.currency } : {}),
+        },
       },
+      applied_commission_rule_id: calculated.appliedCommissionRuleId,
     },
-    funnel_journey_id: funnelJourneyId,
-    applied_commission_rule_id: calculated.appliedCommissionRuleId,
-  });
-  if (conversionEventId === undefined) return undefined;
-
-  await insertTouches(tx, {
-    conversionEventId,
-    leadId,
-    attributionType: outcome.attribution.model,
-    confidence: outcome.attribution.confidence,
     touches: plan.allocation.touches.map((touch) => {
       const ref = journey.refs.get(String(touch.clickId));
       return {
@@ -111,22 +102,8 @@ export async function writeConversion(
         },
       };
     }),
-  });
-  await insertSnapshot(tx, {
-    conversion_event_id: conversionEventId,
-    commission_type: calculated.commissionType,
-    commission_value: calculated.commissionValue,
-    commission_amount: formatAmount(plan.originalCommissionCents, currency),
-    partner_id: ownerPartnerId,
-    campaign_version_id: ownerTerms.campaign_version_id,
-    reward_id: calculated.rewardId === null ? null : Number(calculated.rewardId),
-    commission_rule_id: calculated.appliedCommissionRuleId,
-  });
-  if (funnelJourneyId !== null) {
-    await completeJourney(tx, {
-      funnelJourneyId,
-      occurredAt: message.occurred_at,
-      commission: formatAmount(plan.commissionCents, currency),
+    snapshotAmount: formatAmount(plan.originalCommissionCents, currency),
+    journey: {
       // Each partner's commission in the sale's currency ("500" JPY), not in cents.
       attributionMap: Object.fromEntries(
         plan.allocation.partners.map((p) => [
@@ -134,34 +111,24 @@ export async function writeConversion(
           { weight: formatScaledDecimal(p.weightBp, 4), commission: formatAmount(p.commissionCents, currency) },
         ]),
       ),
-      eventTypeId: eventType.conversion_event_type_id,
+      // The new conversion's id is added by the statement.
       event: {
         type: 'conversion',
-        conversion_event_id: conversionEventId,
         event_type: eventType.name,
         value: message.event_value ?? null,
         partner_id: ownerPartnerId,
         timestamp: new Date(message.occurred_at).toISOString(),
       },
-    });
-  }
-  await applyEnrollmentTotals(tx, {
+    },
     deltas: plan.contributions.map((c) => totalsDelta(c, currency)),
-    lastConversionAt: message.occurred_at,
+    bonuses: bonuses.map((b) => b.insert),
   });
-  const bonuses =
-    plan.status === 'rejected'
-      ? []
-      : await awardMilestones(tx, {
-          message,
-          eventType,
-          partnerId: ownerPartnerId,
-          terms: ownerTerms,
-          triggeredBy: conversionEventId,
-        });
+  if (written === undefined) return undefined;
+  const { conversionEventId } = written;
+  const awarded = bonuses.filter((b) => written.bonusIds.has(b.insert.conversion.transaction_id));
   return {
-    conversionEventIds: [conversionEventId, ...bonuses.map((b) => b.conversionEventId)],
-    commissionCents: bonuses.reduce((sum, b) => sum + b.bonusCents, plan.commissionCents),
+    conversionEventIds: [conversionEventId, ...awarded.map((b) => written.bonusIds.get(b.insert.conversion.transaction_id)!)],
+    commissionCents: awarded.reduce((sum, b) => sum + b.bonusCents, plan.commissionCents),
   };
 }
 
