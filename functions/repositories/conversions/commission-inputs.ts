@@ -25,11 +25,6 @@ export type PartnerRow = {
 
 const PARTNERS_SQL = `SELECT partner_id, email, tier FROM partners WHERE partner_id = ANY(:ids::integer[])`;
 
-export async function loadPartners(sql: SqlExecutor, partnerIds: readonly number[]): Promise<Map<string, PartnerRow>> {
-  const result = await sql.query<PartnerRow>(PARTNERS_SQL, { ids: [...partnerIds] });
-  return new Map(result.rows.map((row) => [String(row.partner_id), row]));
-}
-
 /**
  * The partner's live overrides on the campaign of `campaignVersionId`, whichever of its versions
  * they sit on: an override follows the enrollment (a campaign edit moves it to the new version),
@@ -59,11 +54,6 @@ const OVERRIDES_SQL = `SELECT o.partner_campaign_override_id, o.conversion_event
          WHERE priced.campaign_version_id = :version::integer)
      ORDER BY o.partner_campaign_override_id`;
 
-export async function loadOverrides(sql: SqlExecutor, partnerId: number, campaignVersionId: number): Promise<CommissionOverride[]> {
-  const result = await sql.query<OverrideRow>(OVERRIDES_SQL, { partner: partnerId, version: campaignVersionId });
-  return result.rows.map(toOverride);
-}
-
 function toOverride(row: OverrideRow): CommissionOverride {
   return {
     partnerCampaignOverrideId: row.partner_campaign_override_id,
@@ -92,11 +82,6 @@ const RULES_SQL = `SELECT commission_rule_id, active, valid_from, valid_until, c
        AND (campaign_version_id IS NULL OR campaign_version_id = :version::integer)
      ORDER BY commission_rule_id`;
 
-export async function loadRules(sql: SqlExecutor, vendorId: number, campaignVersionId: number): Promise<CommissionRule[]> {
-  const result = await sql.query<RuleRow>(RULES_SQL, { vendor: vendorId, version: campaignVersionId });
-  return result.rows.map(toRule);
-}
-
 function toRule(row: RuleRow): CommissionRule {
   return {
     commissionRuleId: row.commission_rule_id,
@@ -122,11 +107,6 @@ const TIERS_SQL = `SELECT campaign_tier_id, min_amount::text AS min_amount, max_
             reward_value::text AS reward_value, reward_id, label
      FROM campaign_tiers WHERE campaign_version_id = :version::integer AND is_deleted IS NOT TRUE
      ORDER BY campaign_tiers.min_amount, campaign_tier_id`;
-
-export async function loadTiers(sql: SqlExecutor, campaignVersionId: number): Promise<CommissionTier[]> {
-  const result = await sql.query<TierRow>(TIERS_SQL, { version: campaignVersionId });
-  return result.rows.map(toTier);
-}
 
 function toTier(row: TierRow): CommissionTier {
   return {
@@ -178,7 +158,7 @@ export interface MilestoneProgress {
  * Everything the commission engine reads, in ONE statement (each statement is a Data API call
  * on AWS): the partners, the owner's overrides, the vendor's rules, the version's tiers, the
  * owner's revenue this month, the customer's history and the transaction's refund ledger. The
- * same SQL as the single reads above, each aggregated into a jsonb column.
+ * SQL of each read below, each aggregated into a jsonb column.
  */
 export async function loadCommissionInputs(
   sql: SqlExecutor,
@@ -242,28 +222,6 @@ export async function loadCommissionInputs(
   };
 }
 
-export async function partnerMonthRevenueCents(
-  sql: SqlExecutor,
-  input: { partnerId: number; vendorId: number; occurredAt: Date; currency: string },
-): Promise<bigint> {
-  const result = await sql.query<{ revenue: string }>(REVENUE_SQL, revenueParams(input));
-  // Only sales in the tiers' own currency count towards them: amounts of two currencies never add.
-  return parseAmount(result.rows[0]?.revenue ?? '0', input.currency);
-}
-
-/**
- * The customer's earlier purchases with this vendor: whether this is the first, and the lifetime
- * value including this sale. Both null when the message names no customer.
- */
-export async function customerHistory(
-  sql: SqlExecutor,
-  input: { vendorId: number; customerId?: string; customerEmail?: string; occurredAt: Date; eventValueCents: bigint; currency: string },
-): Promise<{ isFirstPurchase: boolean | null; lifetimeValueCents: bigint | null }> {
-  if (!input.customerId && !input.customerEmail) return { isFirstPurchase: null, lifetimeValueCents: null };
-  const result = await sql.query<{ purchases: number; value: string }>(HISTORY_SQL, historyParams(input));
-  return historyOf(result.rows[0], input.currency, input.eventValueCents);
-}
-
 const HISTORY_SQL = `SELECT count(*)::integer AS purchases,
             COALESCE(sum(COALESCE(event_value, 0) - refunded_amount) FILTER (WHERE currency = :currency), 0)::text AS value
      FROM conversion_events
@@ -314,11 +272,6 @@ const MILESTONES_SQL = `SELECT m.campaign_milestone_id, m.event_type, m.target_c
      WHERE m.campaign_version_id = :version::integer AND m.is_deleted IS NOT TRUE
      ORDER BY m.campaign_milestone_id`;
 
-export async function loadMilestones(sql: SqlExecutor, campaignVersionId: number): Promise<MilestoneRow[]> {
-  const result = await sql.query<MilestoneSqlRow>(MILESTONES_SQL, { version: campaignVersionId });
-  return toMilestones(result.rows);
-}
-
 function toMilestones(rows: readonly MilestoneSqlRow[]): MilestoneRow[] {
   return rows
     .filter((row) => row.event_type && row.target_count)
@@ -332,19 +285,6 @@ function toMilestones(rows: readonly MilestoneSqlRow[]): MilestoneRow[] {
       rewardValue: row.reward_type === 'flat' ? row.reward_value : null,
       conversionEventTypeId: row.conversion_event_type_id,
     }));
-}
-
-/** The partner's counted conversions per event type in this version (this one included), and milestones already awarded. */
-export async function milestoneProgress(
-  sql: SqlExecutor,
-  input: { partnerId: number; campaignVersionId: number; vendorId: number },
-): Promise<{ counts: Record<string, number>; awarded: string[] }> {
-  const counts = await sql.query<{ name: string; n: number }>(MILESTONE_COUNTS_SQL, { partner: input.partnerId, version: input.campaignVersionId });
-  const awarded = await sql.query<{ id: string }>(MILESTONES_AWARDED_SQL, { vendor: input.vendorId, partner: input.partnerId });
-  return {
-    counts: Object.fromEntries(counts.rows.map((row) => [row.name, row.n])),
-    awarded: awarded.rows.map((row) => row.id),
-  };
 }
 
 const MILESTONE_COUNTS_SQL = `SELECT t.name, count(*)::integer AS n
