@@ -18,7 +18,7 @@ import type { ConversionMessage } from '../functions/ports/conversion-message.js
 import { ingestClickBatch } from '../functions/repositories/clicks/click-ingestion.js';
 import { countRoundTrips } from '../test/support/database/round-trip-counter.js';
 import { createTestDatabase } from '../test/support/database/test-database.js';
-import { seedMilestone, seedProgram, seedReward, seedRule } from '../test/support/fixtures/seed.js';
+import { seedPricedProgram } from '../test/support/fixtures/seed-priced-program.js';
 import { clickOn, sqsEvent } from '../test/support/messages/clicks.js';
 import { sale } from '../test/support/messages/conversions.js';
 import { startLocalAws } from '../test/support/stand-ins/local-aws.js';
@@ -37,21 +37,7 @@ const [db, aws] = await Promise.all([createTestDatabase({ engine: 'pglite' }), s
 try {
   const queue = await aws.sqs.send(new CreateQueueCommand({ QueueName: 'notifications' }));
   const clickStore = createDynamoDbClickStore({ client: aws.dynamodb, tableName: aws.tableNames.clicks });
-  const program = await seedProgram(db.sql, {
-    partners: 2,
-    version: {
-      attributionModel: 'linear',
-      defaultCommissionType: 'tiered',
-      defaultCommissionValue: null,
-      tiers: [
-        { label: 'Bronze', min: '0', max: '1000000', type: 'percentage', value: '10.00' },
-        { label: 'Silver', min: '1000000', max: '5000000', type: 'flat', value: '20.00' },
-      ],
-    },
-  });
-  const bonus = await seedReward(db.sql, { vendorId: program.vendorId, type: 'flat', value: '50.00' });
-  await seedRule(db.sql, { vendorId: program.vendorId, conditions: { min_event_value: 50, event_types: ['sale'] }, actions: { bonus_flat: 2 } });
-  await seedMilestone(db.sql, { campaignVersionId: program.campaignVersionId, rewardId: bonus, eventType: 'sale', targetCount: 1 });
+  const program = await seedPricedProgram(db.sql, { silverFrom: '1000000', silverTo: '5000000' });
   const [a, b] = program.partners;
 
   // The journeys, written before the clock starts: in the hot store and in Aurora, as normally.

@@ -87,6 +87,19 @@ export async function addJourneyCommission(sql: SqlExecutor, funnelJourneyId: nu
  * follows the campaign to its current version, while touches keep the version they were priced on,
  * so the two are joined through the campaign (docs/campaign-edits-and-events.md).
  */
+/**
+ * How an enrollment's totals take a delta `d` (conversions, revenue, commission) at `:at`: counts never
+ * below zero, `last_conversion_at` only moved forward by a counted conversion. One text for the
+ * standalone update (refunds) and the sale's one write statement.
+ */
+const ENROLLMENT_TOTALS_SET = `SET total_conversions = GREATEST(0, COALESCE(cp.total_conversions, 0) + d.conversions),
+         total_revenue = COALESCE(cp.total_revenue, 0) + d.revenue,
+         total_commission_earned = COALESCE(cp.total_commission_earned, 0) + d.commission,
+         last_conversion_at = CASE WHEN d.conversions > 0 AND :at::timestamptz IS NOT NULL
+                                   THEN GREATEST(cp.last_conversion_at, :at::timestamptz AT TIME ZONE 'UTC')
+                                   ELSE cp.last_conversion_at END,
+         updated_at = NOW()`;
+
 const ENROLLMENT_OF_CAMPAIGN = `
   JOIN campaign_versions kv ON kv.campaign_version_id = k.campaign_version_id
   JOIN campaign_versions ev ON ev.campaign_id = kv.campaign_id
@@ -142,13 +155,7 @@ export async function applyEnrollmentTotals(
   if (input.deltas.length === 0) return;
   await sql.query(
     `UPDATE campaign_partners cp
-     SET total_conversions = GREATEST(0, COALESCE(cp.total_conversions, 0) + d.conversions),
-         total_revenue = COALESCE(cp.total_revenue, 0) + d.revenue,
-         total_commission_earned = COALESCE(cp.total_commission_earned, 0) + d.commission,
-         last_conversion_at = CASE WHEN d.conversions > 0 AND :at::timestamptz IS NOT NULL
-                                   THEN GREATEST(cp.last_conversion_at, :at::timestamptz AT TIME ZONE 'UTC')
-                                   ELSE cp.last_conversion_at END,
-         updated_at = NOW()
+     ${ENROLLMENT_TOTALS_SET}
      FROM (
        SELECT cp.campaign_partner_id, sum(k.conversions)::integer AS conversions, sum(k.revenue) AS revenue,
               sum(k.commission) AS commission
@@ -278,13 +285,7 @@ export async function writeAttributedConversion(
      ),
      totals AS (
        UPDATE campaign_partners cp
-       SET total_conversions = GREATEST(0, COALESCE(cp.total_conversions, 0) + d.conversions),
-           total_revenue = COALESCE(cp.total_revenue, 0) + d.revenue,
-           total_commission_earned = COALESCE(cp.total_commission_earned, 0) + d.commission,
-           last_conversion_at = CASE WHEN d.conversions > 0 AND :at::timestamptz IS NOT NULL
-                                     THEN GREATEST(cp.last_conversion_at, :at::timestamptz AT TIME ZONE 'UTC')
-                                     ELSE cp.last_conversion_at END,
-           updated_at = NOW()
+       ${ENROLLMENT_TOTALS_SET}
        FROM (
          SELECT cp.campaign_partner_id, sum(k.conversions)::integer AS conversions, sum(k.revenue) AS revenue,
                 sum(k.commission) AS commission

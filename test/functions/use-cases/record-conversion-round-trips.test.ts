@@ -8,7 +8,7 @@ import { createSqsNotificationQueue } from '../../../functions/adapters/aws/sqs-
 import { notificationMessageSchema } from '../../../functions/ports/notification-message.js';
 import { recordConversion } from '../../../functions/use-cases/record-conversion.js';
 import { countRoundTrips } from '../../support/database/round-trip-counter.js';
-import { seedMilestone, seedProgram, seedReward, seedRule } from '../../support/fixtures/seed.js';
+import { seedPricedProgram } from '../../support/fixtures/seed-priced-program.js';
 import { sale } from '../../support/messages/conversions.js';
 import { NOW, useHarness } from '../../support/platform/attribute-conversions-harness.js';
 
@@ -16,21 +16,7 @@ describe('recordConversion round trips', () => {
   const h = useHarness();
 
   it('records a multi-touch sale with a tier, a rule, a milestone bonus and its notice in a counted number of round trips', async () => {
-    const program = await seedProgram(h.sql, {
-      partners: 2,
-      version: {
-        attributionModel: 'linear',
-        defaultCommissionType: 'tiered',
-        defaultCommissionValue: null,
-        tiers: [
-          { label: 'Bronze', min: '0', max: '1000', type: 'percentage', value: '10.00' },
-          { label: 'Silver', min: '1000', max: '5000', type: 'flat', value: '20.00' },
-        ],
-      },
-    });
-    const bonus = await seedReward(h.sql, { vendorId: program.vendorId, type: 'flat', value: '50.00' });
-    await seedRule(h.sql, { vendorId: program.vendorId, conditions: { min_event_value: 50, event_types: ['sale'] }, actions: { bonus_flat: 2 } });
-    await seedMilestone(h.sql, { campaignVersionId: program.campaignVersionId, rewardId: bonus, eventType: 'sale', targetCount: 1 });
+    const program = await seedPricedProgram(h.sql, { silverFrom: '1000', silverTo: '5000' });
     const [a, b] = program.partners;
     const cookie = crypto.randomUUID();
     const first = await h.click(a!.links[0]!, '2024-03-15T10:00:00.000Z', { cookie_id: cookie });
