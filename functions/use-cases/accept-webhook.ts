@@ -21,8 +21,8 @@ import {
 } from '../domain/integrations/index.js';
 import { verifyShopifyHmac, verifyStripeSignature, WebhookSignatureError } from '../domain/webhooks/index.js';
 import { silentLogger } from '../platform/silent-telemetry.js';
-import type { ConversionQueueMessage } from '../ports/conversion-message.js';
-import type { ConversionQueue } from '../ports/conversion-queue.js';
+import { conversionQueueMessageSchema, type ConversionQueueMessage } from '../ports/conversion-message.js';
+import { MAX_QUEUE_MESSAGE_BYTES, type ConversionQueue } from '../ports/conversion-queue.js';
 import type { Logger } from '../ports/logger.js';
 import type { SqlExecutor } from '../ports/sql-executor.js';
 import { findIntegrationForWebhook, listMappings, type MappingRow } from '../repositories/accounts/integrations.js';
@@ -136,6 +136,19 @@ export async function acceptWebhook(input: {
   const messages = withReceipts(outcome.messages);
   const unstorable = input.findUnstorableValue(messages, 'event');
   if (unstorable) throw new MalformedWebhookError(`${unstorable.path}: ${unstorable.message}`);
+  // A message the queue can never take (a validly signed event with a value off the message
+  // contract, e.g. a 500 KB refund id) is the delivery's problem, not a reason for the provider to
+  // retry it forever: refused here, naming the field, instead of a 503 on every retry.
+  for (const message of messages) {
+    const checked = conversionQueueMessageSchema.safeParse(message);
+    if (!checked.success) {
+      const issue = checked.error.issues[0]!;
+      throw new MalformedWebhookError(`event.${issue.path.join('.')}: ${issue.message}`);
+    }
+    if (Buffer.byteLength(JSON.stringify(message)) > MAX_QUEUE_MESSAGE_BYTES) {
+      throw new MalformedWebhookError(`The event's ${message.kind} is over ${MAX_QUEUE_MESSAGE_BYTES} bytes once translated: no field of a real event is that large.`);
+    }
+  }
 
   try {
     await input.queue.send(messages);

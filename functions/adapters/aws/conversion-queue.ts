@@ -6,7 +6,7 @@
  */
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { conversionQueueMessageSchema } from '../../ports/conversion-message.js';
-import type { ConversionQueue } from '../../ports/conversion-queue.js';
+import { MAX_QUEUE_MESSAGE_BYTES, type ConversionQueue } from '../../ports/conversion-queue.js';
 
 export type { ConversionQueue };
 
@@ -27,14 +27,23 @@ export function createSqsConversionQueue({ client, queueUrl }: { client: SQSClie
         await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: bodies[0] }));
         return;
       }
-      for (let i = 0; i < bodies.length; i += 10) {
-        const chunk = bodies.slice(i, i + 10);
+      // A batch holds at most 10 messages and, like one message, at most 256 KiB in all.
+      const batches: string[][] = [];
+      for (const body of bodies) {
+        const last = batches.at(-1);
+        const size = (batch: string[]) => batch.reduce((n, b) => n + Buffer.byteLength(b), 0);
+        if (last && last.length < 10 && size(last) + Buffer.byteLength(body) <= MAX_QUEUE_MESSAGE_BYTES) last.push(body);
+        else batches.push([body]);
+      }
+      let sent = 0;
+      for (const chunk of batches) {
         const result = await client.send(
           new SendMessageBatchCommand({
             QueueUrl: queueUrl,
-            Entries: chunk.map((body, j) => ({ Id: String(i + j), MessageBody: body })),
+            Entries: chunk.map((body, j) => ({ Id: String(sent + j), MessageBody: body })),
           }),
         );
+        sent += chunk.length;
         if (result.Failed && result.Failed.length > 0) {
           throw new ConversionQueueSendError(`SQS refused ${result.Failed.length} message(s): ${result.Failed.map((f) => f.Code).join(', ')}`);
         }

@@ -289,6 +289,16 @@ describe('Stripe', () => {
     expect(await sqs.depth()).toBe(0);
   });
 
+  it('a validly signed refund whose refund id alone is 300 KB is malformed: 400, nothing enqueued (no queue takes it, so a 503 would be retried forever; found by the fuzz suite)', async () => {
+    const event = JSON.parse(sample('stripe/charge.refunded.partial.json'));
+    event.data.object.refunds.data[0].id = `re_${'A'.repeat(300_000)}`;
+    const body = JSON.stringify(event);
+    const res = await sendStripe(body, stripeHeader(body));
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ type: '/problems/webhook-malformed' });
+    expect(await sqs.depth()).toBe(0);
+  });
+
   it('404 for an unknown integration or the wrong provider in the path', async () => {
     expect((await sendStripe(payload, stripeHeader(payload), 999_999)).status).toBe(404);
     expect((await send(`/webhooks/shopify/${stripeId}`, payload, stripeHeader(payload))).status).toBe(404);
