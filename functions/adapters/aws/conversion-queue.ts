@@ -4,9 +4,10 @@
  * Every message is checked against the contract before it leaves, so a bad producer fails here
  * rather than in the consumer's DLQ.
  */
-import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { conversionQueueMessageSchema } from '../../ports/conversion-message.js';
-import { MAX_QUEUE_MESSAGE_BYTES, type ConversionQueue } from '../../ports/conversion-queue.js';
+import type { ConversionQueue } from '../../ports/conversion-queue.js';
+import { sendSqsMessages } from './send-sqs-messages.js';
 
 export type { ConversionQueue };
 
@@ -23,31 +24,12 @@ export function createSqsConversionQueue({ client, queueUrl }: { client: SQSClie
     async send(messages) {
       const bodies = messages.map((m) => JSON.stringify(conversionQueueMessageSchema.parse(m)));
       if (!queueUrl) throw new ConversionQueueSendError('No conversions queue URL configured');
-      if (bodies.length === 1) {
-        await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: bodies[0] }));
-        return;
-      }
-      // A batch holds at most 10 messages and, like one message, at most 256 KiB in all.
-      const batches: string[][] = [];
-      for (const body of bodies) {
-        const last = batches.at(-1);
-        const size = (batch: string[]) => batch.reduce((n, b) => n + Buffer.byteLength(b), 0);
-        if (last && last.length < 10 && size(last) + Buffer.byteLength(body) <= MAX_QUEUE_MESSAGE_BYTES) last.push(body);
-        else batches.push([body]);
-      }
-      let sent = 0;
-      for (const chunk of batches) {
-        const result = await client.send(
-          new SendMessageBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: chunk.map((body, j) => ({ Id: String(sent + j), MessageBody: body })),
-          }),
-        );
-        sent += chunk.length;
-        if (result.Failed && result.Failed.length > 0) {
-          throw new ConversionQueueSendError(`SQS refused ${result.Failed.length} message(s): ${result.Failed.map((f) => f.Code).join(', ')}`);
-        }
-      }
+      await sendSqsMessages({
+        client,
+        queueUrl,
+        bodies,
+        onFailed: (codes) => new ConversionQueueSendError(`SQS refused ${codes.length} message(s): ${codes.join(', ')}`),
+      });
     },
   };
 }
