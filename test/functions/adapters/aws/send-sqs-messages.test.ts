@@ -4,12 +4,14 @@
  */
 import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { sendSqsMessages } from '../../../../functions/adapters/aws/send-sqs-messages.js';
 
-const sqs = mockClient(SQSClient);
-afterEach(() => sqs.reset());
+// This client only: quick-suite files share a worker, and a class-wide mock would reach the next file's real SQS clients.
 const client = new SQSClient({ region: 'us-east-1' });
+const sqs = mockClient(client);
+afterEach(() => sqs.reset());
+afterAll(() => sqs.restore());
 const send = (bodies: string[]) => sendSqsMessages({ client, queueUrl: 'q', bodies, onFailed: (codes) => new Error(`refused ${codes.join(',')}`) });
 
 describe('sendSqsMessages', () => {
