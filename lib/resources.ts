@@ -361,6 +361,7 @@ export const retentionEnvVars = {
   webhookDeliveriesDays: 'RETENTION_WEBHOOK_DELIVERIES_DAYS',
   notificationDeliveriesDays: 'RETENTION_NOTIFICATION_DELIVERIES_DAYS',
   unattributedPayloadDays: 'RETENTION_UNATTRIBUTED_PAYLOAD_DAYS',
+  unsubscribeLinksDays: 'RETENTION_UNSUBSCRIBE_LINKS_DAYS',
 } as const;
 
 export type RetentionSetting = keyof typeof retentionEnvVars;

@@ -76,6 +76,8 @@ export const stageConfigSchema = z
       notificationDeliveriesDays: positiveInt.default(90),
       /** Unattributed conversions older than this lose their raw payload (it may hold a customer email). */
       unattributedPayloadDays: positiveInt.default(90),
+      /** A notice's unsubscribe link (it holds the address) keeps working this long after it was sent. */
+      unsubscribeLinksDays: positiveInt.default(365),
       /** Lambda, API access, VPC flow and CloudFront logs. */
       logsDays: z.coerce
         .number()

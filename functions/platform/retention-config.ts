@@ -27,6 +27,9 @@ export const defaultRetentionConfig: RetentionConfig = {
   webhookDeliveriesDays: 90,
   notificationDeliveriesDays: 90,
   unattributedPayloadDays: 90,
+  // An unsubscribe link must keep working long after its notice (CAN-SPAM asks 30 days at least;
+  // people unsubscribe from old mail), but the token row holds the address: a year.
+  unsubscribeLinksDays: 365,
 };
 
 const days = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(36_500)), fallback);

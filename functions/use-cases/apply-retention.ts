@@ -20,6 +20,7 @@ import {
   deleteOldJobRuns,
   deleteOldJourneys,
   deleteOldNotificationDeliveries,
+  deleteOldUnsubscribeLinks,
   deleteOldUnattributedConversions,
   deleteOldWebhookDeliveries,
   detachOldTouches,
@@ -48,6 +49,7 @@ export interface RetentionCounts {
   web_sessions_deleted: number;
   sign_in_links_deleted: number;
   job_runs_deleted: number;
+  unsubscribe_links_deleted: number;
 }
 
 /** The cutoff of every age at `now`: rows strictly older than their cutoff go. */
@@ -101,6 +103,7 @@ export async function applyRetention({
     sign_in_links_deleted: await run(deleteExpiredSignInLinks, cutoff.clickIpDays),
     // Job runs are operational records like outbound notices: they go at the notification deliveries' age.
     job_runs_deleted: await run(deleteOldJobRuns, cutoff.notificationDeliveriesDays),
+    unsubscribe_links_deleted: await run(deleteOldUnsubscribeLinks, cutoff.unsubscribeLinksDays),
   };
   logger.info('retention', { ...counts });
   return counts;

@@ -44,10 +44,10 @@ export const emailRoutes: AnyRoute[] = [
     summary: 'Record the opt-out behind an unsubscribe token (RFC 8058 one-click, or the page’s button)',
     tags: ['email'],
     query: tokenQuery,
-    responses: { 200: { description: 'Unsubscribed (an HTML page)' }, 404: { description: 'Unknown token' } },
+    responses: { 200: { description: 'Unsubscribed (an HTML page)' }, 404: { description: 'Unknown token, or one past its retention age' } },
     handler: async ({ deps, query, now }) => {
       const email = await unsubscribeEmail({ sql: deps.sql, token: query.token, now });
-      if (!email) throw new NotFoundError('This unsubscribe link is not valid.');
+      if (!email) throw new NotFoundError('This unsubscribe link is not valid, or it has expired (a notice’s link works for a year).');
       return page('Unsubscribed', `<p>${escapeHtml(email)} will get no more notices.</p>`);
     },
   }),

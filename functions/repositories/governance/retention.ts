@@ -159,6 +159,11 @@ export const deleteExpiredSignInLinks: RetentionBatch = (sql, args) =>
        AND NOT EXISTS (SELECT 1 FROM web_sessions s WHERE s.auth_token_id = t.auth_token_id)
      ORDER BY t.auth_token_id LIMIT :limit::integer)`, args);
 
+/** Unsubscribe links minted before the cutoff (each holds the address it stops); the opt-outs recorded through them stay. */
+export const deleteOldUnsubscribeLinks: RetentionBatch = (sql, args) =>
+  count(sql, `DELETE FROM email_unsubscribe_tokens WHERE token_hash IN (
+     SELECT token_hash FROM email_unsubscribe_tokens WHERE created_at < :cutoff::timestamptz ORDER BY created_at LIMIT :limit::integer)`, args);
+
 /** Job runs started before the cutoff (schema/0016_job_runs.sql): the console shows recent runs; older ones are history nobody reads. */
 export const deleteOldJobRuns: RetentionBatch = (sql, args) =>
   count(sql, `DELETE FROM job_runs WHERE job_run_id IN (

@@ -4481,7 +4481,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unknown token */
+            /** @description Unknown token, or one past its retention age */
             404: {
                 headers: {
                     [name: string]: unknown;
