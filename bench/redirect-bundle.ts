@@ -2,8 +2,9 @@
  * The redirect Lambda's bundle: size and module-load time of an esbuild bundle of
  * functions/handlers/redirect.ts against a bundle that only constructs the SDK clients and the UA
  * parser the redirect constructs (DynamoDB, its DocumentClient, SQS, Secrets Manager), built with
- * the deployed bundle's own settings (lib/constructs/lambda-bundle-options.ts) and loaded the same
- * way; a hello-world for scale. Load time = a fresh `node` process importing the bundle, measured
+ * the deployed bundle's own settings (lib/constructs/lambda-bundle-options.ts, the credential
+ * provider alias included) and loaded the same way; a hello-world for scale; and both again with
+ * the SDK's default credential chain, as they were bundled before 2026-12-05. Load time = a fresh `node` process importing the bundle, measured
  * inside the process (process start excluded), median of `--runs`, the bundles taking turns so a
  * burst of load on a shared machine falls on all of them alike.
  *
@@ -65,10 +66,12 @@ interface Bundle {
   metafile: Metafile;
 }
 
-async function bundle(name: string, entry: string): Promise<Bundle> {
+/** `withSdkCredentialChain`: without the deployed alias of the SDK's credential chain, as every bundle was before 2026-12-05. */
+async function bundle(name: string, entry: string, { withSdkCredentialChain = false } = {}): Promise<Bundle> {
   const outfile = join(out, `${name}.mjs`);
   const result = await build({
     ...lambdaBundleOptions,
+    alias: withSdkCredentialChain ? {} : lambdaBundleOptions.alias,
     mainFields: [...lambdaBundleOptions.mainFields],
     external: [...lambdaBundleOptions.external],
     banner: { js: lambdaBundleOptions.banner },
@@ -132,6 +135,8 @@ const bundles = {
   baseline: await bundle('sdk-clients-only', join(out, 'baseline-entry.mjs')),
   redirect: await bundle('redirect', join(root, 'functions', 'handlers', 'redirect.ts')),
   redirectTraced: await bundle('redirect-traced', join(out, 'redirect-traced-entry.mjs')),
+  baselineWithSdkCredentialChain: await bundle('sdk-clients-only-credential-chain', join(out, 'baseline-entry.mjs'), { withSdkCredentialChain: true }),
+  redirectWithSdkCredentialChain: await bundle('redirect-credential-chain', join(root, 'functions', 'handlers', 'redirect.ts'), { withSdkCredentialChain: true }),
 };
 type Name = keyof typeof bundles;
 const samples = Object.fromEntries(Object.keys(bundles).map((name) => [name, [] as number[]])) as Record<Name, number[]>;
@@ -156,6 +161,11 @@ console.log(
 console.log(
   `redirect / the baseline before 2026-12-05 (without Secrets Manager): size ${ratio(redirect.bytes, oldBaseline.bytes)} (${kb(redirect.bytes)} / ${kb(oldBaseline.bytes)} KB), ` +
     `load ${ratio(loadMs.redirect, loadMs.baselineWithoutSecretsManager)} (${loadMs.redirect.toFixed(1)} / ${loadMs.baselineWithoutSecretsManager.toFixed(1)} ms)`,
+);
+console.log(
+  `both with the SDK's default credential chain (no alias, as before 2026-12-05): size ${ratio(bundles.redirectWithSdkCredentialChain.bytes, bundles.baselineWithSdkCredentialChain.bytes)} ` +
+    `(${kb(bundles.redirectWithSdkCredentialChain.bytes)} / ${kb(bundles.baselineWithSdkCredentialChain.bytes)} KB), ` +
+    `load ${ratio(loadMs.redirectWithSdkCredentialChain, loadMs.baselineWithSdkCredentialChain)} (${loadMs.redirectWithSdkCredentialChain.toFixed(1)} / ${loadMs.baselineWithSdkCredentialChain.toFixed(1)} ms)`,
 );
 console.log(`goal 1.15x: the redirect may carry ${kb(0.15 * baseline.bytes)} KB beyond the baseline; it carries ${kb(redirect.bytes - baseline.bytes)} KB`);
 console.log(

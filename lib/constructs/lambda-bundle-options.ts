@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+
 /**
  * The esbuild settings of every deployed Lambda bundle, in esbuild's own terms. `NodeFunction`
  * hands them to CDK's bundling and the bundle benches (bench/redirect-bundle.ts) build with this
@@ -17,4 +19,10 @@ export const lambdaBundleOptions = {
   banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
   // pg's optional native binding is never used on Lambda (Aurora is reached through the Data API).
   external: ['pg-native'],
+  // On Lambda the credentials are always in the environment: the SDK's default chain (INI files,
+  // SSO, web identity, metadata services and their STS/SSO clients) never runs there, and costs
+  // every bundle ~100 KB. functions/platform/lambda-credential-provider.ts says why it is safe.
+  alias: {
+    '@aws-sdk/credential-provider-node': fileURLToPath(new URL('../../functions/platform/lambda-credential-provider.ts', import.meta.url)),
+  },
 } as const;

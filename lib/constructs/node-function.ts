@@ -138,6 +138,8 @@ export class NodeFunction extends NodejsFunction {
         // versions we test are the versions we run, and a bundled client loads faster at cold start.
         externalModules: [...lambdaBundleOptions.external],
         banner: lambdaBundleOptions.banner,
+        // `--alias:<package>=<file>` (CDK renders each entry of the array so).
+        esbuildArgs: { '--alias': Object.entries(lambdaBundleOptions.alias).map(([name, file]) => `${name}=${file}`) },
         forceDockerBundling: false,
         ...bundling,
       },
