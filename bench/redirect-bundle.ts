@@ -46,6 +46,30 @@ writeFileSync(
     "import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';\nexport const clients = { secrets: new SecretsManagerClient({}),",
   ),
 );
+// The floor: the baseline plus the libraries the redirect keeps whatever else is trimmed (the
+// Powertools Logger and Metrics every Lambda has, with their middy middlewares; zod/mini at its
+// smallest, one object of one string; isbot), and none of the platform's own code.
+writeFileSync(
+  join(out, 'floor-entry.mjs'),
+  sdkClients.replace('export const handler = async () => ({ statusCode: 302 });', '') +
+    `import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { isbot } from 'isbot';
+import * as z from 'zod/mini';
+export const secrets = new SecretsManagerClient({});
+const eventSchema = z.object({ userAgent: z.string() });
+let wrapped;
+// Powertools built on the first invocation, as the redirect builds it (lazyUntracedHandler).
+export const handler = (event, context) =>
+  (wrapped ??= middy(async (event) => ({ statusCode: isbot(eventSchema.parse(event).userAgent) ? 404 : 302 }))
+    .use(injectLambdaContext(new Logger()))
+    .use(logMetrics(new Metrics({ namespace: 'floor' }))))(event, context);
+`,
+);
 writeFileSync(join(out, 'hello-entry.mjs'), 'export const handler = async () => ({ statusCode: 302 });\n');
 // The redirect as it would be with X-Ray (Powertools Tracer, SDK clients captured): what
 // `lazyUntracedHandler` saves it (docs/operations.md "Tracing").
@@ -133,6 +157,7 @@ const bundles = {
   hello: await bundle('hello', join(out, 'hello-entry.mjs')),
   baselineWithoutSecretsManager: await bundle('sdk-clients-only-without-secrets-manager', join(out, 'baseline-without-secrets-manager-entry.mjs')),
   baseline: await bundle('sdk-clients-only', join(out, 'baseline-entry.mjs')),
+  floor: await bundle('floor', join(out, 'floor-entry.mjs')),
   redirect: await bundle('redirect', join(root, 'functions', 'handlers', 'redirect.ts')),
   redirectTraced: await bundle('redirect-traced', join(out, 'redirect-traced-entry.mjs')),
   baselineWithSdkCredentialChain: await bundle('sdk-clients-only-credential-chain', join(out, 'baseline-entry.mjs'), { withSdkCredentialChain: true }),
@@ -168,6 +193,10 @@ console.log(
     `load ${ratio(loadMs.redirectWithSdkCredentialChain, loadMs.baselineWithSdkCredentialChain)} (${loadMs.redirectWithSdkCredentialChain.toFixed(1)} / ${loadMs.baselineWithSdkCredentialChain.toFixed(1)} ms)`,
 );
 console.log(`goal 1.15x: the redirect may carry ${kb(0.15 * baseline.bytes)} KB beyond the baseline; it carries ${kb(redirect.bytes - baseline.bytes)} KB`);
+console.log(
+  `floor (baseline + Powertools Logger and Metrics with middy, the smallest zod/mini, isbot; no code of ours): size ${ratio(bundles.floor.bytes, baseline.bytes)} ` +
+    `(${kb(bundles.floor.bytes)} KB, ${kb(bundles.floor.bytes - baseline.bytes)} KB beyond the baseline), load ${ratio(loadMs.floor, loadMs.baseline)} (${loadMs.floor.toFixed(1)} ms)`,
+);
 console.log(
   `with X-Ray (Tracer): ${kb(redirectTraced.bytes)} KB = ${ratio(redirectTraced.bytes, redirect.bytes)} the untraced redirect; load ${ratio(loadMs.redirectTraced, loadMs.redirect)}`,
 );
