@@ -100,6 +100,11 @@ export class NodeFunction extends NodejsFunction {
         `NodeFunction ${id}: handler entry ${props.entry} does not exist. Every function declared in lib/resources.ts needs its handler file before the app can synthesise.`,
       );
     }
+    if (props.snapStart) {
+      // Under SnapStart credentials come from a container endpoint, not the environment variables
+      // the bundles' credential provider reads (functions/platform/lambda-credential-provider.ts).
+      throw new Error(`NodeFunction ${id}: SnapStart needs the SDK's full credential chain; drop the credential-provider alias of lib/constructs/lambda-bundle-options.ts for this function first.`);
+    }
     const { logRetention, bundling, environment, serviceName, applicationLogLevel, ...rest } = props;
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
       retention: logRetention ?? logs.RetentionDays.ONE_MONTH,
