@@ -34,7 +34,7 @@ function truncate(ip: string): string | null {
   if (!groups) return null;
   if (groups[0] === 0 && groups[1] === 0 && groups[2] === 0 && groups[3] === 0 && groups[4] === 0 && groups[5] === 0xffff) {
     // IPv4-mapped (::ffff:0:0/96): the IPv4 address in the last 32 bits.
-    return `${groups[6]! >> 8}.${groups[6]! & 0xff}.${(groups[7]! >> 8)}.0`;
+    return `${groups[6]! >> 8}.${groups[6]! & 0xff}.${groups[7]! >> 8}.0`;
   }
   return rfc5952PrefixOf48(groups[0]!, groups[1]!, groups[2]!);
 }
