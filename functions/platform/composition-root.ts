@@ -130,6 +130,19 @@ const environmentSchema = z.object({
 
 /** Reads the handler configuration from the environment; names the missing variable when one is absent. */
 export function platformConfigFromEnv(env: NodeJS.ProcessEnv): PlatformConfig {
+  return {
+    ...configWithoutDatabaseFromEnv(env),
+    retention: retentionConfigFromEnv(env),
+    operatorEmails: parseOperatorEmails(environmentSchema.parse(env)[envVars.operatorEmails]),
+  };
+}
+
+/**
+ * `platformConfigFromEnv` minus what only functions with a database read (the retention ages, the
+ * operator e-mails): the redirect and the beacon, whose bundles then leave out the retention
+ * settings and the web-session module.
+ */
+function configWithoutDatabaseFromEnv(env: NodeJS.ProcessEnv): PlatformConfig {
   const parsed = environmentSchema.parse(env);
   const tableNames = Object.fromEntries(
     Object.entries(tables).map(([key, table]) => [key, env[table.envVar] ?? table.name]),
@@ -152,12 +165,10 @@ export function platformConfigFromEnv(env: NodeJS.ProcessEnv): PlatformConfig {
     ...velocityLimitsFrom(parsed[envVars.velocityMaxClicksPerVisitorPerLink], parsed[envVars.velocityMaxClicksPerIpPerLink]),
     // Lambda always sets AWS_LAMBDA_FUNCTION_NAME: a stray variable on AWS cannot open SSRF.
     allowLoopbackWebhooks: parsed[envVars.allowLoopbackWebhooks] === 'true' && !env.AWS_LAMBDA_FUNCTION_NAME,
-    retention: retentionConfigFromEnv(env),
     payoutMinimum: env.PAYOUT_MINIMUM,
     payoutMinimums: env.PAYOUT_MINIMUMS,
     appBaseUrl: parsed[envVars.appBaseUrl]?.replace(/\/+$/, ''),
     mailFrom: parsed[envVars.mailFrom],
-    operatorEmails: parseOperatorEmails(parsed[envVars.operatorEmails]),
   };
 }
 
@@ -243,7 +254,7 @@ export function platformDepsFromEnv(
   awsClientConfig: AwsClientConfig = {},
   telemetry: LambdaTelemetry = lambdaTelemetry(),
 ): PlatformDeps {
-  return depsWith(env, awsClientConfig, telemetry, () => sqlExecutorFromEnv(env, telemetry.tracer));
+  return depsWith(platformConfigFromEnv(env), awsClientConfig, telemetry, () => sqlExecutorFromEnv(env, telemetry.tracer));
 }
 
 /** Why a function without a database role cannot run a statement. */
@@ -257,7 +268,8 @@ export class NoDatabaseError extends Error {
 /**
  * `platformDepsFromEnv` for the functions that never touch Aurora (the redirect, the beacon): the
  * same clients, and a `sql` that refuses every statement. Not referencing the SQL adapters keeps
- * node-postgres and the Data API client out of their bundles (esbuild inlines dynamic imports).
+ * node-postgres and the Data API client out of their bundles (esbuild inlines dynamic imports);
+ * the config leaves out the database functions' settings (`configWithoutDatabaseFromEnv`).
  */
 export function platformDepsWithoutDatabaseFromEnv(
   env: NodeJS.ProcessEnv = process.env,
@@ -265,15 +277,15 @@ export function platformDepsWithoutDatabaseFromEnv(
   telemetry: LambdaTelemetry = lambdaTelemetry(),
 ): PlatformDeps {
   const refuse = () => Promise.reject(new NoDatabaseError());
-  return depsWith(env, awsClientConfig, telemetry, () => ({ query: refuse, transaction: refuse }));
+  return depsWith(configWithoutDatabaseFromEnv(env), awsClientConfig, telemetry, () => ({ query: refuse, transaction: refuse }));
 }
 
-function depsWith(env: NodeJS.ProcessEnv, awsClientConfig: AwsClientConfig, telemetry: LambdaTelemetry, buildSql: () => SqlExecutor): PlatformDeps {
+function depsWith(config: PlatformConfig, awsClientConfig: AwsClientConfig, telemetry: LambdaTelemetry, buildSql: () => SqlExecutor): PlatformDeps {
   let sql: SqlExecutor | undefined;
   const { tracer } = telemetry;
   const traced = <T>(client: T): T => (tracer ? tracer.captureAWSv3Client(client) : client);
   return {
-    config: platformConfigFromEnv(env),
+    config,
     get sql() {
       sql ??= buildSql();
       return sql;

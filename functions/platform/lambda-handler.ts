@@ -9,6 +9,7 @@
  * `lazyUntracedHandler` instead.
  */
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { PlatformDeps } from './composition-root.js';
 import { lambdaTelemetry, type LambdaTelemetry } from './lambda-telemetry.js';
 import { lazyTelemetryHandler } from './lazy-telemetry-handler.js';
@@ -18,7 +19,11 @@ export type CreateHandler<E, R> = (deps: PlatformDeps) => (event: E, context?: u
 
 function tracedTelemetry(): LambdaTelemetry {
   const telemetry = lambdaTelemetry();
-  telemetry.tracer ??= new Tracer();
+  if (!telemetry.tracer) {
+    const tracer = new Tracer();
+    telemetry.tracer = tracer;
+    telemetry.tracerMiddleware = captureLambdaHandler(tracer);
+  }
   return telemetry;
 }
 

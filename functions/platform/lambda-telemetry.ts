@@ -11,6 +11,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { MiddlewareObj } from '@middy/core';
 import { metricsNamespace } from '../../lib/resources.js';
 
 /** The part of Powertools' `Tracer` the platform uses; its module is imported only by traced functions. */
@@ -23,6 +24,8 @@ export interface LambdaTelemetry {
   metrics: Metrics;
   /** Absent on functions that are not traced (the redirect: docs/operations.md "Tracing"). */
   tracer?: AwsClientTracer & object;
+  /** The tracer's handler middleware (`captureLambdaHandler`), set with `tracer` by the traced wiring. */
+  tracerMiddleware?: MiddlewareObj;
 }
 
 /** The metrics namespace when none is configured (the CDK app always sets POWERTOOLS_METRICS_NAMESPACE). */

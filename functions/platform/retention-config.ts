@@ -34,11 +34,15 @@ export const defaultRetentionConfig: RetentionConfig = {
 
 const days = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(36_500)), fallback);
 
-const retentionEnvSchema = z.object(
-  Object.fromEntries(
-    (Object.keys(retentionEnvVars) as RetentionSetting[]).map((key) => [retentionEnvVars[key], days(defaultRetentionConfig[key])]),
-  ) as Record<string, ReturnType<typeof days>>,
-);
+// Built on the first read, not at import: a bundle that imports the composition root but never
+// reads the retention ages (the redirect's) then leaves this schema and the names out.
+let retentionEnvSchema: ReturnType<typeof z.object<Record<string, ReturnType<typeof days>>>> | undefined;
+const retentionEnvSchemaOnce = () =>
+  (retentionEnvSchema ??= z.object(
+    Object.fromEntries(
+      (Object.keys(retentionEnvVars) as RetentionSetting[]).map((key) => [retentionEnvVars[key], days(defaultRetentionConfig[key])]),
+    ) as Record<string, ReturnType<typeof days>>,
+  ));
 
 export class RetentionConfigError extends Error {
   override readonly name = 'RetentionConfigError';
@@ -48,7 +52,7 @@ export class RetentionConfigError extends Error {
 export function retentionConfigFromEnv(env: NodeJS.ProcessEnv): RetentionConfig {
   // An empty variable is "not set" (a stage that clears one gets the dictionary's age).
   const present = Object.fromEntries(Object.values(retentionEnvVars).filter((name) => env[name] !== undefined && env[name] !== '').map((name) => [name, env[name]]));
-  const parsed = retentionEnvSchema.safeParse(present);
+  const parsed = retentionEnvSchemaOnce().safeParse(present);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new RetentionConfigError(`Invalid retention setting: ${problems.join('; ')}`);

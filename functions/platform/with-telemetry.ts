@@ -8,8 +8,6 @@
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import type { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { LambdaTelemetry } from './lambda-telemetry.js';
@@ -22,8 +20,9 @@ export function withTelemetry<E, R>(handler: BuiltHandler<E, R>, telemetry: Lamb
     // resetKeys: keys appended during one invocation never leak into the next one.
     .use(injectLambdaContext(telemetry.logger, { resetKeys: true }))
     .use(logMetrics(telemetry.metrics));
-  // Only the type comes from the tracer package here: untraced functions never load X-Ray.
-  if (telemetry.tracer) wrapped = wrapped.use(captureLambdaHandler(telemetry.tracer as Tracer));
+  // The traced wiring (lambda-handler.ts) brings the tracer's middleware: this module, which the
+  // untraced redirect bundles too, must not import the tracer package, not even its middleware.
+  if (telemetry.tracerMiddleware) wrapped = wrapped.use(telemetry.tracerMiddleware);
   const withHandler = wrapped.handler(async (event: E, context: Context) => {
     const started = performance.now();
     try {

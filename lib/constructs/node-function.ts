@@ -20,6 +20,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { envVars, type QueueDeclaration, type TableDeclaration } from '../resources.js';
+import { lambdaBundleOptions } from './lambda-bundle-options.js';
 
 /** The repository root: handler entries in lib/resources.ts are relative to it. */
 export const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -99,6 +100,11 @@ export class NodeFunction extends NodejsFunction {
         `NodeFunction ${id}: handler entry ${props.entry} does not exist. Every function declared in lib/resources.ts needs its handler file before the app can synthesise.`,
       );
     }
+    if (props.snapStart) {
+      // Under SnapStart credentials come from a container endpoint, not the environment variables
+      // the bundles' credential provider reads (functions/platform/lambda-credential-provider.ts).
+      throw new Error(`NodeFunction ${id}: SnapStart needs the SDK's full credential chain; drop the credential-provider alias of lib/constructs/lambda-bundle-options.ts for this function first.`);
+    }
     const { logRetention, bundling, environment, serviceName, applicationLogLevel, ...rest } = props;
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
       retention: logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -124,19 +130,21 @@ export class NodeFunction extends NodejsFunction {
       systemLogLevelV2: lambda.SystemLogLevel.INFO,
       environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: serviceName ?? id, ...environment },
       bundling: {
+        // ESM, node22, minified, ESM builds of dependencies preferred, pg-native left out: the
+        // settings the bundle benches build with too (lambda-bundle-options.ts).
         format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
+        target: lambdaBundleOptions.target,
+        minify: lambdaBundleOptions.minify,
         sourceMap: true,
         sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: false,
-        // Prefer ESM builds of dependencies; CommonJS leftovers still get a working `require`.
-        mainFields: ['module', 'main'],
+        mainFields: [...lambdaBundleOptions.mainFields],
         // The SDK is bundled (and tree-shaken, minified) rather than taken from the runtime: the
         // versions we test are the versions we run, and a bundled client loads faster at cold start.
-        // pg's optional native binding is never used on Lambda (Aurora is reached through the Data API).
-        externalModules: ['pg-native'],
-        banner: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
+        externalModules: [...lambdaBundleOptions.external],
+        banner: lambdaBundleOptions.banner,
+        // `--alias:<package>=<file>` (CDK renders each entry of the array so).
+        esbuildArgs: { '--alias': Object.entries(lambdaBundleOptions.alias).map(([name, file]) => `${name}=${file}`) },
         forceDockerBundling: false,
         ...bundling,
       },

@@ -43,6 +43,23 @@ describe('a function module’s exported handler', () => {
   });
 });
 
+describe('traced and untraced wiring', () => {
+  it('lazyHandler gives the telemetry a tracer and its handler middleware; lazyUntracedHandler neither', async () => {
+    const { lambdaTelemetry } = await import('../../../functions/platform/lambda-telemetry.js');
+    const { lazyUntracedHandler } = await import('../../../functions/platform/lazy-untraced-handler.js');
+    await lazyUntracedHandler(() => async () => 'ok')({}, context('cccccccc-cccc-4ccc-8ccc-cccccccccccc'));
+    expect(lambdaTelemetry().tracer).toBeUndefined();
+    expect(lambdaTelemetry().tracerMiddleware).toBeUndefined();
+
+    const { lazyHandler } = await import('../../../functions/platform/lambda-handler.js');
+    expect(await lazyHandler(() => async () => 'traced')({}, context('dddddddd-dddd-4ddd-8ddd-dddddddddddd'))).toBe('traced');
+    const { Tracer } = await import('@aws-lambda-powertools/tracer');
+    expect(lambdaTelemetry().tracer).toBeInstanceOf(Tracer);
+    // captureLambdaHandler's middleware: opens the handler's subsegment before, closes it after.
+    expect(lambdaTelemetry().tracerMiddleware).toEqual(expect.objectContaining({ before: expect.any(Function), after: expect.any(Function) }));
+  });
+});
+
 describe('platformDepsFromEnv', () => {
   it("gives the code the function's logger and metrics, and wraps the SDK clients in its tracer", () => {
     const telemetry = createLambdaTelemetry({ serviceName: 'beacon', namespace: 'AffiliatePlatform/test', logLevel: 'INFO' });

@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
 import { queues, tables } from '../../../lib/resources.js';
@@ -72,6 +73,13 @@ describe('NodeFunction', () => {
     const bound = build((fn, stack) => fn.bindQueue(new sqs.Queue(stack, 'clicksQueue'), queues.clicks));
     expect(bound.allowed.filter((grant) => grant.startsWith('sqs:'))).toEqual(['sqs:SendMessage on clicksQueue']);
     bound.template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { [queues.clicks.envVar]: { Ref: Match.stringLikeRegexp('^clicksQueue') } } } });
+  });
+
+  it('refuses SnapStart, whose credentials the bundled credential provider would not find', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    expect(() => new NodeFunction(new Stack(app, 'Snap'), 'Snap', { entry, snapStart: lambda.SnapStartConf.ON_PUBLISHED_VERSIONS })).toThrow(
+      /NodeFunction Snap: SnapStart needs the SDK's full credential chain/,
+    );
   });
 
   it('fails with a clear message when the handler entry does not exist', () => {
