@@ -23,10 +23,11 @@
  * and the batch's clicks, ordered by (clicked_at, click_uuid); the journey's primary partner moves to an earlier click when one arrives late;
  * `events_sequence` is kept sorted by timestamp; totals only add rows that were inserted and
  * maxima use GREATEST. So any delivery order, with any duplicates, ends in the same rows. Two
- * consumers creating the same cookie at once: the second waits for the first's commit and finds
- * the cookie missing from its snapshot; alone, its statement then fails whole and runs again on a
- * fresh snapshot; in a caller's transaction, a second statement recomputes the cookie's first and
- * last click.
+ * consumers creating or updating the same cookie at once: the second waits for the first's commit,
+ * then finds the row it updates is not the one its snapshot read (its first and last would miss
+ * the first consumer's clicks); alone, its statement then fails whole and runs again on a fresh
+ * snapshot; in a caller's transaction, a second statement recomputes the cookie's first and last
+ * click.
  *
  * Every statement runs unchanged on PGlite, PostgreSQL 15 and the Data API (named parameters,
  * explicit casts, TIMESTAMP columns written as UTC).
@@ -128,7 +129,11 @@ upserted_cookies AS (
   JOIN last_clicks l ON l.cookie_id = b.cookie_id
   ORDER BY b.cookie_id
   ON CONFLICT (cookie_id) DO UPDATE
-  SET first_click_id = EXCLUDED.first_click_id,
+  -- The row being updated is not the one this statement's snapshot read (another consumer created
+  -- or updated it meanwhile, and waited here for its commit): the first and last computed above
+  -- miss that consumer's clicks. The pointer is left empty and the cookie reported as raced below.
+  SET first_click_id = CASE WHEN cookies.xmin IS DISTINCT FROM (SELECT s.xmin FROM cookies s WHERE s.cookie_id = EXCLUDED.cookie_id)
+                            THEN NULL ELSE EXCLUDED.first_click_id END,
       first_partner_id = EXCLUDED.first_partner_id,
       last_click_id = EXCLUDED.last_click_id,
       last_partner_id = EXCLUDED.last_partner_id,
@@ -136,8 +141,8 @@ upserted_cookies AS (
       expires_at = GREATEST(cookies.expires_at, EXCLUDED.expires_at),
       last_seen_at = GREATEST(cookies.last_seen_at, EXCLUDED.last_seen_at),
       updated_at = NOW()
-  -- xmax is 0 on a row this statement inserted, set on one it updated.
-  RETURNING cookie_id, (xmax = 0) AS created
+  -- Every cookie of the batch has a first click (its own), so an empty one is the raced mark.
+  RETURNING cookie_id, first_click_id IS NULL AS raced
 ),
 journey_clicks AS (
   SELECT
@@ -220,15 +225,14 @@ SELECT batch.click_id::text, 'unknown_link'
 FROM batch
 WHERE NOT EXISTS (SELECT 1 FROM known WHERE known.click_id = batch.click_id)
 UNION ALL
--- A cookie another consumer created while this statement ran: its clicks were not in this
--- statement's snapshot, so the first and last just written may be wrong. Alone (autocommit), the
--- statement fails here, undoing all of it, and runs again on a snapshot that holds the other
--- consumer's commit (\`RACED_COOKIE\`); inside a caller's transaction, the next statement
--- recomputes the cookie instead (\`:fail_on_race\` false).
+-- A cookie another consumer created or updated while this statement ran: its clicks were not in
+-- this statement's snapshot. Alone (autocommit), the statement fails here, undoing all of it, and
+-- runs again on a snapshot that holds the other consumer's commit (\`RACED_COOKIE\`); inside a
+-- caller's transaction, the next statement recomputes the cookie instead (\`:fail_on_race\` false).
 SELECT u.cookie_id::text,
        CASE WHEN :fail_on_race::boolean THEN CAST('${RACED_COOKIE} ' || u.cookie_id::text AS integer)::text ELSE 'raced_cookie' END
 FROM upserted_cookies u
-WHERE NOT u.created AND NOT EXISTS (SELECT 1 FROM cookies k WHERE k.cookie_id = u.cookie_id)
+WHERE u.raced
 `;
 
 /** First and last click of the given cookies from all their clicks (the rare race above). */

@@ -1,7 +1,7 @@
 /**
  * The cookie's first and last click when its stored pointers cannot stand for its clicks: a
- * pointer emptied by retention (the rest of its clicks are read), and two consumers ingesting clicks of the same new cookie at the same time (PostgreSQL: two
- * sessions; PGlite has one). The second waits on the first's uncommitted cookie row; after the
+ * pointer emptied by retention (the rest of its clicks are read), and two consumers ingesting clicks of the same cookie, new or
+ * existing, at the same time (PostgreSQL: two sessions; PGlite has one). The second waits on the first's uncommitted cookie row; after the
  * first commits, the cookie must point at the earliest and latest of all the clicks, whichever
  * consumer wrote them: alone, the second's statement fails whole and runs again (two round
  * trips, nothing committed in between); inside a caller's transaction, a second statement
@@ -20,7 +20,7 @@ import { seedLinks } from '../../../support/fixtures/seed-links.js';
 
 const reachable = await isPostgresReachable(postgresServerUrl);
 
-describe.skipIf(!reachable)('click ingestion: two consumers on one new cookie (PostgreSQL)', () => {
+describe.skipIf(!reachable)('click ingestion: two consumers on one cookie (PostgreSQL)', () => {
   let db: TestDatabase;
   let links: LinkItem[];
 
@@ -103,6 +103,33 @@ describe.skipIf(!reachable)('click ingestion: two consumers on one new cookie (P
 
     await expectCookieAndJourney(cookie, first, middle, last);
     expect(counter.log.map((line) => line.trim())).toEqual(['WITH batch AS (', 'WITH first_clicks AS (']);
+  });
+
+  it('an existing cookie updated by two consumers at once points at the earliest and latest click of all', async () => {
+    const cookie = randomUUID();
+    const stored = clickOn(links[1]!, '2024-05-02T09:00:00.000Z', { cookie_id: cookie });
+    const early = clickOn(links[0]!, '2024-05-02T08:00:00.000Z', { cookie_id: cookie });
+    const middle = clickOn(links[1]!, '2024-05-02T10:00:00.000Z', { cookie_id: cookie });
+    const late = clickOn(links[0]!, '2024-05-02T12:00:00.000Z', { cookie_id: cookie });
+    await ingestClickBatch({ sql: db.sql, clicks: [stored] });
+
+    // The second consumer's snapshot holds only the stored click: alone, it would point the
+    // cookie at (stored, middle) over the first consumer's (early, late).
+    let second: Promise<unknown> | undefined;
+    await db.sql.transaction(async (tx) => {
+      await ingestClickBatch({ sql: tx, clicks: [early, late], inTransaction: true });
+      second = ingestClickBatch({ sql: db.sql, clicks: [middle] });
+      await waitUntilBlocked();
+    });
+    await second;
+
+    const cookies = await db.sql.query<{ first_click: string; last_click: string }>(
+      `SELECT f.click_uuid::text AS first_click, l.click_uuid::text AS last_click
+       FROM cookies k JOIN clicks f ON f.click_id = k.first_click_id JOIN clicks l ON l.click_id = k.last_click_id
+       WHERE k.cookie_id = :cookie::uuid`,
+      { cookie },
+    );
+    expect(cookies.rows).toEqual([{ first_click: early.click_id, last_click: late.click_id }]);
   });
 });
 
