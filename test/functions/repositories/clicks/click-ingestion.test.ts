@@ -17,6 +17,7 @@ import { countRoundTrips } from '../../../support/database/round-trip-counter.js
 import { createTestDatabase, isPostgresReachable, postgresServerUrl, type TestDatabase } from '../../../support/database/test-database.js';
 import { clickOn, sqsEvent } from '../../../support/messages/clicks.js';
 import { seedLinks } from '../../../support/fixtures/seed-links.js';
+import { snapshot } from '../../domain/clicks/ingest-clicks-suite.js';
 
 const reachable = await isPostgresReachable(postgresServerUrl);
 
@@ -130,6 +131,50 @@ describe.skipIf(!reachable)('click ingestion: two consumers on one cookie (Postg
       { cookie },
     );
     expect(cookies.rows).toEqual([{ first_click: early.click_id, last_click: late.click_id }]);
+  });
+
+  it('eight consumers ingesting batches that share cookies at once end in the rows one consumer writes', async () => {
+    // Two fresh databases seeded alike (same link ids), so the enrollment totals hold only these clicks.
+    const [together, alone] = await Promise.all([0, 1].map(() => createTestDatabase({ engine: 'postgres', serverUrl: postgresServerUrl })));
+    try {
+      const [ownLinks, aloneLinks] = await Promise.all([together!, alone!].map((database) => seedLinks(database.sql, { partners: 2 })));
+      expect(aloneLinks!.map((link) => link.partner_link_id)).toEqual(ownLinks!.map((link) => link.partner_link_id));
+      const cookies = Array.from({ length: 12 }, () => randomUUID());
+      const start = Date.parse('2024-05-03T00:00:00.000Z');
+      // 240 clicks on 12 cookies, dealt round-robin into 8 batches: each cookie is in two batches,
+      // each with early and late clicks of it, so its ends move whichever commits first.
+      const clicks = Array.from({ length: 240 }, (_, i) =>
+        clickOn(ownLinks![i % ownLinks!.length]!, new Date(start + ((i * 7919) % 240) * 60_000).toISOString(), { cookie_id: cookies[i % 12]! }),
+      );
+      // The cookies exist before the race (a click each, in the middle of the range), so the
+      // consumers update them in place as well as create them.
+      const existing = cookies.map((cookie) => clickOn(ownLinks![0]!, new Date(start + 120.5 * 60_000).toISOString(), { cookie_id: cookie }));
+      const batches = Array.from({ length: 8 }, (_, b) => clicks.filter((_, i) => i % 8 === b));
+      const ingest = createIngestClicks({ sql: together!.sql });
+      await ingest(sqsEvent(existing));
+      let redelivered = 0;
+      await Promise.all(
+        batches.map(async (batch) => {
+          // As SQS does: a batch whose invocation failed (a cookie raced more often than the statement retries) comes back.
+          for (let attempt = 1; ; attempt += 1) {
+            try {
+              expect((await ingest(sqsEvent(batch))).batchItemFailures).toEqual([]);
+              return;
+            } catch (error) {
+              if (attempt >= 5) throw error;
+              redelivered += 1;
+            }
+          }
+        }),
+      );
+      const ingestAlone = createIngestClicks({ sql: alone!.sql });
+      for (const batch of [existing, ...batches]) await ingestAlone(sqsEvent(batch));
+
+      expect(await snapshot(together!.sql, cookies, ownLinks!)).toEqual(await snapshot(alone!.sql, cookies, aloneLinks!));
+      expect(redelivered).toBeLessThan(8);
+    } finally {
+      await Promise.all([together, alone].map((database) => database?.close()));
+    }
   });
 });
 
