@@ -295,7 +295,7 @@ function batchRow(click: ClickMessage): Record<string, unknown> {
   };
 }
 
-/** How many times a batch alone runs again after a raced cookie before the error goes to the caller (SQS retries then). */
+/** Runs of a batch alone whose cookies keep racing before the error goes to the caller (SQS then redelivers the batch). */
 const RACE_ATTEMPTS = 3;
 
 function isRacedCookie(error: unknown): boolean {
