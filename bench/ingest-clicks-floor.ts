@@ -18,12 +18,12 @@
  * - validation: the handler over an executor that answers without a database (JSON, zod, the
  *   handler's own work).
  *
- * Every round runs each variant on a fresh batch of 100 clicks by 33 cookies, interleaved, so the
+ * Every round runs each variant on a fresh batch of 100 clicks (`--batch`) by a third as many cookies, interleaved, so the
  * machine's load falls on all alike; the figure is the median per batch. Then the server's side of
  * the real statement: `EXPLAIN (ANALYZE)` of it on 5 more batches (median): planning, execution,
  * the foreign-key triggers per table, and each write's time (inclusive of what it reads).
  *
- *   npx tsx bench/ingest-clicks-floor.ts [pglite|postgres] [--rounds=30]
+ *   npx tsx bench/ingest-clicks-floor.ts [pglite|postgres] [--rounds=30] [--batch=100]
  */
 import { randomUUID } from 'node:crypto';
 import { createIngestClicks } from '../functions/handlers/ingest-clicks.js';
@@ -106,6 +106,8 @@ async function dropForeignKeys(sql: SqlExecutor, tables: readonly string[]): Pro
 
 const engine = (process.argv.find((value) => value === 'pglite' || value === 'postgres') ?? 'postgres') as 'pglite' | 'postgres';
 const rounds = Number(arg('rounds', '30'));
+const batchSize = Number(arg('batch', '100'));
+const cookiesPerBatch = Math.max(1, Math.floor(batchSize / 3));
 const opened: TestDatabase[] = [];
 async function open(): Promise<{ db: TestDatabase; links: LinkItem[] }> {
   const db = await createTestDatabase({ engine, serverUrl: postgresServerUrl });
@@ -146,9 +148,9 @@ try {
   let offset = 0;
   const batch = () => {
     offset += 10_000_000;
-    const cookies = Array.from({ length: 33 }, () => randomUUID());
+    const cookies = Array.from({ length: cookiesPerBatch }, () => randomUUID());
     const start = Date.parse('2024-06-01T00:00:00.000Z') + offset;
-    return Array.from({ length: 100 }, (_, i) =>
+    return Array.from({ length: batchSize }, (_, i) =>
       clickOn(links[i % links.length]!, new Date(start + i * 1000).toISOString(), { cookie_id: cookies[(i * 7919) % cookies.length]! }),
     );
   };
@@ -165,7 +167,7 @@ try {
       else if (kind === 'clicksWithoutForeignKeys') failures = (await ingestClicksOnly(event)).batchItemFailures.length;
       else if (kind === 'withoutForeignKeys') failures = (await ingestNone(event)).batchItemFailures.length;
       else if (kind === 'withoutForeignKeysOrValidation') await ingestClickBatch({ sql: noneUnvalidated.db.sql, clicks });
-      else if (kind === 'clicksOnly') failures = 100 - (await bare.db.sql.query(CLICKS_ONLY, { batch: JSON.stringify(clicks) })).rowCount;
+      else if (kind === 'clicksOnly') failures = batchSize - (await bare.db.sql.query(CLICKS_ONLY, { batch: JSON.stringify(clicks) })).rowCount;
       else failures = (await ingestNoDatabase(event)).batchItemFailures.length;
       times[kind].push(performance.now() - start);
       if (failures > 0) throw new Error(`${kind}: ${failures} messages failed`);
@@ -180,7 +182,8 @@ try {
               (SELECT COALESCE(sum(total_clicks), 0)::integer FROM campaign_partners) AS totals`,
     );
     const perVariant = name === 'real' ? 2 : 1;
-    const expected = { clicks: rounds * 100 * perVariant, cookies: rounds * 33 * perVariant, events: rounds * 100 * perVariant, totals: rounds * 100 * perVariant };
+    const clicksWritten = rounds * batchSize * perVariant;
+    const expected = { clicks: clicksWritten, cookies: rounds * cookiesPerBatch * perVariant, events: clicksWritten, totals: clicksWritten };
     if (JSON.stringify(stored.rows[0]) !== JSON.stringify(expected)) throw new Error(`${name}: ${JSON.stringify(stored.rows[0])}, expected ${JSON.stringify(expected)}`);
   }
 
@@ -212,7 +215,7 @@ try {
   };
   for (let i = 0; i < 5; i += 1) await ingestClickBatch({ sql: explaining, clicks: batch() });
 
-  console.log(`${engine}: median per batch of 100 clicks (33 cookies) over ${rounds} interleaved rounds; ratio = raw time / variant time (0.5x is the goal)`);
+  console.log(`${engine}: median per batch of ${batchSize} clicks (${cookiesPerBatch} cookies) over ${rounds} interleaved rounds; ratio = raw time / variant time (0.5x is the goal)`);
   console.log(`  foreign keys dropped: (i) ${droppedFromClicks.length} (${droppedFromClicks.join(', ')}); (ii) ${droppedAll.length}`);
   for (const kind of KINDS) {
     const value = median(times[kind]);
