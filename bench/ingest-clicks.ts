@@ -1,6 +1,6 @@
 /**
  * Ingestion throughput: clicks/s written by the ingest-clicks consumer (validation, one
- * transaction per SQS batch of 100: clicks, cookies, journeys, enrollment totals) into PGlite and
+ * autocommit statement per SQS batch of 100: clicks, cookies, journeys, enrollment totals) into PGlite and
  * PostgreSQL 15, against a raw batched INSERT of the same rows (same batches, same
  * jsonb_to_recordset shape, into a copy of `clicks` with the same indexes and no triggers or
  * foreign keys) in the same database, in the same run. A second baseline inserts the same rows into

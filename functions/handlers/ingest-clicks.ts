@@ -1,6 +1,6 @@
 /**
  * The clicks queue's consumer: validates each message (zod), writes the valid ones into Aurora in
- * one transaction (`use-cases/ingest-clicks.ts`) and reports the rest as partial batch failures,
+ * one autocommit statement (`use-cases/ingest-clicks.ts`) and reports the rest as partial batch failures,
  * so SQS retries only them and dead-letters them after `maxReceiveCount`.
  *
  * - A malformed message (poison) is reported with its reason logged; the others commit.
@@ -8,7 +8,7 @@
  *   committing, and if it never appears the message ends in the DLQ with the reason logged.
  * - The same click twice in one batch is written once; a redelivery of an ingested click changes
  *   nothing (ON CONFLICT on the click id), so both are acknowledged.
- * - If the transaction itself fails (database unavailable), the handler throws: the whole batch
+ * - If the statement itself fails (database unavailable), the handler throws: the whole batch
  *   is retried, which is safe because ingestion is idempotent.
  * - A batch in which every message failed throws too (Powertools' `FullBatchFailureError`, as the
  *   other consumers): the invocation fails, so the function's Errors alarm sees it. The batch is

@@ -1,6 +1,6 @@
 /**
  * Writes a batch of clicks from the clicks queue into Aurora, set-based and idempotent
- * (`repositories/clicks/click-ingestion.ts`, one transaction). The same click twice in one batch is
+ * (`repositories/clicks/click-ingestion.ts`, one autocommit statement). The same click twice in one batch is
  * written once; a click already in Aurora changes nothing; a click whose link Aurora does not
  * know (yet) is handed back in `unknownLink` for the caller to retry.
  */

@@ -139,7 +139,7 @@ function recordInTransaction(sql: SqlExecutor, message: ConversionMessage, hot: 
 
     // Clicks the hot store holds but Aurora may not yet: written first, idempotently, so the
     // touches can reference them and the journey is whole.
-    if (hot.clicks.length > 0) await ingestClickBatch({ sql: tx, clicks: hot.clicks });
+    if (hot.clicks.length > 0) await ingestClickBatch({ sql: tx, clicks: hot.clicks, inTransaction: true });
 
     const journey = await loadJourney(tx, message, hot, { lockEnrollments: role === 'commissionable' });
     if (journey.kind === 'none') return unattributed(journey.reason);

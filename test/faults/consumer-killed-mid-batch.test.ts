@@ -8,7 +8,8 @@
  * what is still queued), starts a fresh consumer, waits for the queues to empty and asserts that
  * every message's effect is in PostgreSQL exactly once and the books balance.
  *
- * Three kill points: inside the one transaction of a clicks batch (all of it rolled back); inside
+ * Three kill points: while a clicks batch's one autocommit statement runs, its first rows written
+ * and the statement waiting on a lock the test holds (all of it rolled back); inside
  * the 4th conversion transaction of a conversions batch (3 committed, the rest not); right after a
  * conversion's COMMIT, before its vendor notification was sent (the notification must not be lost).
  *
@@ -72,6 +73,11 @@ describe.skipIf(!reachable)(`the consumer process killed mid-batch (PostgreSQL $
     dynamodb = new DynamoDBClient({ endpoint: standIns.dynamodbEndpoint, region, credentials });
     await ensureTables({ dynamodb, tables: Object.values(tables), log: silentLog });
     hotStore = createDynamoDbClickStore({ client: dynamodb, tableName: tables.clicks.name });
+    // The server checks every 100 ms that a session's client is still there while its statement
+    // runs (PostgreSQL 14+), so a consumer killed while its statement waits on a lock is rolled
+    // back then, not when the lock is released. (The Data API would run the statement to its end
+    // and commit it: the redelivery is then all duplicates, which the click pipeline tests cover.)
+    await db.sql.query(`ALTER DATABASE "${new URL(db.url).pathname.slice(1)}" SET client_connection_check_interval = 100`);
   });
 
   // Each scenario gets queues of its own, so one that fails leaves nothing behind for the next.
@@ -166,7 +172,22 @@ describe.skipIf(!reachable)(`the consumer process killed mid-batch (PostgreSQL $
     for (const click of clicks) await hotStore.put(click, { expiresAt: new Date(click.cookie_expires_at) });
   }
 
-  it('killed inside a clicks batch transaction: the whole batch is rolled back and stays queued, then every click lands once', async () => {
+  /** Until the consumer's statement waits on a lock, having written rows (it holds a transaction id). */
+  async function waitUntilWaitingWithWrites(applicationName: string): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const waiting = await db.sql.query<{ n: number }>(
+        `SELECT count(*)::integer AS n FROM pg_stat_activity
+         WHERE datname = current_database() AND application_name = :app AND wait_event_type = 'Lock' AND backend_xid IS NOT NULL`,
+        { app: applicationName },
+      );
+      if (waiting.rows[0]!.n > 0) return;
+      if (Date.now() > deadline) throw new Error(`${applicationName} never waited on the test's lock with rows written`);
+      await sleep(20);
+    }
+  }
+
+  it('killed while a clicks batch statement runs: the whole batch is rolled back and stays queued, then every click lands once', async () => {
     const program = await seedProgram(db.sql, { partners: 3 });
     const links = program.partners.map((p) => p.links[0]!);
     const base = Date.now() - 7_200_000;
@@ -174,12 +195,20 @@ describe.skipIf(!reachable)(`the consumer process killed mid-batch (PostgreSQL $
     const messageIds = await sendAll(sqs, local.clicks.url, clicks);
     const clickOf = new Map(messageIds.map((id, i) => [id, clicks[i]!.click_id]));
 
-    // Batch 1 commits; batch 2 stops after its INSERT, inside the open transaction.
-    const { handle, applicationName } = consumer(['clicks'], { queue: 'clicks', batch: 2, at: 'in-transaction', commits: 0 });
+    // Batch 1 commits; batch 2's statement writes its clicks and cookies, then waits on the
+    // enrollments the test has locked (it adds to their totals last) and is killed there.
+    const { handle, applicationName } = consumer(['clicks'], { queue: 'clicks', batch: 2, at: 'in-statement', commits: 0 });
     const paused = await handle.next('paused');
     const first = await handle.next('batch', (r) => r.queue === 'clicks' && r.batch === 1);
     expect(first.failed).toBe(0);
-    await killAndSettle(handle, applicationName);
+    await db.sql.transaction(async (tx) => {
+      await tx.query(`SELECT campaign_partner_id FROM campaign_partners WHERE campaign_version_id = :version::integer FOR UPDATE`, {
+        version: program.campaignVersionId,
+      });
+      handle.proceed();
+      await waitUntilWaitingWithWrites(applicationName);
+      await killAndSettle(handle, applicationName);
+    });
 
     // What the crash left: batch 1 in PostgreSQL, nothing of batch 2, and every message not committed still queued.
     const committed = first.messageIds.map((id) => clickOf.get(id)!);
@@ -201,7 +230,7 @@ describe.skipIf(!reachable)(`the consumer process killed mid-batch (PostgreSQL $
     expect(recovery.counters.clicks!.deadLettered).toBe(0);
     expect((await queueDepth(sqs, local.clicks.deadLetterUrl)).total).toBe(0);
     figures.push(
-      `clicks ${clickCount}: batch of ${inFlight.length} killed inside its transaction (${committed.length} committed before), ` +
+      `clicks ${clickCount}: batch of ${inFlight.length} killed while its statement ran (${committed.length} committed before), ` +
         `fresh consumer received ${recovery.counters.clicks!.received} (the killed batch redelivered after the ${visibilitySeconds} s visibility timeout), recovered in ${recovery.seconds.toFixed(1)} s`,
     );
   });

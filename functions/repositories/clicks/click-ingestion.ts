@@ -1,6 +1,7 @@
 // Over 300 lines: one set-based statement per click batch and the reasons it converges under any delivery order, kept beside each other.
 /**
- * Writes a batch of clicks into Aurora, set-based, in ONE statement (inside the caller's transaction):
+ * Writes a batch of clicks into Aurora, set-based, in ONE statement (autocommit for the consumer: one
+ * Data API call a batch; joining the caller's transaction when there is one):
  *
  * - The batch travels as one `:batch::jsonb` parameter (`jsonb_to_recordset`). Clicks are inserted
  *   `ON CONFLICT (click_uuid) DO NOTHING RETURNING`, so a redelivered click changes nothing. Owners
@@ -22,14 +23,20 @@
  * and the batch's clicks, ordered by (clicked_at, click_uuid); the journey's primary partner moves to an earlier click when one arrives late;
  * `events_sequence` is kept sorted by timestamp; totals only add rows that were inserted and
  * maxima use GREATEST. So any delivery order, with any duplicates, ends in the same rows. Two
- * consumers creating the same cookie at once: the second waits for the first's commit, finds the
- * cookie missing from its snapshot and recomputes its first and last click in a second statement.
+ * consumers creating or updating the same cookie at once: the second waits for the first's commit,
+ * then finds the row it updates is not the one its snapshot read (its first and last would miss
+ * the first consumer's clicks); alone, its statement then fails whole and runs again on a fresh
+ * snapshot; in a caller's transaction, a second statement recomputes the cookie's first and last
+ * click.
  *
  * Every statement runs unchanged on PGlite, PostgreSQL 15 and the Data API (named parameters,
  * explicit casts, TIMESTAMP columns written as UTC).
  */
 import type { ClickMessage } from '../../domain/clicks/click-message.js';
 import type { SqlExecutor } from '../../ports/sql-executor.js';
+
+/** The text of the error the statement raises on a raced cookie when it runs alone. */
+const RACED_COOKIE = 'click ingestion raced on cookie';
 
 const INGEST_CLICKS = `
 WITH batch AS (
@@ -122,7 +129,11 @@ upserted_cookies AS (
   JOIN last_clicks l ON l.cookie_id = b.cookie_id
   ORDER BY b.cookie_id
   ON CONFLICT (cookie_id) DO UPDATE
-  SET first_click_id = EXCLUDED.first_click_id,
+  -- The row being updated is not the one this statement's snapshot read (another consumer created
+  -- or updated it meanwhile, and waited here for its commit): the first and last computed above
+  -- miss that consumer's clicks. The pointer is left empty and the cookie reported as raced below.
+  SET first_click_id = CASE WHEN cookies.xmin IS DISTINCT FROM (SELECT s.xmin FROM cookies s WHERE s.cookie_id = EXCLUDED.cookie_id)
+                            THEN NULL ELSE EXCLUDED.first_click_id END,
       first_partner_id = EXCLUDED.first_partner_id,
       last_click_id = EXCLUDED.last_click_id,
       last_partner_id = EXCLUDED.last_partner_id,
@@ -130,8 +141,8 @@ upserted_cookies AS (
       expires_at = GREATEST(cookies.expires_at, EXCLUDED.expires_at),
       last_seen_at = GREATEST(cookies.last_seen_at, EXCLUDED.last_seen_at),
       updated_at = NOW()
-  -- xmax is 0 on a row this statement inserted, set on one it updated.
-  RETURNING cookie_id, (xmax = 0) AS created
+  -- Every cookie of the batch has a first click (its own), so an empty one is the raced mark.
+  RETURNING cookie_id, first_click_id IS NULL AS raced
 ),
 journey_clicks AS (
   SELECT
@@ -214,11 +225,14 @@ SELECT batch.click_id::text, 'unknown_link'
 FROM batch
 WHERE NOT EXISTS (SELECT 1 FROM known WHERE known.click_id = batch.click_id)
 UNION ALL
--- A cookie another consumer created while this statement ran: its clicks were not in this
--- statement's snapshot, so its first and last are recomputed by the next statement.
-SELECT u.cookie_id::text, 'raced_cookie'
+-- A cookie another consumer created or updated while this statement ran: its clicks were not in
+-- this statement's snapshot. Alone (autocommit), the statement fails here, undoing all of it, and
+-- runs again on a snapshot that holds the other consumer's commit (\`RACED_COOKIE\`); inside a
+-- caller's transaction, the next statement recomputes the cookie instead (\`:fail_on_race\` false).
+SELECT u.cookie_id::text,
+       CASE WHEN :fail_on_race::boolean THEN CAST('${RACED_COOKIE} ' || u.cookie_id::text AS integer)::text ELSE 'raced_cookie' END
 FROM upserted_cookies u
-WHERE NOT u.created AND NOT EXISTS (SELECT 1 FROM cookies k WHERE k.cookie_id = u.cookie_id)
+WHERE u.raced
 `;
 
 /** First and last click of the given cookies from all their clicks (the rare race above). */
@@ -281,33 +295,58 @@ function batchRow(click: ClickMessage): Record<string, unknown> {
   };
 }
 
+/** Runs of a batch alone whose cookies keep racing before the error goes to the caller (SQS then redelivers the batch). */
+const RACE_ATTEMPTS = 3;
+
+function isRacedCookie(error: unknown): boolean {
+  return error instanceof Error && error.message.includes(RACED_COOKIE);
+}
+
 /**
- * Ingests validated clicks (distinct click ids) in one statement. Runs inside `sql.transaction`,
- * joining the caller's transaction if `sql` is already one. (The statement is atomic on its own;
- * the transaction is kept because the fault suite kills the consumer inside it, and the caller's
- * transaction is where a conversion writes the clicks it needs.)
+ * Ingests validated clicks (distinct click ids) in one statement.
+ *
+ * Alone (the consumer, `inTransaction` false): the statement runs in autocommit, atomic on its
+ * own, so a batch is one Data API call (not BeginTransaction, ExecuteStatement, CommitTransaction).
+ * On the rare raced cookie it fails as a whole and runs again, and the retry sees the other
+ * consumer's committed cookie and clicks: nothing is committed in between, so no crash or error
+ * can leave the cookie pointing at the wrong clicks.
+ *
+ * Inside a caller's transaction (`inTransaction` true: a conversion writing the clicks it needs):
+ * the statement joins it, and a raced cookie is recomputed by a second statement in the same
+ * transaction (a failed statement would abort the caller's whole transaction).
  */
-export async function ingestClickBatch({ sql, clicks }: { sql: SqlExecutor; clicks: readonly ClickMessage[] }): Promise<IngestClickBatchResult> {
+export async function ingestClickBatch({
+  sql,
+  clicks,
+  inTransaction = false,
+}: {
+  sql: SqlExecutor;
+  clicks: readonly ClickMessage[];
+  inTransaction?: boolean;
+}): Promise<IngestClickBatchResult> {
   if (clicks.length === 0) return { inserted: [], filtered: [], duplicates: [], unknownLink: [] };
-  return sql.transaction(async (tx) => {
-    const outcome = await tx.query<{ click_id: string; outcome: 'inserted' | 'filtered' | 'unknown_link' | 'raced_cookie' }>(INGEST_CLICKS, {
-      // JSON text cast in the statement: a JS array would bind as a SQL array, not as jsonb.
-      batch: JSON.stringify(clicks.map(batchRow)),
-    });
-    const counted = new Set<string>();
-    const filtered = new Set<string>();
-    const unknownLink = new Set<string>();
-    const racedCookies: string[] = [];
-    for (const row of outcome.rows) {
-      if (row.outcome === 'raced_cookie') racedCookies.push(row.click_id);
-      else (row.outcome === 'inserted' ? counted : row.outcome === 'filtered' ? filtered : unknownLink).add(row.click_id);
+  // JSON text cast in the statement: a JS array would bind as a SQL array, not as jsonb.
+  const params = { batch: JSON.stringify(clicks.map(batchRow)), fail_on_race: !inTransaction };
+  type Row = { click_id: string; outcome: 'inserted' | 'filtered' | 'unknown_link' | 'raced_cookie' };
+  let rows: Row[] | undefined;
+  for (let attempt = 1; rows === undefined; attempt += 1) {
+    try {
+      rows = (await sql.query<Row>(INGEST_CLICKS, params)).rows;
+    } catch (error) {
+      if (inTransaction || !isRacedCookie(error) || attempt >= RACE_ATTEMPTS) throw error;
     }
-    // A new statement sees the other consumer's committed clicks (read committed).
-    if (racedCookies.length > 0) await tx.query(RECOMPUTE_COOKIE_ENDS, { cookies: racedCookies });
-    const inserted = new Set([...counted, ...filtered]);
-    const duplicates = clicks
-      .map((click) => click.click_id)
-      .filter((id) => !inserted.has(id) && !unknownLink.has(id));
-    return { inserted: [...inserted], filtered: [...filtered], duplicates, unknownLink: [...unknownLink] };
-  });
+  }
+  const counted = new Set<string>();
+  const filtered = new Set<string>();
+  const unknownLink = new Set<string>();
+  const racedCookies: string[] = [];
+  for (const row of rows) {
+    if (row.outcome === 'raced_cookie') racedCookies.push(row.click_id);
+    else (row.outcome === 'inserted' ? counted : row.outcome === 'filtered' ? filtered : unknownLink).add(row.click_id);
+  }
+  // Only inside a transaction: a new statement sees the other consumer's committed clicks (read committed).
+  if (racedCookies.length > 0) await sql.query(RECOMPUTE_COOKIE_ENDS, { cookies: racedCookies });
+  const inserted = new Set([...counted, ...filtered]);
+  const duplicates = clicks.map((click) => click.click_id).filter((id) => !inserted.has(id) && !unknownLink.has(id));
+  return { inserted: [...inserted], filtered: [...filtered], duplicates, unknownLink: [...unknownLink] };
 }

@@ -7,8 +7,9 @@
  * The parent needs the process to die at a known point of a batch, so the SQL executor is wrapped
  * here (never in product code): when `FAULT_PAUSE` names a queue, a batch and a commit count, the
  * consumer stops dead at that point — inside the open transaction after its first statement
- * (`in-transaction`), or right after a COMMIT before the handler goes on (`after-commit`) — and
- * tells the parent over IPC, which then kills it with SIGKILL.
+ * (`in-transaction`), right after a COMMIT before the handler goes on (`after-commit`), or while
+ * its autocommit statement waits on a lock the parent holds (`in-statement`) — and tells the
+ * parent over IPC, which then kills it with SIGKILL.
  *
  * Environment: the SDK endpoints and queue/table variables the handlers read (set by the parent),
  * plus `FAULT_DATABASE_URL`, `FAULT_QUEUES` (JSON: queue name -> LocalQueue), `FAULT_POLL`
@@ -72,10 +73,24 @@ async function holdHere(context: BatchContext): Promise<never> {
   return new Promise<never>(() => undefined);
 }
 
+let proceed: (() => void) | undefined;
+
 /** The pool's executor, stopping at the configured point of the configured batch. */
 function pausingExecutor(inner: SqlExecutor): SqlExecutor {
   return {
-    query: (sql, params) => inner.query(sql, params),
+    async query(sql, params) {
+      const context = batchContext.getStore();
+      const armed = pause !== undefined && context !== undefined && context.queue === pause.queue && context.batch === pause.batch;
+      if (!armed || pause.at !== 'in-statement' || paused) return inner.query(sql, params);
+      // The parent takes its lock between `paused` and `proceed`; the statement then waits on it, its first writes done.
+      const proceeded = new Promise<void>((resolve) => (proceed = resolve));
+      paused = true;
+      send({ type: 'paused', queue: context.queue, batch: context.batch, messageIds: context.messageIds, committedInBatch: context.commits });
+      await proceeded;
+      await inner.query(sql, params);
+      // The parent kills this process while the statement waits: reaching here means it never did.
+      return new Promise<never>(() => undefined);
+    },
     async transaction(work) {
       const context = batchContext.getStore();
       const armed = pause !== undefined && context !== undefined && context.queue === pause.queue && context.batch === pause.batch;
@@ -154,6 +169,7 @@ async function main(): Promise<void> {
   };
   process.on('message', (message) => {
     if ((message as { type?: string }).type === 'stop') void stop();
+    if ((message as { type?: string }).type === 'proceed') proceed?.();
   });
   process.on('SIGTERM', () => void stop());
   // The parent died: nobody will kill or stop this process.

@@ -17,8 +17,12 @@ export interface PausePoint {
    * `in-transaction`: inside the transaction that follows `commits` committed ones of the batch,
    * after its first statement. `after-commit`: right after the batch's `commits`-th COMMIT, before
    * the handler goes on (for attribute-conversions: before the vendor notification is sent).
+   * `in-statement`: before the batch's first statement outside a transaction (the clicks
+   * consumer's one autocommit statement): the child reports `paused`, waits for the parent's
+   * `proceed` (the parent takes a lock the statement needs first), then sends the statement,
+   * which blocks on that lock with its first writes done, until the parent kills the child.
    */
-  at: 'in-transaction' | 'after-commit';
+  at: 'in-transaction' | 'after-commit' | 'in-statement';
   commits: number;
 }
 
@@ -34,6 +38,8 @@ export interface ConsumerHandle {
   readonly reports: ChildReport[];
   /** Resolves with the first report (already received or future) of that type matching `where`. */
   next<T extends ChildReport['type']>(type: T, where?: (report: Extract<ChildReport, { type: T }>) => boolean, timeoutMs?: number): Promise<Extract<ChildReport, { type: T }>>;
+  /** Lets a child paused `in-statement` send its statement. */
+  proceed(): void;
   /** SIGKILL, and wait until the process is gone. */
   kill(): Promise<{ signal: NodeJS.Signals | null }>;
   /** Graceful stop (pollers finish their batch); resolves with the pollers' counters. */
@@ -107,6 +113,9 @@ export function spawnConsumer(env: Record<string, string>): ConsumerHandle {
     reports,
     next,
     exited,
+    proceed() {
+      child.send({ type: 'proceed' });
+    },
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       const { signal } = await exited;
