@@ -4,13 +4,14 @@
  * treated as the IPv4 address it carries. Returns `null` for anything that is not an IP, so a
  * malformed header can never be stored verbatim.
  *
- * Accepts exactly what ipaddr.js 2.x (the redirect's parser until 2026-12) accepts, with the same
- * result; a property test holds the two equal. That is: IPv4 also in inet_aton's notations
- * (`127.1`, `0x7f.0.0.1`, octal `010.0.0.1`, one 32-bit number), which the WHATWG URL host
- * parser reads the same way; IPv6 with an optional zone id (`fe80::1%eth0`, dropped), with a
- * dotted IPv4 tail read leniently (leading zeros, `0x` parts), and `::a.b.c.d` read as the mapped
- * `::ffff:a.b.c.d`. Written here rather than imported: the parser library was a tenth of the
- * redirect's bundle beyond its SDK clients.
+ * Both families are parsed by Node's WHATWG URL host parser, not by a parser library: ipaddr.js
+ * (the redirect's parser until 2026-12) was a tenth of the redirect's bundle beyond its SDK
+ * clients. A property test holds the result to ipaddr.js's on every address: IPv4 also in
+ * inet_aton's notations (`127.1`, `0x7f.0.0.1`, octal `010.0.0.1`, one 32-bit number), IPv6
+ * compressed or not, with an optional zone id (`fe80::1%eth0`, dropped), a dotted IPv4 tail, and
+ * `::a.b.c.d` read as the mapped `::ffff:a.b.c.d`. The one difference is stricter: an IPv4 tail
+ * in a non-decimal or zero-padded notation (`::ffff:01.02.03.04`), which the URL standard refuses
+ * and ipaddr.js read, gives null (the address is then not stored), never another address.
  */
 export function truncateIp(ip: string | undefined | null): string | null {
   if (!ip) return null;
@@ -56,49 +57,34 @@ function ipv4Octets(text: string): number[] | null {
 }
 
 const ZONE_ID = /%[0-9a-z]+$/i;
-const HEX_GROUP = /^[0-9a-f]{1,4}$/i;
-/** A dotted IPv4 tail as ipaddr.js reads it after IPv6 groups: each part decimal (leading zeros allowed) or `0x` hex. */
-const IPV4_TAIL = /^(0x[0-9a-f]+|\d+)\.(0x[0-9a-f]+|\d+)\.(0x[0-9a-f]+|\d+)\.(0x[0-9a-f]+|\d+)$/i;
+/** Only address characters reach the URL parser: a `]`, `/` or `@` would make some other URL of a string that is no address. */
+const IPV6_CHARACTERS = /^[0-9a-f:.]+$/i;
+/** `::a.b.c.d`, the deprecated IPv4-compatible form, which ipaddr.js read as IPv4-mapped. */
+const IPV4_COMPATIBLE = /^::(?=[^:]*\.)/;
 
-/** The eight 16-bit groups of an IPv6 address (zone id dropped); null if it is none. */
+/**
+ * The eight 16-bit groups of an IPv6 address (zone id dropped), parsed by the WHATWG URL host
+ * parser (Node's own, the one every URL goes through); null if it is none. Its canonical form
+ * (lower case, IPv4 tail as hex groups, one `::`) only needs the `::` spelled out.
+ */
 function ipv6Groups(text: string): number[] | null {
-  let address = text.replace(ZONE_ID, '');
-  const tailAt = address.lastIndexOf(':') + 1;
-  const tail = IPV4_TAIL.exec(address.slice(tailAt));
-  let tailGroups: number[] = [];
-  if (tail) {
-    // parseInt without a radix, as ipaddr.js reads these parts: decimal, or hex after `0x`.
-    const octets = tail.slice(1, 5).map((part) => parseInt(part!));
-    if (!octets.every((octet) => octet <= 255)) return null;
-    tailGroups = [(octets[0]! << 8) | octets[1]!, (octets[2]! << 8) | octets[3]!];
-    // `::a.b.c.d` (the deprecated IPv4-compatible form) is read as IPv4-mapped.
-    const groupsBefore = address.slice(0, tailAt) === '::' ? '::ffff:' : address.slice(0, tailAt);
-    // The groups before the tail end with the ':' that separated it, or with '::'.
-    address = groupsBefore.endsWith('::') ? groupsBefore : groupsBefore.slice(0, -1);
+  const address = text.replace(ZONE_ID, '').replace(IPV4_COMPATIBLE, '::ffff:');
+  if (!IPV6_CHARACTERS.test(address)) return null;
+  let host: string;
+  try {
+    host = new URL(`http://[${address}]`).hostname;
+  } catch {
+    return null;
   }
-  const wanted = 8 - tailGroups.length;
-  const halves = address.split('::');
-  if (halves.length > 2) return null;
-  const parsed: number[][] = [];
-  for (const half of halves) {
-    const groups = half === '' ? [] : half.split(':');
-    if (!groups.every((group) => HEX_GROUP.test(group))) return null;
-    parsed.push(groups.map((group) => parseInt(group, 16)));
-  }
-  const [head, rest] = parsed as [number[], number[] | undefined];
-  if (rest === undefined) return head.length === wanted ? [...head, ...tailGroups] : null;
-  // `::` stands for at least one zero group.
-  const zeros = wanted - head.length - rest.length;
-  if (zeros < 1) return null;
-  return [...head, ...new Array<number>(zeros).fill(0), ...rest, ...tailGroups];
+  const groupsOf = (part: string) => (part === '' ? [] : part.split(':').map((group) => parseInt(group, 16)));
+  const [head, tail] = host.slice(1, -1).split('::') as [string, string | undefined];
+  if (tail === undefined) return groupsOf(head);
+  const front = groupsOf(head);
+  const back = groupsOf(tail);
+  return [...front, ...new Array<number>(8 - front.length - back.length).fill(0), ...back];
 }
 
-/** The /48 of `a:b:c::/48` in RFC 5952 form: lower-case, no leading zeros, the zero run after the kept groups as `::`. */
+/** The /48 of `a:b:c::/48` in RFC 5952 form (lower case, no leading zeros, the longest zero run as `::`), as the URL serializer writes it. */
 function rfc5952PrefixOf48(a: number, b: number, c: number): string {
-  // Groups 4-8 are zero, so the longest zero run always ends the address and takes in any zero
-  // groups right before it; no run among the first three can be longer.
-  if (c !== 0) return `${a.toString(16)}:${b.toString(16)}:${c.toString(16)}::`;
-  if (b !== 0) return `${a.toString(16)}:${b.toString(16)}::`;
-  if (a !== 0) return `${a.toString(16)}::`;
-  return '::';
+  return new URL(`http://[${a.toString(16)}:${b.toString(16)}:${c.toString(16)}::]`).hostname.slice(1, -1);
 }
