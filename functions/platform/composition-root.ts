@@ -125,7 +125,6 @@ const environmentSchema = z.object({
   [envVars.dbRole]: optionalString,
   [envVars.appBaseUrl]: z.optional(z.url()),
   [envVars.mailFrom]: optionalString,
-  [envVars.operatorEmails]: z.optional(z.string()),
 });
 
 /** Reads the handler configuration from the environment; names the missing variable when one is absent. */
@@ -133,7 +132,8 @@ export function platformConfigFromEnv(env: NodeJS.ProcessEnv): PlatformConfig {
   return {
     ...configWithoutDatabaseFromEnv(env),
     retention: retentionConfigFromEnv(env),
-    operatorEmails: parseOperatorEmails(environmentSchema.parse(env)[envVars.operatorEmails]),
+    // A comma-separated list: any string is one (parsing the whole schema again here would run it twice at cold start).
+    operatorEmails: parseOperatorEmails(env[envVars.operatorEmails]),
   };
 }
 
