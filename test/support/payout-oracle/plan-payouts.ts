@@ -135,13 +135,15 @@ export function planPayouts(input: PlanPayoutsInput): PayoutPlan {
       .sort(([a], [b]) => a - b)
       .map(([conversionEventId, amountCents]) => ({ conversionEventId, amountCents }));
     const amountCents = events.reduce((sum, event) => sum + event.amountCents, 0n);
-    if (amountCents < minimumCents) {
-      skipped.push({ partnerId, reason: 'below_threshold', amountCents });
-      continue;
-    }
+    // The missing method is named first, as the payout statement does: it is what the partner
+    // has to fix, whatever the amount.
     const method = partners.get(partnerId)?.defaultMethod;
     if (!method || !method.isVerified) {
       skipped.push({ partnerId, reason: 'no_verified_default_method', amountCents });
+      continue;
+    }
+    if (amountCents < minimumCents) {
+      skipped.push({ partnerId, reason: 'below_threshold', amountCents });
       continue;
     }
     payouts.push({
