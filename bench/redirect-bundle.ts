@@ -38,7 +38,7 @@ export const clients = { dynamodb, doc: DynamoDBDocumentClient.from(dynamodb), s
 export const handler = async () => ({ statusCode: 302 });
 `;
 // Until 2026-12-05 the baseline left out the Secrets Manager client the redirect builds for its
-// origin-verify secret (functions/handlers/redirect.ts `originVerifyFor`): the issue's baseline is
+// origin-verify secret (functions/platform/origin-verified-viewer.ts `originVerifyFor`): the issue's baseline is
 // "a bundle of only its SDK clients and UA parser", and that client is one of them. The old
 // baseline is still built and its ratio printed, so the change of yardstick stays visible.
 writeFileSync(join(out, 'baseline-without-secrets-manager-entry.mjs'), sdkClients);

@@ -7,6 +7,8 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { platformDepsFromEnv, type PlatformDeps } from '../platform/composition-root.js';
 import { lazyHandler } from '../platform/lambda-handler.js';
+import { createViewerReader, originVerifyFor } from '../platform/origin-verified-viewer.js';
+import { silentLogger } from '../platform/silent-telemetry.js';
 import { problemDetailsMiddleware } from '../platform/http/problem-middleware.js';
 import { toGatewayResult } from '../platform/http/responses.js';
 import type { ApiDeps } from '../platform/http/route.js';
@@ -34,12 +36,15 @@ export interface ManagementApiOptions {
 export function createHandler(deps: PlatformDeps, options: ManagementApiOptions = {}) {
   const router = createRouter(allRoutes);
   let linkStore = options.linkStore;
+  // Once per container: the origin-verify secret's cache lives in it.
+  const viewerOf = createViewerReader({ originVerify: originVerifyFor(deps), now: deps.now, log: deps.logger ?? silentLogger });
   const apiDeps = (): ApiDeps => {
     linkStore ??= createLinkStore({ client: deps.dynamodb, tableName: deps.config.tableNames.links });
     // A view over deps, not a copy: `sql` is a lazy getter in the composition root.
     return Object.create(deps, {
       linkStore: { value: linkStore, enumerable: true },
       newShortCode: { value: options.newShortCode, enumerable: true },
+      viewerOf: { value: viewerOf, enumerable: true },
     }) as ApiDeps;
   };
   const wrapped = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()

@@ -29,7 +29,6 @@
  *   Only when both fail is the click lost, and that is logged as `click_lost`.
  */
 import { randomUUID } from 'node:crypto';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { validate as uuidValidate, version as uuidVersion } from 'uuid';
 // zod/mini: tree-shakable, so the redirect bundle carries only the validators it uses.
@@ -38,11 +37,8 @@ import { createDynamoDbClickStore } from '../adapters/aws/dynamodb-click-store.j
 import { createDynamoDbLinkStore } from '../adapters/aws/dynamodb-link-store.js';
 import { createSqsClickQueue } from '../adapters/aws/sqs-click-queue.js';
 import { createDynamoDbRequestRateCounter } from '../adapters/aws/dynamodb-request-rate-counter.js';
-import { createSecretsManagerOriginVerifySecrets } from '../adapters/aws/secrets-manager-origin-verify-secrets.js';
-import { acceptedSecretValues } from '../domain/auth/accepted-secret-values.js';
 import { buildClick, cookieMaxAgeSeconds, visitorHashFor, type ClickRequestFacts } from '../domain/clicks/build-click.js';
 import { isBotUserAgent } from '../domain/clicks/is-bot-user-agent.js';
-import { ORIGIN_VERIFY_HEADER, readViewer, type Viewer } from '../domain/clicks/read-viewer.js';
 import { truncateIp } from '../domain/clicks/truncate-ip.js';
 import { DEFAULT_VELOCITY_LIMITS, velocityVerdict, type VelocityLimits } from '../domain/clicks/velocity-verdict.js';
 import { prepareLinkDestination, type PrepareLinkDestinationResult } from '../domain/links/prepare-link-destination.js';
@@ -50,21 +46,19 @@ import { createCachedLinkStore } from '../domain/links/create-cached-link-store.
 import { platformDepsWithoutDatabaseFromEnv, type AwsClientConfig, type PlatformConfig, type PlatformDeps } from '../platform/composition-root.js';
 import { lazyUntracedHandler } from '../platform/lazy-untraced-handler.js';
 import { newUuidV7 } from '../platform/new-uuid-v7.js';
+import { createViewerReader, originVerifyFor, type OriginVerify } from '../platform/origin-verified-viewer.js';
 import { silentLogger, silentMetrics } from '../platform/silent-telemetry.js';
 import type { BusinessMetrics } from '../ports/business-metrics.js';
 import type { Logger } from '../ports/logger.js';
 import type { ClickQueue } from '../ports/click-queue.js';
 import type { ClickStore } from '../ports/click-store.js';
 import type { LinkItem, LinkStore } from '../ports/link-store.js';
-import type { OriginVerifySecrets } from '../ports/origin-verify-secrets.js';
 import type { RequestRateCounter } from '../ports/request-rate-counter.js';
 
 export const COOKIE_NAME = 'aff_cid';
 /** Hot-store clicks outlive the cookie by a day so a late conversion still finds its journey. */
 const HOT_STORE_GRACE_SECONDS = 86_400;
 const SHORT_CODE = /^[A-Za-z0-9_-]{1,50}$/;
-/** How long after a rotation CloudFront may still send the previous origin-verify value. */
-export const DEFAULT_ORIGIN_VERIFY_GRACE_SECONDS = 86_400;
 /** Where a disabled per-prefix rule still stops a counter item growing (see the rate counter). */
 const IP_COUNT_CAP_WHEN_OFF = 1_000;
 
@@ -87,7 +81,7 @@ export interface RedirectDeps {
   /** `ClicksCounted`, `ClicksFiltered` by reason, `ClicksLost`. @default silentMetrics */
   metrics?: BusinessMetrics;
   /** The origin-verify secret CloudFront sends. Absent: no request is verified, viewer headers are never believed. */
-  originVerify?: { secrets: OriginVerifySecrets; graceSeconds: number };
+  originVerify?: OriginVerify;
   /** The velocity rules. Absent: none (benchmarks and tests about something else). */
   velocity?: { counter: RequestRateCounter; limits: VelocityLimits };
 }
@@ -189,6 +183,7 @@ export function createRedirect(deps: RedirectDeps): (event: RedirectEvent) => Pr
   const newCookieId = deps.newCookieId ?? (() => randomUUID());
   const secure = deps.config.publicBaseUrl.startsWith('https:');
   const windowSeconds = deps.config.repeatClickWindowSeconds;
+  const viewerOf = createViewerReader({ originVerify: deps.originVerify, now: deps.now, log });
   /**
    * Each link's checked destination, kept beside the link object: the cached link store hands back
    * the same object while it serves it from memory, so the work is done once per link and cache
@@ -213,21 +208,6 @@ export function createRedirect(deps: RedirectDeps): (event: RedirectEvent) => Pr
 
   function cookieHeader(cookieId: string, maxAgeSeconds: number): string {
     return `${COOKIE_NAME}=${cookieId}; Max-Age=${maxAgeSeconds}; Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
-  }
-
-  /** Who the visitor is; the secret store is only asked when the request presents a secret at all. */
-  async function viewerOf(headers: Record<string, string | undefined>, sourceIp: string | undefined): Promise<Viewer> {
-    let acceptedSecrets: string[] = [];
-    if (deps.originVerify && headers[ORIGIN_VERIFY_HEADER]) {
-      try {
-        const versions = await deps.originVerify.secrets.read();
-        acceptedSecrets = acceptedSecretValues({ current: versions.current, previous: versions.previous, now: deps.now(), graceSeconds: deps.originVerify.graceSeconds });
-      } catch (error) {
-        // Unverified, not unavailable: the shopper is redirected, the click keeps the edge's address.
-        log.warn('origin_verify_unavailable', errorFields(error));
-      }
-    }
-    return readViewer({ headers, sourceIp, acceptedSecrets });
   }
 
   /** The velocity rule this request breaks, if any; a counter failure counts the click rather than lose it. */
@@ -352,21 +332,6 @@ export function createRedirect(deps: RedirectDeps): (event: RedirectEvent) => Pr
   };
 }
 
-/**
- * The origin-verify secret: the one the platform was given (the local platform's), else the
- * Secrets Manager secret the environment names (its ARN or name, never its value), else none.
- */
-function originVerifyFor(deps: PlatformDeps): RedirectDeps['originVerify'] {
-  const graceSeconds = deps.config.originVerifyGraceSeconds ?? DEFAULT_ORIGIN_VERIFY_GRACE_SECONDS;
-  if (deps.originVerifySecrets) return { secrets: deps.originVerifySecrets, graceSeconds };
-  const secretId = deps.config.originVerifySecretId;
-  if (!secretId) return undefined;
-  return {
-    secrets: createSecretsManagerOriginVerifySecrets({ client: new SecretsManagerClient(originVerifySecretsClientConfig), secretId, now: deps.now }),
-    graceSeconds,
-  };
-}
-
 /** The Lambda handler on the platform's clients: DynamoDB links (cached) and clicks, SQS clicks queue. */
 export function createHandler(deps: PlatformDeps): (event: RedirectEvent, context?: unknown) => Promise<RedirectResult> {
   const redirect = createRedirect({
@@ -403,16 +368,6 @@ export const redirectAwsClientConfig = {
   // Without throwOnRequestTimeout a passed requestTimeout is only logged, and the call hangs on.
   requestHandler: { connectionTimeout: 100, requestTimeout: 300, throwOnRequestTimeout: true },
 } as const satisfies AwsClientConfig;
-
-/**
- * Secrets Manager is read once per few minutes (a cache miss): a little more room than the hot
- * path's clients, still well inside the redirect's budget. A read that fails leaves the request
- * unverified (viewer headers not believed), never unanswered.
- */
-export const originVerifySecretsClientConfig = {
-  maxAttempts: 2,
-  requestHandler: { connectionTimeout: 200, requestTimeout: 800, throwOnRequestTimeout: true },
-} as const;
 
 // Untraced: X-Ray would double the bundle and add a segment per call to a path that answers in a
 // few ms (docs/operations.md "Tracing"); its logs and metrics are the same as every function's.

@@ -138,7 +138,7 @@ export class ApiStack extends Stack {
     // never the value in an environment variable. Rotation: docs/trust.md.
     this.originVerifySecret = new secretsmanager.Secret(this, 'OriginVerifySecret', {
       secretName: `${config.stage}/affiliate/origin-verify`,
-      description: 'x-origin-verify: CloudFront -> API origin custom header, checked by the redirect',
+      description: 'x-origin-verify: CloudFront -> API origin custom header, checked by the redirect and the management API',
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
     });
     Validations.of(this.originVerifySecret).acknowledge({
@@ -189,8 +189,12 @@ export class ApiStack extends Stack {
     const managementApi = this.functions.managementApi;
     if (managementApi) {
       // GetSecretValue only (grantRead would add DescribeSecret): the one call the reader makes.
-      const secretArns = [adminToken.secretArn, ...Object.values(payoutSecrets).map((secret) => secret.secretArn)];
+      // The origin-verify secret too: the web app reaches the API through its own CloudFront, and
+      // only a request carrying that secret has its viewer's address believed (audit, sign-in limits).
+      const secretArns = [adminToken.secretArn, this.originVerifySecret.secretArn, ...Object.values(payoutSecrets).map((secret) => secret.secretArn)];
       managementApi.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: secretArns }));
+      managementApi.addEnvironment(envVars.originVerifySecretId, this.originVerifySecret.secretArn);
+      managementApi.addEnvironment(envVars.originVerifyGraceSeconds, String(config.originVerifyGraceSeconds));
       managementApi.addEnvironment(envVars.adminTokenSecretId, adminToken.secretArn);
       managementApi.addEnvironment(envVars.adminTokenGraceSeconds, String(DEFAULT_ADMIN_TOKEN_GRACE_SECONDS));
       for (const [variable, secret] of Object.entries(payoutSecrets)) managementApi.addEnvironment(variable, secret.secretArn);

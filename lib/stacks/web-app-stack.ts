@@ -15,6 +15,7 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
 import { accessLogBucket } from '../constructs/access-log-bucket.js';
 import { originVerifiedApiOrigin } from '../constructs/origin-verified-api-origin.js';
+import { TRUE_CLIENT_IP_HEADER } from '../../functions/domain/clicks/read-viewer.js';
 import { publicDistribution } from '../constructs/public-distribution.js';
 import { buildWebAppSync, WEB_APP_CSP } from '../../web/build-web-app.js';
 
@@ -51,6 +52,19 @@ export const SPA_FALLBACK_FUNCTION = `function handler(event) {
   if (uri.indexOf('/app/') === 0 && !/\\.[a-zA-Z0-9]+$/.test(uri.split('/').pop())) {
     request.uri = '/app/index.html';
   }
+  return request;
+}`;
+
+/**
+ * The viewer's address for the API behind this distribution: `/v1/*` forwards every viewer
+ * header but Host (API Gateway needs its own), and no CloudFront policy adds
+ * `CloudFront-Viewer-Address` to that set, so this viewer-request function writes the address as
+ * `True-Client-IP` (replacing any the viewer sent). The API believes it only beside the
+ * origin-verify secret (functions/domain/clicks/read-viewer.ts).
+ */
+export const TRUE_CLIENT_IP_FUNCTION = `function handler(event) {
+  var request = event.request;
+  request.headers['${TRUE_CLIENT_IP_HEADER}'] = { value: event.viewer.ip };
   return request;
 }`;
 
@@ -97,6 +111,12 @@ export class WebAppStack extends Stack {
       code: cloudfront.FunctionCode.fromInline(SPA_FALLBACK_FUNCTION),
     });
 
+    const trueClientIp = new cloudfront.Function(this, 'TrueClientIp', {
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      comment: 'The viewer address for the API: True-Client-IP from event.viewer.ip',
+      code: cloudfront.FunctionCode.fromInline(TRUE_CLIENT_IP_FUNCTION),
+    });
+
     const api = originVerifiedApiOrigin(props.apiOriginHost, { arn: props.originVerifySecretArn, versionId: props.originVerifySecretVersionId });
 
     this.distribution = publicDistribution(this, {
@@ -121,6 +141,7 @@ export class WebAppStack extends Stack {
           cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
           originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
           compress: true,
+          functionAssociations: [{ function: trueClientIp, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
         },
       },
       domainName: props.domainName,

@@ -3,6 +3,13 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 /** The origin custom header CloudFront adds to every request it forwards to the API. */
 export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
 
+/**
+ * The viewer's bare address, as the web app distribution's viewer-request function writes it
+ * (`event.viewer.ip`, lib/stacks/web-app-stack.ts): that behaviour forwards every viewer header
+ * but Host, and a CloudFront policy cannot add `CloudFront-Viewer-Address` to "all but Host".
+ */
+export const TRUE_CLIENT_IP_HEADER = 'true-client-ip';
+
 export interface Viewer {
   /** The visitor's full address (truncated later, before anything is stored). */
   sourceIp: string | null;
@@ -46,8 +53,8 @@ function addressOf(viewerAddress: string | undefined): string | null {
 }
 
 /**
- * Who the visitor is. CloudFront's `CloudFront-Viewer-Address` and `CloudFront-Viewer-Country`
- * are evidence only on a request carrying an accepted origin-verify secret: anyone can send those
+ * Who the visitor is. CloudFront's `CloudFront-Viewer-Address` (or `True-Client-IP`, above) and
+ * `CloudFront-Viewer-Country` are evidence only on a request carrying an accepted origin-verify secret: anyone can send those
  * headers to the API directly (or to the local gateway), and believing them would let a script
  * mint unlimited "distinct visitors" and countries. Without the secret the visitor is the
  * connection's source address (API Gateway's `requestContext.http.sourceIp`) and the country is
@@ -68,7 +75,8 @@ export function readViewer({
   const verified = presented !== undefined && presented.length > 0 && acceptedSecrets.length > 0 && matchesAny(presented, acceptedSecrets);
   if (!verified) return { sourceIp: sourceIp ?? null, viewerCountry: null, verified: false };
   return {
-    sourceIp: addressOf(headers['cloudfront-viewer-address']) ?? sourceIp ?? null,
+    // A bare address in True-Client-IP: no port to strip (an IPv6 address has colons of its own).
+    sourceIp: addressOf(headers['cloudfront-viewer-address']) ?? (headers[TRUE_CLIENT_IP_HEADER]?.trim() || null) ?? sourceIp ?? null,
     viewerCountry: headers['cloudfront-viewer-country'] ?? null,
     verified: true,
   };

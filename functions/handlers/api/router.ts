@@ -103,7 +103,10 @@ export function createRouter(routes: readonly AnyRoute[]): Router {
       const { route } = match.c;
 
       const now = deps.now();
-      const ip = event.requestContext.http.sourceIp ?? null;
+      // Through the web app's CloudFront the source address is an edge's: the viewer's own, when
+      // the request proves it came through our distribution (audit trail, sign-in limits per IP).
+      const sourceIp = event.requestContext.http.sourceIp;
+      const ip = deps.viewerOf ? (await deps.viewerOf(event.headers ?? {}, sourceIp)).sourceIp : (sourceIp ?? null);
       let principal: Principal | undefined;
       if (route.auth !== 'none') {
         principal = await authenticate({ event, sql: deps.sql, adminTokens: adminTokensOf(deps), now, web: deps.config });

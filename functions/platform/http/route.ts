@@ -7,6 +7,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import type { PlatformDeps } from '../composition-root.js';
 import type { LinkStore } from '../../ports/link-store.js';
+import type { ViewerReader } from '../origin-verified-viewer.js';
 import type { ApiResult } from './responses.js';
 import type { Actor, AuthRequirement, Principal, VendorRole } from './principal.js';
 
@@ -17,6 +18,8 @@ export interface ApiDeps extends PlatformDeps {
   linkStore: LinkStore;
   /** Short-code source; tests inject colliding codes. Default: 8 random base62 characters. */
   newShortCode?: () => string;
+  /** The caller behind CloudFront (`platform/origin-verified-viewer.ts`). Absent: API Gateway's source address. */
+  viewerOf?: ViewerReader;
 }
 
 /** Principal narrowed by the route's `auth`. */

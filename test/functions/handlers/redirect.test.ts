@@ -16,11 +16,11 @@ import { createSecretsManagerOriginVerifySecrets } from '../../../functions/adap
 import {
   createHandler,
   createRedirect,
-  originVerifySecretsClientConfig,
   redirectAwsClientConfig,
   type RedirectResult,
 } from '../../../functions/handlers/redirect.js';
 import { platformDepsFromEnv, type PlatformDeps } from '../../../functions/platform/composition-root.js';
+import { originVerifySecretsClientConfig } from '../../../functions/platform/origin-verified-viewer.js';
 import type { BusinessMetricName, BusinessMetrics } from '../../../functions/ports/business-metrics.js';
 import type { LinkItem } from '../../../functions/ports/link-store.js';
 import { linkItem } from '../../support/fixtures/link-item.js';

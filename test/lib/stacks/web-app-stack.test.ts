@@ -5,7 +5,7 @@
  */
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { SPA_FALLBACK_FUNCTION } from '../../../lib/stacks/web-app-stack.js';
+import { SPA_FALLBACK_FUNCTION, TRUE_CLIENT_IP_FUNCTION } from '../../../lib/stacks/web-app-stack.js';
 import { WEB_APP_CSP } from '../../../web/build-web-app.js';
 import { synthPlatform, type CfnJson } from '../../support/fixtures/cdk-platform.js';
 
@@ -75,6 +75,21 @@ describe('web app stack', () => {
     const apiOrigin = (config.Origins as CfnJson[]).find((origin) => origin.Id === api!.TargetOriginId);
     expect(apiOrigin).toMatchObject({ CustomOriginConfig: { OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] } });
     expect(apiOrigin!.OriginCustomHeaders.map((header: CfnJson) => header.HeaderName)).toEqual(['x-origin-verify']);
+  });
+
+  it('gives the API the viewer address: a viewer-request function on /v1/* writes True-Client-IP, replacing what the viewer sent', () => {
+    const api = (distributionConfig().CacheBehaviors as CfnJson[]).find((behaviour) => behaviour.PathPattern === '/v1/*');
+    const associations = api!.FunctionAssociations as CfnJson[];
+    expect(associations).toHaveLength(1);
+    expect(associations[0]!.EventType).toBe('viewer-request');
+    const functions = template.findResources('AWS::CloudFront::Function');
+    const associated = functions[associations[0]!.FunctionARN['Fn::GetAtt'][0]]!;
+    expect(associated.Properties.FunctionCode).toBe(TRUE_CLIENT_IP_FUNCTION);
+    const request = runInNewContext(`${TRUE_CLIENT_IP_FUNCTION}; handler(event)`, {
+      event: { viewer: { ip: '2001:db8::77' }, request: { uri: '/v1/auth/session', method: 'POST', headers: { 'true-client-ip': { value: '10.0.0.1' } } } },
+    });
+    expect(request.headers['true-client-ip']).toEqual({ value: '2001:db8::77' });
+    expect(request.uri).toBe('/v1/auth/session');
   });
 
   it('answers the app with the strict CSP, HSTS, nosniff, no framing and no referrer', () => {

@@ -41,4 +41,28 @@ describe('readViewer', () => {
       verified: true,
     });
   });
+
+  it.each([
+    ['198.51.100.23', '198.51.100.23'],
+    // A bare IPv6 address: its last group is no port.
+    ['2001:db8::77', '2001:db8::77'],
+    [' 2001:db8::77 ', '2001:db8::77'],
+  ])('with an accepted secret, reads the web app distribution\'s True-Client-IP %s', (address, ip) => {
+    expect(readViewer({ headers: { 'true-client-ip': address, 'x-origin-verify': 'new' }, sourceIp: '130.176.0.1', acceptedSecrets: ['new'] })).toEqual({
+      sourceIp: ip,
+      viewerCountry: null,
+      verified: true,
+    });
+  });
+
+  it('never believes True-Client-IP without an accepted secret (anyone can send it)', () => {
+    expect(readViewer({ headers: { 'true-client-ip': '2001:db8::77', 'x-origin-verify': 'guess' }, sourceIp: '130.176.0.1', acceptedSecrets: ['new'] }).sourceIp).toBe('130.176.0.1');
+    expect(readViewer({ headers: { 'true-client-ip': '2001:db8::77' }, sourceIp: '130.176.0.1', acceptedSecrets: ['new'] }).sourceIp).toBe('130.176.0.1');
+  });
+
+  it('prefers CloudFront-Viewer-Address when both are present', () => {
+    expect(
+      readViewer({ headers: { ...viewerHeaders, 'true-client-ip': '2001:db8::77', 'x-origin-verify': 'new' }, sourceIp: '130.176.0.1', acceptedSecrets: ['new'] }).sourceIp,
+    ).toBe('192.0.2.201');
+  });
 });
