@@ -141,8 +141,8 @@ describe('the whole app', () => {
         expected.add(`secretsmanager:DescribeSecret on ${databaseRoleSecretId(declaration.databaseRole)}Attachment`);
         expected.add(`secretsmanager:GetSecretValue on ${databaseRoleSecretId(declaration.databaseRole)}Attachment`);
       }
-      // The redirect reads the origin-verify secret (api stack), and nothing else does.
-      if (name === 'redirect') expected.add('secretsmanager:GetSecretValue on OriginVerifySecret');
+      // The redirect and the management API (behind the web app's CloudFront) read the origin-verify secret (api stack), and nothing else does.
+      if (name === 'redirect' || name === 'managementApi') expected.add('secretsmanager:GetSecretValue on OriginVerifySecret');
       // The management API reads the operator token and the payout credentials it sends payouts with, and nothing else does.
       if (name === 'managementApi') for (const secret of ['AdminToken', 'StripePayoutSecret', 'PayPalPayoutSecret']) expected.add(`secretsmanager:GetSecretValue on ${secret}`);
       // GET /v1/admin/queues: the operator console reads every queue's and dead-letter queue's depth.
