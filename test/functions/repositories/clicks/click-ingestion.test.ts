@@ -21,23 +21,26 @@ import { snapshot } from '../../domain/clicks/ingest-clicks-suite.js';
 
 const reachable = await isPostgresReachable(postgresServerUrl);
 
-describe.skipIf(!reachable)('click ingestion: two consumers on one cookie (PostgreSQL)', () => {
-  let db: TestDatabase;
-  let links: LinkItem[];
-
+/** A database of its own for one describe block, with two partners' links seeded. */
+function useSeededDatabase(options?: Parameters<typeof createTestDatabase>[0]): { db: TestDatabase; links: LinkItem[] } {
+  const seeded = {} as { db: TestDatabase; links: LinkItem[] };
   beforeAll(async () => {
-    db = await createTestDatabase({ engine: 'postgres', serverUrl: postgresServerUrl });
-    links = [...(await seedLinks(db.sql, { partners: 2 }))];
+    seeded.db = await createTestDatabase(options);
+    seeded.links = [...(await seedLinks(seeded.db.sql, { partners: 2 }))];
   });
-
   afterAll(async () => {
-    await db?.close();
+    await seeded.db?.close();
   });
+  return seeded;
+}
+
+describe.skipIf(!reachable)('click ingestion: two consumers on one cookie (PostgreSQL)', () => {
+  const seeded = useSeededDatabase({ engine: 'postgres', serverUrl: postgresServerUrl });
 
   async function waitUntilBlocked(): Promise<void> {
     const deadline = Date.now() + 10_000;
     for (;;) {
-      const waiting = await db.sql.query<{ n: number }>(
+      const waiting = await seeded.db.sql.query<{ n: number }>(
         `SELECT count(*)::integer AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
       );
       if (waiting.rows[0]!.n > 0) return;
@@ -47,16 +50,16 @@ describe.skipIf(!reachable)('click ingestion: two consumers on one cookie (Postg
   }
 
   async function expectCookieAndJourney(cookie: string, first: { click_id: string }, middle: { click_id: string }, last: { click_id: string }) {
-    const cookies = await db.sql.query<{ first_click: string; last_click: string; first_partner_id: number; last_partner_id: number }>(
+    const cookies = await seeded.db.sql.query<{ first_click: string; last_click: string; first_partner_id: number; last_partner_id: number }>(
       `SELECT f.click_uuid::text AS first_click, l.click_uuid::text AS last_click, k.first_partner_id, k.last_partner_id
        FROM cookies k JOIN clicks f ON f.click_id = k.first_click_id JOIN clicks l ON l.click_id = k.last_click_id
        WHERE k.cookie_id = :cookie::uuid`,
       { cookie },
     );
     expect(cookies.rows).toEqual([
-      { first_click: first.click_id, last_click: last.click_id, first_partner_id: links[0]!.partner_id, last_partner_id: links[0]!.partner_id },
+      { first_click: first.click_id, last_click: last.click_id, first_partner_id: seeded.links[0]!.partner_id, last_partner_id: seeded.links[0]!.partner_id },
     ]);
-    const journey = await db.sql.query<{ total_events: number; clicks: string[] }>(
+    const journey = await seeded.db.sql.query<{ total_events: number; clicks: string[] }>(
       `SELECT total_events, ARRAY(SELECT e ->> 'click_id' FROM jsonb_array_elements(events_sequence) e) AS clicks
        FROM funnel_journeys WHERE cookie_id = :cookie::uuid`,
       { cookie },
@@ -66,17 +69,17 @@ describe.skipIf(!reachable)('click ingestion: two consumers on one cookie (Postg
 
   function threeClicks() {
     const cookie = randomUUID();
-    const first = clickOn(links[0]!, '2024-05-01T10:00:00.000Z', { cookie_id: cookie });
-    const middle = clickOn(links[1]!, '2024-05-01T11:00:00.000Z', { cookie_id: cookie });
-    const last = clickOn(links[0]!, '2024-05-01T12:00:00.000Z', { cookie_id: cookie });
+    const first = clickOn(seeded.links[0]!, '2024-05-01T10:00:00.000Z', { cookie_id: cookie });
+    const middle = clickOn(seeded.links[1]!, '2024-05-01T11:00:00.000Z', { cookie_id: cookie });
+    const last = clickOn(seeded.links[0]!, '2024-05-01T12:00:00.000Z', { cookie_id: cookie });
     return { cookie, first, middle, last };
   }
 
   it('alone: the raced statement fails whole and runs again, and the cookie points at the earliest and latest click of both batches', async () => {
     const { cookie, first, middle, last } = threeClicks();
-    const counter = countRoundTrips(db.sql);
+    const counter = countRoundTrips(seeded.db.sql);
     let second: Promise<unknown> | undefined;
-    await db.sql.transaction(async (tx) => {
+    await seeded.db.sql.transaction(async (tx) => {
       await ingestClickBatch({ sql: tx, clicks: [first, last], inTransaction: true });
       second = ingestClickBatch({ sql: counter.sql, clicks: [middle] });
       await waitUntilBlocked();
@@ -93,9 +96,9 @@ describe.skipIf(!reachable)('click ingestion: two consumers on one cookie (Postg
 
   it("inside a caller's transaction: a second statement recomputes the raced cookie before the caller commits", async () => {
     const { cookie, first, middle, last } = threeClicks();
-    const counter = countRoundTrips(db.sql);
+    const counter = countRoundTrips(seeded.db.sql);
     let second: Promise<unknown> | undefined;
-    await db.sql.transaction(async (tx) => {
+    await seeded.db.sql.transaction(async (tx) => {
       await ingestClickBatch({ sql: tx, clicks: [first, last], inTransaction: true });
       second = counter.sql.transaction((own) => ingestClickBatch({ sql: own, clicks: [middle], inTransaction: true }));
       await waitUntilBlocked();
@@ -108,23 +111,23 @@ describe.skipIf(!reachable)('click ingestion: two consumers on one cookie (Postg
 
   it('an existing cookie updated by two consumers at once points at the earliest and latest click of all', async () => {
     const cookie = randomUUID();
-    const stored = clickOn(links[1]!, '2024-05-02T09:00:00.000Z', { cookie_id: cookie });
-    const early = clickOn(links[0]!, '2024-05-02T08:00:00.000Z', { cookie_id: cookie });
-    const middle = clickOn(links[1]!, '2024-05-02T10:00:00.000Z', { cookie_id: cookie });
-    const late = clickOn(links[0]!, '2024-05-02T12:00:00.000Z', { cookie_id: cookie });
-    await ingestClickBatch({ sql: db.sql, clicks: [stored] });
+    const stored = clickOn(seeded.links[1]!, '2024-05-02T09:00:00.000Z', { cookie_id: cookie });
+    const early = clickOn(seeded.links[0]!, '2024-05-02T08:00:00.000Z', { cookie_id: cookie });
+    const middle = clickOn(seeded.links[1]!, '2024-05-02T10:00:00.000Z', { cookie_id: cookie });
+    const late = clickOn(seeded.links[0]!, '2024-05-02T12:00:00.000Z', { cookie_id: cookie });
+    await ingestClickBatch({ sql: seeded.db.sql, clicks: [stored] });
 
     // The second consumer's snapshot holds only the stored click: alone, it would point the
     // cookie at (stored, middle) over the first consumer's (early, late).
     let second: Promise<unknown> | undefined;
-    await db.sql.transaction(async (tx) => {
+    await seeded.db.sql.transaction(async (tx) => {
       await ingestClickBatch({ sql: tx, clicks: [early, late], inTransaction: true });
-      second = ingestClickBatch({ sql: db.sql, clicks: [middle] });
+      second = ingestClickBatch({ sql: seeded.db.sql, clicks: [middle] });
       await waitUntilBlocked();
     });
     await second;
 
-    const cookies = await db.sql.query<{ first_click: string; last_click: string }>(
+    const cookies = await seeded.db.sql.query<{ first_click: string; last_click: string }>(
       `SELECT f.click_uuid::text AS first_click, l.click_uuid::text AS last_click
        FROM cookies k JOIN clicks f ON f.click_id = k.first_click_id JOIN clicks l ON l.click_id = k.last_click_id
        WHERE k.cookie_id = :cookie::uuid`,
@@ -179,25 +182,15 @@ describe.skipIf(!reachable)('click ingestion: two consumers on one cookie (Postg
 });
 
 describe('click ingestion: round trips of a batch', () => {
-  let db: TestDatabase;
-  let links: LinkItem[];
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    links = [...(await seedLinks(db.sql, { partners: 2 }))];
-  });
-
-  afterAll(async () => {
-    await db?.close();
-  });
+  const seeded = useSeededDatabase();
 
   it('the consumer writes a batch of 100 (new and returning cookies, a redelivery) in one autocommit statement', async () => {
-    const counter = countRoundTrips(db.sql);
+    const counter = countRoundTrips(seeded.db.sql);
     const ingest = createIngestClicks({ sql: counter.sql });
     const cookies = Array.from({ length: 33 }, () => randomUUID());
     const batch = (from: number) =>
       Array.from({ length: 100 }, (_, i) =>
-        clickOn(links[i % links.length]!, new Date(Date.parse('2024-06-01T00:00:00.000Z') + (from + i) * 1000).toISOString(), { cookie_id: cookies[i % 33]! }),
+        clickOn(seeded.links[i % seeded.links.length]!, new Date(Date.parse('2024-06-01T00:00:00.000Z') + (from + i) * 1000).toISOString(), { cookie_id: cookies[i % 33]! }),
       );
     const firstBatch = batch(0);
     for (const clicks of [firstBatch, batch(100), firstBatch]) {
@@ -205,7 +198,7 @@ describe('click ingestion: round trips of a batch', () => {
       expect((await ingest(sqsEvent(clicks))).batchItemFailures).toEqual([]);
       expect({ roundTrips: counter.roundTrips, transactions: counter.transactions }).toEqual({ roundTrips: 1, transactions: 0 });
     }
-    const stored = await db.sql.query<{ clicks: number; cookies: number; events: number }>(
+    const stored = await seeded.db.sql.query<{ clicks: number; cookies: number; events: number }>(
       `SELECT (SELECT count(*)::integer FROM clicks) AS clicks, (SELECT count(*)::integer FROM cookies) AS cookies,
               (SELECT sum(total_events)::integer FROM funnel_journeys) AS events`,
     );
@@ -214,34 +207,24 @@ describe('click ingestion: round trips of a batch', () => {
 });
 
 describe('click ingestion: a cookie whose first click retention deleted', () => {
-  let db: TestDatabase;
-  let links: LinkItem[];
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    links = [...(await seedLinks(db.sql, { partners: 2 }))];
-  });
-
-  afterAll(async () => {
-    await db?.close();
-  });
+  const seeded = useSeededDatabase();
 
   it('takes the earliest remaining click as the first one when the next click arrives', async () => {
     const cookie = randomUUID();
     const [oldest, second, third, next] = ['2024-05-01', '2024-05-02', '2024-05-03', '2024-05-04'].map((day, i) =>
-      clickOn(links[i % 2]!, `${day}T10:00:00.000Z`, { cookie_id: cookie }),
+      clickOn(seeded.links[i % 2]!, `${day}T10:00:00.000Z`, { cookie_id: cookie }),
     );
-    await ingestClickBatch({ sql: db.sql, clicks: [oldest!, second!, third!] });
+    await ingestClickBatch({ sql: seeded.db.sql, clicks: [oldest!, second!, third!] });
     // As retention does: the click row goes, the cookie's pointer to it becomes NULL (ON DELETE SET NULL).
-    await db.sql.query(`DELETE FROM clicks WHERE click_uuid = :id::uuid`, { id: oldest!.click_id });
-    await ingestClickBatch({ sql: db.sql, clicks: [next!] });
+    await seeded.db.sql.query(`DELETE FROM clicks WHERE click_uuid = :id::uuid`, { id: oldest!.click_id });
+    await ingestClickBatch({ sql: seeded.db.sql, clicks: [next!] });
 
-    const cookies = await db.sql.query<{ first_click: string; last_click: string; first_partner_id: number }>(
+    const cookies = await seeded.db.sql.query<{ first_click: string; last_click: string; first_partner_id: number }>(
       `SELECT f.click_uuid::text AS first_click, l.click_uuid::text AS last_click, k.first_partner_id
        FROM cookies k JOIN clicks f ON f.click_id = k.first_click_id JOIN clicks l ON l.click_id = k.last_click_id
        WHERE k.cookie_id = :cookie::uuid`,
       { cookie },
     );
-    expect(cookies.rows).toEqual([{ first_click: second!.click_id, last_click: next!.click_id, first_partner_id: links[1]!.partner_id }]);
+    expect(cookies.rows).toEqual([{ first_click: second!.click_id, last_click: next!.click_id, first_partner_id: seeded.links[1]!.partner_id }]);
   });
 });
