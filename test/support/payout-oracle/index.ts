@@ -19,7 +19,7 @@ export {
 export { selectPayableCredits } from './select-payable-credits.js';
 export { conversionsToMarkPaid, completedShares } from './conversions-to-mark-paid.js';
 export { reconcile, type Violation, type ViolationKind } from './reconcile.js';
-export { ledgerRowsFromRecords } from './ledger-rows-from-records.js';
+export { ledgerRowsFromRecords, readLedgerRows } from './ledger-rows-from-records.js';
 export {
   grossShares,
   shareComponents,

@@ -9,6 +9,7 @@ import { parseMoney } from '../../../functions/domain/money/index.js';
 import type { AdjustmentRow, ConversionRow, LedgerRows, PayoutEventRow, PayoutRow, TouchRow } from './ledger-rows.js';
 import type { ConversionStatus } from '../../../functions/domain/payouts/transition-conversion.js';
 import type { PayoutStatus } from '../../../functions/domain/payouts/transition-payout.js';
+import type { SqlExecutor } from '../../../functions/ports/sql-executor.js';
 
 type Record_ = Readonly<Record<string, unknown>>;
 
@@ -107,4 +108,16 @@ export function ledgerRowsFromRecords(records: {
       }),
     ),
   };
+}
+
+/** The ledger as the database holds it now (every row of the five money tables), read through `sql`. */
+export async function readLedgerRows(sql: SqlExecutor): Promise<LedgerRows> {
+  const select = async (table: string) => (await sql.query(`SELECT * FROM ${table}`)).rows;
+  return ledgerRowsFromRecords({
+    conversionEvents: await select('conversion_events'),
+    touches: await select('touches'),
+    payouts: await select('payouts'),
+    payoutEvents: await select('payout_events'),
+    commissionAdjustments: await select('commission_adjustments'),
+  });
 }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatMoney } from '../../../functions/domain/money/index.js';
-import { ledgerRowsFromRecords } from './ledger-rows-from-records.js';
+import { readLedgerRows } from './ledger-rows-from-records.js';
 import { reconcile } from './reconcile.js';
 import { selectPayableCredits } from './select-payable-credits.js';
 import type { SqlExecutor } from '../../../functions/ports/sql-executor.js';
@@ -82,16 +82,6 @@ async function writeLedger(sql: SqlExecutor) {
   }
 }
 
-async function readLedger(sql: SqlExecutor) {
-  const select = async (table: string) => (await sql.query(`SELECT * FROM ${table}`)).rows;
-  return ledgerRowsFromRecords({
-    conversionEvents: await select('conversion_events'),
-    touches: await select('touches'),
-    payouts: await select('payouts'),
-    payoutEvents: await select('payout_events'),
-    commissionAdjustments: await select('commission_adjustments'),
-  });
-}
 
 const db = useTestDatabase(async () => {
   await writeLedger(db.sql);
@@ -99,7 +89,7 @@ const db = useTestDatabase(async () => {
 
 describe('ledger rows read from the schema', () => {
   it('the balanced ledger written with SQL reconciles and offers only the owed clawback', async () => {
-    const rows = await readLedger(db.sql);
+    const rows = await readLedgerRows(db.sql);
 
     expect(rows.conversions).toHaveLength(5);
     expect(rows.touches).toHaveLength(7);
@@ -113,7 +103,7 @@ describe('ledger rows read from the schema', () => {
   it('a payout amount edited in the database is reported', async () => {
     await db.sql.transaction(async (tx) => {
       await tx.query(`UPDATE payouts SET amount = 66.00 WHERE payout_id = 1`);
-      const violations = reconcile(await readLedger(tx));
+      const violations = reconcile(await readLedgerRows(tx));
       expect(violations).toEqual([
         { kind: 'payout_amount_not_equal_events', payoutId: 1, partnerId: A, expectedCents: 6600n, actualCents: 6667n },
       ]);
@@ -122,7 +112,7 @@ describe('ledger rows read from the schema', () => {
     }).catch((error: unknown) => {
       if (!(error instanceof Rollback)) throw error;
     });
-    expect(reconcile(await readLedger(db.sql))).toEqual([]);
+    expect(reconcile(await readLedgerRows(db.sql))).toEqual([]);
   });
 });
 

@@ -16,7 +16,7 @@ import { formatMoney } from '../../../../functions/domain/money/index.js';
 import type { SqlExecutor } from '../../../../functions/ports/sql-executor.js';
 import { runPayoutStatement } from '../../../../functions/repositories/payouts/payouts.js';
 import { useTestDatabase } from '../../../support/database/use-test-database.js';
-import { ledgerRowsFromRecords, planPayouts, selectPayableCredits } from '../../../support/payout-oracle/index.js';
+import { planPayouts, readLedgerRows, selectPayableCredits } from '../../../support/payout-oracle/index.js';
 
 const PERIOD = { start: '2026-10-01T00:00:00.000Z', end: '2026-11-01T00:00:00.000Z', now: '2026-11-01T06:00:00.000Z' };
 const BEFORE_END = '2026-10-15T00:00:00.000Z';
@@ -150,20 +150,10 @@ async function writeLedger(tx: SqlExecutor, ledger: LedgerValue): Promise<void> 
   }
 }
 
-async function readLedger(tx: SqlExecutor) {
-  const select = async (table: string) => (await tx.query(`SELECT * FROM ${table}`)).rows;
-  return ledgerRowsFromRecords({
-    conversionEvents: await select('conversion_events'),
-    touches: await select('touches'),
-    payouts: await select('payouts'),
-    payoutEvents: await select('payout_events'),
-    commissionAdjustments: await select('commission_adjustments'),
-  });
-}
 
 /** What the pure spec plans for the ledger now in `tx`, in the statement's terms. */
 async function expectedRun(tx: SqlExecutor) {
-  const rows = await readLedger(tx);
+  const rows = await readLedgerRows(tx);
   const { rows: methods } = await tx.query<{ partner_id: number; id: number; payment_provider_id: number; is_verified: boolean }>(
     `SELECT partner_id, partner_payment_method_id AS id, payment_provider_id, is_verified FROM partner_payment_methods WHERE is_default AND is_deleted IS NOT TRUE`,
   );
