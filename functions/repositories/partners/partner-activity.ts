@@ -1,6 +1,6 @@
 /**
  * What a partner reads about their own results: the conversions they have a share in (a touch,
- * or the credit itself when no touches were written) and their activity per UTC day. Always
+ * or the credit itself when no touches were written) and their activity per day of their time zone. Always
  * scoped by the partner; other partners' shares of the same sale are never returned.
  */
 import type { SqlExecutor } from '../../ports/sql-executor.js';
@@ -65,7 +65,7 @@ export async function listPartnerConversions(
 }
 
 export interface PartnerDailyCounts {
-  /** UTC date, `YYYY-MM-DD`. */
+  /** Local date in the requested time zone, `YYYY-MM-DD`. */
   day: string;
   clicks: number;
   conversions: number;
@@ -79,39 +79,56 @@ export interface PartnerDailyEarning {
 }
 
 /**
- * Counted clicks (not filtered) and conversions per UTC day from `from` (inclusive) to `to`
- * (exclusive), and the partner's earnings per day and currency. Days without activity are absent.
+ * The columns are TIMESTAMP holding UTC: read as UTC first, then shown in the partner's zone, so
+ * PostgreSQL's tzdata decides each local day (DST days are 23 or 25 hours long).
+ */
+const localDayOf = (column: string) => `((${column} AT TIME ZONE 'UTC') AT TIME ZONE :time_zone::text)`;
+
+/**
+ * `column` on a local day of the window. The UTC range around it (a day either side covers every
+ * offset, -12 h to +14 h) lets the (…, clicked_at / occurred_at) indexes narrow the rows first.
+ */
+const inLocalWindow = (column: string) =>
+  `${column} >= :first_day::date - 1 AND ${column} < :last_day::date + 2
+   AND ${localDayOf(column)}::date BETWEEN :first_day::date AND :last_day::date`;
+
+const localDayText = (column: string) => `to_char(${localDayOf(column)}::date, 'YYYY-MM-DD')`;
+
+/**
+ * Counted clicks (not filtered) and conversions per local day of `time_zone` (an IANA name the
+ * caller has validated) from `first_day` to `last_day` (`YYYY-MM-DD`, both included), and the
+ * partner's earnings per day and currency. Days without activity are absent.
  */
 export async function partnerDailyActivity(
   sql: SqlExecutor,
-  input: { partner_id: number; from: Date; to: Date },
+  input: { partner_id: number; first_day: string; last_day: string; time_zone: string },
 ): Promise<{ counts: PartnerDailyCounts[]; earnings: PartnerDailyEarning[] }> {
-  const params = { partner_id: input.partner_id, from: input.from.toISOString(), to: input.to.toISOString() };
+  const params = { partner_id: input.partner_id, first_day: input.first_day, last_day: input.last_day, time_zone: input.time_zone };
   const [clicks, conversions, earnings] = await Promise.all([
     sql.query<{ day: string; n: number }>(
-      `SELECT to_char(ck.clicked_at::date, 'YYYY-MM-DD') AS day, count(*)::integer AS n
+      `SELECT ${localDayText('ck.clicked_at')} AS day, count(*)::integer AS n
        FROM clicks ck
        JOIN partner_links pl ON pl.partner_link_id = ck.partner_link_id
        JOIN campaign_partners cp ON cp.campaign_partner_id = pl.campaign_partner_id
        WHERE cp.partner_id = :partner_id::integer AND ck.is_deleted IS NOT TRUE AND ck.filter_reason IS NULL
-         AND ck.clicked_at >= :from::timestamptz AT TIME ZONE 'UTC' AND ck.clicked_at < :to::timestamptz AT TIME ZONE 'UTC'
+         AND ${inLocalWindow('ck.clicked_at')}
        GROUP BY 1 ORDER BY 1`,
       params,
     ),
     sql.query<{ day: string; n: number }>(
-      `SELECT to_char(ce.occurred_at::date, 'YYYY-MM-DD') AS day, count(*)::integer AS n
+      `SELECT ${localDayText('ce.occurred_at')} AS day, count(*)::integer AS n
        FROM conversion_events ce
        WHERE ce.is_deleted IS NOT TRUE AND ${involvesPartner}
-         AND ce.occurred_at >= :from::timestamptz AT TIME ZONE 'UTC' AND ce.occurred_at < :to::timestamptz AT TIME ZONE 'UTC'
+         AND ${inLocalWindow('ce.occurred_at')}
        GROUP BY 1 ORDER BY 1`,
       params,
     ),
     sql.query<{ day: string; currency: string; commission: string }>(
       `SELECT day, currency, sum(share)::text AS commission
-       FROM (SELECT to_char(ce.occurred_at::date, 'YYYY-MM-DD') AS day, ce.currency, ${partnerShare} AS share
+       FROM (SELECT ${localDayText('ce.occurred_at')} AS day, ce.currency, ${partnerShare} AS share
              FROM conversion_events ce
              WHERE ce.is_deleted IS NOT TRUE AND ce.status <> 'rejected' AND ${involvesPartner}
-               AND ce.occurred_at >= :from::timestamptz AT TIME ZONE 'UTC' AND ce.occurred_at < :to::timestamptz AT TIME ZONE 'UTC') s
+               AND ${inLocalWindow('ce.occurred_at')}) s
        WHERE share IS NOT NULL
        GROUP BY day, currency ORDER BY day, currency`,
       params,

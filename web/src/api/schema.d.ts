@@ -779,7 +779,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The caller's counted clicks, conversions and earnings per UTC day (the dashboard's charts); every day of the window is listed
+         * The caller's counted clicks, conversions and earnings per day in `time_zone` (the dashboard's charts); every day of the window is listed
          * @description Auth: partner.
          */
         get: operations["getPartnerActivity"];
@@ -7962,8 +7962,10 @@ export interface operations {
     getPartnerActivity: {
         parameters: {
             query?: {
-                /** @description Days ending today (UTC) */
+                /** @description Days ending today in `time_zone` */
                 days?: number;
+                /** @description IANA time zone whose calendar days the activity is counted in; default UTC */
+                time_zone?: string;
             };
             header?: never;
             path?: never;
@@ -7978,8 +7980,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description The time zone the days are in (as asked, or UTC) */
+                        time_zone: string;
                         days: {
-                            /** @description YYYY-MM-DD, UTC */
+                            /** @description YYYY-MM-DD in `time_zone` */
                             day: string;
                             clicks: number;
                             conversions: number;

@@ -1,6 +1,7 @@
 /**
- * The partner's own conversions (status, their part of a split sale) and their activity per UTC
- * day: exact amounts per currency, other partners' shares and filtered clicks never counted.
+ * The partner's own conversions (status, their part of a split sale) and their activity per day
+ * of their time zone (UTC by default): exact amounts per currency, other partners' shares and
+ * filtered clicks never counted, DST days whole local days.
  */
 import { describe, expect, it } from 'vitest';
 import { seedConversion } from '../../../support/fixtures/conversion-seed.js';
@@ -9,6 +10,8 @@ import { useApiFixture } from '../../../support/platform/use-api-fixture.js';
 
 let alice: { partner_id: number; key: string };
 let bob: { partner_id: number; key: string };
+/** Active around the US DST start (2026-03-08) and around midnights in Los Angeles, UTC and Kolkata. */
+let carol: { partner_id: number; key: string };
 let campaign: { campaign_id: number; campaign_version_id: number };
 let vendorId: number;
 
@@ -82,7 +85,49 @@ const f = useApiFixture(async () => {
     commission_amount: '5.00',
     occurred_at: '2026-03-01T10:00:00Z',
   });
+
+  carol = await createPartner(f.api);
+  await enroll(f.api, vendor.key, campaign.campaign_id, carol.partner_id);
+  const carolLink = await createLink(f.api, carol.key, campaign.campaign_id);
+  // Local times: Los Angeles (PST -08:00 until 2026-03-08 02:00, then PDT -07:00) | Kolkata (+05:30).
+  await seedClick(carolLink.partner_link_id, '2026-03-07 07:59:59'); // LA 03-06 23:59:59 | IST 03-07
+  await seedClick(carolLink.partner_link_id, '2026-03-07 08:00:00'); // LA 03-07 00:00 | IST 03-07
+  await seedClick(carolLink.partner_link_id, '2026-03-08 07:30:00'); // LA 03-07 23:30 PST | IST 03-08
+  await seedClick(carolLink.partner_link_id, '2026-03-08 09:30:00'); // LA 03-08 01:30 PST | IST 03-08
+  await seedClick(carolLink.partner_link_id, '2026-03-09 06:30:00'); // LA 03-08 23:30 PDT | IST 03-09
+  await seedClick(carolLink.partner_link_id, '2026-03-09 07:30:00'); // LA 03-09 00:30 PDT (23:30 the day before in PST) | IST 03-09
+  await seedClick(carolLink.partner_link_id, '2026-03-09 07:31:00', 'velocity'); // filtered: never counted
+  await seedClick(carolLink.partner_link_id, '2026-03-10 02:00:00'); // LA 03-09 19:00 | IST 03-10 07:30
+  const carolSale = (transaction_id: string, occurred_at: string, commission_amount: string, extra: { currency?: string; status?: 'approved' | 'rejected' } = {}) =>
+    seedConversion(f.db.sql, {
+      vendor_id: vendorId,
+      partner_id: carol.partner_id,
+      campaign_version_id: campaign.campaign_version_id,
+      transaction_id,
+      event_value: commission_amount,
+      commission_amount,
+      occurred_at,
+      ...extra,
+    });
+  await carolSale('c-1', '2026-03-08T18:29:59Z', '1.10', { status: 'approved' }); // LA 03-08 | IST 03-08 23:59:59
+  await carolSale('c-2', '2026-03-08T18:30:00Z', '2.20'); // LA 03-08 | IST 03-09 00:00
+  await carolSale('c-3', '2026-03-08T23:59:59Z', '300', { currency: 'JPY' }); // LA 03-08 | UTC 03-08 | IST 03-09
+  await carolSale('c-4', '2026-03-09T00:00:00Z', '0.01'); // LA 03-08 | UTC 03-09 | IST 03-09
+  await carolSale('c-5', '2026-03-09T06:59:59Z', '1234567.89'); // LA 03-08 23:59:59 PDT | IST 03-09
+  await carolSale('c-6', '2026-03-09T07:00:00Z', '0.05'); // LA 03-09 00:00 PDT | IST 03-09
+  await carolSale('c-7', '2026-03-09T08:00:00Z', '99.00', { status: 'rejected' }); // counted, earns nothing
 });
+
+/** Runs `body` with the API's clock at `iso`, then puts the file's clock back. */
+async function at<T>(iso: string, body: () => Promise<T>): Promise<T> {
+  const saved = f.clock.now;
+  f.clock.now = new Date(iso);
+  try {
+    return await body();
+  } finally {
+    f.clock.now = saved;
+  }
+}
 
 describe('GET /v1/partner/conversions', () => {
   it("lists the caller's conversions, newest first, with their part of a split", async () => {
@@ -124,6 +169,7 @@ describe('GET /v1/partner/activity', () => {
   it('gives every UTC day of the window, counted clicks and conversions, earnings per currency', async () => {
     const res = await f.api.get('/v1/partner/activity?days=7', { token: alice.key });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.time_zone).toBe('UTC');
     expect(res.body.days.map((d: { day: string }) => d.day)).toEqual([
       '2026-02-23', '2026-02-24', '2026-02-25', '2026-02-26', '2026-02-27', '2026-02-28', '2026-03-01',
     ]);
@@ -138,5 +184,81 @@ describe('GET /v1/partner/activity', () => {
 
   it('refuses a window over a year', async () => {
     expectProblem(await f.api.get('/v1/partner/activity?days=400', { token: alice.key }), 400);
+  });
+});
+
+describe('GET /v1/partner/activity?time_zone=', () => {
+  // 03:00 UTC on 2026-03-10: still the evening of 2026-03-09 in Los Angeles, 08:30 on 03-10 in Kolkata.
+  const now = '2026-03-10T03:00:00Z';
+  const activity = (query: string) => at(now, () => f.api.get(`/v1/partner/activity?${query}`, { token: carol.key }));
+  const table = (body: { days: { day: string; clicks: number; conversions: number }[] }) => body.days.map((d) => [d.day, d.clicks, d.conversions]);
+
+  it('counts Los Angeles days: the DST day is a whole local day, and "today" is the local date', async () => {
+    const res = await activity('days=3&time_zone=America/Los_Angeles');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.time_zone).toBe('America/Los_Angeles');
+    expect(table(res.body)).toEqual([
+      ['2026-03-07', 2, 0], // 00:00 PST on (08:00Z); the 07:30Z click of 03-08 is still 03-07 here
+      ['2026-03-08', 2, 5], // the 23-hour day: 01:30 PST to 23:59:59 PDT
+      ['2026-03-09', 2, 2],
+    ]);
+    expect(res.body.earnings).toEqual([
+      { currency: 'JPY', commission: ['0', '300', '0'] },
+      { currency: 'USD', commission: ['0.00', '1234571.20', '0.05'] },
+    ]);
+  });
+
+  it('counts Kolkata days (+05:30): a sale at 18:30Z belongs to the next day', async () => {
+    const res = await activity('days=3&time_zone=Asia/Kolkata');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.time_zone).toBe('Asia/Kolkata');
+    expect(table(res.body)).toEqual([
+      ['2026-03-08', 2, 1],
+      ['2026-03-09', 2, 6],
+      ['2026-03-10', 1, 0],
+    ]);
+    expect(res.body.earnings).toEqual([
+      { currency: 'JPY', commission: ['0', '300', '0'] },
+      { currency: 'USD', commission: ['1.10', '1234570.15', '0.00'] },
+    ]);
+    // Chromium reports India's zone by its older name: the same days, echoed as asked.
+    const alias = await activity('days=3&time_zone=Asia/Calcutta');
+    expect(alias.status, JSON.stringify(alias.body)).toBe(200);
+    expect({ ...alias.body, time_zone: 'Asia/Kolkata' }).toEqual(res.body);
+    expect(alias.body.time_zone).toBe('Asia/Calcutta');
+  });
+
+  it('counts UTC days when asked for UTC, as without the parameter', async () => {
+    const asked = await activity('days=3&time_zone=UTC');
+    const byDefault = await activity('days=3');
+    expect(asked.status, JSON.stringify(asked.body)).toBe(200);
+    expect(table(asked.body)).toEqual([
+      ['2026-03-08', 2, 3],
+      ['2026-03-09', 2, 4],
+      ['2026-03-10', 1, 0],
+    ]);
+    expect(asked.body.earnings).toEqual([
+      { currency: 'JPY', commission: ['300', '0', '0'] },
+      { currency: 'USD', commission: ['3.30', '1234567.95', '0.00'] },
+    ]);
+    expect(byDefault.body).toEqual(asked.body);
+  });
+
+  it('lists exactly `days` local days ending with the local today', async () => {
+    const la = await activity('time_zone=America/Los_Angeles');
+    expect(la.body.days).toHaveLength(30);
+    expect([la.body.days[0].day, la.body.days.at(-1).day]).toEqual(['2026-02-08', '2026-03-09']);
+    const kolkata = await activity('days=366&time_zone=Asia/Kolkata');
+    expect(kolkata.body.days).toHaveLength(366);
+    expect([kolkata.body.days[0].day, kolkata.body.days.at(-1).day]).toEqual(['2025-03-10', '2026-03-10']);
+    expect(new Set(kolkata.body.days.map((d: { day: string }) => d.day)).size).toBe(366);
+    expect(kolkata.body.days.reduce((sum: number, d: { clicks: number }) => sum + d.clicks, 0)).toBe(7);
+  });
+
+  // "US/Pacific-New": Node's ICU still knows it, the database's tzdata no longer does.
+  it.each(['Mars/Olympus', 'PST', 'CET', '+05:30', 'US/Pacific-New', 'America/Los_Angeles; DROP TABLE clicks', ''])('refuses the time zone %j, naming query.time_zone', async (zone) => {
+    const res = await activity(`time_zone=${encodeURIComponent(zone)}`);
+    expectProblem(res, 400);
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(['query.time_zone']);
   });
 });
