@@ -2,12 +2,22 @@ import { api, unwrap } from '../api/client';
 import { DataTable, Money, Notice, Page, Section, TimeSeriesChart, useLoad } from '../ui';
 import { formatDate } from './format';
 
+/**
+ * The browser's IANA zone, so the charts' days are the partner's own. The API takes only
+ * Area/Location names (or UTC); anything else a browser may report (ICU's "Etc/Unknown" when the
+ * machine has no zone) falls back to UTC days. Chromium reports India as "Asia/Calcutta": accepted.
+ */
+export function browserTimeZone(): string {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return zone && (zone === 'UTC' || zone.includes('/')) && zone !== 'Etc/Unknown' ? zone : 'UTC';
+}
+
 /** The partner's results: totals, per campaign, and clicks, conversions and earnings over 30 days. */
 export function PartnerDashboardPage() {
   const loaded = useLoad(async () => {
     const [dashboard, activity] = await Promise.all([
       unwrap(api.GET('/v1/partner/dashboard')),
-      unwrap(api.GET('/v1/partner/activity', { params: { query: { days: 30 } } })),
+      unwrap(api.GET('/v1/partner/activity', { params: { query: { days: 30, time_zone: browserTimeZone() } } })),
     ]);
     return { dashboard, activity };
   });
@@ -15,6 +25,7 @@ export function PartnerDashboardPage() {
   if (loaded.state === 'error') return <Page title="Dashboard"><Notice kind="error">{loaded.message}</Notice></Page>;
   const { dashboard, activity } = loaded.data;
   const days = activity.days.map((d) => d.day);
+  const period = `last 30 days in ${activity.time_zone}`;
   return (
     <Page title="Dashboard">
       <div class="stats" data-testid="totals">
@@ -37,7 +48,7 @@ export function PartnerDashboardPage() {
       </div>
       <div class="grid">
         <TimeSeriesChart
-          title="Clicks and conversions, last 30 days"
+          title={`Clicks and conversions, ${period}`}
           days={days}
           series={[
             { label: 'Clicks', values: activity.days.map((d) => d.clicks) },
@@ -50,7 +61,7 @@ export function PartnerDashboardPage() {
           // text's value, for shape only: every figure people read comes from the strings.
           <TimeSeriesChart
             key={series.currency}
-            title={`Earnings in ${series.currency}, last 30 days`}
+            title={`Earnings in ${series.currency}, ${period}`}
             days={days}
             series={[{ label: series.currency, values: series.commission.map((amount) => Number(amount)) }]}
             testId={`earnings-chart-${series.currency}`}
