@@ -147,6 +147,8 @@ describe.skipIf(!chromiumPresent)('vendor dashboard and operator console in Chro
     // 3. The vendor reads why it earned 7.50 and approves it.
     await openPage(vendor, `vendor/conversions/${conversion.conversion_event_id}`, `Conversion ${conversion.conversion_event_id}`);
     await expect(vendor.getByTestId('commission-explanation').textContent()).resolves.toContain('7.50 USD');
+    // What decided it, as the calculation recorded it (the API's commission_basis.explanation).
+    await expect(vendor.getByTestId('commission-basis').textContent()).resolves.toMatch(/= \$7\.50\.$/);
     await openPage(vendor, 'vendor/conversions', 'Conversions');
     const conversionRow = vendor.getByTestId(`conversion-${conversion.conversion_event_id}`);
     await conversionRow.getByRole('button', { name: 'Approve' }).click();

@@ -96,12 +96,32 @@ const conversionOut = z.object({
   recorded_at: z.string(),
   approved_at: z.string().nullable(),
   rejected_at: z.string().nullable(),
+  commission_basis: z
+    .object({
+      source: z.string().nullable().describe('What decided the commission: override, rule, tier, reward, campaign or event-type default, or none'),
+      explanation: z.string().nullable().describe('One sentence, recorded when the commission was calculated: "why did I get $5?"'),
+      commission_rule_id: z.number().int().nullable(),
+      reward_id: z.number().int().nullable(),
+      campaign_tier_id: z.number().int().nullable(),
+      partner_campaign_override_id: z.number().int().nullable(),
+    })
+    .describe('Recorded at calculation time, never recomputed: later edits to the campaign do not change it'),
   touches: z.array(touchOut),
 });
 
 /** Amounts in the conversion's own currency's decimals ("5000" JPY, "10.00" USD), a rate in 2. */
 function conversionView(row: ConversionReadRow, touches: TouchReadRow[]) {
-  const { vendor_id: _vendor, ...rest } = row;
+  const {
+    vendor_id: _vendor,
+    commission_source,
+    commission_explanation,
+    applied_commission_rule_id,
+    reward_id,
+    campaign_tier_id,
+    partner_campaign_override_id,
+    ...rest
+  } = row;
+  const id = (value: string | number | null) => (value === null ? null : Number(value));
   const money = (value: string | null) => (value === null ? null : amountOut(value, row.currency));
   return {
     ...rest,
@@ -109,6 +129,14 @@ function conversionView(row: ConversionReadRow, touches: TouchReadRow[]) {
     refunded_amount: amountOut(row.refunded_amount, row.currency),
     commission_amount: money(row.commission_amount),
     commission_value: row.commission_type === null ? row.commission_value : commissionValueOut(row.commission_type, row.commission_value, row.currency),
+    commission_basis: {
+      source: commission_source,
+      explanation: commission_explanation,
+      commission_rule_id: id(applied_commission_rule_id),
+      reward_id: id(reward_id),
+      campaign_tier_id: id(campaign_tier_id),
+      partner_campaign_override_id: id(partner_campaign_override_id),
+    },
     touches: touches
       .filter((t) => t.conversion_event_id === row.conversion_event_id)
       .map(({ conversion_event_id: _c, ...t }) => ({ ...t, touch_value: money(t.touch_value) })),

@@ -32,6 +32,13 @@ export interface ConversionReadRow {
   recorded_at: string;
   approved_at: string | null;
   rejected_at: string | null;
+  /** Why it earned what it earned, as the commission calculation recorded it (`metadata.attribution_details`). */
+  commission_source: string | null;
+  commission_explanation: string | null;
+  applied_commission_rule_id: number | null;
+  reward_id: number | null;
+  campaign_tier_id: string | null;
+  partner_campaign_override_id: string | null;
 }
 
 export interface TouchReadRow {
@@ -51,7 +58,12 @@ export interface TouchReadRow {
 const columns = `ce.conversion_event_id, ce.receipt_id, ce.vendor_id, ce.source, cet.name AS event_type, ce.transaction_id,
   ce.partner_id, cv.campaign_id, ce.campaign_version_id, ce.status, ce.event_value, ce.currency, ce.refunded_amount, ce.commission_amount,
   ce.commission_type, ce.commission_value, ce.attribution_type, ce.attribution_confidence, cl.click_uuid AS click_id,
-  ce.cookie_id, ce.customer_id, ce.rejection_reason, ce.occurred_at, ce.recorded_at, ce.approved_at, ce.rejected_at`;
+  ce.cookie_id, ce.customer_id, ce.rejection_reason, ce.occurred_at, ce.recorded_at, ce.approved_at, ce.rejected_at,
+  ce.metadata #>> '{attribution_details,commission_source}' AS commission_source,
+  ce.metadata #>> '{attribution_details,explanation}' AS commission_explanation,
+  ce.applied_commission_rule_id, ce.reward_id,
+  ce.metadata #>> '{attribution_details,campaign_tier_id}' AS campaign_tier_id,
+  ce.metadata #>> '{attribution_details,partner_campaign_override_id}' AS partner_campaign_override_id`;
 
 const joins = `JOIN conversion_event_types cet ON cet.conversion_event_type_id = ce.conversion_event_type_id
   JOIN campaign_versions cv ON cv.campaign_version_id = ce.campaign_version_id

@@ -3,6 +3,7 @@ import { FullBatchFailureError } from '@aws-lambda-powertools/batch';
 import { describe, expect, it } from 'vitest';
 import { notificationIdFor } from '../../../functions/domain/notifications/index.js';
 import { notificationMessageSchema } from '../../../functions/ports/notification-message.js';
+import { findConversionForVendor } from '../../../functions/repositories/conversions/conversions-read.js';
 import { seedMilestone, seedOverride, seedProgram, seedReward, seedRule } from '../../support/fixtures/seed.js';
 import { conversionOf, useHarness } from '../../support/platform/attribute-conversions-harness.js';
 import { sale } from '../../support/messages/conversions.js';
@@ -35,6 +36,10 @@ describe('attribute-conversions: commission precedence, fraud, idempotency', () 
     });
     const r = await oneClickSale(ruled);
     expect(r).toMatchObject({ commission_amount: '25.00', applied_commission_rule_id: ruleId });
+    // What the vendor API reads back as the conversion's commission basis ("why did I get $25?").
+    const read = await findConversionForVendor(h.sql, { vendor_id: ruled.vendorId, conversion_event_id: Number(r.conversion_event_id) });
+    expect(read).toMatchObject({ commission_source: 'rule', applied_commission_rule_id: ruleId, reward_id: null, campaign_tier_id: null });
+    expect(read!.commission_explanation).toBe(`Rule #${ruleId} on campaign default: 10.00% of $100.00, x1.5, + $10.00 bonus = $25.00.`);
 
     // Tier by the partner's revenue this month: $0 so far -> Bronze 5 %; after $1000 -> Silver flat $20.
     const reward = await seedReward(h.sql, { vendorId: ruled.vendorId, type: 'percentage', value: '5.00' });
@@ -51,6 +56,10 @@ describe('attribute-conversions: commission precedence, fraud, idempotency', () 
     });
     const t1 = await oneClickSale(tiered, { event_value: '1000.00', occurred_at: '2024-03-16T10:00:00.000Z' });
     expect(t1).toMatchObject({ commission_amount: '50.00', commission_type: 'percentage', reward_id: reward });
+    const tierRead = await findConversionForVendor(h.sql, { vendor_id: tiered.vendorId, conversion_event_id: Number(t1.conversion_event_id) });
+    expect(tierRead).toMatchObject({ commission_source: 'tier', reward_id: reward, applied_commission_rule_id: null });
+    expect(tierRead!.campaign_tier_id).toMatch(/^\d+$/);
+    expect(tierRead!.commission_explanation).toMatch(/^Tier "Bronze" #\d+ .*: 5\.00% of \$1000\.00 = \$50\.00\.$/);
     const t2 = await oneClickSale(tiered, { event_value: '10.00', occurred_at: '2024-03-17T10:00:00.000Z' });
     expect(t2).toMatchObject({ commission_amount: '20.00', commission_type: 'flat', commission_value: '20.00', reward_id: null });
 

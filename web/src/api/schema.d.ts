@@ -9973,6 +9973,17 @@ export interface operations {
                             recorded_at: string;
                             approved_at: string | null;
                             rejected_at: string | null;
+                            /** @description Recorded at calculation time, never recomputed: later edits to the campaign do not change it */
+                            commission_basis: {
+                                /** @description What decided the commission: override, rule, tier, reward, campaign or event-type default, or none */
+                                source: string | null;
+                                /** @description One sentence, recorded when the commission was calculated: "why did I get $5?" */
+                                explanation: string | null;
+                                commission_rule_id: number | null;
+                                reward_id: number | null;
+                                campaign_tier_id: number | null;
+                                partner_campaign_override_id: number | null;
+                            };
                             touches: {
                                 touch_id: number;
                                 partner_id: number;
@@ -10414,6 +10425,17 @@ export interface operations {
                         recorded_at: string;
                         approved_at: string | null;
                         rejected_at: string | null;
+                        /** @description Recorded at calculation time, never recomputed: later edits to the campaign do not change it */
+                        commission_basis: {
+                            /** @description What decided the commission: override, rule, tier, reward, campaign or event-type default, or none */
+                            source: string | null;
+                            /** @description One sentence, recorded when the commission was calculated: "why did I get $5?" */
+                            explanation: string | null;
+                            commission_rule_id: number | null;
+                            reward_id: number | null;
+                            campaign_tier_id: number | null;
+                            partner_campaign_override_id: number | null;
+                        };
                         touches: {
                             touch_id: number;
                             partner_id: number;

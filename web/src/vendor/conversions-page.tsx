@@ -148,6 +148,12 @@ export function ConversionPage({ params }: { params: Record<string, string> }) {
             </dd>
             <dt>How it was computed</dt>
             <dd data-testid="commission-explanation">{explainCommission(c)}</dd>
+            {c.commission_basis.explanation && (
+              <>
+                <dt title="Recorded when the commission was calculated">Decided by</dt>
+                <dd data-testid="commission-basis">{c.commission_basis.explanation}</dd>
+              </>
+            )}
             <dt>Attribution</dt>
             <dd>
               {c.attribution_type}
