@@ -45,6 +45,7 @@ import { prepareLinkDestination, type PrepareLinkDestinationResult } from '../do
 import { createCachedLinkStore } from '../domain/links/create-cached-link-store.js';
 import { platformDepsWithoutDatabaseFromEnv, type AwsClientConfig, type PlatformConfig, type PlatformDeps } from '../platform/composition-root.js';
 import { lazyUntracedHandler } from '../platform/lazy-untraced-handler.js';
+import { errorFields } from '../platform/error-fields.js';
 import { newUuidV7 } from '../platform/new-uuid-v7.js';
 import { createViewerReader, originVerifyFor, type OriginVerify } from '../platform/origin-verified-viewer.js';
 import { silentLogger, silentMetrics } from '../platform/silent-telemetry.js';
@@ -168,10 +169,6 @@ function destinationFields(link: LinkItem): DestinationFields {
 
 function sameDestinationFields(a: DestinationFields, b: LinkItem): boolean {
   return a.destination_url === b.destination_url && a.utm_params === b.utm_params && a.custom_params === b.custom_params && a.cookie_duration_days === b.cookie_duration_days;
-}
-
-function errorFields(error: unknown): Record<string, unknown> {
-  return error instanceof Error ? { error: error.name, detail: error.message } : { error: String(error) };
 }
 
 /** The redirect itself, on ports: used by `createHandler` and by the benchmarks with in-memory ports. */

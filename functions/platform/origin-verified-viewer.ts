@@ -15,6 +15,7 @@ import { ORIGIN_VERIFY_HEADER, readViewer, type Viewer } from '../domain/clicks/
 import type { Logger } from '../ports/logger.js';
 import type { OriginVerifySecrets } from '../ports/origin-verify-secrets.js';
 import type { PlatformDeps } from './composition-root.js';
+import { errorFields } from './error-fields.js';
 
 /** How long after a rotation CloudFront may still send the previous origin-verify value. */
 export const DEFAULT_ORIGIN_VERIFY_GRACE_SECONDS = 86_400;
@@ -60,7 +61,7 @@ export function createViewerReader({ originVerify, now, log }: { originVerify: O
         acceptedSecrets = acceptedSecretValues({ current: versions.current, previous: versions.previous, now: now(), graceSeconds: originVerify.graceSeconds });
       } catch (error) {
         // Unverified, not unavailable: the request is served with the edge's address.
-        log.warn('origin_verify_unavailable', error instanceof Error ? { error: error.name, detail: error.message } : { error: String(error) });
+        log.warn('origin_verify_unavailable', errorFields(error));
       }
     }
     return readViewer({ headers, sourceIp, acceptedSecrets });
