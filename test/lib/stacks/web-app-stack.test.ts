@@ -3,6 +3,7 @@
  * same distribution (every method, nothing cached, cookies and headers passed), the CSP on every
  * answer, app routes falling back to index.html, and the built app uploaded by the deployment.
  */
+import { readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { SPA_FALLBACK_FUNCTION, TRUE_CLIENT_IP_FUNCTION } from '../../../lib/stacks/web-app-stack.js';
@@ -85,11 +86,17 @@ describe('web app stack', () => {
     const functions = template.findResources('AWS::CloudFront::Function');
     const associated = functions[associations[0]!.FunctionARN['Fn::GetAtt'][0]]!;
     expect(associated.Properties.FunctionCode).toBe(TRUE_CLIENT_IP_FUNCTION);
-    const request = runInNewContext(`${TRUE_CLIENT_IP_FUNCTION}; handler(event)`, {
-      event: { viewer: { ip: '2001:db8::77' }, request: { uri: '/v1/auth/session', method: 'POST', headers: { 'true-client-ip': { value: '10.0.0.1' } } } },
-    });
-    expect(request.headers['true-client-ip']).toEqual({ value: '2001:db8::77' });
-    expect(request.uri).toBe('/v1/auth/session');
+    // The documented event structure (events/cloudfront/README.md), a viewer that sent its own header.
+    const event = JSON.parse(readFileSync(new URL('../../../events/cloudfront/viewer-request-api.json', import.meta.url), 'utf8'));
+    const { headers: before, ...unchanged } = structuredClone(event.request);
+    expect(before['true-client-ip']).toEqual({ value: '203.0.113.66' });
+    const request = runInNewContext(`${TRUE_CLIENT_IP_FUNCTION}; handler(event)`, { event });
+    expect(request.headers['true-client-ip']).toEqual({ value: '2001:db8:85a3::8a2e:370:7334' });
+    // Everything else passes through as the viewer sent it.
+    const { 'true-client-ip': _replaced, ...otherHeaders } = request.headers;
+    const { 'true-client-ip': _sent, ...otherBefore } = before;
+    expect(otherHeaders).toEqual(otherBefore);
+    expect({ ...request, headers: undefined }).toEqual({ ...unchanged, headers: undefined });
   });
 
   it('answers the app with the strict CSP, HSTS, nosniff, no framing and no referrer', () => {
